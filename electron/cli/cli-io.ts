@@ -1,0 +1,23 @@
+/** Where a command writes; tests pass buffers, the real CLI passes the process streams. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the user asks the command to stop (Ctrl+C, SIGTERM) or a test says so. */
+  stopSignal: Promise<void>;
+}
+
+/** A mistake in what the user typed: one line to stderr, exit code 2, never a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parsePort(value: string | undefined, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${field} must be a whole number from 0 to 65535, not "${value}"`);
+  const n = Number(value);
+  if (n > 65535) throw new UsageError(`${field} must be a whole number from 0 to 65535, not ${n}`);
+  return n;
+}

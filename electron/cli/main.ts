@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { serveCommand, serveHelp } from './serve-command.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
+
+export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes)
+
+Usage: wirelab <command> [options]
+
+Commands:
+  serve     serve the Wirelab UI to a browser on 127.0.0.1
+  help      show help for a command (wirelab help serve)
+
+Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
+non-zero exit code.`;
+
+const helps: Record<string, string> = { serve: serveHelp };
+
+/** Runs one command line; returns the exit code. Errors never escape as stack traces. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      const topic = command === 'help' ? rest[0] : undefined;
+      io.out(topic && helps[topic] ? helps[topic] : mainHelp);
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      const { packageVersion } = await import('../services/backend.ts');
+      io.out(packageVersion());
+      return 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      if (!helps[command]) throw new UsageError(`unknown command "${command}" (try wirelab --help)`);
+      io.out(helps[command]);
+      return 0;
+    }
+    switch (command) {
+      case 'serve': {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            host: { type: 'string' },
+            port: { type: 'string' },
+            'data-dir': { type: 'string' },
+            'allow-remote': { type: 'boolean' },
+            json: { type: 'boolean' },
+          },
+          strict: true,
+          allowPositionals: false,
+        });
+        return await serveCommand(values, io);
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (try wirelab --help)`);
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const usage = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS');
+    io.err(`wirelab${command ? ` ${command}` : ''}: ${usage ? message : `unexpected error: ${message}`}`);
+    return usage ? 2 : 1;
+  }
+}

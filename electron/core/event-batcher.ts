@@ -1,0 +1,68 @@
+/**
+ * Collects events and hands them over in batches, so a stream of 100k small events a second
+ * costs the UI a few dozen updates, not 100k. Like Signal's batcher the wait starts at the first
+ * event (an idle stream sends nothing), and like VS Code's TerminalDataBufferer it flushes on a
+ * short timer; a full batch flushes at once. Past `maxQueued` the consumer is too slow: further
+ * events are dropped and counted, and the count travels with the next batch so the UI can say so.
+ */
+export interface BatcherOptions {
+  flushMs?: number;
+  maxBatch?: number;
+  maxQueued?: number;
+}
+
+export class EventBatcher<T> {
+  private queue: T[] = [];
+  private dropped = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  readonly flushMs: number;
+  readonly maxBatch: number;
+  readonly maxQueued: number;
+
+  constructor(
+    private readonly deliver: (events: T[], dropped: number) => void,
+    options: BatcherOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 16;
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.maxQueued = Math.max(options.maxQueued ?? 20_000, this.maxBatch);
+  }
+
+  push(event: T): void {
+    if (this.closed) return;
+    if (this.queue.length >= this.maxQueued) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(event);
+    if (this.queue.length >= this.maxBatch) this.flush();
+    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0 && this.dropped === 0) return;
+    const events = this.queue;
+    const dropped = this.dropped;
+    this.queue = [];
+    this.dropped = 0;
+    this.deliver(events, dropped);
+  }
+
+  /** Stops the timer; pending events are delivered first unless `discard` is set. */
+  close(discard = false): void {
+    if (!discard) this.flush();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = [];
+    this.closed = true;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+}

@@ -1,0 +1,57 @@
+import { promises as fs } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function contentType(path: string): string {
+  return types[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * Maps a URL path onto a file inside `root`, or null when it would escape it (`..`, encoded
+ * slashes, NUL). Unknown paths fall back to index.html so the single-page app can route.
+ */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
+  if (rel.split(/[/\\]/).includes('..')) return null;
+  const full = join(root, rel === '' || rel === '.' ? 'index.html' : rel);
+  const rootWithSep = root.endsWith(sep) ? root : root + sep;
+  if (full !== root && !full.startsWith(rootWithSep)) return null;
+  return full;
+}
+
+export async function readStatic(root: string, urlPath: string): Promise<{ path: string; body: Buffer } | null> {
+  const path = resolveStaticPath(root, urlPath);
+  if (!path) return null;
+  try {
+    const stat = await fs.stat(path);
+    if (stat.isFile()) return { path, body: await fs.readFile(path) };
+  } catch {
+    // fall through to the app's entry page
+  }
+  if (extname(path) !== '') return null;
+  const index = join(root, 'index.html');
+  try {
+    return { path: index, body: await fs.readFile(index) };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { HostKind } from '../../shared/contract/index.ts';
+import { Dispatcher, type Handlers } from '../core/dispatcher.ts';
+import { EventHub } from '../core/event-hub.ts';
+import { Logger } from '../core/logger.ts';
+import { NoticeService } from './app/notice-service.ts';
+import { SettingsService } from './settings/settings-service.ts';
+
+export interface BackendOptions {
+  host: HostKind;
+  dataDir: string;
+  version?: string;
+  logger?: Logger;
+}
+
+/**
+ * Everything behind the contract, with no transport: the Electron shell, the browser host,
+ * the CLI and the tests all build one of these and differ only in how requests reach it.
+ */
+export interface Backend {
+  dispatcher: Dispatcher;
+  hub: EventHub;
+  log: Logger;
+  settings: SettingsService;
+  notices: NoticeService;
+  /** Closes every socket, server and child process the services own. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const log = options.logger ?? new Logger();
+  const hub = new EventHub();
+  const notices = new NoticeService(hub);
+  const settings = new SettingsService(options.dataDir);
+  const version = options.version ?? packageVersion();
+
+  const rescued = await settings.load();
+  if (rescued) {
+    log.warn('settings', `settings file was unreadable (${rescued.reason}); moved to ${rescued.backupPath}`);
+    notices.add(
+      'warning',
+      'SETTINGS_CORRUPT',
+      `Your settings file could not be read (${rescued.reason}). It was moved to ${rescued.backupPath} and the defaults are in use.`,
+    );
+  }
+
+  const disposers: (() => Promise<void> | void)[] = [];
+  let disposed = false;
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: 'Wirelab',
+      version,
+      host: options.host,
+      platform: process.platform,
+      dataDir: options.dataDir,
+      notices: notices.list(),
+    }),
+    'app.ping': ({ at }) => ({ at, serverAt: Date.now() }),
+    'app.dismissNotice': ({ id }) => ({ dismissed: notices.dismiss(id) }),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+  };
+
+  return {
+    dispatcher: new Dispatcher(handlers, log),
+    hub,
+    log,
+    settings,
+    notices,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const d of disposers.reverse()) await d();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { pickClient } from './client/pick-client.ts';
+import { App } from './shell/App.tsx';
+import { createAppStore } from './store/app-store.ts';
+import { StoreProvider } from './store/store-context.tsx';
+import './styles.css';
+
+const store = createAppStore(pickClient());
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+);

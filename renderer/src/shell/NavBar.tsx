@@ -1,0 +1,39 @@
+import { useApp, useT } from '../store/store-context.tsx';
+import { Icon } from './icons.tsx';
+import { modKey, panelSpecs } from './panels.ts';
+
+export function NavBar() {
+  const t = useT();
+  const panel = useApp((s) => s.panel);
+  const setPanel = useApp((s) => s.setPanel);
+  return (
+    <nav className="nav" aria-label={t('nav.label')}>
+      <div className="brand">
+        <img src="./icon.svg" alt="" width={28} height={28} />
+        <div>
+          <div className="brand-name">{t('app.name')}</div>
+          <div className="brand-tagline">{t('app.tagline')}</div>
+        </div>
+      </div>
+      <ul role="tablist" aria-orientation="vertical">
+        {panelSpecs.map((p) => (
+          <li key={p.id}>
+            <button
+              role="tab"
+              id={`tab-${p.id}`}
+              aria-selected={panel === p.id}
+              aria-controls={`panel-${p.id}`}
+              className={panel === p.id ? 'nav-item active' : 'nav-item'}
+              onClick={() => setPanel(p.id)}
+              title={t('panel.shortcut', { keys: `${modKey}+${p.key}` })}
+            >
+              <Icon name={p.icon} />
+              <span className="nav-label">{t(p.title)}</span>
+              <kbd>{modKey}+{p.key}</kbd>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Notice } from '../../../shared/contract/index.ts';
+import { useApp, useT } from '../store/store-context.tsx';
+import { Icon } from './icons.tsx';
+
+/** Shows what the backend wants the user to know, e.g. that a corrupt settings file was moved aside. */
+export function NoticeBanner() {
+  const t = useT();
+  const notices = useApp((s) => s.notices);
+  const settingsError = useApp((s) => s.settingsError);
+  const dismiss = useApp((s) => s.dismissNotice);
+  if (notices.length === 0 && !settingsError) return null;
+  return (
+    <div className="notices" role="alert">
+      {settingsError && (
+        <div className="notice error" data-testid="notice">
+          <Icon name="warning" />
+          <span>{t('error.settingsSave', { message: settingsError })}</span>
+        </div>
+      )}
+      {notices.map((n) => (
+        <div key={n.id} className={`notice ${n.level}`} data-testid="notice" data-code={n.code}>
+          <Icon name="warning" />
+          <span>{noticeText(n, t)}</span>
+          <button className="icon-button" aria-label={t('notice.dismiss')} title={t('notice.dismiss')} onClick={() => void dismiss(n.id)}>
+            <Icon name="close" size={16} />
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function noticeText(n: Notice, t: ReturnType<typeof useT>): string {
+  if (n.code === 'SETTINGS_CORRUPT') {
+    const path = /moved to (\S+?) and/.exec(n.message)?.[1];
+    if (path) return t('notice.SETTINGS_CORRUPT', { path });
+  }
+  return n.message;
+}

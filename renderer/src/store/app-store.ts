@@ -1,0 +1,78 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppInfo, Notice, PanelId, Settings, SettingsPatch } from '../../../shared/contract/index.ts';
+import { defaultSettings } from '../../../shared/contract/settings.ts';
+import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
+
+/**
+ * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
+ * they change. Derived values (the resolved locale and theme) are computed by selectors in the
+ * components, never stored.
+ */
+export interface ShellSlice {
+  panel: PanelId;
+  connection: ConnectionState;
+  info: AppInfo | null;
+  latencyMs: number | null;
+  notices: Notice[];
+  setPanel(panel: PanelId): void;
+  dismissNotice(id: string): Promise<void>;
+}
+
+export interface SettingsSlice {
+  settings: Settings;
+  settingsLoaded: boolean;
+  settingsError: string | null;
+  updateSettings(patch: SettingsPatch): Promise<void>;
+}
+
+export type AppState = ShellSlice & SettingsSlice;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(client: ContractClient): AppStore {
+  const store = createStore<AppState>()((set, get) => ({
+    panel: 'sender',
+    connection: client.connection,
+    info: null,
+    latencyMs: null,
+    notices: [],
+    setPanel(panel) {
+      if (get().panel === panel) return;
+      set({ panel });
+      void get().updateSettings({ lastPanel: panel });
+    },
+    async dismissNotice(id) {
+      set({ notices: get().notices.filter((n) => n.id !== id) });
+      await client.invoke('app.dismissNotice', { id });
+    },
+
+    settings: { ...defaultSettings },
+    settingsLoaded: false,
+    settingsError: null,
+    async updateSettings(patch) {
+      const before = get().settings;
+      // Apply at once so the UI answers the click; roll back if the backend refuses.
+      set({ settings: { ...before, ...patch }, settingsError: null });
+      const result = await client.invoke('settings.update', patch);
+      if (result.ok) set({ settings: result.value });
+      else set({ settings: before, settingsError: result.error.message });
+    },
+  }));
+
+  async function load(): Promise<void> {
+    const [info, settings] = await Promise.all([client.invoke('app.info', {}), client.invoke('settings.get', {})]);
+    if (info.ok) store.setState({ info: info.value, notices: info.value.notices });
+    if (settings.ok) store.setState({ settings: settings.value, settingsLoaded: true, panel: settings.value.lastPanel });
+    const ping = await client.invoke('app.ping', { at: performance.now() });
+    if (ping.ok) store.setState({ latencyMs: Math.round((performance.now() - ping.value.at) * 10) / 10 });
+  }
+
+  client.onConnection((connection) => {
+    store.setState({ connection });
+    if (connection === 'connected') void load();
+  });
+  client.subscribe('app.notice', (batch) => {
+    const known = new Set(store.getState().notices.map((n) => n.id));
+    store.setState({ notices: [...store.getState().notices, ...batch.events.filter((n) => !known.has(n.id))] });
+  });
+  return store;
+}

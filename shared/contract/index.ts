@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { settingsPatchSchema, settingsSchema } from './settings.ts';
+
+/**
+ * The one contract between the UI and the services. Both transports (Electron IPC and the
+ * browser host's WebSocket) carry exactly these commands and streams; the dispatcher in
+ * electron/core validates every request against `input` before a service sees it.
+ */
+
+export const noticeSchema = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  code: z.string(),
+  message: z.string(),
+  at: z.string(),
+});
+export type Notice = z.infer<typeof noticeSchema>;
+
+export const hostKindSchema = z.enum(['electron', 'browser']);
+export type HostKind = z.infer<typeof hostKindSchema>;
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: hostKindSchema,
+  platform: z.string(),
+  dataDir: z.string(),
+  notices: z.array(noticeSchema),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+const empty = z.object({}).strict();
+
+export const commands = {
+  'app.info': { input: empty, output: appInfoSchema },
+  'app.ping': { input: z.object({ at: z.number() }).strict(), output: z.object({ at: z.number(), serverAt: z.number() }) },
+  'app.dismissNotice': { input: z.object({ id: z.string().min(1) }).strict(), output: z.object({ dismissed: z.boolean() }) },
+  'settings.get': { input: empty, output: settingsSchema },
+  'settings.update': { input: settingsPatchSchema, output: settingsSchema },
+} as const;
+
+export const streams = {
+  /** Things the user should be told about that were not a reply to a request (a corrupt file…). */
+  'app.notice': noticeSchema,
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<C extends CommandName> = z.input<Commands[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.output<Commands[C]['output']>;
+
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamEvent<S extends StreamName> = z.output<Streams[S]>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const streamNames = Object.keys(streams) as StreamName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && Object.hasOwn(streams, name);
+}
+
+/** A batch of events of one stream, as both transports deliver them. */
+export interface EventBatch<S extends StreamName = StreamName> {
+  stream: S;
+  events: StreamEvent<S>[];
+  /** Events the batcher had to drop since the previous batch because the consumer fell behind. */
+  dropped: number;
+}
+
+export * from './errors.ts';
+export * from './settings.ts';
