@@ -4,6 +4,7 @@ import {
   ErrorCode,
   isCommandName,
   WirelabError,
+  type CommandInput,
   type CommandName,
   type CommandOutput,
   type Commands,
@@ -39,6 +40,11 @@ export class Dispatcher {
 
   hasHandler(name: string): boolean {
     return isCommandName(name) && typeof this.handlers[name] === 'function';
+  }
+
+  /** Typed entry for in-process callers (the CLI, tests); transports use `invoke`. */
+  call<C extends CommandName>(command: C, input: CommandInput<C>): Promise<InvokeResult<CommandOutput<C>>> {
+    return this.invoke(command, input) as Promise<InvokeResult<CommandOutput<C>>>;
   }
 
   async invoke(command: unknown, input: unknown): Promise<InvokeResult<unknown>> {

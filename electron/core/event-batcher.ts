@@ -2,13 +2,16 @@
  * Collects events and hands them over in batches, so a stream of 100k small events a second
  * costs the UI a few dozen updates, not 100k. Like Signal's batcher the wait starts at the first
  * event (an idle stream sends nothing), and like VS Code's TerminalDataBufferer it flushes on a
- * short timer; a full batch flushes at once. Past `maxQueued` the consumer is too slow: further
- * events are dropped and counted, and the count travels with the next batch so the UI can say so.
+ * short timer; a full batch flushes at once. While the consumer reports that it is backed up
+ * (a WebSocket with megabytes unsent) events wait; past `maxQueued` they are dropped and counted,
+ * and the count travels with the next batch so the UI can say so rather than freeze.
  */
 export interface BatcherOptions {
   flushMs?: number;
   maxBatch?: number;
   maxQueued?: number;
+  /** True while the consumer cannot take more; delivery is retried on the next tick. */
+  backedUp?: () => boolean;
 }
 
 export class EventBatcher<T> {
@@ -19,6 +22,7 @@ export class EventBatcher<T> {
   readonly flushMs: number;
   readonly maxBatch: number;
   readonly maxQueued: number;
+  private readonly backedUp: () => boolean;
 
   constructor(
     private readonly deliver: (events: T[], dropped: number) => void,
@@ -27,6 +31,7 @@ export class EventBatcher<T> {
     this.flushMs = options.flushMs ?? 16;
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxQueued = Math.max(options.maxQueued ?? 20_000, this.maxBatch);
+    this.backedUp = options.backedUp ?? (() => false);
   }
 
   push(event: T): void {
@@ -37,7 +42,14 @@ export class EventBatcher<T> {
     }
     this.queue.push(event);
     if (this.queue.length >= this.maxBatch) this.flush();
-    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
+    else if (this.timer === null) this.arm();
+  }
+
+  private arm(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.flushMs);
   }
 
   flush(): void {
@@ -46,6 +58,10 @@ export class EventBatcher<T> {
       this.timer = null;
     }
     if (this.queue.length === 0 && this.dropped === 0) return;
+    if (this.backedUp()) {
+      this.arm();
+      return;
+    }
     const events = this.queue;
     const dropped = this.dropped;
     this.queue = [];

@@ -34,6 +34,7 @@ export interface WebHost {
 export const wsPath = '/ws';
 /** A single WebSocket message larger than this is refused; commands are small. */
 const maxMessageBytes = 4 * 1024 * 1024;
+const maxBufferedBytes = 8 * 1024 * 1024;
 
 function refuse(res: ServerResponse, status: number, reason: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
@@ -119,8 +120,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   function attach(ws: WebSocket): void {
     sockets.add(ws);
-    const subscription = new Subscription(backend.hub, (batch: EventBatch) =>
-      send(ws, { type: 'events', stream: batch.stream, events: batch.events, dropped: batch.dropped }),
+    const subscription = new Subscription(
+      backend.hub,
+      (batch: EventBatch) => send(ws, { type: 'events', stream: batch.stream, events: batch.events, dropped: batch.dropped }),
+      // A browser tab that cannot keep up makes events wait, then drop (counted), never pile up.
+      { backedUp: () => ws.bufferedAmount > maxBufferedBytes },
     );
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { commandNames, WirelabError } from '../../shared/contract/index.ts';
+import { Dispatcher, type Handlers } from './dispatcher.ts';
+import { Logger } from './logger.ts';
+
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  return {
+    'app.info': () => ({ name: 'Wirelab', version: '1', host: 'browser', platform: 'linux', dataDir: '/tmp', notices: [] }),
+    'app.ping': ({ at }) => ({ at, serverAt: 1 }),
+    'app.dismissNotice': () => ({ dismissed: false }),
+    'settings.get': () => ({ language: 'en', theme: 'dark', lastPanel: 'subnet' }),
+    'settings.update': (p) => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', ...p }),
+    ...overrides,
+  };
+}
+
+describe('Dispatcher', () => {
+  it('validates input and names the field and the rule', async () => {
+    const d = new Dispatcher(handlers(), new Logger());
+    const r = await d.invoke('settings.update', { language: 'fr' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('INVALID_INPUT');
+    expect(r.error.field).toBe('language');
+    expect(r.error.message).toMatch(/^language: .*("en"|zh-CN)/);
+  });
+
+  it('rejects keys the contract does not know (a typo is not silently ignored)', async () => {
+    const d = new Dispatcher(handlers(), new Logger());
+    const r = await d.invoke('settings.update', { langauge: 'en' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('answers unknown commands with a typed error instead of throwing', async () => {
+    const d = new Dispatcher(handlers(), new Logger());
+    await expect(d.invoke('rm -rf', {})).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+    await expect(d.invoke(42, {})).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+    await expect(d.invoke('__proto__', {})).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+  });
+
+  it('passes a service error code through, and turns any other failure into INTERNAL', async () => {
+    const log = new Logger();
+    const d = new Dispatcher(
+      handlers({
+        'app.ping': () => { throw new WirelabError('ECONNREFUSED', 'nobody listens', 'port'); },
+        'settings.get': () => { throw new Error('disk on fire'); },
+      }),
+      log,
+    );
+    expect(await d.invoke('app.ping', { at: 1 })).toEqual({ ok: false, error: { code: 'ECONNREFUSED', message: 'nobody listens', field: 'port' } });
+    expect(await d.invoke('settings.get', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('disk on fire') } });
+    expect(log.entries().some((e) => e.level === 'error' && e.message.includes('settings.get'))).toBe(true);
+  });
+
+  it('refuses a service result that drifted from the contract', async () => {
+    const d = new Dispatcher(handlers({ 'app.ping': () => ({ at: 'soon' }) as never }), new Logger());
+    expect(await d.invoke('app.ping', { at: 1 })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('has a handler for every command in the contract', () => {
+    const d = new Dispatcher(handlers(), new Logger());
+    for (const name of commandNames) expect(d.hasHandler(name), name).toBe(true);
+  });
+});

@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as electron from 'electron';
+import { commandNames } from '../../shared/contract/index.ts';
+import { ipcChannels } from '../../shared/contract/ipc-channels.ts';
+
+// `electron` is the recording fake from test/support/electron-fake.ts (vitest alias).
+const fake = electron as unknown as typeof import('../../test/support/electron-fake.ts');
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function frameEvent(url: string, parent: unknown = null) {
+  const sender = fake.BrowserWindow.instances[0]!.webContents;
+  return { senderFrame: { url, parent }, sender };
+}
+
+beforeAll(async () => {
+  await import('./index.ts');
+  fake.app.makeReady();
+  await until(() => fake.BrowserWindow.instances.length === 1);
+});
+
+describe('Electron main process', () => {
+  it('sandboxes every renderer and takes the single-instance lock before anything else', () => {
+    const names = fake.calls.map((c) => c.name);
+    expect(names).toContain('app.enableSandbox');
+    expect(names).toContain('app.requestSingleInstanceLock');
+  });
+
+  it('opens the window with the security checklist webPreferences', () => {
+    const win = fake.BrowserWindow.instances[0]!;
+    const prefs = win.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(win.options.title).toBe('Wirelab');
+    expect(win.loadedUrl).toBe('app://wirelab/index.html');
+  });
+
+  it('serves the renderer from a privileged app:// scheme, not file://', () => {
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(fake.protocol.handlers.has('app')).toBe(true);
+  });
+
+  it('denies every permission request and adds a CSP header', () => {
+    const s = fake.session.defaultSession;
+    let granted: boolean | null = null;
+    s.permissionRequestHandler!(...([null, 'media', (ok: boolean) => (granted = ok)] as never[]));
+    expect(granted).toBe(false);
+    expect(s.permissionCheckHandler!()).toBe(false);
+    let headers: Record<string, string[]> = {};
+    s.headersHandler!(...([{ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)] as never[]));
+    expect(headers['Content-Security-Policy']?.[0]).toMatch(/script-src 'self'(;|$)/);
+  });
+
+  it('blocks navigation away from the app, new windows and webviews', () => {
+    const wc = fake.BrowserWindow.instances[0]!.webContents;
+    const nav = (url: string) => {
+      let prevented = false;
+      wc.emit('will-navigate', { preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(nav('https://evil.example/')).toBe(true);
+    expect(nav('file:///etc/passwd')).toBe(true);
+    expect(nav('app://wirelab/index.html')).toBe(false);
+    expect(nav('app://wirelab.evil/index.html')).toBe(true);
+    expect(wc.windowOpenHandler!()).toEqual({ action: 'deny' });
+  });
+
+  it('answers every contract command over IPC (none is UNKNOWN_COMMAND)', async () => {
+    const handler = fake.ipcMain.handlers.get(ipcChannels.invoke)!;
+    expect(handler).toBeTypeOf('function');
+    for (const command of commandNames) {
+      const result = (await handler(...([frameEvent('app://wirelab/index.html'), { command, input: {} }] as never[]))) as { ok: boolean; error?: { code: string } };
+      expect(result.error?.code, command).not.toBe('UNKNOWN_COMMAND');
+    }
+    const info = (await handler(...([frameEvent('app://wirelab/index.html'), { command: 'app.info', input: {} }] as never[]))) as { ok: true; value: { host: string } };
+    expect(info.value.host).toBe('electron');
+  });
+
+  it('refuses IPC from a foreign page or from a subframe', async () => {
+    const handler = fake.ipcMain.handlers.get(ipcChannels.invoke)!;
+    const foreign = await handler(...([frameEvent('https://evil.example/'), { command: 'app.info', input: {} }] as never[]));
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const sub = await handler(...([frameEvent('app://wirelab/index.html', { url: 'app://wirelab/' }), { command: 'app.info', input: {} }] as never[]));
+    expect(sub).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const junk = await handler(...([frameEvent('app://wirelab/index.html'), 'app.info'] as never[]));
+    expect(junk).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('closes the services on quit (IPC handlers removed) and then quits', async () => {
+    const before = fake.calls.filter((c) => c.name === 'app.quit').length;
+    fake.app.quit();
+    await until(() => fake.calls.filter((c) => c.name === 'app.quit').length >= before + 2);
+    expect(fake.ipcMain.handlers.has(ipcChannels.invoke)).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { EventBatch, StreamName } from '../../../shared/contract/index.ts';
+import { Subscription } from '../../../electron/core/event-hub.ts';
+import { createBackend, type Backend } from '../../../electron/services/backend.ts';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import type { ContractClient } from '../client/contract-client.ts';
+import { createAppStore } from './app-store.ts';
+
+/** A real backend reached without a socket: the store's logic is what is under test here. */
+function inProcessClient(backend: Backend): ContractClient {
+  return {
+    host: 'browser',
+    connection: 'connected',
+    invoke: (command, input) => backend.dispatcher.call(command, input),
+    subscribe<S extends StreamName>(stream: S, listener: (b: EventBatch<S>) => void) {
+      const sub = new Subscription(backend.hub, (b) => listener(b as EventBatch<S>), { flushMs: 1 });
+      sub.subscribe(stream);
+      return () => sub.close();
+    },
+    onConnection(listener) {
+      listener('connected');
+      return () => undefined;
+    },
+  };
+}
+
+async function settle(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!check()) throw new Error('store never settled');
+}
+
+describe('app store', () => {
+  it('loads settings and the remembered panel, and persists a panel switch', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    await backend.settings.update({ lastPanel: 'timeline', language: 'zh-CN' });
+    const store = createAppStore(inProcessClient(backend));
+    await settle(() => store.getState().settingsLoaded);
+    expect(store.getState().panel).toBe('timeline');
+    expect(store.getState().settings.language).toBe('zh-CN');
+    store.getState().setPanel('processes');
+    await settle(() => backend.settings.get().lastPanel === 'processes');
+  });
+
+  it('rolls back a refused change and shows why', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const store = createAppStore(inProcessClient(backend));
+    await settle(() => store.getState().settingsLoaded);
+    await store.getState().updateSettings({ theme: 'sepia' as never });
+    expect(store.getState().settings.theme).toBe('system');
+    expect(store.getState().settingsError).toMatch(/^theme: /);
+  });
+
+  it('shows notices raised while running and forgets a dismissed one', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const store = createAppStore(inProcessClient(backend));
+    await settle(() => store.getState().info !== null);
+    const n = backend.notices.add('warning', 'TEST', 'look here');
+    await settle(() => store.getState().notices.length === 1);
+    await store.getState().dismissNotice(n.id);
+    expect(store.getState().notices).toEqual([]);
+    expect(backend.notices.list()).toEqual([]);
+  });
+});
