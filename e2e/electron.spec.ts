@@ -1,0 +1,32 @@
+import { _electron as electron, expect, test } from '@playwright/test';
+import { findElectronBinary, projectRoot } from '../scripts/electron-binary.mjs';
+
+// Runs only where an Electron binary exists (checked with fs, never require('electron')).
+const binary = findElectronBinary();
+
+test('the desktop window opens the shell with the security settings in force', async () => {
+  if (binary.path === null) {
+    const reason = `Electron e2e skipped: ${'reason' in binary ? binary.reason : 'no binary'}`;
+    console.log(reason);
+    test.skip(true, reason);
+    return;
+  }
+  const app = await electron.launch({ executablePath: binary.path, args: ['.'], cwd: projectRoot });
+  try {
+    const window = await app.firstWindow();
+    await expect(window.locator('.app[data-ready="true"]')).toBeVisible();
+    await expect(window.getByTestId('status-bar')).toContainText('Desktop app');
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    // No Node in the page, only the two bridge functions.
+    const page = await window.evaluate(() => ({
+      require: typeof (globalThis as { require?: unknown }).require,
+      process: typeof (globalThis as { process?: unknown }).process,
+      bridge: Object.keys((window as unknown as { wirelab: object }).wirelab).sort(),
+    }));
+    expect(page).toEqual({ require: 'undefined', process: 'undefined', bridge: ['host', 'invoke', 'subscribe'] });
+    await window.keyboard.press('Control+2');
+    await expect(window.getByTestId('empty-subnet')).toBeVisible();
+  } finally {
+    await app.close();
+  }
+});

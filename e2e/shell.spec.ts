@@ -1,0 +1,89 @@
+import { writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures.ts';
+
+const panels = [
+  { key: '1', id: 'sender', en: 'Packet sender', zh: '发包工具' },
+  { key: '2', id: 'subnet', en: 'Subnet calculator', zh: '子网计算器' },
+  { key: '3', id: 'timeline', en: 'Handshake timeline', zh: '握手时间线' },
+  { key: '4', id: 'processes', en: 'Processes', zh: '进程' },
+];
+
+test('the shell loads connected, with the URL token swapped for a cookie', async ({ app, host }) => {
+  expect(app.url()).toBe(`${host.origin}/`);
+  await expect(app.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+  await expect(app.getByTestId('status-bar')).toContainText('Browser host');
+  await expect(app).toHaveTitle('Packet sender — Wirelab');
+});
+
+test('every panel is reachable by click, each with an empty state that says what it will do', async ({ app }) => {
+  for (const p of panels) {
+    await app.getByRole('tab', { name: new RegExp(p.en) }).click();
+    await expect(app.getByRole('tab', { name: new RegExp(p.en) })).toHaveAttribute('aria-selected', 'true');
+    await expect(app.getByTestId(`empty-${p.id}`)).toBeVisible();
+    await expect(app.getByRole('heading', { level: 1 })).toHaveText(p.en);
+  }
+});
+
+test('Ctrl+1…4 switch panels', async ({ app }) => {
+  for (const p of [...panels].reverse()) {
+    await app.keyboard.press(`Control+${p.key}`);
+    await expect(app.getByTestId(`empty-${p.id}`)).toBeVisible();
+    await expect(app).toHaveTitle(`${p.en} — Wirelab`);
+  }
+});
+
+test('switching to Chinese changes the visible text and survives a reload', async ({ app }) => {
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(app.getByRole('tab', { name: /子网计算器/ })).toBeVisible();
+  await expect(app.getByTestId('connection-state')).toHaveText('后端已连接');
+  await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await app.keyboard.press('Control+2');
+  await app.reload();
+  await expect(app.locator('.app[data-ready="true"]')).toBeVisible();
+  await expect(app.getByRole('heading', { level: 1 })).toHaveText('子网计算器');
+  await expect(app.getByRole('tab', { name: /发包工具/ })).toBeVisible();
+  // and back
+  await app.getByTestId('language-select').selectOption('en');
+  await expect(app.getByRole('heading', { level: 1 })).toHaveText('Subnet calculator');
+});
+
+test('the theme follows the OS and an override is remembered', async ({ browser, host }) => {
+  const context = await browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  await page.goto(host.url);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('theme-light').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.reload();
+  await expect(page.locator('.app[data-ready="true"]')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await expect(page.getByTestId('theme-light')).toHaveAttribute('aria-checked', 'true');
+  await context.close();
+});
+
+test('a corrupt settings file is moved aside and the user is told', async ({ page, host }) => {
+  writeFileSync(join(host.dataDir, 'settings.json'), '{"language": "zh-CN",');
+  const restarted = await host.restart();
+  await page.goto(restarted.url);
+  const notice = page.getByTestId('notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('could not be read');
+  const backups = readdirSync(host.dataDir).filter((f) => f.startsWith('settings.json.corrupt-'));
+  expect(backups).toHaveLength(1);
+  await expect(notice).toContainText(backups[0]!);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('.app[data-ready="true"]')).toBeVisible();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+});
+
+test('the UI says so when the backend goes away', async ({ app, host }) => {
+  await expect(app.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+  // restart() stops the server first (the new one gets another port); the page notices the lost socket
+  const restarting = host.restart();
+  await expect(app.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
+  await expect(app.getByTestId('connection-state')).toHaveText('Backend disconnected — retrying');
+  await restarting;
+});

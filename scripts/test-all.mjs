@@ -1,0 +1,83 @@
+// `npm test`: typecheck, lint (layers included), build, unit + integration (vitest), e2e
+// (Playwright in Debian's Chromium against the browser host). Every suite runs even if an
+// earlier one failed; the last line sums them all as `N passed, N failed, N skipped`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './electron-binary.mjs';
+
+const results = join(projectRoot, '.test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+const bin = (name) => join(projectRoot, 'node_modules', '.bin', name);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+const skipNotes = [];
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label}: ${[cmd.replace(projectRoot + '/', ''), ...args].join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+  return { ok: r.status === 0, seconds: ((Date.now() - started) / 1000).toFixed(1) };
+}
+
+function check(label, cmd, args) {
+  const r = run(label, cmd, args);
+  totals[r.ok ? 'passed' : 'failed']++;
+  lines.push(`${label}: ${r.ok ? 'passed' : 'FAILED'} (${r.seconds}s)`);
+}
+
+check('typecheck', bin('tsc'), ['-p', 'tsconfig.web.json']);
+check('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json']);
+check('typecheck (renderer tests)', bin('tsc'), ['-p', 'tsconfig.renderer-test.json']);
+check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
+check('build', bin('electron-vite'), ['build', '--logLevel', 'warn']);
+
+{
+  const out = join(results, 'vitest.json');
+  const r = run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+  if (existsSync(out)) {
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    totals.passed += j.numPassedTests;
+    totals.failed += j.numFailedTests;
+    totals.skipped += j.numPendingTests + (j.numTodoTests ?? 0);
+    // A file that failed to load reports no tests; count it so it cannot pass unnoticed.
+    const broken = j.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+    totals.failed += broken;
+    lines.push(`vitest: ${j.numPassedTests} passed, ${j.numFailedTests + broken} failed, ${j.numPendingTests} skipped (${r.seconds}s)`);
+  } else {
+    totals.failed++;
+    lines.push('vitest: FAILED to produce a report');
+  }
+}
+
+{
+  const out = join(results, 'playwright.json');
+  const r = run('e2e (Playwright, Chromium)', bin('playwright'), ['test']);
+  if (existsSync(out)) {
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    const s = j.stats;
+    totals.passed += s.expected + s.flaky;
+    totals.failed += s.unexpected;
+    totals.skipped += s.skipped;
+    const walk = (suite) => {
+      for (const spec of suite.specs ?? []) for (const t of spec.tests) for (const res of t.results) {
+        if (res.status === 'skipped') skipNotes.push(`skipped: ${spec.title} — ${(t.annotations.find((a) => a.type === 'skip')?.description) ?? 'no reason given'}`);
+      }
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of j.suites) walk(suite);
+    const errors = (j.errors ?? []).length;
+    totals.failed += errors;
+    lines.push(`playwright: ${s.expected + s.flaky} passed, ${s.unexpected + errors} failed, ${s.skipped} skipped (${r.seconds}s)`);
+  } else {
+    totals.failed++;
+    lines.push('playwright: FAILED to produce a report');
+  }
+}
+
+console.log('\n=== summary');
+for (const l of lines) console.log(l);
+for (const n of skipNotes) console.log(n);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
