@@ -7,6 +7,7 @@ import { projectRoot } from './support/spawn-cli.ts';
 // Installers cannot be built here (electron-builder downloads the Electron zip), so the next best
 // thing: the configuration passes electron-builder's own schema and names what the issue asks for.
 const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON, read only for assertions
 const pkg = require('../package.json') as { build: Record<string, any>; main: string };
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
   validateConfiguration(config: unknown, log: { isEnabled: boolean; add(): void }): Promise<void>;
