@@ -85,5 +85,6 @@ test('the UI says so when the backend goes away', async ({ app, host }) => {
   const restarting = host.restart();
   await expect(app.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
   await expect(app.getByTestId('connection-state')).toHaveText('Backend disconnected — retrying');
+  await expect(app.getByTestId('notice-disconnected')).toContainText('open the new address');
   await restarting;
 });

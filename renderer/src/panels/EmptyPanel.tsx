@@ -14,8 +14,10 @@ export function EmptyPanel({ id }: { id: PanelId }) {
   const features = (['f1', 'f2', 'f3', 'f4'] as const).map((f) => `${id}.${f}` as MessageKey);
   return (
     <section className="empty" data-testid={`empty-${id}`}>
-      <div className="empty-icon"><Icon name={spec.icon} size={40} /></div>
-      <span className="badge">{t('empty.badge')}</span>
+      <div className="empty-head">
+        <Icon name={spec.icon} size={36} />
+        <span className="badge">{t('empty.badge')}</span>
+      </div>
       <h2>{t(spec.title)}</h2>
       <p className="empty-summary">{t(`${id}.summary` as MessageKey)}</p>
       <h3>{t('empty.willDo')}</h3>

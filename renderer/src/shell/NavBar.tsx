@@ -29,11 +29,11 @@ export function NavBar() {
             >
               <Icon name={p.icon} />
               <span className="nav-label">{t(p.title)}</span>
-              <kbd>{modKey}+{p.key}</kbd>
             </button>
           </li>
         ))}
       </ul>
+      <p className="nav-hint">{t('nav.shortcuts', { keys: `${modKey}+1…4` })}</p>
     </nav>
   );
 }

@@ -8,9 +8,18 @@ export function NoticeBanner() {
   const notices = useApp((s) => s.notices);
   const settingsError = useApp((s) => s.settingsError);
   const dismiss = useApp((s) => s.dismissNotice);
-  if (notices.length === 0 && !settingsError) return null;
+  const connection = useApp((s) => s.connection);
+  const host = useApp((s) => s.info?.host);
+  const lost = connection === 'disconnected';
+  if (notices.length === 0 && !settingsError && !lost) return null;
   return (
     <div className="notices" role="alert">
+      {lost && (
+        <div className="notice error" data-testid="notice-disconnected">
+          <Icon name="warning" />
+          <span>{host === 'browser' ? t('notice.disconnected') : t('status.connection.disconnected')}</span>
+        </div>
+      )}
       {settingsError && (
         <div className="notice error" data-testid="notice">
           <Icon name="warning" />

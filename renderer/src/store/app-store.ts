@@ -62,13 +62,25 @@ export function createAppStore(client: ContractClient): AppStore {
     const [info, settings] = await Promise.all([client.invoke('app.info', {}), client.invoke('settings.get', {})]);
     if (info.ok) store.setState({ info: info.value, notices: info.value.notices });
     if (settings.ok) store.setState({ settings: settings.value, settingsLoaded: true, panel: settings.value.lastPanel });
+    await ping();
+  }
+
+  async function ping(): Promise<void> {
     const ping = await client.invoke('app.ping', { at: performance.now() });
     if (ping.ok) store.setState({ latencyMs: Math.round((performance.now() - ping.value.at) * 10) / 10 });
   }
 
+  // The first call after start-up is slow (cold code paths); re-measure now and then so the
+  // status bar shows the steady round trip.
+  let pinger: ReturnType<typeof setInterval> | null = null;
   client.onConnection((connection) => {
     store.setState({ connection });
-    if (connection === 'connected') void load();
+    if (pinger !== null) clearInterval(pinger);
+    pinger = null;
+    if (connection === 'connected') {
+      void load();
+      pinger = setInterval(() => void ping(), 5000);
+    }
   });
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));

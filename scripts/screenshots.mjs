@@ -1,0 +1,58 @@
+// Takes screenshots of the UI through the browser host in Debian's Chromium: both languages,
+// light and dark, an error notice and a lost backend. `docs/screenshot.png` is the README's.
+// Usage: node scripts/screenshots.mjs [outDir]   (default .tmp/shots)
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from './electron-binary.mjs';
+
+const outDir = process.argv[2] ?? join(projectRoot, '.tmp', 'shots');
+mkdirSync(outDir, { recursive: true });
+
+function serve(dataDir) {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'wirelab.mjs'), 'serve', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (c) => resolve({ child, url: JSON.parse(c.toString().split('\n')[0]).url }));
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
+}
+
+const browser = await chromium.launch({ executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+async function shoot(url, name, { scheme = 'light', panel = '1', lang = 'en', after } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 720 }, colorScheme: scheme, locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US' });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('.app[data-ready="true"]').waitFor();
+  await page.keyboard.press(`Control+${panel}`);
+  if (after) await after(page);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(outDir, `${name}.png`) });
+  await context.close();
+  console.log(`wrote ${join(outDir, `${name}.png`)}`);
+}
+
+const data = mkdtempSync(join(tmpdir(), 'wirelab-shots-'));
+let host = await serve(data);
+await shoot(host.url, 'sender-en-light');
+await shoot(host.url, 'subnet-en-dark', { scheme: 'dark', panel: '2' });
+await shoot(host.url, 'timeline-zh-light', { panel: '3', lang: 'zh-CN' });
+await shoot(host.url, 'processes-zh-dark', { scheme: 'dark', panel: '4', lang: 'zh-CN' });
+host.child.kill();
+
+// error state: a corrupt settings file found at start-up
+writeFileSync(join(data, 'settings.json'), '{"language": "zh-CN",');
+host = await serve(data);
+await shoot(host.url, 'notice-en-light', { panel: '2' });
+await shoot(host.url, 'notice-zh-dark', { scheme: 'dark', panel: '2', lang: 'zh-CN' });
+// busy / broken state: the backend goes away while the page is open
+await shoot(host.url, 'disconnected-en-light', {
+  panel: '3',
+  after: async (page) => {
+    host.child.kill();
+    await page.locator('[data-state="disconnected"]').waitFor();
+  },
+});
+await browser.close();
+copyFileSync(join(outDir, 'sender-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
