@@ -69,9 +69,16 @@ export const test = base.extend<{ host: ServedHost; app: Page }>({
     await Promise.all(children.map(stopChild));
   },
   app: async ({ page, host }, use) => {
+    // Anything the page logs as an error (a CSP violation, an uncaught exception) fails the test.
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/WebSocket connection to .* failed/.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(host.url);
     await expect(page.locator('.app[data-ready="true"]')).toBeVisible();
     await use(page);
+    expect(problems, 'errors in the page console').toEqual([]);
   },
 });
 

@@ -35,7 +35,7 @@ describe('Electron main process', () => {
   it('opens the window with the security checklist webPreferences', () => {
     const win = fake.BrowserWindow.instances[0]!;
     const prefs = win.options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, disableBlinkFeatures: 'Auxclick' });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.options.title).toBe('Wirelab');
     expect(win.loadedUrl).toBe('app://wirelab/index.html');

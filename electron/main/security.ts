@@ -1,25 +1,5 @@
-import type { Session, WebContents, WebPreferences } from 'electron';
+import type { Session, WebContents } from 'electron';
 import { contentSecurityPolicy } from '../core/csp.ts';
-
-/**
- * The Electron security checklist (electron docs, tutorial/security.md) in one place, so a test
- * can assert it: isolation, sandbox, no Node in the page, web security on.
- */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    spellcheck: false,
-  };
-}
 
 /** True when `url` belongs to the app itself (the app:// origin, or the dev server in development). */
 export function isAppUrl(url: string, appOrigins: readonly string[]): boolean {

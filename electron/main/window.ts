@@ -1,5 +1,5 @@
 import { BrowserWindow, nativeTheme } from 'electron';
-import { hardenContents, secureWebPreferences } from './security.ts';
+import { hardenContents } from './security.ts';
 
 export interface WindowOptions {
   preloadPath: string;
@@ -19,7 +19,23 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     show: false,
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#11151b' : '#f6f7f9',
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(options.preloadPath),
+    // The Electron security checklist (docs: tutorial/security.md), written out literally so
+    // scanners such as Electronegativity can read it; main.test.ts asserts it too.
+    webPreferences: {
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      // A middle click on a link would otherwise try to open a new window.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   hardenContents(win.webContents, options.appOrigins);
   win.once('ready-to-show', () => win.show());
