@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { serveCommand, serveHelp } from './serve-command.ts';
+import { calcCommand, calcHelp, sameCommand, sameHelp, splitCommand, splitHelp, summarizeCommand, summarizeHelp } from './subnet-commands.ts';
+import { WirelabError } from '../../shared/contract/errors.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes)
@@ -8,12 +10,16 @@ Usage: wirelab <command> [options]
 
 Commands:
   serve     serve the Wirelab UI to a browser on 127.0.0.1
+  calc      subnet of an address: network, broadcast, hosts, type (IPv4 and IPv6)
+  same      are two addresses in the same subnet?
+  split     split a network by prefix, count or host counts (VLSM)
+  summarize the fewest CIDRs covering networks, addresses or ranges
   help      show help for a command (wirelab help serve)
 
 Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
 non-zero exit code.`;
 
-const helps: Record<string, string> = { serve: serveHelp };
+const helps: Record<string, string> = { serve: serveHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp };
 
 /** Runs one command line; returns the exit code. Errors never escape as stack traces. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -50,6 +56,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         });
         return await serveCommand(values, io);
       }
+      case 'calc':
+        return calcCommand(rest, io);
+      case 'same':
+        return sameCommand(rest, io);
+      case 'split':
+        return splitCommand(rest, io);
+      case 'summarize':
+        return summarizeCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${command}" (try wirelab --help)`);
     }
@@ -57,7 +71,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    const usage = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS');
+    // Bad input caught by a service (an octet over 255 …) is the user's to fix, like a usage error.
+    const usage = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || (err instanceof WirelabError && err.code === 'INVALID_INPUT');
     io.err(`wirelab${command ? ` ${command}` : ''}: ${usage ? message : `unexpected error: ${message}`}`);
     return usage ? 2 : 1;
   }
