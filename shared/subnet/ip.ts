@@ -96,7 +96,7 @@ export function parseIp(raw: string, field = 'address'): Ip {
   if (text.includes(':')) {
     const pct = text.indexOf('%');
     const zone = pct >= 0 ? text.slice(pct + 1) : undefined;
-    if (zone !== undefined && !/^[0-9A-Za-z_.\-]{1,64}$/.test(zone)) throw new SubnetError('ipv6-zone', `${field}: the zone after "%" must be an interface name or number, not "${zone}"`, field, { zone });
+    if (zone !== undefined && !/^[0-9A-Za-z_.-]{1,64}$/.test(zone)) throw new SubnetError('ipv6-zone', `${field}: the zone after "%" must be an interface name or number, not "${zone}"`, field, { zone });
     const ip: Ip = { version: 6, value: parseIPv6(pct >= 0 ? text.slice(0, pct) : text, field) };
     if (zone !== undefined) ip.zone = zone;
     return ip;
