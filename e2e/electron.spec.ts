@@ -25,7 +25,7 @@ test('the desktop window opens the shell with the security settings in force', a
     }));
     expect(page).toEqual({ require: 'undefined', process: 'undefined', bridge: ['host', 'invoke', 'subscribe'] });
     await window.keyboard.press('Control+2');
-    await expect(window.getByTestId('empty-subnet')).toBeVisible();
+    await expect(window.getByTestId('subnet-panel')).toBeVisible();
   } finally {
     await app.close();
   }

@@ -39,6 +39,19 @@ await shoot(host.url, 'sender-en-light');
 await shoot(host.url, 'subnet-en-dark', { scheme: 'dark', panel: '2' });
 await shoot(host.url, 'timeline-zh-light', { panel: '3', lang: 'zh-CN' });
 await shoot(host.url, 'processes-zh-dark', { scheme: 'dark', panel: '4', lang: 'zh-CN' });
+// the subnet panel: each view, both languages, an error
+const fill = (id, text) => async (page) => { await page.locator(`#${id}`).fill(text); };
+const tab = (name, then) => async (page) => { await page.locator(`#subnet-tab-${name}`).click(); if (then) await then(page); };
+await shoot(host.url, 'subnet-calc-en-light', { panel: '2' });
+await shoot(host.url, 'subnet-calc6-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: fill('calc-input', 'fe80::1%eth0/64') });
+await shoot(host.url, 'subnet-error-zh-light', { panel: '2', lang: 'zh-CN', after: fill('calc-input', '010.1.1.1/8') });
+await shoot(host.url, 'subnet-error-en-dark', { panel: '2', scheme: 'dark', after: fill('calc-input', '10.1.1.1 255.0.255.0') });
+await shoot(host.url, 'subnet-same-en-light', { panel: '2', after: tab('same') });
+await shoot(host.url, 'subnet-same-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: tab('same', fill('same-mask', '255.255.0.0')) });
+await shoot(host.url, 'subnet-split-en-light', { panel: '2', after: tab('split', async (p) => { await p.locator('#split-network').fill('10.0.0.0/8'); await p.locator('#split-value').fill('24'); }) });
+await shoot(host.url, 'subnet-vlsm-zh-light', { panel: '2', lang: 'zh-CN', after: tab('split', async (p) => { await p.locator('#split-mode').selectOption('hosts'); await p.locator('#split-value').fill('50,20,2'); }) });
+await shoot(host.url, 'subnet-summarize-en-dark', { panel: '2', scheme: 'dark', after: tab('summarize') });
+await shoot(host.url, 'subnet-interfaces-en-light', { panel: '2', after: tab('interfaces', async (p) => { await p.locator('[data-testid=interface-address]').first().waitFor(); }) });
 host.child.kill();
 
 // error state: a corrupt settings file found at start-up

@@ -10,6 +10,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'app.dismissNotice': () => ({ dismissed: false }),
     'settings.get': () => ({ language: 'en', theme: 'dark', lastPanel: 'subnet' }),
     'settings.update': (p) => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', ...p }),
+    'net.interfaces': () => [],
     ...overrides,
   };
 }

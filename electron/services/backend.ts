@@ -5,6 +5,7 @@ import { EventHub } from '../core/event-hub.ts';
 import { Logger } from '../core/logger.ts';
 import { NoticeService } from './app/notice-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { listInterfaces } from './network/interfaces-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -69,6 +70,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'app.dismissNotice': ({ id }) => ({ dismissed: notices.dismiss(id) }),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
+    'net.interfaces': () => listInterfaces(),
   };
 
   return {

@@ -29,6 +29,23 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+export const netInterfaceSchema = z.object({
+  name: z.string(),
+  up: z.boolean().nullable(),
+  mac: z.string().nullable(),
+  internal: z.boolean(),
+  addresses: z.array(
+    z.object({
+      family: z.union([z.literal(4), z.literal(6)]),
+      address: z.string(),
+      prefix: z.number().int().min(0).max(128),
+      cidr: z.string(),
+      scopeId: z.number().int().nullable(),
+    }),
+  ),
+});
+export type NetInterface = z.infer<typeof netInterfaceSchema>;
+
 const empty = z.object({}).strict();
 
 export const commands = {
@@ -37,6 +54,8 @@ export const commands = {
   'app.dismissNotice': { input: z.object({ id: z.string().min(1) }).strict(), output: z.object({ dismissed: z.boolean() }) },
   'settings.get': { input: empty, output: settingsSchema },
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
+  /** This machine's network interfaces (the subnet panel loads one into the calculator). */
+  'net.interfaces': { input: empty, output: z.array(netInterfaceSchema) },
 } as const;
 
 export const streams = {

@@ -169,3 +169,8 @@ export function exclude(network: Cidr, remove: Cidr, field = 'exclude'): Cidr[] 
 export function ipOfCidr(c: Cidr): Ip {
   return { version: c.version, value: c.network };
 }
+
+/** Subnet number `index` of `c` split at `prefix`, without building the whole list (for virtual lists). */
+export function subnetAt(c: Cidr, prefix: number, index: number): Cidr {
+  return { version: c.version, network: c.network + BigInt(index) * (1n << BigInt(bitsOf(c.version) - prefix)), prefix };
+}

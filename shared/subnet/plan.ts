@@ -1,4 +1,5 @@
-import { collapse, formatCidr, maxSubnets, parseCidr, rangeToCidrs, sizeOf, splitToPrefix, type Cidr } from './cidr.ts';
+import { collapse, formatCidr, lastOf, maxSubnets, parseCidr, rangeToCidrs, sizeOf, splitToPrefix, subnetAt, type Cidr } from './cidr.ts';
+import { formatIp } from './ip.ts';
 import { hostRange } from './calc.ts';
 import { bitsOf, parseIp } from './ip.ts';
 import { SubnetError } from './subnet-error.ts';
@@ -68,3 +69,57 @@ export function summarize(items: string[]): { cidrs: string[] } {
   return { cidrs: collapse(parseBlockList(items)).map(formatCidr) };
 }
 
+
+/** One row of a split, as the panel shows it. */
+export interface SplitRow {
+  cidr: string;
+  first: string;
+  last: string;
+  hosts: string;
+  requested?: number;
+}
+
+/**
+ * A split the UI can scroll through without materialising it: equal splits compute row `i`
+ * on demand (10.0.0.0/8 into /24 is 65,536 rows; only the visible few are ever formatted).
+ */
+export interface LazySplit {
+  network: string;
+  count: number;
+  rowAt(index: number): SplitRow;
+  unused: string[];
+}
+
+function rowOf(c: Cidr, requested?: number): SplitRow {
+  const range = hostRange(c);
+  const row: SplitRow = { cidr: formatCidr(c), first: formatIp(c.version, c.network), last: formatIp(c.version, lastOf(c)), hosts: range.hosts.toString() };
+  if (requested !== undefined) row.requested = requested;
+  return row;
+}
+
+export function lazySplit(networkText: string, by: SplitBy): LazySplit {
+  const network = parseCidr(networkText, 'network');
+  if ('hosts' in by) {
+    const r = vlsm(network, by.hosts);
+    const rows = r.subnets.map((s) => rowOf(parseCidr(s.cidr), s.requested));
+    return { network: formatCidr(network), count: rows.length, rowAt: (i) => rows[i]!, unused: r.unused.map(formatCidr) };
+  }
+  let prefix: number;
+  let count: number;
+  let unused: string[] = [];
+  if ('count' in by) {
+    // the same checks and rounding as split(); the list itself is small enough to reuse it
+    const r = split(networkText, by);
+    prefix = network.prefix + bitsForCount(by.count);
+    count = r.subnets.length;
+    unused = r.unused;
+  } else {
+    const bits = bitsOf(network.version);
+    if (by.prefix < network.prefix || by.prefix > bits) splitToPrefix(network, by.prefix); // throws the named error
+    const n = 1n << BigInt(by.prefix - network.prefix);
+    if (n > BigInt(maxSubnets)) splitToPrefix(network, by.prefix);
+    prefix = by.prefix;
+    count = Number(n);
+  }
+  return { network: formatCidr(network), count, rowAt: (i) => rowOf(subnetAt(network, prefix, i)), unused };
+}

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, Notice, PanelId, Settings, SettingsPatch } from '../../../shared/contract/index.ts';
 import { defaultSettings } from '../../../shared/contract/settings.ts';
 import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
+import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
 
 /**
  * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
@@ -25,11 +26,12 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
-  const store = createStore<AppState>()((set, get) => ({
+  const store = createStore<AppState>()((set, get, api) => ({
+    ...createSubnetSlice<AppState>(client)(set, get, api),
     panel: 'sender',
     connection: client.connection,
     info: null,

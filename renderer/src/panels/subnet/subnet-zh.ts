@@ -1,0 +1,65 @@
+/**
+ * Chinese for the subnet maths' own words: address type names and input mistakes. The maths
+ * (shared/subnet) names each mistake by a rule id with parameters; English comes with the
+ * error itself, Chinese is looked up here by rule. An unknown rule falls back to English.
+ */
+type P = Record<string, string | number>;
+
+export const typeNamesZh: Record<string, string> = {
+  private: '私有地址',
+  shared: '共享地址空间（运营商级 NAT）',
+  loopback: '环回地址',
+  'link-local': '链路本地地址',
+  documentation: '文档示例专用地址',
+  benchmarking: '基准测试地址',
+  multicast: '组播地址',
+  reserved: '保留地址',
+  'unique-local': '唯一本地地址',
+  unspecified: '未指定地址',
+  global: '公网（全球单播）地址',
+  'this-network': '“本网络”',
+  broadcast: '受限广播地址',
+  'ietf-protocol': 'IETF 协议分配地址',
+  '6to4-relay': '6to4 中继任播（已废弃）',
+  'ipv4-mapped': 'IPv4 映射地址',
+  nat64: 'IPv4/IPv6 转换（NAT64）',
+  discard: '丢弃专用地址',
+  teredo: 'Teredo 隧道地址',
+  '6to4': '6to4 地址',
+  srv6: 'SRv6 段路由地址',
+};
+
+export const errorsZh: Record<string, (p: P) => string> = {
+  empty: () => '请输入地址，例如 192.168.1.10 或 2001:db8::1',
+  'ipv4-parts': (p) => `IPv4 地址由四个用点分隔的数字组成（如 192.168.1.10）；“${p.text}”有 ${p.count} 段`,
+  'ipv4-empty': (p) => `“${p.text}”的第 ${p.part} 段是空的`,
+  'ipv4-digits': (p) => `“${p.text}”中的“${p.part}”不是十进制数字`,
+  'ipv4-leading-zero': (p) => `“${p.text}”中的“${p.part}”有前导零：有的工具按八进制读作 ${p.octal}，有的按十进制读作 ${p.decimal}；请去掉前导零`,
+  'ipv4-octet-range': (p) => `“${p.text}”中的 ${p.part} 超过了 255；IPv4 地址的每一段是一个字节（0–255）`,
+  'ipv6-double-colon': (p) => `“${p.text}”用了不止一次“::”；“::”只能代表一段连续的零`,
+  'ipv6-empty-group': (p) => `“${p.text}”中有空的分组（该写“::”或数字的地方只有一个“:”）`,
+  'ipv6-group-length': (p) => `“${p.text}”中的“${p.group}”不是 1–4 位十六进制数`,
+  'ipv6-group-digits': (p) => `“${p.text}”中的“${p.group}”不是 1–4 位十六进制数`,
+  'ipv6-group-count': (p) => `“${p.text}”的分组数不对：IPv6 地址共 8 组（或用“::”代表连续的零）`,
+  'ipv6-zone': (p) => `“%”后面应是网卡名或编号，而不是“${p.zone}”`,
+  'not-an-address': (p) => `“${p.text}”既不是 IPv4 地址（点分四段数字），也不是 IPv6 地址（冒号分隔的十六进制）`,
+  'prefix-digits': (p) => `“/”后面的前缀应是 0 到 ${p.max} 的整数，而不是“${p.text}”`,
+  'prefix-range': (p) => `/${p.prefix} 超出范围；IPv${p.version} 的前缀是 /0 到 /${p.max}`,
+  'mask-ipv6': () => 'IPv6 没有点分掩码，请写前缀长度，例如 /64',
+  'mask-noncontiguous': (p) => `${p.text} 不是子网掩码——它的 1 不是从左边连续排列的（${p.binary}）。这样的掩码只作为 ACL 通配符存在，不表示子网`,
+  'two-masks': () => '掩码只需给一次：写在地址后面，或者填在掩码栏里',
+  'mixed-versions': (p) => `${p.a} 和 ${p.b} 一个是 IPv4、一个是 IPv6，不可能在同一子网`,
+  'split-prefix-range': (p) => `要划分 ${p.network}，新前缀必须在 /${p.min} 到 /${p.max} 之间，而不是 /${p.prefix}`,
+  'split-too-many': (p) => `这样会得到 ${p.count ?? '太多'} 个子网；Wirelab 最多列出 ${p.max} 个（请选更短的前缀）`,
+  'split-count': () => '子网个数应是不小于 1 的整数',
+  'split-count-range': (p) => `${p.network} 的地址不够划分成 ${p.count} 个子网`,
+  'vlsm-empty': () => '请列出每个子网的主机数，例如 50,20,2',
+  'vlsm-count': (p) => `第 ${p.index} 项应是不小于 1 的整数`,
+  'vlsm-too-big': (p) => `${p.hosts} 台主机需要的子网比 ${p.network} 还大`,
+  'vlsm-full': (p) => `分配完更大的子网后，${p.network} 已没有空间容纳 ${p.hosts} 台主机（第 ${p.index} 项）`,
+  'range-versions': (p) => `范围 ${p.item} 混用了 IPv4 和 IPv6`,
+  'range-order': (p) => `范围 ${p.item} 的结束地址比起始地址小`,
+  'summarize-empty': () => '请列出网络（10.0.0.0/24）、地址或地址范围（10.0.0.5-10.0.0.9）',
+  'exclude-outside': (p) => `${p.exclude} 不在 ${p.network} 之内`,
+  'host-bits': (p) => `${p.text} 的主机位不为零；对应的网络是 ${p.network}`,
+};
