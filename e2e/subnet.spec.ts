@@ -88,3 +88,18 @@ test("this machine's interfaces load into the calculator with one click", async 
   await expect(app.locator('#calc-input')).toHaveValue('127.0.0.1/8');
   await expect(app.getByTestId('calc-result').locator('[data-field=type] dd')).toContainText('Loopback');
 });
+
+test('the subnet tree divides a block into halves and joins them back', async ({ app }) => {
+  await app.locator('#subnet-tab-tree').click();
+  await app.locator('#tree-root').fill('192.168.0.0/24');
+  await expect(app.getByTestId('tree-leaves')).toHaveText('Subnets in use: 1');
+  const row = (cidr: string) => app.locator(`[data-testid=tree-row][data-cidr="${cidr}"]`);
+  await row('192.168.0.0/24').getByRole('button', { name: 'Divide' }).click();
+  await row('192.168.0.128/25').getByRole('button', { name: 'Divide' }).click();
+  await expect(app.getByTestId('tree-leaves')).toHaveText('Subnets in use: 3');
+  await expect(row('192.168.0.192/26')).toContainText('62 hosts');
+  // joining the root folds everything under it
+  await row('192.168.0.0/24').getByRole('button', { name: 'Join' }).click();
+  await expect(app.getByTestId('tree-leaves')).toHaveText('Subnets in use: 1');
+  await expect(row('192.168.0.128/25')).toHaveCount(0);
+});

@@ -50,6 +50,8 @@ await shoot(host.url, 'subnet-same-en-light', { panel: '2', after: tab('same') }
 await shoot(host.url, 'subnet-same-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: tab('same', fill('same-mask', '255.255.0.0')) });
 await shoot(host.url, 'subnet-split-en-light', { panel: '2', after: tab('split', async (p) => { await p.locator('#split-network').fill('10.0.0.0/8'); await p.locator('#split-value').fill('24'); }) });
 await shoot(host.url, 'subnet-vlsm-zh-light', { panel: '2', lang: 'zh-CN', after: tab('split', async (p) => { await p.locator('#split-mode').selectOption('hosts'); await p.locator('#split-value').fill('50,20,2'); }) });
+await shoot(host.url, 'subnet-tree-en-light', { panel: '2', after: tab('tree') });
+await shoot(host.url, 'subnet-tree-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: tab('tree') });
 await shoot(host.url, 'subnet-summarize-en-dark', { panel: '2', scheme: 'dark', after: tab('summarize') });
 await shoot(host.url, 'subnet-interfaces-en-light', { panel: '2', after: tab('interfaces', async (p) => { await p.locator('[data-testid=interface-address]').first().waitFor(); }) });
 host.child.kill();

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { NetInterface } from '../../../shared/contract/index.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
-export type SubnetTab = 'calc' | 'same' | 'split' | 'summarize' | 'interfaces';
+export type SubnetTab = 'calc' | 'same' | 'split' | 'tree' | 'summarize' | 'interfaces';
 export type SplitMode = 'prefix' | 'count' | 'hosts';
 
 /**
@@ -25,11 +25,17 @@ export interface SubnetSlice {
     excludeRemove: string;
     interfaces: NetInterface[] | null;
     interfacesError: string | null;
+    treeRoot: string;
+    /** Blocks (canonical CIDR text) the user has divided into halves; the tree is derived from these. */
+    treeDivided: string[];
   };
   setSubnet(patch: Partial<SubnetSlice['subnet']>): void;
   loadInterfaces(): Promise<void>;
   /** Puts an address into the calculator and shows it (from the interface list). */
   calculateAddress(text: string): void;
+  divideBlock(cidr: string): void;
+  /** Joins a divided block back into one: it and every block under it stop being divided. */
+  joinBlock(cidr: string, isInside: (candidate: string) => boolean): void;
 }
 
 export const initialSubnet: SubnetSlice['subnet'] = {
@@ -47,6 +53,8 @@ export const initialSubnet: SubnetSlice['subnet'] = {
   excludeRemove: '10.0.0.64/26',
   interfaces: null,
   interfacesError: null,
+  treeRoot: '10.0.0.0/22',
+  treeDivided: ['10.0.0.0/22', '10.0.0.0/23'],
 };
 
 export function createSubnetSlice<T extends SubnetSlice>(client: ContractClient): StateCreator<T, [], [], SubnetSlice> {
@@ -61,6 +69,13 @@ export function createSubnetSlice<T extends SubnetSlice>(client: ContractClient)
     },
     calculateAddress(text) {
       get().setSubnet({ calcInput: text, tab: 'calc' });
+    },
+    divideBlock(cidr) {
+      const divided = get().subnet.treeDivided;
+      if (!divided.includes(cidr)) get().setSubnet({ treeDivided: [...divided, cidr] });
+    },
+    joinBlock(cidr, isInside) {
+      get().setSubnet({ treeDivided: get().subnet.treeDivided.filter((c) => c !== cidr && !isInside(c)) });
     },
   });
 }

@@ -5,8 +5,9 @@ import { InterfacesView } from './InterfacesView.tsx';
 import { SameView } from './SameView.tsx';
 import { SplitView } from './SplitView.tsx';
 import { SummarizeView } from './SummarizeView.tsx';
+import { TreeView } from './TreeView.tsx';
 
-const tabs: SubnetTab[] = ['calc', 'same', 'split', 'summarize', 'interfaces'];
+const tabs: SubnetTab[] = ['calc', 'same', 'split', 'tree', 'summarize', 'interfaces'];
 
 export function SubnetPanel() {
   const t = useT();
@@ -25,6 +26,7 @@ export function SubnetPanel() {
         {tab === 'calc' && <CalcView />}
         {tab === 'same' && <SameView />}
         {tab === 'split' && <SplitView />}
+        {tab === 'tree' && <TreeView />}
         {tab === 'summarize' && <SummarizeView />}
         {tab === 'interfaces' && <InterfacesView />}
       </div>
