@@ -70,4 +70,4 @@ await shoot(host.url, 'disconnected-en-light', {
   },
 });
 await browser.close();
-copyFileSync(join(outDir, 'sender-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
+copyFileSync(join(outDir, 'subnet-calc-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));

@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { ErrorCode, WirelabError } from '../contract/errors.ts';
+
+/**
+ * How messages are cut out of a TCP byte stream. TCP keeps no message boundaries: three quick
+ * send() calls can arrive as one recv() ("粘包", the sticky-packet problem in the course notes),
+ * and one send can arrive in pieces. A framing rule puts the boundaries back.
+ */
+export const framingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('raw') }),
+  /** Messages end with a delimiter (a line ending, by default). */
+  z.object({ kind: z.literal('delimiter'), delimiter: z.string().min(1).max(16).default('\n') }),
+  z.object({ kind: z.literal('fixed'), size: z.number().int().min(1).max(16 * 1024 * 1024) }),
+  /**
+   * A length before each message. The seeds use `struct.pack('i', n)`: 4 bytes, little-endian
+   * (x86's native order), signed.
+   */
+  z.object({
+    kind: z.literal('length'),
+    bytes: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)]),
+    endian: z.enum(['be', 'le']),
+    includesPrefix: z.boolean().default(false),
+  }),
+  /** The seeds' header protocol: 4-byte LE length of a JSON header, the header, then a body of header[sizeKey] bytes. */
+  z.object({ kind: z.literal('header-json'), sizeKey: z.string().min(1).max(64).default('data_size') }),
+]);
+export type Framing = z.infer<typeof framingSchema>;
+
+/** The names the CLI accepts (`--frame`), a public interface. */
+export const framingNames = ['raw', 'line', 'len32le', 'len32be', 'len16be', 'header-json'] as const;
+export type FramingName = (typeof framingNames)[number];
+
+export function framingByName(name: string): Framing {
+  switch (name) {
+    case 'raw': return { kind: 'raw' };
+    case 'line': return { kind: 'delimiter', delimiter: '\n' };
+    case 'len32le': return { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false };
+    case 'len32be': return { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false };
+    case 'len16be': return { kind: 'length', bytes: 2, endian: 'be', includesPrefix: false };
+    case 'header-json': return { kind: 'header-json', sizeKey: 'data_size' };
+    default:
+      throw new WirelabError(ErrorCode.invalidInput, `frame: "${name}" is not a framing; use one of ${framingNames.join(', ')}`, 'frame');
+  }
+}
+
+/** Frames larger than this are refused rather than allocated: a garbage length must not eat memory. */
+export const defaultMaxFrame = 16 * 1024 * 1024;
+
+const utf8 = new TextEncoder();
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function writeLength(n: number, bytes: 1 | 2 | 4 | 8, endian: 'be' | 'le'): Uint8Array {
+  const max = bytes === 8 ? Number.MAX_SAFE_INTEGER : 2 ** (bytes * 8) - 1;
+  // A 4-byte prefix is read back as a signed int by the seeds' struct.unpack('i'), so stay below 2^31.
+  const limit = bytes === 4 ? 2 ** 31 - 1 : max;
+  if (n > limit) throw new WirelabError(ErrorCode.invalidInput, `payload: ${n} bytes do not fit a ${bytes}-byte length prefix (at most ${limit})`, 'payload');
+  const out = new Uint8Array(bytes);
+  const view = new DataView(out.buffer);
+  const le = endian === 'le';
+  if (bytes === 1) view.setUint8(0, n);
+  else if (bytes === 2) view.setUint16(0, n, le);
+  else if (bytes === 4) view.setUint32(0, n, le);
+  else view.setBigUint64(0, BigInt(n), le);
+  return out;
+}
+
+/** Wraps one message for sending. */
+export function encodeFrame(framing: Framing, payload: Uint8Array, header: Record<string, unknown> = {}): Uint8Array {
+  switch (framing.kind) {
+    case 'raw':
+      return payload;
+    case 'delimiter':
+      return concat([payload, utf8.encode(framing.delimiter)]);
+    case 'fixed': {
+      if (payload.length > framing.size) throw new WirelabError(ErrorCode.invalidInput, `payload: ${payload.length} bytes do not fit a fixed frame of ${framing.size}`, 'payload');
+      const out = new Uint8Array(framing.size);
+      out.set(payload);
+      return out;
+    }
+    case 'length': {
+      const n = payload.length + (framing.includesPrefix ? framing.bytes : 0);
+      return concat([writeLength(n, framing.bytes, framing.endian), payload]);
+    }
+    case 'header-json': {
+      const head = utf8.encode(JSON.stringify({ ...header, [framing.sizeKey]: payload.length }));
+      return concat([writeLength(head.length, 4, 'le'), head, payload]);
+    }
+  }
+}
+
+export interface DecodedMessage {
+  bytes: Uint8Array;
+  /** The JSON header, for header-json framing. */
+  header?: Record<string, unknown>;
+}
+
+export interface FrameProblem {
+  code: 'FRAME_TOO_LARGE' | 'FRAME_BAD_HEADER' | 'FRAME_TRUNCATED' | 'FRAME_BAD_LENGTH';
+  message: string;
+}
+
+/**
+ * Cuts messages out of a byte stream fed chunk by chunk. After a problem the stream has lost
+ * its boundaries, so the decoder stops and reports instead of guessing.
+ */
+export class FrameDecoder {
+  private buf: Uint8Array = new Uint8Array(0);
+  private pendingHeader: Record<string, unknown> | null = null;
+  private pendingBody = 0;
+  problem: FrameProblem | null = null;
+  private readonly delimiter: Uint8Array | null;
+
+  constructor(
+    readonly framing: Framing,
+    readonly maxFrame = defaultMaxFrame,
+  ) {
+    this.delimiter = framing.kind === 'delimiter' ? utf8.encode(framing.delimiter) : null;
+  }
+
+  /** Bytes received that are not yet a whole message. */
+  get buffered(): number {
+    return this.buf.length;
+  }
+
+  push(chunk: Uint8Array): DecodedMessage[] {
+    if (this.problem) return [];
+    if (this.framing.kind === 'raw') return chunk.length ? [{ bytes: chunk }] : [];
+    this.buf = this.buf.length ? concat([this.buf, chunk]) : chunk;
+    const out: DecodedMessage[] = [];
+    let offset = 0;
+    for (;;) {
+      const taken = this.next(offset, out);
+      if (taken === 0) break;
+      offset += taken;
+    }
+    this.buf = offset ? this.buf.slice(offset) : this.buf;
+    return out;
+  }
+
+  private fail(code: FrameProblem['code'], message: string): number {
+    this.problem = { code, message };
+    return 0;
+  }
+
+  /** Tries to take one message starting at `offset`; returns the bytes consumed (0: need more). */
+  private next(offset: number, out: DecodedMessage[]): number {
+    const f = this.framing;
+    const avail = this.buf.length - offset;
+    if (avail <= 0) return 0;
+    const view = new DataView(this.buf.buffer, this.buf.byteOffset + offset, avail);
+    switch (f.kind) {
+      case 'raw':
+        return 0;
+      case 'delimiter': {
+        const d = this.delimiter!;
+        const at = indexOf(this.buf, d, offset);
+        if (at < 0) {
+          if (avail > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `no "${printable(f.delimiter)}" within ${this.maxFrame} bytes; is the framing right?`);
+          return 0;
+        }
+        out.push({ bytes: this.buf.slice(offset, at) });
+        return at - offset + d.length;
+      }
+      case 'fixed':
+        if (avail < f.size) return 0;
+        out.push({ bytes: this.buf.slice(offset, offset + f.size) });
+        return f.size;
+      case 'length': {
+        if (avail < f.bytes) return 0;
+        const le = f.endian === 'le';
+        let n: number;
+        if (f.bytes === 1) n = view.getUint8(0);
+        else if (f.bytes === 2) n = view.getUint16(0, le);
+        else if (f.bytes === 4) n = view.getInt32(0, le);
+        else n = Number(view.getBigUint64(0, le));
+        const body = f.includesPrefix ? n - f.bytes : n;
+        if (n < 0 || body < 0) return this.fail('FRAME_BAD_LENGTH', `a frame announces ${n} bytes, which is not a possible length; the stream is out of step`);
+        if (body > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`);
+        if (avail < f.bytes + body) return 0;
+        out.push({ bytes: this.buf.slice(offset + f.bytes, offset + f.bytes + body) });
+        return f.bytes + body;
+      }
+      case 'header-json': {
+        if (this.pendingHeader) {
+          if (avail < this.pendingBody) return 0;
+          out.push({ bytes: this.buf.slice(offset, offset + this.pendingBody), header: this.pendingHeader });
+          const used = this.pendingBody;
+          this.pendingHeader = null;
+          this.pendingBody = 0;
+          return used;
+        }
+        if (avail < 4) return 0;
+        const headLen = view.getInt32(0, true);
+        if (headLen < 0 || headLen > 1024 * 1024) return this.fail('FRAME_BAD_LENGTH', `a header announces ${headLen} bytes, which is not a plausible JSON header`);
+        if (avail < 4 + headLen) return 0;
+        let header: unknown;
+        try {
+          header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(this.buf.slice(offset + 4, offset + 4 + headLen)));
+        } catch {
+          return this.fail('FRAME_BAD_HEADER', `the ${headLen}-byte header is not UTF-8 JSON`);
+        }
+        const size = typeof header === 'object' && header !== null ? (header as Record<string, unknown>)[f.sizeKey] : undefined;
+        if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+          return this.fail('FRAME_BAD_HEADER', `the JSON header has no whole-number "${f.sizeKey}"`);
+        }
+        if (size > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`);
+        this.pendingHeader = header as Record<string, unknown>;
+        this.pendingBody = size;
+        return 4 + headLen;
+      }
+    }
+  }
+
+  /** The peer closed: anything half-received is reported, never silently dropped. */
+  end(): FrameProblem | null {
+    if (this.problem) return this.problem;
+    if (this.framing.kind === 'raw') return null;
+    if (this.buf.length > 0 || this.pendingHeader) {
+      const want = this.pendingHeader ? `a ${this.pendingBody}-byte body` : 'a whole frame';
+      this.problem = { code: 'FRAME_TRUNCATED', message: `the peer closed after ${this.buf.length} bytes of ${want}` };
+      return this.problem;
+    }
+    return null;
+  }
+}
+
+function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  if (needle.length === 1) return hay.indexOf(needle[0]!, from);
+  outer: for (let i = from; i <= hay.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+function printable(s: string): string {
+  return s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+}

@@ -1,0 +1,111 @@
+import { ErrorCode, WirelabError } from '../contract/errors.ts';
+
+/**
+ * Turning what the user typed into bytes. Pure: the text encoder is passed in, because GBK
+ * needs iconv-lite (Node side) while UTF-8 is built into every runtime.
+ */
+export type TextEncoderFn = (text: string) => Uint8Array;
+export const utf8Encode: TextEncoderFn = (t) => new TextEncoder().encode(t);
+
+export const lineEndings = { none: '', lf: '\n', crlf: '\r\n' } as const;
+export type LineEnding = keyof typeof lineEndings;
+
+function bad(field: string, message: string): WirelabError {
+  return new WirelabError(ErrorCode.invalidInput, `${field}: ${message}`, field);
+}
+
+/** Hex with any separators people paste: spaces, colons, dashes, commas, newlines, `0x` prefixes. */
+export function parseHex(text: string, field = 'payload'): Uint8Array {
+  const cleaned = text.replace(/0x/gi, ' ');
+  const digits: string[] = [];
+  for (let i = 0; i < cleaned.length; i++) {
+    const c = cleaned[i]!;
+    if (/[0-9a-fA-F]/.test(c)) digits.push(c);
+    else if (!/[\s:,;\-_.]/.test(c)) throw bad(field, `"${c}" at position ${i + 1} is not a hex digit (0–9, a–f)`);
+  }
+  // Separated single digits ("a b c") are bytes of their own; otherwise read pairs.
+  const tokens = cleaned.split(/[\s:,;\-_.]+/).filter(Boolean);
+  const bytes: number[] = [];
+  if (tokens.length > 1 && tokens.every((t) => t.length <= 2)) {
+    for (const t of tokens) bytes.push(parseInt(t, 16));
+  } else {
+    const all = digits.join('');
+    if (all.length % 2 === 1) throw bad(field, `${all.length} hex digits is an odd number; every byte needs two (write 0a, not a)`);
+    for (let i = 0; i < all.length; i += 2) bytes.push(parseInt(all.slice(i, i + 2), 16));
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** Text with `\r \n \t \0 \\ \xHH` escapes; `\xHH` inserts that raw byte, not a character. */
+export function parseEscaped(text: string, encode: TextEncoderFn, field = 'payload'): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let run = '';
+  const flush = () => {
+    if (run) parts.push(encode(run));
+    run = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '\\') {
+      run += c;
+      continue;
+    }
+    const n = text[i + 1];
+    if (n === undefined) throw bad(field, `a lone "\\" at the end; write "\\\\" for a backslash`);
+    const simple: Record<string, string> = { r: '\r', n: '\n', t: '\t', '0': '\0', '\\': '\\' };
+    if (n in simple) {
+      run += simple[n];
+      i++;
+    } else if (n === 'x') {
+      const hh = text.slice(i + 2, i + 4);
+      if (!/^[0-9a-fA-F]{2}$/.test(hh)) throw bad(field, `"\\x${hh}" at position ${i + 1} needs two hex digits, like \\x0d`);
+      flush();
+      parts.push(Uint8Array.of(parseInt(hh, 16)));
+      i += 3;
+    } else {
+      throw bad(field, `"\\${n}" at position ${i + 1} is not an escape; use \\r \\n \\t \\0 \\\\ or \\xHH`);
+    }
+  }
+  flush();
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export interface MacroContext {
+  counter: number;
+  now: Date;
+  random(): number;
+}
+
+/** `{{counter}} {{time}} {{unix}} {{random}}`, expanded per send (a repeat sees a new counter). */
+export function expandMacros(text: string, ctx: MacroContext): string {
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => {
+    switch (name.toLowerCase()) {
+      case 'counter': return String(ctx.counter);
+      case 'time': return ctx.now.toISOString().slice(11, 23);
+      case 'unix': return String(Math.floor(ctx.now.getTime() / 1000));
+      case 'random': return String(Math.floor(ctx.random() * 2 ** 32));
+      default: return m;
+    }
+  });
+}
+
+/** Bytes as lowercase hex without separators (the CLI's JSON form). */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/**
+ * Bytes as text with control characters made visible (␀ ␍ ␊ …, Unicode's control pictures), so
+ * a log shows that a line ended in \r\n rather than hiding it. Undecodable bytes show as U+FFFD.
+ */
+export function visibleText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
+}
