@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { serveCommand, serveHelp } from './serve-command.ts';
+import { blastCommand, blastHelp, listenCommand, listenHelp, sendCommand, sendHelp } from './sender-commands.ts';
 import { calcCommand, calcHelp, sameCommand, sameHelp, splitCommand, splitHelp, summarizeCommand, summarizeHelp } from './subnet-commands.ts';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
@@ -10,6 +11,9 @@ Usage: wirelab <command> [options]
 
 Commands:
   serve     serve the Wirelab UI to a browser on 127.0.0.1
+  send      send TCP or UDP data and show the replies, raw and framed
+  listen    a TCP or UDP server that prints (and optionally echoes) what arrives
+  blast     a traffic generator: N packets, as fast as possible or at a rate
   calc      subnet of an address: network, broadcast, hosts, type (IPv4 and IPv6)
   same      are two addresses in the same subnet?
   split     split a network by prefix, count or host counts (VLSM)
@@ -19,7 +23,7 @@ Commands:
 Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
 non-zero exit code.`;
 
-const helps: Record<string, string> = { serve: serveHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp };
+const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp };
 
 /** Runs one command line; returns the exit code. Errors never escape as stack traces. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -56,6 +60,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         });
         return await serveCommand(values, io);
       }
+      case 'send':
+        return await sendCommand(rest, io);
+      case 'listen':
+        return await listenCommand(rest, io);
+      case 'blast':
+        return await blastCommand(rest, io);
       case 'calc':
         return calcCommand(rest, io);
       case 'same':

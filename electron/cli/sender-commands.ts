@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { createSocket } from 'node:dgram';
+import { WirelabError } from '../../shared/contract/errors.ts';
+import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
+import { encodeFrame, FrameDecoder, framingByName, type DecodedMessage, type Framing } from '../../shared/sender/framing.ts';
+import { parseHex, toHex } from '../../shared/sender/payload.ts';
+import { TcpClient } from '../services/sender/tcp-client.ts';
+import { TcpServer } from '../services/sender/tcp-server.ts';
+import { UdpSocket } from '../services/sender/udp-socket.ts';
+import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
+
+export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
+             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json]
+
+Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
+when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "error"} —
+chunks are the raw receives, messages what the framing decoded.`;
+
+export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA]
+               [--frame ...] [--count N] [--timeout MS] [--json]
+
+Listens and prints one event per line with --json: listening, connection, message, close.
+Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.`;
+
+export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
+
+Sends N packets of B bytes (default 8 for UDP, 65536 for TCP) as fast as possible or at PPS per
+second, and reports {"proto", "sent", "bytes", "seconds", "pps", "gbps"}.`;
+
+function proto(value: string | undefined): 'tcp' | 'udp' {
+  if (value === 'tcp' || value === 'udp') return value;
+  throw new UsageError(`the first argument must be tcp or udp, not "${value ?? ''}"`);
+}
+
+function whole(flag: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} must be a whole number${min ? ` of at least ${min}` : ''}, not "${value}"`);
+  return Number(value);
+}
+
+const view = (bytes: Uint8Array, encoding: Encoding) => ({ hex: toHex(bytes), text: decodeText(bytes, encoding) });
+const messageView = (m: DecodedMessage, encoding: Encoding) => (m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding));
+
+export async function sendCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { hex: { type: 'boolean' }, file: { type: 'string' }, encoding: { type: 'string' }, frame: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [p, hostArg, portArg, data, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" (quote data that contains spaces)`);
+  const kind = proto(p);
+  if (hostArg === undefined || portArg === undefined) throw new UsageError('send needs a host and a port (try wirelab send --help)');
+  const host = checkHost(hostArg);
+  const port = checkPort(portArg);
+  const encoding = checkEncoding(values.encoding ?? 'utf8');
+  const framing: Framing = framingByName(values.frame ?? 'raw');
+  const waitMs = whole('--wait', values.wait, 1000);
+  if (values.hex && values.file) throw new UsageError('give --hex or --file, not both');
+  let payload: Uint8Array;
+  if (values.file) {
+    if (data !== undefined) throw new UsageError('give data or --file, not both');
+    try {
+      payload = readFileSync(values.file);
+    } catch (e) {
+      throw new UsageError(`--file: cannot read ${values.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  } else payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
+  const frame = payload.length || framing.kind !== 'raw' ? encodeFrame(framing, payload) : payload;
+
+  const chunks: Uint8Array[] = [];
+  const messages: DecodedMessage[] = [];
+  const decoder = new FrameDecoder(framing);
+  let connectMs: number | null = null;
+  let error: { code: string; message: string } | null = null;
+  let sent = 0;
+
+  try {
+    if (kind === 'tcp') {
+      const client = await TcpClient.connect({ host, port, timeoutMs: Math.max(waitMs, 3000) });
+      connectMs = Math.round(client.connectMs * 1000) / 1000;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        client.socket.on('data', (d: Buffer) => {
+          chunks.push(d);
+          messages.push(...decoder.push(d));
+        });
+        client.socket.on('end', () => {
+          const problem = decoder.end();
+          if (problem) error = { code: problem.code, message: problem.message };
+          clearTimeout(timer);
+          resolve();
+        });
+        client.socket.on('error', (e: NodeJS.ErrnoException) => {
+          error = { code: e.code ?? 'ERROR', message: e.message };
+          clearTimeout(timer);
+          resolve();
+        });
+        if (frame.length) void client.write(frame).then(() => (sent = frame.length), (e: WirelabError) => (error = e.toData()));
+      });
+      client.close();
+      if (!error && decoder.problem) error = { code: decoder.problem.code, message: decoder.problem.message };
+    } else {
+      const udp = await UdpSocket.bind({ host: host.includes(':') ? '::' : '0.0.0.0', port: 0 }, (d) => {
+        chunks.push(d);
+        messages.push(...new FrameDecoder(framing).push(d));
+      });
+      try {
+        await udp.send(frame, host, port);
+        sent = frame.length;
+        await new Promise((r) => setTimeout(r, waitMs));
+      } finally {
+        await udp.close();
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof WirelabError)) throw e;
+    error = e.toData();
+  }
+  const doc = {
+    sent,
+    chunks: chunks.map((c) => view(c, encoding)),
+    messages: (framing.kind === 'raw' ? chunks.map((c) => ({ bytes: c })) : messages).map((m) => messageView(m, encoding)),
+    connectMs,
+    error: error as { code: string; message: string } | null,
+  };
+  if (values.json) io.out(JSON.stringify(doc));
+  else {
+    if (connectMs !== null) io.out(`connected in ${connectMs.toFixed(3)} ms`);
+    io.out(`sent ${sent} bytes`);
+    for (const [i, c] of doc.chunks.entries()) io.out(`chunk ${i + 1} (${c.hex.length / 2} bytes): ${JSON.stringify(c.text)}`);
+    if (framing.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
+  }
+  if (doc.error) {
+    io.err(`wirelab send: ${doc.error.message}`);
+    return 1;
+  }
+  return 0;
+}
+
+export async function listenCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { host: { type: 'string' }, echo: { type: 'boolean' }, reply: { type: 'string' }, frame: { type: 'string' }, count: { type: 'string' }, timeout: { type: 'string' }, encoding: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [p, portArg, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const kind = proto(p);
+  if (portArg === undefined) throw new UsageError('listen needs a port (0 for any free one)');
+  const port = checkPort(portArg, 'port', true);
+  const host = checkHost(values.host ?? '127.0.0.1');
+  if (values.echo && values.reply !== undefined) throw new UsageError('give --echo or --reply, not both');
+  const encoding = checkEncoding(values.encoding ?? 'utf8');
+  const framing = framingByName(values.frame ?? 'raw');
+  const count = whole('--count', values.count, 0);
+  const timeout = whole('--timeout', values.timeout, 0);
+  const reply = values.reply !== undefined ? encodeText(values.reply, encoding) : null;
+  const json = values.json === true;
+  const emit = (event: Record<string, unknown>, human: string) => io.out(json ? JSON.stringify(event) : human);
+
+  let messages = 0;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const onMessage = (peer: string, m: DecodedMessage, answer: (bytes: Uint8Array) => void) => {
+    const v = messageView(m, encoding);
+    emit({ event: 'message', peer, ...v }, `${peer} → ${JSON.stringify(v.text)} (${m.bytes.length} bytes)`);
+    if (values.echo) answer(encodeFrame(framing, m.bytes));
+    else if (reply) answer(encodeFrame(framing, reply));
+    if (count && ++messages >= count) finish();
+  };
+
+  let close: () => Promise<void>;
+  if (kind === 'tcp') {
+    const server = await TcpServer.listen({ host, port }, (client) => {
+      emit({ event: 'connection', peer: client.peer }, `${client.peer} connected`);
+      const decoder = new FrameDecoder(framing);
+      client.socket.on('data', (d: Buffer) => {
+        for (const m of decoder.push(d)) onMessage(client.peer, m, (b) => client.socket.write(b));
+        if (decoder.problem) {
+          emit({ event: 'error', peer: client.peer, code: decoder.problem.code, message: decoder.problem.message }, `${client.peer}: ${decoder.problem.message}`);
+          client.socket.destroy();
+        }
+      });
+      client.socket.on('close', () => emit({ event: 'close', peer: client.peer }, `${client.peer} closed`));
+    });
+    emit({ event: 'listening', host: server.host, port: server.port }, `listening on TCP ${server.host}:${server.port}`);
+    close = () => server.close();
+  } else {
+    const udp: UdpSocket = await UdpSocket.bind({ host, port }, (d, from) => {
+      const peer = from.family === 'IPv6' ? `[${from.address}]:${from.port}` : `${from.address}:${from.port}`;
+      for (const m of new FrameDecoder(framing).push(d)) onMessage(peer, m, (b) => void udp.send(b, from.address, from.port));
+    });
+    emit({ event: 'listening', host: udp.address, port: udp.port }, `listening on UDP ${udp.address}:${udp.port}`);
+    close = () => udp.close();
+  }
+  const timer = timeout ? setTimeout(finish, timeout) : null;
+  await Promise.race([done, io.stopSignal]);
+  if (timer) clearTimeout(timer);
+  await close();
+  return 0;
+}
+
+export async function blastCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { count: { type: 'string' }, size: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [p, hostArg, portArg, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const kind = proto(p);
+  if (hostArg === undefined || portArg === undefined) throw new UsageError('blast needs a host and a port');
+  const host = checkHost(hostArg);
+  const port = checkPort(portArg);
+  if (values.count === undefined) throw new UsageError('--count N is required (blast always stops by itself)');
+  const count = whole('--count', values.count, 0, 1);
+  const size = whole('--size', values.size, kind === 'udp' ? 8 : 65536, 1);
+  if (kind === 'udp' && size > 65507) throw new UsageError('--size: a UDP datagram carries at most 65,507 bytes over IPv4');
+  const rate = values.rate === undefined ? 0 : whole('--rate', values.rate, 0, 1);
+  const payload = Buffer.alloc(size, 0x61);
+  const started = performance.now();
+  let sent = 0;
+  // Pacing is drift-corrected: packet i is due at start + i/rate, so a late packet is not
+  // followed by an equally late one (a fixed sleep per packet drifts, as Packet Sender's does).
+  const due = (i: number) => started + (i * 1000) / rate;
+  const wait = async (i: number) => {
+    if (!rate) return;
+    const ms = due(i) - performance.now();
+    if (ms > 2) await new Promise((r) => setTimeout(r, ms - 1));
+    while (performance.now() < due(i)) await new Promise((r) => setImmediate(r));
+  };
+  if (kind === 'udp') {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.connect(port, host, () => resolve());
+    });
+    // Up to `window` datagrams in flight: enough to keep the kernel busy, bounded memory.
+    const window = rate ? 1 : 256;
+    let inflight = 0;
+    let failed: Error | null = null;
+    let wake: (() => void) | null = null;
+    for (let i = 0; i < count && !failed; i++) {
+      await wait(i);
+      while (inflight >= window) await new Promise<void>((r) => (wake = r));
+      inflight++;
+      socket.send(payload, (err) => {
+        inflight--;
+        if (err) failed = err;
+        else sent++;
+        wake?.();
+        wake = null;
+      });
+    }
+    while (inflight > 0) await new Promise<void>((r) => (wake = r));
+    socket.close();
+    if (failed) throw failed;
+  } else {
+    const client = await TcpClient.connect({ host, port, timeoutMs: 5000 });
+    for (let i = 0; i < count; i++) {
+      await wait(i);
+      if (!client.socket.write(payload)) await new Promise((r) => client.socket.once('drain', r));
+      sent++;
+    }
+    await new Promise<void>((r) => client.socket.end(() => r()));
+    client.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const doc = { proto: kind, sent, bytes: sent * size, seconds: Math.round(seconds * 1e6) / 1e6, pps: Math.round(sent / seconds), gbps: Math.round(((sent * size * 8) / seconds / 1e9) * 1e4) / 1e4 };
+  io.out(values.json ? JSON.stringify(doc) : `sent ${sent} ${kind.toUpperCase()} packets (${doc.bytes} bytes) in ${doc.seconds.toFixed(3)} s: ${doc.pps} packets/s, ${doc.gbps} Gbit/s`);
+  return 0;
+}

@@ -1,0 +1,80 @@
+import { createConnection, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { WirelabError } from '../../../shared/contract/errors.ts';
+import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+export function peerName(address: string | undefined, port: number | undefined): string {
+  if (!address) return '?';
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** Turns a Node socket error into the contract's typed error with a plain explanation. */
+export function socketError(err: NodeJS.ErrnoException, where: string): WirelabError {
+  const e = explainSocketError(err.code, where);
+  return new WirelabError(e.code, e.message);
+}
+
+/**
+ * One TCP connection we opened. Keeps the raw chunks as the kernel handed them over: that is
+ * what makes the sticky-packet effect visible to a student.
+ */
+export class TcpClient {
+  private constructor(
+    readonly socket: Socket,
+    readonly connectMs: number,
+    readonly local: Endpoint,
+    readonly remote: Endpoint,
+  ) {}
+
+  static connect(options: { host: string; port: number; timeoutMs?: number }): Promise<TcpClient> {
+    const where = `connect to ${peerName(options.host, options.port)}`;
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const socket = createConnection({ host: options.host, port: options.port, noDelay: true });
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      if (options.timeoutMs) {
+        timer = setTimeout(() => {
+          socket.destroy();
+          reject(socketError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), where));
+        }, options.timeoutMs);
+      }
+      socket.once('connect', () => {
+        if (timer) clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(
+          new TcpClient(
+            socket,
+            performance.now() - started,
+            { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+            { address: socket.remoteAddress ?? options.host, port: socket.remotePort ?? options.port },
+          ),
+        );
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        if (timer) clearTimeout(timer);
+        reject(socketError(err, where));
+      });
+    });
+  }
+
+  /** Resolves once the kernel has the bytes (the write callback), so a caller can pace itself. */
+  write(bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.write(bytes, (err) => (err ? reject(socketError(err as NodeJS.ErrnoException, 'send')) : resolve()));
+    });
+  }
+
+  /** Half-close: send FIN, keep reading what the peer still sends. */
+  end(): void {
+    this.socket.end();
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
