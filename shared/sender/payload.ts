@@ -107,5 +107,6 @@ export function toHex(bytes: Uint8Array): string {
  * a log shows that a line ended in \r\n rather than hiding it. Undecodable bytes show as U+FFFD.
  */
 export function visibleText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
 }
