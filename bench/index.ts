@@ -2,8 +2,8 @@
  * `npm run bench`: each figure beside a baseline measured in the same run, as a ratio.
  * Timings are medians of several rounds; nothing here asserts — the numbers are for reading.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -140,6 +140,56 @@ try {
   report('UI: split 10.0.0.0/8 into /24, first screen in Chromium (goal ≤ 200 ms)', median(firstScreen), 'ms', 'building all 65,536 rows eagerly in Node', eager, false);
 } finally {
   host.stop();
+}
+
+// ---- packet sender: UDP generator and TCP stream, against Packet Sender's CLI and iperf3 ----
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** A sink in its own process: counts UDP datagrams or discards TCP bytes, prints its port. */
+function sink(kind: 'udp' | 'tcp'): Promise<{ port: number; stop(): void }> {
+  const script = kind === 'udp'
+    ? "const d=require('dgram').createSocket('udp4');d.on('message',()=>{});d.bind(0,'127.0.0.1',()=>console.log(d.address().port));setTimeout(()=>process.exit(0),120000)"
+    : "const s=require('net').createServer(c=>c.on('data',()=>{}));s.listen(0,'127.0.0.1',()=>console.log(s.address().port));setTimeout(()=>process.exit(0),120000)";
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) => child.stdout.once('data', (d: Buffer) => resolve({ port: Number(d.toString().trim()), stop: () => child.kill() })));
+}
+
+function blast(args: string[]): { pps: number; gbps: number } {
+  return JSON.parse(execFileSync(process.execPath, [join(root, 'bin/wirelab.mjs'), 'blast', ...args, '--json'], { encoding: 'utf8' })) as { pps: number; gbps: number };
+}
+
+{
+  const udp = await sink('udp');
+  const ours = median([0, 1, 2].map(() => blast(['udp', '127.0.0.1', String(udp.port), '--count', '300000']).pps));
+  if (have('packetsender')) {
+    // Macro translation off, as the issue specifies, through a portable ps_settings.ini in the working directory.
+    const dir = mkdtempSync(join(tmpdir(), 'wirelab-ps-'));
+    writeFileSync(join(dir, 'ps_settings.ini'), '[General]\ntranslateMacroSendCheck=false\n');
+    const runs = [0, 1, 2].map(() => {
+      const out = execFileSync('packetsender', ['-q', '-u', '--num', '300000', '--usdelay', '0', '127.0.0.1', String(udp.port), '0102030405060708'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, QT_QPA_PLATFORM: 'offscreen' } });
+      return Number(/Effective rate = (\d+)/.exec(out)?.[1] ?? 0);
+    });
+    report('sender: UDP generator, 8-byte datagrams to a sink process (goal ≥ 1.2×)', ours, 'pps', 'Packet Sender CLI, macros off', median(runs), true);
+  } else {
+    console.log(`sender: UDP generator: ${fmt(ours)} pps (Packet Sender's CLI is not installed: apt-get install packetsender to compare)`);
+  }
+  udp.stop();
+
+  const tcp = await sink('tcp');
+  const oursTcp = median([0, 1, 2].map(() => blast(['tcp', '127.0.0.1', String(tcp.port), '--count', '30000', '--size', '65536']).gbps));
+  tcp.stop();
+  if (have('iperf3')) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500));
+    const out = JSON.parse(execFileSync('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-t', '3', '-J'], { encoding: 'utf8' })) as { end: { sum_received: { bits_per_second: number } } };
+    server.kill();
+    report('sender: TCP stream, 64 KiB writes (goal ≥ 0.6×)', oursTcp, 'Gbit/s', 'iperf3 single stream', out.end.sum_received.bits_per_second / 1e9, true);
+  } else {
+    console.log(`sender: TCP stream: ${fmt(oursTcp)} Gbit/s (iperf3 is not installed: apt-get install iperf3 to compare)`);
+  }
 }
 
 console.log('\nsummary');
