@@ -11,6 +11,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'settings.get': () => ({ language: 'en', theme: 'dark', lastPanel: 'subnet' }),
     'settings.update': (p) => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', ...p }),
     'net.interfaces': () => [],
+    'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open' }),
+    'sender.send': () => ({ bytes: 0 }),
+    'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed' }),
+    'sender.close': () => ({ closed: true }),
+    'sender.list': () => [],
+    'sender.preview': () => ({ length: 0, hex: '' }),
     ...overrides,
   };
 }

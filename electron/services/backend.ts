@@ -6,6 +6,7 @@ import { Logger } from '../core/logger.ts';
 import { NoticeService } from './app/notice-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { listInterfaces } from './network/interfaces-service.ts';
+import { SenderService } from './sender/sender-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -24,6 +25,7 @@ export interface Backend {
   log: Logger;
   settings: SettingsService;
   notices: NoticeService;
+  sender: SenderService;
   /** Closes every socket, server and child process the services own. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -54,7 +56,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     );
   }
 
-  const disposers: (() => Promise<void> | void)[] = [];
+  const sender = new SenderService(hub);
+  // Everything that owns a socket or a child process is closed here when the app quits.
+  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose()];
   let disposed = false;
 
   const handlers: Handlers = {
@@ -71,6 +75,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     'net.interfaces': () => listInterfaces(),
+    'sender.open': (spec) => sender.open(spec),
+    'sender.send': ({ sessionId, payload, host, port }) => sender.send(sessionId, payload, { host, port }),
+    'sender.halfClose': ({ sessionId }) => sender.halfClose(sessionId),
+    'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
+    'sender.list': () => sender.list(),
+    'sender.preview': ({ payload }) => sender.preview(payload),
   };
 
   return {
@@ -79,6 +89,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     log,
     settings,
     notices,
+    sender,
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
+import { openSessionSchema, payloadSpecSchema, senderEventSchema, sendInputSchema, sessionInfoSchema } from './sender.ts';
 
 /**
  * The one contract between the UI and the services. Both transports (Electron IPC and the
@@ -56,11 +57,20 @@ export const commands = {
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
   /** This machine's network interfaces (the subnet panel loads one into the calculator). */
   'net.interfaces': { input: empty, output: z.array(netInterfaceSchema) },
+  'sender.open': { input: openSessionSchema, output: sessionInfoSchema },
+  'sender.send': { input: sendInputSchema, output: z.object({ bytes: z.number().int() }) },
+  /** Send FIN and keep reading (TCP half-close). */
+  'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
+  'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
+  'sender.list': { input: empty, output: z.array(sessionInfoSchema) },
+  /** The bytes a payload would be (for the composer's live count and hex preview; GBK needs the Node side). */
+  'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
 } as const;
 
 export const streams = {
   /** Things the user should be told about that were not a reply to a request (a corrupt file…). */
   'app.notice': noticeSchema,
+  'sender.event': senderEventSchema,
 } as const;
 
 export type Commands = typeof commands;
@@ -92,3 +102,4 @@ export interface EventBatch<S extends StreamName = StreamName> {
 
 export * from './errors.ts';
 export * from './settings.ts';
+export * from './sender.ts';

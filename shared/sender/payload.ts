@@ -110,3 +110,19 @@ export function visibleText(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
 }
+
+/** Everything the composer can produce, turned into the bytes of one message (before framing). */
+export function buildPayload(spec: { mode: 'text' | 'hex' | 'escaped'; text: string; lineEnding: LineEnding }, encode: TextEncoderFn, field = 'payload'): Uint8Array {
+  const ending = lineEndings[spec.lineEnding];
+  if (spec.mode === 'hex') {
+    const body = parseHex(spec.text, field);
+    if (!ending) return body;
+    const tail = encode(ending);
+    const out = new Uint8Array(body.length + tail.length);
+    out.set(body);
+    out.set(tail, body.length);
+    return out;
+  }
+  if (spec.mode === 'escaped') return parseEscaped(spec.text + ending, encode, field);
+  return encode(spec.text + ending);
+}

@@ -1,0 +1,103 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { SenderEvent } from '../../../shared/contract/sender.ts';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import { createBackend } from '../backend.ts';
+
+async function setup() {
+  const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+  const events: SenderEvent[] = [];
+  backend.hub.on('sender.event', (e) => events.push(e));
+  const until = async (check: () => boolean, ms = 3000) => {
+    const end = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > end) throw new Error(`timed out; events: ${JSON.stringify(events.map((e) => [e.type, e.dir, e.text]))}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { backend, events, until, call: backend.dispatcher.call.bind(backend.dispatcher) };
+}
+
+const len32 = { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false } as const;
+const text = (t: string) => ({ mode: 'text' as const, text: t, encoding: 'utf8' as const, lineEnding: 'none' as const });
+
+describe('sender service', () => {
+  it('a TCP client talks to a Wirelab echo server through the contract, framed both ways', async () => {
+    const { backend, events, until, call } = await setup();
+    const server = await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: len32, encoding: 'utf8', reply: 'echo' });
+    expect(server.ok).toBe(true);
+    if (!server.ok) return;
+    const port = Number(server.value.local.split(':').at(-1));
+    const client = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: len32, encoding: 'utf8', timeoutMs: 2000 });
+    if (!client.ok) throw new Error(client.error.message);
+    expect(client.value.connectMs).toBeGreaterThan(0);
+    expect(await call('sender.send', { sessionId: client.value.id, payload: text('你好') })).toEqual({ ok: true, value: { bytes: 10 } });
+    const mine = (type: string) => events.filter((e) => e.sessionId === client.value.id && e.type === type && e.dir === 'in');
+    await until(() => mine('message').length === 1);
+    expect(mine('message')[0]).toMatchObject({ text: '你好', hex: 'e4bda0e5a5bd', length: 6 });
+    expect(mine('chunk')[0]).toMatchObject({ hex: '06000000e4bda0e5a5bd', length: 10 });
+    expect(events.some((e) => e.sessionId === server.value.id && e.type === 'client-open')).toBe(true);
+    await backend.dispose();
+    expect(await call('sender.list', {})).toEqual({ ok: true, value: [] });
+  });
+
+  it('half-close sends FIN and still reads what the peer sends back', async () => {
+    const { backend, events, until, call } = await setup();
+    // a peer that answers only once it sees our FIN, like a request/response over half-close
+    const peer = createServer((sock) => {
+      let got = '';
+      sock.on('data', (d) => (got += d.toString()));
+      sock.on('end', () => sock.end(`you sent ${got.length} bytes`));
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    const port = (peer.address() as AddressInfo).port;
+    const c = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 });
+    if (!c.ok) throw new Error(c.error.message);
+    await call('sender.send', { sessionId: c.value.id, payload: text('abc') });
+    expect(await call('sender.halfClose', { sessionId: c.value.id })).toMatchObject({ ok: true, value: { state: 'half-closed' } });
+    expect(await call('sender.send', { sessionId: c.value.id, payload: text('more') })).toMatchObject({ ok: false, error: { code: 'EPIPE' } });
+    await until(() => events.some((e) => e.dir === 'in' && e.text === 'you sent 3 bytes'));
+    // once the peer has closed too, the session is over
+    await until(() => events.some((e) => e.sessionId === c.value.id && e.type === 'close' && e.message === 'connection closed'));
+    expect(await call('sender.send', { sessionId: c.value.id, payload: text('more') })).toMatchObject({ ok: false, error: { code: 'SESSION_CLOSED' } });
+    peer.close();
+    await backend.dispose();
+  });
+
+  it('UDP: receive from anyone with the sender shown, echo, and send to a named destination', async () => {
+    const { backend, events, until, call } = await setup();
+    const a = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'echo' });
+    const b = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
+    if (!a.ok || !b.ok) throw new Error('open failed');
+    const aPort = Number(a.value.local.split(':').at(-1));
+    await call('sender.send', { sessionId: b.value.id, payload: text('ping'), host: '127.0.0.1', port: aPort });
+    await until(() => events.some((e) => e.sessionId === b.value.id && e.dir === 'in' && e.text === 'ping'));
+    expect(events.find((e) => e.sessionId === a.value.id && e.dir === 'in')?.peer).toBe(b.value.local);
+    expect(await call('sender.send', { sessionId: b.value.id, payload: text('x') })).toMatchObject({ ok: false, error: { field: 'host' } });
+    await backend.dispose();
+  });
+
+  it('explains what is wrong and keeps the other sessions running', async () => {
+    const { backend, call } = await setup();
+    const keep = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
+    expect(await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: 1, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 })).toMatchObject({ ok: false, error: { code: 'ECONNREFUSED' } });
+    expect(await call('sender.open', { kind: 'tcp-client', host: 'no such host!', port: 80, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 })).toMatchObject({ ok: false, error: { field: 'host' } });
+    expect(await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: 70000 as number, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 })).toMatchObject({ ok: false, error: { field: 'port' } });
+    expect(await call('sender.send', { sessionId: 'nope', payload: text('x') })).toMatchObject({ ok: false, error: { code: 'NO_SUCH_SESSION' } });
+    if (!keep.ok) throw new Error('open failed');
+    expect(await call('sender.send', { sessionId: keep.value.id, payload: { ...text('zz'), mode: 'hex' } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('"z" at position 1') } });
+    const taken = await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
+    if (!taken.ok) throw new Error('open failed');
+    const port = Number(taken.value.local.split(':').at(-1));
+    expect(await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' })).toMatchObject({ ok: false, error: { code: 'EADDRINUSE', message: expect.stringContaining('already taken') } });
+    expect((await call('sender.list', {})).ok && (await call('sender.list', {}))).toMatchObject({ value: [{ id: keep.value.id }, { id: taken.value.id }] });
+    await backend.dispose();
+  });
+
+  it('previews the bytes of a payload, GBK included', async () => {
+    const { call } = await setup();
+    expect(await call('sender.preview', { payload: { mode: 'text', text: '你好', encoding: 'gbk', lineEnding: 'crlf' } })).toEqual({ ok: true, value: { length: 6, hex: 'c4e3bac30d0a' } });
+    expect(await call('sender.preview', { payload: { mode: 'escaped', text: 'a\\x00b', encoding: 'utf8', lineEnding: 'none' } })).toEqual({ ok: true, value: { length: 3, hex: '610062' } });
+  });
+});

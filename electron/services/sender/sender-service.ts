@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
+import type { OpenSession, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/sender.ts';
+import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
+import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
+import { encodeFrame, FrameDecoder, type Framing } from '../../../shared/sender/framing.ts';
+import { buildPayload, toHex } from '../../../shared/sender/payload.ts';
+import type { EventHub } from '../../core/event-hub.ts';
+import { peerName, TcpClient } from './tcp-client.ts';
+import { TcpServer } from './tcp-server.ts';
+import { decodeText, encodeText, type Encoding } from './text-codec.ts';
+import { UdpSocket } from './udp-socket.ts';
+
+/** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
+const previewBytes = 4096;
+
+interface Session {
+  info: SessionInfo;
+  framing: Framing;
+  encoding: Encoding;
+  client?: TcpClient;
+  server?: TcpServer;
+  udp?: UdpSocket;
+  remote?: { host: string; port: number };
+}
+
+/**
+ * Every socket the packet sender opens lives here, in the main process (or the browser host),
+ * never in the page. Each read and write is published as a `sender.event`; the UI keeps the log.
+ */
+export class SenderService {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly hub: EventHub) {}
+
+  private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array): void {
+    const shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
+    this.hub.publish('sender.event', {
+      sessionId: s.info.id,
+      dir: null,
+      at: Date.now(),
+      peer: null,
+      code: null,
+      message: null,
+      ...e,
+      length: bytes?.length ?? 0,
+      hex: shown ? toHex(shown) : '',
+      text: shown ? decodeText(shown, s.encoding) : '',
+      truncated: !!bytes && bytes.length > previewBytes,
+    });
+  }
+
+  /** Incoming bytes on one stream: the raw chunk, then each message the framing completes. */
+  private receive(s: Session, decoder: FrameDecoder, peer: string, chunk: Uint8Array, reply?: (bytes: Uint8Array) => void): void {
+    this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
+    if (s.framing.kind === 'raw') {
+      if (reply) this.replyWith(s, peer, chunk, reply);
+      return;
+    }
+    for (const m of decoder.push(chunk)) {
+      this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes);
+      if (reply) this.replyWith(s, peer, encodeFrame(s.framing, m.bytes), reply);
+    }
+    if (decoder.problem) this.emit(s, { type: 'error', peer, code: decoder.problem.code, message: decoder.problem.message });
+  }
+
+  private replyWith(s: Session, peer: string, bytes: Uint8Array, reply: (bytes: Uint8Array) => void): void {
+    reply(bytes);
+    this.emit(s, { type: 'chunk', dir: 'out', peer }, bytes);
+  }
+
+  async open(spec: OpenSession): Promise<SessionInfo> {
+    const host = checkHost(spec.host);
+    const id = randomUUID();
+    const s: Session = {
+      info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open' },
+      framing: spec.framing,
+      encoding: spec.encoding,
+    };
+    if (spec.kind === 'tcp-client') {
+      const client = await TcpClient.connect({ host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs });
+      s.client = client;
+      s.info.local = peerName(client.local.address, client.local.port);
+      s.info.remote = peerName(client.remote.address, client.remote.port);
+      s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
+      const decoder = new FrameDecoder(spec.framing);
+      const remote = s.info.remote;
+      client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
+      client.socket.on('end', () => {
+        const problem = decoder.end();
+        if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message });
+        this.emit(s, { type: 'close', peer: remote, message: 'the peer sent FIN (it will send no more)' });
+      });
+      client.socket.on('error', (err: NodeJS.ErrnoException) => {
+        const e = explainSocketError(err.code, 'connection');
+        this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message });
+      });
+      client.socket.on('close', () => {
+        s.info.state = 'closed';
+        this.emit(s, { type: 'close', peer: remote, message: 'connection closed' });
+      });
+      this.emit(s, { type: 'connect', peer: remote, message: `connected in ${s.info.connectMs} ms from ${s.info.local}` });
+    } else if (spec.kind === 'tcp-server') {
+      const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
+        const decoder = new FrameDecoder(spec.framing);
+        this.emit(s, { type: 'client-open', peer: c.peer });
+        const reply = spec.reply === 'echo' ? (b: Uint8Array) => c.socket.write(b) : undefined;
+        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, c.peer, d, reply));
+        c.socket.on('close', () => this.emit(s, { type: 'client-close', peer: c.peer }));
+      });
+      s.server = server;
+      s.info.local = peerName(server.host, server.port);
+    } else {
+      const bindHost = host;
+      const udp: UdpSocket = await UdpSocket.bind({ host: bindHost, port: checkPort(spec.port, 'port', true) }, (d, from) => {
+        const peer = peerName(from.address, from.port);
+        const reply = spec.reply === 'echo' ? (b: Uint8Array) => void udp.send(b, from.address, from.port) : undefined;
+        // Datagrams keep their boundaries: each one is framed on its own.
+        this.receive(s, new FrameDecoder(spec.framing), peer, d, reply);
+      });
+      s.udp = udp;
+      s.info.local = peerName(udp.address, udp.port);
+    }
+    this.sessions.set(id, s);
+    return { ...s.info };
+  }
+
+  private get(id: string): Session {
+    const s = this.sessions.get(id);
+    if (!s) throw new WirelabError('NO_SUCH_SESSION', 'sessionId: that session is closed or never existed', 'sessionId');
+    return s;
+  }
+
+  /** Bytes of a payload as it would be sent (before framing), for the composer's preview. */
+  preview(payload: PayloadSpec): { length: number; hex: string } {
+    const bytes = buildPayload(payload, (t) => encodeText(t, payload.encoding), 'payload');
+    return { length: bytes.length, hex: toHex(bytes.subarray(0, 512)) };
+  }
+
+  async send(id: string, payload: PayloadSpec, to?: { host?: string | undefined; port?: number | undefined }): Promise<{ bytes: number }> {
+    const s = this.get(id);
+    if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; open it again to send', 'sessionId');
+    const body = buildPayload(payload, (t) => encodeText(t, payload.encoding), 'payload');
+    const frame = encodeFrame(s.framing, body);
+    if (s.client) {
+      if (s.info.state === 'half-closed') throw new WirelabError('EPIPE', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
+      await s.client.write(frame);
+      this.emit(s, { type: 'chunk', dir: 'out', peer: s.info.remote }, frame);
+    } else if (s.server) {
+      const n = s.server.sendAll(frame);
+      if (n === 0) throw new WirelabError('NO_CLIENTS', 'no client is connected to this server yet', 'sessionId');
+      this.emit(s, { type: 'chunk', dir: 'out', peer: `all ${n} client${n === 1 ? '' : 's'}` }, frame);
+    } else if (s.udp) {
+      if (!to?.host || !to.port) throw new WirelabError(ErrorCode.invalidInput, 'host: a UDP send needs a destination host and port', 'host');
+      const host = checkHost(to.host);
+      const port = checkPort(to.port);
+      if (isIP(host) !== 0 && isIP(host) !== isIP(s.udp.address) && s.udp.address !== '::') {
+        throw new WirelabError(ErrorCode.invalidInput, `host: this socket is bound to ${s.udp.address} and cannot send to ${host} (another IP version)`, 'host');
+      }
+      await s.udp.send(frame, host, port);
+      this.emit(s, { type: 'chunk', dir: 'out', peer: peerName(host, port) }, frame);
+    }
+    return { bytes: frame.length };
+  }
+
+  halfClose(id: string): SessionInfo {
+    const s = this.get(id);
+    if (!s.client) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: half-close is for TCP client sessions', 'sessionId');
+    s.client.end();
+    s.info.state = 'half-closed';
+    this.emit(s, { type: 'close', dir: 'out', peer: s.info.remote, message: 'sent FIN: this side will send no more, but keeps reading' });
+    return { ...s.info };
+  }
+
+  async close(id: string): Promise<boolean> {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    this.sessions.delete(id);
+    s.client?.close();
+    await s.server?.close();
+    await s.udp?.close();
+    s.info.state = 'closed';
+    return true;
+  }
+
+  list(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => ({ ...s.info }));
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+  }
+}

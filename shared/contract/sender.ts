@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { framingSchema } from '../sender/framing.ts';
+
+/** What the composer sends: the user's text in one of three notations, encoded one of two ways. */
+export const payloadSpecSchema = z.object({
+  mode: z.enum(['text', 'hex', 'escaped']),
+  text: z.string().max(4 * 1024 * 1024, 'payload: at most 4 MiB of text per send'),
+  encoding: z.enum(['utf8', 'gbk']).default('utf8'),
+  lineEnding: z.enum(['none', 'lf', 'crlf']).default('none'),
+});
+export type PayloadSpec = z.infer<typeof payloadSpecSchema>;
+
+const host = z.string().trim().min(1, 'type a host name or an address').max(253);
+const port = z.number().int().min(0).max(65535);
+
+export const openSessionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tcp-client'), host, port: port.min(1, 'port: 1–65535'), framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), timeoutMs: z.number().int().min(100).max(120_000).default(5000) }),
+  z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), reply: z.enum(['none', 'echo']).default('none') }),
+  z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), reply: z.enum(['none', 'echo']).default('none') }),
+]);
+export type OpenSession = z.infer<typeof openSessionSchema>;
+
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['tcp-client', 'tcp-server', 'udp']),
+  local: z.string(),
+  remote: z.string().nullable(),
+  connectMs: z.number().nullable(),
+  state: z.enum(['open', 'half-closed', 'closed']),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/**
+ * One thing that happened on a session. `chunk` is a raw read or write exactly as the socket
+ * delivered it; `message` is what the framing decoded from the incoming stream — the two side by
+ * side are the sticky-packet view.
+ */
+export const senderEventSchema = z.object({
+  sessionId: z.string(),
+  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close']),
+  dir: z.enum(['in', 'out']).nullable(),
+  at: z.number(),
+  peer: z.string().nullable(),
+  length: z.number().int(),
+  hex: z.string(),
+  text: z.string(),
+  /** Only the first 4 KiB of a large chunk travel to the UI; `length` has the real size. */
+  truncated: z.boolean(),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type SenderEvent = z.infer<typeof senderEventSchema>;
+
+export const sendInputSchema = z.object({
+  sessionId: z.string(),
+  payload: payloadSpecSchema,
+  /** UDP: where to send (the session's remote by default). */
+  host: host.optional(),
+  port: port.optional(),
+});
