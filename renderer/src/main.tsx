@@ -6,10 +6,11 @@ import { createAppStore } from './store/app-store.ts';
 import { StoreProvider } from './store/store-context.tsx';
 import './styles.css';
 
-const store = createAppStore(pickClient());
+const client = pickClient();
+const store = createAppStore(client);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <StoreProvider store={store}>
+    <StoreProvider store={store} client={client}>
       <App />
     </StoreProvider>
   </StrictMode>,

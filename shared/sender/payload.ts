@@ -103,12 +103,14 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 /**
- * Bytes as text with control characters made visible (␀ ␍ ␊ …, Unicode's control pictures), so
- * a log shows that a line ended in \r\n rather than hiding it. Undecodable bytes show as U+FFFD.
+ * Text with control characters written as the escapes the composer accepts (\r \n \t \0 \xHH),
+ * so a log shows that a line ended in \r\n — and a student can copy it back into "Escapes" mode.
+ * Backslashes are doubled for the same reason.
  */
 export function visibleText(text: string): string {
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\0': '\\0', '\\': '\\\\' };
   // eslint-disable-next-line no-control-regex -- matching control characters is the point here
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
+  return text.replace(/[\u0000-\u001f\u007f\\]/g, (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Everything the composer can produce, turned into the bytes of one message (before framing). */

@@ -80,7 +80,9 @@ describe('payload', () => {
     const ctx = { counter: 7, now: new Date('2026-01-02T03:04:05.678Z'), random: () => 0.5 };
     expect(expandMacros('#{{counter}} {{ time }} {{unix}} {{random}} {{other}}', ctx)).toBe('#7 03:04:05.678 1767323045 2147483648 {{other}}');
   });
-  it('makes control characters visible', () => {
-    expect(visibleText('a\r\nb\0')).toBe('a␍␊b␀');
+  it('shows control characters as the escapes the composer accepts, so they round-trip', () => {
+    const shown = visibleText('a\r\nb\0\x06\\');
+    expect(shown).toBe('a\\r\\nb\\0\\x06\\\\');
+    expect(new TextDecoder().decode(parseEscaped(shown, utf8Encode))).toBe('a\r\nb\0\x06\\');
   });
 });

@@ -100,7 +100,7 @@ export class SenderService {
         s.info.state = 'closed';
         this.emit(s, { type: 'close', peer: remote, message: 'connection closed' });
       });
-      this.emit(s, { type: 'connect', peer: remote, message: `connected in ${s.info.connectMs} ms from ${s.info.local}` });
+      this.emit(s, { type: 'connect', peer: remote, message: `from ${s.info.local} in ${s.info.connectMs} ms` });
     } else if (spec.kind === 'tcp-server') {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
         const decoder = new FrameDecoder(spec.framing);

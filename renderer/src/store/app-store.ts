@@ -3,6 +3,7 @@ import type { AppInfo, Notice, PanelId, Settings, SettingsPatch } from '../../..
 import { defaultSettings } from '../../../shared/contract/settings.ts';
 import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
 import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
+import { createSenderSlice, type SenderSlice } from './sender-slice.ts';
 
 /**
  * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
@@ -26,12 +27,13 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
   const store = createStore<AppState>()((set, get, api) => ({
     ...createSubnetSlice<AppState>(client)(set, get, api),
+    ...createSenderSlice<AppState>(client)(set, get, api),
     panel: 'sender',
     connection: client.connection,
     info: null,
@@ -84,6 +86,7 @@ export function createAppStore(client: ContractClient): AppStore {
       pinger = setInterval(() => void ping(), 5000);
     }
   });
+  client.subscribe('sender.event', (batch) => store.getState().applySenderEvents(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));
     store.setState({ notices: [...store.getState().notices, ...batch.events.filter((n) => !known.has(n.id))] });

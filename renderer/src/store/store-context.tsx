@@ -1,12 +1,25 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStore } from './app-store.ts';
+import type { ContractClient } from '../client/contract-client.ts';
 import { resolveLocale, translate, type Locale, type MessageKey } from '../i18n/i18n.ts';
 
 const StoreContext = createContext<AppStore | null>(null);
+const ClientContext = createContext<ContractClient | null>(null);
 
-export function StoreProvider({ store, children }: { store: AppStore; children: ReactNode }) {
-  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+export function StoreProvider({ store, client, children }: { store: AppStore; client: ContractClient; children: ReactNode }) {
+  return (
+    <ClientContext.Provider value={client}>
+      <StoreContext.Provider value={store}>{children}</StoreContext.Provider>
+    </ClientContext.Provider>
+  );
+}
+
+/** For requests whose answer is local to a component (a preview), not app state. */
+export function useClient(): ContractClient {
+  const client = useContext(ClientContext);
+  if (!client) throw new Error('useClient outside StoreProvider');
+  return client;
 }
 
 export function useApp<T>(selector: (state: AppState) => T): T {

@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from './fixtures.ts';
+
+/** A real server on 127.0.0.1:0 in the test process, closed after the test. */
+async function server(onData: (sock: import('node:net').Socket, data: Buffer) => void, allowHalfOpen = false): Promise<{ port: number; srv: Server }> {
+  const srv = createServer({ allowHalfOpen }, (s) => s.on('data', (d) => onData(s, d)));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return { port: (srv.address() as AddressInfo).port, srv };
+}
+const le32 = (t: string) => {
+  const b = Buffer.from(t);
+  const h = Buffer.alloc(4);
+  h.writeInt32LE(b.length);
+  return Buffer.concat([h, b]);
+};
+
+test.beforeEach(async ({ app }) => {
+  await app.keyboard.press('Control+1');
+  await expect(app.getByTestId('sender-panel')).toBeVisible();
+});
+
+test('a student connects to a local echo server, sends 你好 and sees it back as text and hex', async ({ app }) => {
+  const { port, srv } = await server((s, d) => s.write(d));
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  await app.locator('#composer-text').fill('你好');
+  await expect(app.getByTestId('byte-count')).toHaveText('6 bytes');
+  await expect(app.getByTestId('hex-preview')).toHaveText('e4 bd a0 e5 a5 bd');
+  await app.getByTestId('send').click();
+  const back = app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]');
+  await expect(back).toHaveCount(1);
+  await expect(back.getByTestId('log-text')).toHaveText('你好');
+  await expect(back.getByTestId('log-hex')).toHaveText('e4 bd a0 e5 a5 bd');
+  await expect(app.getByTestId('counters')).toContainText('in 6 B · out 6 B');
+  srv.close();
+});
+
+test('three framed messages arrive as one chunk, and the framing splits them again', async ({ app }) => {
+  const { port, srv } = await server((s) => s.write(Buffer.concat([le32('one'), le32('二'), le32('three')])));
+  await app.locator('#ns-port').fill(String(port));
+  await app.locator('#ns-framing').selectOption('len32le');
+  await app.getByTestId('open-session').click();
+  await app.getByTestId('send').click();
+  const chunksIn = app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]');
+  await expect(chunksIn).toHaveCount(1);
+  await expect(chunksIn.first()).toContainText('23 bytes');
+  // the length prefixes show as escapes in the raw chunk: \x03\0\0\0one…
+  await expect(chunksIn.getByTestId('log-text')).toContainText('\\x03\\0\\0\\0one');
+  await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['one', '二', 'three']);
+  srv.close();
+});
+
+test('a refused connection is explained and the app keeps working', async ({ app }) => {
+  const { port, srv } = await server(() => undefined);
+  await new Promise((r) => srv.close(r));
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-error')).toContainText('ECONNREFUSED');
+  await expect(app.getByTestId('session-error')).toContainText('nothing is listening there');
+  // bad input names the field
+  await app.locator('#ns-port').fill('99999');
+  await app.getByTestId('open-session').click();
+  await expect(app.locator('#ns-port-error')).toContainText('port');
+  await app.locator('#ns-host').fill('bad host!');
+  await app.locator('#ns-port').fill('80');
+  await app.getByTestId('open-session').click();
+  await expect(app.locator('#ns-host-error')).toContainText('not a valid part of a host name');
+  // and then it still works
+  await app.locator('#ns-host').fill('127.0.0.1');
+  await app.getByTestId('playground').click();
+  await expect(app.getByTestId('session-tab')).toHaveCount(2);
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]').getByTestId('log-text')).toHaveText('你好');
+});
+
+test('GBK shows the bytes Chinese Windows tools expect, and bad hex is named', async ({ app }) => {
+  await app.getByTestId('playground').click();
+  await app.getByRole('combobox', { name: 'Text encoding' }).last().selectOption('gbk');
+  await app.locator('#composer-text').fill('你好');
+  await expect(app.getByTestId('hex-preview')).toHaveText('c4 e3 ba c3');
+  await app.getByTestId('mode-hex').click();
+  await app.locator('#composer-text').fill('48 6g');
+  await expect(app.locator('#composer-text-error')).toContainText('"g" at position 5 is not a hex digit');
+});
+
+test('half-close sends FIN and the state says so', async ({ app }) => {
+  // a peer that keeps its side open after our FIN, as half-close requires
+  const { port, srv } = await server(() => undefined, true);
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await app.getByRole('button', { name: 'Half-close (FIN)' }).click();
+  await expect(app.getByTestId('session-state')).toHaveText('half-closed (FIN sent)');
+  await expect(app.getByTestId('send')).toBeDisabled();
+  srv.close();
+});
+
+test('socket errors are explained in Chinese too', async ({ app }) => {
+  const { port, srv } = await server(() => undefined);
+  await new Promise((r) => srv.close(r));
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-error')).toContainText('ECONNREFUSED — 那里没有程序在监听');
+});

@@ -1,0 +1,89 @@
+import { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { SenderEvent } from '../../../../shared/contract/sender.ts';
+import { visibleText } from '../../../../shared/sender/payload.ts';
+import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
+import { useApp, useLocale, useT } from '../../store/store-context.tsx';
+import { localizeSocketError } from './sender-zh.ts';
+
+const rowHeight = 58;
+const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, '$1 ');
+
+function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: ReturnType<typeof useT>; locale: string }) {
+  const when = `+${((e.at - start) / 1000).toFixed(3)}s`;
+  const wall = new Date(e.at).toLocaleTimeString(undefined, { hour12: false }) + '.' + String(e.at % 1000).padStart(3, '0');
+  if (e.type !== 'chunk' && e.type !== 'message') {
+    return (
+      <div className={`log-entry marker ${e.type}`} data-testid="log-marker" data-type={e.type} data-code={e.code ?? ''}>
+        <span className="log-time" title={wall}>{when}</span>
+        <span className="log-marker-text">{t(`sender.ev.${e.type}`)}{e.peer ? ` · ${e.peer}` : ''}{e.message ? ` — ${localizeSocketError(e.message, e.code, locale)}` : ''}</span>
+      </div>
+    );
+  }
+  return (
+    <div className={`log-entry ${e.dir}`} data-testid={e.type === 'chunk' ? 'log-chunk' : 'log-message'} data-dir={e.dir}>
+      <div className="log-head">
+        <span className="log-time" title={wall}>{when}</span>
+        <span className={`log-dir ${e.dir}`}>{e.dir === 'in' ? '←' : '→'}</span>
+        <span className="log-peer mono">{e.peer}</span>
+        <span className="log-len">{e.truncated ? t('sender.truncated', { n: e.length }) : t('sender.bytes', { n: e.length })}</span>
+      </div>
+      <div className="log-text mono" data-testid="log-text">{visibleText(e.text)}</div>
+      <div className="log-hex mono" data-testid="log-hex">{spaced(e.hex)}</div>
+    </div>
+  );
+}
+
+function Column({ title, entries, start, testId, note }: { title: string; entries: SenderEvent[]; start: number; testId: string; note?: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: entries.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8 });
+  // Follow the newest entry while the user is at the bottom; stay put if they scrolled up to read.
+  const atBottom = useRef(true);
+  useEffect(() => {
+    if (atBottom.current && entries.length) virtual.scrollToIndex(entries.length - 1, { align: 'end' });
+  }, [entries.length, virtual]);
+  return (
+    <div className="log-col" data-testid={testId}>
+      <h3>{title}</h3>
+      {note && <p className="muted small">{note}</p>}
+      <div
+        className="log-scroll"
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;
+        }}
+      >
+        {entries.length === 0 && <p className="muted log-empty">{t('sender.log.empty')}</p>}
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((item) => (
+            <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
+              <Entry e={entries[item.index]!} start={start} t={t} locale={locale} />
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
+  const t = useT();
+  const clear = useApp((s) => s.clearLog);
+  return (
+    <section className="log">
+      <div className="log-bar">
+        <span data-testid="counters">{t('sender.counters', { inB: log.bytesIn, outB: log.bytesOut, msgs: log.messagesIn })}</span>
+        {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
+        <span className="spacer" />
+        <button className="button small" onClick={() => clear(session.info.id)}>{t('sender.clear')}</button>
+      </div>
+      <div className="log-cols">
+        <Column title={t('sender.log.chunks')} entries={log.chunks} start={log.startedAt} testId="log-chunks" />
+        <Column title={`${t('sender.log.messages')} · ${t(`sender.framing.${session.framing}`)}`} entries={session.framing === 'raw' ? log.chunks.filter((e) => e.type === 'chunk' && e.dir === 'in') : log.messages} start={log.startedAt} testId="log-messages" note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
+      </div>
+    </section>
+  );
+}

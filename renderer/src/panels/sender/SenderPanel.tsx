@@ -1,0 +1,52 @@
+import { useApp, useT } from '../../store/store-context.tsx';
+import { ComposerView } from './ComposerView.tsx';
+import { LogView } from './LogView.tsx';
+import { NewSessionCard } from './NewSessionCard.tsx';
+
+export function SenderPanel() {
+  const t = useT();
+  const sessions = useApp((s) => s.sender.sessions);
+  const activeId = useApp((s) => s.sender.active);
+  const logs = useApp((s) => s.sender.logs);
+  const setActive = useApp((s) => s.setActiveSession);
+  const halfClose = useApp((s) => s.halfCloseSession);
+  const close = useApp((s) => s.closeSession);
+  const active = sessions.find((s) => s.info.id === activeId) ?? null;
+  const log = active ? logs[active.info.id] : undefined;
+  return (
+    <div className="sender-panel" data-testid="sender-panel">
+      <NewSessionCard />
+      <div className="sender-main">
+        {sessions.length > 0 && (
+          <div className="subtabs" role="tablist">
+            {sessions.map((s) => (
+              <button key={s.info.id} role="tab" aria-selected={s.info.id === activeId} className={s.info.id === activeId ? 'subtab active' : 'subtab'} data-testid="session-tab" onClick={() => setActive(s.info.id)}>
+                <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" /> {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        {!active && (
+          <section className="empty" data-testid="empty-sender">
+            <h2>{t('sender.empty.title')}</h2>
+            <p className="empty-summary">{t('sender.empty.body')}</p>
+          </section>
+        )}
+        {active && log && (
+          <>
+            <div className="session-head" data-testid="session-head">
+              <span className="mono">{active.info.local}{active.info.remote ? ` → ${active.info.remote}` : ''}</span>
+              {active.info.connectMs !== null && <span className="muted">{t('sender.connectedIn', { ms: active.info.connectMs })}</span>}
+              <span className={`badge state-${active.info.state}`} data-testid="session-state">{t(`sender.state.${active.info.state}`)}</span>
+              <span className="spacer" />
+              {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
+              <button className="button small" onClick={() => void close(active.info.id)}>{t('sender.close')}</button>
+            </div>
+            <ComposerView session={active} />
+            <LogView session={active} log={log} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

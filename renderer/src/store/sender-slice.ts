@@ -1,0 +1,214 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { EventBatch, OpenSession, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
+import { framingByName, type FramingName } from '../../../shared/sender/framing.ts';
+import type { ContractClient } from '../client/contract-client.ts';
+
+/** The log keeps at most this many entries per column; the oldest go first (a ring, in effect). */
+export const logCapacity = 100_000;
+
+export interface SessionLog {
+  /** Raw reads/writes and lifecycle markers, in arrival order. */
+  chunks: SenderEvent[];
+  /** Messages the framing decoded from the incoming stream. */
+  messages: SenderEvent[];
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  dropped: number;
+  startedAt: number;
+}
+
+export interface SessionView {
+  info: SessionInfo;
+  framing: FramingName;
+  /** UDP sessions remember where the user sends to. */
+  destHost: string;
+  destPort: string;
+}
+
+export interface NewSessionForm {
+  kind: OpenSession['kind'];
+  host: string;
+  port: string;
+  framing: FramingName;
+  encoding: 'utf8' | 'gbk';
+  reply: 'none' | 'echo';
+}
+
+export interface Composer {
+  mode: PayloadSpec['mode'];
+  text: string;
+  encoding: 'utf8' | 'gbk';
+  lineEnding: PayloadSpec['lineEnding'];
+}
+
+export interface SenderSlice {
+  sender: {
+    sessions: SessionView[];
+    active: string | null;
+    logs: Record<string, SessionLog>;
+    form: NewSessionForm;
+    composer: Composer;
+    opening: boolean;
+    formError: { field: string | null; message: string; code: string | null } | null;
+    sendError: { field: string | null; message: string; code: string | null } | null;
+  };
+  setSenderForm(patch: Partial<NewSessionForm>): void;
+  setComposer(patch: Partial<Composer>): void;
+  setActiveSession(id: string): void;
+  setDestination(id: string, host: string, port: string): void;
+  openSession(): Promise<void>;
+  /** A local echo server and a client connected to it, for a first experiment. */
+  openPlayground(): Promise<void>;
+  sendComposer(): Promise<void>;
+  halfCloseSession(id: string): Promise<void>;
+  closeSession(id: string): Promise<void>;
+  clearLog(id: string): void;
+  applySenderEvents(batch: EventBatch<'sender.event'>): void;
+}
+
+// startedAt 0: the clock starts at the session's first event (its connect), so times read +0.000s onwards.
+const emptyLog = (): SessionLog => ({ chunks: [], messages: [], bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
+
+function capped<T>(list: T[], extra: T[]): T[] {
+  const next = list.concat(extra);
+  // Trim in steps of 10% over capacity so appending stays cheap (amortised).
+  return next.length > logCapacity * 1.1 ? next.slice(next.length - logCapacity) : next;
+}
+
+export function createSenderSlice<T extends SenderSlice>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
+  return (set, get) => {
+    const patch = (p: Partial<SenderSlice['sender']>) => set({ sender: { ...get().sender, ...p } } as Partial<T>);
+
+    async function open(form: NewSessionForm): Promise<SessionInfo | null> {
+      const port = form.port.trim();
+      if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+        patch({ formError: { field: 'port', message: `port: "${port}" is not a port number (0–65535)`, code: 'INVALID_INPUT' } });
+        return null;
+      }
+      const base = { host: form.host, port: Number(port), framing: framingByName(form.framing), encoding: form.encoding };
+      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: 5000 } : { kind: form.kind, ...base, reply: form.reply };
+      const r = await client.invoke('sender.open', spec);
+      if (!r.ok) {
+        patch({ formError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+        return null;
+      }
+      const view: SessionView = { info: r.value, framing: form.framing, destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '' };
+      const s = get().sender;
+      patch({ sessions: [...s.sessions, view], active: r.value.id, logs: { ...s.logs, [r.value.id]: s.logs[r.value.id] ?? emptyLog() }, formError: null });
+      return r.value;
+    }
+
+    return {
+      sender: {
+        sessions: [],
+        active: null,
+        logs: {},
+        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'echo' },
+        composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none' },
+        opening: false,
+        formError: null,
+        sendError: null,
+      },
+      setSenderForm(p) {
+        patch({ form: { ...get().sender.form, ...p }, formError: null });
+      },
+      setComposer(p) {
+        patch({ composer: { ...get().sender.composer, ...p }, sendError: null });
+      },
+      setActiveSession(id) {
+        patch({ active: id, sendError: null });
+      },
+      setDestination(id, host, port) {
+        patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, destHost: host, destPort: port } : s)) });
+      },
+      async openSession() {
+        patch({ opening: true });
+        try {
+          await open(get().sender.form);
+        } finally {
+          patch({ opening: false });
+        }
+      },
+      async openPlayground() {
+        patch({ opening: true });
+        try {
+          const { framing, encoding } = get().sender.form;
+          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, encoding, reply: 'echo' });
+          if (!server) return;
+          const port = server.local.split(':').at(-1) ?? '0';
+          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, encoding, reply: 'none' });
+        } finally {
+          patch({ opening: false });
+        }
+      },
+      async sendComposer() {
+        const s = get().sender;
+        const view = s.sessions.find((x) => x.info.id === s.active);
+        if (!view) return;
+        const c = s.composer;
+        const dest = view.info.kind === 'udp' ? { host: view.destHost, port: /^\d+$/.test(view.destPort) ? Number(view.destPort) : undefined } : {};
+        if (view.info.kind === 'udp' && dest.port === undefined) {
+          patch({ sendError: { field: 'port', message: `port: "${view.destPort}" is not a port number (1–65535)`, code: 'INVALID_INPUT' } });
+          return;
+        }
+        const r = await client.invoke('sender.send', { sessionId: view.info.id, payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding }, ...dest });
+        patch({ sendError: r.ok ? null : { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+      },
+      async halfCloseSession(id) {
+        const r = await client.invoke('sender.halfClose', { sessionId: id });
+        if (r.ok) patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, info: r.value } : s)) });
+        else patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+      },
+      async closeSession(id) {
+        await client.invoke('sender.close', { sessionId: id });
+        const s = get().sender;
+        const sessions = s.sessions.filter((x) => x.info.id !== id);
+        const logs = { ...s.logs };
+        delete logs[id];
+        patch({ sessions, logs, active: s.active === id ? (sessions.at(-1)?.info.id ?? null) : s.active });
+      },
+      clearLog(id) {
+        patch({ logs: { ...get().sender.logs, [id]: emptyLog() } });
+      },
+      applySenderEvents(batch) {
+        // One store update per batch, however many events it carries.
+        const s = get().sender;
+        const logs = { ...s.logs };
+        const grouped = new Map<string, SenderEvent[]>();
+        for (const e of batch.events) {
+          const list = grouped.get(e.sessionId) ?? [];
+          list.push(e);
+          grouped.set(e.sessionId, list);
+        }
+        let sessions = s.sessions;
+        for (const [id, events] of grouped) {
+          const log = logs[id] ?? emptyLog();
+          const chunks = events.filter((e) => e.type !== 'message');
+          const messages = events.filter((e) => e.type === 'message');
+          let inBytes = 0;
+          let outBytes = 0;
+          for (const e of chunks) {
+            if (e.type !== 'chunk') continue;
+            if (e.dir === 'in') inBytes += e.length;
+            else outBytes += e.length;
+          }
+          logs[id] = {
+            ...log,
+            startedAt: log.startedAt || events[0]!.at,
+            chunks: capped(log.chunks, chunks),
+            messages: capped(log.messages, messages),
+            bytesIn: log.bytesIn + inBytes,
+            bytesOut: log.bytesOut + outBytes,
+            messagesIn: log.messagesIn + messages.length,
+            dropped: log.dropped + batch.dropped,
+          };
+          if (events.some((e) => e.type === 'close' && e.message === 'connection closed')) {
+            sessions = sessions.map((v) => (v.info.id === id ? { ...v, info: { ...v.info, state: 'closed' } } : v));
+          }
+        }
+        patch({ logs, sessions });
+      },
+    };
+  };
+}
