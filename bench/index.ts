@@ -192,5 +192,36 @@ function blast(args: string[]): { pps: number; gbps: number } {
   }
 }
 
+// ---- rate accuracy: requested rate vs the rate measured at the sink (goal: within ±2%) ----
+{
+  const script = "const d=require('dgram').createSocket('udp4');let n=0,first=0,last=0;d.on('message',()=>{const t=performance.now();if(!n)first=t;last=t;n++});" +
+    "d.bind(0,'127.0.0.1',()=>console.log(d.address().port));process.stdin.on('data',()=>{console.log(JSON.stringify({n,first,last}));n=0});setTimeout(()=>process.exit(0),120000)";
+  const sinkProc = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let waiting: ((l: string) => void) | null = null;
+  sinkProc.stdout.on('data', (d: Buffer) => {
+    for (const l of d.toString().trim().split('\n')) {
+      if (waiting) {
+        const w = waiting;
+        waiting = null;
+        w(l);
+      } else lines.push(l);
+    }
+  });
+  const nextLine = () => (lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => (waiting = r)));
+  const port = Number(await nextLine());
+  for (const [rate, count] of [[10, 31], [1000, 2001], [10_000, 20_001], [100_000, 200_001]] as const) {
+    blast(['udp', '127.0.0.1', String(port), '--count', String(count), '--rate', String(rate)]);
+    await new Promise((r) => setTimeout(r, 200));
+    sinkProc.stdin.write('report\n');
+    const got = JSON.parse(await nextLine()) as { n: number; first: number; last: number };
+    const measured = (got.n - 1) / ((got.last - got.first) / 1000);
+    const error = ((measured - rate) / rate) * 100;
+    rows.push({ figure: `sender: rate accuracy at ${rate} pps (goal ±2%)`, value: `${fmt(measured)} pps at the sink, ${got.n}/${count} received`, baseline: `requested: ${fmt(rate)} pps`, ratio: `${error >= 0 ? '+' : ''}${error.toFixed(2)}%` });
+    console.log(`sender: rate ${rate} pps requested → ${fmt(measured)} pps at the sink (${error >= 0 ? '+' : ''}${error.toFixed(2)}%), ${got.n}/${count} received`);
+  }
+  sinkProc.kill();
+}
+
 console.log('\nsummary');
 console.table(rows);
