@@ -104,3 +104,17 @@ test('socket errors are explained in Chinese too', async ({ app }) => {
   await app.getByTestId('open-session').click();
   await expect(app.getByTestId('session-error')).toContainText('ECONNREFUSED — 那里没有程序在监听');
 });
+
+test('repeat sends with a counter macro and stops by itself', async ({ app }) => {
+  await app.locator('#ns-framing').selectOption('len32le');
+  await app.getByTestId('playground').click();
+  await app.locator('#composer-text').fill('#{{counter}}');
+  await app.getByTestId('repeat-ms').fill('20');
+  await app.getByTestId('repeat-count').fill('5');
+  await app.getByTestId('repeat').click();
+  await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['#1', '#2', '#3', '#4', '#5']);
+  await expect(app.getByTestId('repeat')).toHaveText('Repeat');
+  await app.getByTestId('repeat-ms').fill('0');
+  await app.getByTestId('repeat').click();
+  await expect(app.getByTestId('send-error')).toContainText('interval');
+});

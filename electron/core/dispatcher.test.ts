@@ -15,6 +15,8 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'sender.send': () => ({ bytes: 0 }),
     'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed' }),
     'sender.close': () => ({ closed: true }),
+    'sender.repeat': () => ({ started: true }),
+    'sender.stopRepeat': () => ({ sent: 0 }),
     'sender.list': () => [],
     'sender.preview': () => ({ length: 0, hex: '' }),
     ...overrides,

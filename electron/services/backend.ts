@@ -77,6 +77,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'net.interfaces': () => listInterfaces(),
     'sender.open': (spec) => sender.open(spec),
     'sender.send': ({ sessionId, payload, host, port }) => sender.send(sessionId, payload, { host, port }),
+    'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({ started: await sender.repeat(sessionId, payload, { host, port }, intervalMs, count) }),
+    'sender.stopRepeat': ({ sessionId }) => ({ sent: sender.stopRepeat(sessionId) }),
     'sender.halfClose': ({ sessionId }) => sender.halfClose(sessionId),
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),

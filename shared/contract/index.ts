@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
-import { openSessionSchema, payloadSpecSchema, senderEventSchema, sendInputSchema, sessionInfoSchema } from './sender.ts';
+import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema } from './sender.ts';
 
 /**
  * The one contract between the UI and the services. Both transports (Electron IPC and the
@@ -60,6 +60,9 @@ export const commands = {
   'sender.open': { input: openSessionSchema, output: sessionInfoSchema },
   'sender.send': { input: sendInputSchema, output: z.object({ bytes: z.number().int() }) },
   /** Send FIN and keep reading (TCP half-close). */
+  /** Send the same payload every intervalMs (drift-corrected), count times or until stopped; macros expand each time. */
+  'sender.repeat': { input: repeatInputSchema, output: z.object({ started: z.boolean() }) },
+  'sender.stopRepeat': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ sent: z.number().int() }) },
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
   'sender.list': { input: empty, output: z.array(sessionInfoSchema) },

@@ -37,7 +37,7 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
  */
 export const senderEventSchema = z.object({
   sessionId: z.string(),
-  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close']),
+  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close', 'repeat-end']),
   dir: z.enum(['in', 'out']).nullable(),
   at: z.number(),
   peer: z.string().nullable(),
@@ -57,4 +57,10 @@ export const sendInputSchema = z.object({
   /** UDP: where to send (the session's remote by default). */
   host: host.optional(),
   port: port.optional(),
+});
+
+export const repeatInputSchema = sendInputSchema.extend({
+  intervalMs: z.number().int().min(1, 'intervalMs: at least 1 ms').max(3_600_000, 'intervalMs: at most one hour'),
+  /** 0 repeats until stopped. */
+  count: z.number().int().min(0).max(100_000_000),
 });

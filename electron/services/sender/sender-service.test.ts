@@ -101,3 +101,28 @@ describe('sender service', () => {
     expect(await call('sender.preview', { payload: { mode: 'escaped', text: 'a\\x00b', encoding: 'utf8', lineEnding: 'none' } })).toEqual({ ok: true, value: { length: 3, hex: '610062' } });
   });
 });
+
+describe('repeat', () => {
+  it('sends every interval with the counter macro, stops by itself after count, and on request', async () => {
+    const { backend, events, until, call } = await setup();
+    const sink = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
+    const src = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
+    if (!sink.ok || !src.ok) throw new Error('open failed');
+    const port = Number(sink.value.local.split(':').at(-1));
+    const received = () => events.filter((e) => e.sessionId === sink.value.id && e.dir === 'in').map((e) => e.text);
+    expect(await call('sender.repeat', { sessionId: src.value.id, payload: text('#{{counter}}'), host: '127.0.0.1', port, intervalMs: 5, count: 5 })).toEqual({ ok: true, value: { started: true } });
+    await until(() => events.some((e) => e.sessionId === src.value.id && e.type === 'repeat-end'));
+    await until(() => received().length === 5);
+    expect(received()).toEqual(['#1', '#2', '#3', '#4', '#5']);
+
+    await call('sender.repeat', { sessionId: src.value.id, payload: text('x'), host: '127.0.0.1', port, intervalMs: 2, count: 0 });
+    await until(() => received().length >= 15);
+    const stopped = await call('sender.stopRepeat', { sessionId: src.value.id });
+    expect(stopped.ok && stopped.value.sent).toBeGreaterThanOrEqual(10);
+    const after = received().length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received().length).toBeLessThanOrEqual(after + 1);
+    expect(await call('sender.repeat', { sessionId: src.value.id, payload: text('x'), host: '127.0.0.1', port, intervalMs: 0, count: 1 })).toMatchObject({ ok: false, error: { field: 'intervalMs' } });
+    await backend.dispose();
+  });
+});

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import type { OpenSession, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/sender.ts';
 import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
 import { encodeFrame, FrameDecoder, type Framing } from '../../../shared/sender/framing.ts';
-import { buildPayload, toHex } from '../../../shared/sender/payload.ts';
+import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
@@ -22,7 +23,9 @@ interface Session {
   client?: TcpClient;
   server?: TcpServer;
   udp?: UdpSocket;
-  remote?: { host: string; port: number };
+  /** {{counter}} for the next send on this session. */
+  counter: number;
+  repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
 }
 
 /**
@@ -77,6 +80,7 @@ export class SenderService {
       info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open' },
       framing: spec.framing,
       encoding: spec.encoding,
+      counter: 1,
     };
     if (spec.kind === 'tcp-client') {
       const client = await TcpClient.connect({ host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs });
@@ -141,8 +145,11 @@ export class SenderService {
   async send(id: string, payload: PayloadSpec, to?: { host?: string | undefined; port?: number | undefined }): Promise<{ bytes: number }> {
     const s = this.get(id);
     if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; open it again to send', 'sessionId');
-    const body = buildPayload(payload, (t) => encodeText(t, payload.encoding), 'payload');
+    // Macros make each send distinct ({{counter}} counts per session); hex is taken literally.
+    const text = payload.mode === 'hex' ? payload.text : expandMacros(payload.text, { counter: s.counter, now: new Date(), random: Math.random });
+    const body = buildPayload({ ...payload, text }, (t) => encodeText(t, payload.encoding), 'payload');
     const frame = encodeFrame(s.framing, body);
+    s.counter++;
     if (s.client) {
       if (s.info.state === 'half-closed') throw new WirelabError('EPIPE', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
       await s.client.write(frame);
@@ -164,6 +171,47 @@ export class SenderService {
     return { bytes: frame.length };
   }
 
+  /**
+   * Repeats a send. Each send is due at start + i × interval, so one late timer does not push
+   * every later send back (a fixed sleep between sends drifts, as Packet Sender's resend does).
+   */
+  async repeat(id: string, payload: PayloadSpec, to: { host?: string | undefined; port?: number | undefined }, intervalMs: number, count: number): Promise<boolean> {
+    const s = this.get(id);
+    this.stopRepeat(id);
+    await this.send(id, payload, to); // the first send validates everything and reports errors to the caller
+    const state = { timer: null as ReturnType<typeof setTimeout> | null, sent: 1, stopped: false };
+    s.repeat = state;
+    const started = performance.now();
+    const finish = (message: string, code: string | null = null) => {
+      state.stopped = true;
+      this.emit(s, { type: 'repeat-end', message, code });
+    };
+    const tick = () => {
+      if (state.stopped) return;
+      if (count && state.sent >= count) return finish(`sent ${state.sent} times`);
+      this.send(id, payload, to).then(
+        () => {
+          state.sent++;
+          const due = started + state.sent * intervalMs;
+          state.timer = setTimeout(tick, Math.max(0, due - performance.now()));
+        },
+        (e: unknown) => finish(`stopped after ${state.sent}: ${(e as Error).message}`, e instanceof WirelabError ? e.code : null),
+      );
+    };
+    if (count === 1) finish('sent 1 time');
+    else state.timer = setTimeout(tick, intervalMs);
+    return true;
+  }
+
+  stopRepeat(id: string): number {
+    const s = this.sessions.get(id);
+    if (!s?.repeat || s.repeat.stopped) return s?.repeat?.sent ?? 0;
+    if (s.repeat.timer) clearTimeout(s.repeat.timer);
+    s.repeat.stopped = true;
+    this.emit(s, { type: 'repeat-end', message: `stopped after ${s.repeat.sent} sends` });
+    return s.repeat.sent;
+  }
+
   halfClose(id: string): SessionInfo {
     const s = this.get(id);
     if (!s.client) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: half-close is for TCP client sessions', 'sessionId');
@@ -176,6 +224,7 @@ export class SenderService {
   async close(id: string): Promise<boolean> {
     const s = this.sessions.get(id);
     if (!s) return false;
+    this.stopRepeat(id);
     this.sessions.delete(id);
     s.client?.close();
     await s.server?.close();

@@ -40,6 +40,8 @@ export interface Composer {
   text: string;
   encoding: 'utf8' | 'gbk';
   lineEnding: PayloadSpec['lineEnding'];
+  repeatMs: string;
+  repeatCount: string;
 }
 
 export interface SenderSlice {
@@ -50,6 +52,8 @@ export interface SenderSlice {
     form: NewSessionForm;
     composer: Composer;
     opening: boolean;
+    /** Sessions with a repeat running (cleared by the service's repeat-end event). */
+    repeating: Record<string, boolean>;
     formError: { field: string | null; message: string; code: string | null } | null;
     sendError: { field: string | null; message: string; code: string | null } | null;
   };
@@ -61,6 +65,8 @@ export interface SenderSlice {
   /** A local echo server and a client connected to it, for a first experiment. */
   openPlayground(): Promise<void>;
   sendComposer(): Promise<void>;
+  /** Starts repeating the composer's payload, or stops a running repeat. */
+  toggleRepeat(): Promise<void>;
   halfCloseSession(id: string): Promise<void>;
   closeSession(id: string): Promise<void>;
   clearLog(id: string): void;
@@ -99,14 +105,30 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       return r.value;
     }
 
+    /** The send request for the active session from the composer, or null (with the error shown). */
+    function request() {
+      const s = get().sender;
+      const view = s.sessions.find((x) => x.info.id === s.active);
+      if (!view) return null;
+      const c = s.composer;
+      const payload = { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding };
+      if (view.info.kind !== 'udp') return { sessionId: view.info.id, payload };
+      if (!/^\d+$/.test(view.destPort.trim()) || Number(view.destPort) < 1 || Number(view.destPort) > 65535) {
+        patch({ sendError: { field: 'port', message: `port: "${view.destPort}" is not a port number (1–65535)`, code: 'INVALID_INPUT' } });
+        return null;
+      }
+      return { sessionId: view.info.id, payload, host: view.destHost, port: Number(view.destPort) };
+    }
+
     return {
       sender: {
         sessions: [],
         active: null,
         logs: {},
         form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'echo' },
-        composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none' },
+        composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10' },
         opening: false,
+        repeating: {},
         formError: null,
         sendError: null,
       },
@@ -143,17 +165,26 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         }
       },
       async sendComposer() {
+        const req = request();
+        if (!req) return;
+        const r = await client.invoke('sender.send', req);
+        patch({ sendError: r.ok ? null : { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+      },
+      async toggleRepeat() {
         const s = get().sender;
-        const view = s.sessions.find((x) => x.info.id === s.active);
-        if (!view) return;
-        const c = s.composer;
-        const dest = view.info.kind === 'udp' ? { host: view.destHost, port: /^\d+$/.test(view.destPort) ? Number(view.destPort) : undefined } : {};
-        if (view.info.kind === 'udp' && dest.port === undefined) {
-          patch({ sendError: { field: 'port', message: `port: "${view.destPort}" is not a port number (1–65535)`, code: 'INVALID_INPUT' } });
+        if (s.active && s.repeating[s.active]) {
+          await client.invoke('sender.stopRepeat', { sessionId: s.active });
           return;
         }
-        const r = await client.invoke('sender.send', { sessionId: view.info.id, payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding }, ...dest });
-        patch({ sendError: r.ok ? null : { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+        const req = request();
+        if (!req) return;
+        const ms = s.composer.repeatMs.trim();
+        const n = s.composer.repeatCount.trim();
+        if (!/^\d+$/.test(ms) || Number(ms) < 1) return patch({ sendError: { field: 'intervalMs', message: `interval: "${ms}" must be a whole number of milliseconds, 1 or more`, code: 'INVALID_INPUT' } });
+        if (!/^\d+$/.test(n)) return patch({ sendError: { field: 'count', message: `times: "${n}" must be a whole number (0 = until stopped)`, code: 'INVALID_INPUT' } });
+        const r = await client.invoke('sender.repeat', { ...req, intervalMs: Number(ms), count: Number(n) });
+        if (r.ok) patch({ repeating: { ...get().sender.repeating, [req.sessionId]: true }, sendError: null });
+        else patch({ sendError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
       },
       async halfCloseSession(id) {
         const r = await client.invoke('sender.halfClose', { sessionId: id });
@@ -203,6 +234,11 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
             messagesIn: log.messagesIn + messages.length,
             dropped: log.dropped + batch.dropped,
           };
+          if (events.some((e) => e.type === 'repeat-end')) {
+            const repeating = { ...get().sender.repeating };
+            delete repeating[id];
+            patch({ repeating });
+          }
           if (events.some((e) => e.type === 'close' && e.message === 'connection closed')) {
             sessions = sessions.map((v) => (v.info.id === id ? { ...v, info: { ...v.info, state: 'closed' } } : v));
           }

@@ -16,6 +16,8 @@ export function ComposerView({ session }: { session: SessionView }) {
   const send = useApp((s) => s.sendComposer);
   const error = useApp((s) => s.sender.sendError);
   const setDest = useApp((s) => s.setDestination);
+  const toggleRepeat = useApp((s) => s.toggleRepeat);
+  const repeating = useApp((s) => !!s.sender.repeating[session.info.id]);
   const [preview, setPreview] = useState<{ length: number; hex: string } | { error: string } | null>(null);
 
   // The byte preview comes from the backend (GBK is encoded there); debounced so typing stays smooth.
@@ -74,11 +76,19 @@ export function ComposerView({ session }: { session: SessionView }) {
       >
         <Field id="composer-text" multiline label={t('sender.compose')} value={c.text} onChange={(v) => set({ text: v })} error={payloadError} placeholder={c.mode === 'hex' ? '48 65 6c 6c 6f' : c.mode === 'escaped' ? 'GET / HTTP/1.1\\r\\n\\r\\n' : '你好'} />
       </div>
-      {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert">{error.message}</p>}
+      {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{error.message}</p>}
+      <p className="field-hint">{t('sender.macros')}</p>
       <div className="composer-foot">
         <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: preview.length }) : ''}</span>
         <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spaced(preview.hex) : ''}</code>
         <span className="spacer" />
+        <label className="field-inline repeat">
+          <span>{t('sender.repeatEvery')}</span>
+          <input className={`input mono${error?.field === 'intervalMs' ? ' invalid' : ''}`} aria-label={t('sender.repeatEvery')} data-testid="repeat-ms" value={c.repeatMs} onChange={(e) => set({ repeatMs: e.target.value })} />
+          <span>ms ×</span>
+          <input className={`input mono${error?.field === 'count' ? ' invalid' : ''}`} aria-label={t('sender.repeatTimes')} title={t('sender.repeatTimes')} data-testid="repeat-count" value={c.repeatCount} onChange={(e) => set({ repeatCount: e.target.value })} />
+        </label>
+        <button className={repeating ? 'button warnbtn' : 'button'} data-testid="repeat" disabled={closed && !repeating} onClick={() => void toggleRepeat()}>{repeating ? t('sender.repeatStop') : t('sender.repeat')}</button>
         <span className="muted small">{t('sender.sendHint')}</span>
         <button className="button primary" data-testid="send" disabled={closed} onClick={() => void send()}>{t('sender.send')}</button>
       </div>
