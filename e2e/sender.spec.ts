@@ -118,3 +118,23 @@ test('repeat sends with a counter macro and stops by itself', async ({ app }) =>
   await app.getByTestId('repeat').click();
   await expect(app.getByTestId('send-error')).toContainText('interval');
 });
+
+test('a TCP server answers by regex rules and lists its clients', async ({ app }) => {
+  await app.locator('#ns-kind').selectOption('tcp-server');
+  await app.locator('#ns-port').fill('0');
+  await app.locator('#ns-framing').selectOption('line');
+  await app.locator('#ns-reply').selectOption('rules');
+  await expect(app.getByTestId('rules').locator('.rule')).toHaveCount(1);
+  await app.getByTestId('open-session').click();
+  const local = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
+  const port = local.split(':').at(-1)!;
+  await app.locator('#ns-kind').selectOption('tcp-client');
+  await app.locator('#ns-port').fill(port);
+  await app.getByTestId('open-session').click();
+  await app.locator('#composer-text').fill('GET /index.html');
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['you asked for index.html']);
+  await app.getByTestId('session-tab').first().click();
+  await expect(app.getByTestId('clients')).toContainText('1 clients');
+  await expect(app.getByTestId('send-to').locator('option')).toHaveCount(2);
+});

@@ -76,7 +76,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'settings.update': (patch) => settings.update(patch),
     'net.interfaces': () => listInterfaces(),
     'sender.open': (spec) => sender.open(spec),
-    'sender.send': ({ sessionId, payload, host, port }) => sender.send(sessionId, payload, { host, port }),
+    'sender.send': ({ sessionId, payload, host, port, clientPeer }) => sender.send(sessionId, payload, { host, port, clientPeer }),
     'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({ started: await sender.repeat(sessionId, payload, { host, port }, intervalMs, count) }),
     'sender.stopRepeat': ({ sessionId }) => ({ sent: sender.stopRepeat(sessionId) }),
     'sender.halfClose': ({ sessionId }) => sender.halfClose(sessionId),

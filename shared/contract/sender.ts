@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { framingSchema } from '../sender/framing.ts';
+import { replyRuleSchema } from '../sender/reply-rules.ts';
 
 /** What the composer sends: the user's text in one of three notations, encoded one of two ways. */
 export const payloadSpecSchema = z.object({
@@ -13,10 +14,17 @@ export type PayloadSpec = z.infer<typeof payloadSpecSchema>;
 const host = z.string().trim().min(1, 'type a host name or an address').max(253);
 const port = z.number().int().min(0).max(65535);
 
+/** How Wirelab's own servers answer each message: not at all, echo, one fixed reply, or rules. */
+const replyFields = {
+  reply: z.enum(['none', 'echo', 'fixed', 'rules']).default('none'),
+  replyText: z.string().max(65536).default(''),
+  rules: z.array(replyRuleSchema).max(50).default([]),
+};
+
 export const openSessionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tcp-client'), host, port: port.min(1, 'port: 1–65535'), framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), timeoutMs: z.number().int().min(100).max(120_000).default(5000) }),
-  z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), reply: z.enum(['none', 'echo']).default('none') }),
-  z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), reply: z.enum(['none', 'echo']).default('none') }),
+  z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }),
+  z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }),
 ]);
 export type OpenSession = z.infer<typeof openSessionSchema>;
 
@@ -57,6 +65,8 @@ export const sendInputSchema = z.object({
   /** UDP: where to send (the session's remote by default). */
   host: host.optional(),
   port: port.optional(),
+  /** TCP server: one client (its "ip:port"), or every client when absent. */
+  clientPeer: z.string().max(64).optional(),
 });
 
 export const repeatInputSchema = sendInputSchema.extend({

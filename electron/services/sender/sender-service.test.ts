@@ -126,3 +126,43 @@ describe('repeat', () => {
     await backend.dispose();
   });
 });
+
+describe('server replies and clients', () => {
+  it('answers by rules with captured groups, falls silent when none match, and sends to one client', async () => {
+    const { backend, events, until, call } = await setup();
+    const server = await call('sender.open', {
+      kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8',
+      reply: 'rules', rules: [{ match: 'regex', pattern: '^GET /(\\w+)', reply: 'you asked for $1' }, { match: 'exact', pattern: 'ping', reply: 'pong' }],
+    });
+    if (!server.ok) throw new Error(server.error.message);
+    const port = Number(server.value.local.split(':').at(-1));
+    const a = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', timeoutMs: 2000 });
+    const b = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', timeoutMs: 2000 });
+    if (!a.ok || !b.ok) throw new Error('open failed');
+    const got = (id: string) => events.filter((e) => e.sessionId === id && e.type === 'message').map((e) => e.text);
+    await call('sender.send', { sessionId: a.value.id, payload: text('GET /index') });
+    await call('sender.send', { sessionId: a.value.id, payload: text('nothing matches') });
+    await call('sender.send', { sessionId: a.value.id, payload: text('ping') });
+    await until(() => got(a.value.id).length === 2);
+    expect(got(a.value.id)).toEqual(['you asked for index', 'pong']);
+    // to one client: only b gets it
+    await until(() => events.filter((e) => e.sessionId === server.value.id && e.type === 'client-open').length === 2);
+    expect(await call('sender.send', { sessionId: server.value.id, payload: text('only you'), clientPeer: b.value.local })).toEqual({ ok: true, value: { bytes: 9 } });
+    await until(() => got(b.value.id).includes('only you'));
+    expect(got(a.value.id)).not.toContain('only you');
+    expect(await call('sender.send', { sessionId: server.value.id, payload: text('x'), clientPeer: '127.0.0.1:1' })).toMatchObject({ ok: false, error: { code: 'NO_SUCH_CLIENT' } });
+    await backend.dispose();
+  });
+
+  it('fixed reply for UDP, and a broken rule is refused when the server opens', async () => {
+    const { backend, events, until, call } = await setup();
+    const srv = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'gbk', reply: 'fixed', replyText: '收到' });
+    const cli = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'gbk' });
+    if (!srv.ok || !cli.ok) throw new Error('open failed');
+    await call('sender.send', { sessionId: cli.value.id, payload: { ...text('hi'), encoding: 'gbk' }, host: '127.0.0.1', port: Number(srv.value.local.split(':').at(-1)) });
+    await until(() => events.some((e) => e.sessionId === cli.value.id && e.dir === 'in'));
+    expect(events.find((e) => e.sessionId === cli.value.id && e.dir === 'in')).toMatchObject({ text: '收到', hex: 'cad5b5bd' });
+    expect(await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'rules', rules: [{ match: 'regex', pattern: '([', reply: '' }] })).toMatchObject({ ok: false, error: { field: 'rules[1].pattern' } });
+    await backend.dispose();
+  });
+});

@@ -7,6 +7,7 @@ import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
 import { encodeFrame, FrameDecoder, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
+import { compileRules, replyFor } from '../../../shared/sender/reply-rules.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
@@ -25,6 +26,8 @@ interface Session {
   udp?: UdpSocket;
   /** {{counter}} for the next send on this session. */
   counter: number;
+  /** The server's automatic answer to one incoming message, if it answers. */
+  responder: ((message: Uint8Array) => Uint8Array | null) | null;
   repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
 }
 
@@ -54,23 +57,46 @@ export class SenderService {
     });
   }
 
-  /** Incoming bytes on one stream: the raw chunk, then each message the framing completes. */
-  private receive(s: Session, decoder: FrameDecoder, peer: string, chunk: Uint8Array, reply?: (bytes: Uint8Array) => void): void {
+  /**
+   * Incoming bytes on one stream: the raw chunk, then each message the framing completes. When
+   * the session answers (`responder`), each message's reply is framed the same way and written.
+   */
+  private receive(s: Session, decoder: FrameDecoder, peer: string, chunk: Uint8Array, write?: (bytes: Uint8Array) => void): void {
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
-    if (s.framing.kind === 'raw') {
-      if (reply) this.replyWith(s, peer, chunk, reply);
-      return;
-    }
-    for (const m of decoder.push(chunk)) {
-      this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes);
-      if (reply) this.replyWith(s, peer, encodeFrame(s.framing, m.bytes), reply);
+    const messages = s.framing.kind === 'raw' ? [{ bytes: chunk }] : decoder.push(chunk);
+    for (const m of messages) {
+      if (s.framing.kind !== 'raw') this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes);
+      const answer = write && s.responder ? s.responder(m.bytes) : null;
+      if (answer && write) {
+        const framed = encodeFrame(s.framing, answer);
+        write(framed);
+        this.emit(s, { type: 'chunk', dir: 'out', peer }, framed);
+      }
     }
     if (decoder.problem) this.emit(s, { type: 'error', peer, code: decoder.problem.code, message: decoder.problem.message });
   }
 
-  private replyWith(s: Session, peer: string, bytes: Uint8Array, reply: (bytes: Uint8Array) => void): void {
-    reply(bytes);
-    this.emit(s, { type: 'chunk', dir: 'out', peer }, bytes);
+  /** Echo, a fixed reply, or the first matching rule (checked when the server opens). */
+  private responderFor(spec: Extract<OpenSession, { reply: unknown }>): Session['responder'] {
+    const enc = spec.encoding;
+    switch (spec.reply) {
+      case 'none':
+        return null;
+      case 'echo':
+        return (m) => m;
+      case 'fixed': {
+        const bytes = encodeText(spec.replyText, enc);
+        return () => bytes;
+      }
+      case 'rules': {
+        if (spec.rules.length === 0) throw new WirelabError(ErrorCode.invalidInput, 'rules: add at least one rule, or choose another reply mode', 'rules');
+        const compiled = compileRules(spec.rules);
+        return (m) => {
+          const r = replyFor(compiled, decodeText(m, enc));
+          return r === null ? null : encodeText(r, enc);
+        };
+      }
+    }
   }
 
   async open(spec: OpenSession): Promise<SessionInfo> {
@@ -81,6 +107,7 @@ export class SenderService {
       framing: spec.framing,
       encoding: spec.encoding,
       counter: 1,
+      responder: spec.kind === 'tcp-client' ? null : this.responderFor(spec),
     };
     if (spec.kind === 'tcp-client') {
       const client = await TcpClient.connect({ host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs });
@@ -109,8 +136,7 @@ export class SenderService {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
         const decoder = new FrameDecoder(spec.framing);
         this.emit(s, { type: 'client-open', peer: c.peer });
-        const reply = spec.reply === 'echo' ? (b: Uint8Array) => c.socket.write(b) : undefined;
-        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, c.peer, d, reply));
+        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, c.peer, d, (b) => c.socket.write(b)));
         c.socket.on('close', () => this.emit(s, { type: 'client-close', peer: c.peer }));
       });
       s.server = server;
@@ -119,9 +145,8 @@ export class SenderService {
       const bindHost = host;
       const udp: UdpSocket = await UdpSocket.bind({ host: bindHost, port: checkPort(spec.port, 'port', true) }, (d, from) => {
         const peer = peerName(from.address, from.port);
-        const reply = spec.reply === 'echo' ? (b: Uint8Array) => void udp.send(b, from.address, from.port) : undefined;
         // Datagrams keep their boundaries: each one is framed on its own.
-        this.receive(s, new FrameDecoder(spec.framing), peer, d, reply);
+        this.receive(s, new FrameDecoder(spec.framing), peer, d, (b) => void udp.send(b, from.address, from.port));
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
@@ -142,7 +167,7 @@ export class SenderService {
     return { length: bytes.length, hex: toHex(bytes.subarray(0, 512)) };
   }
 
-  async send(id: string, payload: PayloadSpec, to?: { host?: string | undefined; port?: number | undefined }): Promise<{ bytes: number }> {
+  async send(id: string, payload: PayloadSpec, to?: { host?: string | undefined; port?: number | undefined; clientPeer?: string | undefined }): Promise<{ bytes: number }> {
     const s = this.get(id);
     if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; open it again to send', 'sessionId');
     // Macros make each send distinct ({{counter}} counts per session); hex is taken literally.
@@ -154,6 +179,9 @@ export class SenderService {
       if (s.info.state === 'half-closed') throw new WirelabError('EPIPE', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
       await s.client.write(frame);
       this.emit(s, { type: 'chunk', dir: 'out', peer: s.info.remote }, frame);
+    } else if (s.server && to?.clientPeer) {
+      s.server.sendToPeer(to.clientPeer, frame);
+      this.emit(s, { type: 'chunk', dir: 'out', peer: to.clientPeer }, frame);
     } else if (s.server) {
       const n = s.server.sendAll(frame);
       if (n === 0) throw new WirelabError('NO_CLIENTS', 'no client is connected to this server yet', 'sessionId');

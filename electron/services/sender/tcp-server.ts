@@ -54,6 +54,12 @@ export class TcpServer {
     c.socket.write(bytes);
   }
 
+  sendToPeer(peer: string, bytes: Uint8Array): void {
+    const c = [...this.clients.values()].find((x) => x.peer === peer);
+    if (!c) throw new WirelabError('NO_SUCH_CLIENT', `client: ${peer} is no longer connected`, 'client');
+    this.send(c.id, bytes);
+  }
+
   sendAll(bytes: Uint8Array): number {
     for (const id of this.clients.keys()) this.send(id, bytes);
     return this.clients.size;

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { EventBatch, OpenSession, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
+import type { CommandInput, EventBatch, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
+import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
 import { framingByName, type FramingName } from '../../../shared/sender/framing.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
@@ -24,7 +25,12 @@ export interface SessionView {
   /** UDP sessions remember where the user sends to. */
   destHost: string;
   destPort: string;
+  /** TCP server: connected clients (from client-open/close events) and who a send goes to ('' = all). */
+  clients: string[];
+  sendTo: string;
 }
+
+type OpenSession = CommandInput<'sender.open'>;
 
 export interface NewSessionForm {
   kind: OpenSession['kind'];
@@ -32,7 +38,9 @@ export interface NewSessionForm {
   port: string;
   framing: FramingName;
   encoding: 'utf8' | 'gbk';
-  reply: 'none' | 'echo';
+  reply: 'none' | 'echo' | 'fixed' | 'rules';
+  replyText: string;
+  rules: ReplyRule[];
 }
 
 export interface Composer {
@@ -61,6 +69,7 @@ export interface SenderSlice {
   setComposer(patch: Partial<Composer>): void;
   setActiveSession(id: string): void;
   setDestination(id: string, host: string, port: string): void;
+  setSendTo(id: string, peer: string): void;
   openSession(): Promise<void>;
   /** A local echo server and a client connected to it, for a first experiment. */
   openPlayground(): Promise<void>;
@@ -93,13 +102,13 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         return null;
       }
       const base = { host: form.host, port: Number(port), framing: framingByName(form.framing), encoding: form.encoding };
-      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: 5000 } : { kind: form.kind, ...base, reply: form.reply };
+      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: 5000 } : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
       const r = await client.invoke('sender.open', spec);
       if (!r.ok) {
         patch({ formError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
         return null;
       }
-      const view: SessionView = { info: r.value, framing: form.framing, destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '' };
+      const view: SessionView = { info: r.value, framing: form.framing, destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '', clients: [], sendTo: '' };
       const s = get().sender;
       patch({ sessions: [...s.sessions, view], active: r.value.id, logs: { ...s.logs, [r.value.id]: s.logs[r.value.id] ?? emptyLog() }, formError: null });
       return r.value;
@@ -112,6 +121,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       if (!view) return null;
       const c = s.composer;
       const payload = { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding };
+      if (view.info.kind === 'tcp-server' && view.sendTo) return { sessionId: view.info.id, payload, clientPeer: view.sendTo };
       if (view.info.kind !== 'udp') return { sessionId: view.info.id, payload };
       if (!/^\d+$/.test(view.destPort.trim()) || Number(view.destPort) < 1 || Number(view.destPort) > 65535) {
         patch({ sendError: { field: 'port', message: `port: "${view.destPort}" is not a port number (1–65535)`, code: 'INVALID_INPUT' } });
@@ -125,7 +135,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         sessions: [],
         active: null,
         logs: {},
-        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'echo' },
+        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'echo', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }] },
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10' },
         opening: false,
         repeating: {},
@@ -140,6 +150,9 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       },
       setActiveSession(id) {
         patch({ active: id, sendError: null });
+      },
+      setSendTo(id, peer) {
+        patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, sendTo: peer } : s)) });
       },
       setDestination(id, host, port) {
         patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, destHost: host, destPort: port } : s)) });
@@ -156,10 +169,10 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         patch({ opening: true });
         try {
           const { framing, encoding } = get().sender.form;
-          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, encoding, reply: 'echo' });
+          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, encoding, reply: 'echo', replyText: '', rules: [] });
           if (!server) return;
           const port = server.local.split(':').at(-1) ?? '0';
-          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, encoding, reply: 'none' });
+          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, encoding, reply: 'none', replyText: '', rules: [] });
         } finally {
           patch({ opening: false });
         }
@@ -238,6 +251,15 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
             const repeating = { ...get().sender.repeating };
             delete repeating[id];
             patch({ repeating });
+          }
+          const opened = events.filter((e) => e.type === 'client-open').map((e) => e.peer!);
+          const left = new Set(events.filter((e) => e.type === 'client-close').map((e) => e.peer!));
+          if (opened.length || left.size) {
+            sessions = sessions.map((v) => {
+              if (v.info.id !== id) return v;
+              const clients = [...v.clients, ...opened].filter((p) => !left.has(p));
+              return { ...v, clients, sendTo: clients.includes(v.sendTo) ? v.sendTo : '' };
+            });
           }
           if (events.some((e) => e.type === 'close' && e.message === 'connection closed')) {
             sessions = sessions.map((v) => (v.info.id === id ? { ...v, info: { ...v.info, state: 'closed' } } : v));

@@ -1,5 +1,6 @@
 import { framingNames } from '../../../../shared/sender/framing.ts';
 import type { NewSessionForm } from '../../store/sender-slice.ts';
+import type { ReplyRule } from '../../../../shared/sender/reply-rules.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 import { Field } from '../subnet/Field.tsx';
@@ -44,18 +45,45 @@ export function NewSessionCard() {
         {form.kind !== 'tcp-client' && (
           <div className="field">
             <label htmlFor="ns-reply">{t('sender.reply')}</label>
-            <select id="ns-reply" value={form.reply} onChange={(e) => set({ reply: e.target.value as 'none' | 'echo' })}>
-              <option value="none">{t('sender.reply.none')}</option>
-              <option value="echo">{t('sender.reply.echo')}</option>
+            <select id="ns-reply" value={form.reply} onChange={(e) => set({ reply: e.target.value as NewSessionForm['reply'] })}>
+              {(['none', 'echo', 'fixed', 'rules'] as const).map((r) => <option key={r} value={r}>{t(`sender.reply.${r}`)}</option>)}
             </select>
           </div>
         )}
       </div>
+      {form.kind !== 'tcp-client' && form.reply === 'fixed' && (
+        <Field id="ns-reply-text" label={t('sender.replyText')} value={form.replyText} onChange={(v) => set({ replyText: v })} />
+      )}
+      {form.kind !== 'tcp-client' && form.reply === 'rules' && <RulesEditor />}
       {general && <p className="field-error" role="alert" data-testid="session-error">{general}</p>}
       <button className="button primary" data-testid="open-session" disabled={opening} onClick={() => void open()}>{opening ? t('sender.opening') : action}</button>
       <hr />
       <button className="button" data-testid="playground" disabled={opening} onClick={() => void playground()}>{t('sender.playground')}</button>
       <p className="field-hint">{t('sender.playground.hint')}</p>
     </section>
+  );
+}
+
+function RulesEditor() {
+  const t = useT();
+  const rules = useApp((s) => s.sender.form.rules);
+  const error = useApp((s) => s.sender.formError);
+  const set = useApp((s) => s.setSenderForm);
+  const update = (i: number, patch: Partial<ReplyRule>) => set({ rules: rules.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+  return (
+    <div className="rules" data-testid="rules">
+      <p className="field-hint">{t('sender.rules.hint')}</p>
+      {rules.map((r, i) => (
+        <div key={i} className="rule">
+          <select aria-label={t('sender.rules.match')} value={r.match} onChange={(e) => update(i, { match: e.target.value as ReplyRule['match'] })}>
+            {(['exact', 'prefix', 'contains', 'regex'] as const).map((m) => <option key={m} value={m}>{t(`sender.rules.${m}`)}</option>)}
+          </select>
+          <input className={`input mono${error?.field === `rules[${i + 1}].pattern` ? ' invalid' : ''}`} aria-label={t('sender.rules.pattern')} placeholder={t('sender.rules.pattern')} value={r.pattern} onChange={(e) => update(i, { pattern: e.target.value })} />
+          <input className="input mono" aria-label={t('sender.rules.reply')} placeholder={t('sender.rules.reply')} value={r.reply} onChange={(e) => update(i, { reply: e.target.value })} />
+          <button className="icon-button" aria-label={t('sender.rules.remove')} onClick={() => set({ rules: rules.filter((_, j) => j !== i) })}>×</button>
+        </div>
+      ))}
+      <button className="button small" onClick={() => set({ rules: [...rules, { match: 'exact', pattern: '', reply: '' }] })}>{t('sender.rules.add')}</button>
+    </div>
   );
 }

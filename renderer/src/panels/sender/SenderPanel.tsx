@@ -11,6 +11,7 @@ export function SenderPanel() {
   const setActive = useApp((s) => s.setActiveSession);
   const halfClose = useApp((s) => s.halfCloseSession);
   const close = useApp((s) => s.closeSession);
+  const setSendTo = useApp((s) => s.setSendTo);
   const active = sessions.find((s) => s.info.id === activeId) ?? null;
   const log = active ? logs[active.info.id] : undefined;
   return (
@@ -42,6 +43,19 @@ export function SenderPanel() {
               {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
               <button className="button small" onClick={() => void close(active.info.id)}>{t('sender.close')}</button>
             </div>
+            {active.info.kind === 'tcp-server' && (
+              <div className="clients" data-testid="clients">
+                <span className="muted">{t('sender.clients', { n: active.clients.length })}</span>
+                {active.clients.map((c) => <span key={c} className="chip">{c}</span>)}
+                <label className="field-inline">
+                  <span>{t('sender.sendTo')}</span>
+                  <select data-testid="send-to" value={active.sendTo} onChange={(e) => setSendTo(active.info.id, e.target.value)}>
+                    <option value="">{t('sender.allClients')}</option>
+                    {active.clients.map((c) => <option key={c} value={c}>{c}</option>)}
+                  </select>
+                </label>
+              </div>
+            )}
             <ComposerView session={active} />
             <LogView session={active} log={log} />
           </>
