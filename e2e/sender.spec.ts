@@ -135,6 +135,6 @@ test('a TCP server answers by regex rules and lists its clients', async ({ app }
   await app.getByTestId('send').click();
   await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['you asked for index.html']);
   await app.getByTestId('session-tab').first().click();
-  await expect(app.getByTestId('clients')).toContainText('1 clients');
+  await expect(app.getByTestId('clients')).toContainText('Clients: 1');
   await expect(app.getByTestId('send-to').locator('option')).toHaveCount(2);
 });

@@ -115,7 +115,7 @@ export const en = {
   'sender.rules.reply': 'reply',
   'sender.rules.remove': 'Remove rule',
   'sender.rules.add': 'Add rule',
-  'sender.clients': '{n} clients',
+  'sender.clients': 'Clients: {n}',
   'sender.sendTo': 'Send to',
   'sender.allClients': 'all clients',
   'subnet.tab.calc': 'Calculate',
