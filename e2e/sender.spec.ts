@@ -138,3 +138,27 @@ test('a TCP server answers by regex rules and lists its clients', async ({ app }
   await expect(app.getByTestId('clients')).toContainText('Clients: 1');
   await expect(app.getByTestId('send-to').locator('option')).toHaveCount(2);
 });
+
+test('save a packet, load it back, and import a library file (a bad one is refused)', async ({ app }) => {
+  await app.getByTestId('playground').click();
+  await app.locator('#composer-text').fill('saved text');
+  await app.getByTestId('library-name').fill('greeting');
+  await app.getByTestId('library-save').click();
+  await expect(app.getByTestId('library-select').locator('option')).toHaveText(['Saved packets (1)', 'greeting']);
+  await app.locator('#composer-text').fill('something else');
+  await app.getByTestId('library-select').selectOption({ label: 'greeting' });
+  await expect(app.locator('#composer-text')).toHaveValue('saved text');
+  const download = app.waitForEvent('download');
+  await app.getByTestId('library-export').click();
+  const file = await download;
+  const json = await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8');
+  expect(JSON.parse(json)).toMatchObject({ format: 'wirelab-packets', packets: [{ name: 'greeting' }] });
+  await app.getByTestId('library-file').setInputFiles({ name: 'lib.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+  await expect(app.getByTestId('library-message')).toHaveText('Packets imported: 1.');
+  await app.getByTestId('library-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"nope"') });
+  await expect(app.getByTestId('library-message')).toContainText('not JSON');
+  await app.reload();
+  await app.keyboard.press('Control+1');
+  await app.getByTestId('playground').click();
+  await expect(app.getByTestId('library-select').locator('option')).toHaveCount(3);
+});

@@ -19,6 +19,11 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'sender.stopRepeat': () => ({ sent: 0 }),
     'sender.list': () => [],
     'sender.preview': () => ({ length: 0, hex: '' }),
+    'packets.list': () => [],
+    'packets.save': (p) => ({ ...p, id: 'x', kind: 'any', framing: 'raw', savedAt: 'now' }),
+    'packets.delete': () => ({ deleted: false }),
+    'packets.export': () => ({ json: '{}' }),
+    'packets.import': () => ({ added: 0 }),
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { NoticeService } from './app/notice-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { listInterfaces } from './network/interfaces-service.ts';
 import { SenderService } from './sender/sender-service.ts';
+import { PacketLibraryService } from './sender/packet-library.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -46,6 +47,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const settings = new SettingsService(options.dataDir);
   const version = options.version ?? packageVersion();
 
+  const packets = new PacketLibraryService(options.dataDir);
   const rescued = await settings.load();
   if (rescued) {
     log.warn('settings', `settings file was unreadable (${rescued.reason}); moved to ${rescued.backupPath}`);
@@ -53,6 +55,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       'warning',
       'SETTINGS_CORRUPT',
       `Your settings file could not be read (${rescued.reason}). It was moved to ${rescued.backupPath} and the defaults are in use.`,
+    );
+  }
+  const rescuedPackets = await packets.load();
+  if (rescuedPackets) {
+    log.warn('packets', `packet library was unreadable (${rescuedPackets.reason}); moved to ${rescuedPackets.backupPath}`);
+    notices.add(
+      'warning',
+      'PACKETS_CORRUPT',
+      `Your saved packets could not be read (${rescuedPackets.reason}). The file was moved to ${rescuedPackets.backupPath}; the library starts empty and nothing was deleted.`,
     );
   }
 
@@ -83,6 +94,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),
     'sender.preview': ({ payload }) => sender.preview(payload),
+    'packets.list': () => packets.list(),
+    'packets.save': (p) => packets.save(p),
+    'packets.delete': async ({ id }) => ({ deleted: await packets.delete(id) }),
+    'packets.export': () => ({ json: packets.exportJson() }),
+    'packets.import': async ({ json }) => ({ added: await packets.importJson(json) }),
   };
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
+import { savedPacketSchema } from './packets.ts';
 import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema } from './sender.ts';
 
 /**
@@ -66,6 +67,14 @@ export const commands = {
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
   'sender.list': { input: empty, output: z.array(sessionInfoSchema) },
+  'packets.list': { input: empty, output: z.array(savedPacketSchema) },
+  /** Saves (or replaces, by id) one packet. */
+  'packets.save': { input: savedPacketSchema.omit({ savedAt: true }).extend({ id: z.string().max(64).optional() }), output: savedPacketSchema },
+  'packets.delete': { input: z.object({ id: z.string() }).strict(), output: z.object({ deleted: z.boolean() }) },
+  /** The whole library as a JSON document (the same format the file on disk uses). */
+  'packets.export': { input: empty, output: z.object({ json: z.string() }) },
+  /** Adds the packets of an exported document; returns how many were added. */
+  'packets.import': { input: z.object({ json: z.string().max(16 * 1024 * 1024) }).strict(), output: z.object({ added: z.number().int() }) },
   /** The bytes a payload would be (for the composer's live count and hex preview; GBK needs the Node side). */
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
 } as const;
@@ -106,3 +115,4 @@ export interface EventBatch<S extends StreamName = StreamName> {
 export * from './errors.ts';
 export * from './settings.ts';
 export * from './sender.ts';
+export * from './packets.ts';

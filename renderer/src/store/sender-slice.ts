@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandInput, EventBatch, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
+import type { CommandInput, EventBatch, PayloadSpec, SavedPacket, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
 import { framingByName, type FramingName } from '../../../shared/sender/framing.ts';
 import type { ContractClient } from '../client/contract-client.ts';
@@ -60,6 +60,8 @@ export interface SenderSlice {
     form: NewSessionForm;
     composer: Composer;
     opening: boolean;
+    library: SavedPacket[];
+    libraryMessage: { ok: boolean; text: string } | null;
     /** Sessions with a repeat running (cleared by the service's repeat-end event). */
     repeating: Record<string, boolean>;
     formError: { field: string | null; message: string; code: string | null } | null;
@@ -80,6 +82,12 @@ export interface SenderSlice {
   closeSession(id: string): Promise<void>;
   clearLog(id: string): void;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
+  loadLibrary(): Promise<void>;
+  savePacket(name: string): Promise<void>;
+  usePacket(id: string): void;
+  deletePacket(id: string): Promise<void>;
+  importPackets(json: string): Promise<void>;
+  exportPackets(): Promise<string | null>;
 }
 
 // startedAt 0: the clock starts at the session's first event (its connect), so times read +0.000s onwards.
@@ -139,6 +147,8 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10' },
         opening: false,
         repeating: {},
+        library: [],
+        libraryMessage: null,
         formError: null,
         sendError: null,
       },
@@ -214,6 +224,40 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       },
       clearLog(id) {
         patch({ logs: { ...get().sender.logs, [id]: emptyLog() } });
+      },
+      async loadLibrary() {
+        const r = await client.invoke('packets.list', {});
+        if (r.ok) patch({ library: r.value });
+      },
+      async savePacket(name) {
+        const s = get().sender;
+        const c = s.composer;
+        const view = s.sessions.find((x) => x.info.id === s.active);
+        const r = await client.invoke('packets.save', {
+          name,
+          kind: view ? (view.info.kind === 'udp' ? 'udp' : 'tcp') : 'any',
+          framing: view?.framing ?? s.form.framing,
+          payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding },
+        });
+        patch(r.ok ? { library: [...get().sender.library, r.value], libraryMessage: null } : { libraryMessage: { ok: false, text: r.error.message } });
+      },
+      usePacket(id) {
+        const p = get().sender.library.find((x) => x.id === id);
+        if (p) patch({ composer: { ...get().sender.composer, ...p.payload }, sendError: null });
+      },
+      async deletePacket(id) {
+        await client.invoke('packets.delete', { id });
+        patch({ library: get().sender.library.filter((p) => p.id !== id) });
+      },
+      async importPackets(json) {
+        const r = await client.invoke('packets.import', { json });
+        if (!r.ok) return patch({ libraryMessage: { ok: false, text: r.error.message } });
+        await get().loadLibrary();
+        patch({ libraryMessage: { ok: true, text: String(r.value.added) } });
+      },
+      async exportPackets() {
+        const r = await client.invoke('packets.export', {});
+        return r.ok ? r.value.json : null;
       },
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.

@@ -4,6 +4,7 @@ import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 import { useClient } from '../../store/store-context.tsx';
 import { Field } from '../subnet/Field.tsx';
+import { LibraryBar } from './LibraryBar.tsx';
 
 /** Groups hex in bytes for reading: "e4 bd a0". */
 const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, '$1 ');
@@ -78,6 +79,7 @@ export function ComposerView({ session }: { session: SessionView }) {
       </div>
       {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{error.message}</p>}
       <p className="field-hint">{t('sender.macros')}</p>
+      <LibraryBar />
       <div className="composer-foot">
         <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: preview.length }) : ''}</span>
         <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spaced(preview.hex) : ''}</code>

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { framingNames } from '../sender/framing.ts';
+import { payloadSpecSchema } from './sender.ts';
+
+/** A saved packet: what the composer held, under a name, for the library. */
+export const savedPacketSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().trim().min(1, 'name: give the packet a name').max(120),
+  kind: z.enum(['tcp', 'udp', 'any']).default('any'),
+  framing: z.enum(framingNames).default('raw'),
+  payload: payloadSpecSchema,
+  savedAt: z.string(),
+});
+export type SavedPacket = z.infer<typeof savedPacketSchema>;
+
+/** The file on disk and the export format are the same document, versioned for the future. */
+export const packetLibrarySchema = z.object({
+  format: z.literal('wirelab-packets'),
+  version: z.literal(1),
+  packets: z.array(savedPacketSchema).max(10_000),
+});
+export type PacketLibrary = z.infer<typeof packetLibrarySchema>;
