@@ -162,3 +162,27 @@ test('save a packet, load it back, and import a library file (a bad one is refus
   await app.getByTestId('playground').click();
   await expect(app.getByTestId('library-select').locator('option')).toHaveCount(3);
 });
+
+test('the log exports as text, JSON and a pcap that tcpdump reads', async ({ app }) => {
+  await app.getByTestId('playground').click();
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]')).toHaveCount(1);
+  const fs = await import('node:fs/promises');
+  const grab = async (id: string) => {
+    const dl = app.waitForEvent('download');
+    await app.getByTestId(id).click();
+    const d = await dl;
+    return { name: d.suggestedFilename(), path: (await d.path())! };
+  };
+  const text = await grab('export-text');
+  expect(text.name).toBe('wirelab-tcp-client.txt');
+  expect(await fs.readFile(text.path, 'utf8')).toContain('你好');
+  const json = JSON.parse(await fs.readFile((await grab('export-json')).path, 'utf8')) as { events: unknown[] };
+  expect(json.events.length).toBeGreaterThanOrEqual(3);
+  const pcap = await grab('export-pcap');
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync('tcpdump', ['-nn', '-r', pcap.path], { encoding: 'utf8' });
+  test.skip(!!r.error, 'tcpdump is not installed (bash .ci/run installs it)');
+  expect(r.stdout.trim().split('\n')).toHaveLength(2);
+  expect(r.stdout).toMatch(/Flags \[P\.\].*length 6/);
+});

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SenderEvent } from '../../../../shared/contract/sender.ts';
 import { visibleText } from '../../../../shared/sender/payload.ts';
+import { logToJson, logToPcap, logToText } from '../../../../shared/sender/log-export.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
@@ -69,6 +70,15 @@ function Column({ title, entries, start, testId, note }: { title: string; entrie
   );
 }
 
+function save(name: string, type: string, data: string | Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
   const t = useT();
   const clear = useApp((s) => s.clearLog);
@@ -78,6 +88,10 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <span data-testid="counters">{t('sender.counters', { inB: log.bytesIn, outB: log.bytesOut, msgs: log.messagesIn })}</span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
         <span className="spacer" />
+        <span className="muted">{t('sender.export')}</span>
+        <button className="button small" data-testid="export-text" onClick={() => save(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks))}>{t('sender.export.text')}</button>
+        <button className="button small" data-testid="export-json" onClick={() => save(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks, ...log.messages].sort((a, b) => a.at - b.at)))}>JSON</button>
+        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => save(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks))}>pcap</button>
         <button className="button small" onClick={() => clear(session.info.id)}>{t('sender.clear')}</button>
       </div>
       <div className="log-cols">
