@@ -186,3 +186,34 @@ test('the log exports as text, JSON and a pcap that tcpdump reads', async ({ app
   expect(r.stdout.trim().split('\n')).toHaveLength(2);
   expect(r.stdout).toMatch(/Flags \[P\.\].*length 6/);
 });
+
+test('UDP: broadcast needs its flag, and a multicast group on loopback delivers', async ({ app }) => {
+  // receiver: bound to 0.0.0.0 so broadcast and multicast reach it
+  await app.locator('#ns-kind').selectOption('udp');
+  await app.locator('#ns-host').fill('0.0.0.0');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  const rxLocal = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
+  const rxPort = rxLocal.split(':').at(-1)!;
+  await app.getByTestId('mc-join').click();
+  await expect(app.getByTestId('mc-joined')).toContainText('239.1.2.3');
+  // sender
+  await app.locator('#ns-host').fill('127.0.0.1');
+  await app.getByTestId('open-session').click();
+  await app.getByLabel('Host', { exact: true }).last().fill('127.255.255.255');
+  await app.getByTestId('dest-port').fill(rxPort);
+  await app.locator('#composer-text').fill('to everyone');
+  await app.getByTestId('send').click();
+  await expect(app.locator('#composer-text-error')).toContainText('EACCES');
+  // the box follows the socket's state, so it turns on once the backend has set SO_BROADCAST
+  await app.getByTestId('broadcast').click();
+  await expect(app.getByTestId('broadcast')).toBeChecked();
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-chunks').locator('[data-dir=out]')).toHaveCount(1);
+  await app.getByLabel('Host', { exact: true }).last().fill('239.1.2.3');
+  await app.getByTestId('mc-join').click(); // sets the multicast interface to 127.0.0.1 for this socket too
+  await app.locator('#composer-text').fill('to the group');
+  await app.getByTestId('send').click();
+  await app.getByTestId('session-tab').first().click();
+  await expect(app.getByTestId('log-chunks').locator('[data-dir=in]').getByTestId('log-text')).toHaveText(['to everyone', 'to the group']);
+});

@@ -16,6 +16,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed' }),
     'sender.close': () => ({ closed: true }),
     'sender.repeat': () => ({ started: true }),
+    'sender.udpOptions': () => ({ broadcast: false, groups: [] }),
     'sender.stopRepeat': () => ({ sent: 0 }),
     'sender.list': () => [],
     'sender.preview': () => ({ length: 0, hex: '' }),

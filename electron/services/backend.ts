@@ -90,6 +90,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'sender.send': ({ sessionId, payload, host, port, clientPeer }) => sender.send(sessionId, payload, { host, port, clientPeer }),
     'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({ started: await sender.repeat(sessionId, payload, { host, port }, intervalMs, count) }),
     'sender.stopRepeat': ({ sessionId }) => ({ sent: sender.stopRepeat(sessionId) }),
+    'sender.udpOptions': ({ sessionId, ...options }) => sender.udpOptions(sessionId, options),
     'sender.halfClose': ({ sessionId }) => sender.halfClose(sessionId),
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),

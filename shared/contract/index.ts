@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
-import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema } from './sender.ts';
+import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema } from './sender.ts';
 
 /**
  * The one contract between the UI and the services. Both transports (Electron IPC and the
@@ -64,6 +64,8 @@ export const commands = {
   /** Send the same payload every intervalMs (drift-corrected), count times or until stopped; macros expand each time. */
   'sender.repeat': { input: repeatInputSchema, output: z.object({ started: z.boolean() }) },
   'sender.stopRepeat': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ sent: z.number().int() }) },
+  /** UDP: broadcast flag, multicast TTL / loopback / interface, join and leave groups. */
+  'sender.udpOptions': { input: udpOptionsSchema, output: udpStateSchema },
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
   'sender.list': { input: empty, output: z.array(sessionInfoSchema) },

@@ -74,3 +74,16 @@ export const repeatInputSchema = sendInputSchema.extend({
   /** 0 repeats until stopped. */
   count: z.number().int().min(0).max(100_000_000),
 });
+
+export const udpOptionsSchema = z.object({
+  sessionId: z.string(),
+  /** SO_BROADCAST: without it, sending to a broadcast address fails with EACCES. */
+  broadcast: z.boolean().optional(),
+  multicastTtl: z.number().int().min(0, 'multicastTtl: 0–255').max(255, 'multicastTtl: 0–255').optional(),
+  multicastLoopback: z.boolean().optional(),
+  /** The local address multicast leaves from (127.0.0.1 keeps it on this machine). */
+  multicastInterface: z.string().max(64).optional(),
+  join: z.object({ group: z.string().max(64), iface: z.string().max(64).optional() }).optional(),
+  leave: z.object({ group: z.string().max(64), iface: z.string().max(64).optional() }).optional(),
+});
+export const udpStateSchema = z.object({ broadcast: z.boolean(), groups: z.array(z.string()) });

@@ -166,3 +166,36 @@ describe('server replies and clients', () => {
     await backend.dispose();
   });
 });
+
+describe('UDP broadcast and multicast, as far as loopback allows', () => {
+  it('broadcast needs the flag (EACCES without it), then reaches a socket bound to 0.0.0.0', async () => {
+    const { backend, events, until, call } = await setup();
+    const rx = await call('sender.open', { kind: 'udp', host: '0.0.0.0', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+    const tx = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+    if (!rx.ok || !tx.ok) throw new Error('open failed');
+    const port = Number(rx.value.local.split(':').at(-1));
+    const denied = await call('sender.send', { sessionId: tx.value.id, payload: text('all'), host: '127.255.255.255', port });
+    expect(denied).toMatchObject({ ok: false, error: { code: 'EACCES', message: expect.stringContaining('broadcast needs the broadcast flag') } });
+    expect(await call('sender.udpOptions', { sessionId: tx.value.id, broadcast: true })).toEqual({ ok: true, value: { broadcast: true, groups: [] } });
+    await call('sender.send', { sessionId: tx.value.id, payload: text('all'), host: '127.255.255.255', port });
+    await until(() => events.some((e) => e.sessionId === rx.value.id && e.dir === 'in' && e.text === 'all'));
+    await backend.dispose();
+  });
+
+  it('IPv4 multicast: join a group on 127.0.0.1, receive what is sent to it, leave', async () => {
+    const { backend, events, until, call } = await setup();
+    const rx = await call('sender.open', { kind: 'udp', host: '0.0.0.0', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+    const tx = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+    if (!rx.ok || !tx.ok) throw new Error('open failed');
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, join: { group: '239.1.2.3', iface: '127.0.0.1' } })).toEqual({ ok: true, value: { broadcast: false, groups: ['239.1.2.3'] } });
+    // TTL 0 and the loopback interface keep every datagram on this machine.
+    await call('sender.udpOptions', { sessionId: tx.value.id, multicastInterface: '127.0.0.1', multicastTtl: 0, multicastLoopback: true });
+    const port = Number(rx.value.local.split(':').at(-1));
+    await call('sender.send', { sessionId: tx.value.id, payload: text('group hello'), host: '239.1.2.3', port });
+    await until(() => events.some((e) => e.sessionId === rx.value.id && e.text === 'group hello'));
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, leave: { group: '239.1.2.3', iface: '127.0.0.1' } })).toEqual({ ok: true, value: { broadcast: false, groups: [] } });
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, join: { group: '10.0.0.1' } })).toMatchObject({ ok: false, error: { field: 'group', message: expect.stringContaining('not a multicast address') } });
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, multicastTtl: 300 })).toMatchObject({ ok: false, error: { field: 'multicastTtl' } });
+    await backend.dispose();
+  });
+});

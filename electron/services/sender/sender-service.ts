@@ -8,6 +8,8 @@ import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
 import { encodeFrame, FrameDecoder, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
 import { compileRules, replyFor } from '../../../shared/sender/reply-rules.ts';
+import { parseIp } from '../../../shared/subnet/ip.ts';
+import { classify } from '../../../shared/subnet/special-addresses.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
@@ -28,6 +30,8 @@ interface Session {
   counter: number;
   /** The server's automatic answer to one incoming message, if it answers. */
   responder: ((message: Uint8Array) => Uint8Array | null) | null;
+  broadcast: boolean;
+  groups: Set<string>;
   repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
 }
 
@@ -108,6 +112,8 @@ export class SenderService {
       encoding: spec.encoding,
       counter: 1,
       responder: spec.kind === 'tcp-client' ? null : this.responderFor(spec),
+      broadcast: false,
+      groups: new Set(),
     };
     if (spec.kind === 'tcp-client') {
       const client = await TcpClient.connect({ host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs });
@@ -238,6 +244,50 @@ export class SenderService {
     s.repeat.stopped = true;
     this.emit(s, { type: 'repeat-end', message: `stopped after ${s.repeat.sent} sends` });
     return s.repeat.sent;
+  }
+
+  udpOptions(id: string, o: { broadcast?: boolean | undefined; multicastTtl?: number | undefined; multicastLoopback?: boolean | undefined; multicastInterface?: string | undefined; join?: { group: string; iface?: string | undefined } | undefined; leave?: { group: string; iface?: string | undefined } | undefined }): { broadcast: boolean; groups: string[] } {
+    const s = this.get(id);
+    const udp = s.udp;
+    if (!udp) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: broadcast and multicast are for UDP sessions', 'sessionId');
+    const fail = (field: string, err: unknown) => {
+      const e = explainSocketError((err as NodeJS.ErrnoException).code, field);
+      return new WirelabError(e.code, e.message, field);
+    };
+    try {
+      if (o.broadcast !== undefined) udp.setBroadcast(o.broadcast);
+      if (o.multicastTtl !== undefined || o.multicastLoopback !== undefined) udp.setMulticast({ ttl: o.multicastTtl, loopback: o.multicastLoopback });
+      if (o.multicastInterface) udp.socket.setMulticastInterface(checkHost(o.multicastInterface, 'multicastInterface'));
+    } catch (err) {
+      if (err instanceof WirelabError) throw err;
+      throw fail('multicastInterface', err);
+    }
+    for (const [op, g] of [['join', o.join], ['leave', o.leave]] as const) {
+      if (!g) continue;
+      const ip = (() => {
+        try {
+          return parseIp(g.group, 'group');
+        } catch (e) {
+          throw new WirelabError(ErrorCode.invalidInput, (e as Error).message, 'group');
+        }
+      })();
+      if (classify(ip).type !== 'multicast') {
+        throw new WirelabError(ErrorCode.invalidInput, `group: ${g.group} is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)`, 'group');
+      }
+      try {
+        if (op === 'join') {
+          udp.join(g.group, g.iface);
+          s.groups.add(g.group);
+        } else {
+          udp.leave(g.group, g.iface);
+          s.groups.delete(g.group);
+        }
+      } catch (err) {
+        throw fail('group', err);
+      }
+    }
+    if (o.broadcast !== undefined) s.broadcast = o.broadcast;
+    return { broadcast: s.broadcast, groups: [...s.groups] };
   }
 
   halfClose(id: string): SessionInfo {

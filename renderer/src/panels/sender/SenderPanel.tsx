@@ -2,6 +2,7 @@ import { useApp, useT } from '../../store/store-context.tsx';
 import { ComposerView } from './ComposerView.tsx';
 import { LogView } from './LogView.tsx';
 import { NewSessionCard } from './NewSessionCard.tsx';
+import { UdpOptions } from './UdpOptions.tsx';
 
 export function SenderPanel() {
   const t = useT();
@@ -43,6 +44,7 @@ export function SenderPanel() {
               {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
               <button className="button small" onClick={() => void close(active.info.id)}>{t('sender.close')}</button>
             </div>
+            {active.info.kind === 'udp' && <UdpOptions key={active.info.id} session={active} />}
             {active.info.kind === 'tcp-server' && (
               <div className="clients" data-testid="clients">
                 <span className="muted">{t('sender.clients', { n: active.clients.length })}</span>
