@@ -15,6 +15,12 @@ const le32 = (t: string) => {
   return Buffer.concat([h, b]);
 };
 
+/** The playground opens a server, then a client; wait until the client is the active session. */
+async function playground(app: import('@playwright/test').Page): Promise<void> {
+  await app.getByTestId('playground').click();
+  await expect(app.getByTestId('session-head')).toContainText('→');
+}
+
 test.beforeEach(async ({ app }) => {
   await app.keyboard.press('Control+1');
   await expect(app.getByTestId('sender-panel')).toBeVisible();
@@ -69,14 +75,13 @@ test('a refused connection is explained and the app keeps working', async ({ app
   await expect(app.locator('#ns-host-error')).toContainText('not a valid part of a host name');
   // and then it still works
   await app.locator('#ns-host').fill('127.0.0.1');
-  await app.getByTestId('playground').click();
-  await expect(app.getByTestId('session-tab')).toHaveCount(2);
+  await playground(app);
   await app.getByTestId('send').click();
   await expect(app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]').getByTestId('log-text')).toHaveText('你好');
 });
 
 test('GBK shows the bytes Chinese Windows tools expect, and bad hex is named', async ({ app }) => {
-  await app.getByTestId('playground').click();
+  await playground(app);
   await app.getByRole('combobox', { name: 'Text encoding' }).last().selectOption('gbk');
   await app.locator('#composer-text').fill('你好');
   await expect(app.getByTestId('hex-preview')).toHaveText('c4 e3 ba c3');
@@ -107,7 +112,7 @@ test('socket errors are explained in Chinese too', async ({ app }) => {
 
 test('repeat sends with a counter macro and stops by itself', async ({ app }) => {
   await app.locator('#ns-framing').selectOption('len32le');
-  await app.getByTestId('playground').click();
+  await playground(app);
   await app.locator('#composer-text').fill('#{{counter}}');
   await app.getByTestId('repeat-ms').fill('20');
   await app.getByTestId('repeat-count').fill('5');
@@ -140,7 +145,7 @@ test('a TCP server answers by regex rules and lists its clients', async ({ app }
 });
 
 test('save a packet, load it back, and import a library file (a bad one is refused)', async ({ app }) => {
-  await app.getByTestId('playground').click();
+  await playground(app);
   await app.locator('#composer-text').fill('saved text');
   await app.getByTestId('library-name').fill('greeting');
   await app.getByTestId('library-save').click();
@@ -159,12 +164,12 @@ test('save a packet, load it back, and import a library file (a bad one is refus
   await expect(app.getByTestId('library-message')).toContainText('not JSON');
   await app.reload();
   await app.keyboard.press('Control+1');
-  await app.getByTestId('playground').click();
+  await playground(app);
   await expect(app.getByTestId('library-select').locator('option')).toHaveCount(3);
 });
 
 test('the log exports as text, JSON and a pcap that tcpdump reads', async ({ app }) => {
-  await app.getByTestId('playground').click();
+  await playground(app);
   await app.getByTestId('send').click();
   await expect(app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]')).toHaveCount(1);
   const fs = await import('node:fs/promises');
