@@ -163,6 +163,8 @@ function blast(args: string[]): { pps: number; gbps: number } {
 {
   const udp = await sink('udp');
   const ours = median([0, 1, 2].map(() => blast(['udp', '127.0.0.1', String(udp.port), '--count', '300000']).pps));
+  const portable = median([0, 1, 2].map(() => blast(['udp', '127.0.0.1', String(udp.port), '--count', '300000', '--portable']).pps));
+  report('sender: UDP generator, sendmmsg path vs its own dgram path', ours, 'pps', 'Node dgram (--portable)', portable, true);
   if (have('packetsender')) {
     // Macro translation off, as the issue specifies, through a portable ps_settings.ini in the working directory.
     const dir = mkdtempSync(join(tmpdir(), 'wirelab-ps-'));

@@ -149,6 +149,23 @@ describe('wirelab blast', () => {
     expect(doc.pps).toBe(Math.round(2000 / doc.seconds));
   });
 
+  it('UDP unpaced: the sendmmsg batch path sends every datagram with the right bytes', async () => {
+    const sink = createSocket('udp4');
+    const got: string[] = [];
+    sink.on('message', (m) => got.push(m.toString('hex')));
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+    const r = await runWirelab(['blast', 'udp', '127.0.0.1', String(sink.address().port), '--count', '200', '--size', '16', '--json']);
+    await new Promise((res) => setTimeout(res, 200));
+    sink.close();
+    const doc = JSON.parse(r.stdout) as { path: string; sent: number; bytes: number };
+    expect(doc).toMatchObject({ sent: 200, bytes: 3200 });
+    expect(['sendmmsg', 'dgram']).toContain(doc.path);
+    if (process.platform === 'linux') expect(doc.path).toBe('sendmmsg');
+    // 200 datagrams fit the sink's receive buffer, so all arrive, each the 16 bytes asked for
+    expect(got).toHaveLength(200);
+    expect(new Set(got)).toEqual(new Set(['61'.repeat(16)]));
+  });
+
   it('TCP: streams N chunks to a sink and counts every byte', async () => {
     let bytes = 0;
     const { server, port } = await nodeServer((_s, d) => (bytes += d.length));
