@@ -28,7 +28,7 @@ Ends after N messages or MS milliseconds. --echo replies with each message, fram
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
 
-Sends N packets of B bytes (default 8 for UDP, 65536 for TCP) as fast as possible or at PPS per
+Sends N packets of B bytes (default 8 for UDP, 131072 for TCP, as iperf3 writes) as fast as possible or at PPS per
 second, and reports {"proto", "sent", "bytes", "seconds", "pps", "gbps"} (and "path": sendmmsg, dgram or tcp).
 Unpaced UDP on Linux is sent with sendmmsg(2) in batches of 64; --portable forces Node's dgram.`;
 
@@ -221,7 +221,8 @@ export async function blastCommand(args: string[], io: CliIo): Promise<number> {
   const port = checkPort(portArg);
   if (values.count === undefined) throw new UsageError('--count N is required (blast always stops by itself)');
   const count = whole('--count', values.count, 0, 1);
-  const size = whole('--size', values.size, kind === 'udp' ? 8 : 65536, 1);
+  // TCP writes default to 128 KiB, iperf3's own write size, so the two compare like for like.
+  const size = whole('--size', values.size, kind === 'udp' ? 8 : 131072, 1);
   if (kind === 'udp' && size > 65507) throw new UsageError('--size: a UDP datagram carries at most 65,507 bytes over IPv4');
   const rate = values.rate === undefined ? 0 : whole('--rate', values.rate, 0, 1);
   const payload = Buffer.alloc(size, 0x61);
