@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { CommandInput, EventBatch, PayloadSpec, SavedPacket, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
+import { EventRing } from '../../../shared/sender/event-ring.ts';
 import { framingByName, type FramingName } from '../../../shared/sender/framing.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
@@ -8,10 +9,12 @@ import type { ContractClient } from '../client/contract-client.ts';
 export const logCapacity = 100_000;
 
 export interface SessionLog {
-  /** Raw reads/writes and lifecycle markers, in arrival order. */
-  chunks: SenderEvent[];
-  /** Messages the framing decoded from the incoming stream. */
-  messages: SenderEvent[];
+  /** Raw reads/writes and lifecycle markers, in arrival order (mutated in place; see `version`). */
+  chunks: EventRing<SenderEvent>;
+  /** Messages the framing decoded from the incoming stream (with raw framing: every incoming chunk). */
+  messages: EventRing<SenderEvent>;
+  /** Bumped once per applied batch, so components re-render without the rings being copied. */
+  version: number;
   bytesIn: number;
   bytesOut: number;
   messagesIn: number;
@@ -91,13 +94,7 @@ export interface SenderSlice {
 }
 
 // startedAt 0: the clock starts at the session's first event (its connect), so times read +0.000s onwards.
-const emptyLog = (): SessionLog => ({ chunks: [], messages: [], bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
-
-function capped<T>(list: T[], extra: T[]): T[] {
-  const next = list.concat(extra);
-  // Trim in steps of 10% over capacity so appending stays cheap (amortised).
-  return next.length > logCapacity * 1.1 ? next.slice(next.length - logCapacity) : next;
-}
+const emptyLog = (): SessionLog => ({ chunks: new EventRing(logCapacity), messages: new EventRing(logCapacity), version: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
 
 export function createSenderSlice<T extends SenderSlice>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
   return (set, get) => {
@@ -272,23 +269,34 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         let sessions = s.sessions;
         for (const [id, events] of grouped) {
           const log = logs[id] ?? emptyLog();
-          const chunks = events.filter((e) => e.type !== 'message');
-          const messages = events.filter((e) => e.type === 'message');
+          const raw = s.sessions.find((v) => v.info.id === id)?.framing === 'raw';
           let inBytes = 0;
           let outBytes = 0;
-          for (const e of chunks) {
+          let messages = 0;
+          for (const e of events) {
+            if (e.type === 'message') {
+              log.messages.push(e);
+              messages++;
+              continue;
+            }
+            log.chunks.push(e);
             if (e.type !== 'chunk') continue;
-            if (e.dir === 'in') inBytes += e.length;
-            else outBytes += e.length;
+            if (e.dir === 'in') {
+              inBytes += e.length;
+              // Without framing every incoming chunk is a message of its own.
+              if (raw) {
+                log.messages.push(e);
+                messages++;
+              }
+            } else outBytes += e.length;
           }
           logs[id] = {
             ...log,
+            version: log.version + 1,
             startedAt: log.startedAt || events[0]!.at,
-            chunks: capped(log.chunks, chunks),
-            messages: capped(log.messages, messages),
             bytesIn: log.bytesIn + inBytes,
             bytesOut: log.bytesOut + outBytes,
-            messagesIn: log.messagesIn + messages.length,
+            messagesIn: log.messagesIn + messages,
             dropped: log.dropped + batch.dropped,
           };
           if (events.some((e) => e.type === 'repeat-end')) {

@@ -4,6 +4,7 @@ import type { SenderEvent } from '../../../../shared/contract/sender.ts';
 import { visibleText } from '../../../../shared/sender/payload.ts';
 import { logToJson, logToPcap, logToText } from '../../../../shared/sender/log-export.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
+import type { EventRing } from '../../../../shared/sender/event-ring.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 
@@ -35,16 +36,17 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
   );
 }
 
-function Column({ title, entries, start, testId, note }: { title: string; entries: SenderEvent[]; start: number; testId: string; note?: string }) {
+function Column({ title, entries, version, start, testId, note }: { title: string; entries: EventRing<SenderEvent>; version: number; start: number; testId: string; note?: string }) {
   const t = useT();
   const locale = useLocale();
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: entries.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8 });
   // Follow the newest entry while the user is at the bottom; stay put if they scrolled up to read.
   const atBottom = useRef(true);
+  const count = entries.length;
   useEffect(() => {
-    if (atBottom.current && entries.length) virtual.scrollToIndex(entries.length - 1, { align: 'end' });
-  }, [entries.length, virtual]);
+    if (atBottom.current && count) virtual.scrollToIndex(count - 1, { align: 'end' });
+  }, [count, version, virtual]);
   return (
     <div className="log-col" data-testid={testId}>
       <h3>{title}</h3>
@@ -57,11 +59,11 @@ function Column({ title, entries, start, testId, note }: { title: string; entrie
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;
         }}
       >
-        {entries.length === 0 && <p className="muted log-empty">{t('sender.log.empty')}</p>}
+        {count === 0 && <p className="muted log-empty">{t('sender.log.empty')}</p>}
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => (
             <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
-              <Entry e={entries[item.index]!} start={start} t={t} locale={locale} />
+              <Entry e={entries.at(item.index)!} start={start} t={t} locale={locale} />
             </div>
           ))}
         </div>
@@ -89,14 +91,14 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
         <span className="spacer" />
         <span className="muted">{t('sender.export')}</span>
-        <button className="button small" data-testid="export-text" onClick={() => save(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks))}>{t('sender.export.text')}</button>
-        <button className="button small" data-testid="export-json" onClick={() => save(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks, ...log.messages].sort((a, b) => a.at - b.at)))}>JSON</button>
-        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => save(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks))}>pcap</button>
+        <button className="button small" data-testid="export-text" onClick={() => save(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks.toArray()))}>{t('sender.export.text')}</button>
+        <button className="button small" data-testid="export-json" onClick={() => save(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks.toArray(), ...(session.framing === 'raw' ? [] : log.messages.toArray())].sort((a, b) => a.at - b.at)))}>JSON</button>
+        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => save(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks.toArray()))}>pcap</button>
         <button className="button small" onClick={() => clear(session.info.id)}>{t('sender.clear')}</button>
       </div>
       <div className="log-cols">
-        <Column title={t('sender.log.chunks')} entries={log.chunks} start={log.startedAt} testId="log-chunks" />
-        <Column title={`${t('sender.log.messages')} · ${t(`sender.framing.${session.framing}`)}`} entries={session.framing === 'raw' ? log.chunks.filter((e) => e.type === 'chunk' && e.dir === 'in') : log.messages} start={log.startedAt} testId="log-messages" note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
+        <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" />
+        <Column title={`${t('sender.log.messages')} · ${t(`sender.framing.${session.framing}`)}`} entries={log.messages} version={log.version} start={log.startedAt} testId="log-messages" note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
       </div>
     </section>
   );
