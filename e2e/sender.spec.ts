@@ -222,3 +222,22 @@ test('UDP: broadcast needs its flag, and a multicast group on loopback delivers'
   await app.getByTestId('session-tab').first().click();
   await expect(app.getByTestId('log-chunks').locator('[data-dir=in]').getByTestId('log-text')).toHaveText(['to everyone', 'to the group']);
 });
+
+test('send a file, then search the log', async ({ app }) => {
+  await playground(app);
+  await app.getByTestId('mode-file').click();
+  await app.getByTestId('composer-file').setInputFiles({ name: 'bytes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0x00, 0x01, 0x02, 0xff]) });
+  await expect(app.getByTestId('file-name')).toHaveText('bytes.bin');
+  await expect(app.getByTestId('hex-preview')).toHaveText('00 01 02 ff');
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]').getByTestId('log-hex')).toHaveText('00 01 02 ff');
+  await app.getByTestId('mode-text').click();
+  await app.locator('#composer-text').fill('needle in a haystack');
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-chunks').locator('[data-testid=log-chunk][data-dir=in]')).toHaveCount(2);
+  await app.getByTestId('log-search').fill('needle');
+  await expect(app.getByTestId('log-chunks').getByTestId('match-count')).toHaveText(' · 2 found');
+  await expect(app.getByTestId('log-chunks').getByTestId('log-text')).toHaveText(['needle in a haystack', 'needle in a haystack']);
+  await app.getByTestId('log-search').fill('ff');
+  await expect(app.getByTestId('log-chunks').getByTestId('log-hex')).toHaveText(['00 01 02 ff', '00 01 02 ff']);
+});

@@ -4,8 +4,9 @@ import { replyRuleSchema } from '../sender/reply-rules.ts';
 
 /** What the composer sends: the user's text in one of three notations, encoded one of two ways. */
 export const payloadSpecSchema = z.object({
-  mode: z.enum(['text', 'hex', 'escaped']),
-  text: z.string().max(4 * 1024 * 1024, 'payload: at most 4 MiB of text per send'),
+  /** `file` carries the file's bytes as base64 in `text` (the page reads the file it was given). */
+  mode: z.enum(['text', 'hex', 'escaped', 'file']),
+  text: z.string().max(16 * 1024 * 1024, 'payload: at most 12 MiB per send'),
   encoding: z.enum(['utf8', 'gbk']).default('utf8'),
   lineEnding: z.enum(['none', 'lf', 'crlf']).default('none'),
 });

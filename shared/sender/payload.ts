@@ -114,8 +114,9 @@ export function visibleText(text: string): string {
 }
 
 /** Everything the composer can produce, turned into the bytes of one message (before framing). */
-export function buildPayload(spec: { mode: 'text' | 'hex' | 'escaped'; text: string; lineEnding: LineEnding }, encode: TextEncoderFn, field = 'payload'): Uint8Array {
+export function buildPayload(spec: { mode: 'text' | 'hex' | 'escaped' | 'file'; text: string; lineEnding: LineEnding }, encode: TextEncoderFn, field = 'payload'): Uint8Array {
   const ending = lineEndings[spec.lineEnding];
+  if (spec.mode === 'file') return fromBase64(spec.text, field);
   if (spec.mode === 'hex') {
     const body = parseHex(spec.text, field);
     if (!ending) return body;
@@ -127,4 +128,24 @@ export function buildPayload(spec: { mode: 'text' | 'hex' | 'escaped'; text: str
   }
   if (spec.mode === 'escaped') return parseEscaped(spec.text + ending, encode, field);
   return encode(spec.text + ending);
+}
+
+/** Base64 (standard alphabet) to bytes; atob exists in browsers and in Node. */
+export function fromBase64(text: string, field = 'payload'): Uint8Array {
+  let bin: string;
+  try {
+    bin = atob(text);
+  } catch {
+    throw bad(field, 'the file data is not valid base64');
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Bytes to base64, in chunks so a multi-megabyte file does not overflow the call stack. */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, FrameDecoder, framingByName, type Framing } from './framing.ts';
-import { expandMacros, parseEscaped, parseHex, toHex, utf8Encode, visibleText } from './payload.ts';
+import { buildPayload, expandMacros, fromBase64, parseEscaped, parseHex, toBase64, toHex, utf8Encode, visibleText } from './payload.ts';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -84,5 +84,13 @@ describe('payload', () => {
     const shown = visibleText('a\r\nb\0\x06\\');
     expect(shown).toBe('a\\r\\nb\\0\\x06\\\\');
     expect(new TextDecoder().decode(parseEscaped(shown, utf8Encode))).toBe('a\r\nb\0\x06\\');
+  });
+});
+
+describe('file payloads', () => {
+  it('carry any bytes through base64 unchanged, a large file included', () => {
+    const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256);
+    expect(buildPayload({ mode: 'file', text: toBase64(bytes), lineEnding: 'none' }, utf8Encode)).toEqual(bytes);
+    expect(() => fromBase64('!!!')).toThrow(/not valid base64/);
   });
 });

@@ -53,6 +53,9 @@ export interface Composer {
   lineEnding: PayloadSpec['lineEnding'];
   repeatMs: string;
   repeatCount: string;
+  /** File mode: the chosen file's name; its bytes travel base64-encoded in `text`. */
+  fileName: string;
+  fileText: string;
 }
 
 export interface SenderSlice {
@@ -125,7 +128,11 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       const view = s.sessions.find((x) => x.info.id === s.active);
       if (!view) return null;
       const c = s.composer;
-      const payload = { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding };
+      if (c.mode === 'file' && !c.fileName) {
+        patch({ sendError: { field: 'payload', message: 'file: choose a file to send', code: 'INVALID_INPUT' } });
+        return null;
+      }
+      const payload = { mode: c.mode, text: c.mode === 'file' ? c.fileText : c.text, encoding: c.encoding, lineEnding: c.mode === 'file' ? ('none' as const) : c.lineEnding };
       if (view.info.kind === 'tcp-server' && view.sendTo) return { sessionId: view.info.id, payload, clientPeer: view.sendTo };
       if (view.info.kind !== 'udp') return { sessionId: view.info.id, payload };
       if (!/^\d+$/.test(view.destPort.trim()) || Number(view.destPort) < 1 || Number(view.destPort) > 65535) {
@@ -141,7 +148,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         active: null,
         logs: {},
         form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }] },
-        composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10' },
+        composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
         opening: false,
         repeating: {},
         library: [],

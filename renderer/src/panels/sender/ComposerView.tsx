@@ -5,6 +5,10 @@ import { localizeSocketError } from './sender-zh.ts';
 import { useClient } from '../../store/store-context.tsx';
 import { Field } from '../subnet/Field.tsx';
 import { LibraryBar } from './LibraryBar.tsx';
+import { toBase64 } from '../../../../shared/sender/payload.ts';
+
+/** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
+const maxFileBytes = 12 * 1024 * 1024;
 
 /** Groups hex in bytes for reading: "e4 bd a0". */
 const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, '$1 ');
@@ -25,7 +29,7 @@ export function ComposerView({ session }: { session: SessionView }) {
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      void client.invoke('sender.preview', { payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding } }).then((r) => {
+      void client.invoke('sender.preview', { payload: c.mode === 'file' ? { mode: 'file', text: c.fileText, encoding: c.encoding, lineEnding: 'none' } : { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding } }).then((r) => {
         if (live) setPreview(r.ok ? r.value : { error: r.error.message });
       });
     }, 120);
@@ -33,7 +37,7 @@ export function ComposerView({ session }: { session: SessionView }) {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, c.mode, c.text, c.encoding, c.lineEnding]);
+  }, [client, c.mode, c.text, c.fileText, c.encoding, c.lineEnding]);
 
   const locale = useLocale();
   const closed = session.info.state !== 'open';
@@ -42,7 +46,7 @@ export function ComposerView({ session }: { session: SessionView }) {
     <section className="composer" aria-label={t('sender.compose')}>
       <div className="composer-bar">
         <div className="segmented" role="radiogroup" aria-label={t('sender.compose')}>
-          {(['text', 'hex', 'escaped'] as const).map((m) => (
+          {(['text', 'hex', 'escaped', 'file'] as const).map((m) => (
             <button key={m} role="radio" aria-checked={c.mode === m} className={c.mode === m ? 'active' : ''} data-testid={`mode-${m}`} onClick={() => set({ mode: m })}>{t(`sender.mode.${m}`)}</button>
           ))}
         </div>
@@ -67,6 +71,26 @@ export function ComposerView({ session }: { session: SessionView }) {
           </div>
         )}
       </div>
+      {c.mode === 'file' ? (
+        <div className="file-pick">
+          <input
+            type="file"
+            data-testid="composer-file"
+            aria-label={t('sender.mode.file')}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (!f) return;
+              if (f.size > maxFileBytes) {
+                set({ fileName: '', fileText: '' });
+                setPreview({ error: `file: ${f.name} is ${f.size.toLocaleString()} bytes; Wirelab sends files up to ${maxFileBytes.toLocaleString()} bytes at once` });
+                return;
+              }
+              void f.arrayBuffer().then((buf) => set({ fileName: f.name, fileText: toBase64(new Uint8Array(buf)) }));
+            }}
+          />
+          {c.fileName && <span className="mono" data-testid="file-name">{c.fileName}</span>}
+        </div>
+      ) : (
       <div
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -77,6 +101,8 @@ export function ComposerView({ session }: { session: SessionView }) {
       >
         <Field id="composer-text" multiline label={t('sender.compose')} value={c.text} onChange={(v) => set({ text: v })} error={payloadError} placeholder={c.mode === 'hex' ? '48 65 6c 6c 6f' : c.mode === 'escaped' ? 'GET / HTTP/1.1\\r\\n\\r\\n' : '你好'} />
       </div>
+      )}
+      {c.mode === 'file' && payloadError && <p className="field-error" role="alert" data-testid="file-error">{payloadError}</p>}
       {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{error.message}</p>}
       <p className="field-hint">{t('sender.macros')}</p>
       <LibraryBar />

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SenderEvent } from '../../../../shared/contract/sender.ts';
 import { visibleText } from '../../../../shared/sender/payload.ts';
@@ -36,20 +36,34 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
   );
 }
 
-function Column({ title, entries, version, start, testId, note }: { title: string; entries: EventRing<SenderEvent>; version: number; start: number; testId: string; note?: string }) {
+function Column({ title, entries, version, start, testId, note, query }: { title: string; entries: EventRing<SenderEvent>; version: number; start: number; testId: string; note?: string; query: string }) {
   const t = useT();
   const locale = useLocale();
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: entries.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8 });
+  // With a search, the list shows only matching entries (text or hex, case-insensitive).
+  const matches = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q) return null;
+    const qHex = q.replace(/\s+/g, '');
+    const out: number[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries.at(i)!;
+      if (e.text.toLowerCase().includes(q) || (qHex && e.hex.includes(qHex)) || (e.message ?? '').toLowerCase().includes(q)) out.push(i);
+    }
+    return out;
+  }, [entries, version, query]);
+  const shown = matches ? matches.length : entries.length;
+  const entryAt = (i: number) => entries.at(matches ? matches[i]! : i)!;
+  const virtual = useVirtualizer({ count: shown, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8 });
   // Follow the newest entry while the user is at the bottom; stay put if they scrolled up to read.
   const atBottom = useRef(true);
-  const count = entries.length;
+  const count = shown;
   useEffect(() => {
     if (atBottom.current && count) virtual.scrollToIndex(count - 1, { align: 'end' });
   }, [count, version, virtual]);
   return (
     <div className="log-col" data-testid={testId}>
-      <h3>{title}</h3>
+      <h3>{title}{matches && <span className="muted" data-testid="match-count"> · {t('sender.search.matches', { n: matches.length })}</span>}</h3>
       {note && <p className="muted small">{note}</p>}
       <div
         className="log-scroll"
@@ -63,7 +77,7 @@ function Column({ title, entries, version, start, testId, note }: { title: strin
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => (
             <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
-              <Entry e={entries.at(item.index)!} start={start} t={t} locale={locale} />
+              <Entry e={entryAt(item.index)} start={start} t={t} locale={locale} />
             </div>
           ))}
         </div>
@@ -84,11 +98,13 @@ function save(name: string, type: string, data: string | Uint8Array): void {
 export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
   const t = useT();
   const clear = useApp((s) => s.clearLog);
+  const [query, setQuery] = useState('');
   return (
     <section className="log">
       <div className="log-bar">
         <span data-testid="counters">{t('sender.counters', { inB: log.bytesIn, outB: log.bytesOut, msgs: log.messagesIn })}</span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
+        <input className="input search" type="search" aria-label={t('sender.search')} placeholder={t('sender.search')} data-testid="log-search" value={query} onChange={(e) => setQuery(e.target.value)} />
         <span className="spacer" />
         <span className="muted">{t('sender.export')}</span>
         <button className="button small" data-testid="export-text" onClick={() => save(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks.toArray()))}>{t('sender.export.text')}</button>
@@ -97,8 +113,8 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <button className="button small" onClick={() => clear(session.info.id)}>{t('sender.clear')}</button>
       </div>
       <div className="log-cols">
-        <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" />
-        <Column title={`${t('sender.log.messages')} · ${t(`sender.framing.${session.framing}`)}`} entries={log.messages} version={log.version} start={log.startedAt} testId="log-messages" note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
+        <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" query={query} />
+        <Column title={`${t('sender.log.messages')} · ${t(`sender.framing.${session.framing}`)}`} entries={log.messages} version={log.version} start={log.startedAt} testId="log-messages" query={query} note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
       </div>
     </section>
   );
