@@ -5,7 +5,8 @@ import react from '@vitejs/plugin-react';
 // Folders follow DESIGN.md; electron-vite's defaults (src/main …) do not apply here.
 export default defineConfig({
   main: {
-    build: { lib: { entry: resolve('electron/main/index.ts') } },
+    // The generator's worker thread is its own entry: out/main/generator-worker.js.
+    build: { lib: { entry: { index: resolve('electron/main/index.ts'), 'generator-worker': resolve('electron/services/sender/generator-worker.ts') } } },
   },
   preload: {
     // A sandboxed preload runs as plain CommonJS without ESM support: bundle it into one CJS file.

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
-import { createSocket } from 'node:dgram';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
 import { encodeFrame, FrameDecoder, framingByName, type DecodedMessage, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { TcpClient } from '../services/sender/tcp-client.ts';
-import { openBatchSender } from '../services/sender/udp-batch-sender.ts';
+import { runGenerator } from '../services/sender/generator.ts';
 import { TcpServer } from '../services/sender/tcp-server.ts';
 import { UdpSocket } from '../services/sender/udp-socket.ts';
 import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
@@ -214,7 +212,6 @@ export async function blastCommand(args: string[], io: CliIo): Promise<number> {
   });
   const [p, hostArg, portArg, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  let path: 'sendmmsg' | 'dgram' | 'tcp' = 'tcp';
   const kind = proto(p);
   if (hostArg === undefined || portArg === undefined) throw new UsageError('blast needs a host and a port');
   const host = checkHost(hostArg);
@@ -225,63 +222,7 @@ export async function blastCommand(args: string[], io: CliIo): Promise<number> {
   const size = whole('--size', values.size, kind === 'udp' ? 8 : 131072, 1);
   if (kind === 'udp' && size > 65507) throw new UsageError('--size: a UDP datagram carries at most 65,507 bytes over IPv4');
   const rate = values.rate === undefined ? 0 : whole('--rate', values.rate, 0, 1);
-  const payload = Buffer.alloc(size, 0x61);
-  const started = performance.now();
-  let sent = 0;
-  // Pacing is drift-corrected: packet i is due at start + i/rate, so a late packet is not
-  // followed by an equally late one (a fixed sleep per packet drifts, as Packet Sender's does).
-  const due = (i: number) => started + (i * 1000) / rate;
-  const wait = async (i: number) => {
-    if (!rate) return;
-    const ms = due(i) - performance.now();
-    if (ms > 2) await new Promise((r) => setTimeout(r, ms - 1));
-    while (performance.now() < due(i)) await new Promise((r) => setImmediate(r));
-  };
-  // Unpaced UDP on Linux goes through sendmmsg in batches; paced sends and other systems use dgram.
-  const fast = kind === 'udp' && !rate && !values.portable ? openBatchSender(host, port, payload) : null;
-  if (fast) {
-    path = 'sendmmsg';
-    sent = fast.send(count);
-    fast.close();
-  } else if (kind === 'udp') {
-    path = 'dgram';
-    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.connect(port, host, () => resolve());
-    });
-    // Up to `window` datagrams in flight: enough to keep the kernel busy, bounded memory.
-    const window = rate ? 1 : 256;
-    let inflight = 0;
-    let failed: Error | null = null;
-    let wake: (() => void) | null = null;
-    for (let i = 0; i < count && !failed; i++) {
-      await wait(i);
-      while (inflight >= window) await new Promise<void>((r) => (wake = r));
-      inflight++;
-      socket.send(payload, (err) => {
-        inflight--;
-        if (err) failed = err;
-        else sent++;
-        wake?.();
-        wake = null;
-      });
-    }
-    while (inflight > 0) await new Promise<void>((r) => (wake = r));
-    socket.close();
-    if (failed) throw failed;
-  } else {
-    const client = await TcpClient.connect({ host, port, timeoutMs: 5000 });
-    for (let i = 0; i < count; i++) {
-      await wait(i);
-      if (!client.socket.write(payload)) await new Promise((r) => client.socket.once('drain', r));
-      sent++;
-    }
-    await new Promise<void>((r) => client.socket.end(() => r()));
-    client.close();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const doc = { proto: kind, path, sent, bytes: sent * size, seconds: Math.round(seconds * 1e6) / 1e6, pps: Math.round(sent / seconds), gbps: Math.round(((sent * size * 8) / seconds / 1e9) * 1e4) / 1e4 };
-  io.out(values.json ? JSON.stringify(doc) : `sent ${sent} ${kind.toUpperCase()} packets (${doc.bytes} bytes) in ${doc.seconds.toFixed(3)} s: ${doc.pps} packets/s, ${doc.gbps} Gbit/s`);
+  const doc = await runGenerator({ proto: kind, host, port, count, size, rate, portable: values.portable === true });
+  io.out(values.json ? JSON.stringify(doc) : `sent ${doc.sent} ${kind.toUpperCase()} packets (${doc.bytes} bytes) in ${doc.seconds.toFixed(3)} s: ${doc.pps} packets/s, ${doc.gbps} Gbit/s`);
   return 0;
 }

@@ -8,6 +8,7 @@ import { SettingsService } from './settings/settings-service.ts';
 import { listInterfaces } from './network/interfaces-service.ts';
 import { SenderService } from './sender/sender-service.ts';
 import { PacketLibraryService } from './sender/packet-library.ts';
+import { GeneratorService } from './sender/generator-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -69,7 +70,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   const sender = new SenderService(hub);
   // Everything that owns a socket or a child process is closed here when the app quits.
-  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose()];
+  const generator = new GeneratorService(hub, sender);
+  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose()];
   let disposed = false;
 
   const handlers: Handlers = {
@@ -95,6 +97,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),
     'sender.preview': ({ payload }) => sender.preview(payload),
+    'generator.start': (o) => generator.start(o),
+    'generator.stop': ({ id }) => ({ stopped: generator.stop(id) }),
     'packets.list': () => packets.list(),
     'packets.save': (p) => packets.save(p),
     'packets.delete': async ({ id }) => ({ deleted: await packets.delete(id) }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
-import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema } from './sender.ts';
+import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema } from './sender.ts';
 
 /**
  * The one contract between the UI and the services. Both transports (Electron IPC and the
@@ -69,6 +69,9 @@ export const commands = {
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
   'sender.list': { input: empty, output: z.array(sessionInfoSchema) },
+  /** Starts the traffic generator on a worker thread; progress arrives on `generator.progress`. */
+  'generator.start': { input: generatorStartSchema, output: z.object({ id: z.string() }) },
+  'generator.stop': { input: z.object({ id: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },
   'packets.list': { input: empty, output: z.array(savedPacketSchema) },
   /** Saves (or replaces, by id) one packet. */
   'packets.save': { input: savedPacketSchema.omit({ savedAt: true }).extend({ id: z.string().max(64).optional() }), output: savedPacketSchema },
@@ -85,6 +88,7 @@ export const streams = {
   /** Things the user should be told about that were not a reply to a request (a corrupt file…). */
   'app.notice': noticeSchema,
   'sender.event': senderEventSchema,
+  'generator.progress': generatorProgressSchema,
 } as const;
 
 export type Commands = typeof commands;

@@ -88,3 +88,35 @@ export const udpOptionsSchema = z.object({
   leave: z.object({ group: z.string().max(64), iface: z.string().max(64).optional() }).optional(),
 });
 export const udpStateSchema = z.object({ broadcast: z.boolean(), groups: z.array(z.string()) });
+
+export const generatorStartSchema = z.object({
+  proto: z.enum(['udp', 'tcp']),
+  host,
+  port: port.min(1, 'port: 1–65535'),
+  count: z.number().int().min(1, 'count: at least 1 packet').max(100_000_000, 'count: at most 100,000,000'),
+  size: z.number().int().min(1, 'size: at least 1 byte').max(1024 * 1024, 'size: at most 1 MiB'),
+  /** Packets per second; 0 = as fast as possible. */
+  rate: z.number().int().min(0).max(1_000_000, 'rate: at most 1,000,000 packets/s'),
+});
+
+export const generatorReportSchema = z.object({
+  proto: z.enum(['udp', 'tcp']),
+  path: z.enum(['sendmmsg', 'dgram', 'tcp']),
+  sent: z.number().int(),
+  bytes: z.number(),
+  seconds: z.number(),
+  pps: z.number(),
+  gbps: z.number(),
+});
+
+/** Progress of one generator run; `received`/`lost` are known when the target is one of Wirelab's own servers. */
+export const generatorProgressSchema = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'stopped', 'error']),
+  report: generatorReportSchema.nullable(),
+  target: z.string(),
+  received: z.number().nullable(),
+  lost: z.number().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type GeneratorProgress = z.infer<typeof generatorProgressSchema>;

@@ -32,6 +32,9 @@ interface Session {
   responder: ((message: Uint8Array) => Uint8Array | null) | null;
   broadcast: boolean;
   groups: Set<string>;
+  /** Incoming datagrams (UDP) or chunks (TCP) and bytes, for the generator's loss count. */
+  inCount: number;
+  inBytes: number;
   repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
 }
 
@@ -66,6 +69,8 @@ export class SenderService {
    * the session answers (`responder`), each message's reply is framed the same way and written.
    */
   private receive(s: Session, decoder: FrameDecoder, peer: string, chunk: Uint8Array, write?: (bytes: Uint8Array) => void): void {
+    s.inCount++;
+    s.inBytes += chunk.length;
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
     const messages = s.framing.kind === 'raw' ? [{ bytes: chunk }] : decoder.push(chunk);
     for (const m of messages) {
@@ -114,6 +119,8 @@ export class SenderService {
       responder: spec.kind === 'tcp-client' ? null : this.responderFor(spec),
       broadcast: false,
       groups: new Set(),
+      inCount: 0,
+      inBytes: 0,
     };
     if (spec.kind === 'tcp-client') {
       const client = await TcpClient.connect({ host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs });
@@ -309,6 +316,22 @@ export class SenderService {
     await s.udp?.close();
     s.info.state = 'closed';
     return true;
+  }
+
+  /**
+   * When host:port is one of our own servers (UDP socket or TCP server bound there, or to the
+   * wildcard), a reader of what it has received so far; otherwise null.
+   */
+  ownServer(proto: 'udp' | 'tcp', host: string, port: number): (() => { count: number; bytes: number }) | null {
+    for (const s of this.sessions.values()) {
+      const bound = s.udp && proto === 'udp' ? { a: s.udp.address, p: s.udp.port } : s.server && proto === 'tcp' ? { a: s.server.host, p: s.server.port } : null;
+      if (!bound || bound.p !== port) continue;
+      const wildcard = bound.a === '0.0.0.0' || bound.a === '::';
+      if (wildcard || bound.a === host || (host === 'localhost' && (bound.a === '127.0.0.1' || bound.a === '::1'))) {
+        return () => ({ count: s.inCount, bytes: s.inBytes });
+      }
+    }
+    return null;
   }
 
   list(): SessionInfo[] {

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { GeneratorProgress } from '../../../shared/contract/sender.ts';
+import { checkHost } from '../../../shared/sender/endpoint.ts';
+import type { EventHub } from '../../core/event-hub.ts';
+import type { GeneratorOptions, GeneratorReport } from './generator.ts';
+import { peerName } from './tcp-client.ts';
+import type { SenderService } from './sender-service.ts';
+
+type WorkerMessage = { type: 'progress'; report: GeneratorReport } | { type: 'done'; report: GeneratorReport; stopped: boolean } | { type: 'error'; code: string; message: string };
+
+/**
+ * Runs generator jobs on worker threads. From source (tsx) the worker is the .ts file behind a
+ * small bootstrap that registers tsx in the thread; in the built app it is the bundled
+ * out/main/generator-worker.js (its own electron-vite entry).
+ */
+function startWorker(options: GeneratorOptions): Worker {
+  const here = import.meta.url;
+  if (/\.ts$/.test(new URL(here).pathname)) {
+    return new Worker(new URL('./worker-bootstrap.mjs', here), { workerData: { entry: new URL('./generator-worker.ts', here).href, options } });
+  }
+  return new Worker(new URL('./generator-worker.js', here), { workerData: { options } });
+}
+
+export class GeneratorService {
+  private readonly jobs = new Map<string, Worker>();
+
+  constructor(
+    private readonly hub: EventHub,
+    private readonly sender: SenderService,
+  ) {}
+
+  start(options: GeneratorOptions): { id: string } {
+    const host = checkHost(options.host);
+    const id = randomUUID();
+    const target = peerName(host, options.port);
+    // Received and lost are known only when Wirelab itself is the receiver.
+    const own = this.sender.ownServer(options.proto, host, options.port);
+    const baseline = own?.() ?? null;
+    const receivedSince = () => {
+      if (!own || !baseline) return null;
+      const now = own();
+      return options.proto === 'udp' ? now.count - baseline.count : now.bytes - baseline.bytes;
+    };
+    const publish = (state: GeneratorProgress['state'], report: GeneratorReport | null, error: GeneratorProgress['error'] = null) => {
+      const received = receivedSince();
+      const expected = report ? (options.proto === 'udp' ? report.sent : report.bytes) : null;
+      this.hub.publish('generator.progress', { id, state, report, target, received, lost: received !== null && expected !== null && state !== 'running' ? Math.max(0, expected - received) : null, error });
+    };
+    const worker = startWorker({ ...options, host });
+    this.jobs.set(id, worker);
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') publish('running', m.report);
+      else if (m.type === 'done') {
+        // Give the last datagrams a moment to arrive before counting what was lost.
+        setTimeout(() => publish(m.stopped ? 'stopped' : 'done', m.report), own ? 300 : 0);
+        this.jobs.delete(id);
+      } else {
+        publish('error', null, { code: m.code, message: m.message });
+        this.jobs.delete(id);
+      }
+    });
+    worker.on('error', (e) => {
+      publish('error', null, { code: 'WORKER', message: e.message });
+      this.jobs.delete(id);
+    });
+    publish('running', null);
+    return { id };
+  }
+
+  stop(id: string): boolean {
+    const w = this.jobs.get(id);
+    if (!w) return false;
+    w.postMessage('stop');
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((w) => w.terminate()));
+    this.jobs.clear();
+  }
+}
