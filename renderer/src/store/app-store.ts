@@ -87,6 +87,7 @@ export function createAppStore(client: ContractClient): AppStore {
     }
   });
   client.subscribe('sender.event', (batch) => store.getState().applySenderEvents(batch));
+  client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));
     store.setState({ notices: [...store.getState().notices, ...batch.events.filter((n) => !known.has(n.id))] });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandInput, EventBatch, PayloadSpec, SavedPacket, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
+import type { CommandInput, EventBatch, GeneratorProgress, PayloadSpec, SavedPacket, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
 import { EventRing } from '../../../shared/sender/event-ring.ts';
 import { framingByName, type FramingName } from '../../../shared/sender/framing.ts';
@@ -58,6 +58,15 @@ export interface Composer {
   fileText: string;
 }
 
+export interface GeneratorForm {
+  proto: 'udp' | 'tcp';
+  host: string;
+  port: string;
+  count: string;
+  size: string;
+  rate: string;
+}
+
 export interface SenderSlice {
   sender: {
     sessions: SessionView[];
@@ -66,6 +75,7 @@ export interface SenderSlice {
     form: NewSessionForm;
     composer: Composer;
     opening: boolean;
+    generator: { form: GeneratorForm; runId: string | null; progress: GeneratorProgress | null; error: { field: string | null; message: string } | null };
     library: SavedPacket[];
     libraryMessage: { ok: boolean; text: string } | null;
     /** Sessions with a repeat running (cleared by the service's repeat-end event). */
@@ -88,6 +98,10 @@ export interface SenderSlice {
   closeSession(id: string): Promise<void>;
   clearLog(id: string): void;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
+  setGeneratorForm(patch: Partial<GeneratorForm>): void;
+  startGenerator(): Promise<void>;
+  stopGenerator(): Promise<void>;
+  applyGeneratorProgress(batch: EventBatch<'generator.progress'>): void;
   loadLibrary(): Promise<void>;
   savePacket(name: string): Promise<void>;
   usePacket(id: string): void;
@@ -153,6 +167,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         repeating: {},
         library: [],
         libraryMessage: null,
+        generator: { form: { proto: 'udp', host: '127.0.0.1', port: '', count: '100000', size: '8', rate: '10000' }, runId: null, progress: null, error: null },
         formError: null,
         sendError: null,
       },
@@ -228,6 +243,36 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       },
       clearLog(id) {
         patch({ logs: { ...get().sender.logs, [id]: emptyLog() } });
+      },
+      setGeneratorForm(p) {
+        const g = get().sender.generator;
+        patch({ generator: { ...g, form: { ...g.form, ...p }, error: null } });
+      },
+      async startGenerator() {
+        const g = get().sender.generator;
+        const f = g.form;
+        const num = (field: string, v: string, label: string) => {
+          if (!/^\d+$/.test(v.trim())) throw { field, message: `${label}: "${v}" must be a whole number` };
+          return Number(v);
+        };
+        let input;
+        try {
+          input = { proto: f.proto, host: f.host, port: num('port', f.port, 'port'), count: num('count', f.count, 'count'), size: num('size', f.size, 'size'), rate: num('rate', f.rate, 'rate') };
+        } catch (e) {
+          return patch({ generator: { ...g, error: e as { field: string; message: string } } });
+        }
+        const r = await client.invoke('generator.start', input);
+        const now = get().sender.generator;
+        patch({ generator: r.ok ? { ...now, runId: r.value.id, progress: null, error: null } : { ...now, error: { field: r.error.field ?? null, message: r.error.message } } });
+      },
+      async stopGenerator() {
+        const g = get().sender.generator;
+        if (g.runId) await client.invoke('generator.stop', { id: g.runId });
+      },
+      applyGeneratorProgress(batch) {
+        const g = get().sender.generator;
+        const mine = batch.events.filter((e) => e.id === g.runId);
+        if (mine.length) patch({ generator: { ...g, progress: mine.at(-1)! } });
       },
       async loadLibrary() {
         const r = await client.invoke('packets.list', {});

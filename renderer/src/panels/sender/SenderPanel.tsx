@@ -3,6 +3,7 @@ import { ComposerView } from './ComposerView.tsx';
 import { LogView } from './LogView.tsx';
 import { NewSessionCard } from './NewSessionCard.tsx';
 import { UdpOptions } from './UdpOptions.tsx';
+import { GeneratorCard } from './GeneratorCard.tsx';
 
 export function SenderPanel() {
   const t = useT();
@@ -17,7 +18,10 @@ export function SenderPanel() {
   const log = active ? logs[active.info.id] : undefined;
   return (
     <div className="sender-panel" data-testid="sender-panel">
-      <NewSessionCard />
+      <div className="sender-side">
+        <NewSessionCard />
+        <GeneratorCard />
+      </div>
       <div className="sender-main">
         {sessions.length > 0 && (
           <div className="subtabs" role="tablist">
