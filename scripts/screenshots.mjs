@@ -54,6 +54,19 @@ await shoot(host.url, 'subnet-tree-en-light', { panel: '2', after: tab('tree') }
 await shoot(host.url, 'subnet-tree-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: tab('tree') });
 await shoot(host.url, 'subnet-summarize-en-dark', { panel: '2', scheme: 'dark', after: tab('summarize') });
 await shoot(host.url, 'subnet-interfaces-en-light', { panel: '2', after: tab('interfaces', async (p) => { await p.locator('[data-testid=interface-address]').first().waitFor(); }) });
+// the packet sender: the playground after a send (the sticky-packet view), in both languages
+const sender = (fr) => async (page) => {
+  await page.locator('#ns-framing').selectOption(fr);
+  await page.getByTestId('playground').click();
+  await page.getByTestId('session-tab').nth(1).waitFor();
+  await page.locator('#composer-text').fill('你好 #{{counter}}');
+  await page.getByTestId('repeat-ms').fill('40');
+  await page.getByTestId('repeat-count').fill('4');
+  await page.getByTestId('repeat').click();
+  await page.waitForTimeout(400);
+};
+await shoot(host.url, 'sender-playground-en-light', { panel: '1', after: sender('len32le') });
+await shoot(host.url, 'sender-playground-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: sender('line') });
 host.child.kill();
 
 // error state: a corrupt settings file found at start-up
