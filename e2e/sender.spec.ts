@@ -66,6 +66,10 @@ test('a refused connection is explained and the app keeps working', async ({ app
   await expect(app.getByTestId('session-error')).toContainText('ECONNREFUSED');
   await expect(app.getByTestId('session-error')).toContainText('nothing is listening there');
   // bad input names the field
+  await app.locator('#ns-timeout').fill('5');
+  await app.getByTestId('open-session').click();
+  await expect(app.locator('#ns-timeout-error')).toContainText('100–120000 ms');
+  await app.locator('#ns-timeout').fill('5000');
   await app.locator('#ns-port').fill('99999');
   await app.getByTestId('open-session').click();
   await expect(app.locator('#ns-port-error')).toContainText('port');
@@ -141,6 +145,8 @@ test('a TCP server answers by regex rules and lists its clients', async ({ app }
   await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['you asked for index.html']);
   await app.getByTestId('session-tab').first().click();
   await expect(app.getByTestId('clients')).toContainText('Clients: 1');
+  // "GET /index.html\n" in, "you asked for index.html\n" out
+  await expect(app.getByTestId('client')).toContainText('↓16 B ↑25 B');
   await expect(app.getByTestId('send-to').locator('option')).toHaveCount(2);
 });
 

@@ -9,6 +9,8 @@ import type { ContractClient } from '../client/contract-client.ts';
 export const logCapacity = 100_000;
 
 export interface SessionLog {
+  /** Bytes and messages received in the last full second, for the live rate. */
+  rate: { second: number; bytes: number; messages: number; lastBytes: number; lastMessages: number };
   /** Raw reads/writes and lifecycle markers, in arrival order (mutated in place; see `version`). */
   chunks: EventRing<SenderEvent>;
   /** Messages the framing decoded from the incoming stream (with raw framing: every incoming chunk). */
@@ -29,11 +31,18 @@ export interface SessionView {
   destHost: string;
   destPort: string;
   /** TCP server: connected clients (from client-open/close events) and who a send goes to ('' = all). */
-  clients: string[];
+  clients: ClientView[];
   sendTo: string;
 }
 
 type OpenSession = CommandInput<'sender.open'>;
+
+export interface ClientView {
+  peer: string;
+  since: number;
+  bytesIn: number;
+  bytesOut: number;
+}
 
 export interface NewSessionForm {
   kind: OpenSession['kind'];
@@ -44,6 +53,8 @@ export interface NewSessionForm {
   reply: 'none' | 'echo' | 'fixed' | 'rules';
   replyText: string;
   rules: ReplyRule[];
+  /** TCP client: give up connecting after this many ms. */
+  timeoutMs: string;
 }
 
 export interface Composer {
@@ -111,7 +122,7 @@ export interface SenderSlice {
 }
 
 // startedAt 0: the clock starts at the session's first event (its connect), so times read +0.000s onwards.
-const emptyLog = (): SessionLog => ({ chunks: new EventRing(logCapacity), messages: new EventRing(logCapacity), version: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
+const emptyLog = (): SessionLog => ({ rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 }, chunks: new EventRing(logCapacity), messages: new EventRing(logCapacity), version: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
 
 export function createSenderSlice<T extends SenderSlice>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
   return (set, get) => {
@@ -124,7 +135,12 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         return null;
       }
       const base = { host: form.host, port: Number(port), framing: framingByName(form.framing), encoding: form.encoding };
-      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: 5000 } : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
+      const timeout = form.timeoutMs.trim();
+      if (form.kind === 'tcp-client' && (!/^\d+$/.test(timeout) || Number(timeout) < 100 || Number(timeout) > 120_000)) {
+        patch({ formError: { field: 'timeout', message: `timeout: "${timeout}" must be 100–120000 ms`, code: 'INVALID_INPUT' } });
+        return null;
+      }
+      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: Number(timeout) } : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
       const r = await client.invoke('sender.open', spec);
       if (!r.ok) {
         patch({ formError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
@@ -161,7 +177,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         sessions: [],
         active: null,
         logs: {},
-        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }] },
+        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }], timeoutMs: '5000' },
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
         opening: false,
         repeating: {},
@@ -198,10 +214,10 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         patch({ opening: true });
         try {
           const { framing, encoding } = get().sender.form;
-          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, encoding, reply: 'echo', replyText: '', rules: [] });
+          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, encoding, reply: 'echo', replyText: '', rules: [], timeoutMs: '5000' });
           if (!server) return;
           const port = server.local.split(':').at(-1) ?? '0';
-          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, encoding, reply: 'none', replyText: '', rules: [] });
+          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, encoding, reply: 'none', replyText: '', rules: [], timeoutMs: '5000' });
         } finally {
           patch({ opening: false });
         }
@@ -342,8 +358,14 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
               }
             } else outBytes += e.length;
           }
+          // The live rate: counts roll over once per wall-clock second.
+          const second = Math.floor(Date.now() / 1000);
+          const r = log.rate.second === second ? { ...log.rate } : { second, bytes: 0, messages: 0, lastBytes: log.rate.second === second - 1 ? log.rate.bytes : 0, lastMessages: log.rate.second === second - 1 ? log.rate.messages : 0 };
+          r.bytes += inBytes;
+          r.messages += messages;
           logs[id] = {
             ...log,
+            rate: r,
             version: log.version + 1,
             startedAt: log.startedAt || events[0]!.at,
             bytesIn: log.bytesIn + inBytes,
@@ -356,14 +378,21 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
             delete repeating[id];
             patch({ repeating });
           }
-          const opened = events.filter((e) => e.type === 'client-open').map((e) => e.peer!);
-          const left = new Set(events.filter((e) => e.type === 'client-close').map((e) => e.peer!));
-          if (opened.length || left.size) {
-            sessions = sessions.map((v) => {
-              if (v.info.id !== id) return v;
-              const clients = [...v.clients, ...opened].filter((p) => !left.has(p));
-              return { ...v, clients, sendTo: clients.includes(v.sendTo) ? v.sendTo : '' };
-            });
+          const view = sessions.find((v) => v.info.id === id);
+          if (view?.info.kind === 'tcp-server') {
+            // Per-client counters, from the same events the log shows.
+            const byPeer = new Map(view.clients.map((c) => [c.peer, { ...c }]));
+            for (const e of events) {
+              if (e.type === 'client-open' && e.peer) byPeer.set(e.peer, { peer: e.peer, since: e.at, bytesIn: 0, bytesOut: 0 });
+              else if (e.type === 'client-close' && e.peer) byPeer.delete(e.peer);
+              else if (e.type === 'chunk' && e.peer && byPeer.has(e.peer)) {
+                const c = byPeer.get(e.peer)!;
+                if (e.dir === 'in') c.bytesIn += e.length;
+                else c.bytesOut += e.length;
+              }
+            }
+            const clients = [...byPeer.values()];
+            sessions = sessions.map((v) => (v.info.id === id ? { ...v, clients, sendTo: clients.some((c) => c.peer === v.sendTo) ? v.sendTo : '' } : v));
           }
           if (events.some((e) => e.type === 'close' && e.message === 'connection closed')) {
             sessions = sessions.map((v) => (v.info.id === id ? { ...v, info: { ...v.info, state: 'closed' } } : v));

@@ -99,10 +99,19 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
   const t = useT();
   const clear = useApp((s) => s.clearLog);
   const [query, setQuery] = useState('');
+  // Re-render once a second so the rate falls to zero when traffic stops.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((x) => x + 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const nowSecond = Math.floor(Date.now() / 1000);
+  const rate = log.rate.second === nowSecond ? { m: log.rate.lastMessages, b: log.rate.lastBytes } : log.rate.second === nowSecond - 1 ? { m: log.rate.messages, b: log.rate.bytes } : { m: 0, b: 0 };
   return (
     <section className="log">
       <div className="log-bar">
         <span data-testid="counters">{t('sender.counters', { inB: log.bytesIn, outB: log.bytesOut, msgs: log.messagesIn })}</span>
+        <span className="muted" data-testid="rate">{t('sender.rate', { msgs: rate.m, bytes: rate.b })}</span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
         <input className="input search" type="search" aria-label={t('sender.search')} placeholder={t('sender.search')} data-testid="log-search" value={query} onChange={(e) => setQuery(e.target.value)} />
         <span className="spacer" />

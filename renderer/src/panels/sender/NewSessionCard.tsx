@@ -15,7 +15,7 @@ export function NewSessionCard() {
   const playground = useApp((s) => s.openPlayground);
   const errorFor = (field: string) => (error && error.field === field ? error.message : null);
   const locale = useLocale();
-  const general = error && !['host', 'port'].includes(error.field ?? '') ? localizeSocketError(error.message, error.code, locale) : null;
+  const general = error && !['host', 'port', 'timeout'].includes(error.field ?? '') ? localizeSocketError(error.message, error.code, locale) : null;
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
   return (
     <section className="card new-session" aria-label={t('sender.new')}>
@@ -28,6 +28,9 @@ export function NewSessionCard() {
       </div>
       <Field id="ns-host" label={form.kind === 'tcp-client' ? t('sender.host') : t('sender.bindHost')} value={form.host} onChange={(v) => set({ host: v })} error={errorFor('host')} />
       <Field id="ns-port" label={t('sender.port')} hint={form.kind === 'tcp-client' ? undefined : t('sender.portAny')} placeholder={form.kind === 'tcp-client' ? '8080' : '0'} value={form.port} onChange={(v) => set({ port: v })} error={errorFor('port')} />
+      {form.kind === 'tcp-client' && (
+        <Field id="ns-timeout" label={t('sender.timeout')} value={form.timeoutMs} onChange={(v) => set({ timeoutMs: v })} error={errorFor('timeout')} />
+      )}
       <div className="field">
         <label htmlFor="ns-framing">{t('sender.framing')}</label>
         <select id="ns-framing" value={form.framing} onChange={(e) => set({ framing: e.target.value as NewSessionForm['framing'] })}>

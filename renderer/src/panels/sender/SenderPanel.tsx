@@ -52,12 +52,16 @@ export function SenderPanel() {
             {active.info.kind === 'tcp-server' && (
               <div className="clients" data-testid="clients">
                 <span className="muted">{t('sender.clients', { n: active.clients.length })}</span>
-                {active.clients.map((c) => <span key={c} className="chip">{c}</span>)}
+                {active.clients.map((c) => (
+                  <span key={c.peer} className="chip" data-testid="client" title={t('sender.clientSince', { s: Math.round((Date.now() - c.since) / 1000) })}>
+                    {c.peer} · ↓{c.bytesIn} B ↑{c.bytesOut} B
+                  </span>
+                ))}
                 <label className="field-inline">
                   <span>{t('sender.sendTo')}</span>
                   <select data-testid="send-to" value={active.sendTo} onChange={(e) => setSendTo(active.info.id, e.target.value)}>
                     <option value="">{t('sender.allClients')}</option>
-                    {active.clients.map((c) => <option key={c} value={c}>{c}</option>)}
+                    {active.clients.map((c) => <option key={c.peer} value={c.peer}>{c.peer}</option>)}
                   </select>
                 </label>
               </div>
