@@ -268,3 +268,26 @@ test('the traffic generator reports received and lost when it targets a Wirelab 
   await app.getByTestId('gen-start').click();
   await expect(app.locator('#gen-count-error')).toContainText('whole number');
 });
+
+test('custom framings: a 2-byte big-endian length, and a \\r\\n delimiter', async ({ app }) => {
+  await app.locator('#ns-framing').selectOption('custom');
+  await app.getByTestId('custom-kind').selectOption('length');
+  await app.getByTestId('cf-bytes').selectOption('2');
+  await playground(app);
+  await app.locator('#composer-text').fill('abc');
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['abc']);
+  await expect(app.getByTestId('log-chunks').locator('[data-dir=out]').getByTestId('log-hex')).toHaveText('00 03 61 62 63');
+  await expect(app.getByTestId('log-messages')).toContainText('length 2 B BE');
+
+  await app.getByTestId('custom-kind').selectOption('delimiter');
+  await app.locator('#cf-delimiter').fill('\\q');
+  await app.getByTestId('playground').click();
+  await expect(app.locator('#cf-delimiter-error')).toContainText('not an escape');
+  await app.locator('#cf-delimiter').fill('\\r\\n');
+  await playground(app);
+  await app.getByTestId('mode-escaped').click();
+  await app.locator('#composer-text').fill('one\\r\\ntwo');
+  await app.getByTestId('send').click();
+  await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['one', 'two']);
+});

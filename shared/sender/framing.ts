@@ -247,3 +247,14 @@ function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
 function printable(s: string): string {
   return s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 }
+
+/** A short technical description of a framing, for labels ("length 2 B BE, incl. prefix"). */
+export function describeFraming(f: Framing): string {
+  switch (f.kind) {
+    case 'raw': return 'raw';
+    case 'delimiter': return `delimiter ${f.delimiter.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}`;
+    case 'fixed': return `fixed ${f.size} B`;
+    case 'length': return `length ${f.bytes} B ${f.endian.toUpperCase()}${f.includesPrefix ? ', incl. prefix' : ''}`;
+    case 'header-json': return `JSON header (${f.sizeKey})`;
+  }
+}

@@ -2,7 +2,8 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { CommandInput, EventBatch, GeneratorProgress, PayloadSpec, SavedPacket, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
 import { EventRing } from '../../../shared/sender/event-ring.ts';
-import { framingByName, type FramingName } from '../../../shared/sender/framing.ts';
+import { describeFraming, framingByName, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
+import { parseEscaped, utf8Encode } from '../../../shared/sender/payload.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
 /** The log keeps at most this many entries per column; the oldest go first (a ring, in effect). */
@@ -26,7 +27,9 @@ export interface SessionLog {
 
 export interface SessionView {
   info: SessionInfo;
-  framing: FramingName;
+  /** The preset chosen, or 'custom'; `framingLabel` describes the rule actually in force. */
+  framing: FramingName | 'custom';
+  framingLabel: string;
   /** UDP sessions remember where the user sends to. */
   destHost: string;
   destPort: string;
@@ -36,6 +39,43 @@ export interface SessionView {
 }
 
 type OpenSession = CommandInput<'sender.open'>;
+
+export interface CustomFraming {
+  kind: 'delimiter' | 'fixed' | 'length' | 'header-json';
+  /** With escapes: \\r\\n, \\0, \\x03 … */
+  delimiter: string;
+  size: string;
+  bytes: '1' | '2' | '4' | '8';
+  endian: 'be' | 'le';
+  includesPrefix: boolean;
+  sizeKey: string;
+}
+
+/** The framing a form describes, or the reason it cannot be used. */
+export function framingOf(form: { framing: FramingName | 'custom'; custom: CustomFraming }): Framing | { field: string; message: string } {
+  if (form.framing !== 'custom') return framingByName(form.framing);
+  const c = form.custom;
+  switch (c.kind) {
+    case 'delimiter': {
+      let text: string;
+      try {
+        text = new TextDecoder().decode(parseEscaped(c.delimiter, utf8Encode, 'delimiter'));
+      } catch (e) {
+        return { field: 'delimiter', message: (e as Error).message };
+      }
+      if (text.length < 1 || text.length > 16) return { field: 'delimiter', message: 'delimiter: 1–16 characters, e.g. \\r\\n' };
+      return { kind: 'delimiter', delimiter: text };
+    }
+    case 'fixed':
+      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > 16 * 1024 * 1024) return { field: 'size', message: `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB` };
+      return { kind: 'fixed', size: Number(c.size) };
+    case 'length':
+      return { kind: 'length', bytes: Number(c.bytes) as 1 | 2 | 4 | 8, endian: c.endian, includesPrefix: c.includesPrefix };
+    case 'header-json':
+      if (!c.sizeKey.trim()) return { field: 'sizeKey', message: 'size key: name the header field that holds the body size' };
+      return { kind: 'header-json', sizeKey: c.sizeKey.trim() };
+  }
+}
 
 export interface ClientView {
   peer: string;
@@ -48,7 +88,8 @@ export interface NewSessionForm {
   kind: OpenSession['kind'];
   host: string;
   port: string;
-  framing: FramingName;
+  framing: FramingName | 'custom';
+  custom: CustomFraming;
   encoding: 'utf8' | 'gbk';
   reply: 'none' | 'echo' | 'fixed' | 'rules';
   replyText: string;
@@ -134,7 +175,12 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         patch({ formError: { field: 'port', message: `port: "${port}" is not a port number (0–65535)`, code: 'INVALID_INPUT' } });
         return null;
       }
-      const base = { host: form.host, port: Number(port), framing: framingByName(form.framing), encoding: form.encoding };
+      const framing = framingOf(form);
+      if (!('kind' in framing)) {
+        patch({ formError: { field: framing.field, message: framing.message, code: 'INVALID_INPUT' } });
+        return null;
+      }
+      const base = { host: form.host, port: Number(port), framing, encoding: form.encoding };
       const timeout = form.timeoutMs.trim();
       if (form.kind === 'tcp-client' && (!/^\d+$/.test(timeout) || Number(timeout) < 100 || Number(timeout) > 120_000)) {
         patch({ formError: { field: 'timeout', message: `timeout: "${timeout}" must be 100–120000 ms`, code: 'INVALID_INPUT' } });
@@ -146,7 +192,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         patch({ formError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
         return null;
       }
-      const view: SessionView = { info: r.value, framing: form.framing, destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '', clients: [], sendTo: '' };
+      const view: SessionView = { info: r.value, framing: form.framing, framingLabel: describeFraming(framing), destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '', clients: [], sendTo: '' };
       const s = get().sender;
       patch({ sessions: [...s.sessions, view], active: r.value.id, logs: { ...s.logs, [r.value.id]: s.logs[r.value.id] ?? emptyLog() }, formError: null });
       return r.value;
@@ -177,7 +223,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         sessions: [],
         active: null,
         logs: {},
-        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }], timeoutMs: '5000' },
+        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', custom: { kind: 'delimiter', delimiter: '\\r\\n', size: '64', bytes: '2', endian: 'be', includesPrefix: false, sizeKey: 'data_size' }, encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }], timeoutMs: '5000' },
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
         opening: false,
         repeating: {},
@@ -213,11 +259,11 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       async openPlayground() {
         patch({ opening: true });
         try {
-          const { framing, encoding } = get().sender.form;
-          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, encoding, reply: 'echo', replyText: '', rules: [], timeoutMs: '5000' });
+          const { framing, encoding, custom } = get().sender.form;
+          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, custom, encoding, reply: 'echo', replyText: '', rules: [], timeoutMs: '5000' });
           if (!server) return;
           const port = server.local.split(':').at(-1) ?? '0';
-          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, encoding, reply: 'none', replyText: '', rules: [], timeoutMs: '5000' });
+          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, custom, encoding, reply: 'none', replyText: '', rules: [], timeoutMs: '5000' });
         } finally {
           patch({ opening: false });
         }
@@ -301,7 +347,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         const r = await client.invoke('packets.save', {
           name,
           kind: view ? (view.info.kind === 'udp' ? 'udp' : 'tcp') : 'any',
-          framing: view?.framing ?? s.form.framing,
+          framing: (view?.framing ?? s.form.framing) === 'custom' ? 'raw' : ((view?.framing ?? s.form.framing) as FramingName),
           payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding },
         });
         patch(r.ok ? { library: [...get().sender.library, r.value], libraryMessage: null } : { libraryMessage: { ok: false, text: r.error.message } });

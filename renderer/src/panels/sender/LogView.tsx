@@ -123,7 +123,7 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
       </div>
       <div className="log-cols">
         <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" query={query} />
-        <Column title={`${t('sender.log.messages')} · ${t(`sender.framing.${session.framing}`)}`} entries={log.messages} version={log.version} start={log.startedAt} testId="log-messages" query={query} note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
+        <Column title={`${t('sender.log.messages')} · ${session.framing === 'custom' ? session.framingLabel : t(`sender.framing.${session.framing}`)}`} entries={log.messages} version={log.version} start={log.startedAt} testId="log-messages" query={query} note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
       </div>
     </section>
   );

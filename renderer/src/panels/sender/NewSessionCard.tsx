@@ -1,5 +1,5 @@
 import { framingNames } from '../../../../shared/sender/framing.ts';
-import type { NewSessionForm } from '../../store/sender-slice.ts';
+import type { CustomFraming, NewSessionForm } from '../../store/sender-slice.ts';
 import type { ReplyRule } from '../../../../shared/sender/reply-rules.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
@@ -15,7 +15,7 @@ export function NewSessionCard() {
   const playground = useApp((s) => s.openPlayground);
   const errorFor = (field: string) => (error && error.field === field ? error.message : null);
   const locale = useLocale();
-  const general = error && !['host', 'port', 'timeout'].includes(error.field ?? '') ? localizeSocketError(error.message, error.code, locale) : null;
+  const general = error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey'].includes(error.field ?? '') ? localizeSocketError(error.message, error.code, locale) : null;
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
   return (
     <section className="card new-session" aria-label={t('sender.new')}>
@@ -35,8 +35,10 @@ export function NewSessionCard() {
         <label htmlFor="ns-framing">{t('sender.framing')}</label>
         <select id="ns-framing" value={form.framing} onChange={(e) => set({ framing: e.target.value as NewSessionForm['framing'] })}>
           {framingNames.map((f) => <option key={f} value={f}>{t(`sender.framing.${f}`)}</option>)}
+          <option value="custom">{t('sender.framing.custom')}</option>
         </select>
       </div>
+      {form.framing === 'custom' && <CustomFramingFields />}
       <div className="field-row compact">
         <div className="field">
           <label htmlFor="ns-encoding">{t('sender.encoding')}</label>
@@ -87,6 +89,37 @@ function RulesEditor() {
         </div>
       ))}
       <button className="button small" onClick={() => set({ rules: [...rules, { match: 'exact', pattern: '', reply: '' }] })}>{t('sender.rules.add')}</button>
+    </div>
+  );
+}
+
+function CustomFramingFields() {
+  const t = useT();
+  const c = useApp((s) => s.sender.form.custom);
+  const error = useApp((s) => s.sender.formError);
+  const setForm = useApp((s) => s.setSenderForm);
+  const set = (p: Partial<CustomFraming>) => setForm({ custom: { ...c, ...p } });
+  const errorFor = (field: string) => (error && error.field === field ? error.message : null);
+  return (
+    <div className="custom-framing" data-testid="custom-framing">
+      <select aria-label={t('sender.framing.kind')} data-testid="custom-kind" value={c.kind} onChange={(e) => set({ kind: e.target.value as CustomFraming['kind'] })}>
+        {(['delimiter', 'fixed', 'length', 'header-json'] as const).map((k) => <option key={k} value={k}>{t(`sender.framing.kind.${k}`)}</option>)}
+      </select>
+      {c.kind === 'delimiter' && <Field id="cf-delimiter" label={t('sender.framing.delimiter')} value={c.delimiter} onChange={(v) => set({ delimiter: v })} error={errorFor('delimiter')} />}
+      {c.kind === 'fixed' && <Field id="cf-size" label={t('sender.framing.size')} value={c.size} onChange={(v) => set({ size: v })} error={errorFor('size')} />}
+      {c.kind === 'length' && (
+        <div className="field-row compact">
+          <select aria-label={t('sender.framing.bytes')} data-testid="cf-bytes" value={c.bytes} onChange={(e) => set({ bytes: e.target.value as CustomFraming['bytes'] })}>
+            {(['1', '2', '4', '8'] as const).map((b) => <option key={b} value={b}>{b} B</option>)}
+          </select>
+          <select aria-label={t('sender.framing.endian')} data-testid="cf-endian" value={c.endian} onChange={(e) => set({ endian: e.target.value as 'be' | 'le' })}>
+            <option value="be">{t('sender.framing.be')}</option>
+            <option value="le">{t('sender.framing.le')}</option>
+          </select>
+          <label className="check small"><input type="checkbox" checked={c.includesPrefix} onChange={(e) => set({ includesPrefix: e.target.checked })} />{t('sender.framing.incl')}</label>
+        </div>
+      )}
+      {c.kind === 'header-json' && <Field id="cf-key" label={t('sender.framing.sizeKey')} value={c.sizeKey} onChange={(v) => set({ sizeKey: v })} error={errorFor('sizeKey')} />}
     </div>
   );
 }
