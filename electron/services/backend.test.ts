@@ -16,7 +16,7 @@ describe('backend', () => {
     await a.dispose();
     expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'zh-CN', theme: 'dark' });
     const b = await createBackend({ host: 'browser', dataDir: dir });
-    expect(await b.dispatcher.call('settings.get', {})).toEqual({ ok: true, value: { language: 'zh-CN', theme: 'dark', lastPanel: 'sender' } });
+    expect(await b.dispatcher.call('settings.get', {})).toEqual({ ok: true, value: { language: 'zh-CN', theme: 'dark', lastPanel: 'sender', senderLogCapacity: 100_000 } });
   });
 
   it('keeps the last of many quick updates on disk', async () => {
@@ -50,7 +50,7 @@ describe('backend', () => {
     const dir = await dataDir();
     await writeFile(join(dir, 'settings.json'), '{"theme":"light"}');
     const b = await createBackend({ host: 'browser', dataDir: dir });
-    expect(await b.dispatcher.call('settings.get', {})).toEqual({ ok: true, value: { language: 'system', theme: 'light', lastPanel: 'sender' } });
+    expect(await b.dispatcher.call('settings.get', {})).toEqual({ ok: true, value: { language: 'system', theme: 'light', lastPanel: 'sender', senderLogCapacity: 100_000 } });
     expect(b.notices.list()).toEqual([]);
   });
 });

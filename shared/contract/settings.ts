@@ -11,10 +11,12 @@ export const settingsSchema = z.object({
   language: languageSchema,
   theme: themeSchema,
   lastPanel: panelIdSchema,
+  /** Entries each packet-sender log column keeps; the oldest go first. */
+  senderLogCapacity: z.number().int().min(1000, 'senderLogCapacity: at least 1,000').max(1_000_000, 'senderLogCapacity: at most 1,000,000'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const defaultSettings: Settings = { language: 'system', theme: 'system', lastPanel: 'sender' };
+export const defaultSettings: Settings = { language: 'system', theme: 'system', lastPanel: 'sender', senderLogCapacity: 100_000 };
 
 /** An update names only what changes; unknown keys are a mistake worth reporting. */
 export const settingsPatchSchema = settingsSchema.partial().strict();

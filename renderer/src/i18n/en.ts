@@ -170,6 +170,8 @@ export const en = {
   'sender.framing.le': 'little-endian (x86)',
   'sender.framing.incl': 'length counts the prefix',
   'sender.framing.sizeKey': 'Header key holding the body size',
+  'sender.keep': 'Keep',
+  'sender.keepHint': 'Entries kept per column; applies to new and cleared logs',
   'subnet.tab.calc': 'Calculate',
   'subnet.tab.same': 'Same subnet?',
   'subnet.tab.split': 'Split & VLSM',

@@ -171,6 +171,8 @@ export const zhCN: Messages = {
   'sender.framing.le': '小端（x86）',
   'sender.framing.incl': '长度包含前缀本身',
   'sender.framing.sizeKey': '报头中表示正文长度的键',
+  'sender.keep': '保留',
+  'sender.keepHint': '每栏保留的条数；对新建或清空后的日志生效',
   'subnet.tab.calc': '计算',
   'subnet.tab.same': '同一子网？',
   'subnet.tab.split': '划分与 VLSM',

@@ -61,3 +61,20 @@ describe('app store', () => {
     expect(backend.notices.list()).toEqual([]);
   });
 });
+
+describe('sender log', () => {
+  it('keeps only as many entries as the settings say, newest last, and counts everything', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    await backend.settings.update({ senderLogCapacity: 1000 });
+    const store = createAppStore(inProcessClient(backend));
+    await settle(() => store.getState().settingsLoaded);
+    const ev = (i: number) => ({ sessionId: 's1', type: 'chunk' as const, dir: 'in' as const, at: 1000 + i, peer: '127.0.0.1:1', length: 1, hex: '61', text: String(i), truncated: false, code: null, message: null });
+    store.getState().applySenderEvents({ stream: 'sender.event', events: Array.from({ length: 1500 }, (_, i) => ev(i)), dropped: 7 });
+    const log = store.getState().sender.logs.s1!;
+    expect(log.chunks.length).toBe(1000);
+    expect(log.chunks.at(0)!.text).toBe('500');
+    expect(log.chunks.at(999)!.text).toBe('1499');
+    expect(log.bytesIn).toBe(1500);
+    expect(log.dropped).toBe(7);
+  });
+});

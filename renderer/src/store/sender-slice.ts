@@ -6,8 +6,6 @@ import { describeFraming, framingByName, type Framing, type FramingName } from '
 import { parseEscaped, utf8Encode } from '../../../shared/sender/payload.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
-/** The log keeps at most this many entries per column; the oldest go first (a ring, in effect). */
-export const logCapacity = 100_000;
 
 export interface SessionLog {
   /** Bytes and messages received in the last full second, for the live rate. */
@@ -163,10 +161,12 @@ export interface SenderSlice {
 }
 
 // startedAt 0: the clock starts at the session's first event (its connect), so times read +0.000s onwards.
-const emptyLog = (): SessionLog => ({ rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 }, chunks: new EventRing(logCapacity), messages: new EventRing(logCapacity), version: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
+const emptyLog = (capacity: number): SessionLog => ({ rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 }, chunks: new EventRing(capacity), messages: new EventRing(capacity), version: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
 
-export function createSenderSlice<T extends SenderSlice>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
+export function createSenderSlice<T extends SenderSlice & { settings: { senderLogCapacity: number } }>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
   return (set, get) => {
+    /** The log size from the settings (applies to logs started or cleared from now on). */
+    const capacity = () => get().settings.senderLogCapacity;
     const patch = (p: Partial<SenderSlice['sender']>) => set({ sender: { ...get().sender, ...p } } as Partial<T>);
 
     async function open(form: NewSessionForm): Promise<SessionInfo | null> {
@@ -194,7 +194,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
       }
       const view: SessionView = { info: r.value, framing: form.framing, framingLabel: describeFraming(framing), destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '', clients: [], sendTo: '' };
       const s = get().sender;
-      patch({ sessions: [...s.sessions, view], active: r.value.id, logs: { ...s.logs, [r.value.id]: s.logs[r.value.id] ?? emptyLog() }, formError: null });
+      patch({ sessions: [...s.sessions, view], active: r.value.id, logs: { ...s.logs, [r.value.id]: s.logs[r.value.id] ?? emptyLog(capacity()) }, formError: null });
       return r.value;
     }
 
@@ -304,7 +304,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         patch({ sessions, logs, active: s.active === id ? (sessions.at(-1)?.info.id ?? null) : s.active });
       },
       clearLog(id) {
-        patch({ logs: { ...get().sender.logs, [id]: emptyLog() } });
+        patch({ logs: { ...get().sender.logs, [id]: emptyLog(capacity()) } });
       },
       setGeneratorForm(p) {
         const g = get().sender.generator;
@@ -382,7 +382,7 @@ export function createSenderSlice<T extends SenderSlice>(client: ContractClient)
         }
         let sessions = s.sessions;
         for (const [id, events] of grouped) {
-          const log = logs[id] ?? emptyLog();
+          const log = logs[id] ?? emptyLog(capacity());
           const raw = s.sessions.find((v) => v.info.id === id)?.framing === 'raw';
           let inBytes = 0;
           let outBytes = 0;

@@ -98,6 +98,8 @@ function save(name: string, type: string, data: string | Uint8Array): void {
 export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
   const t = useT();
   const clear = useApp((s) => s.clearLog);
+  const capacity = useApp((s) => s.settings.senderLogCapacity);
+  const updateSettings = useApp((s) => s.updateSettings);
   const [query, setQuery] = useState('');
   // Re-render once a second so the rate falls to zero when traffic stops.
   const [, tick] = useState(0);
@@ -119,6 +121,12 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <button className="button small" data-testid="export-text" onClick={() => save(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks.toArray()))}>{t('sender.export.text')}</button>
         <button className="button small" data-testid="export-json" onClick={() => save(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks.toArray(), ...(session.framing === 'raw' ? [] : log.messages.toArray())].sort((a, b) => a.at - b.at)))}>JSON</button>
         <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => save(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks.toArray()))}>pcap</button>
+        <label className="field-inline" title={t('sender.keepHint')}>
+          <span>{t('sender.keep')}</span>
+          <select aria-label={t('sender.keep')} data-testid="log-capacity" value={capacity} onChange={(e) => void updateSettings({ senderLogCapacity: Number(e.target.value) })}>
+            {[1000, 10_000, 100_000, 1_000_000].map((n) => <option key={n} value={n}>{n.toLocaleString('en')}</option>)}
+          </select>
+        </label>
         <button className="button small" onClick={() => clear(session.info.id)}>{t('sender.clear')}</button>
       </div>
       <div className="log-cols">
