@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, Notice, PanelId, Settings, SettingsPatch } from '../../../shared/contract/index.ts';
+import type { AppInfo, EventBatch, Notice, PanelId, Settings, SettingsPatch } from '../../../shared/contract/index.ts';
 import { defaultSettings } from '../../../shared/contract/settings.ts';
 import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
 import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
@@ -86,7 +86,26 @@ export function createAppStore(client: ContractClient): AppStore {
       pinger = setInterval(() => void ping(), 5000);
     }
   });
-  client.subscribe('sender.event', (batch) => store.getState().applySenderEvents(batch));
+  // Under a flood batches arrive every frame; merging what came in the last 50 ms into one store
+  // update keeps React to ~20 renders a second while the log still fills in real time.
+  let pending: EventBatch<'sender.event'>[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastApplied = 0;
+  const flushSender = () => {
+    flushTimer = null;
+    lastApplied = performance.now();
+    const batches = pending;
+    pending = [];
+    if (batches.length === 1) store.getState().applySenderEvents(batches[0]!);
+    else if (batches.length > 1) {
+      store.getState().applySenderEvents({ stream: 'sender.event', events: batches.flatMap((b) => b.events), dropped: batches.reduce((n, b) => n + b.dropped, 0) });
+    }
+  };
+  client.subscribe('sender.event', (batch) => {
+    pending.push(batch);
+    // Idle: apply at once, so a reply shows without delay. Busy: at most every 50 ms.
+    flushTimer ??= setTimeout(flushSender, performance.now() - lastApplied < 50 ? 50 : 0);
+  });
   client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));

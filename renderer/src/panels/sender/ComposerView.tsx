@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { SessionView } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
@@ -13,7 +13,7 @@ const maxFileBytes = 12 * 1024 * 1024;
 /** Groups hex in bytes for reading: "e4 bd a0". */
 const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, '$1 ');
 
-export function ComposerView({ session }: { session: SessionView }) {
+export const ComposerView = memo(function ComposerView({ session }: { session: SessionView }) {
   const t = useT();
   const client = useClient();
   const c = useApp((s) => s.sender.composer);
@@ -122,4 +122,4 @@ export function ComposerView({ session }: { session: SessionView }) {
       </div>
     </section>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { GeneratorForm } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { Field } from '../subnet/Field.tsx';
@@ -6,7 +7,7 @@ import { localizeSocketError } from './sender-zh.ts';
 const n = (x: number) => x.toLocaleString('en');
 
 /** The traffic generator: N packets to host:port, paced or flat out, on a worker thread. */
-export function GeneratorCard() {
+export const GeneratorCard = memo(function GeneratorCard() {
   const t = useT();
   const locale = useLocale();
   const g = useApp((s) => s.sender.generator);
@@ -59,4 +60,4 @@ export function GeneratorCard() {
       )}
     </section>
   );
-}
+});

@@ -58,9 +58,26 @@ function Column({ title, entries, version, start, testId, note, query }: { title
   // Follow the newest entry while the user is at the bottom; stay put if they scrolled up to read.
   const atBottom = useRef(true);
   const count = shown;
+  // Follow the newest entry at most 10 times a second: scrolling forces layout, and under a
+  // flood a batch arrives every frame.
+  const lastFollow = useRef(0);
+  const followTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const shownRef = useRef(count);
+  shownRef.current = count;
   useEffect(() => {
-    if (atBottom.current && count) virtual.scrollToIndex(count - 1, { align: 'end' });
+    if (!atBottom.current || !count) return;
+    const follow = () => {
+      followTimer.current = null;
+      lastFollow.current = performance.now();
+      if (shownRef.current) virtual.scrollToIndex(shownRef.current - 1, { align: 'end' });
+    };
+    const wait = 100 - (performance.now() - lastFollow.current);
+    if (wait <= 0) follow();
+    else if (!followTimer.current) followTimer.current = setTimeout(follow, wait);
   }, [count, version, virtual]);
+  useEffect(() => () => {
+    if (followTimer.current) clearTimeout(followTimer.current);
+  }, []);
   return (
     <div className="log-col" data-testid={testId}>
       <h3>{title}{matches && <span className="muted" data-testid="match-count"> · {t('sender.search.matches', { n: matches.length })}</span>}</h3>

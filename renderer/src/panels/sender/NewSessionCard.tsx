@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { framingNames } from '../../../../shared/sender/framing.ts';
 import type { CustomFraming, NewSessionForm } from '../../store/sender-slice.ts';
 import type { ReplyRule } from '../../../../shared/sender/reply-rules.ts';
@@ -5,7 +6,7 @@ import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 import { Field } from '../subnet/Field.tsx';
 
-export function NewSessionCard() {
+export const NewSessionCard = memo(function NewSessionCard() {
   const t = useT();
   const form = useApp((s) => s.sender.form);
   const error = useApp((s) => s.sender.formError);
@@ -67,7 +68,7 @@ export function NewSessionCard() {
       <p className="field-hint">{t('sender.playground.hint')}</p>
     </section>
   );
-}
+});
 
 function RulesEditor() {
   const t = useT();

@@ -9,13 +9,13 @@ export function SenderPanel() {
   const t = useT();
   const sessions = useApp((s) => s.sender.sessions);
   const activeId = useApp((s) => s.sender.active);
-  const logs = useApp((s) => s.sender.logs);
+  // Only the active session's log: a batch for another session does not re-render this panel.
+  const log = useApp((s) => (s.sender.active ? s.sender.logs[s.sender.active] : undefined));
   const setActive = useApp((s) => s.setActiveSession);
   const halfClose = useApp((s) => s.halfCloseSession);
   const close = useApp((s) => s.closeSession);
   const setSendTo = useApp((s) => s.setSendTo);
   const active = sessions.find((s) => s.info.id === activeId) ?? null;
-  const log = active ? logs[active.info.id] : undefined;
   return (
     <div className="sender-panel" data-testid="sender-panel">
       <div className="sender-side">
