@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { HostKind } from '../../shared/contract/index.ts';
+import { WirelabError, type HostKind } from '../../shared/contract/index.ts';
+import { buildPayload } from '../../shared/sender/payload.ts';
+import { encodeFrame, framingByName } from '../../shared/sender/framing.ts';
+import { encodeText } from './sender/text-codec.ts';
 import { Dispatcher, type Handlers } from '../core/dispatcher.ts';
 import { EventHub } from '../core/event-hub.ts';
 import { Logger } from '../core/logger.ts';
@@ -97,7 +100,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),
     'sender.preview': ({ payload }) => sender.preview(payload),
-    'generator.start': (o) => generator.start(o),
+    'generator.start': ({ packetId, ...o }) => {
+      if (!packetId) return generator.start(o);
+      const saved = packets.list().find((p) => p.id === packetId);
+      if (!saved) throw new WirelabError('NO_SUCH_PACKET', 'packetId: that saved packet no longer exists', 'packetId');
+      // The saved packet's bytes, framed as it was saved.
+      const body = buildPayload(saved.payload, (t) => encodeText(t, saved.payload.encoding), 'payload');
+      return generator.start({ ...o, payload: encodeFrame(framingByName(saved.framing), body) });
+    },
     'generator.stop': ({ id }) => ({ stopped: generator.stop(id) }),
     'packets.list': () => packets.list(),
     'packets.save': (p) => packets.save(p),

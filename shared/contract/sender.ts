@@ -97,6 +97,8 @@ export const generatorStartSchema = z.object({
   size: z.number().int().min(1, 'size: at least 1 byte').max(1024 * 1024, 'size: at most 1 MiB'),
   /** Packets per second; 0 = as fast as possible. */
   rate: z.number().int().min(0).max(1_000_000, 'rate: at most 1,000,000 packets/s'),
+  /** Send a saved packet (its payload, framed as saved) instead of `size` bytes of filler. */
+  packetId: z.string().max(64).optional(),
 });
 
 export const generatorReportSchema = z.object({

@@ -55,3 +55,23 @@ describe('generator on a worker thread', () => {
     await backend.dispose();
   });
 });
+
+describe('generator with a saved packet', () => {
+  it('sends the saved packet framed as saved', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const got: string[] = [];
+    const sink = createSocket('udp4');
+    sink.on('message', (m) => got.push(m.toString('hex')));
+    await new Promise<void>((res) => sink.bind(0, '127.0.0.1', res));
+    const saved = await backend.dispatcher.call('packets.save', { name: 'hi', kind: 'udp', framing: 'len16be', payload: { mode: 'text', text: 'hi', encoding: 'utf8', lineEnding: 'none' } });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const r = await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: sink.address().port, count: 5, size: 1, rate: 1000, packetId: saved.value.id });
+    expect(r.ok).toBe(true);
+    const end = Date.now() + 5000;
+    while (got.length < 5 && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+    expect(got).toEqual(Array(5).fill('00026869'));
+    expect(await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: 9, count: 1, size: 1, rate: 0, packetId: 'gone' })).toMatchObject({ ok: false, error: { field: 'packetId' } });
+    sink.close();
+    await backend.dispose();
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { GeneratorProgress } from '../../../shared/contract/sender.ts';
 import { checkHost } from '../../../shared/sender/endpoint.ts';
+import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import type { GeneratorOptions, GeneratorReport } from './generator.ts';
 import { peerName } from './tcp-client.ts';
@@ -32,6 +33,10 @@ export class GeneratorService {
 
   start(options: GeneratorOptions): { id: string } {
     const host = checkHost(options.host);
+    if (options.payload && options.payload.length > (options.proto === 'udp' ? 65507 : 1024 * 1024)) {
+      throw new WirelabError(ErrorCode.invalidInput, `packetId: the saved packet is ${options.payload.length} bytes, too large for one ${options.proto.toUpperCase()} packet`, 'packetId');
+    }
+    if (options.payload) options = { ...options, size: options.payload.length };
     const id = randomUUID();
     const target = peerName(host, options.port);
     // Received and lost are known only when Wirelab itself is the receiver.

@@ -13,6 +13,8 @@ export interface GeneratorOptions {
   rate: number;
   /** Force Node's dgram even where sendmmsg is available. */
   portable?: boolean;
+  /** The bytes of each packet (a saved packet); otherwise `size` bytes of "a". */
+  payload?: Uint8Array;
 }
 
 export interface GeneratorReport {
@@ -37,7 +39,7 @@ export function report(o: GeneratorOptions, path: GeneratorReport['path'], sent:
  * `stopped()` is polled so a run can be cut short.
  */
 export async function runGenerator(o: GeneratorOptions, progress: (r: GeneratorReport) => void = () => undefined, stopped: () => boolean = () => false): Promise<GeneratorReport> {
-  const payload = Buffer.alloc(o.size, 0x61);
+  const payload = o.payload ? Buffer.from(o.payload) : Buffer.alloc(o.size, 0x61);
   const started = performance.now();
   let sent = 0;
   let lastReport = started;

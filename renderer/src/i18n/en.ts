@@ -172,6 +172,8 @@ export const en = {
   'sender.framing.sizeKey': 'Header key holding the body size',
   'sender.keep': 'Keep',
   'sender.keepHint': 'Entries kept per column; applies to new and cleared logs',
+  'sender.gen.payload': 'Payload',
+  'sender.gen.filler': 'Filler bytes (size below)',
   'subnet.tab.calc': 'Calculate',
   'subnet.tab.same': 'Same subnet?',
   'subnet.tab.split': 'Split & VLSM',

@@ -173,6 +173,8 @@ export const zhCN: Messages = {
   'sender.framing.sizeKey': '报头中表示正文长度的键',
   'sender.keep': '保留',
   'sender.keepHint': '每栏保留的条数；对新建或清空后的日志生效',
+  'sender.gen.payload': '载荷',
+  'sender.gen.filler': '填充字节（大小见下）',
   'subnet.tab.calc': '计算',
   'subnet.tab.same': '同一子网？',
   'subnet.tab.split': '划分与 VLSM',

@@ -109,6 +109,8 @@ export interface Composer {
 }
 
 export interface GeneratorForm {
+  /** '' sends `size` bytes of filler; otherwise the id of a saved packet. */
+  packetId: string;
   proto: 'udp' | 'tcp';
   host: string;
   port: string;
@@ -229,7 +231,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         repeating: {},
         library: [],
         libraryMessage: null,
-        generator: { form: { proto: 'udp', host: '127.0.0.1', port: '', count: '100000', size: '8', rate: '10000' }, runId: null, progress: null, error: null },
+        generator: { form: { packetId: '', proto: 'udp', host: '127.0.0.1', port: '', count: '100000', size: '8', rate: '10000' }, runId: null, progress: null, error: null },
         formError: null,
         sendError: null,
       },
@@ -319,7 +321,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         };
         let input;
         try {
-          input = { proto: f.proto, host: f.host, port: num('port', f.port, 'port'), count: num('count', f.count, 'count'), size: num('size', f.size, 'size'), rate: num('rate', f.rate, 'rate') };
+          input = { proto: f.proto, host: f.host, port: num('port', f.port, 'port'), count: num('count', f.count, 'count'), size: f.packetId ? 1 : num('size', f.size, 'size'), rate: num('rate', f.rate, 'rate'), ...(f.packetId ? { packetId: f.packetId } : {}) };
         } catch (e) {
           return patch({ generator: { ...g, error: e as { field: string; message: string } } });
         }

@@ -14,6 +14,7 @@ export const GeneratorCard = memo(function GeneratorCard() {
   const set = useApp((s) => s.setGeneratorForm);
   const start = useApp((s) => s.startGenerator);
   const stop = useApp((s) => s.stopGenerator);
+  const library = useApp((s) => s.sender.library);
   const f = g.form;
   const running = g.progress?.state === 'running' || (g.runId !== null && g.progress === null);
   const err = (field: string) => (g.error?.field === field ? g.error.message : null);
@@ -32,9 +33,16 @@ export const GeneratorCard = memo(function GeneratorCard() {
         <Field id="gen-port" label={t('sender.port')} value={f.port} onChange={(v) => set({ port: v })} error={err('port')} />
       </div>
       <Field id="gen-host" label={t('sender.host')} value={f.host} onChange={(v) => set({ host: v })} error={err('host')} />
+      <div className="field">
+        <label htmlFor="gen-payload">{t('sender.gen.payload')}</label>
+        <select id="gen-payload" value={f.packetId} onChange={(e) => set({ packetId: e.target.value })}>
+          <option value="">{t('sender.gen.filler')}</option>
+          {library.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </select>
+      </div>
       <div className="field-row compact">
         <Field id="gen-count" label={t('sender.gen.count')} value={f.count} onChange={(v) => set({ count: v })} error={err('count')} />
-        <Field id="gen-size" label={t('sender.gen.size')} value={f.size} onChange={(v) => set({ size: v })} error={err('size')} />
+        {!f.packetId && <Field id="gen-size" label={t('sender.gen.size')} value={f.size} onChange={(v) => set({ size: v })} error={err('size')} />}
       </div>
       <Field id="gen-rate" label={t('sender.gen.rate')} hint={t('sender.gen.rateHint')} value={f.rate} onChange={(v) => set({ rate: v })} error={err('rate')} />
       {g.error && !['port', 'host', 'count', 'size', 'rate'].includes(g.error.field ?? '') && <p className="field-error" role="alert">{g.error.message}</p>}
