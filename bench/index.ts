@@ -12,6 +12,7 @@ import { Address4, Address6 } from 'ip-address';
 import { WebSocket } from 'ws';
 import { chromium } from '@playwright/test';
 import { calc } from '../shared/subnet/calc.ts';
+import { listProcesses, procSupported } from '../electron/services/processes/proc-reader.ts';
 import { formatCidr, parseCidr, splitToPrefix } from '../shared/subnet/cidr.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -232,6 +233,23 @@ function blast(args: string[]): { pps: number; gbps: number } {
   const received = Number(/(\d+) messages/.exec(r.counters)?.[1] ?? 0);
   rows.push({ figure: 'UI: frame time p95 while receiving 100k msg/s for 10 s (goal ≤ 33 ms)', value: `${r.p95.toFixed(1)} ms (p50 ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)}), heap ${r.heapMB} MB`, baseline: 'one frame at 60 Hz: 16.7 ms', ratio: `${(r.p95 / 16.7).toFixed(2)} frames` });
   console.log(`UI flood: frame p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; heap ${r.heapMB} MB; ${received} of ${r.blast.sent} datagrams reached the log (the rest were lost in the host's socket buffer); UI-side drops: ${r.dropped}`);
+}
+
+// ---- processes: one full sample, against ps(1) doing the same job ----
+if (procSupported()) {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    let t0 = performance.now();
+    const rows = await listProcesses(0);
+    ours.push(performance.now() - t0);
+    t0 = performance.now();
+    const out = execFileSync('ps', ['-eo', 'pid,ppid,stat,nlwp,pcpu,rss,comm'], { encoding: 'utf8' });
+    out.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+    theirs.push(performance.now() - t0);
+    if (r === 0) console.log(`processes: ${rows.length} in a sample`);
+  }
+  report('processes: one full sample (stat, status, cmdline for every pid)', median(ours), 'ms', 'ps -eo pid,ppid,stat,nlwp,pcpu,rss,comm', median(theirs), false);
 }
 
 console.log('\nsummary');

@@ -3,6 +3,7 @@ import { serveCommand, serveHelp } from './serve-command.ts';
 import { blastCommand, blastHelp, listenCommand, listenHelp, sendCommand, sendHelp } from './sender-commands.ts';
 import { calcCommand, calcHelp, sameCommand, sameHelp, splitCommand, splitHelp, summarizeCommand, summarizeHelp } from './subnet-commands.ts';
 import { WirelabError } from '../../shared/contract/errors.ts';
+import { psCommand, psHelp } from './ps-command.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes)
@@ -18,12 +19,13 @@ Commands:
   same      are two addresses in the same subnet?
   split     split a network by prefix, count or host counts (VLSM)
   summarize the fewest CIDRs covering networks, addresses or ranges
+  ps        processes, one process's threads, or sockets with their owners (Linux)
   help      show help for a command (wirelab help serve)
 
 Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
 non-zero exit code.`;
 
-const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp };
+const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp, ps: psHelp };
 
 /** Runs one command line; returns the exit code. Errors never escape as stack traces. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -66,6 +68,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await listenCommand(rest, io);
       case 'blast':
         return await blastCommand(rest, io);
+      case 'ps':
+        return await psCommand(rest, io);
       case 'calc':
         return calcCommand(rest, io);
       case 'same':

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { cpuPercent, decodeProcAddress, parseNetFile, parsePasswd, parseStat, parseStatusUid } from './proc-parse.ts';
+
+describe('/proc parsers', () => {
+  it('reads stat, even with spaces and parentheses in the name', () => {
+    const line = '4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 15 7 0 0 20 0 3 0 12345 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
+    expect(parseStat(line)).toEqual({ pid: 4242, comm: 'my (odd) name', state: 'S', ppid: 1, utime: 15, stime: 7, numThreads: 3, starttime: 12345, rss: 250 });
+    expect(parseStat('garbage')).toBeNull();
+  });
+  it('reads the real uid and the passwd names', () => {
+    expect(parseStatusUid('Name:\tx\nUid:\t1000\t1000\t1000\t1000\n')).toBe(1000);
+    expect(parsePasswd('root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n').get(1000)).toBe('alice');
+  });
+  it('decodes /proc/net addresses: IPv4 in host order, ports big-endian, IPv6 words', () => {
+    expect(decodeProcAddress('0100007F:1F90')).toBe('127.0.0.1:8080');
+    expect(decodeProcAddress('00000000000000000000000001000000:0016')).toBe('[::1]:22');
+    expect(decodeProcAddress('0000000000000000FFFF00000100007F:0050')).toBe('[::ffff:127.0.0.1]:80');
+    expect(decodeProcAddress('00000000000000000000000000000000:0000')).toBe('[::]:0');
+  });
+  it('reads /proc/net/tcp rows with state names and inodes', () => {
+    const text = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+      '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 123456 1 0000000000000000 100 0 0 10 0\n';
+    expect(parseNetFile(text, 'tcp')).toEqual([{ proto: 'tcp', local: '127.0.0.1:8080', remote: '0.0.0.0:0', state: 'LISTEN', uid: 1000, inode: 123456 }]);
+  });
+  it('CPU is a percentage of one core', () => {
+    expect(cpuPercent(100, 150, 0.5, 100)).toBe(100);
+    expect(cpuPercent(0, 25, 1, 100)).toBe(25);
+  });
+});
