@@ -145,7 +145,9 @@ describe('wirelab blast', () => {
     sink.close();
     const doc = JSON.parse(r.stdout) as { proto: string; sent: number; bytes: number; seconds: number; pps: number };
     expect(doc).toMatchObject({ proto: 'udp', sent: 2000, bytes: 16000 });
-    expect(received).toBe(2000);
+    // The sink's buffer holds ~70 ms at this rate; allow 1% for a machine busy with other tests.
+    expect(received).toBeGreaterThanOrEqual(1980);
+    expect(received).toBeLessThanOrEqual(2000);
     expect(doc.pps).toBe(Math.round(2000 / doc.seconds));
   });
 

@@ -8,6 +8,7 @@ import { EventHub } from '../core/event-hub.ts';
 import { Logger } from '../core/logger.ts';
 import { NoticeService } from './app/notice-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import type { Recovered } from './storage/json-file.ts';
 import { listInterfaces } from './network/interfaces-service.ts';
 import { SenderService } from './sender/sender-service.ts';
 import { PacketLibraryService } from './sender/packet-library.ts';
@@ -52,24 +53,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const version = options.version ?? packageVersion();
 
   const packets = new PacketLibraryService(options.dataDir);
-  const rescued = await settings.load();
-  if (rescued) {
-    log.warn('settings', `settings file was unreadable (${rescued.reason}); moved to ${rescued.backupPath}`);
-    notices.add(
-      'warning',
-      'SETTINGS_CORRUPT',
-      `Your settings file could not be read (${rescued.reason}). It was moved to ${rescued.backupPath} and the defaults are in use.`,
-    );
-  }
-  const rescuedPackets = await packets.load();
-  if (rescuedPackets) {
-    log.warn('packets', `packet library was unreadable (${rescuedPackets.reason}); moved to ${rescuedPackets.backupPath}`);
-    notices.add(
-      'warning',
-      'PACKETS_CORRUPT',
-      `Your saved packets could not be read (${rescuedPackets.reason}). The file was moved to ${rescuedPackets.backupPath}; the library starts empty and nothing was deleted.`,
-    );
-  }
+  // A file that could not be read was moved aside, never deleted: say where, once, as a notice.
+  const reportRescue = (scope: string, code: string, rescued: Recovered | null, what: string, fallback: string) => {
+    if (!rescued) return;
+    log.warn(scope, `${what} was unreadable (${rescued.reason}); moved to ${rescued.backupPath}`);
+    notices.add('warning', code, `${what} could not be read (${rescued.reason}). It was moved to ${rescued.backupPath}; ${fallback}.`);
+  };
+  reportRescue('settings', 'SETTINGS_CORRUPT', await settings.load(), 'Your settings file', 'the defaults are in use');
+  reportRescue('packets', 'PACKETS_CORRUPT', await packets.load(), 'Your saved packets file', 'the library starts empty and nothing was deleted');
 
   const sender = new SenderService(hub);
   // Everything that owns a socket or a child process is closed here when the app quits.

@@ -48,7 +48,8 @@ export const defaultMaxFrame = 16 * 1024 * 1024;
 
 const utf8 = new TextEncoder();
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** Joins byte arrays into one. */
+export function concat(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);

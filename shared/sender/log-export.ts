@@ -1,5 +1,6 @@
 import type { SenderEvent, SessionInfo } from '../contract/sender.ts';
 import { parseIp } from '../subnet/ip.ts';
+import { concat } from './framing.ts';
 import { visibleText } from './payload.ts';
 
 /** A session's log as readable text: one line per event, times relative to the first. */
@@ -131,12 +132,5 @@ export function logToPcap(info: SessionInfo, events: SenderEvent[]): Uint8Array 
     rv.setUint32(12, l3 + l4Len, true);
     records.push(rec, pkt);
   }
-  const total = records.reduce((n, r) => n + r.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const r of records) {
-    out.set(r, o);
-    o += r.length;
-  }
-  return out;
+  return concat(records);
 }

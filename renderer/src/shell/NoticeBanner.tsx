@@ -41,7 +41,7 @@ export function NoticeBanner() {
 
 function noticeText(n: Notice, t: ReturnType<typeof useT>): string {
   if (n.code === 'SETTINGS_CORRUPT') {
-    const path = /moved to (\S+?) and/.exec(n.message)?.[1];
+    const path = /moved to (\S+?);/.exec(n.message)?.[1];
     if (path) return t('notice.SETTINGS_CORRUPT', { path });
   }
   return n.message;
