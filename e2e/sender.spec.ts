@@ -21,6 +21,12 @@ async function playground(app: import('@playwright/test').Page): Promise<void> {
   await expect(app.getByTestId('session-head')).toContainText('→');
 }
 
+/** The active session's local port, as its header shows it ("127.0.0.1:40123" → "40123"). */
+async function activePort(app: import('@playwright/test').Page): Promise<string> {
+  const local = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
+  return local.split(':').at(-1)!;
+}
+
 test.beforeEach(async ({ app }) => {
   await app.keyboard.press('Control+1');
   await expect(app.getByTestId('sender-panel')).toBeVisible();
@@ -135,8 +141,7 @@ test('a TCP server answers by regex rules and lists its clients', async ({ app }
   await app.locator('#ns-reply').selectOption('rules');
   await expect(app.getByTestId('rules').locator('.rule')).toHaveCount(1);
   await app.getByTestId('open-session').click();
-  const local = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
-  const port = local.split(':').at(-1)!;
+  const port = await activePort(app);
   await app.locator('#ns-kind').selectOption('tcp-client');
   await app.locator('#ns-port').fill(port);
   await app.getByTestId('open-session').click();
@@ -204,8 +209,7 @@ test('UDP: broadcast needs its flag, and a multicast group on loopback delivers'
   await app.locator('#ns-host').fill('0.0.0.0');
   await app.locator('#ns-port').fill('0');
   await app.getByTestId('open-session').click();
-  const rxLocal = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
-  const rxPort = rxLocal.split(':').at(-1)!;
+  const rxPort = await activePort(app);
   await app.getByTestId('mc-join').click();
   await expect(app.getByTestId('mc-joined')).toContainText('239.1.2.3');
   // sender
@@ -252,8 +256,7 @@ test('the traffic generator reports received and lost when it targets a Wirelab 
   await app.locator('#ns-kind').selectOption('udp');
   await app.locator('#ns-port').fill('0');
   await app.getByTestId('open-session').click();
-  const local = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
-  await app.locator('#gen-port').fill(local.split(':').at(-1)!);
+  await app.locator('#gen-port').fill(await activePort(app));
   await app.locator('#gen-count').fill('2000');
   await app.locator('#gen-rate').fill('20000');
   await app.getByTestId('gen-start').click();

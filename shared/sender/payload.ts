@@ -102,6 +102,11 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
+/** Hex grouped in bytes for reading: "e4 bd a0". */
+export function spacedHex(hex: string): string {
+  return hex.replace(/(..)(?!$)/g, '$1 ');
+}
+
 /**
  * Text with control characters written as the escapes the composer accepts (\r \n \t \0 \xHH),
  * so a log shows that a line ended in \r\n — and a student can copy it back into "Escapes" mode.

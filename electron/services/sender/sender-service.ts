@@ -48,6 +48,8 @@ export class SenderService {
   constructor(private readonly hub: EventHub) {}
 
   private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array): void {
+    // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
+    if (this.hub.listenerCount('sender.event') === 0) return;
     const shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
     this.hub.publish('sender.event', {
       sessionId: s.info.id,

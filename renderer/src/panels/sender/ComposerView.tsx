@@ -3,15 +3,13 @@ import type { SessionView } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 import { useClient } from '../../store/store-context.tsx';
-import { Field } from '../subnet/Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 import { LibraryBar } from './LibraryBar.tsx';
-import { toBase64 } from '../../../../shared/sender/payload.ts';
+import { spacedHex, toBase64 } from '../../../../shared/sender/payload.ts';
 
 /** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
 const maxFileBytes = 12 * 1024 * 1024;
 
-/** Groups hex in bytes for reading: "e4 bd a0". */
-const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, '$1 ');
 
 export const ComposerView = memo(function ComposerView({ session }: { session: SessionView }) {
   const t = useT();
@@ -108,7 +106,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
       <LibraryBar />
       <div className="composer-foot">
         <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: preview.length }) : ''}</span>
-        <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spaced(preview.hex) : ''}</code>
+        <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spacedHex(preview.hex) : ''}</code>
         <span className="spacer" />
         <label className="field-inline repeat">
           <span>{t('sender.repeatEvery')}</span>

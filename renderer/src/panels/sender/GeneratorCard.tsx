@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { GeneratorForm } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
-import { Field } from '../subnet/Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 
 const n = (x: number) => x.toLocaleString('en');

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp, useT } from '../../store/store-context.tsx';
+import { saveFile } from '../../shell/save-file.ts';
 
 /** Saved packets: load one into the composer, save the composer, delete, import and export a JSON file. */
 export function LibraryBar() {
@@ -22,12 +23,7 @@ export function LibraryBar() {
   async function download() {
     const json = await exportPackets();
     if (json === null) return;
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'wirelab-packets.json';
-    a.click();
-    URL.revokeObjectURL(url);
+    saveFile('wirelab-packets.json', 'application/json', json);
   }
 
   return (

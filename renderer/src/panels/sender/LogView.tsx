@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SenderEvent } from '../../../../shared/contract/sender.ts';
-import { visibleText } from '../../../../shared/sender/payload.ts';
+import { spacedHex, visibleText } from '../../../../shared/sender/payload.ts';
+import { saveFile } from '../../shell/save-file.ts';
 import { logToJson, logToPcap, logToText } from '../../../../shared/sender/log-export.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventRing } from '../../../../shared/sender/event-ring.ts';
@@ -9,7 +10,6 @@ import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
 
 const rowHeight = 58;
-const spaced = (hex: string) => hex.replace(/(..)(?!$)/g, '$1 ');
 
 function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: ReturnType<typeof useT>; locale: string }) {
   const when = `+${((e.at - start) / 1000).toFixed(3)}s`;
@@ -31,7 +31,7 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
         <span className="log-len">{e.truncated ? t('sender.truncated', { n: e.length }) : t('sender.bytes', { n: e.length })}</span>
       </div>
       <div className="log-text mono" data-testid="log-text">{visibleText(e.text)}</div>
-      <div className="log-hex mono" data-testid="log-hex">{spaced(e.hex)}</div>
+      <div className="log-hex mono" data-testid="log-hex">{spacedHex(e.hex)}</div>
     </div>
   );
 }
@@ -103,15 +103,6 @@ function Column({ title, entries, version, start, testId, note, query }: { title
   );
 }
 
-function save(name: string, type: string, data: string | Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
   const t = useT();
   const clear = useApp((s) => s.clearLog);
@@ -135,9 +126,9 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <input className="input search" type="search" aria-label={t('sender.search')} placeholder={t('sender.search')} data-testid="log-search" value={query} onChange={(e) => setQuery(e.target.value)} />
         <span className="spacer" />
         <span className="muted">{t('sender.export')}</span>
-        <button className="button small" data-testid="export-text" onClick={() => save(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks.toArray()))}>{t('sender.export.text')}</button>
-        <button className="button small" data-testid="export-json" onClick={() => save(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks.toArray(), ...(session.framing === 'raw' ? [] : log.messages.toArray())].sort((a, b) => a.at - b.at)))}>JSON</button>
-        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => save(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks.toArray()))}>pcap</button>
+        <button className="button small" data-testid="export-text" onClick={() => saveFile(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks.toArray()))}>{t('sender.export.text')}</button>
+        <button className="button small" data-testid="export-json" onClick={() => saveFile(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks.toArray(), ...(session.framing === 'raw' ? [] : log.messages.toArray())].sort((a, b) => a.at - b.at)))}>JSON</button>
+        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => saveFile(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks.toArray()))}>pcap</button>
         <label className="field-inline" title={t('sender.keepHint')}>
           <span>{t('sender.keep')}</span>
           <select aria-label={t('sender.keep')} data-testid="log-capacity" value={capacity} onChange={(e) => void updateSettings({ senderLogCapacity: Number(e.target.value) })}>

@@ -4,7 +4,7 @@ import type { CustomFraming, NewSessionForm } from '../../store/sender-slice.ts'
 import type { ReplyRule } from '../../../../shared/sender/reply-rules.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeSocketError } from './sender-zh.ts';
-import { Field } from '../subnet/Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 
 export const NewSessionCard = memo(function NewSessionCard() {
   const t = useT();

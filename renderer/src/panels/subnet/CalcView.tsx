@@ -4,7 +4,7 @@ import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { BinaryView } from './BinaryView.tsx';
 import { typeNamesZh } from './subnet-zh.ts';
 import { useOutcome } from './use-subnet-result.ts';
-import { Field } from './Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 
 const examples = ['192.168.7.20/24', '10.0.0.1 255.255.255.0', '172.16.5.4 0.0.0.255', '100.64.1.1/10', '10.0.0.0/31', '2001:db8::1/64', 'fe80::1%eth0/64', '::ffff:10.0.0.1'];
 

@@ -1,6 +1,6 @@
 import { sameSubnet } from '../../../../shared/subnet/calc.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
-import { Field } from './Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
 export function SameView() {

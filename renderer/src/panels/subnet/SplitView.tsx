@@ -5,7 +5,7 @@ import { lazySplit, type SplitBy } from '../../../../shared/subnet/plan.ts';
 import { SubnetError } from '../../../../shared/subnet/subnet-error.ts';
 import type { SplitMode } from '../../store/subnet-slice.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
-import { Field } from './Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
 function splitBy(mode: SplitMode, value: string): SplitBy {

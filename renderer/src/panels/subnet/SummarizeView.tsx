@@ -1,7 +1,7 @@
 import { exclude, formatCidr, parseCidr } from '../../../../shared/subnet/cidr.ts';
 import { summarize } from '../../../../shared/subnet/plan.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
-import { Field } from './Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
 export function SummarizeView() {

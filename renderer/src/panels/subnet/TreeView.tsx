@@ -2,7 +2,7 @@ import { contains, formatCidr, lastOf, parseCidr, splitToPrefix, type Cidr } fro
 import { hostRange } from '../../../../shared/subnet/calc.ts';
 import { bitsOf, formatIp, groupDigits } from '../../../../shared/subnet/ip.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
-import { Field } from './Field.tsx';
+import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
 /**
