@@ -7,7 +7,7 @@ import { logToJson, logToPcap, logToText } from '../../../../shared/sender/log-e
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventRing } from '../../../../shared/sender/event-ring.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
-import { localizeSocketError } from './sender-zh.ts';
+import { localizeMarker } from './sender-zh.ts';
 
 const rowHeight = 58;
 
@@ -18,7 +18,7 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
     return (
       <div className={`log-entry marker ${e.type}`} data-testid="log-marker" data-type={e.type} data-code={e.code ?? ''}>
         <span className="log-time" title={wall}>{when}</span>
-        <span className="log-marker-text">{t(`sender.ev.${e.type}`)}{e.peer ? ` · ${e.peer}` : ''}{e.message ? ` — ${localizeSocketError(e.message, e.code, locale)}` : ''}</span>
+        <span className="log-marker-text">{t(`sender.ev.${e.type}`)}{e.peer ? ` · ${e.peer}` : ''}{e.message ? ` — ${localizeMarker(e.message, e.code, locale)}` : ''}</span>
       </div>
     );
   }

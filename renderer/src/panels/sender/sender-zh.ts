@@ -23,3 +23,19 @@ export function localizeSocketError(message: string, code: string | null, locale
   const zh = socketErrorsZh[code];
   return en && zh ? message.replace(en, zh) : message;
 }
+
+/** The service's fixed lifecycle sentences (connect, FIN, close, repeat), in Chinese. */
+const markersZh: [RegExp, string][] = [
+  [/^from (\S+) in ([\d.]+) ms$/, '来自 $1，用时 $2 毫秒'],
+  [/^the peer sent FIN \(it will send no more\)$/, '对方发送了 FIN（不会再发送数据）'],
+  [/^connection closed$/, '连接已关闭'],
+  [/^sent FIN: this side will send no more, but keeps reading$/, '已发送 FIN：本端不再发送，但继续接收'],
+  [/^sent (\d+) times?$/, '共发送 $1 次'],
+  [/^stopped after (\d+) sends$/, '发送 $1 次后停止'],
+];
+
+export function localizeMarker(message: string, code: string | null, locale: string): string {
+  if (locale !== 'zh-CN') return message;
+  for (const [re, zh] of markersZh) if (re.test(message)) return message.replace(re, zh);
+  return localizeSocketError(message, code, locale);
+}
