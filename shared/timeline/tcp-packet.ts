@@ -1,0 +1,240 @@
+import type { RawFrame } from './pcap-reader.ts';
+import { formatIPv6 } from '../subnet/ip.ts';
+
+/**
+ * One captured frame decoded down to its TCP header: link layer → IPv4/IPv6 → TCP.
+ * Only what the timeline needs is decoded eagerly; options are parsed on demand.
+ */
+export interface TcpPacket {
+  frame: number;
+  tsSec: number;
+  tsNs: number;
+  family: 4 | 6;
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** The flag bits: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80, AE 0x100. */
+  flags: number;
+  /** The window field as sent (unscaled). */
+  win: number;
+  /** Payload bytes, from the IP length (never from the captured length, which snaplen may cut). */
+  len: number;
+  /** Where the TCP header starts in `data`, and its length (20 + options). */
+  tcpOffset: number;
+  tcpHeaderLen: number;
+  data: Uint8Array;
+}
+
+export const FIN = 0x01;
+export const SYN = 0x02;
+export const RST = 0x04;
+export const PSH = 0x08;
+export const ACK = 0x10;
+export const URG = 0x20;
+export const ECE = 0x40;
+export const CWR = 0x80;
+export const AE = 0x100;
+
+const flagNames: [number, string][] = [
+  [FIN, 'FIN'], [SYN, 'SYN'], [RST, 'RST'], [PSH, 'PSH'], [ACK, 'ACK'], [URG, 'URG'], [ECE, 'ECE'], [CWR, 'CWR'], [AE, 'AE'],
+];
+
+/** Flag names in bit order, the order Wireshark prints them: SYN+ACK → ["SYN", "ACK"]. */
+export function flagList(flags: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of flagNames) if (flags & bit) out.push(name);
+  return out;
+}
+
+/** Link-layer header types (https://www.tcpdump.org/linktypes.html). */
+export const LinkType = { NULL: 0, EN10MB: 1, RAW: 101, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 } as const;
+
+const v4Names = new Map<number, string>();
+function ipv4Text(d: Uint8Array, o: number): string {
+  const key = ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+  let s = v4Names.get(key);
+  if (s === undefined) {
+    s = `${d[o]}.${d[o + 1]}.${d[o + 2]}.${d[o + 3]}`;
+    if (v4Names.size < 65536) v4Names.set(key, s);
+  }
+  return s;
+}
+
+const v6Names = new Map<string, string>();
+function ipv6Text(d: Uint8Array, o: number): string {
+  let key = '';
+  for (let i = 0; i < 16; i++) key += String.fromCharCode(d[o + i]!);
+  let s = v6Names.get(key);
+  if (s === undefined) {
+    let value = 0n;
+    for (let i = 0; i < 16; i++) value = (value << 8n) | BigInt(d[o + i]!);
+    s = formatIPv6(value);
+    if (v6Names.size < 65536) v6Names.set(key, s);
+  }
+  return s;
+}
+
+/** Offset of the IP header for a link type, or -1 when the frame is not IP. */
+function ipOffset(linkType: number, d: Uint8Array): number {
+  switch (linkType) {
+    case LinkType.EN10MB: {
+      let off = 12;
+      let type = (d[off]! << 8) | d[off + 1]!;
+      // 802.1Q / 802.1ad VLAN tags: skip each 4-byte tag.
+      while ((type === 0x8100 || type === 0x88a8) && off + 6 <= d.length) {
+        off += 4;
+        type = (d[off]! << 8) | d[off + 1]!;
+      }
+      return type === 0x0800 || type === 0x86dd ? off + 2 : -1;
+    }
+    case LinkType.LINUX_SLL: {
+      const type = (d[14]! << 8) | d[15]!;
+      return type === 0x0800 || type === 0x86dd ? 16 : -1;
+    }
+    case LinkType.LINUX_SLL2: {
+      const type = (d[0]! << 8) | d[1]!;
+      return type === 0x0800 || type === 0x86dd ? 20 : -1;
+    }
+    case LinkType.NULL:
+    case LinkType.LOOP: {
+      // A 4-byte address family: host byte order for NULL (so either), big-endian for LOOP.
+      // AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD…), 28 (FreeBSD), 30 (macOS).
+      const le = d[0]! | (d[1]! << 8);
+      const be = (d[2]! << 8) | d[3]!;
+      const af = linkType === LinkType.LOOP ? be : le || be;
+      return af === 2 || af === 10 || af === 24 || af === 28 || af === 30 ? 4 : -1;
+    }
+    case LinkType.RAW:
+    case 12:
+    case 14:
+    case LinkType.IPV4:
+    case LinkType.IPV6:
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+/** Decodes a frame's TCP segment; null for anything else (ARP, UDP, a non-first fragment, a cut header). */
+export function decodeTcp(f: RawFrame): TcpPacket | null {
+  const d = f.data;
+  let ip = ipOffset(f.linkType, d);
+  if (ip < 0 || ip + 20 > d.length) return null;
+  const version = d[ip]! >> 4;
+  let family: 4 | 6;
+  let src: string;
+  let dst: string;
+  let tcp: number;
+  let tcpTotal: number;
+  if (version === 4) {
+    const ihl = (d[ip]! & 0x0f) * 4;
+    if (d[ip + 9] !== 6 || ihl < 20) return null;
+    // Only the first fragment carries the TCP header.
+    if ((((d[ip + 6]! & 0x1f) << 8) | d[ip + 7]!) !== 0) return null;
+    const total = (d[ip + 2]! << 8) | d[ip + 3]!;
+    family = 4;
+    src = ipv4Text(d, ip + 12);
+    dst = ipv4Text(d, ip + 16);
+    tcp = ip + ihl;
+    // A total length of 0 is what segmentation offload leaves in some captures: use what was captured.
+    tcpTotal = total === 0 ? d.length - tcp : total - ihl;
+  } else if (version === 6) {
+    if (ip + 40 > d.length) return null;
+    const payload = (d[ip + 4]! << 8) | d[ip + 5]!;
+    let next = d[ip + 6]!;
+    let p = ip + 40;
+    // Extension headers (RFC 8200 §4): hop-by-hop 0, routing 43, fragment 44, AH 51, destination 60.
+    while (next !== 6) {
+      if (p + 8 > d.length) return null;
+      if (next === 0 || next === 43 || next === 60) {
+        const n = d[p]!;
+        p += (d[p + 1]! + 1) * 8;
+        next = n;
+      } else if (next === 44) {
+        if ((((d[p + 2]! << 8) | d[p + 3]!) & 0xfff8) !== 0) return null;
+        next = d[p]!;
+        p += 8;
+      } else if (next === 51) {
+        const n = d[p]!;
+        p += (d[p + 1]! + 2) * 4;
+        next = n;
+      } else return null;
+    }
+    family = 6;
+    src = ipv6Text(d, ip + 8);
+    dst = ipv6Text(d, ip + 24);
+    tcp = p;
+    tcpTotal = payload === 0 ? d.length - tcp : payload - (p - ip - 40);
+  } else return null;
+  if (tcp + 20 > d.length) return null;
+  const hlen = (d[tcp + 12]! >> 4) * 4;
+  if (hlen < 20) return null;
+  return {
+    frame: f.frame,
+    tsSec: f.tsSec,
+    tsNs: f.tsNs,
+    family,
+    src,
+    dst,
+    srcPort: (d[tcp]! << 8) | d[tcp + 1]!,
+    dstPort: (d[tcp + 2]! << 8) | d[tcp + 3]!,
+    seq: ((d[tcp + 4]! << 24) | (d[tcp + 5]! << 16) | (d[tcp + 6]! << 8) | d[tcp + 7]!) >>> 0,
+    ack: ((d[tcp + 8]! << 24) | (d[tcp + 9]! << 16) | (d[tcp + 10]! << 8) | d[tcp + 11]!) >>> 0,
+    flags: ((d[tcp + 12]! & 1) << 8) | d[tcp + 13]!,
+    win: (d[tcp + 14]! << 8) | d[tcp + 15]!,
+    len: Math.max(0, tcpTotal - hlen),
+    tcpOffset: tcp,
+    tcpHeaderLen: hlen,
+    data: d,
+  };
+}
+
+export interface TcpOptions {
+  mss?: number;
+  /** Window scale shift count (RFC 7323 §2). */
+  wscale?: number;
+  sackPermitted?: boolean;
+  /** SACK blocks as [left, right) absolute sequence numbers (RFC 2018). */
+  sack?: [number, number][];
+  tsval?: number;
+  tsecr?: number;
+  /** Option kinds present, in order, by name (NOP and unknown kinds included). */
+  kinds: string[];
+}
+
+const kindNames: Record<number, string> = { 0: 'EOL', 1: 'NOP', 2: 'MSS', 3: 'WS', 4: 'SACK_PERM', 5: 'SACK', 8: 'TS', 30: 'MPTCP', 34: 'TFO' };
+
+/** Parses the options between the fixed header and the data offset (RFC 9293 §3.1). */
+export function tcpOptions(p: TcpPacket): TcpOptions {
+  const d = p.data;
+  const out: TcpOptions = { kinds: [] };
+  let i = p.tcpOffset + 20;
+  const end = Math.min(p.tcpOffset + p.tcpHeaderLen, d.length);
+  const u32 = (o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+  while (i < end) {
+    const kind = d[i]!;
+    out.kinds.push(kindNames[kind] ?? `kind ${kind}`);
+    if (kind === 0) break;
+    if (kind === 1) {
+      i++;
+      continue;
+    }
+    const len = d[i + 1] ?? 0;
+    if (len < 2 || i + len > end) break;
+    if (kind === 2 && len === 4) out.mss = (d[i + 2]! << 8) | d[i + 3]!;
+    else if (kind === 3 && len === 3) out.wscale = d[i + 2]!;
+    else if (kind === 4) out.sackPermitted = true;
+    else if (kind === 5) {
+      out.sack = [];
+      for (let b = i + 2; b + 8 <= i + len; b += 8) out.sack.push([u32(b), u32(b + 4)]);
+    } else if (kind === 8 && len === 10) {
+      out.tsval = u32(i + 2);
+      out.tsecr = u32(i + 6);
+    }
+    i += len;
+  }
+  return out;
+}

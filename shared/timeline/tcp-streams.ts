@@ -1,0 +1,112 @@
+import { ACK, FIN, RST, SYN, type TcpPacket } from './tcp-packet.ts';
+
+/** "ip:port", with IPv6 in brackets as URLs write it (RFC 3986 §3.2.2). */
+export function endpointText(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+/** One TCP connection: the packets of one 4-tuple between a SYN and the close (both FINs or a RST). */
+export interface TcpStream {
+  /** 0-based, in order of each stream's first packet (Wireshark's tcp.stream). */
+  index: number;
+  client: string;
+  server: string;
+  /** True when no SYN was captured and the client was taken to be the peer of the lower port. */
+  guessed: boolean;
+  packets: TcpPacket[];
+}
+
+interface Open {
+  stream: TcpStream;
+  finA: boolean;
+  finB: boolean;
+  reset: boolean;
+  /** Which endpoint sent the first SYN, SYN-ACK (for deciding the client afterwards). */
+  synFrom: string | null;
+  synAckTo: string | null;
+}
+
+/**
+ * Splits packets into connections by 4-tuple. A fresh SYN on a 4-tuple whose connection has
+ * closed starts a new stream (ports are reused once TIME_WAIT ends, or at once after a RST).
+ */
+export function groupStreams(packets: Iterable<TcpPacket>): TcpStream[] {
+  const open = new Map<string, Open>();
+  const all: Open[] = [];
+  for (const p of packets) {
+    const a = endpointText(p.src, p.srcPort);
+    const b = endpointText(p.dst, p.dstPort);
+    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    let cur = open.get(key);
+    const pureSyn = (p.flags & (SYN | ACK)) === SYN;
+    if (cur && pureSyn && (cur.reset || (cur.finA && cur.finB))) cur = undefined;
+    if (!cur) {
+      cur = { stream: { index: all.length, client: '', server: '', guessed: false, packets: [] }, finA: false, finB: false, reset: false, synFrom: null, synAckTo: null };
+      open.set(key, cur);
+      all.push(cur);
+    }
+    cur.stream.packets.push(p);
+    if (pureSyn && cur.synFrom === null) cur.synFrom = a;
+    if ((p.flags & (SYN | ACK)) === (SYN | ACK) && cur.synAckTo === null) cur.synAckTo = b;
+    if (p.flags & FIN) {
+      if (a < b) cur.finA = true;
+      else cur.finB = true;
+    }
+    if (p.flags & RST) cur.reset = true;
+  }
+  return all.map(({ stream, synFrom, synAckTo }) => {
+    const first = stream.packets[0]!;
+    const x = endpointText(first.src, first.srcPort);
+    const y = endpointText(first.dst, first.dstPort);
+    let client = synFrom ?? synAckTo;
+    if (client === null) {
+      // No handshake captured: the server is the end with the lower port (services listen on
+      // low, well-known ports; clients get high ephemeral ones).
+      stream.guessed = true;
+      client = first.srcPort > first.dstPort ? x : first.srcPort < first.dstPort ? y : x;
+    }
+    stream.client = client;
+    stream.server = client === x ? y : x;
+    return stream;
+  });
+}
+
+/** One line per conversation, for the "pick a connection" list of an imported capture. */
+export interface StreamSummary {
+  index: number;
+  client: string;
+  server: string;
+  guessed: boolean;
+  packets: number;
+  bytes: number;
+  firstFrame: number;
+  durationSec: number;
+  /** Flags seen: whether the capture holds the handshake, a FIN teardown, a reset. */
+  hasSyn: boolean;
+  hasFin: boolean;
+  hasRst: boolean;
+}
+
+export function summarizeStream(s: TcpStream): StreamSummary {
+  const first = s.packets[0]!;
+  const last = s.packets[s.packets.length - 1]!;
+  let bytes = 0;
+  let seen = 0;
+  for (const p of s.packets) {
+    bytes += p.len;
+    seen |= p.flags;
+  }
+  return {
+    index: s.index,
+    client: s.client,
+    server: s.server,
+    guessed: s.guessed,
+    packets: s.packets.length,
+    bytes,
+    firstFrame: first.frame,
+    durationSec: last.tsSec - first.tsSec + (last.tsNs - first.tsNs) / 1e9,
+    hasSyn: (seen & SYN) !== 0,
+    hasFin: (seen & FIN) !== 0,
+    hasRst: (seen & RST) !== 0,
+  };
+}
