@@ -27,6 +27,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'packets.delete': () => ({ deleted: false }),
     'packets.export': () => ({ json: '{}' }),
     'packets.import': () => ({ added: 0 }),
+    'timeline.capabilities': () => ({ capture: { available: false, tool: null, reason: 'test', howTo: null }, kernelStates: false }),
+    'timeline.experiment': () => ({ timelineId: 't' }),
+    'timeline.watch': () => ({ timelineId: 't' }),
+    'timeline.stop': () => ({ stopped: false }),
+    'timeline.import': () => ({ timelineId: 't', format: null, frames: 0, tcpPackets: 0, streams: [], problem: null }),
+    'timeline.stream': () => ({ packets: [], truncated: false }),
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { listInterfaces } from './network/interfaces-service.ts';
 import { SenderService } from './sender/sender-service.ts';
 import { PacketLibraryService } from './sender/packet-library.ts';
 import { GeneratorService } from './sender/generator-service.ts';
+import { TimelineService } from './timeline/timeline-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -32,6 +33,7 @@ export interface Backend {
   settings: SettingsService;
   notices: NoticeService;
   sender: SenderService;
+  timeline: TimelineService;
   /** Closes every socket, server and child process the services own. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -65,7 +67,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const sender = new SenderService(hub);
   // Everything that owns a socket or a child process is closed here when the app quits.
   const generator = new GeneratorService(hub, sender);
-  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose()];
+  const timeline = new TimelineService(hub);
+  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose(), () => timeline.dispose()];
   let disposed = false;
 
   const handlers: Handlers = {
@@ -105,6 +108,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'packets.delete': async ({ id }) => ({ deleted: await packets.delete(id) }),
     'packets.export': () => ({ json: packets.exportJson() }),
     'packets.import': async ({ json }) => ({ added: await packets.importJson(json) }),
+    'timeline.capabilities': () => timeline.capabilities(),
+    'timeline.experiment': ({ kind }) => timeline.experiment(kind),
+    'timeline.watch': ({ port, host }) => timeline.watch(port, host),
+    'timeline.stop': async ({ timelineId }) => ({ stopped: await timeline.stop(timelineId) }),
+    'timeline.import': ({ name, base64 }) => timeline.import(name, new Uint8Array(Buffer.from(base64, 'base64'))),
+    'timeline.stream': ({ timelineId, index }) => timeline.stream(timelineId, index),
   };
 
   return {
@@ -114,6 +123,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     settings,
     notices,
     sender,
+    timeline,
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
+import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema } from './sender.ts';
 
 /**
@@ -82,6 +83,7 @@ export const commands = {
   'packets.import': { input: z.object({ json: z.string().max(16 * 1024 * 1024) }).strict(), output: z.object({ added: z.number().int() }) },
   /** The bytes a payload would be (for the composer's live count and hex preview; GBK needs the Node side). */
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
+  ...timelineCommands,
 } as const;
 
 export const streams = {
@@ -89,6 +91,8 @@ export const streams = {
   'app.notice': noticeSchema,
   'sender.event': senderEventSchema,
   'generator.progress': generatorProgressSchema,
+  /** Packets, socket markers, kernel states and status of a live timeline (experiment or watch). */
+  'timeline.event': timelineEventSchema,
 } as const;
 
 export type Commands = typeof commands;
@@ -122,3 +126,4 @@ export * from './errors.ts';
 export * from './settings.ts';
 export * from './sender.ts';
 export * from './packets.ts';
+export * from './timeline.ts';

@@ -76,6 +76,8 @@ export interface NetSocket {
   state: string;
   inode: number;
   uid: number;
+  /** Seconds left on the socket's active timer (retransmit, keepalive, TIME_WAIT, zero-window probe); null if none. */
+  timerSec: number | null;
 }
 
 /**
@@ -93,6 +95,13 @@ export function decodeProcAddress(hex: string): string {
   return `[${formatIPv6(value)}]:${port}`;
 }
 
+/** The "tr:tm->when" column: timer kind, then clock ticks left in hex (USER_HZ, 100 per second). */
+function timerSeconds(field: string): number | null {
+  const [tr, when] = field.split(':');
+  if (!tr || !when || tr === '00') return null;
+  return parseInt(when, 16) / 100;
+}
+
 export function parseNetFile(text: string, proto: NetSocket['proto']): NetSocket[] {
   const out: NetSocket[] = [];
   for (const line of text.split('\n').slice(1)) {
@@ -107,6 +116,7 @@ export function parseNetFile(text: string, proto: NetSocket['proto']): NetSocket
       state: proto.startsWith('udp') ? (st === 1 ? 'ESTABLISHED' : 'UNCONN') : (tcpStates[st] ?? `0x${f[3]}`),
       uid: Number(f[7]),
       inode: Number(f[9]),
+      timerSec: timerSeconds(f[5]!),
     });
   }
   return out;

@@ -121,7 +121,7 @@ function ipOffset(linkType: number, d: Uint8Array): number {
 /** Decodes a frame's TCP segment; null for anything else (ARP, UDP, a non-first fragment, a cut header). */
 export function decodeTcp(f: RawFrame): TcpPacket | null {
   const d = f.data;
-  let ip = ipOffset(f.linkType, d);
+  const ip = ipOffset(f.linkType, d);
   if (ip < 0 || ip + 20 > d.length) return null;
   const version = d[ip]! >> 4;
   let family: 4 | 6;

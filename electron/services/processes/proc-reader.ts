@@ -126,7 +126,7 @@ export async function listThreads(pid: number, intervalMs = 500): Promise<Thread
   });
 }
 
-export interface SocketRow extends Omit<NetSocket, 'inode' | 'uid'> {
+export interface SocketRow extends Omit<NetSocket, 'inode' | 'uid' | 'timerSec'> {
   pid: number | null;
   process: string | null;
 }
@@ -158,6 +158,6 @@ export function listSockets(onlyPid?: number): SocketRow[] {
     }
   }
   return sockets
-    .map(({ inode, uid: _uid, ...s }) => ({ ...s, pid: owner.get(inode)?.pid ?? null, process: owner.get(inode)?.name ?? null }))
+    .map(({ inode, uid: _uid, timerSec: _timer, ...s }) => ({ ...s, pid: owner.get(inode)?.pid ?? null, process: owner.get(inode)?.name ?? null }))
     .filter((s) => onlyPid === undefined || s.pid === onlyPid);
 }

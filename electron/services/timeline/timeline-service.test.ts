@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TimelineEvent } from '../../../shared/contract/timeline.ts';
+import { analyzeStream } from '../../../shared/timeline/tcp-analysis.ts';
+import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
+import { packetFromWire } from '../../../shared/timeline/packet-wire.ts';
+import { EventHub } from '../../core/event-hub.ts';
+import { explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
+import { TimelineService } from './timeline-service.ts';
+
+/**
+ * Real experiments: Wirelab's own client and server on loopback, captured by tcpdump running as
+ * a child process, parsed as the pipe delivers it. `.ci/run` installs tcpdump and runs as root.
+ */
+let service: TimelineService | null = null;
+afterEach(async () => {
+  await service?.dispose();
+  service = null;
+});
+
+async function runExperiment(kind: Parameters<TimelineService['experiment']>[0]) {
+  const hub = new EventHub();
+  service = new TimelineService(hub);
+  const events: TimelineEvent[] = [];
+  hub.on('timeline.event', (e) => events.push(e));
+  const { timelineId } = service.experiment(kind);
+  const deadline = Date.now() + 10_000;
+  while (!events.some((e) => e.status?.phase === 'done' || e.status?.phase === 'error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const mine = events.filter((e) => e.timelineId === timelineId);
+  const status = mine.map((e) => e.status).filter((s) => s !== null);
+  const packets = mine.flatMap((e) => e.packets).map(packetFromWire);
+  const streams = groupStreams(packets).map(analyzeStream);
+  return { status, streams, markers: mine.flatMap((e) => e.markers), kernel: mine.flatMap((e) => e.kernel) };
+}
+
+describe('timeline experiments, captured for real', () => {
+  it('tcpdump is here and may capture (CI installs it and runs as root)', async () => {
+    expect(findTcpdump()).not.toBeNull();
+    const caps = await new TimelineService(new EventHub()).capabilities();
+    expect(caps.capture).toMatchObject({ available: true, reason: null });
+    expect(caps.kernelStates).toBe(true);
+  });
+
+  it('normal: SYN, SYN-ACK, ACK, data, FIN both ways; TIME_WAIT on the client, confirmed by the kernel', async () => {
+    const r = await runExperiment('normal');
+    expect(r.status.at(-1)).toMatchObject({ phase: 'done', capture: { available: true } });
+    expect(r.streams).toHaveLength(1);
+    const s = r.streams[0]!;
+    expect(s.segments.slice(0, 3).map((g) => `${g.from}:${g.flags.join('+')}`)).toEqual(['client:SYN', 'server:SYN+ACK', 'client:ACK']);
+    expect(s.segments.filter((g) => g.flags.includes('FIN')).map((g) => g.from)).toEqual(['client', 'server']);
+    expect(s.segments.some((g) => g.from === 'client' && g.len === 'hello from Wirelab'.length)).toBe(true);
+    expect(s.states.client.map((c) => c.state)).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
+    // The kernel's table agrees, and shows TIME_WAIT's own countdown (Linux: 60 s).
+    const tw = r.kernel.find((k) => k.side === 'client' && k.state === 'TIME_WAIT');
+    expect(tw).toBeDefined();
+    expect(tw!.client).toBe(s.client);
+    expect(tw!.timerSec).toBeGreaterThan(55);
+    expect(tw!.timerSec).toBeLessThanOrEqual(60);
+    // The sockets' own events, on their side, named by the same 4-tuple.
+    expect(r.markers.filter((m) => m.side === 'client').map((m) => m.event)).toEqual(expect.arrayContaining(['connect', 'send', 'receive', 'close']));
+    expect(r.markers.find((m) => m.event === 'accept')!.client).toBe(s.client);
+  });
+
+  it('closed port: SYN then RST+ACK, and the client reports ECONNREFUSED', async () => {
+    const r = await runExperiment('refused');
+    const s = r.streams[0]!;
+    expect(s.segments.map((g) => `${g.from}:${g.flags.join('+')}`)).toEqual(['client:SYN', 'server:RST+ACK']);
+    expect(s.states.client.map((c) => c.state)).toEqual(['SYN_SENT', 'CLOSED']);
+    expect(r.markers.find((m) => m.event === 'error')!.detail).toMatch(/^ECONNREFUSED/);
+  });
+
+  it('half-close: the server keeps sending after the client FIN; the client waits in FIN_WAIT_2', async () => {
+    const r = await runExperiment('half-close');
+    const s = r.streams[0]!;
+    const fins = s.segments.flatMap((g, i) => (g.flags.includes('FIN') ? [[g.from, i] as const] : []));
+    expect(fins.map(([from]) => from)).toEqual(['client', 'server']);
+    const between = s.segments.slice(fins[0]![1] + 1, fins[1]![1]).filter((g) => g.from === 'server' && g.len > 0);
+    expect(between).toHaveLength(3);
+    expect(s.states.server.map((c) => c.state)).toContain('CLOSE_WAIT');
+    expect(r.kernel.some((k) => k.side === 'client' && k.state === 'FIN_WAIT_2')).toBe(true);
+    expect(r.kernel.some((k) => k.side === 'server' && k.state === 'CLOSE_WAIT')).toBe(true);
+  });
+
+  it('the server closes first: TIME_WAIT lands on the server', async () => {
+    const r = await runExperiment('server-first');
+    const s = r.streams[0]!;
+    expect(s.states.server.at(-1)!.state).toBe('TIME_WAIT');
+    expect(s.states.client.at(-1)!.state).toBe('CLOSED');
+    expect(r.kernel.some((k) => k.side === 'server' && k.state === 'TIME_WAIT')).toBe(true);
+  });
+
+  it('a reset mid-stream: data, then one RST from the client, no FIN', async () => {
+    const r = await runExperiment('reset');
+    const s = r.streams[0]!;
+    expect(s.segments.some((g) => g.from === 'server' && g.len > 0)).toBe(true);
+    const rsts = s.segments.filter((g) => g.flags.includes('RST'));
+    expect(rsts[0]!.from).toBe('client');
+    expect(s.segments.some((g) => g.flags.includes('FIN'))).toBe(false);
+    expect(s.states.client.at(-1)!.state).toBe('CLOSED');
+  });
+});
+
+describe('capture plumbing', () => {
+  it('passes packets on within milliseconds of the kernel stamping them (--immediate-mode)', async () => {
+    const r = await runExperiment('normal');
+    expect(r.streams[0]!.segments.length).toBeGreaterThanOrEqual(8);
+    const lat = [...service!.latencies].sort((a, b) => a - b);
+    const p50 = lat[Math.floor(lat.length / 2)]!;
+    expect(p50).toBeLessThan(50);
+  });
+
+  it('refuses a capture filter built from anything but a port number and an IP address', () => {
+    expect(() => tcpdumpArgs({ port: 0 }, 'lo')).toThrow(/port: must be 1–65535/);
+    expect(() => tcpdumpArgs({ port: 80, host: 'x or port 22' }, 'lo')).toThrow(/host: the capture filter needs an IP address/);
+    expect(tcpdumpArgs({ port: 80, host: '::1' }, 'lo')).toEqual(['-i', 'lo', '-n', '-U', '--immediate-mode', '-w', '-', 'tcp and host ::1 and port 80']);
+  });
+
+  it('without tcpdump it says what is missing, and the experiment still runs on sockets and kernel states', async () => {
+    const hub = new EventHub();
+    service = new TimelineService(hub, { tcpdump: '/nonexistent/tcpdump' });
+    await expect(PacketCapture.start({ port: 80 }, () => {}, { tool: '/nonexistent/tcpdump' })).rejects.toThrow(/tcpdump is not installed/);
+    const events: TimelineEvent[] = [];
+    hub.on('timeline.event', (e) => events.push(e));
+    service.experiment('normal');
+    const deadline = Date.now() + 10_000;
+    while (!events.some((e) => e.status?.phase === 'done') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const done = events.find((e) => e.status?.phase === 'done')!.status!;
+    expect(done.capture).toMatchObject({ available: false });
+    expect(done.capture!.reason).toMatch(/tcpdump is not installed/);
+    expect(events.flatMap((e) => e.packets)).toHaveLength(0);
+    expect(events.flatMap((e) => e.kernel).some((k) => k.state === 'TIME_WAIT')).toBe(true);
+    expect(events.flatMap((e) => e.markers).some((m) => m.event === 'connect')).toBe(true);
+  });
+
+  it('explains a capture refused for lack of privilege (tcpdump run as nobody) and how to grant it', () => {
+    const tool = findTcpdump()!;
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', tool, '-i', 'lo', '-w', '-', 'tcp port 9'], { encoding: 'utf8', timeout: 5000 });
+    expect(r.status).not.toBe(0);
+    const err = explainFailure(r.stderr, r.status);
+    expect(err.code).toBe('CAPTURE_NOT_PERMITTED');
+    expect(err.message).toMatch(/setcap cap_net_raw,cap_net_admin=eip/);
+    expect(err.message).toMatch(/Never run Wirelab itself as root/);
+  });
+
+  it('imports a file: conversations listed, one opened with every packet', () => {
+    service = new TimelineService(new EventHub());
+    const bytes = new Uint8Array(readFileSync(new URL('../../../test/fixtures/captures/three-connections.pcap', import.meta.url)));
+    const imported = service.import('three.pcap', bytes);
+    expect(imported).toMatchObject({ format: 'pcap', problem: null });
+    expect(imported.streams).toHaveLength(3);
+    expect(imported.streams.every((s) => s.hasSyn && s.hasFin && !s.guessed)).toBe(true);
+    const one = service.stream(imported.timelineId, 1);
+    expect(one.packets).toHaveLength(imported.streams[1]!.packets);
+    expect(one.packets[0]!.frame).toBe(imported.streams[1]!.firstFrame);
+    expect(() => service!.stream(imported.timelineId, 3)).toThrow(/index: the file has 3 conversations \(0–2\)/);
+    const cut = service.import('cut.pcap', new Uint8Array(readFileSync(new URL('../../../test/fixtures/captures/truncated.pcap', import.meta.url))));
+    expect(cut.problem!.message).toMatch(/^cut\.pcap: .*truncated/);
+    expect(cut.frames).toBe(cut.problem!.framesRead);
+  });
+});

@@ -1,0 +1,187 @@
+import type { Server } from 'node:net';
+import { WirelabError } from '../../../shared/contract/errors.ts';
+import type { CaptureStatus, ExperimentKind, KernelState, TimelineEvent, TimelineMarker, TimelinePacket } from '../../../shared/contract/timeline.ts';
+import { readCapture } from '../../../shared/timeline/pcap-reader.ts';
+import { ACK, SYN, decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
+import { endpointText, groupStreams, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
+import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
+import type { EventHub } from '../../core/event-hub.ts';
+import { captureAvailability, PacketCapture, type PacketArrival } from './packet-capture.ts';
+import { KernelStateWatcher, kernelStatesSupported } from './kernel-states.ts';
+import { closedPort, experimentClient, experimentServer, markerAt, type ExperimentHooks } from './experiments.ts';
+
+interface Live {
+  capture: PacketCapture | null;
+  kernel: KernelStateWatcher;
+  server: Server | null;
+  stopped: boolean;
+  done: Promise<void>;
+}
+
+/** Imported files are kept so their conversations can be opened one at a time. */
+const KEEP_IMPORTS = 4;
+const STREAM_PACKET_CAP = 20_000;
+
+/**
+ * Live timelines (experiments, watching a port) and imported captures. Every packet, marker and
+ * kernel state goes out on `timeline.event`; the UI derives the diagram from them.
+ */
+export class TimelineService {
+  private next = 1;
+  private readonly live = new Map<string, Live>();
+  private readonly imports = new Map<string, { streams: TcpStream[]; origLens: Map<number, number> }>();
+  private availability: Promise<CaptureStatus> | null = null;
+  /** Packet → parsed latencies in ms (kernel timestamp to parser output), for `npm run bench`. */
+  readonly latencies: number[] = [];
+
+  constructor(
+    private readonly hub: EventHub,
+    private readonly options: { tcpdump?: string } = {},
+  ) {}
+
+  capabilities(): Promise<{ capture: CaptureStatus; kernelStates: boolean }> {
+    this.availability ??= captureAvailability();
+    return this.availability.then((capture) => ({ capture, kernelStates: kernelStatesSupported() }));
+  }
+
+  private emit(timelineId: string, part: Partial<Omit<TimelineEvent, 'timelineId'>>): void {
+    this.hub.publish('timeline.event', { timelineId, packets: [], markers: [], kernel: [], status: null, ...part });
+  }
+
+  private onPacket(id: string, a: PacketArrival, track?: (client: string, server: string) => void): void {
+    const ts = a.frame.tsSec * 1000 + a.frame.tsNs / 1e6;
+    this.latencies.push(a.parsedAt - ts);
+    if (this.latencies.length > 10_000) this.latencies.shift();
+    if (track && (a.packet.flags & (SYN | ACK)) === SYN) track(endpointText(a.packet.src, a.packet.srcPort), endpointText(a.packet.dst, a.packet.dstPort));
+    this.emit(id, { packets: [packetToWire(a.packet, a.frame)] });
+  }
+
+  /** Starts capture on a port; when it cannot run, says why and carries on without packets. */
+  private async startCapture(id: string, port: number, host: string | undefined, track?: (c: string, s: string) => void): Promise<{ capture: PacketCapture | null; status: CaptureStatus }> {
+    try {
+      const capture = await PacketCapture.start({ port, host }, (a) => this.onPacket(id, a, track), { tool: this.options.tcpdump });
+      return { capture, status: { available: true, tool: this.options.tcpdump ?? 'tcpdump', reason: null, howTo: null } };
+    } catch (e) {
+      const err = e instanceof WirelabError ? e : new WirelabError('CAPTURE_FAILED', String(e));
+      if (err.code === 'INVALID_INPUT') throw err;
+      const status = (await this.capabilities()).capture;
+      return { capture: null, status: { available: false, tool: status.tool, reason: err.message, howTo: status.howTo } };
+    }
+  }
+
+  experiment(kind: ExperimentKind): { timelineId: string } {
+    const id = `tl-${this.next++}`;
+    const kernel = new KernelStateWatcher((k: KernelState) => this.emit(id, { kernel: [k] }));
+    const hooks: ExperimentHooks = {
+      marker: (m) => this.emit(id, { markers: [markerAt(m)] }),
+      connection: (client, server) => {
+        kernel.track(client, server);
+        kernel.start();
+      },
+    };
+    const live: Live = { capture: null, kernel, server: null, stopped: false, done: Promise.resolve() };
+    this.live.set(id, live);
+    this.emit(id, { status: { phase: 'starting', message: null, capture: null } });
+    live.done = (async () => {
+      try {
+        let port: number;
+        if (kind === 'refused') port = await closedPort();
+        else {
+          const s = await experimentServer(kind, hooks);
+          live.server = s.server;
+          port = s.port;
+        }
+        const { capture, status } = await this.startCapture(id, port, '127.0.0.1');
+        live.capture = capture;
+        this.emit(id, { status: { phase: 'capturing', message: null, capture: status } });
+        await experimentClient(kind, port, hooks);
+        // Let the last ACKs arrive and the kernel table show the final states (TIME_WAIT, CLOSED).
+        await new Promise((r) => setTimeout(r, 150));
+        await this.finish(id, live);
+        this.emit(id, { status: { phase: 'done', message: null, capture: status } });
+      } catch (e) {
+        await this.finish(id, live);
+        this.emit(id, { status: { phase: 'error', message: e instanceof Error ? e.message : String(e), capture: null } });
+      }
+    })();
+    return { timelineId: id };
+  }
+
+  /** Captures every connection on a port until stopped (the packet sender's "show timeline"). */
+  async watch(port: number, host?: string): Promise<{ timelineId: string }> {
+    const id = `tl-${this.next++}`;
+    const kernel = new KernelStateWatcher((k) => this.emit(id, { kernel: [k] }), 50);
+    const track = (c: string, s: string) => {
+      kernel.track(c, s);
+      kernel.start();
+    };
+    const { capture, status } = await this.startCapture(id, port, host, track);
+    const live: Live = { capture, kernel, server: null, stopped: false, done: Promise.resolve() };
+    this.live.set(id, live);
+    // Connections already open on that port: the kernel table names them even without capture.
+    this.emit(id, { status: { phase: 'capturing', message: `port ${port}`, capture: status } });
+    return { timelineId: id };
+  }
+
+  /** Remembers a socket event of the packet sender (or anything else) on a watched timeline. */
+  addMarker(timelineId: string, m: Omit<TimelineMarker, 'tsSec' | 'tsNs'>): void {
+    if (this.live.has(timelineId)) this.emit(timelineId, { markers: [markerAt(m)] });
+  }
+
+  private async finish(id: string, live: Live): Promise<void> {
+    if (live.stopped) return;
+    live.stopped = true;
+    await live.capture?.stop();
+    await live.kernel.poll();
+    live.kernel.stop();
+    if (live.server) await new Promise((r) => live.server!.close(r));
+    this.live.delete(id);
+  }
+
+  async stop(timelineId: string): Promise<boolean> {
+    const live = this.live.get(timelineId);
+    if (!live) return false;
+    await this.finish(timelineId, live);
+    this.emit(timelineId, { status: { phase: 'done', message: null, capture: null } });
+    return true;
+  }
+
+  /** Reads a capture file the user opened: every TCP conversation in it, and where it broke if it did. */
+  import(name: string, bytes: Uint8Array): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: { offset: number; framesRead: number; message: string } | null } {
+    const { frames, format, problem } = readCapture(bytes);
+    const packets: TcpPacket[] = [];
+    for (const f of frames) {
+      const p = decodeTcp(f);
+      if (p) packets.push(p);
+    }
+    const streams = groupStreams(packets);
+    const id = `file-${this.next++}`;
+    this.imports.set(id, { streams, origLens: new Map(frames.map((f) => [f.frame, f.origLen])) });
+    while (this.imports.size > KEEP_IMPORTS) this.imports.delete(this.imports.keys().next().value!);
+    return {
+      timelineId: id,
+      format,
+      frames: frames.length,
+      tcpPackets: packets.length,
+      streams: streams.map(summarizeStream),
+      problem: problem ? { ...problem, message: `${name}: ${problem.message}` } : null,
+    };
+  }
+
+  stream(timelineId: string, index: number): { packets: TimelinePacket[]; truncated: boolean } {
+    const file = this.imports.get(timelineId);
+    if (!file) throw new WirelabError('NO_SUCH_TIMELINE', 'that file is no longer open: import it again', 'timelineId');
+    const s = file.streams[index];
+    if (!s) throw new WirelabError('INVALID_INPUT', `index: the file has ${file.streams.length} conversations (0–${file.streams.length - 1})`, 'index');
+    const lens = file.origLens;
+    return {
+      packets: s.packets.slice(0, STREAM_PACKET_CAP).map((p) => packetToWire(p, { origLen: lens.get(p.frame) ?? p.data.length })),
+      truncated: s.packets.length > STREAM_PACKET_CAP,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.live].map(([id, l]) => this.finish(id, l)));
+  }
+}
+

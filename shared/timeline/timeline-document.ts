@@ -1,0 +1,65 @@
+import type { StreamAnalysis } from './tcp-analysis.ts';
+import type { TcpState } from './tcp-state-machine.ts';
+
+/**
+ * The `wirelab timeline --json` document (a public interface: names and fields stay as the
+ * issue fixed them). Times are rounded to the nanosecond so the JSON stays short.
+ */
+export interface TimelineDocument {
+  streams: {
+    client: string;
+    server: string;
+    guessed: boolean;
+    handshakeRttMs: number | null;
+    segments: {
+      frame: number;
+      t: number;
+      from: 'client' | 'server';
+      flags: string[];
+      seq: number;
+      ack: number | null;
+      relSeq: number;
+      relAck: number | null;
+      len: number;
+      win: number;
+    }[];
+    states: { client: { t: number; state: TcpState }[]; server: { t: number; state: TcpState }[] };
+  }[];
+}
+
+const ns = (x: number) => Math.round(x * 1e9) / 1e9;
+
+export function timelineDocument(streams: StreamAnalysis[]): TimelineDocument {
+  return {
+    streams: streams.map((s) => ({
+      client: s.client,
+      server: s.server,
+      guessed: s.guessed,
+      handshakeRttMs: s.handshakeRttMs === null ? null : Math.round(s.handshakeRttMs * 1e6) / 1e6,
+      segments: s.segments.map((g) => ({ frame: g.frame, t: ns(g.t), from: g.from, flags: g.flags, seq: g.seq, ack: g.ack, relSeq: g.relSeq, relAck: g.relAck, len: g.len, win: g.win })),
+      states: {
+        client: s.states.client.map((c) => ({ t: ns(c.t), state: c.state })),
+        server: s.states.server.map((c) => ({ t: ns(c.t), state: c.state })),
+      },
+    })),
+  };
+}
+
+/** A plain-text sequence diagram for terminals: one line per segment, arrows pointing the way it went. */
+export function timelineText(streams: StreamAnalysis[]): string {
+  const out: string[] = [];
+  for (const s of streams) {
+    out.push(`${s.client} → ${s.server}${s.guessed ? '  (client guessed: no SYN captured)' : ''}`);
+    if (s.handshakeRttMs !== null) out.push(`  handshake RTT (SYN → SYN-ACK): ${s.handshakeRttMs.toFixed(3)} ms`);
+    for (const g of s.segments) {
+      const label = `${g.flags.join(',')} seq=${g.relSeq}${g.relAck === null ? '' : ` ack=${g.relAck}`} len=${g.len} win=${g.winScaled ?? g.win}${g.badges.length ? ` [${g.badges.join(', ')}]` : ''}`;
+      const arrow = g.from === 'client' ? `  ──${label}──▶` : `◀──${label}──  `;
+      out.push(`  #${String(g.frame).padEnd(6)} ${g.t.toFixed(6).padStart(11)}s  ${arrow}`);
+    }
+    const lane = (xs: { state: TcpState }[]) => xs.map((x) => x.state).join(' → ');
+    out.push(`  client: ${lane(s.states.client)}`);
+    out.push(`  server: ${lane(s.states.server)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
