@@ -4,6 +4,7 @@ import { blastCommand, blastHelp, listenCommand, listenHelp, sendCommand, sendHe
 import { calcCommand, calcHelp, sameCommand, sameHelp, splitCommand, splitHelp, summarizeCommand, summarizeHelp } from './subnet-commands.ts';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { psCommand, psHelp } from './ps-command.ts';
+import { timelineCommand, timelineHelp } from './timeline-command.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes)
@@ -19,13 +20,14 @@ Commands:
   same      are two addresses in the same subnet?
   split     split a network by prefix, count or host counts (VLSM)
   summarize the fewest CIDRs covering networks, addresses or ranges
+  timeline  TCP connections in a capture file, or a live one, as a sequence diagram with states
   ps        processes, one process's threads, or sockets with their owners (Linux)
   help      show help for a command (wirelab help serve)
 
 Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
 non-zero exit code.`;
 
-const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp, ps: psHelp };
+const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp, ps: psHelp, timeline: timelineHelp };
 
 /** Runs one command line; returns the exit code. Errors never escape as stack traces. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -70,6 +72,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await blastCommand(rest, io);
       case 'ps':
         return await psCommand(rest, io);
+      case 'timeline':
+        return await timelineCommand(rest, io);
       case 'calc':
         return calcCommand(rest, io);
       case 'same':

@@ -69,11 +69,11 @@ export function loopbackInterface(platform: NodeJS.Platform = process.platform):
 }
 
 /** The tcpdump arguments for one port (and host), validated so no user text reaches the filter unchecked. */
-export function tcpdumpArgs(filter: CaptureFilter, iface: string): string[] {
+export function tcpdumpArgs(filter: CaptureFilter, iface: string | undefined): string[] {
   if (!Number.isInteger(filter.port) || filter.port < 1 || filter.port > 65535) throw new WirelabError('INVALID_INPUT', `port: must be 1–65535, not ${filter.port}`, 'port');
   if (filter.host !== undefined && isIP(filter.host) === 0) throw new WirelabError('INVALID_INPUT', `host: the capture filter needs an IP address, not "${filter.host}"`, 'host');
   const expr = filter.host ? `tcp and host ${filter.host} and port ${filter.port}` : `tcp port ${filter.port}`;
-  return ['-i', iface, '-n', '-U', '--immediate-mode', '-w', '-', expr];
+  return [...(iface ? ['-i', iface] : []), '-n', '-U', '--immediate-mode', '-w', '-', expr];
 }
 
 export interface PacketArrival {
@@ -110,7 +110,7 @@ export class PacketCapture {
   static async start(filter: CaptureFilter, onPacket: (a: PacketArrival) => void, options: { iface?: string; tool?: string } = {}): Promise<PacketCapture> {
     const tool = options.tool ?? findTcpdump();
     if (!tool) throw new WirelabError('CAPTURE_UNAVAILABLE', `tcpdump is not installed, so packets cannot be captured. ${installHint()}try again.`);
-    const args = tcpdumpArgs(filter, options.iface ?? loopbackInterface());
+    const args = tcpdumpArgs(filter, 'iface' in options ? options.iface : loopbackInterface());
     const cap = new PacketCapture(onPacket);
     const child = spawn(tool, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     cap.child = child;

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { connect } from 'node:net';
+import { parseArgs } from 'node:util';
+import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
+import { readCapture } from '../../shared/timeline/pcap-reader.ts';
+import { decodeTcp, type TcpPacket } from '../../shared/timeline/tcp-packet.ts';
+import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
+import { endpointText, groupStreams } from '../../shared/timeline/tcp-streams.ts';
+import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
+import { loopbackInterface, PacketCapture } from '../services/timeline/packet-capture.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
+
+export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
+wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
+
+Draws every TCP connection in a capture file (tcpdump, Wireshark) as a sequence diagram:
+flags, relative seq/ack, length, window, badges, and each end's TCP states.
+--connect makes a real connection, captures it with tcpdump (which must be installed and
+allowed to capture), sends DATA, waits up to MS ms (default 1000) for replies, closes, and
+prints the same document. --json: {"streams": [{"client", "server", "guessed",
+"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]}.`;
+
+function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
+  const streams = groupStreams(packets).map(analyzeStream);
+  io.out(json ? JSON.stringify(timelineDocument(streams)) : timelineText(streams));
+}
+
+export async function timelineCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, connect: { type: 'boolean' }, send: { type: 'string' }, wait: { type: 'string' } } });
+  const json = values.json === true;
+  if (!values.connect) {
+    if (positionals.length !== 1) throw new UsageError('timeline needs one capture file (or --connect HOST PORT); try wirelab timeline --help');
+    const path = positionals[0]!;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (e) {
+      throw new UsageError(`file: cannot read "${path}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const { frames, problem } = readCapture(bytes);
+    const packets = frames.map(decodeTcp).filter((p): p is TcpPacket => p !== null);
+    if (problem && frames.length === 0) throw new UsageError(`file: ${path}: ${problem.message}`);
+    print(packets, json, io);
+    // What was read is printed; the damage is reported, with where it is, and the exit code says so.
+    if (problem) {
+      io.err(`${path}: ${problem.message} (at byte ${problem.offset}, after ${problem.framesRead} packets)`);
+      return 1;
+    }
+    return 0;
+  }
+
+  const [hostArg, portArg, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (hostArg === undefined || portArg === undefined) throw new UsageError('--connect needs a host and a port');
+  const host = checkHost(hostArg);
+  const port = checkPort(portArg);
+  if (port === 0) throw new UsageError('port: must be 1–65535');
+  const waitMs = values.wait === undefined ? 1000 : /^\d+$/.test(values.wait) && Number(values.wait) <= 60_000 ? Number(values.wait) : (() => { throw new UsageError(`--wait must be 0–60000 ms, not "${values.wait}"`); })();
+  const { address } = await lookup(host);
+  const loopback = address.startsWith('127.') || address === '::1';
+  const packets: TcpPacket[] = [];
+  const capture = await PacketCapture.start({ port, host: address }, (a) => packets.push(a.packet), { iface: loopback ? loopbackInterface() : process.platform === 'linux' ? 'any' : undefined });
+  let client: string | null = null;
+  try {
+    await new Promise<void>((resolve) => {
+      const sock = connect({ host: address, port });
+      const bound = setTimeout(() => sock.destroy(), waitMs + 5000);
+      sock.on('connect', () => {
+        client = endpointText(sock.localAddress!, sock.localPort!);
+        if (values.send !== undefined) sock.write(values.send);
+        setTimeout(() => sock.end(), waitMs);
+      });
+      sock.on('data', () => {});
+      sock.on('error', (e: NodeJS.ErrnoException) => {
+        io.err(`connect ${endpointText(address, port)}: ${e.code ?? e.message}`);
+        if (sock.localPort) client = endpointText(sock.localAddress ?? address, sock.localPort);
+      });
+      sock.on('close', () => {
+        clearTimeout(bound);
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await capture.stop();
+  }
+  // Only our own connection: the filter is on the server's port, which others may be using too.
+  const ours = client === null ? packets : packets.filter((p) => endpointText(p.src, p.srcPort) === client || endpointText(p.dst, p.dstPort) === client);
+  print(ours, json, io);
+  return 0;
+}
