@@ -5,7 +5,7 @@ import { expect, test } from './fixtures.ts';
 const panels = [
   { key: '1', id: 'sender', en: 'Packet sender', zh: '发包工具', testId: 'empty-sender' },
   { key: '2', id: 'subnet', en: 'Subnet calculator', zh: '子网计算器', testId: 'subnet-panel' },
-  { key: '3', id: 'timeline', en: 'Handshake timeline', zh: '握手时间线', testId: 'empty-timeline' },
+  { key: '3', id: 'timeline', en: 'Handshake timeline', zh: '握手时间线', testId: 'timeline-panel' },
   { key: '4', id: 'processes', en: 'Processes', zh: '进程', testId: 'empty-processes' },
 ];
 

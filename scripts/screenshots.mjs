@@ -20,8 +20,8 @@ function serve(dataDir) {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
-async function shoot(url, name, { scheme = 'light', panel = '1', lang = 'en', after } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 720 }, colorScheme: scheme, locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US' });
+async function shoot(url, name, { scheme = 'light', panel = '1', lang = 'en', after, viewport = { width: 1200, height: 720 } } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme: scheme, locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US' });
   const page = await context.newPage();
   await page.goto(url);
   await page.locator('.app[data-ready="true"]').waitFor();
@@ -67,6 +67,27 @@ const sender = (fr) => async (page) => {
 };
 await shoot(host.url, 'sender-playground-en-light', { panel: '1', after: sender('len32le') });
 await shoot(host.url, 'sender-playground-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: sender('line') });
+// the handshake timeline: each experiment, both languages and themes, a segment selected, a file
+const experiment = (kind, { select = 2, file = null } = {}) => async (page) => {
+  if (file) await page.getByTestId('pcap-input').setInputFiles(file);
+  else {
+    await page.getByTestId(`experiment-${kind}`).click();
+    await page.locator('[data-testid=timeline-view][data-phase=done]').waitFor();
+  }
+  await page.getByTestId('segment').first().waitFor();
+  if (select !== null) await page.getByTestId('segment').nth(select).click();
+};
+const wide = { width: 1440, height: 900 };
+const capture = (name) => join(projectRoot, 'test', 'fixtures', 'captures', name);
+await shoot(host.url, 'timeline-normal-en-light', { panel: '3', viewport: wide, after: experiment('normal') });
+await shoot(host.url, 'timeline-normal-zh-dark', { panel: '3', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: experiment('normal', { select: 1 }) });
+await shoot(host.url, 'timeline-halfclose-en-dark', { panel: '3', scheme: 'dark', after: experiment('half-close', { select: null }) });
+await shoot(host.url, 'timeline-refused-zh-light', { panel: '3', lang: 'zh-CN', after: experiment('refused', { select: 1 }) });
+await shoot(host.url, 'timeline-reset-en-light', { panel: '3', after: experiment('reset', { select: null }) });
+await shoot(host.url, 'timeline-server-first-zh-light', { panel: '3', lang: 'zh-CN', after: experiment('server-first', { select: null }) });
+await shoot(host.url, 'timeline-file-en-light', { panel: '3', viewport: wide, after: experiment(null, { file: capture('three-connections.pcap'), select: 0 }) });
+await shoot(host.url, 'timeline-truncated-zh-dark', { panel: '3', scheme: 'dark', lang: 'zh-CN', after: experiment(null, { file: capture('truncated.pcap'), select: null }) });
+await shoot(host.url, 'timeline-empty-en-dark', { panel: '3', scheme: 'dark' });
 host.child.kill();
 
 // error state: a corrupt settings file found at start-up

@@ -22,7 +22,7 @@ export const timelinePacketSchema = z.object({
   len: z.number().int(),
   tcpOffset: z.number().int(),
   tcpHeaderLen: z.number().int(),
-  /** The captured frame, hex, at most 2 KiB of it (`origLen` says how long it was). */
+  /** The captured frame as hex: all headers and the first 512 bytes of data (`origLen` says how long it was). */
   hex: z.string(),
   origLen: z.number().int(),
 });

@@ -20,7 +20,11 @@ describe('/proc parsers', () => {
   it('reads /proc/net/tcp rows with state names and inodes', () => {
     const text = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
       '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 123456 1 0000000000000000 100 0 0 10 0\n';
-    expect(parseNetFile(text, 'tcp')).toEqual([{ proto: 'tcp', local: '127.0.0.1:8080', remote: '0.0.0.0:0', state: 'LISTEN', uid: 1000, inode: 123456 }]);
+    expect(parseNetFile(text, 'tcp')).toEqual([{ proto: 'tcp', local: '127.0.0.1:8080', remote: '0.0.0.0:0', state: 'LISTEN', uid: 1000, inode: 123456, timerSec: null }]);
+  });
+  it("reads a TIME_WAIT socket's countdown (timer 3, in USER_HZ ticks)", () => {
+    const text = 'header\n   1: 0100007F:D4C6 0100007F:1F90 06 00000000:00000000 03:00001716 00000000     0        0 0 3 0000000000000000\n';
+    expect(parseNetFile(text, 'tcp')[0]).toMatchObject({ state: 'TIME_WAIT', timerSec: 59.1 });
   });
   it('CPU is a percentage of one core', () => {
     expect(cpuPercent(100, 150, 0.5, 100)).toBe(100);

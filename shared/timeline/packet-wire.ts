@@ -1,19 +1,28 @@
 import type { TimelinePacket } from '../contract/timeline.ts';
-import { parseHex, toHex } from '../sender/payload.ts';
+import { toHex } from '../sender/payload.ts';
 import type { RawFrame } from './pcap-reader.ts';
 import type { TcpPacket } from './tcp-packet.ts';
 
-/** Only the first 2 KiB of a frame travel to the UI: enough for every header and the start of the data. */
-export const WIRE_FRAME_BYTES = 2048;
+/**
+ * Payload bytes that travel to the UI with each packet: every header travels whole, the data
+ * only this far — enough for the hex view to show what was sent, small enough that a
+ * 20,000-packet conversation stays a few megabytes.
+ */
+export const WIRE_PAYLOAD_BYTES = 512;
 
 /** A decoded packet as the contract carries it (bytes as hex). */
 export function packetToWire(p: TcpPacket, frame: Pick<RawFrame, 'origLen'>): TimelinePacket {
   const { data, ...fields } = p;
-  return { ...fields, hex: toHex(data.subarray(0, WIRE_FRAME_BYTES)), origLen: frame.origLen };
+  const keep = Math.min(data.length, p.tcpOffset + p.tcpHeaderLen + WIRE_PAYLOAD_BYTES);
+  return { ...fields, hex: toHex(data.subarray(0, keep)), origLen: frame.origLen };
 }
+
+const nibble = (c: number) => (c <= 57 ? c - 48 : (c | 32) - 87);
 
 /** Back to the shape the shared analysis takes. */
 export function packetFromWire(w: TimelinePacket): TcpPacket {
   const { hex, origLen: _origLen, ...fields } = w;
-  return { ...fields, data: parseHex(hex, 'hex') };
+  const data = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < data.length; i++) data[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+  return { ...fields, data };
 }

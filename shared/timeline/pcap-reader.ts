@@ -112,7 +112,7 @@ export class CaptureReader {
     }
     if (view.byteLength < 24) {
       if (![PCAP_US, PCAP_NS].includes(magicLe) && ![PCAP_US, PCAP_NS].includes(view.getUint32(0, false))) {
-        this.fail(`not a capture file: it starts with 0x${magicLe.toString(16).padStart(8, '0')} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`);
+        this.fail(`not a capture file: it starts with 0x${view.getUint32(0, false).toString(16).padStart(8, '0')} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`);
       }
       return false;
     }

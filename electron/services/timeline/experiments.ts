@@ -124,7 +124,7 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
   sock.on('error', (e: NodeJS.ErrnoException) => mark('error', `${e.code ?? 'error'}: ${e.message}`));
   sock.on('end', () => mark('end', 'the server sent FIN (read returned 0)'));
   sock.on('connect', () => {
-    mark('connect', `connected in ${(performance.now() - started).toFixed(2)} ms`);
+    mark('connect', `connected, ${(performance.now() - started).toFixed(2)} ms after connect() was called`);
     const write = (text: string) => {
       sock.write(text);
       mark('send', `${Buffer.byteLength(text)} bytes: ${JSON.stringify(text)}`);

@@ -157,5 +157,6 @@ describe('capture plumbing', () => {
     const cut = service.import('cut.pcap', new Uint8Array(readFileSync(new URL('../../../test/fixtures/captures/truncated.pcap', import.meta.url))));
     expect(cut.problem!.message).toMatch(/^cut\.pcap: .*truncated/);
     expect(cut.frames).toBe(cut.problem!.framesRead);
+    expect(() => service!.import('notes.txt', new TextEncoder().encode('hello'))).toThrow(/not a capture file: it starts with 0x68656c6c/);
   });
 });

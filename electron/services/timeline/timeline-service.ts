@@ -149,6 +149,7 @@ export class TimelineService {
   /** Reads a capture file the user opened: every TCP conversation in it, and where it broke if it did. */
   import(name: string, bytes: Uint8Array): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: { offset: number; framesRead: number; message: string } | null } {
     const { frames, format, problem } = readCapture(bytes);
+    if (problem && frames.length === 0) throw new WirelabError('NOT_A_CAPTURE', problem.message, 'file');
     const packets: TcpPacket[] = [];
     for (const f of frames) {
       const p = decodeTcp(f);

@@ -4,6 +4,7 @@ import { defaultSettings } from '../../../shared/contract/settings.ts';
 import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
 import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
 import { createSenderSlice, type SenderSlice } from './sender-slice.ts';
+import { createTimelineSlice, type TimelineSlice } from './timeline-slice.ts';
 
 /**
  * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
@@ -27,13 +28,14 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & TimelineSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
   const store = createStore<AppState>()((set, get, api) => ({
     ...createSubnetSlice<AppState>(client)(set, get, api),
     ...createSenderSlice<AppState>(client)(set, get, api),
+    ...createTimelineSlice<AppState>(client)(set, get, api),
     panel: 'sender',
     connection: client.connection,
     info: null,
@@ -106,6 +108,7 @@ export function createAppStore(client: ContractClient): AppStore {
     // Idle: apply at once, so a reply shows without delay. Busy: at most every 50 ms.
     flushTimer ??= setTimeout(flushSender, performance.now() - lastApplied < 50 ? 50 : 0);
   });
+  client.subscribe('timeline.event', (batch) => store.getState().applyTimelineEvents(batch));
   client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));

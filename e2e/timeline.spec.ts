@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures.ts';
+
+const capture = (name: string) => fileURLToPath(new URL(`../test/fixtures/captures/${name}`, import.meta.url));
+
+test.beforeEach(async ({ app }) => {
+  await app.keyboard.press('Control+3');
+  await expect(app.getByTestId('timeline-panel')).toBeVisible();
+  await expect(app.getByTestId('timeline-empty')).toBeVisible();
+});
+
+test('the normal experiment draws SYN, SYN-ACK, ACK and ends the client in TIME_WAIT', async ({ app }) => {
+  await app.getByTestId('experiment-normal').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 15_000 });
+  const segments = app.getByTestId('segment');
+  await expect(segments.nth(0)).toHaveAttribute('data-flags', 'SYN');
+  await expect(segments.nth(0)).toHaveAttribute('data-from', 'client');
+  await expect(segments.nth(1)).toHaveAttribute('data-flags', 'SYN+ACK');
+  await expect(segments.nth(1)).toHaveAttribute('data-from', 'server');
+  await expect(segments.nth(2)).toHaveAttribute('data-flags', 'ACK');
+  // Relative numbering by default: the notes' "seq = J, ack = J+1" reads 0 and 1.
+  await expect(segments.nth(1)).toContainText('seq=0 ack=1');
+  await expect(app.locator('[data-testid=lane-client][data-state=TIME_WAIT]')).toHaveCount(1);
+  await expect(app.locator('[data-testid=lane-client][data-state=TIME_WAIT]')).toContainText(/TIME_WAIT ✓\s*\d+ s left/);
+  await expect(app.locator('[data-testid=lane-server]').last()).toHaveAttribute('data-state', 'CLOSED');
+  await expect(app.locator('[data-testid=kernel-state][data-side=client][data-state=TIME_WAIT]')).toHaveCount(1);
+  await expect(app.getByTestId('look-for')).toContainText('three-way handshake');
+
+  // Click the SYN-ACK: its whole segment, with the options and the bytes.
+  await segments.nth(1).click();
+  const details = app.getByTestId('segment-details');
+  await expect(details).toContainText('SYN, ACK');
+  await expect(details).toContainText('MSS 65495');
+  await expect(details).toContainText('never scaled in a SYN');
+  await expect(app.getByTestId('hexdump')).toContainText('0000');
+  // Absolute numbers on the toggle.
+  await app.getByTestId('absolute-toggle').click();
+  await expect(app.getByTestId('absolute-toggle')).toBeChecked();
+  await expect(segments.nth(1)).not.toContainText('seq=0 ack=1');
+  await expect(segments.nth(1)).toContainText(/seq=\d{3,} ack=\d{3,}/);
+});
+
+test('a closed port: SYN, RST+ACK and ECONNREFUSED; in Chinese too', async ({ app }) => {
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await app.getByTestId('experiment-refused').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 15_000 });
+  await expect(app.getByTestId('segment')).toHaveCount(2);
+  await expect(app.getByTestId('segment').nth(1)).toHaveAttribute('data-flags', 'RST+ACK');
+  await expect(app.getByTestId('sequence-diagram')).toContainText('ECONNREFUSED');
+  await expect(app.getByTestId('sequence-diagram')).toContainText('重置（RST）');
+  await expect(app.getByTestId('look-for')).toContainText('没有程序监听');
+});
+
+test('opening a capture file lists its connections; each draws; SVG export is the diagram', async ({ app }) => {
+  await app.getByTestId('pcap-input').setInputFiles(capture('three-connections.pcap'));
+  await expect(app.getByTestId('file-streams').locator('option')).toHaveCount(3);
+  await expect(app.getByTestId('segment').first()).toHaveAttribute('data-flags', 'SYN');
+  const firstClient = await app.getByTestId('sequence-diagram').getAttribute('aria-label');
+  await app.getByTestId('file-streams').selectOption('2');
+  await expect(app.getByTestId('sequence-diagram')).not.toHaveAttribute('aria-label', firstClient!);
+  await expect(app.getByTestId('segment')).toHaveCount(10);
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export SVG' }).click();
+  const file = await (await download).path();
+  const svg = readFileSync(file, 'utf8');
+  expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('SYN, ACK');
+  expect(svg).toContain('TIME_WAIT');
+});
+
+test('a truncated file shows what was read and where it broke; a non-capture is refused by name', async ({ app }) => {
+  await app.getByTestId('pcap-input').setInputFiles(capture('truncated.pcap'));
+  await expect(app.getByTestId('file-problem')).toContainText(/truncated \(byte \d+, after 9 packets\)/);
+  await expect(app.getByTestId('segment')).toHaveCount(9);
+  await app.getByTestId('pcap-input').setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('not a capture at all') });
+  await expect(app.getByTestId('timeline-error')).toContainText('notes.pcap: not a capture file: it starts with 0x');
+});

@@ -1,0 +1,43 @@
+import type { KernelState, TimelineMarker, TimelinePacket } from '../../../../shared/contract/index.ts';
+import { analyzeStream, type Phase, type Segment, type StreamAnalysis } from '../../../../shared/timeline/tcp-analysis.ts';
+import { packetFromWire } from '../../../../shared/timeline/packet-wire.ts';
+import { groupStreams, type TcpStream } from '../../../../shared/timeline/tcp-streams.ts';
+
+/**
+ * The diagram's rows, derived (never stored) from a source's evidence: the segments of one
+ * connection, the sockets' own events and the kernel's states, merged on one clock.
+ */
+export type Row =
+  | { kind: 'phase'; t: number; phase: Phase; reset: boolean }
+  | { kind: 'segment'; t: number; seg: Segment }
+  | { kind: 'marker'; t: number; marker: TimelineMarker }
+  | { kind: 'kernel'; t: number; kernel: KernelState };
+
+export function streamsOf(packets: TimelinePacket[]): TcpStream[] {
+  return groupStreams(packets.map(packetFromWire));
+}
+
+export function buildRows(a: StreamAnalysis, markers: TimelineMarker[], kernel: KernelState[]): Row[] {
+  const rel = (sec: number, ns: number) => sec - a.startSec + (ns - a.startNs) / 1e9;
+  const others: Row[] = [
+    // Markers of this connection, plus the server's "listening" (which belongs to no connection yet).
+    ...markers.filter((m) => m.client === a.client || (m.client === null && m.side === 'server')).map((m): Row => ({ kind: 'marker', t: rel(m.tsSec, m.tsNs), marker: m })),
+    ...kernel.filter((k) => k.client === a.client).map((k): Row => ({ kind: 'kernel', t: rel(k.tsSec, k.tsNs), kernel: k })),
+  ].sort((x, y) => x.t - y.t);
+  const rows: Row[] = [];
+  let phase: Phase | null = null;
+  let j = 0;
+  for (const seg of a.segments) {
+    while (j < others.length && others[j]!.t < seg.t) rows.push(others[j++]!);
+    if (seg.phase !== phase) {
+      phase = seg.phase;
+      // A teardown that starts with a RST is an abort, not the four-way wave.
+      rows.push({ kind: 'phase', t: seg.t, phase, reset: phase === 'teardown' && seg.flags.includes('RST') });
+    }
+    rows.push({ kind: 'segment', t: seg.t, seg });
+  }
+  while (j < others.length) rows.push(others[j++]!);
+  return rows;
+}
+
+export { analyzeStream };

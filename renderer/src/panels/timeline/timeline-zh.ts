@@ -1,0 +1,35 @@
+import type { Locale } from '../../i18n/i18n.ts';
+
+/** The experiments' socket events come from the backend in English; these are their Chinese forms. */
+const markersZh: [RegExp, string][] = [
+  [/^listening on (\S+)$/, '在 $1 上监听'],
+  [/^accepted (\S+)$/, '接受了来自 $1 的连接'],
+  [/^the client sent FIN \(read returned 0\)$/, '客户端发送了 FIN（read 返回 0）'],
+  [/^the server sent FIN \(read returned 0\)$/, '服务器发送了 FIN（read 返回 0）'],
+  [/^socket closed$/, '套接字已关闭'],
+  [/^connected, ([\d.]+) ms after connect\(\) was called$/, '已连接：调用 connect() 后 $1 毫秒'],
+  [/^(\d+) bytes: (.*)$/, '$1 字节：$2'],
+  [/^(\d+) bytes$/, '$1 字节'],
+  [/^shutdown\(SHUT_WR\): FIN sent, still reading$/, 'shutdown(SHUT_WR)：已发送 FIN，仍在读取'],
+  [/^resetAndDestroy\(\): abort with RST$/, 'resetAndDestroy()：用 RST 中止连接'],
+];
+
+export function localizeMarkerDetail(detail: string, locale: Locale): string {
+  if (locale !== 'zh-CN') return detail;
+  for (const [re, zh] of markersZh) if (re.test(detail)) return detail.replace(re, zh);
+  return detail;
+}
+
+/** The capture reader's messages about a damaged file, in Chinese (the byte counts stay). */
+const problemsZh: [RegExp, (...m: string[]) => string][] = [
+  [/the file ends in the middle of a (packet record|block) \((\d+) bytes left over\): it was truncated/, (_, u, n) => `文件在一个${u === 'block' ? '块' : '报文记录'}的中间结束（多出 ${n} 字节）：文件被截断了`],
+  [/not a capture file: it starts with (0x[0-9a-f]+) \(a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a\)/, (_, m) => `不是抓包文件：它以 ${m} 开头（pcap 以 a1b2c3d4 或 a1b23c4d 开头，pcapng 以 0a0d0d0a 开头）`],
+  [/the file is empty/, () => '文件是空的'],
+  [/the file is corrupt here/, () => '文件在此处已损坏'],
+  [/ ?\(byte (\d+), after (\d+) packets\)/, (_, b, n) => `（第 ${b} 字节处，已读 ${n} 个报文）`],
+];
+
+export function localizeReadProblem(message: string, locale: Locale): string {
+  if (locale !== 'zh-CN') return message;
+  return problemsZh.reduce((out, [re, zh]) => out.replace(re, (...m: string[]) => zh(...m)), message);
+}

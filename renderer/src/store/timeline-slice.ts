@@ -1,0 +1,178 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { CaptureStatus, EventBatch, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus } from '../../../shared/contract/index.ts';
+import type { StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
+import type { ContractClient } from '../client/contract-client.ts';
+
+/** Where a timeline's evidence came from. */
+export type SourceKind = 'experiment' | 'watch' | 'file';
+
+export interface TimelineSource {
+  id: string;
+  kind: SourceKind;
+  experiment: ExperimentKind | null;
+  /** "port 8080", a file name… */
+  label: string;
+  status: TimelineStatus;
+  packets: TimelinePacket[];
+  markers: TimelineMarker[];
+  kernel: KernelState[];
+  /** Live sources drop their oldest packets beyond this many (the diagram is for one connection). */
+  droppedPackets: number;
+  /** Imported files: their conversations; packets hold the one opened. */
+  file: { name: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: string | null; openStream: number | null; truncated: boolean } | null;
+  /** Which connection of the source is drawn (index into the streams derived from packets). */
+  stream: number;
+  /** Wall-clock ms when the source was started (for TIME_WAIT countdowns). */
+  startedAt: number;
+}
+
+export interface TimelineSlice {
+  timeline: {
+    capabilities: { capture: CaptureStatus; kernelStates: boolean } | null;
+    sources: TimelineSource[];
+    selected: string | null;
+    /** The frame number of the segment whose details are shown. */
+    frame: number | null;
+    absolute: boolean;
+    watchPort: string;
+    watchHost: string;
+    error: string | null;
+    busy: boolean;
+  };
+  setTimeline(patch: Partial<TimelineSlice['timeline']>): void;
+  loadTimelineCapabilities(): Promise<void>;
+  runExperiment(kind: ExperimentKind): Promise<void>;
+  watchPort(port: number, host?: string, label?: string): Promise<boolean>;
+  stopTimeline(id: string): Promise<void>;
+  importCapture(name: string, bytes: Uint8Array): Promise<void>;
+  openFileStream(sourceId: string, index: number): Promise<void>;
+  selectSource(id: string): void;
+  selectStream(index: number): void;
+  applyTimelineEvents(batch: EventBatch<'timeline.event'>): void;
+  removeSource(id: string): void;
+}
+
+const LIVE_PACKET_CAP = 20_000;
+const KEEP_SOURCES = 12;
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function createTimelineSlice<T extends TimelineSlice>(client: ContractClient): StateCreator<T, [], [], TimelineSlice> {
+  return (set, get) => {
+    const patch = (p: Partial<TimelineSlice['timeline']>) => set({ timeline: { ...get().timeline, ...p } } as Partial<T>);
+    const add = (source: TimelineSource) => {
+      const sources = [source, ...get().timeline.sources].slice(0, KEEP_SOURCES);
+      patch({ sources, selected: source.id, frame: null, error: null });
+    };
+    const update = (id: string, f: (s: TimelineSource) => TimelineSource) => patch({ sources: get().timeline.sources.map((s) => (s.id === id ? f(s) : s)) });
+    const blank = (id: string, kind: SourceKind, label: string, experiment: ExperimentKind | null = null): TimelineSource => ({
+      id, kind, experiment, label, status: { phase: 'starting', message: null, capture: null }, packets: [], markers: [], kernel: [], droppedPackets: 0, file: null, stream: 0, startedAt: Date.now(),
+    });
+    // Events can arrive before the command's reply names the timeline: hold them until then.
+    const early = new Map<string, EventBatch<'timeline.event'>['events']>();
+
+    return {
+      timeline: { capabilities: null, sources: [], selected: null, frame: null, absolute: false, watchPort: '', watchHost: '127.0.0.1', error: null, busy: false },
+      setTimeline: patch,
+      async loadTimelineCapabilities() {
+        const r = await client.invoke('timeline.capabilities', {});
+        if (r.ok) patch({ capabilities: r.value });
+      },
+      async runExperiment(kind) {
+        patch({ busy: true });
+        const r = await client.invoke('timeline.experiment', { kind });
+        patch({ busy: false });
+        if (!r.ok) return patch({ error: r.error.message });
+        add(blank(r.value.timelineId, 'experiment', kind, kind));
+        const held = early.get(r.value.timelineId);
+        early.delete(r.value.timelineId);
+        if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
+      },
+      async watchPort(port, host, label) {
+        patch({ busy: true });
+        const r = await client.invoke('timeline.watch', host ? { port, host } : { port });
+        patch({ busy: false });
+        if (!r.ok) {
+          patch({ error: r.error.message });
+          return false;
+        }
+        add(blank(r.value.timelineId, 'watch', label ?? `${host ?? '*'} : ${port}`));
+        const held = early.get(r.value.timelineId);
+        early.delete(r.value.timelineId);
+        if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
+        return true;
+      },
+      async stopTimeline(id) {
+        await client.invoke('timeline.stop', { timelineId: id });
+      },
+      async importCapture(name, bytes) {
+        patch({ busy: true, error: null });
+        const r = await client.invoke('timeline.import', { name, base64: toBase64(bytes) });
+        patch({ busy: false });
+        if (!r.ok) return patch({ error: `${name}: ${r.error.message}` });
+        const v = r.value;
+        const source = blank(v.timelineId, 'file', name);
+        source.status = { phase: 'done', message: null, capture: null };
+        source.file = { name, format: v.format, frames: v.frames, tcpPackets: v.tcpPackets, streams: v.streams, problem: v.problem ? `${v.problem.message} (byte ${v.problem.offset}, after ${v.problem.framesRead} packets)` : null, openStream: null, truncated: false };
+        add(source);
+        if (v.streams.length > 0) await get().openFileStream(v.timelineId, 0);
+      },
+      async openFileStream(sourceId, index) {
+        const r = await client.invoke('timeline.stream', { timelineId: sourceId, index });
+        if (!r.ok) return patch({ error: r.error.message });
+        update(sourceId, (s) => ({ ...s, packets: r.value.packets, stream: 0, file: s.file && { ...s.file, openStream: index, truncated: r.value.truncated } }));
+        patch({ frame: null });
+      },
+      selectSource(id) {
+        patch({ selected: id, frame: null });
+      },
+      selectStream(index) {
+        const id = get().timeline.selected;
+        if (id) update(id, (s) => ({ ...s, stream: index }));
+        patch({ frame: null });
+      },
+      removeSource(id) {
+        const sources = get().timeline.sources.filter((s) => s.id !== id);
+        patch({ sources, selected: get().timeline.selected === id ? (sources[0]?.id ?? null) : get().timeline.selected });
+        void client.invoke('timeline.stop', { timelineId: id });
+      },
+      applyTimelineEvents(batch) {
+        const known = new Set(get().timeline.sources.map((s) => s.id));
+        const byId = new Map<string, EventBatch<'timeline.event'>['events']>();
+        for (const e of batch.events) {
+          if (!known.has(e.timelineId)) {
+            early.set(e.timelineId, [...(early.get(e.timelineId) ?? []), e]);
+            continue;
+          }
+          byId.set(e.timelineId, [...(byId.get(e.timelineId) ?? []), e]);
+        }
+        if (byId.size === 0) return;
+        patch({
+          sources: get().timeline.sources.map((s) => {
+            const events = byId.get(s.id);
+            if (!events) return s;
+            let packets = s.packets.concat(events.flatMap((e) => e.packets));
+            let dropped = s.droppedPackets;
+            if (packets.length > LIVE_PACKET_CAP) {
+              dropped += packets.length - LIVE_PACKET_CAP;
+              packets = packets.slice(-LIVE_PACKET_CAP);
+            }
+            const status = events.map((e) => e.status).filter((x) => x !== null).at(-1);
+            return {
+              ...s,
+              packets,
+              droppedPackets: dropped,
+              markers: s.markers.concat(events.flatMap((e) => e.markers)),
+              kernel: s.kernel.concat(events.flatMap((e) => e.kernel)),
+              status: status ? { ...status, capture: status.capture ?? s.status.capture } : s.status,
+            };
+          }),
+        });
+      },
+    };
+  };
+}
