@@ -294,3 +294,24 @@ test('custom framings: a 2-byte big-endian length, and a \\r\\n delimiter', asyn
   await app.getByTestId('send').click();
   await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['one', 'two']);
 });
+
+test('"Show timeline" on a TCP server session captures its next connection in the timeline panel', async ({ app }) => {
+  await app.locator('#ns-kind').selectOption('tcp-server');
+  await app.locator('#ns-port').fill('0');
+  await app.locator('#ns-reply').selectOption('echo');
+  await app.getByTestId('open-session').click();
+  const port = Number(await activePort(app));
+  await app.getByTestId('show-timeline').click();
+  await expect(app.getByTestId('timeline-panel')).toBeVisible();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=capturing]')).toBeVisible();
+  // A real client from the test process: its handshake, echo and teardown draw in the panel.
+  const { connect } = await import('node:net');
+  await new Promise<void>((resolve) => {
+    const c = connect(port, '127.0.0.1', () => c.write('hello'));
+    c.on('data', () => c.end());
+    c.on('close', () => resolve());
+  });
+  await expect(app.getByTestId('segment').first()).toHaveAttribute('data-flags', 'SYN');
+  await expect(app.getByTestId('segment').nth(1)).toHaveAttribute('data-flags', 'SYN+ACK');
+  await expect(app.locator('[data-testid=segment][data-from=server]').filter({ hasText: 'PSH' })).toHaveCount(1);
+});

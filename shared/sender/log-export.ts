@@ -1,3 +1,4 @@
+import { splitEndpoint } from '../timeline/tcp-streams.ts';
 import type { SenderEvent, SessionInfo } from '../contract/sender.ts';
 import { parseIp } from '../subnet/ip.ts';
 import { concat } from './framing.ts';
@@ -32,15 +33,14 @@ interface Addr {
 
 /** "1.2.3.4:80" or "[::1]:80" → address bytes and port; null for labels like "all 3 clients". */
 function parseEndpoint(text: string | null): Addr | null {
-  if (!text) return null;
-  const m = /^\[(.+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  const m = splitEndpoint(text);
   if (!m) return null;
   try {
-    const ip = parseIp(m[1]!);
+    const ip = parseIp(m.host);
     const n = ip.version === 4 ? 4 : 16;
     const bytes = new Uint8Array(n);
     for (let i = 0; i < n; i++) bytes[i] = Number((ip.value >> BigInt((n - 1 - i) * 8)) & 0xffn);
-    return { version: ip.version, bytes, port: Number(m[2]) };
+    return { version: ip.version, bytes, port: m.port };
   } catch {
     return null;
   }

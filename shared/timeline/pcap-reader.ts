@@ -19,7 +19,7 @@ export interface RawFrame {
   tsSec: number;
   tsNs: number;
   linkType: number;
-  /** The captured bytes (may be shorter than the packet was: see origLen). */
+  /** The captured bytes (may be shorter than the packet was: see origLen). A view into the pushed chunk: copy it to keep it past the next push if that buffer is reused. */
   data: Uint8Array;
   origLen: number;
 }
@@ -81,9 +81,17 @@ export class CaptureReader {
     }
     this.pos = 0;
     const view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    if (this.format === null && !this.readFileHeader(view)) return;
-    if (this.format === 'pcapng') this.readBlocks(view, onFrame);
-    else this.readRecords(view, onFrame);
+    if (this.format !== null || this.readFileHeader(view)) {
+      if (this.format === 'pcapng') this.readBlocks(view, onFrame);
+      else this.readRecords(view, onFrame);
+    }
+    // Copy an unfinished record: the caller may reuse its chunk buffer for the next read (and
+    // Node's Buffer#slice would only be a view, so copy through the Uint8Array constructor).
+    if (this.pos < this.buf.length && !this.problem) {
+      this.base += this.pos;
+      this.buf = new Uint8Array(this.buf.subarray(this.pos));
+      this.pos = 0;
+    }
   }
 
   /** The input is complete: bytes left over mean a truncated file. Returns the problem, if any. */

@@ -5,6 +5,13 @@ export function endpointText(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
+/** The inverse of endpointText: "1.2.3.4:80" or "[::1]:80" → host and port; null for anything else. */
+export function splitEndpoint(text: string | null): { host: string; port: number } | null {
+  if (!text) return null;
+  const m = /^\[(.+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  return m ? { host: m[1]!, port: Number(m[2]) } : null;
+}
+
 /** One TCP connection: the packets of one 4-tuple between a SYN and the close (both FINs or a RST). */
 export interface TcpStream {
   /** 0-based, in order of each stream's first packet (Wireshark's tcp.stream). */

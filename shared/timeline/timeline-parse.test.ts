@@ -120,6 +120,22 @@ describe('capture files, compared with tshark', () => {
     }
   });
 
+  it('works when the caller reuses one buffer for every read (as readSync into a fixed chunk does)', () => {
+    const { bytes } = load('three-connections.pcap');
+    const expected = readCapture(bytes).frames.map((f) => Buffer.from(f.data).toString('hex'));
+    const reader = new CaptureReader();
+    const got: string[] = [];
+    const chunk = new Uint8Array(100);
+    for (let i = 0; i < bytes.length; i += chunk.length) {
+      const part = bytes.subarray(i, i + chunk.length);
+      chunk.set(part);
+      reader.push(chunk.subarray(0, part.length), (f) => got.push(Buffer.from(f.data).toString('hex')));
+      chunk.fill(0xee);
+    }
+    expect(reader.end()).toBeNull();
+    expect(got).toEqual(expected);
+  });
+
   it('a truncated file keeps every whole packet and says where it broke', () => {
     const { bytes, oracle } = load('truncated.pcap');
     const { frames, problem } = readCapture(bytes);

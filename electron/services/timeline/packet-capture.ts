@@ -79,7 +79,7 @@ export function tcpdumpArgs(filter: CaptureFilter, iface: string | undefined): s
 export interface PacketArrival {
   packet: TcpPacket;
   frame: RawFrame;
-  /** Wall-clock ms when the parser produced it (for packet → parsed latency). */
+  /** Wall-clock ms (µs resolution) when the parser produced it, for packet → parsed latency. */
   parsedAt: number;
 }
 
@@ -119,7 +119,7 @@ export class PacketCapture {
         const packet = decodeTcp(frame);
         if (!packet) return;
         cap.packets++;
-        onPacket({ packet, frame, parsedAt: Date.now() });
+        onPacket({ packet, frame, parsedAt: performance.timeOrigin + performance.now() });
       });
     });
     child.on('exit', (code) => cap.resolveExit(code));

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CaptureStatus, EventBatch, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus } from '../../../shared/contract/index.ts';
-import type { StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
+import type { CaptureStatus, EventBatch, PanelId, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus } from '../../../shared/contract/index.ts';
+import { splitEndpoint, type StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
 /** Where a timeline's evidence came from. */
@@ -43,6 +43,8 @@ export interface TimelineSlice {
   loadTimelineCapabilities(): Promise<void>;
   runExperiment(kind: ExperimentKind): Promise<void>;
   watchPort(port: number, host?: string, label?: string): Promise<boolean>;
+  /** The packet sender's "show timeline": capture a TCP session's port (its server's), then show the panel. */
+  watchSession(kind: 'tcp-client' | 'tcp-server', local: string, remote: string | null): Promise<void>;
   stopTimeline(id: string): Promise<void>;
   importCapture(name: string, bytes: Uint8Array): Promise<void>;
   openFileStream(sourceId: string, index: number): Promise<void>;
@@ -61,7 +63,8 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-export function createTimelineSlice<T extends TimelineSlice>(client: ContractClient): StateCreator<T, [], [], TimelineSlice> {
+/** Needs the shell's setPanel: "show timeline" in the packet sender switches panels. */
+export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: PanelId): void }>(client: ContractClient): StateCreator<T, [], [], TimelineSlice> {
   return (set, get) => {
     const patch = (p: Partial<TimelineSlice['timeline']>) => set({ timeline: { ...get().timeline, ...p } } as Partial<T>);
     const add = (source: TimelineSource) => {
@@ -105,6 +108,14 @@ export function createTimelineSlice<T extends TimelineSlice>(client: ContractCli
         early.delete(r.value.timelineId);
         if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
         return true;
+      },
+      async watchSession(kind, local, remote) {
+        // The server's end names the connection: a client's remote, or a server's own address.
+        const end = splitEndpoint(kind === 'tcp-client' ? remote : local);
+        if (!end) return patch({ error: `${kind === 'tcp-client' ? remote : local}: not an address and port` });
+        // A wildcard bind (0.0.0.0, ::) or a host name cannot go into the capture filter: filter on the port alone.
+        const host = /^[0-9.]+$|:/.test(end.host) && end.host !== '0.0.0.0' && end.host !== '::' ? end.host : undefined;
+        if (await get().watchPort(end.port, host, `${kind === 'tcp-client' ? remote : local}`)) get().setPanel('timeline');
       },
       async stopTimeline(id) {
         await client.invoke('timeline.stop', { timelineId: id });

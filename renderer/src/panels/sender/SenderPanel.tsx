@@ -15,6 +15,7 @@ export function SenderPanel() {
   const halfClose = useApp((s) => s.halfCloseSession);
   const close = useApp((s) => s.closeSession);
   const setSendTo = useApp((s) => s.setSendTo);
+  const watchSession = useApp((s) => s.watchSession);
   const active = sessions.find((s) => s.info.id === activeId) ?? null;
   return (
     <div className="sender-panel" data-testid="sender-panel">
@@ -46,6 +47,9 @@ export function SenderPanel() {
               <span className={`badge state-${active.info.state}`} data-testid="session-state">{t(`sender.state.${active.info.state}`)}</span>
               <span className="spacer" />
               {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
+              {active.info.kind !== 'udp' && active.info.state !== 'closed' && (
+                <button className="button small" title={t('tl.showTimelineHint')} data-testid="show-timeline" onClick={() => void watchSession(active.info.kind as 'tcp-client' | 'tcp-server', active.info.local, active.info.remote)}>{t('tl.showTimeline')}</button>
+              )}
               <button className="button small" onClick={() => void close(active.info.id)}>{t('sender.close')}</button>
             </div>
             {active.info.kind === 'udp' && <UdpOptions key={active.info.id} session={active} />}
