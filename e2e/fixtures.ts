@@ -14,12 +14,12 @@ export interface ServedHost {
   port: number;
   token: string;
   dataDir: string;
-  /** Stops this server and starts a new one on the same data folder (e.g. after editing a file). */
-  restart(): Promise<ServedHost>;
+  /** Stops this server and starts a new one on the same data folder (e.g. after editing a file), optionally with extra environment. */
+  restart(env?: NodeJS.ProcessEnv): Promise<ServedHost>;
 }
 
-async function serve(dataDir: string, children: ChildProcess[]): Promise<ServedHost> {
-  const child = spawn(process.execPath, [bin, 'serve', '--json', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(dataDir: string, children: ChildProcess[], env: NodeJS.ProcessEnv = {}): Promise<ServedHost> {
+  const child = spawn(process.execPath, [bin, 'serve', '--json', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -44,9 +44,9 @@ async function serve(dataDir: string, children: ChildProcess[]): Promise<ServedH
     port: Number(parsed.port),
     token: parsed.searchParams.get('token')!,
     dataDir,
-    async restart() {
+    async restart(extra?: NodeJS.ProcessEnv) {
       await stopChild(child);
-      return serve(dataDir, children);
+      return serve(dataDir, children, extra);
     },
   };
 }

@@ -67,6 +67,12 @@ test('opening a capture file lists its connections; each draws; SVG export is th
   expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svg).toContain('SYN, ACK');
   expect(svg).toContain('TIME_WAIT');
+  const pngDownload = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export PNG' }).click();
+  const png = readFileSync(await (await pngDownload).path());
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  // Drawn at twice the size for sharp slides: width from the PNG header (IHDR) = 2 × 900.
+  expect(png.readUInt32BE(16)).toBe(1800);
 });
 
 test('a truncated file shows what was read and where it broke; a non-capture is refused by name', async ({ app }) => {
@@ -75,4 +81,19 @@ test('a truncated file shows what was read and where it broke; a non-capture is 
   await expect(app.getByTestId('segment')).toHaveCount(9);
   await app.getByTestId('pcap-input').setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('not a capture at all') });
   await expect(app.getByTestId('timeline-error')).toContainText('notes.pcap: not a capture file: it starts with 0x');
+});
+
+test('without packet capture it says what is missing and how to allow it, and still shows the sockets and kernel states', async ({ app, host }) => {
+  const other = await host.restart({ WIRELAB_TCPDUMP: '/nonexistent/tcpdump' });
+  await app.goto(other.url);
+  await expect(app.locator('.app[data-ready="true"]')).toBeVisible();
+  await app.keyboard.press('Control+3');
+  await expect(app.getByTestId('capture-off')).toContainText('tcpdump is not installed');
+  await expect(app.getByTestId('capture-off')).toContainText('setcap cap_net_raw,cap_net_admin=eip');
+  await app.getByTestId('experiment-normal').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 15_000 });
+  await expect(app.getByTestId('segment')).toHaveCount(0);
+  const evidence = app.getByTestId('evidence');
+  await expect(evidence).toContainText('connect() returned');
+  await expect(evidence).toContainText('kernel: TIME_WAIT');
 });

@@ -30,7 +30,9 @@ export interface CaptureFilter {
 
 const searchDirs = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
 
+/** tcpdump's path: $WIRELAB_TCPDUMP when set (a build elsewhere, or a wrapper), else the first on PATH or in the sbin folders. */
 export function findTcpdump(): string | null {
+  if (process.env.WIRELAB_TCPDUMP) return process.env.WIRELAB_TCPDUMP;
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...searchDirs];
   for (const dir of dirs) {
     const path = join(dir, process.platform === 'win32' ? 'tcpdump.exe' : 'tcpdump');

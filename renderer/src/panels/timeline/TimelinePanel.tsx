@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { experimentKindSchema } from '../../../../shared/contract/timeline.ts';
+import { experimentKindSchema, type CaptureStatus } from '../../../../shared/contract/timeline.ts';
 import { LINUX_TIME_WAIT_SECONDS } from '../../../../shared/timeline/tcp-state-machine.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { saveFile } from '../../shell/save-file.ts';
@@ -63,6 +63,11 @@ export function TimelinePanel() {
         <div className="empty tl-empty" data-testid="timeline-empty">
           <h2>{t('tl.emptyTitle')}</h2>
           <p className="empty-summary">{t('tl.emptyBody')}</p>
+          {tl.capabilities && (tl.capabilities.capture.available ? (
+            <p className="muted" data-testid="capture-ready">{t('tl.capture.on', { tool: tl.capabilities.capture.tool ?? 'tcpdump' })}</p>
+          ) : (
+            <CaptureOff capture={tl.capabilities.capture} />
+          ))}
           <p className="empty-learn"><strong>{t('empty.learn')}:</strong> {t('timeline.learn')}</p>
         </div>
       )}
@@ -225,15 +230,7 @@ function SourceView({ source }: { source: TimelineSource }) {
       </div>
       {source.status.phase === 'error' && <p className="field-error" role="alert">{source.status.message}</p>}
       {cap && !cap.available && (
-        <div className="notice warning tl-capture-off" data-testid="capture-off">
-          <span>
-            <strong>{t('tl.capture.off', { reason: cap.reason ?? '' })}</strong>
-            <br />
-            {cap.howTo && t('tl.capture.howTo', { howTo: cap.howTo })}
-            <br />
-            {t('tl.capture.fallback')}
-          </span>
-        </div>
+        <CaptureOff capture={cap} />
       )}
       {source.experiment && <p className="tl-look" data-testid="look-for">{t(`tl.look.${source.experiment}` as MessageKey)}</p>}
       {source.file && (
@@ -289,6 +286,22 @@ function SourceView({ source }: { source: TimelineSource }) {
       ) : (
         <p className="muted">{t('tl.waiting')}</p>
       )}
+    </div>
+  );
+}
+
+/** Why there are no packets, how to allow capture, and what Wirelab shows instead. */
+function CaptureOff({ capture }: { capture: CaptureStatus }) {
+  const t = useT();
+  return (
+    <div className="notice warning tl-capture-off" data-testid="capture-off">
+      <span>
+        <strong>{t('tl.capture.off', { reason: capture.reason ?? '' })}</strong>
+        <br />
+        {capture.howTo && t('tl.capture.howTo', { howTo: capture.howTo })}
+        <br />
+        {t('tl.capture.fallback')}
+      </span>
     </div>
   );
 }
