@@ -105,3 +105,4 @@ await shoot(host.url, 'disconnected-en-light', {
 });
 await browser.close();
 copyFileSync(join(outDir, 'subnet-calc-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
+copyFileSync(join(outDir, 'timeline-normal-en-light.png'), join(projectRoot, 'docs', 'screenshot-timeline.png'));
