@@ -33,6 +33,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'timeline.stop': () => ({ stopped: false }),
     'timeline.import': () => ({ timelineId: 't', format: null, frames: 0, tcpPackets: 0, streams: [], problem: null }),
     'timeline.stream': () => ({ packets: [], truncated: false }),
+    'processes.configure': () => ({ supported: true, reason: null, running: false, intervalMs: 1000 }),
+    'processes.details': () => null,
+    'processes.sockets': () => [],
+    'processes.signal': () => ({ sent: false }),
+    'processes.labStart': () => ({ id: 'l', kind: 'zombie', pids: [], startedAt: 0, error: null }),
+    'processes.labStop': () => ({ stopped: false }),
     ...overrides,
   };
 }

@@ -14,6 +14,7 @@ import { SenderService } from './sender/sender-service.ts';
 import { PacketLibraryService } from './sender/packet-library.ts';
 import { GeneratorService } from './sender/generator-service.ts';
 import { TimelineService } from './timeline/timeline-service.ts';
+import { ProcessService } from './processes/process-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -34,6 +35,7 @@ export interface Backend {
   notices: NoticeService;
   sender: SenderService;
   timeline: TimelineService;
+  processes: ProcessService;
   /** Closes every socket, server and child process the services own. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -68,7 +70,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Everything that owns a socket or a child process is closed here when the app quits.
   const generator = new GeneratorService(hub, sender);
   const timeline = new TimelineService(hub);
-  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose(), () => timeline.dispose()];
+  const processes = new ProcessService(hub);
+  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose()];
   let disposed = false;
 
   const handlers: Handlers = {
@@ -114,6 +117,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'timeline.stop': async ({ timelineId }) => ({ stopped: await timeline.stop(timelineId) }),
     'timeline.import': ({ name, base64 }) => timeline.import(name, new Uint8Array(Buffer.from(base64, 'base64'))),
     'timeline.stream': ({ timelineId, index }) => timeline.stream(timelineId, index),
+    'processes.configure': ({ running, intervalMs }) => processes.configure(running, intervalMs),
+    'processes.details': ({ pid }) => processes.details(pid),
+    'processes.sockets': () => processes.sockets(),
+    'processes.signal': ({ pid, signal }) => processes.signal(pid, signal),
+    'processes.labStart': ({ kind, count }) => processes.labStart(kind, count),
+    'processes.labStop': ({ id }) => ({ stopped: processes.labStop(id) }),
   };
 
   return {
@@ -124,6 +133,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     notices,
     sender,
     timeline,
+    processes,
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
+import { processCommands, processSampleSchema } from './processes.ts';
 import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema } from './sender.ts';
 
 /**
@@ -84,6 +85,7 @@ export const commands = {
   /** The bytes a payload would be (for the composer's live count and hex preview; GBK needs the Node side). */
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
   ...timelineCommands,
+  ...processCommands,
 } as const;
 
 export const streams = {
@@ -93,6 +95,8 @@ export const streams = {
   'generator.progress': generatorProgressSchema,
   /** Packets, socket markers, kernel states and status of a live timeline (experiment or watch). */
   'timeline.event': timelineEventSchema,
+  /** One sample of every process (about once a second while the panel samples). */
+  'processes.sample': processSampleSchema,
 } as const;
 
 export type Commands = typeof commands;
@@ -127,3 +131,4 @@ export * from './settings.ts';
 export * from './sender.ts';
 export * from './packets.ts';
 export * from './timeline.ts';
+export * from './processes.ts';

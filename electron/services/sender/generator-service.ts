@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-start.ts';
 import type { GeneratorProgress } from '../../../shared/contract/sender.ts';
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
@@ -10,17 +11,9 @@ import type { SenderService } from './sender-service.ts';
 
 type WorkerMessage = { type: 'progress'; report: GeneratorReport } | { type: 'done'; report: GeneratorReport; stopped: boolean } | { type: 'error'; code: string; message: string };
 
-/**
- * Runs generator jobs on worker threads. From source (tsx) the worker is the .ts file behind a
- * small bootstrap that registers tsx in the thread; in the built app it is the bundled
- * out/main/generator-worker.js (its own electron-vite entry).
- */
-function startWorker(options: GeneratorOptions): Worker {
-  const here = import.meta.url;
-  if (/\.ts$/.test(new URL(here).pathname)) {
-    return new Worker(new URL('./worker-bootstrap.mjs', here), { workerData: { entry: new URL('./generator-worker.ts', here).href, options } });
-  }
-  return new Worker(new URL('./generator-worker.js', here), { workerData: { options } });
+/** Runs generator jobs on worker threads (see worker-start.ts for how the thread is found). */
+function startGeneratorWorker(options: GeneratorOptions): Worker {
+  return startWorker(new URL('./generator-worker.ts', import.meta.url), 'generator-worker', { options });
 }
 
 export class GeneratorService {
@@ -52,7 +45,7 @@ export class GeneratorService {
       const expected = report ? (options.proto === 'udp' ? report.sent : report.bytes) : null;
       this.hub.publish('generator.progress', { id, state, report, target, received, lost: received !== null && expected !== null && state !== 'running' ? Math.max(0, expected - received) : null, error });
     };
-    const worker = startWorker({ ...options, host });
+    const worker = startGeneratorWorker({ ...options, host });
     this.jobs.set(id, worker);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') publish('running', m.report);

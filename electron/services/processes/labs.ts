@@ -1,0 +1,198 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WirelabError } from '../../../shared/contract/errors.ts';
+import type { LabInfo, LabKind } from '../../../shared/contract/processes.ts';
+
+/**
+ * The labs: real processes and threads that make the course notes' chapters visible in the
+ * table (process pool, threads, producer/consumer, zombie, orphan, daemon, stopped, the GIL).
+ * Each lab runs in its own process group so stopping it ends everything it started; orphans
+ * and daemons leave the group's parent, so their pids are tracked too. All are ended when the
+ * lab or the app stops. Recipes are the notes' (measured here).
+ */
+
+const scripts: Record<string, string> = {
+  'pool-worker.js': `// Process-pool lab worker: 200 ms of work, 800 ms of rest, until the lab stops.
+setInterval(() => { const end = Date.now() + 200; while (Date.now() < end); }, 1000);
+`,
+  'threads.js': `// Threads lab: N worker_threads in one process (one PID, N more TIDs).
+const { Worker } = require('node:worker_threads');
+const n = Number(process.argv[2] || 4);
+for (let i = 0; i < n; i++) {
+  new Worker("setInterval(() => { const e = Date.now() + 100; while (Date.now() < e); }, 1000)", { eval: true });
+}
+setInterval(() => {}, 1 << 30);
+`,
+  'producer-consumer.js': `// Producer/consumer lab: one consumer sleeps in Atomics.wait (state S, ~0% CPU), the other
+// spins on a flag (state R, ~100% of a core) — the same work, two ways of waiting.
+const { Worker } = require('node:worker_threads');
+const flags = new Int32Array(new SharedArrayBuffer(8));
+new Worker("const f = new Int32Array(require('node:worker_threads').workerData); for (;;) { Atomics.wait(f, 0, 0); Atomics.store(f, 0, 0); }", { eval: true, workerData: flags.buffer });
+new Worker("const f = new Int32Array(require('node:worker_threads').workerData); for (;;) { if (Atomics.load(f, 1)) Atomics.store(f, 1, 0); }", { eval: true, workerData: flags.buffer });
+setInterval(() => { Atomics.store(flags, 0, 1); Atomics.notify(flags, 0); Atomics.store(flags, 1, 1); }, 500);
+`,
+  'gil.py': `# GIL lab: 20 s of two CPU-bound threads in one process (together they get about one core:
+# only the thread holding the GIL runs Python), then 20 s of two processes (about one core each).
+import multiprocessing, sys, threading, time
+def burn(seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        pass
+if __name__ == '__main__':
+    ts = [threading.Thread(target=burn, args=(20,)) for _ in range(2)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    ps = [multiprocessing.Process(target=burn, args=(20,)) for _ in range(2)]
+    for p in ps: p.start()
+    for p in ps: p.join()
+`,
+};
+
+let scriptDir: string | null = null;
+/** Lab scripts are written once to a temp folder so the table shows a short, readable command line. */
+function script(name: string): string {
+  if (!scriptDir) {
+    scriptDir = join(tmpdir(), `wirelab-labs-${process.pid}`);
+    mkdirSync(scriptDir, { recursive: true });
+    for (const [file, text] of Object.entries(scripts)) writeFileSync(join(scriptDir, file), text);
+  }
+  return join(scriptDir, name);
+}
+
+/** Node for the Node-based labs: this process's own binary (Electron needs ELECTRON_RUN_AS_NODE). */
+function node(args: string[]): ChildProcess {
+  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+  return spawn(process.execPath, args, { detached: true, stdio: 'ignore', env });
+}
+
+function shell(script: string, capture = false): ChildProcess {
+  return spawn('/bin/sh', ['-c', script], { detached: true, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'ignore'] });
+}
+
+/** The first line a child prints (a pid echoed by `$!`), bounded at 3 s. */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the lab did not report its pid within 3 s')), 3000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out.split('\n')[0]!.trim());
+      }
+    });
+  });
+}
+
+let hasPython: boolean | null = null;
+export function pythonAvailable(): boolean {
+  hasPython ??= spawnSync('python3', ['--version']).status === 0;
+  return hasPython;
+}
+
+interface Running {
+  info: LabInfo;
+  /** Process groups to end, and single pids that left their group (orphan, daemon). */
+  groups: number[];
+  pids: number[];
+}
+
+export class LabRunner {
+  private next = 1;
+  private readonly running = new Map<string, Running>();
+
+  list(): LabInfo[] {
+    return [...this.running.values()].map((r) => r.info);
+  }
+
+  async start(kind: LabKind, count = 4): Promise<LabInfo> {
+    if (process.platform === 'win32') throw new WirelabError('UNSUPPORTED', 'The labs use POSIX processes (fork, signals, zombies); they run on Linux and macOS.');
+    const id = `lab-${this.next++}`;
+    const groups: number[] = [];
+    const pids: number[] = [];
+    const track = (c: ChildProcess) => {
+      if (c.pid === undefined) throw new WirelabError('LAB_FAILED', `${kind}: the process could not start`);
+      groups.push(c.pid);
+      c.on('error', () => {});
+      return c.pid;
+    };
+    try {
+      switch (kind) {
+        case 'pool':
+          for (let i = 0; i < count; i++) pids.push(track(node([script('pool-worker.js')])));
+          break;
+        case 'threads':
+          pids.push(track(node([script('threads.js'), String(count)])));
+          break;
+        case 'producer-consumer':
+          pids.push(track(node([script('producer-consumer.js')])));
+          break;
+        case 'zombie': {
+          // The shell starts a short child, then *becomes* `sleep 3600` (exec), which never calls
+          // wait(): the child exits and stays a zombie (Z) under it.
+          const c = shell('sleep 0.2 & echo $!; exec sleep 3600', true);
+          const parent = track(c);
+          const child = Number(await firstLine(c));
+          pids.push(parent, child);
+          break;
+        }
+        case 'orphan': {
+          // The shell starts `sleep` and exits at once: the child is re-parented to init (or a subreaper).
+          const c = shell('sleep 3600 & echo $!', true);
+          track(c);
+          pids.push(Number(await firstLine(c)));
+          break;
+        }
+        case 'daemon': {
+          // setsid: a new session with no controlling terminal, and its parent gone — a daemon.
+          const c = shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true);
+          track(c);
+          pids.push(Number(await firstLine(c)));
+          break;
+        }
+        case 'stopped': {
+          const pid = track(spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' }));
+          process.kill(pid, 'SIGSTOP');
+          pids.push(pid);
+          break;
+        }
+        case 'gil':
+          if (!pythonAvailable()) throw new WirelabError('NO_PYTHON', 'The GIL lab needs python3, which is not installed here.');
+          pids.push(track(spawn('python3', [script('gil.py')], { detached: true, stdio: 'ignore' })));
+          break;
+      }
+    } catch (e) {
+      this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids });
+      throw e instanceof WirelabError ? e : new WirelabError('LAB_FAILED', `${kind}: ${(e as Error).message}`);
+    }
+    const info: LabInfo = { id, kind, pids: pids.filter((p) => Number.isInteger(p) && p > 0), startedAt: Date.now(), error: null };
+    this.running.set(id, { info, groups, pids: info.pids });
+    return info;
+  }
+
+  private end(r: Running): void {
+    const kill = (target: number) => {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    for (const g of r.groups) kill(-g);
+    for (const p of r.pids) kill(p);
+  }
+
+  stop(id: string): boolean {
+    const r = this.running.get(id);
+    if (!r) return false;
+    this.end(r);
+    this.running.delete(id);
+    return true;
+  }
+
+  dispose(): void {
+    for (const id of [...this.running.keys()]) this.stop(id);
+  }
+}

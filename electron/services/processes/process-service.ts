@@ -1,0 +1,118 @@
+import type { Worker } from 'node:worker_threads';
+import { WirelabError } from '../../../shared/contract/errors.ts';
+import type { LabInfo, LabKind, SignalName, SocketRowData } from '../../../shared/contract/processes.ts';
+import type { EventHub } from '../../core/event-hub.ts';
+import { startWorker } from '../worker-start.ts';
+import type { ProcessSample } from './process-sampler.ts';
+import type { ThreadRow } from './proc-reader.ts';
+import { procSupported } from './proc-reader.ts';
+import { LabRunner } from './labs.ts';
+
+type WorkerMessage = { type: 'sample'; sample: ProcessSample } | { type: 'reply'; reqId: number; value: unknown };
+
+/** Why a signal was refused, in words (kill(2)'s errors). */
+export function explainSignalError(code: string | undefined, pid: number, signal: SignalName): WirelabError {
+  if (code === 'EPERM') {
+    return new WirelabError('EPERM', `Not allowed to send ${signal} to ${pid}: it belongs to another user (or is protected). Only its owner or root may signal it; Wirelab does not ask for root.`, 'pid');
+  }
+  if (code === 'ESRCH') return new WirelabError('ESRCH', `No process ${pid}: it has already exited.`, 'pid');
+  return new WirelabError(code ?? 'SIGNAL_FAILED', `Could not send ${signal} to ${pid} (${code ?? 'unknown error'}).`, 'pid');
+}
+
+/**
+ * The process monitor: a sampler on a worker thread publishing `processes.sample`, on-demand
+ * details and sockets from the same thread, signals, and the labs.
+ */
+export class ProcessService {
+  private worker: Worker | null = null;
+  private running = false;
+  private intervalMs = 1000;
+  private reqId = 0;
+  private readonly pending = new Map<number, (value: unknown) => void>();
+  readonly labs = new LabRunner();
+
+  constructor(private readonly hub: EventHub) {}
+
+  supported(): { supported: boolean; reason: string | null } {
+    if (procSupported()) return { supported: true, reason: null };
+    return {
+      supported: false,
+      reason: `The process panel reads Linux's /proc; on ${process.platform} it is not built yet (the planned routes are ps and lsof on macOS, windows-process-tree and netstat on Windows).`,
+    };
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = startWorker(new URL('./sampler-worker.ts', import.meta.url), 'sampler-worker', { intervalMs: this.intervalMs });
+    w.postMessage({ type: 'configure', intervalMs: this.intervalMs, paused: !this.running });
+    w.on('message', (m: WorkerMessage) => {
+      if (m.type === 'sample') {
+        this.hub.publish('processes.sample', { ...m.sample, labs: this.labs.list(), selfPid: process.pid });
+      } else {
+        this.pending.get(m.reqId)?.(m.value);
+        this.pending.delete(m.reqId);
+      }
+    });
+    w.on('error', () => {
+      this.worker = null;
+    });
+    this.worker = w;
+    return w;
+  }
+
+  configure(running: boolean, intervalMs?: number): { supported: boolean; reason: string | null; running: boolean; intervalMs: number } {
+    const support = this.supported();
+    if (!support.supported) return { ...support, running: false, intervalMs: this.intervalMs };
+    this.running = running;
+    if (intervalMs !== undefined) this.intervalMs = intervalMs;
+    if (running || this.worker) this.ensureWorker().postMessage({ type: 'configure', intervalMs: this.intervalMs, paused: !running });
+    return { ...support, running, intervalMs: this.intervalMs };
+  }
+
+  private ask<T>(message: Record<string, unknown>): Promise<T> {
+    if (!this.supported().supported) return Promise.reject(new WirelabError('UNSUPPORTED', this.supported().reason!));
+    const reqId = ++this.reqId;
+    return new Promise<T>((resolve) => {
+      this.pending.set(reqId, resolve as (v: unknown) => void);
+      this.ensureWorker().postMessage({ ...message, reqId });
+    });
+  }
+
+  details(pid: number): Promise<{ pid: number; threads: ThreadRow[]; sockets: SocketRowData[] } | null> {
+    return this.ask({ type: 'details', pid });
+  }
+
+  sockets(): Promise<SocketRowData[]> {
+    return this.ask({ type: 'sockets' });
+  }
+
+  signal(pid: number, signal: SignalName): { sent: boolean } {
+    // Guards a click cannot undo: init and Wirelab itself.
+    if (pid === 1) throw new WirelabError('REFUSED', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid');
+    if (pid === process.pid) throw new WirelabError('REFUSED', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid');
+    if (process.platform === 'win32' && (signal === 'SIGSTOP' || signal === 'SIGCONT')) throw new WirelabError('UNSUPPORTED', `${signal}: Windows has no stop/continue signals.`, 'signal');
+    try {
+      process.kill(pid, signal);
+      return { sent: true };
+    } catch (e) {
+      throw explainSignalError((e as NodeJS.ErrnoException).code, pid, signal);
+    }
+  }
+
+  labStart(kind: LabKind, count?: number): Promise<LabInfo> {
+    return this.labs.start(kind, count);
+  }
+
+  labStop(id: string): boolean {
+    return this.labs.stop(id);
+  }
+
+  async dispose(): Promise<void> {
+    this.labs.dispose();
+    const w = this.worker;
+    this.worker = null;
+    for (const resolve of this.pending.values()) resolve(null);
+    this.pending.clear();
+    if (w) await w.terminate();
+  }
+}
