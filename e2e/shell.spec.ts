@@ -6,7 +6,7 @@ const panels = [
   { key: '1', id: 'sender', en: 'Packet sender', zh: '发包工具', testId: 'empty-sender' },
   { key: '2', id: 'subnet', en: 'Subnet calculator', zh: '子网计算器', testId: 'subnet-panel' },
   { key: '3', id: 'timeline', en: 'Handshake timeline', zh: '握手时间线', testId: 'timeline-panel' },
-  { key: '4', id: 'processes', en: 'Processes', zh: '进程', testId: 'empty-processes' },
+  { key: '4', id: 'processes', en: 'Processes', zh: '进程', testId: 'processes-panel' },
 ];
 
 test('the shell loads connected, with the URL token swapped for a cookie', async ({ app, host }) => {
@@ -16,7 +16,7 @@ test('the shell loads connected, with the URL token swapped for a cookie', async
   await expect(app).toHaveTitle('Packet sender — Wirelab');
 });
 
-test('every panel is reachable by click (panels not built yet say what they will do)', async ({ app }) => {
+test('every panel is reachable by click', async ({ app }) => {
   for (const p of panels) {
     await app.getByRole('tab', { name: new RegExp(p.en) }).click();
     await expect(app.getByRole('tab', { name: new RegExp(p.en) })).toHaveAttribute('aria-selected', 'true');

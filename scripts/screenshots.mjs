@@ -38,7 +38,6 @@ let host = await serve(data);
 await shoot(host.url, 'sender-en-light');
 await shoot(host.url, 'subnet-en-dark', { scheme: 'dark', panel: '2' });
 await shoot(host.url, 'timeline-zh-light', { panel: '3', lang: 'zh-CN' });
-await shoot(host.url, 'processes-zh-dark', { scheme: 'dark', panel: '4', lang: 'zh-CN' });
 // the subnet panel: each view, both languages, an error
 const fill = (id, text) => async (page) => { await page.locator(`#${id}`).fill(text); };
 const tab = (name, then) => async (page) => { await page.locator(`#subnet-tab-${name}`).click(); if (then) await then(page); };
@@ -88,6 +87,22 @@ await shoot(host.url, 'timeline-server-first-zh-light', { panel: '3', lang: 'zh-
 await shoot(host.url, 'timeline-file-en-light', { panel: '3', viewport: wide, after: experiment(null, { file: capture('three-connections.pcap'), select: 0 }) });
 await shoot(host.url, 'timeline-truncated-zh-dark', { panel: '3', scheme: 'dark', lang: 'zh-CN', after: experiment(null, { file: capture('truncated.pcap'), select: null }) });
 await shoot(host.url, 'timeline-empty-en-dark', { panel: '3', scheme: 'dark' });
+// the process monitor: the table, the zombie lab in the tree, connections, labs, a signal to confirm
+const ps = (then) => async (page) => { await page.getByTestId('ps-row').first().waitFor(); if (then) await then(page); };
+const zombie = async (page) => {
+  await page.getByTestId('ps-tab-labs').click();
+  await page.getByTestId('lab-start-zombie').click();
+  await page.getByTestId('lab-running').first().waitFor();
+  await page.getByTestId('lab-zombie').getByRole('button', { name: /Show in table|在表格中显示/ }).click();
+  await page.locator('[data-testid=ps-row][data-state=Z]').waitFor();
+  await page.locator('[data-testid=ps-row][data-state=Z]').scrollIntoViewIfNeeded();
+};
+await shoot(host.url, 'processes-en-light', { panel: '4', viewport: wide, after: ps(async (p) => { await p.getByTestId('ps-row').first().click(); await p.waitForTimeout(1200); }) });
+await shoot(host.url, 'processes-zombie-zh-dark', { panel: '4', scheme: 'dark', lang: 'zh-CN', viewport: wide, after: ps(zombie) });
+await shoot(host.url, 'processes-zombie-en-light', { panel: '4', viewport: wide, after: ps(async (p) => { await zombie(p); await p.getByTestId('signal-SIGKILL').click(); }) });
+await shoot(host.url, 'processes-labs-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-tab-labs').click()) });
+await shoot(host.url, 'processes-connections-en-dark', { panel: '4', scheme: 'dark', after: ps(async (p) => { await p.getByTestId('ps-tab-connections').click(); await p.getByTestId('conn-filter').fill(String(new URL(host.url).port)); await p.getByTestId('conn-row').first().waitFor(); }) });
+await shoot(host.url, 'processes-filter-empty-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-filter').fill('no-such-process')) });
 host.child.kill();
 
 // error state: a corrupt settings file found at start-up
@@ -106,3 +121,4 @@ await shoot(host.url, 'disconnected-en-light', {
 await browser.close();
 copyFileSync(join(outDir, 'subnet-calc-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
 copyFileSync(join(outDir, 'timeline-normal-en-light.png'), join(projectRoot, 'docs', 'screenshot-timeline.png'));
+copyFileSync(join(outDir, 'processes-zombie-en-light.png'), join(projectRoot, 'docs', 'screenshot-processes.png'));

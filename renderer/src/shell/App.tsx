@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { panelIds } from '../../../shared/contract/settings.ts';
-import { EmptyPanel } from '../panels/EmptyPanel.tsx';
 import { SubnetPanel } from '../panels/subnet/SubnetPanel.tsx';
 import { SenderPanel } from '../panels/sender/SenderPanel.tsx';
 import { TimelinePanel } from '../panels/timeline/TimelinePanel.tsx';
+import { ProcessesPanel } from '../panels/processes/ProcessesPanel.tsx';
 import { useApp, useLocale, useT } from '../store/store-context.tsx';
 import { NavBar } from './NavBar.tsx';
 import { NoticeBanner } from './NoticeBanner.tsx';
@@ -49,7 +49,7 @@ export function App() {
         <main className="content">
           {panelIds.map((id) => (
             <div key={id} role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={panel !== id} className="panel">
-              {panel === id && (id === 'subnet' ? <SubnetPanel /> : id === 'sender' ? <SenderPanel /> : id === 'timeline' ? <TimelinePanel /> : <EmptyPanel id={id} />)}
+              {panel === id && (id === 'subnet' ? <SubnetPanel /> : id === 'sender' ? <SenderPanel /> : id === 'timeline' ? <TimelinePanel /> : <ProcessesPanel />)}
             </div>
           ))}
         </main>

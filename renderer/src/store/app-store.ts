@@ -5,6 +5,7 @@ import type { ConnectionState, ContractClient } from '../client/contract-client.
 import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
 import { createSenderSlice, type SenderSlice } from './sender-slice.ts';
 import { createTimelineSlice, type TimelineSlice } from './timeline-slice.ts';
+import { createProcessesSlice, type ProcessesSlice } from './processes-slice.ts';
 
 /**
  * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
@@ -28,7 +29,7 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & TimelineSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & TimelineSlice & ProcessesSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
@@ -36,6 +37,7 @@ export function createAppStore(client: ContractClient): AppStore {
     ...createSubnetSlice<AppState>(client)(set, get, api),
     ...createSenderSlice<AppState>(client)(set, get, api),
     ...createTimelineSlice<AppState>(client)(set, get, api),
+    ...createProcessesSlice<AppState>(client)(set, get, api),
     panel: 'sender',
     connection: client.connection,
     info: null,
@@ -109,6 +111,7 @@ export function createAppStore(client: ContractClient): AppStore {
     flushTimer ??= setTimeout(flushSender, performance.now() - lastApplied < 50 ? 50 : 0);
   });
   client.subscribe('timeline.event', (batch) => store.getState().applyTimelineEvents(batch));
+  client.subscribe('processes.sample', (batch) => store.getState().applyProcessSample(batch));
   client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));
