@@ -12,9 +12,9 @@ import { Address4, Address6 } from 'ip-address';
 import { WebSocket } from 'ws';
 import { chromium } from '@playwright/test';
 import { calc } from '../shared/subnet/calc.ts';
-import { listProcesses, procSupported } from '../electron/services/processes/proc-reader.ts';
 import { formatCidr, parseCidr, splitToPrefix } from '../shared/subnet/cidr.ts';
 import { benchTimeline } from './timeline.ts';
+import { benchProcesses } from './processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -239,22 +239,8 @@ function blast(args: string[]): { pps: number; gbps: number } {
 // ---- handshake timeline: parsing against tshark, live capture latency ----
 await benchTimeline(report);
 
-// ---- processes: one full sample, against ps(1) doing the same job ----
-if (procSupported()) {
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    let t0 = performance.now();
-    const rows = await listProcesses(0);
-    ours.push(performance.now() - t0);
-    t0 = performance.now();
-    const out = execFileSync('ps', ['-eo', 'pid,ppid,stat,nlwp,pcpu,rss,comm'], { encoding: 'utf8' });
-    out.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-    theirs.push(performance.now() - t0);
-    if (r === 0) console.log(`processes: ${rows.length} in a sample`);
-  }
-  report('processes: one full sample (stat, status, cmdline for every pid)', median(ours), 'ms', 'ps -eo pid,ppid,stat,nlwp,pcpu,rss,comm', median(theirs), false);
-}
+// ---- processes: a full sample against systeminformation and ps, sampling cost, main-thread share ----
+await benchProcesses(report);
 
 console.log('\nsummary');
 console.table(rows);

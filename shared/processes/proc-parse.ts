@@ -30,7 +30,9 @@ export function parseStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   const pid = Number(text.slice(0, open).trim());
-  const f = text.slice(close + 2).trim().split(/\s+/);
+  // Fields after the name are single-space separated; only the first 22 are needed (up to rss),
+  // and splitting with a limit skips the other ~30 at every sample.
+  const f = text.slice(close + 2).split(' ', 22);
   // f[0] is field 3 (state); field n is f[n - 3].
   const num = (n: number) => Number(f[n - 3]);
   if (!Number.isInteger(pid) || f.length < 22) return null;

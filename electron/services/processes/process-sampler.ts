@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpuPercent, parseStat, parseStatusUid, type ProcStat } from '../../../shared/processes/proc-parse.ts';
 import type { ProcessRow, ThreadRow } from './proc-reader.ts';
@@ -17,6 +17,28 @@ function read(path: string): string | null {
     return readFileSync(path, 'utf8');
   } catch {
     return null;
+  }
+}
+
+const statBuf = Buffer.alloc(4096);
+/**
+ * /proc/<pid>/stat with three syscalls (open, read, close) into one reused buffer: readFileSync
+ * adds an fstat and a second read, which is most of a sample's cost at 1,000 processes.
+ */
+function readStat(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const n = readSync(fd, statBuf, 0, statBuf.length, 0);
+    return statBuf.toString('utf8', 0, n);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -57,7 +79,7 @@ export class ProcessSampler {
       const c = d.charCodeAt(0);
       if (c < 48 || c > 57) continue;
       const pid = Number(d);
-      const s = parseStat(read(`/proc/${pid}/stat`) ?? '');
+      const s = parseStat(readStat(`/proc/${pid}/stat`) ?? '');
       if (!s) continue; // gone between listing and reading
       const ticks = s.utime + s.stime;
       let k = this.known.get(pid);

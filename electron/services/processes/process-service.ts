@@ -8,7 +8,7 @@ import type { ThreadRow } from './proc-reader.ts';
 import { procSupported } from './proc-reader.ts';
 import { LabRunner } from './labs.ts';
 
-type WorkerMessage = { type: 'sample'; sample: ProcessSample } | { type: 'reply'; reqId: number; value: unknown };
+type WorkerMessage = { type: 'sample'; json: string } | { type: 'reply'; reqId: number; value: unknown };
 
 /** Why a signal was refused, in words (kill(2)'s errors). */
 export function explainSignalError(code: string | undefined, pid: number, signal: SignalName): WirelabError {
@@ -30,6 +30,8 @@ export class ProcessService {
   private reqId = 0;
   private readonly pending = new Map<number, (value: unknown) => void>();
   readonly labs = new LabRunner();
+  /** Main-thread ms spent receiving and publishing each sample (the last 100), for `npm run bench`. */
+  readonly mainThreadMs: number[] = [];
 
   constructor(private readonly hub: EventHub) {}
 
@@ -47,7 +49,11 @@ export class ProcessService {
     w.postMessage({ type: 'configure', intervalMs: this.intervalMs, paused: !this.running });
     w.on('message', (m: WorkerMessage) => {
       if (m.type === 'sample') {
-        this.hub.publish('processes.sample', { ...m.sample, labs: this.labs.list(), selfPid: process.pid });
+        const t0 = performance.now();
+        const sample = JSON.parse(m.json) as ProcessSample;
+        this.hub.publish('processes.sample', { ...sample, labs: this.labs.list(), selfPid: process.pid });
+        this.mainThreadMs.push(performance.now() - t0);
+        if (this.mainThreadMs.length > 100) this.mainThreadMs.shift();
       } else {
         this.pending.get(m.reqId)?.(m.value);
         this.pending.delete(m.reqId);

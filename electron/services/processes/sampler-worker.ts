@@ -22,7 +22,9 @@ function tick(): void {
   timer = null;
   if (paused) return;
   const started = performance.now();
-  parentPort!.postMessage({ type: 'sample', sample: sampler.sample() });
+  // As JSON text: one string crosses the thread boundary, so the main thread's share is one
+  // JSON.parse (timed there) instead of a structured clone of ~1,000 objects before the handler.
+  parentPort!.postMessage({ type: 'sample', json: JSON.stringify(sampler.sample()) });
   // Fixed rate: the next sample is due intervalMs after this one started.
   timer = setTimeout(tick, Math.max(10, intervalMs - (performance.now() - started)));
 }
