@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../services/backend.ts';
@@ -51,6 +51,13 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     version: app.getVersion(),
     logger: new Logger(2000, (line) => process.stderr.write(`${line}\n`)),
+    // Release builds turn the RunAsNode fuse off, so the labs' Node children are utility processes.
+    launchNode: (script, args) =>
+      new Promise((resolve, reject) => {
+        const child = utilityProcess.fork(script, args, { serviceName: 'Wirelab lab', stdio: 'ignore' });
+        child.once('spawn', () => resolve({ pid: child.pid!, kill: () => void child.kill() }));
+        child.once('exit', (code) => reject(new Error(`the lab process exited at once (code ${code})`)));
+      }),
   });
   hardenSession(session.defaultSession, devOrigin);
   serveAppProtocol(join(here, '../renderer'));

@@ -15,12 +15,15 @@ import { PacketLibraryService } from './sender/packet-library.ts';
 import { GeneratorService } from './sender/generator-service.ts';
 import { TimelineService } from './timeline/timeline-service.ts';
 import { ProcessService } from './processes/process-service.ts';
+import type { NodeLauncher } from './processes/labs.ts';
 
 export interface BackendOptions {
   host: HostKind;
   dataDir: string;
   version?: string;
   logger?: Logger;
+  /** How labs start Node (Electron passes utilityProcess.fork; default: this binary). */
+  launchNode?: NodeLauncher;
 }
 
 /**
@@ -70,7 +73,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Everything that owns a socket or a child process is closed here when the app quits.
   const generator = new GeneratorService(hub, sender);
   const timeline = new TimelineService(hub);
-  const processes = new ProcessService(hub);
+  const processes = new ProcessService(hub, options.launchNode);
   const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose()];
   let disposed = false;
 

@@ -61,11 +61,26 @@ function script(name: string): string {
   return join(scriptDir, name);
 }
 
-/** Node for the Node-based labs: this process's own binary (Electron needs ELECTRON_RUN_AS_NODE). */
-function node(args: string[]): ChildProcess {
-  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
-  return spawn(process.execPath, args, { detached: true, stdio: 'ignore', env });
+/** A process started by a lab whose group is not its own (an Electron utility process). */
+export interface Launched {
+  pid: number;
+  kill(): void;
 }
+
+/**
+ * How the Node-based labs (pool, threads, producer/consumer) start Node. Plain Node hosts (the
+ * CLI, the browser host) run this process's own binary; the packaged Electron app, whose
+ * RunAsNode fuse is off, passes one built on utilityProcess.fork.
+ */
+export type NodeLauncher = (script: string, args: string[]) => Promise<Launched>;
+
+export const spawnNode: NodeLauncher = async (file, args) => {
+  const child = spawn(process.execPath, [file, ...args], { detached: true, stdio: 'ignore' });
+  if (child.pid === undefined) throw new WirelabError('LAB_FAILED', `could not start ${process.execPath}`);
+  child.on('error', () => {});
+  const pid = child.pid;
+  return { pid, kill: () => child.kill('SIGKILL') };
+};
 
 function shell(script: string, capture = false): ChildProcess {
   return spawn('/bin/sh', ['-c', script], { detached: true, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'ignore'] });
@@ -94,14 +109,17 @@ export function pythonAvailable(): boolean {
 
 interface Running {
   info: LabInfo;
-  /** Process groups to end, and single pids that left their group (orphan, daemon). */
+  /** Process groups to end, single pids that left their group (orphan, daemon), and launcher handles. */
   groups: number[];
   pids: number[];
+  handles: Launched[];
 }
 
 export class LabRunner {
   private next = 1;
   private readonly running = new Map<string, Running>();
+
+  constructor(private readonly launchNode: NodeLauncher = spawnNode) {}
 
   list(): LabInfo[] {
     return [...this.running.values()].map((r) => r.info);
@@ -112,22 +130,29 @@ export class LabRunner {
     const id = `lab-${this.next++}`;
     const groups: number[] = [];
     const pids: number[] = [];
+    const handles: Launched[] = [];
     const track = (c: ChildProcess) => {
       if (c.pid === undefined) throw new WirelabError('LAB_FAILED', `${kind}: the process could not start`);
       groups.push(c.pid);
       c.on('error', () => {});
       return c.pid;
     };
+    const node = async (file: string, args: string[] = []) => {
+      const launched = await this.launchNode(script(file), args);
+      handles.push(launched);
+      groups.push(launched.pid);
+      return launched.pid;
+    };
     try {
       switch (kind) {
         case 'pool':
-          for (let i = 0; i < count; i++) pids.push(track(node([script('pool-worker.js')])));
+          for (let i = 0; i < count; i++) pids.push(await node('pool-worker.js'));
           break;
         case 'threads':
-          pids.push(track(node([script('threads.js'), String(count)])));
+          pids.push(await node('threads.js', [String(count)]));
           break;
         case 'producer-consumer':
-          pids.push(track(node([script('producer-consumer.js')])));
+          pids.push(await node('producer-consumer.js'));
           break;
         case 'zombie': {
           // The shell starts a short child, then *becomes* `sleep 3600` (exec), which never calls
@@ -164,11 +189,11 @@ export class LabRunner {
           break;
       }
     } catch (e) {
-      this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids });
+      this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids, handles });
       throw e instanceof WirelabError ? e : new WirelabError('LAB_FAILED', `${kind}: ${(e as Error).message}`);
     }
     const info: LabInfo = { id, kind, pids: pids.filter((p) => Number.isInteger(p) && p > 0), startedAt: Date.now(), error: null };
-    this.running.set(id, { info, groups, pids: info.pids });
+    this.running.set(id, { info, groups, pids: info.pids, handles });
     return info;
   }
 
@@ -180,6 +205,7 @@ export class LabRunner {
         /* already gone */
       }
     };
+    for (const h of r.handles) h.kill();
     for (const g of r.groups) kill(-g);
     for (const p of r.pids) kill(p);
   }

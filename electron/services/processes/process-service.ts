@@ -6,7 +6,7 @@ import { startWorker } from '../worker-start.ts';
 import type { ProcessSample } from './process-sampler.ts';
 import type { ThreadRow } from './proc-reader.ts';
 import { procSupported } from './proc-reader.ts';
-import { LabRunner } from './labs.ts';
+import { LabRunner, type NodeLauncher } from './labs.ts';
 
 type WorkerMessage = { type: 'sample'; json: string } | { type: 'reply'; reqId: number; value: unknown };
 
@@ -29,11 +29,16 @@ export class ProcessService {
   private intervalMs = 1000;
   private reqId = 0;
   private readonly pending = new Map<number, (value: unknown) => void>();
-  readonly labs = new LabRunner();
+  readonly labs: LabRunner;
   /** Main-thread ms spent receiving and publishing each sample (the last 100), for `npm run bench`. */
   readonly mainThreadMs: number[] = [];
 
-  constructor(private readonly hub: EventHub) {}
+  constructor(
+    private readonly hub: EventHub,
+    launchNode?: NodeLauncher,
+  ) {
+    this.labs = new LabRunner(launchNode);
+  }
 
   supported(): { supported: boolean; reason: string | null } {
     if (procSupported()) return { supported: true, reason: null };
