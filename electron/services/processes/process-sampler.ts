@@ -1,12 +1,12 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { cpuPercent, parseStat, parseStatusUid, type ProcStat } from '../../../shared/processes/proc-parse.ts';
+import { cpuPercent, parseStat, type ProcStat } from '../../../shared/processes/proc-parse.ts';
 import type { ProcessRow, ThreadRow } from './proc-reader.ts';
 import { systemInfo } from './proc-reader.ts';
 
 /**
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
- * `stat` for every pid each sample is cheap (~9 ms for 370 processes); `status` and `cmdline`
+ * `stat` for every pid each sample is cheap (~9 ms for 370 processes); the owner and `cmdline`
  * are read only for pids not seen before (a pid reused by a new process has a new start time,
  * so the cache key is pid + start time). Runs on a worker thread; reads are synchronous
  * because small async /proc reads cost 3–5× more.
@@ -20,25 +20,64 @@ function read(path: string): string | null {
   }
 }
 
-const statBuf = Buffer.alloc(4096);
-/**
- * /proc/<pid>/stat with three syscalls (open, read, close) into one reused buffer: readFileSync
- * adds an fstat and a second read, which is most of a sample's cost at 1,000 processes.
- */
-function readStat(path: string): string | null {
-  let fd: number;
+function ownerUid(pid: number): number | null {
   try {
-    fd = openSync(path, 'r');
+    return statSync(`/proc/${pid}`).uid;
   } catch {
     return null;
   }
-  try {
-    const n = readSync(fd, statBuf, 0, statBuf.length, 0);
-    return statBuf.toString('utf8', 0, n);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
+}
+
+const statBuf = Buffer.alloc(4096);
+/** Held open between samples: re-reading at offset 0 gives fresh data (the notes; pidusage does it). */
+const MAX_HELD_FDS = 4096;
+
+/**
+ * /proc/<pid>/stat read into one reused buffer. The fd of a known pid stays open, so a sample
+ * costs one pread per process instead of open + fstat + read + close (readFileSync), which is
+ * most of a sample's cost at 1,000 processes. A pid that has exited fails its read (ESRCH) and
+ * its fd is closed.
+ */
+class StatReader {
+  private readonly fds = new Map<number, number>();
+
+  read(pid: number): string | null {
+    let fd = this.fds.get(pid);
+    if (fd === undefined) {
+      try {
+        fd = openSync(`/proc/${pid}/stat`, 'r');
+      } catch {
+        return null;
+      }
+      if (this.fds.size < MAX_HELD_FDS) this.fds.set(pid, fd);
+    }
+    try {
+      const n = readSync(fd, statBuf, 0, statBuf.length, 0);
+      return statBuf.toString('utf8', 0, n);
+    } catch {
+      this.drop(pid, fd);
+      return null;
+    } finally {
+      if (!this.fds.has(pid)) this.drop(pid, fd);
+    }
+  }
+
+  private drop(pid: number, fd: number): void {
+    this.fds.delete(pid);
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+  }
+
+  /** Closes the fds of pids not seen in the latest sample. */
+  keepOnly(live: Set<number>): void {
+    for (const [pid, fd] of this.fds) if (!live.has(pid)) this.drop(pid, fd);
+  }
+
+  close(): void {
+    for (const [pid, fd] of this.fds) this.drop(pid, fd);
   }
 }
 
@@ -65,6 +104,7 @@ interface Known {
 
 export class ProcessSampler {
   private known = new Map<number, Known>();
+  private readonly stats = new StatReader();
   private lastAt = 0;
   private threadTicks = new Map<number, { at: number; ticks: Map<number, number> }>();
 
@@ -79,12 +119,14 @@ export class ProcessSampler {
       const c = d.charCodeAt(0);
       if (c < 48 || c > 57) continue;
       const pid = Number(d);
-      const s = parseStat(readStat(`/proc/${pid}/stat`) ?? '');
+      const s = parseStat(this.stats.read(pid) ?? '');
       if (!s) continue; // gone between listing and reading
       const ticks = s.utime + s.stime;
       let k = this.known.get(pid);
       if (!k || k.start !== s.starttime) {
-        const uid = parseStatusUid(read(`/proc/${pid}/status`) ?? '');
+        // The owner of /proc/<pid> is the process's effective uid (what ps shows as USER): one
+        // stat(2) instead of reading the whole status file for its Uid line.
+        const uid = ownerUid(pid);
         const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
         k = {
           start: s.starttime,
@@ -106,8 +148,14 @@ export class ProcessSampler {
     const removed: ProcessRow[] = [];
     for (const [pid, k] of this.known) if (!next.has(pid) || next.get(pid)!.start !== k.start) removed.push(k.row);
     this.known = next;
+    this.stats.keepOnly(new Set(next.keys()));
     this.lastAt = t0;
     return { at: Date.now(), tookMs: performance.now() - t0, cores: cpus().length, processes: rows, added, removed };
+  }
+
+  /** Closes the held /proc fds. */
+  close(): void {
+    this.stats.close();
   }
 
   /**

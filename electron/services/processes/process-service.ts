@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LabInfo, LabKind, SignalName, SocketRowData } from '../../../shared/contract/processes.ts';
 import type { EventHub } from '../../core/event-hub.ts';
@@ -69,6 +70,11 @@ export class ProcessService {
     });
     this.worker = w;
     return w;
+  }
+
+  /** The sampler thread's event-loop utilization since `since` (its share of one core), for `npm run bench`. */
+  workerUtilization(since?: EventLoopUtilization): EventLoopUtilization | null {
+    return this.worker ? this.worker.performance.eventLoopUtilization(since) : null;
   }
 
   configure(running: boolean, intervalMs?: number): { supported: boolean; reason: string | null; running: boolean; intervalMs: number } {
