@@ -1,30 +1,14 @@
-import type { StreamAnalysis } from './tcp-analysis.ts';
+import type { Segment, StreamAnalysis } from './tcp-analysis.ts';
 import type { TcpState } from './tcp-state-machine.ts';
 
 /**
  * The `wirelab timeline --json` document (a public interface: names and fields stay as the
  * issue fixed them). Times are rounded to the nanosecond so the JSON stays short.
  */
+export type DocumentSegment = Pick<Segment, 'frame' | 't' | 'from' | 'flags' | 'seq' | 'ack' | 'relSeq' | 'relAck' | 'len' | 'win'>;
+
 export interface TimelineDocument {
-  streams: {
-    client: string;
-    server: string;
-    guessed: boolean;
-    handshakeRttMs: number | null;
-    segments: {
-      frame: number;
-      t: number;
-      from: 'client' | 'server';
-      flags: string[];
-      seq: number;
-      ack: number | null;
-      relSeq: number;
-      relAck: number | null;
-      len: number;
-      win: number;
-    }[];
-    states: { client: { t: number; state: TcpState }[]; server: { t: number; state: TcpState }[] };
-  }[];
+  streams: (Pick<StreamAnalysis, 'client' | 'server' | 'guessed' | 'handshakeRttMs' | 'states'> & { segments: DocumentSegment[] })[];
 }
 
 const ns = (x: number) => Math.round(x * 1e9) / 1e9;
