@@ -178,7 +178,7 @@ function DetailsView() {
   return (
     <aside className="ps-details" data-testid="ps-details">
       <h3>{t('ps.details.title', { name: row.name, pid })}</h3>
-      <p className="mono small wrap">{row.command}</p>
+      <p className="mono small wrap ps-cmd" title={row.command}>{row.command}</p>
       <p className="small"><span className={`st-${row.state}`}>{row.state}</span> {t(`ps.state.${row.state}` as MessageKey)} · PPID {row.ppid} · {row.user ?? '?'}</p>
       <div className="ps-signals">
         {signalNameSchema.options.map((s) => (
