@@ -35,7 +35,7 @@ describe.runIf(process.platform === 'linux')('wirelab ps', () => {
     const rows = await ps();
     const byPid = new Map(rows.map((r) => [r.pid, r]));
     const zombie = rows.find((r) => r.ppid === parent.pid);
-    expect(zombie).toMatchObject({ state: 'Z', name: 'sleep', command: '[sleep]' });
+    expect(zombie).toMatchObject({ state: 'Z', name: 'sleep', command: '[sleep] <defunct>' });
     expect(byPid.get(parent.pid!)).toMatchObject({ name: 'sleep', command: 'sleep 30' });
     expect(byPid.get(stopped.pid!)?.state).toBe('T');
     expect(byPid.get(threaded.pid!)?.threads).toBe(4);

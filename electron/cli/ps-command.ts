@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { listProcesses, listSockets, listThreads, procSupported } from '../services/processes/proc-reader.ts';
+import { listSockets, procSupported } from '../services/processes/proc-reader.ts';
+import { listProcesses, listThreads } from '../services/processes/process-sampler.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const psHelp = `wirelab ps [--interval MS] [--json]

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { cpuPercent, parseNetFile, parsePasswd, parseStat, parseStatusUid, type NetSocket, type ProcStat } from '../../../shared/processes/proc-parse.ts';
+import { parseNetFile, parsePasswd, type NetSocket } from '../../../shared/processes/proc-parse.ts';
 
 /**
  * Processes, threads and sockets from /proc (Linux). Reads are synchronous on purpose: the notes
@@ -8,7 +8,8 @@ import { cpuPercent, parseNetFile, parsePasswd, parseStat, parseStatusUid, type 
  * between listing and reading, so a vanished pid is skipped, never an error.
  */
 
-function read(path: string): string | null {
+/** A /proc file's text, or null when it has gone (a process exits between listing and reading). */
+export function readProcText(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -25,33 +26,23 @@ function getconf(name: string, fallback: number): number {
 let system: { clkTck: number; pageSize: number; bootTimeMs: number; users: Map<number, string> } | null = null;
 export function systemInfo() {
   if (!system) {
-    const btime = /^btime\s+(\d+)/m.exec(read('/proc/stat') ?? '');
+    const btime = /^btime\s+(\d+)/m.exec(readProcText('/proc/stat') ?? '');
     system = {
       clkTck: getconf('CLK_TCK', 100),
       pageSize: getconf('PAGESIZE', 4096),
       bootTimeMs: btime ? Number(btime[1]) * 1000 : 0,
-      users: parsePasswd(read('/etc/passwd') ?? ''),
+      users: parsePasswd(readProcText('/etc/passwd') ?? ''),
     };
   }
   return system;
 }
 
 export function procSupported(): boolean {
-  return process.platform === 'linux' && read('/proc/self/stat') !== null;
+  return process.platform === 'linux' && readProcText('/proc/self/stat') !== null;
 }
 
 const pids = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
 
-function stats(dir: string, ids: number[]): Map<number, ProcStat> {
-  const out = new Map<number, ProcStat>();
-  for (const id of ids) {
-    const s = parseStat(read(`${dir}/${id}/stat`) ?? '');
-    if (s) out.set(id, s);
-  }
-  return out;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ProcessRow {
   pid: number;
@@ -66,64 +57,11 @@ export interface ProcessRow {
   command: string;
 }
 
-/** Two samples `intervalMs` apart; CPU is the share of one core between them. */
-export async function listProcesses(intervalMs = 500): Promise<ProcessRow[]> {
-  const sys = systemInfo();
-  const before = stats('/proc', pids());
-  const t0 = performance.now();
-  await sleep(intervalMs);
-  const after = stats('/proc', pids());
-  const seconds = (performance.now() - t0) / 1000;
-  const rows: ProcessRow[] = [];
-  for (const [pid, s] of after) {
-    const prev = before.get(pid);
-    const uid = parseStatusUid(read(`/proc/${pid}/status`) ?? '');
-    const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
-    rows.push({
-      pid,
-      ppid: s.ppid,
-      name: s.comm,
-      user: uid === null ? null : (sys.users.get(uid) ?? String(uid)),
-      state: s.state,
-      threads: s.numThreads,
-      cpu: prev ? cpuPercent(prev.utime + prev.stime, s.utime + s.stime, seconds, sys.clkTck) : 0,
-      rssBytes: s.rss * sys.pageSize,
-      startTime: new Date(sys.bootTimeMs + (s.starttime / sys.clkTck) * 1000).toISOString(),
-      // Kernel threads and zombies have no command line: show the name in brackets, as ps does.
-      command: cmdline || `[${s.comm}]`,
-    });
-  }
-  return rows.sort((a, b) => a.pid - b.pid);
-}
-
 export interface ThreadRow {
   tid: number;
   name: string;
   state: string;
   cpu: number;
-}
-
-export async function listThreads(pid: number, intervalMs = 500): Promise<ThreadRow[] | null> {
-  const dir = `/proc/${pid}/task`;
-  const tids = () => {
-    try {
-      return readdirSync(dir).filter((d) => /^\d+$/.test(d)).map(Number);
-    } catch {
-      return null;
-    }
-  };
-  const first = tids();
-  if (!first) return null;
-  const sys = systemInfo();
-  const before = stats(dir, first);
-  const t0 = performance.now();
-  await sleep(intervalMs);
-  const after = stats(dir, tids() ?? []);
-  const seconds = (performance.now() - t0) / 1000;
-  return [...after].map(([tid, s]) => {
-    const prev = before.get(tid);
-    return { tid, name: (read(`${dir}/${tid}/comm`) ?? s.comm).trim(), state: s.state, cpu: prev ? cpuPercent(prev.utime + prev.stime, s.utime + s.stime, seconds, sys.clkTck) : 0 };
-  });
 }
 
 export interface SocketRow extends Omit<NetSocket, 'inode' | 'uid' | 'timerSec'> {
@@ -134,7 +72,7 @@ export interface SocketRow extends Omit<NetSocket, 'inode' | 'uid' | 'timerSec'>
 /** Every TCP/UDP socket, joined to its owner through the socket inodes in /proc/<pid>/fd. */
 export function listSockets(onlyPid?: number): SocketRow[] {
   const sockets: NetSocket[] = [];
-  for (const proto of ['tcp', 'tcp6', 'udp', 'udp6'] as const) sockets.push(...parseNetFile(read(`/proc/net/${proto}`) ?? '', proto));
+  for (const proto of ['tcp', 'tcp6', 'udp', 'udp6'] as const) sockets.push(...parseNetFile(readProcText(`/proc/net/${proto}`) ?? '', proto));
   const owner = new Map<number, { pid: number; name: string }>();
   for (const pid of pids()) {
     let fds: string[];
@@ -153,7 +91,7 @@ export function listSockets(onlyPid?: number): SocketRow[] {
       }
       const m = /^socket:\[(\d+)\]$/.exec(link);
       if (!m) continue;
-      name ??= (read(`/proc/${pid}/comm`) ?? '').trim();
+      name ??= (readProcText(`/proc/${pid}/comm`) ?? '').trim();
       if (!owner.has(Number(m[1]))) owner.set(Number(m[1]), { pid, name });
     }
   }

@@ -1,8 +1,8 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpuPercent, parseStat, type ProcStat } from '../../../shared/processes/proc-parse.ts';
 import type { ProcessRow, ThreadRow } from './proc-reader.ts';
-import { systemInfo } from './proc-reader.ts';
+import { readProcText, systemInfo } from './proc-reader.ts';
 
 /**
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
@@ -11,14 +11,6 @@ import { systemInfo } from './proc-reader.ts';
  * so the cache key is pid + start time). Runs on a worker thread; reads are synchronous
  * because small async /proc reads cost 3–5× more.
  */
-
-function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 function ownerUid(pid: number): number | null {
   try {
@@ -127,7 +119,7 @@ export class ProcessSampler {
         // The owner of /proc/<pid> is the process's effective uid (what ps shows as USER): one
         // stat(2) instead of reading the whole status file for its Uid line.
         const uid = ownerUid(pid);
-        const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
+        const cmdline = (readProcText(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
         k = {
           start: s.starttime,
           user: uid === null ? null : (sys.users.get(uid) ?? String(uid)),
@@ -176,12 +168,12 @@ export class ProcessSampler {
     const ticks = new Map<number, number>();
     const rows: ThreadRow[] = [];
     for (const tid of tids) {
-      const s: ProcStat | null = parseStat(read(`${dir}/${tid}/stat`) ?? '');
+      const s: ProcStat | null = parseStat(readProcText(`${dir}/${tid}/stat`) ?? '');
       if (!s) continue;
       const t = s.utime + s.stime;
       ticks.set(tid, t);
       const before = prev?.ticks.get(tid);
-      rows.push({ tid, name: (read(`${dir}/${tid}/comm`) ?? s.comm).trim(), state: s.state, cpu: prev && before !== undefined ? cpuPercent(before, t, (now - prev.at) / 1000, sys.clkTck) : 0 });
+      rows.push({ tid, name: (readProcText(`${dir}/${tid}/comm`) ?? s.comm).trim(), state: s.state, cpu: prev && before !== undefined ? cpuPercent(before, t, (now - prev.at) / 1000, sys.clkTck) : 0 });
     }
     // Keep the baselines of the few processes the user looked at last, not of every pid ever.
     this.threadTicks.delete(pid);
@@ -195,4 +187,23 @@ function rowOf(s: ProcStat, k: Omit<Known, 'row'>, cpu: number, pageSize: number
   // A zombie has released its memory and command line; ps writes it "[name] <defunct>".
   const command = s.state === 'Z' ? `[${s.comm}] <defunct>` : k.command;
   return { pid: s.pid, ppid: s.ppid, name: s.comm, user: k.user, state: s.state, threads: s.numThreads, cpu, rssBytes: s.rss * pageSize, startTime: k.startTime, command };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Two samples `intervalMs` apart (the panel's sampler); CPU is the share of one core between them. */
+export async function listProcesses(intervalMs = 500): Promise<ProcessRow[]> {
+  const sampler = new ProcessSampler();
+  sampler.sample();
+  await sleep(intervalMs);
+  const rows = sampler.sample().processes;
+  sampler.close();
+  return rows.sort((a, b) => a.pid - b.pid);
+}
+
+export async function listThreads(pid: number, intervalMs = 500): Promise<ThreadRow[] | null> {
+  const sampler = new ProcessSampler();
+  if (!sampler.threads(pid)) return null;
+  await sleep(intervalMs);
+  return sampler.threads(pid);
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessSampleData } from '../../../shared/contract/processes.ts';
 import { EventHub } from '../../core/event-hub.ts';
@@ -140,8 +140,10 @@ describe('labs', () => {
   it('daemon: its own session, parent gone; pool and threads start their processes', async () => {
     const daemon = await service.labStart('daemon');
     const [d] = daemon.pids as [number];
-    const sid = Number(/^(?:\S+\s+){5}(\d+)/.exec(spawnSync('cat', [`/proc/${d}/stat`], { encoding: 'utf8' }).stdout.replace(/^.*\) /, 'x x '))?.[1]);
-    expect(sid).toBe(d);
+    // Field 6 of /proc/<pid>/stat is the session id; setsid runs a moment after the shell reports the pid.
+    const sessionOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[3]);
+    for (let i = 0; i < 100 && sessionOf(d) !== d; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sessionOf(d)).toBe(d);
     const pool = await service.labStart('pool', 3);
     expect(pool.pids).toHaveLength(3);
     await until((s) => pool.pids.every((p) => row(p)(s)?.ppid === process.pid));
