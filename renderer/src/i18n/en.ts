@@ -304,6 +304,7 @@ export const en = {
   'tl.badge.keep-alive': "keep-alive",
   'tl.kernel': "kernel",
   'tl.timeWaitLeft': "TIME_WAIT · {s} s left",
+  'tl.timeWaitOver': "over: the kernel has freed it (CLOSED)",
   'tl.timeWaitLinux': "TIME_WAIT (Linux holds it 60 s)",
   'tl.connections': "Connections in this timeline",
   'tl.connRow': "{client} → {server} · {packets} packets · {bytes} bytes",

@@ -305,6 +305,7 @@ export const zhCN: Messages = {
   'tl.badge.keep-alive': "保活",
   'tl.kernel': "内核",
   'tl.timeWaitLeft': "TIME_WAIT · 还剩 {s} 秒",
+  'tl.timeWaitOver': "已结束：内核已释放它（CLOSED）",
   'tl.timeWaitLinux': "TIME_WAIT（Linux 保持 60 秒）",
   'tl.connections': "这条时间线里的连接",
   'tl.connRow': "{client} → {server} · {packets} 个报文 · {bytes} 字节",
