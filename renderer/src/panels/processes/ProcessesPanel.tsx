@@ -34,11 +34,14 @@ export function ProcessesPanel() {
   const stop = useApp((s) => s.stopSampling);
   const set = useApp((s) => s.setProcesses);
 
-  // Sample only while the panel is shown: the worker costs nothing when nobody looks.
+  const connection = useApp((s) => s.connection);
+  // Sample only while the panel is shown: the worker costs nothing when nobody looks. Asked
+  // again after a reconnect, since a restarted backend starts with sampling off.
   useEffect(() => {
+    if (connection !== 'connected') return;
     void start();
     return () => void stop();
-  }, [start, stop]);
+  }, [start, stop, connection]);
 
   if (ps.supported === false) {
     return <section className="processes-panel"><p className="notice warning" data-testid="processes-unsupported"><span>{t('ps.unsupported', { reason: ps.reason ?? '' })}</span></p></section>;
