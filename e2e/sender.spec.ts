@@ -314,4 +314,9 @@ test('"Show timeline" on a TCP server session captures its next connection in th
   await expect(app.getByTestId('segment').first()).toHaveAttribute('data-flags', 'SYN');
   await expect(app.getByTestId('segment').nth(1)).toHaveAttribute('data-flags', 'SYN+ACK');
   await expect(app.locator('[data-testid=segment][data-from=server]').filter({ hasText: 'PSH' })).toHaveCount(1);
+  // The session's own socket events, on the server's side of the same connection.
+  const diagram = app.getByTestId('sequence-diagram');
+  await expect(diagram).toContainText('accept() — accepted 127.0.0.1:');
+  await expect(diagram).toContainText('recv() — 5 bytes');
+  await expect(diagram).toContainText('send() — 5 bytes');
 });

@@ -116,7 +116,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'packets.import': async ({ json }) => ({ added: await packets.importJson(json) }),
     'timeline.capabilities': () => timeline.capabilities(),
     'timeline.experiment': ({ kind }) => timeline.experiment(kind),
-    'timeline.watch': ({ port, host }) => timeline.watch(port, host),
+    'timeline.watch': ({ port, host, sessionId }) => {
+      const info = sessionId === undefined ? undefined : sender.list().find((x) => x.id === sessionId);
+      if (sessionId !== undefined && !info) throw new WirelabError('NO_SUCH_SESSION', 'sessionId: that session has closed', 'sessionId');
+      return timeline.watch(port, host, info && { id: info.id, kind: info.kind, local: info.local });
+    },
     'timeline.stop': async ({ timelineId }) => ({ stopped: await timeline.stop(timelineId) }),
     'timeline.import': ({ name, base64 }) => timeline.import(name, new Uint8Array(Buffer.from(base64, 'base64'))),
     'timeline.stream': ({ timelineId, index }) => timeline.stream(timelineId, index),

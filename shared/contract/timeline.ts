@@ -103,7 +103,15 @@ export const timelineCommands = {
   /** Runs one experiment between Wirelab's own client and server on loopback; events arrive on `timeline.event`. */
   'timeline.experiment': { input: z.object({ kind: experimentKindSchema }).strict(), output: z.object({ timelineId: z.string() }) },
   /** Captures every connection to or from a port (a packet-sender session's, say) until stopped. */
-  'timeline.watch': { input: z.object({ host: ip.optional(), port: z.number().int().min(1, 'port: 1–65535').max(65535, 'port: 1–65535') }).strict(), output: z.object({ timelineId: z.string() }) },
+  'timeline.watch': {
+    input: z.object({
+      host: ip.optional(),
+      port: z.number().int().min(1, 'port: 1–65535').max(65535, 'port: 1–65535'),
+      /** A packet-sender session whose socket events are drawn as markers. */
+      sessionId: z.string().max(64).optional(),
+    }).strict(),
+    output: z.object({ timelineId: z.string() }),
+  },
   'timeline.stop': { input: z.object({ timelineId: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },
   /** Reads a .pcap / .pcapng the user opened (base64); lists its TCP conversations. */
   'timeline.import': {

@@ -1,16 +1,26 @@
 import type { Server } from 'node:net';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { CaptureStatus, ExperimentKind, KernelState, TimelineEvent, TimelineMarker, TimelinePacket } from '../../../shared/contract/timeline.ts';
+import type { SenderEvent } from '../../../shared/contract/sender.ts';
 import { readCapture } from '../../../shared/timeline/pcap-reader.ts';
 import { ACK, SYN, decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
-import { endpointText, groupStreams, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
+import { endpointText, groupStreams, splitEndpoint, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { captureAvailability, PacketCapture, type PacketArrival } from './packet-capture.ts';
 import { KernelStateWatcher, kernelStatesSupported } from './kernel-states.ts';
 import { closedPort, experimentClient, experimentServer, markerAt, type ExperimentHooks } from './experiments.ts';
 
+/** A packet-sender session whose socket events become markers on a watched timeline. */
+export interface WatchedSession {
+  id: string;
+  kind: 'tcp-client' | 'tcp-server' | 'udp';
+  local: string;
+}
+
 interface Live {
+  /** Unsubscribes from the packet sender's events, when a session is watched. */
+  off?: () => void;
   capture: PacketCapture | null;
   kernel: KernelStateWatcher;
   server: Server | null;
@@ -107,8 +117,12 @@ export class TimelineService {
     return { timelineId: id };
   }
 
-  /** Captures every connection on a port until stopped (the packet sender's "show timeline"). */
-  async watch(port: number, host?: string): Promise<{ timelineId: string }> {
+  /**
+   * Captures every connection on a port until stopped (the packet sender's "show timeline").
+   * With a session, that session's socket events (connect, send, recv, FIN, close, errors) are
+   * drawn as markers on its side.
+   */
+  async watch(port: number, host?: string, session?: WatchedSession): Promise<{ timelineId: string }> {
     const id = `tl-${this.next++}`;
     const kernel = new KernelStateWatcher((k) => this.emit(id, { kernel: [k] }), 50);
     const track = (c: string, s: string) => {
@@ -117,8 +131,12 @@ export class TimelineService {
     };
     const { capture, status } = await this.startCapture(id, port, host, track);
     const live: Live = { capture, kernel, server: null, stopped: false, done: Promise.resolve() };
+    if (session) live.off = this.hub.on('sender.event', (e) => {
+      if (e.sessionId !== session.id) return;
+      const m = senderMarker(e, session);
+      if (m) this.emit(id, { markers: [markerAt(m)] });
+    });
     this.live.set(id, live);
-    // Connections already open on that port: the kernel table names them even without capture.
     this.emit(id, { status: { phase: 'capturing', message: `port ${port}`, capture: status } });
     return { timelineId: id };
   }
@@ -131,6 +149,7 @@ export class TimelineService {
   private async finish(id: string, live: Live): Promise<void> {
     if (live.stopped) return;
     live.stopped = true;
+    live.off?.();
     await live.capture?.stop();
     await live.kernel.poll();
     live.kernel.stop();
@@ -186,3 +205,28 @@ export class TimelineService {
   }
 }
 
+
+/** A packet-sender event as a timeline marker, in the experiments' words (so it translates the same way). */
+export function senderMarker(e: SenderEvent, session: WatchedSession): Omit<TimelineMarker, 'tsSec' | 'tsNs'> | null {
+  const side = session.kind === 'tcp-server' ? 'server' : 'client';
+  // The connection's client end names its stream: a client session's own address, or the peer a server talks to.
+  const client = side === 'client' ? session.local : e.peer && splitEndpoint(e.peer) ? e.peer : null;
+  const peerSide = side === 'client' ? 'server' : 'client';
+  switch (e.type) {
+    case 'chunk':
+      return client ? { client, side, event: e.dir === 'out' ? 'send' : 'receive', detail: `${e.length} bytes` } : null;
+    case 'connect':
+      return { client, side, event: 'connect', detail: 'connected' };
+    case 'client-open':
+      return { client, side, event: 'accept', detail: `accepted ${e.peer}` };
+    case 'client-close':
+      return { client, side, event: 'close', detail: 'socket closed' };
+    case 'close':
+      if (e.dir === 'out') return { client, side, event: 'end', detail: 'shutdown(SHUT_WR): FIN sent, still reading' };
+      return /FIN/.test(e.message ?? '') ? { client, side, event: 'end', detail: `the ${peerSide} sent FIN (read returned 0)` } : { client, side, event: 'close', detail: 'socket closed' };
+    case 'error':
+      return { client, side, event: 'error', detail: `${e.code ?? 'error'}: ${e.message ?? ''}` };
+    default:
+      return null;
+  }
+}

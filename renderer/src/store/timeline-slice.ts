@@ -42,9 +42,9 @@ export interface TimelineSlice {
   setTimeline(patch: Partial<TimelineSlice['timeline']>): void;
   loadTimelineCapabilities(): Promise<void>;
   runExperiment(kind: ExperimentKind): Promise<void>;
-  watchPort(port: number, host?: string, label?: string): Promise<boolean>;
+  watchPort(port: number, host?: string, label?: string, sessionId?: string): Promise<boolean>;
   /** The packet sender's "show timeline": capture a TCP session's port (its server's), then show the panel. */
-  watchSession(kind: 'tcp-client' | 'tcp-server', local: string, remote: string | null): Promise<void>;
+  watchSession(sessionId: string, kind: 'tcp-client' | 'tcp-server', local: string, remote: string | null): Promise<void>;
   stopTimeline(id: string): Promise<void>;
   importCapture(name: string, bytes: Uint8Array): Promise<void>;
   openFileStream(sourceId: string, index: number): Promise<void>;
@@ -95,9 +95,9 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         early.delete(r.value.timelineId);
         if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
       },
-      async watchPort(port, host, label) {
+      async watchPort(port, host, label, sessionId) {
         patch({ busy: true });
-        const r = await client.invoke('timeline.watch', host ? { port, host } : { port });
+        const r = await client.invoke('timeline.watch', { port, ...(host ? { host } : {}), ...(sessionId ? { sessionId } : {}) });
         patch({ busy: false });
         if (!r.ok) {
           patch({ error: r.error.message });
@@ -109,13 +109,13 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
         return true;
       },
-      async watchSession(kind, local, remote) {
+      async watchSession(sessionId, kind, local, remote) {
         // The server's end names the connection: a client's remote, or a server's own address.
         const end = splitEndpoint(kind === 'tcp-client' ? remote : local);
         if (!end) return patch({ error: `${kind === 'tcp-client' ? remote : local}: not an address and port` });
         // A wildcard bind (0.0.0.0, ::) or a host name cannot go into the capture filter: filter on the port alone.
         const host = /^[0-9.]+$|:/.test(end.host) && end.host !== '0.0.0.0' && end.host !== '::' ? end.host : undefined;
-        if (await get().watchPort(end.port, host, `${kind === 'tcp-client' ? remote : local}`)) get().setPanel('timeline');
+        if (await get().watchPort(end.port, host, `${kind === 'tcp-client' ? remote : local}`, sessionId)) get().setPanel('timeline');
       },
       async stopTimeline(id) {
         await client.invoke('timeline.stop', { timelineId: id });

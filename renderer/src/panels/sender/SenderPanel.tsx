@@ -48,7 +48,7 @@ export function SenderPanel() {
               <span className="spacer" />
               {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
               {active.info.kind !== 'udp' && active.info.state !== 'closed' && (
-                <button className="button small" title={t('tl.showTimelineHint')} data-testid="show-timeline" onClick={() => void watchSession(active.info.kind as 'tcp-client' | 'tcp-server', active.info.local, active.info.remote)}>{t('tl.showTimeline')}</button>
+                <button className="button small" title={t('tl.showTimelineHint')} data-testid="show-timeline" onClick={() => void watchSession(active.info.id, active.info.kind as 'tcp-client' | 'tcp-server', active.info.local, active.info.remote)}>{t('tl.showTimeline')}</button>
               )}
               <button className="button small" onClick={() => void close(active.info.id)}>{t('sender.close')}</button>
             </div>

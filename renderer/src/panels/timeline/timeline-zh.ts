@@ -7,6 +7,7 @@ const markersZh: [RegExp, string][] = [
   [/^the client sent FIN \(read returned 0\)$/, '客户端发送了 FIN（read 返回 0）'],
   [/^the server sent FIN \(read returned 0\)$/, '服务器发送了 FIN（read 返回 0）'],
   [/^socket closed$/, '套接字已关闭'],
+  [/^connected$/, '已连接'],
   [/^connected, ([\d.]+) ms after connect\(\) was called$/, '已连接：调用 connect() 后 $1 毫秒'],
   [/^(\d+) bytes: (.*)$/, '$1 字节：$2'],
   [/^(\d+) bytes$/, '$1 字节'],
