@@ -7,7 +7,7 @@ import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
 import { packetFromWire } from '../../../shared/timeline/packet-wire.ts';
 import { EventHub } from '../../core/event-hub.ts';
 import { explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
-import { TimelineService } from './timeline-service.ts';
+import { senderMarker, TimelineService } from './timeline-service.ts';
 
 /**
  * Real experiments: Wirelab's own client and server on loopback, captured by tcpdump running as
@@ -158,5 +158,23 @@ describe('capture plumbing', () => {
     expect(cut.problem!.message).toMatch(/^cut\.pcap: .*truncated/);
     expect(cut.frames).toBe(cut.problem!.framesRead);
     expect(() => service!.import('notes.txt', new TextEncoder().encode('hello'))).toThrow(/not a capture file: it starts with 0x68656c6c/);
+  });
+});
+
+describe('packet-sender events as markers', () => {
+  const base = { sessionId: 's1', dir: null, at: 0, peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null } as const;
+  it("a client session's events sit on the client side of its own connection", () => {
+    const session = { id: 's1', kind: 'tcp-client' as const, local: '127.0.0.1:40000' };
+    expect(senderMarker({ ...base, type: 'chunk', dir: 'out', length: 12 }, session)).toEqual({ client: '127.0.0.1:40000', side: 'client', event: 'send', detail: '12 bytes' });
+    expect(senderMarker({ ...base, type: 'close', message: 'the peer sent FIN (it will send no more)' }, session)).toMatchObject({ event: 'end', detail: 'the server sent FIN (read returned 0)' });
+    expect(senderMarker({ ...base, type: 'close', dir: 'out', message: 'sent FIN' }, session)).toMatchObject({ event: 'end', detail: 'shutdown(SHUT_WR): FIN sent, still reading' });
+    expect(senderMarker({ ...base, type: 'error', code: 'ECONNRESET', message: 'reset by peer' }, session)).toMatchObject({ event: 'error', detail: 'ECONNRESET: reset by peer' });
+    expect(senderMarker({ ...base, type: 'message' }, session)).toBeNull();
+  });
+  it("a server session's events name the client they talk to; a send to all clients names none", () => {
+    const session = { id: 's1', kind: 'tcp-server' as const, local: '127.0.0.1:8080' };
+    expect(senderMarker({ ...base, type: 'client-open', peer: '127.0.0.1:50000' }, session)).toEqual({ client: '127.0.0.1:50000', side: 'server', event: 'accept', detail: 'accepted 127.0.0.1:50000' });
+    expect(senderMarker({ ...base, type: 'chunk', dir: 'in', peer: '[::1]:50001', length: 3 }, session)).toMatchObject({ client: '[::1]:50001', event: 'receive' });
+    expect(senderMarker({ ...base, type: 'chunk', dir: 'out', peer: 'all 3 clients', length: 3 }, session)).toBeNull();
   });
 });
