@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { listSockets, procSupported } from '../services/processes/proc-reader.ts';
+import { listSocketsLsof, psAvailable } from '../services/processes/ps-route.ts';
 import { listProcesses, listThreads } from '../services/processes/process-sampler.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
@@ -19,19 +20,21 @@ function pidArg(flag: string, v: string): number {
 export async function psCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { interval: { type: 'string' }, threads: { type: 'string' }, sockets: { type: 'boolean' }, pid: { type: 'string' }, json: { type: 'boolean' } } });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!procSupported()) throw new UsageError(`ps reads /proc, which this system (${process.platform}) does not have`);
+  const proc = procSupported();
+  if (!proc && !psAvailable()) throw new UsageError(`ps reads /proc (Linux) or runs ps and lsof (macOS); this system (${process.platform}) has neither`);
   const interval = values.interval === undefined ? 500 : /^\d+$/.test(values.interval) && Number(values.interval) <= 60_000 ? Number(values.interval) : (() => { throw new UsageError(`--interval must be 0–60000 ms, not "${values.interval}"`); })();
   const json = values.json === true;
   if (values.threads !== undefined) {
     const pid = pidArg('--threads', values.threads);
     const threads = await listThreads(pid, interval);
-    if (!threads) throw new UsageError(`--threads: no process ${pid}`);
+    if (!threads) throw new UsageError(proc ? `--threads: no process ${pid}` : `--threads: this system's route (ps) does not list threads`);
     if (json) io.out(JSON.stringify({ pid, threads }));
     else for (const t of threads) io.out(`${String(t.tid).padStart(7)} ${t.state} ${String(t.cpu).padStart(6)}% ${t.name}`);
     return 0;
   }
   if (values.sockets) {
-    const sockets = listSockets(values.pid === undefined ? undefined : pidArg('--pid', values.pid));
+    const only = values.pid === undefined ? undefined : pidArg('--pid', values.pid);
+    const sockets = proc ? listSockets(only) : listSocketsLsof(only);
     if (json) io.out(JSON.stringify({ sockets }));
     else for (const s of sockets) io.out(`${s.proto.padEnd(5)} ${s.local.padEnd(46)} ${s.remote.padEnd(46)} ${s.state.padEnd(12)} ${s.pid ?? '-'} ${s.process ?? '(unknown owner)'}`);
     return 0;

@@ -8,7 +8,8 @@ export const processRowSchema = z.object({
   name: z.string(),
   user: z.string().nullable(),
   state: z.string(),
-  threads: z.number().int(),
+  /** null where the OS gives no thread count cheaply (macOS's ps). */
+  threads: z.number().int().nullable(),
   /** % of one core over the last interval. */
   cpu: z.number(),
   rssBytes: z.number(),
@@ -67,10 +68,10 @@ export const processCommands = {
     input: z.object({ running: z.boolean(), intervalMs: z.number().int().min(250, 'interval: at least 250 ms').max(10_000, 'interval: at most 10 s').optional() }).strict(),
     output: z.object({ supported: z.boolean(), reason: z.string().nullable(), running: z.boolean(), intervalMs: z.number().int() }),
   },
-  /** One process's threads (CPU since the previous call for it) and sockets; null when it has gone. */
+  /** One process's threads (CPU since the previous call for it; null where the OS route lists none) and sockets; null when it has gone. */
   'processes.details': {
     input: z.object({ pid }).strict(),
-    output: z.object({ pid: z.number().int(), threads: z.array(threadRowSchema), sockets: z.array(socketRowSchema) }).nullable(),
+    output: z.object({ pid: z.number().int(), threads: z.array(threadRowSchema).nullable(), sockets: z.array(socketRowSchema) }).nullable(),
   },
   /** Every TCP and UDP socket with its owner (TCPView). */
   'processes.sockets': { input: z.object({}).strict(), output: z.array(socketRowSchema) },

@@ -50,7 +50,7 @@ export interface ProcessRow {
   name: string;
   user: string | null;
   state: string;
-  threads: number;
+  threads: number | null;
   cpu: number;
   rssBytes: number;
   startTime: string;

@@ -2,7 +2,8 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpuPercent, parseStat, type ProcStat } from '../../../shared/processes/proc-parse.ts';
 import type { ProcessRow, ThreadRow } from './proc-reader.ts';
-import { readProcText, systemInfo } from './proc-reader.ts';
+import { procSupported, readProcText, systemInfo } from './proc-reader.ts';
+import { PsSampler } from './ps-route.ts';
 
 /**
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
@@ -191,9 +192,21 @@ function rowOf(s: ProcStat, k: Omit<Known, 'row'>, cpu: number, pageSize: number
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What every OS route offers the worker, the CLI and the panel. */
+export interface ProcessSource {
+  sample(): ProcessSample;
+  threads(pid: number): ThreadRow[] | null;
+  close(): void;
+}
+
+/** /proc where it exists (Linux); elsewhere, or when asked (tests), ps and lsof. */
+export function createSampler(route: 'auto' | 'ps' = 'auto'): ProcessSource {
+  return route === 'ps' || !procSupported() ? new PsSampler() : new ProcessSampler();
+}
+
 /** Two samples `intervalMs` apart (the panel's sampler); CPU is the share of one core between them. */
 export async function listProcesses(intervalMs = 500): Promise<ProcessRow[]> {
-  const sampler = new ProcessSampler();
+  const sampler = createSampler();
   sampler.sample();
   await sleep(intervalMs);
   const rows = sampler.sample().processes;
@@ -202,7 +215,7 @@ export async function listProcesses(intervalMs = 500): Promise<ProcessRow[]> {
 }
 
 export async function listThreads(pid: number, intervalMs = 500): Promise<ThreadRow[] | null> {
-  const sampler = new ProcessSampler();
+  const sampler = createSampler();
   if (!sampler.threads(pid)) return null;
   await sleep(intervalMs);
   return sampler.threads(pid);

@@ -54,7 +54,7 @@ describe('process sampler on a worker thread', () => {
     expect(r.command).toMatch(/python3\S* -c import threading/);
     const details = await service.details(py.pid!);
     expect(details!.threads).toHaveLength(5);
-    expect(details!.threads.every((t) => t.state === 'S')).toBe(true);
+    expect(details!.threads!.every((t) => t.state === 'S')).toBe(true);
   });
 
   it('counts a Node process with 3 worker_threads as 3 threads more than one without', async () => {
@@ -67,8 +67,8 @@ describe('process sampler on a worker thread', () => {
       const y = row(three.pid!)(s);
       return x && y ? [x, y] : null;
     });
-    expect(b.threads - a.threads).toBeGreaterThanOrEqual(3);
-    expect(b.threads - a.threads).toBeLessThanOrEqual(4);
+    expect(b.threads! - a.threads!).toBeGreaterThanOrEqual(3);
+    expect(b.threads! - a.threads!).toBeLessThanOrEqual(4);
   });
 
   it('a busy loop reads most of one core (over 40% even on a loaded 2-core machine); a sleeping process 0', async () => {
@@ -170,5 +170,27 @@ describe('signals', () => {
     const err = explainSignalError(code, process.pid, 'SIGTERM');
     expect(err.message).toMatch(/Not allowed to send SIGTERM to \d+: it belongs to another user/);
     expect(err.field).toBe('pid');
+  });
+});
+
+describe('the ps route through the service (what macOS uses)', () => {
+  it('samples on the worker, lists sockets by lsof, and says threads are not listed', async () => {
+    const h = new EventHub();
+    const ps = new ProcessService(h, undefined, 'ps');
+    const got: ProcessSampleData[] = [];
+    h.on('processes.sample', (s) => got.push(s));
+    try {
+      ps.configure(true, 250);
+      const deadline = Date.now() + 8000;
+      while (!got.some((s) => s.processes.some((p) => p.pid === process.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 30));
+      const me = got.at(-1)!.processes.find((p) => p.pid === process.pid)!;
+      expect(me).toMatchObject({ ppid: process.ppid, name: 'node' });
+      expect(me.threads).toBeGreaterThan(1);
+      const details = await ps.details(process.pid);
+      expect(details).toMatchObject({ pid: process.pid, threads: null });
+      expect(await ps.details(999_999_999)).toBeNull();
+    } finally {
+      await ps.dispose();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { startWorker } from '../worker-start.ts';
 import type { ProcessSample } from './process-sampler.ts';
 import type { ThreadRow } from './proc-reader.ts';
 import { procSupported } from './proc-reader.ts';
+import { psAvailable } from './ps-route.ts';
 import { LabRunner, type NodeLauncher } from './labs.ts';
 
 type WorkerMessage = { type: 'sample'; json: string } | { type: 'reply'; reqId: number; value: unknown };
@@ -37,21 +38,23 @@ export class ProcessService {
   constructor(
     private readonly hub: EventHub,
     launchNode?: NodeLauncher,
+    /** Force the ps/lsof route (tests run it on Linux); default: /proc where it exists. */
+    private readonly route: 'auto' | 'ps' = 'auto',
   ) {
     this.labs = new LabRunner(launchNode);
   }
 
   supported(): { supported: boolean; reason: string | null } {
-    if (procSupported()) return { supported: true, reason: null };
+    if (procSupported() || (process.platform !== 'win32' && psAvailable())) return { supported: true, reason: null };
     return {
       supported: false,
-      reason: `The process panel reads Linux's /proc; on ${process.platform} it is not built yet (the planned routes are ps and lsof on macOS, windows-process-tree and netstat on Windows).`,
+      reason: `The process panel reads /proc (Linux) or ps and lsof (macOS); on ${process.platform} it is not built yet (the notes' route there is windows-process-tree and netstat).`,
     };
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = startWorker(new URL('./sampler-worker.ts', import.meta.url), 'sampler-worker', { intervalMs: this.intervalMs });
+    const w = startWorker(new URL('./sampler-worker.ts', import.meta.url), 'sampler-worker', { intervalMs: this.intervalMs, route: this.route });
     w.postMessage({ type: 'configure', intervalMs: this.intervalMs, paused: !this.running });
     w.on('message', (m: WorkerMessage) => {
       if (m.type === 'sample') {
@@ -95,7 +98,7 @@ export class ProcessService {
     });
   }
 
-  details(pid: number): Promise<{ pid: number; threads: ThreadRow[]; sockets: SocketRowData[] } | null> {
+  details(pid: number): Promise<{ pid: number; threads: ThreadRow[] | null; sockets: SocketRowData[] } | null> {
     return this.ask({ type: 'details', pid });
   }
 

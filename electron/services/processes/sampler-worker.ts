@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ProcessSampler } from './process-sampler.ts';
-import { listSockets } from './proc-reader.ts';
+import { createSampler } from './process-sampler.ts';
+import { listSockets, procSupported } from './proc-reader.ts';
+import { listSocketsLsof } from './ps-route.ts';
 
 /**
  * The sampling loop, off the main thread (the notes: a sample blocks its thread ~6–25 ms; on
@@ -13,7 +14,10 @@ type In =
   | { type: 'sockets'; reqId: number }
   | { type: 'stop' };
 
-const sampler = new ProcessSampler();
+// /proc where it exists (Linux); elsewhere, or when asked (tests), ps and lsof.
+const usePs = (workerData as { route?: string }).route === 'ps' || !procSupported();
+const sampler = createSampler(usePs ? 'ps' : 'auto');
+const sockets = (pid?: number) => (usePs ? listSocketsLsof(pid) : listSockets(pid));
 let intervalMs = (workerData as { intervalMs?: number }).intervalMs ?? 1000;
 let paused = false;
 let timer: NodeJS.Timeout | null = null;
@@ -38,14 +42,24 @@ parentPort!.on('message', (m: In) => {
     if (!paused) timer = setTimeout(tick, wasPaused ? 0 : intervalMs);
   } else if (m.type === 'details') {
     const threads = sampler.threads(m.pid);
-    const sockets = threads ? listSockets(m.pid) : [];
-    parentPort!.postMessage({ type: 'reply', reqId: m.reqId, value: threads ? { pid: m.pid, threads, sockets } : null });
+    const alive = threads !== null || isAlive(m.pid);
+    parentPort!.postMessage({ type: 'reply', reqId: m.reqId, value: alive ? { pid: m.pid, threads, sockets: sockets(m.pid) } : null });
   } else if (m.type === 'sockets') {
-    parentPort!.postMessage({ type: 'reply', reqId: m.reqId, value: listSockets() });
+    parentPort!.postMessage({ type: 'reply', reqId: m.reqId, value: sockets() });
   } else if (m.type === 'stop') {
     if (timer) clearTimeout(timer);
     parentPort!.close();
   }
 });
+
+/** kill(pid, 0): the process exists (EPERM also means it exists, owned by someone else). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 tick();

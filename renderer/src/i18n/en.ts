@@ -399,6 +399,7 @@ export const en = {
   'ps.details.pick': "Select a process to see its threads, children and sockets.",
   'ps.details.gone': "This process has exited.",
   'ps.details.threads': "Threads ({n})",
+  'ps.details.noThreads': "This system’s route (ps) does not list threads.",
   'ps.details.children': "Children ({n})",
   'ps.details.sockets': "Sockets ({n})",
   'ps.details.noSockets': "No sockets (or they belong to another user).",

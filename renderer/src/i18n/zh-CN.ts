@@ -400,6 +400,7 @@ export const zhCN: Messages = {
   'ps.details.pick': "选择一个进程，查看它的线程、子进程和套接字。",
   'ps.details.gone': "这个进程已经退出。",
   'ps.details.threads': "线程（{n}）",
+  'ps.details.noThreads': "这个系统上的读取方式（ps）不列出线程。",
   'ps.details.children': "子进程（{n}）",
   'ps.details.sockets': "套接字（{n}）",
   'ps.details.noSockets': "没有套接字（或者属于其他用户）。",

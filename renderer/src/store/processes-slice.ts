@@ -25,7 +25,7 @@ export interface ProcessesSlice {
     filter: string;
     normalized: boolean;
     selected: number | null;
-    details: { pid: number; threads: { tid: number; name: string; state: string; cpu: number }[]; sockets: SocketRowData[] } | null;
+    details: { pid: number; threads: { tid: number; name: string; state: string; cpu: number }[] | null; sockets: SocketRowData[] } | null;
     sockets: SocketRowData[] | null;
     socketFilter: string;
     /** A signal waiting for the user's confirmation. */

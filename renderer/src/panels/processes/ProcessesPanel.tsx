@@ -149,7 +149,7 @@ function ProcessesView() {
                     <span className={`ps-cell state st-${r.state}`} title={t(`ps.state.${r.state}` as MessageKey)}>{r.state} <span className="muted">{t(`ps.state.${r.state}` as MessageKey)}</span></span>
                     <span className="ps-cell num">{cpu(r.cpu)}</span>
                     <span className="ps-cell num">{formatBytes(r.rssBytes)}</span>
-                    <span className="ps-cell num">{r.threads}</span>
+                    <span className="ps-cell num">{r.threads ?? '—'}</span>
                     <span className="ps-cell time">{new Date(r.startTime).toLocaleTimeString()}</span>
                     <span className="ps-cell command mono" title={r.command}>{r.command}</span>
                   </div>
@@ -196,8 +196,9 @@ function DetailsView() {
           <button className="button small" onClick={() => set({ confirm: null })}>{t('ps.cancel')}</button>
         </div>
       )}
-      <h4>{t('ps.details.threads', { n: d?.threads.length ?? row.threads })}</h4>
-      {d && (
+      <h4>{t('ps.details.threads', { n: d?.threads?.length ?? row.threads ?? '?' })}</h4>
+      {d && d.threads === null && <p className="muted small">{t('ps.details.noThreads')}</p>}
+      {d?.threads && (
         <table className="table compact" data-testid="ps-threads">
           <tbody>
             {d.threads.map((th) => (
