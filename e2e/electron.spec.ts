@@ -30,3 +30,27 @@ test('the desktop window opens the shell with the security settings in force', a
     await app.close();
   }
 });
+
+test('the desktop app samples processes on its worker and runs the threads lab as a utility process', async () => {
+  if (binary.path === null) {
+    const reason = `Electron e2e skipped: ${'reason' in binary ? binary.reason : 'no binary'}`;
+    console.log(reason);
+    test.skip(true, reason);
+    return;
+  }
+  const app = await electron.launch({ executablePath: binary.path, args: ['.'], cwd: projectRoot });
+  try {
+    const window = await app.firstWindow();
+    await expect(window.locator('.app[data-ready="true"]')).toBeVisible();
+    await window.keyboard.press('Control+4');
+    // The sampler's worker is bundled as out/main/sampler-worker.js and must load from the package.
+    await expect(window.getByTestId('ps-row').first()).toBeVisible();
+    await window.getByTestId('ps-tab-labs').click();
+    await window.getByTestId('lab-start-threads').click();
+    // The packaged app's RunAsNode fuse is off: the lab must come up through utilityProcess.fork.
+    await expect(window.getByTestId('lab-threads').getByTestId('lab-running')).toContainText(/pids \d+/);
+    await window.getByTestId('lab-stop-threads').click();
+  } finally {
+    await app.close();
+  }
+});

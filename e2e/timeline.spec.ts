@@ -27,8 +27,9 @@ test('the normal experiment draws SYN, SYN-ACK, ACK and ends the client in TIME_
   await expect(app.locator('[data-testid=kernel-state][data-side=client][data-state=TIME_WAIT]')).toHaveCount(1);
   await expect(app.getByTestId('look-for')).toContainText('three-way handshake');
 
-  // Click the SYN-ACK: its whole segment, with the options and the bytes.
-  await segments.nth(1).click();
+  // Select the SYN-ACK from the keyboard: its whole segment, with the options and the bytes.
+  await segments.nth(1).focus();
+  await app.keyboard.press('Enter');
   const details = app.getByTestId('segment-details');
   await expect(details).toContainText('SYN, ACK');
   await expect(details).toContainText('MSS 65495');

@@ -20,7 +20,7 @@ export interface TimelineSource {
   droppedPackets: number;
   /** Imported files: their conversations; packets hold the one opened. */
   file: { name: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: string | null; openStream: number | null; truncated: boolean } | null;
-  /** Which connection of the source is drawn (index into the streams derived from packets). */
+  /** Which connection of the source is drawn (index into the streams derived from packets); -1 follows the newest. */
   stream: number;
   /** Wall-clock ms when the source was started (for TIME_WAIT countdowns). */
   startedAt: number;
@@ -73,7 +73,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
     };
     const update = (id: string, f: (s: TimelineSource) => TimelineSource) => patch({ sources: get().timeline.sources.map((s) => (s.id === id ? f(s) : s)) });
     const blank = (id: string, kind: SourceKind, label: string, experiment: ExperimentKind | null = null): TimelineSource => ({
-      id, kind, experiment, label, status: { phase: 'starting', message: null, capture: null }, packets: [], markers: [], kernel: [], droppedPackets: 0, file: null, stream: 0, startedAt: Date.now(),
+      id, kind, experiment, label, status: { phase: 'starting', message: null, capture: null }, packets: [], markers: [], kernel: [], droppedPackets: 0, file: null, stream: kind === 'watch' ? -1 : 0, startedAt: Date.now(),
     });
     // Events can arrive before the command's reply names the timeline: hold them until then.
     const early = new Map<string, EventBatch<'timeline.event'>['events']>();

@@ -219,7 +219,18 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         const selected = p.selectedFrame === g.frame;
         const dir = fromClient ? 1 : -1;
         return (
-          <g key={i} data-testid="segment" data-flags={g.flags.join('+')} data-from={g.from} onClick={() => p.onSelect(g.frame)} style={{ cursor: 'pointer' }}>
+          <g
+            key={i}
+            data-testid="segment"
+            data-flags={g.flags.join('+')}
+            data-from={g.from}
+            role="button"
+            tabIndex={0}
+            aria-label={`#${g.frame} ${g.from} ${g.flags.join(', ')} seq=${seq}${ack === null ? '' : ` ack=${ack}`} len=${g.len}`}
+            onClick={() => p.onSelect(g.frame)}
+            onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), p.onSelect(g.frame))}
+            style={{ cursor: 'pointer' }}
+          >
             <rect x={0} y={y0} width={W} height={heights.segment} fill="transparent" />
             <text x={8} y={y0 + 16} fontSize={11} fill={c.text} fontFamily={mono}>{ms(g.t)}</text>
             <text x={8} y={y0 + 30} fontSize={10} fill={c.muted} fontFamily={mono}>{`+${ms(g.dt)}`}</text>

@@ -163,7 +163,9 @@ function SourceView({ source }: { source: TimelineSource }) {
 
   // Derived, never stored: connections, the chosen one's analysis and its rows.
   const streams = useMemo(() => streamsOf(source.packets), [source.packets]);
-  const stream = streams[Math.min(source.stream, streams.length - 1)];
+  // A watched port follows its newest connection until the user picks one.
+  const streamIndex = source.stream < 0 ? streams.length - 1 : Math.min(source.stream, streams.length - 1);
+  const stream = streams[streamIndex];
   const analysis = useMemo(() => (stream ? analyzeStream(stream) : null), [stream]);
   const locale = useLocale();
   const markers = useMemo(() => source.markers.map((m) => ({ ...m, detail: localizeMarkerDetail(m.detail, locale) })), [source.markers, locale]);
@@ -254,7 +256,7 @@ function SourceView({ source }: { source: TimelineSource }) {
       {live && streams.length > 1 && (
         <label className="field-inline">
           {t('tl.connections')}
-          <select value={Math.min(source.stream, streams.length - 1)} onChange={(e) => selectStream(Number(e.target.value))} data-testid="live-streams">
+          <select value={streamIndex} onChange={(e) => selectStream(Number(e.target.value))} data-testid="live-streams">
             {streams.map((s, i) => (
               <option key={i} value={i}>{t('tl.connRow', { client: s.client, server: s.server, packets: s.packets.length, bytes: s.packets.reduce((n, p) => n + p.len, 0) })}</option>
             ))}
