@@ -154,6 +154,44 @@ describe('labs', () => {
   });
 });
 
+describe('labs that teach with CPU numbers', () => {
+  it('producer/consumer: the spinning consumer thread runs (R, most of a core), the waiting one sleeps', async () => {
+    const lab = await service.labStart('producer-consumer');
+    const [pid] = lab.pids as [number];
+    try {
+      await until(row(pid));
+      await service.details(pid); // the first call sets the per-thread baseline
+      await new Promise((r) => setTimeout(r, 1200));
+      const d = (await service.details(pid))!;
+      const [top, next] = [...d.threads!].sort((a, b) => b.cpu - a.cpu);
+      // The spinner takes what a core it can get (less on a loaded CI machine); the rest idle.
+      expect(top!.state).toBe('R');
+      expect(top!.cpu).toBeGreaterThan(30);
+      expect(next!.cpu).toBeLessThan(20);
+      expect(d.threads!.filter((t) => t.state === 'S').length).toBeGreaterThanOrEqual(d.threads!.length - 2);
+    } finally {
+      service.labStop(lab.id);
+    }
+  });
+
+  it('GIL: two CPU-bound Python threads share about one core between them', async () => {
+    const lab = await service.labStart('gil');
+    const [pid] = lab.pids as [number];
+    try {
+      // Three samples in: the threads phase runs for 20 s, so this is inside it.
+      const r = await until((s) => {
+        const p = row(pid)(s);
+        return p && p.threads === 3 && p.cpu > 0 && s.at - lab.startedAt > 1500 ? p : null;
+      });
+      // With two cores free, two threads without a GIL would read ~200%; Python's read ≤ ~100%.
+      expect(r.cpu).toBeGreaterThan(25);
+      expect(r.cpu).toBeLessThan(130);
+    } finally {
+      service.labStop(lab.id);
+    }
+  });
+});
+
 describe('signals', () => {
   it('refuses init and Wirelab itself; a process that has gone is named as gone', () => {
     expect(() => service.signal(1, 'SIGTERM')).toThrow(/will not signal process 1/);
