@@ -44,7 +44,7 @@ export function TimelinePanel() {
   };
 
   return (
-    <section className={`timeline-panel${dragging ? ' dragging' : ''}`} data-testid="timeline-panel" onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+    <section className={`timeline-panel${dragging ? ' dragging' : ''}${source ? ' has-source' : ''}`} data-testid="timeline-panel" onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
       <div className="tl-controls">
         <ExperimentsCard />
         <WatchCard />
