@@ -232,3 +232,25 @@ describe('the ps route through the service (what macOS uses)', () => {
     }
   });
 });
+
+describe('quitting', () => {
+  it('ends every lab process when the service is disposed (the app quits)', async () => {
+    const own = new ProcessService(new EventHub());
+    const zombie = await own.labStart('zombie');
+    const daemon = await own.labStart('daemon');
+    const pids = [...zombie.pids, ...daemon.pids];
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        // A zombie still answers kill(0) until it is reaped; count it as ended once it is Z.
+        return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    expect(pids.filter(alive).length).toBeGreaterThan(0);
+    await own.dispose();
+    for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 40));
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});

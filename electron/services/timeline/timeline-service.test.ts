@@ -178,3 +178,15 @@ describe('packet-sender events as markers', () => {
     expect(senderMarker({ ...base, type: 'chunk', dir: 'out', peer: 'all 3 clients', length: 3 }, session)).toBeNull();
   });
 });
+
+describe('quitting', () => {
+  it('ends the tcpdump of a watched port when the service is disposed (the app quits)', async () => {
+    const own = new TimelineService(new EventHub());
+    const port = 40000 + Math.floor(Math.random() * 20000);
+    await own.watch(port, '127.0.0.1');
+    const running = () => spawnSync('pgrep', ['-f', `tcpdump .*port ${port}`], { encoding: 'utf8' }).stdout.trim();
+    expect(running()).not.toBe('');
+    await own.dispose();
+    expect(running()).toBe('');
+  });
+});
