@@ -4,14 +4,19 @@ import { findElectronBinary, projectRoot } from '../scripts/electron-binary.mjs'
 // Runs only where an Electron binary exists (checked with fs, never require('electron')).
 const binary = findElectronBinary();
 
-test('the desktop window opens the shell with the security settings in force', async () => {
+/** Launches the app, or skips the test saying why (printed, so the summary shows it). */
+async function launchOrSkip() {
   if (binary.path === null) {
     const reason = `Electron e2e skipped: ${'reason' in binary ? binary.reason : 'no binary'}`;
     console.log(reason);
     test.skip(true, reason);
-    return;
+    throw new Error(reason); // not reached: test.skip(true) ends the test
   }
-  const app = await electron.launch({ executablePath: binary.path, args: ['.'], cwd: projectRoot });
+  return electron.launch({ executablePath: binary.path, args: ['.'], cwd: projectRoot });
+}
+
+test('the desktop window opens the shell with the security settings in force', async () => {
+  const app = await launchOrSkip();
   try {
     const window = await app.firstWindow();
     await expect(window.locator('.app[data-ready="true"]')).toBeVisible();
@@ -32,13 +37,7 @@ test('the desktop window opens the shell with the security settings in force', a
 });
 
 test('the desktop app samples processes on its worker and runs the threads lab as a utility process', async () => {
-  if (binary.path === null) {
-    const reason = `Electron e2e skipped: ${'reason' in binary ? binary.reason : 'no binary'}`;
-    console.log(reason);
-    test.skip(true, reason);
-    return;
-  }
-  const app = await electron.launch({ executablePath: binary.path, args: ['.'], cwd: projectRoot });
+  const app = await launchOrSkip();
   try {
     const window = await app.firstWindow();
     await expect(window.locator('.app[data-ready="true"]')).toBeVisible();
