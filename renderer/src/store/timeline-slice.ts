@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { CaptureStatus, EventBatch, PanelId, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus } from '../../../shared/contract/index.ts';
 import { splitEndpoint, type StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
 import type { ContractClient } from '../client/contract-client.ts';
+import { toBase64 } from '../../../shared/sender/payload.ts';
 
 /** Where a timeline's evidence came from. */
 export type SourceKind = 'experiment' | 'watch' | 'file';
@@ -57,11 +58,6 @@ export interface TimelineSlice {
 const LIVE_PACKET_CAP = 20_000;
 const KEEP_SOURCES = 12;
 
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 /** Needs the shell's setPanel: "show timeline" in the packet sender switches panels. */
 export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: PanelId): void }>(client: ContractClient): StateCreator<T, [], [], TimelineSlice> {
