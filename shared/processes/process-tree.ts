@@ -37,15 +37,3 @@ export function treeOrder<T extends { pid: number; ppid: number }>(rows: T[]): T
   for (const r of rows) if (!seen.has(r.pid)) visit(r, 0);
   return out;
 }
-
-/** Plain-language meaning of a /proc state letter (proc(5)). */
-export const stateLabels: Record<string, string> = {
-  R: 'running',
-  S: 'sleeping',
-  D: 'disk wait',
-  Z: 'zombie',
-  T: 'stopped',
-  t: 'traced',
-  I: 'idle',
-  X: 'dead',
-};

@@ -58,7 +58,6 @@ export interface TimelineSlice {
 const LIVE_PACKET_CAP = 20_000;
 const KEEP_SOURCES = 12;
 
-
 /** Needs the shell's setPanel: "show timeline" in the packet sender switches panels. */
 export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: PanelId): void }>(client: ContractClient): StateCreator<T, [], [], TimelineSlice> {
   return (set, get) => {
