@@ -44,7 +44,15 @@ export class ProcessService {
     this.labs = new LabRunner(launchNode);
   }
 
+  private support: { supported: boolean; reason: string | null } | null = null;
+
+  /** Decided once: it reads /proc or runs `ps`, and the answer does not change while the app runs. */
   supported(): { supported: boolean; reason: string | null } {
+    this.support ??= this.detectSupport();
+    return this.support;
+  }
+
+  private detectSupport(): { supported: boolean; reason: string | null } {
     if (procSupported() || (process.platform !== 'win32' && psAvailable())) return { supported: true, reason: null };
     return {
       supported: false,
@@ -90,7 +98,8 @@ export class ProcessService {
   }
 
   private ask<T>(message: Record<string, unknown>): Promise<T> {
-    if (!this.supported().supported) return Promise.reject(new WirelabError('UNSUPPORTED', this.supported().reason!));
+    const support = this.supported();
+    if (!support.supported) return Promise.reject(new WirelabError('UNSUPPORTED', support.reason!));
     const reqId = ++this.reqId;
     return new Promise<T>((resolve) => {
       this.pending.set(reqId, resolve as (v: unknown) => void);
