@@ -19,6 +19,7 @@ export const processRowSchema = z.object({
 export type ProcessRowData = z.infer<typeof processRowSchema>;
 
 export const threadRowSchema = z.object({ tid: z.number().int(), name: z.string(), state: z.string(), cpu: z.number() });
+export type ThreadRowData = z.infer<typeof threadRowSchema>;
 
 export const socketRowSchema = z.object({
   proto: z.enum(['tcp', 'tcp6', 'udp', 'udp6']),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { parseNetFile, parsePasswd, type NetSocket } from '../../../shared/processes/proc-parse.ts';
+import type { ProcessRowData, SocketRowData, ThreadRowData } from '../../../shared/contract/processes.ts';
 
 /**
  * Processes, threads and sockets from /proc (Linux). Reads are synchronous on purpose: the notes
@@ -44,30 +45,10 @@ export function procSupported(): boolean {
 const pids = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
 
 
-export interface ProcessRow {
-  pid: number;
-  ppid: number;
-  name: string;
-  user: string | null;
-  state: string;
-  threads: number | null;
-  cpu: number;
-  rssBytes: number;
-  startTime: string;
-  command: string;
-}
-
-export interface ThreadRow {
-  tid: number;
-  name: string;
-  state: string;
-  cpu: number;
-}
-
-export interface SocketRow extends Omit<NetSocket, 'inode' | 'uid' | 'timerSec'> {
-  pid: number | null;
-  process: string | null;
-}
+/** The row shapes are the contract's: one definition for the panel, `wirelab ps` and the services. */
+export type ProcessRow = ProcessRowData;
+export type ThreadRow = ThreadRowData;
+export type SocketRow = SocketRowData;
 
 /** Every TCP/UDP socket, joined to its owner through the socket inodes in /proc/<pid>/fd. */
 export function listSockets(onlyPid?: number): SocketRow[] {

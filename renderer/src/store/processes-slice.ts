@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { EventBatch, LabKind, ProcessRowData, ProcessSampleData, SignalName, SocketRowData } from '../../../shared/contract/index.ts';
+import type { CommandOutput, EventBatch, LabKind, ProcessRowData, ProcessSampleData, SignalName, SocketRowData } from '../../../shared/contract/index.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
 export type ProcessTab = 'processes' | 'connections' | 'labs';
@@ -25,7 +25,7 @@ export interface ProcessesSlice {
     filter: string;
     normalized: boolean;
     selected: number | null;
-    details: { pid: number; threads: { tid: number; name: string; state: string; cpu: number }[] | null; sockets: SocketRowData[] } | null;
+    details: CommandOutput<'processes.details'>;
     sockets: SocketRowData[] | null;
     socketFilter: string;
     /** A signal waiting for the user's confirmation. */
