@@ -3,8 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import { readCapture } from '../../shared/timeline/pcap-reader.ts';
-import { decodeTcp, type TcpPacket } from '../../shared/timeline/tcp-packet.ts';
+import { readTcpPackets, type TcpPacket } from '../../shared/timeline/tcp-packet.ts';
 import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
 import { endpointText, groupStreams } from '../../shared/timeline/tcp-streams.ts';
 import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
@@ -38,8 +37,7 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
     } catch (e) {
       throw new UsageError(`file: cannot read "${path}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    const { frames, problem } = readCapture(bytes);
-    const packets = frames.map(decodeTcp).filter((p): p is TcpPacket => p !== null);
+    const { frames, problem, packets } = readTcpPackets(bytes);
     if (problem && frames.length === 0) throw new UsageError(`file: ${path}: ${problem.message}`);
     print(packets, json, io);
     // What was read is printed; the damage is reported, with where it is, and the exit code says so.

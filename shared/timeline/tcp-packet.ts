@@ -1,4 +1,4 @@
-import type { RawFrame } from './pcap-reader.ts';
+import { readCapture, type RawFrame } from './pcap-reader.ts';
 import { formatIPv6 } from '../subnet/ip.ts';
 
 /**
@@ -190,6 +190,17 @@ export function decodeTcp(f: RawFrame): TcpPacket | null {
     tcpHeaderLen: hlen,
     data: d,
   };
+}
+
+/** A whole capture held in memory, read down to its TCP packets (non-TCP frames are skipped). */
+export function readTcpPackets(bytes: Uint8Array): ReturnType<typeof readCapture> & { packets: TcpPacket[] } {
+  const read = readCapture(bytes);
+  const packets: TcpPacket[] = [];
+  for (const f of read.frames) {
+    const p = decodeTcp(f);
+    if (p) packets.push(p);
+  }
+  return { ...read, packets };
 }
 
 export interface TcpOptions {

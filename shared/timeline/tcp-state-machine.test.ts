@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCapture } from './pcap-reader.ts';
-import { ACK, FIN, SYN, decodeTcp, type TcpPacket } from './tcp-packet.ts';
+import { ACK, FIN, SYN, readTcpPackets } from './tcp-packet.ts';
 import { groupStreams } from './tcp-streams.ts';
 import { analyzeStream } from './tcp-analysis.ts';
 import { TcpEndpoint } from './tcp-state-machine.ts';
@@ -9,7 +8,7 @@ import { TcpEndpoint } from './tcp-state-machine.ts';
 /** The state lanes of real loopback captures, one per experiment the panel offers. */
 function lanes(name: string) {
   const bytes = new Uint8Array(readFileSync(new URL(`../../test/fixtures/captures/${name}`, import.meta.url)));
-  const packets = readCapture(bytes).frames.map(decodeTcp).filter((p): p is TcpPacket => p !== null);
+  const { packets } = readTcpPackets(bytes);
   const streams = groupStreams(packets).map(analyzeStream);
   return streams.map((s) => ({ client: s.states.client.map((c) => c.state), server: s.states.server.map((c) => c.state), analysis: s }));
 }
@@ -79,7 +78,7 @@ describe('TCP state lanes from real connections', () => {
 
   it('without the handshake the client is guessed (the peer of the lower port) and both start ESTABLISHED', () => {
     const bytes = new Uint8Array(readFileSync(new URL('../../test/fixtures/captures/lo-normal.pcap', import.meta.url)));
-    const packets = readCapture(bytes).frames.map(decodeTcp).filter((p): p is TcpPacket => p !== null).slice(3);
+    const packets = readTcpPackets(bytes).packets.slice(3);
     const [a] = groupStreams(packets).map(analyzeStream);
     expect(a!.guessed).toBe(true);
     const ports = a!.segments.length && [Number(a!.client.split(':').pop()), Number(a!.server.split(':').pop())];

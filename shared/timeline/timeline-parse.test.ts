@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CaptureReader, readCapture } from './pcap-reader.ts';
-import { decodeTcp, tcpOptions, type TcpPacket } from './tcp-packet.ts';
+import { decodeTcp, readTcpPackets, tcpOptions } from './tcp-packet.ts';
 import { groupStreams } from './tcp-streams.ts';
 import { analyzeStream } from './tcp-analysis.ts';
 
@@ -50,8 +50,7 @@ describe('capture files, compared with tshark', () => {
   for (const name of files) {
     it(`${name}: every TCP frame matches tshark`, () => {
       const { bytes, oracle } = load(name);
-      const { frames } = readCapture(bytes);
-      const packets = frames.map(decodeTcp).filter((p): p is TcpPacket => p !== null);
+      const { packets } = readTcpPackets(bytes);
       expect(packets.length).toBe(oracle.length);
       const streams = groupStreams(packets);
       const byFrame = new Map<number, { stream: number; rel: ReturnType<typeof analyzeStream>['segments'][number] }>();

@@ -2,8 +2,7 @@ import type { Server } from 'node:net';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { CaptureStatus, ExperimentKind, KernelState, TimelineEvent, TimelineMarker, TimelinePacket } from '../../../shared/contract/timeline.ts';
 import type { SenderEvent } from '../../../shared/contract/sender.ts';
-import { readCapture } from '../../../shared/timeline/pcap-reader.ts';
-import { ACK, SYN, decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
+import { ACK, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { endpointText, groupStreams, splitEndpoint, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import type { EventHub } from '../../core/event-hub.ts';
@@ -167,13 +166,8 @@ export class TimelineService {
 
   /** Reads a capture file the user opened: every TCP conversation in it, and where it broke if it did. */
   import(name: string, bytes: Uint8Array): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: { offset: number; framesRead: number; message: string } | null } {
-    const { frames, format, problem } = readCapture(bytes);
+    const { frames, format, problem, packets } = readTcpPackets(bytes);
     if (problem && frames.length === 0) throw new WirelabError('NOT_A_CAPTURE', problem.message, 'file');
-    const packets: TcpPacket[] = [];
-    for (const f of frames) {
-      const p = decodeTcp(f);
-      if (p) packets.push(p);
-    }
     const streams = groupStreams(packets);
     const id = `file-${this.next++}`;
     this.imports.set(id, { streams, origLens: new Map(frames.map((f) => [f.frame, f.origLen])) });
