@@ -171,7 +171,10 @@ function SourceView({ source }: { source: TimelineSource }) {
   const markers = useMemo(() => source.markers.map((m) => ({ ...m, detail: localizeMarkerDetail(m.detail, locale) })), [source.markers, locale]);
   const rows = useMemo(() => (analysis ? buildRows(analysis, markers, source.kernel) : []), [analysis, markers, source.kernel]);
   const live = source.kind !== 'file';
-  const now = useNow(live && source.status.phase !== 'error');
+  // Tick once a second only while a TIME_WAIT countdown is on screen: re-drawing a big diagram
+  // every second for nothing is work on the UI thread.
+  const counting = live && analysis !== null && (analysis.states.client.at(-1)?.state === 'TIME_WAIT' || analysis.states.server.at(-1)?.state === 'TIME_WAIT');
+  const now = useNow(counting);
 
   const confirmed = useMemo(() => {
     const c = { client: new Set<string>(), server: new Set<string>() };
