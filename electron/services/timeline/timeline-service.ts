@@ -42,6 +42,7 @@ export class TimelineService {
   private availability: Promise<CaptureStatus> | null = null;
   /** Packet → parsed latencies in ms (kernel timestamp to parser output), for `npm run bench`. */
   readonly latencies: number[] = [];
+  private latencyCount = 0;
 
   constructor(
     private readonly hub: EventHub,
@@ -59,8 +60,8 @@ export class TimelineService {
 
   private onPacket(id: string, a: PacketArrival, track?: (client: string, server: string) => void): void {
     const ts = a.frame.tsSec * 1000 + a.frame.tsNs / 1e6;
-    this.latencies.push(a.parsedAt - ts);
-    if (this.latencies.length > 10_000) this.latencies.shift();
+    // The last 10,000, overwritten in place: shift() would copy the array on every packet.
+    this.latencies[this.latencyCount++ % 10_000] = a.parsedAt - ts;
     if (track && (a.packet.flags & (SYN | ACK)) === SYN) track(endpointText(a.packet.src, a.packet.srcPort), endpointText(a.packet.dst, a.packet.dstPort));
     this.emit(id, { packets: [packetToWire(a.packet, a.frame)] });
   }

@@ -152,6 +152,8 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         for (const e of batch.events) {
           if (!known.has(e.timelineId)) {
             early.set(e.timelineId, [...(early.get(e.timelineId) ?? []), e]);
+            // Timelines another window started never get claimed here: keep only the newest few.
+            if (early.size > 16) early.delete(early.keys().next().value!);
             continue;
           }
           byId.set(e.timelineId, [...(byId.get(e.timelineId) ?? []), e]);
