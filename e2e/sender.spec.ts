@@ -27,6 +27,16 @@ async function activePort(app: import('@playwright/test').Page): Promise<string>
   return local.split(':').at(-1)!;
 }
 
+/**
+ * A new session becomes the selected tab only once the backend has opened it. Until then the
+ * composer on screen is the previous session's, and a fast fill lands there (this raced once in
+ * CI on a loaded machine), so wait for the second tab to be the selected one.
+ */
+async function secondSessionSelected(app: import('@playwright/test').Page): Promise<void> {
+  await expect(app.getByTestId('session-tab')).toHaveCount(2);
+  await expect(app.getByTestId('session-tab').nth(1)).toHaveAttribute('aria-selected', 'true');
+}
+
 test.beforeEach(async ({ app }) => {
   await app.keyboard.press('Control+1');
   await expect(app.getByTestId('sender-panel')).toBeVisible();
@@ -145,6 +155,7 @@ test('a TCP server answers by regex rules and lists its clients', async ({ app }
   await app.locator('#ns-kind').selectOption('tcp-client');
   await app.locator('#ns-port').fill(port);
   await app.getByTestId('open-session').click();
+  await secondSessionSelected(app);
   await app.locator('#composer-text').fill('GET /index.html');
   await app.getByTestId('send').click();
   await expect(app.getByTestId('log-messages').getByTestId('log-text')).toHaveText(['you asked for index.html']);
@@ -215,6 +226,7 @@ test('UDP: broadcast needs its flag, and a multicast group on loopback delivers'
   // sender
   await app.locator('#ns-host').fill('127.0.0.1');
   await app.getByTestId('open-session').click();
+  await secondSessionSelected(app);
   await app.getByLabel('Host', { exact: true }).last().fill('127.255.255.255');
   await app.getByTestId('dest-port').fill(rxPort);
   await app.locator('#composer-text').fill('to everyone');
