@@ -142,6 +142,78 @@ def many(port):
         normal(port)
 
 
+def backlog_full(port):
+    """A listener that does not accept, with a one-place queue: the kernel drops the next SYN,
+    and the client's TCP sends it again after its 1 s retransmission timeout (RFC 6298). The C10K
+    notes' backlog, seen from the wire. Accepting frees the queue and the retry gets through."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(('127.0.0.1', port))
+    srv.listen(0)  # Linux keeps backlog + 1 = 1 connection waiting
+    first = socket.create_connection(('127.0.0.1', port))
+    time.sleep(0.1)
+    second = socket.socket()
+    second.setblocking(False)
+    second.connect_ex(('127.0.0.1', port))
+    time.sleep(1.5)  # the first SYN is dropped; its retransmission at ~1 s is dropped too
+    a, _ = srv.accept()
+    time.sleep(2.5)  # the next retransmission (~3 s) finds room
+    b, _ = srv.accept()
+    for s in (first, second, a, b):
+        s.close()
+    srv.close()
+
+
+def zero_window(port):
+    """The server stops reading: its receive buffer fills and it advertises a zero window; the
+    client's TCP probes it (RFC 9293 3.8.6.1) until the server reads again and opens the window."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # small, so a few segments fill it
+    srv.bind(('127.0.0.1', port))
+    srv.listen(1)
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    c.connect(('127.0.0.1', port))
+    a, _ = srv.accept()
+    c.setblocking(False)
+    sent = 0
+    try:
+        while sent < 200_000:
+            sent += c.send(b'z' * 1000)
+    except BlockingIOError:
+        pass
+    time.sleep(1.2)  # window stays shut: zero-window probes
+    a.setblocking(False)
+    got = 0
+    deadline = time.time() + 3
+    while got < sent and time.time() < deadline:
+        try:
+            got += len(a.recv(65536))
+        except BlockingIOError:
+            time.sleep(0.01)
+    c.close()
+    time.sleep(0.05)
+    a.close()
+    srv.close()
+
+
+def keep_alive(port):
+    """An idle connection with SO_KEEPALIVE after 1 s: the client sends keep-alive probes (one
+    byte back in sequence space, RFC 1122 4.2.3.6) and the server acknowledges each."""
+    def h(c):
+        c.recv(100)  # the client's FIN
+        c.close()
+    t = server(port, h)
+    c = socket.create_connection(('127.0.0.1', port))
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+    time.sleep(2.6)
+    c.close()
+    t.join()
+
+
 def rewrite_pcap(src, dst, *, big_endian=False, link=None):
     """Copies a µs/ns pcap, optionally byte-swapping every header and replacing the Ethernet header."""
     data = open(src, 'rb').read()
@@ -173,7 +245,8 @@ def af(family_value, order):
 FIELDS = ['frame.number', 'frame.time_epoch', 'ip.src', 'ipv6.src', 'tcp.srcport', 'ip.dst', 'ipv6.dst', 'tcp.dstport',
           'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.len', 'tcp.window_size_value', 'tcp.seq', 'tcp.ack', 'tcp.stream',
           'tcp.window_size', 'tcp.options.mss_val', 'tcp.options.wscale.shift', 'tcp.analysis.retransmission',
-          'tcp.analysis.duplicate_ack', 'tcp.analysis.zero_window']
+          'tcp.analysis.duplicate_ack', 'tcp.analysis.zero_window', 'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack',
+          'tcp.analysis.zero_window_probe']
 
 
 def oracle(name):
@@ -205,25 +278,45 @@ def oracle(name):
             'retransmission': bool(v['tcp.analysis.retransmission']),
             'dupAck': bool(v['tcp.analysis.duplicate_ack']),
             'zeroWindow': bool(v['tcp.analysis.zero_window']),
+            'keepAlive': bool(v['tcp.analysis.keep_alive']),
+            'keepAliveAck': bool(v['tcp.analysis.keep_alive_ack']),
+            'zeroWindowProbe': bool(v['tcp.analysis.zero_window_probe']),
         })
     info = subprocess.run(['capinfos', '-M', '-c', '-E', path], capture_output=True, text=True).stdout
     json.dump({'source': f'tshark 4.0 reading {name}', 'capinfos': info.strip().splitlines()[1:], 'frames': rows},
               open(path + '.tshark.json', 'w'), indent=1)
 
 
+CAPTURES = {
+    'lo-normal.pcap': lambda: capture('lo-normal.pcap', free_port(), normal),
+    'any-sll2.pcap': lambda: capture('any-sll2.pcap', free_port(), normal, tool=('tcpdump', '-i', 'any')),
+    'any-sll.pcap': lambda: capture('any-sll.pcap', free_port(), normal, tool=('tcpdump', '-i', 'any'), extra=('-y', 'LINUX_SLL')),
+    'lo-nano.pcap': lambda: capture('lo-nano.pcap', free_port(), normal, extra=('--time-stamp-precision=nano',)),
+    'lo-ipv6.pcap': lambda: capture('lo-ipv6.pcap', free_port(socket.AF_INET6), lambda p: normal(p, socket.AF_INET6)),
+    'dumpcap.pcapng': lambda: capture('dumpcap.pcapng', free_port(), normal, tool=('dumpcap', '-q', '-i', 'lo')),
+    'refused.pcap': lambda: capture('refused.pcap', free_port(), refused),
+    'half-close.pcap': lambda: capture('half-close.pcap', free_port(), half_close),
+    'server-first.pcap': lambda: capture('server-first.pcap', free_port(), server_first),
+    'reset.pcap': lambda: capture('reset.pcap', free_port(), reset),
+    'three-connections.pcap': lambda: capture('three-connections.pcap', free_port(), many),
+    'backlog-full.pcap': lambda: capture('backlog-full.pcap', free_port(), backlog_full),
+    # headers only (-s 128): the payload bytes of a full receive buffer are not needed
+    'zero-window.pcap': lambda: capture('zero-window.pcap', free_port(), zero_window, extra=('-s', '128')),
+    'keep-alive.pcap': lambda: capture('keep-alive.pcap', free_port(), keep_alive),
+}
+
+
 def main():
-    files = []
-    files.append(capture('lo-normal.pcap', free_port(), normal))
-    files.append(capture('any-sll2.pcap', free_port(), normal, tool=('tcpdump', '-i', 'any')))
-    files.append(capture('any-sll.pcap', free_port(), normal, tool=('tcpdump', '-i', 'any'), extra=('-y', 'LINUX_SLL')))
-    files.append(capture('lo-nano.pcap', free_port(), normal, extra=('--time-stamp-precision=nano',)))
-    files.append(capture('lo-ipv6.pcap', free_port(socket.AF_INET6), lambda p: normal(p, socket.AF_INET6)))
-    files.append(capture('dumpcap.pcapng', free_port(), normal, tool=('dumpcap', '-q', '-i', 'lo')))
-    files.append(capture('refused.pcap', free_port(), refused))
-    files.append(capture('half-close.pcap', free_port(), half_close))
-    files.append(capture('server-first.pcap', free_port(), server_first))
-    files.append(capture('reset.pcap', free_port(), reset))
-    files.append(capture('three-connections.pcap', free_port(), many))
+    """All captures, or only those named: python3 scripts/make-capture-fixtures.py keep-alive.pcap"""
+    wanted = sys.argv[1:] or list(CAPTURES)
+    for name in wanted:
+        CAPTURES[name]()
+    if sys.argv[1:]:
+        # tshark's reading of every file, old ones too: the oracle's fields may have grown
+        for name in sorted(os.listdir(OUT)):
+            if name.endswith(('.pcap', '.pcapng')):
+                oracle(name)
+        return
     src = os.path.join(OUT, 'lo-normal.pcap')
     rewrite_pcap(src, os.path.join(OUT, 'big-endian.pcap'), big_endian=True)
     rewrite_pcap(src, os.path.join(OUT, 'null-macos.pcap'), link=(0, af(30, '<')))

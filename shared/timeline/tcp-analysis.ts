@@ -3,7 +3,7 @@ import { endpointText, type TcpStream } from './tcp-streams.ts';
 import { TcpEndpoint, seqGE, type TcpState } from './tcp-state-machine.ts';
 
 export type Side = 'client' | 'server';
-export type Badge = 'retransmission' | 'dup-ack' | 'zero-window' | 'rst' | 'keep-alive';
+export type Badge = 'retransmission' | 'dup-ack' | 'zero-window' | 'rst' | 'keep-alive' | 'keep-alive-ack';
 export type Phase = 'handshake' | 'data' | 'teardown';
 
 /** One arrow of the sequence diagram. Field names match `wirelab timeline --json`. */
@@ -57,6 +57,8 @@ interface DirState {
   lastAck: number | null;
   lastWin: number | null;
   wscale: number | null;
+  /** This side's latest segment was a keep-alive probe (the peer's answer is not a dup ACK). */
+  keepAlive: boolean;
 }
 
 /** Builds the diagram of one stream: relative numbers, scaled windows, badges, phases and both state lanes. */
@@ -69,8 +71,8 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
 
   const fromOf = (p: TcpPacket): Side => (endpointText(p.src, p.srcPort) === stream.client ? 'client' : 'server');
   const dirs: Record<Side, DirState> = {
-    client: { isn: null, nextSeq: null, lastAck: null, lastWin: null, wscale: null },
-    server: { isn: null, nextSeq: null, lastAck: null, lastWin: null, wscale: null },
+    client: { isn: null, nextSeq: null, lastAck: null, lastWin: null, wscale: null, keepAlive: false },
+    server: { isn: null, nextSeq: null, lastAck: null, lastWin: null, wscale: null, keepAlive: false },
   };
   const synOptions: StreamAnalysis['synOptions'] = { client: null, server: null };
 
@@ -109,6 +111,7 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
   const segments: Segment[] = [];
   let synT: number | null = null;
   let synAckT: number | null = null;
+  let synAmbiguous = false;
   let tearing = false;
   let prevT = 0;
   for (const p of packets) {
@@ -123,6 +126,9 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     const isRst = (p.flags & RST) !== 0;
 
     if (isSyn && !hasAck && synT === null) synT = t;
+    // Karn's rule (RFC 6298 §3): once the SYN was sent again, the SYN-ACK may answer either
+    // copy, so the handshake gives no RTT sample.
+    else if (isSyn && !hasAck && synAckT === null) synAmbiguous = true;
     if (isSyn && hasAck && synAckT === null && synT !== null) synAckT = t;
 
     // Badges, judged as Wireshark's TCP analysis does in its common cases.
@@ -134,7 +140,10 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
       else if (segLen > 0 && !seqGE(p.seq, d.nextSeq)) badges.push('retransmission');
     }
     // A duplicate ACK (RFC 5681 §2): no data, same ack and window as the last one, at the next seq.
-    if (!isRst && !isSyn && !isFin && p.len === 0 && hasAck && p.win !== 0 && p.seq === d.nextSeq && d.lastAck === p.ack && d.lastWin === p.win && badges.length === 0) badges.push('dup-ack');
+    // The same ACK sent in answer to a keep-alive probe is the probe's reply, not a sign of loss.
+    if (!isRst && !isSyn && !isFin && p.len === 0 && hasAck && p.win !== 0 && p.seq === d.nextSeq && d.lastAck === p.ack && d.lastWin === p.win && badges.length === 0) {
+      badges.push(peer.keepAlive ? 'keep-alive-ack' : 'dup-ack');
+    }
     if (!isRst && p.win === 0 && !isSyn) badges.push('zero-window');
 
     const end = (p.seq + segLen) >>> 0;
@@ -142,6 +151,7 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     if (d.nextSeq === null) d.nextSeq = p.seq;
     if (hasAck) d.lastAck = p.ack;
     d.lastWin = p.win;
+    d.keepAlive = badges.includes('keep-alive');
 
     const handshakeDone = ends.client.state !== 'CLOSED' && ends.client.state !== 'SYN_SENT' && ends.server.state !== 'LISTEN' && ends.server.state !== 'SYN_RCVD';
     if (isFin || isRst) tearing = true;
@@ -175,7 +185,7 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     client: stream.client,
     server: stream.server,
     guessed: stream.guessed,
-    handshakeRttMs: synT !== null && synAckT !== null ? (synAckT - synT) * 1000 : null,
+    handshakeRttMs: synT !== null && synAckT !== null && !synAmbiguous ? (synAckT - synT) * 1000 : null,
     segments,
     states,
     synOptions,

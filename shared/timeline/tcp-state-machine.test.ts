@@ -32,6 +32,54 @@ describe('TCP state lanes from real connections', () => {
     expect(a.synOptions.client?.mss).toBe(65495);
   });
 
+  it('a full accept queue: the kernel drops the SYN, the client sends it again at ~1 s and ~2 s, and gets in', () => {
+    const [first, second] = lanes('backlog-full.pcap');
+    expect(first!.analysis.handshakeRttMs).toBeLessThan(50);
+    const a = second!.analysis;
+    expect(a.segments.slice(0, 5).map((g) => [g.from, g.flags.join('+'), g.badges.join(',')])).toEqual([
+      ['client', 'SYN', ''],
+      ['client', 'SYN', 'retransmission'],
+      ['client', 'SYN', 'retransmission'],
+      ['server', 'SYN+ACK', ''],
+      ['client', 'ACK', ''],
+    ]);
+    // Linux's initial retransmission timeout is 1 s, doubled each time (RFC 6298 §2, §5.5)
+    expect(a.segments[1]!.dt).toBeGreaterThan(0.9);
+    expect(a.segments[2]!.dt).toBeGreaterThan(0.9);
+    // Karn's rule: the SYN-ACK could answer either copy, so there is no handshake RTT to show
+    expect(a.handshakeRttMs).toBeNull();
+    expect(second!.client.slice(0, 2)).toEqual(['SYN_SENT', 'ESTABLISHED']);
+  });
+
+  it("zero window: the receiver's buffer fills, the sender probes, then the window opens and the data flows", () => {
+    const [s] = lanes('zero-window.pcap');
+    const segs = s!.analysis.segments;
+    const zero = segs.filter((g) => g.badges.includes('zero-window'));
+    expect(zero.length).toBeGreaterThanOrEqual(1);
+    expect(zero.every((g) => g.from === 'server' && g.win === 0)).toBe(true);
+    // the sender's probes while the window is shut (one byte back in sequence space, as Wireshark calls them keep-alives)
+    const probes = segs.filter((g) => g.badges.includes('keep-alive'));
+    expect(probes.length).toBeGreaterThanOrEqual(1);
+    expect(probes.every((g) => g.from === 'client' && g.frame > zero[0]!.frame)).toBe(true);
+    // after the window opens, more data than before the stall is acknowledged
+    const lastZero = zero.at(-1)!;
+    expect(segs.some((g) => g.from === 'client' && g.len > 0 && g.frame > lastZero.frame)).toBe(true);
+    expect(s!.client.at(-1)).toBe('TIME_WAIT');
+  });
+
+  it('keep-alive: an idle connection is probed every second; each answer is a keep-alive ACK, not a duplicate ACK', () => {
+    const [s] = lanes('keep-alive.pcap');
+    const segs = s!.analysis.segments;
+    const probes = segs.filter((g) => g.badges.includes('keep-alive'));
+    expect(probes.map((g) => [g.from, g.len, g.relSeq])).toEqual([
+      ['client', 0, 0],
+      ['client', 0, 0],
+    ]);
+    expect(segs.some((g) => g.badges.includes('dup-ack'))).toBe(false);
+    expect(segs.filter((g) => g.badges.includes('keep-alive-ack')).every((g) => g.from === 'server')).toBe(true);
+    expect(s!.client).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
+  });
+
   it('closed port: SYN answered by RST+ACK; the client goes SYN_SENT → CLOSED, nobody listened', () => {
     const [s] = lanes('refused.pcap');
     expect(s!.client).toEqual(['SYN_SENT', 'CLOSED']);

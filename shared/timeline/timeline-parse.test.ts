@@ -34,6 +34,9 @@ interface OracleFrame {
   wscale: number | null;
   retransmission: boolean;
   dupAck: boolean;
+  zeroWindow: boolean;
+  keepAlive: boolean;
+  keepAliveAck: boolean;
 }
 
 function load(name: string) {
@@ -45,6 +48,8 @@ function load(name: string) {
 describe('capture files, compared with tshark', () => {
   it('has the fixture set the issue asks for', () => {
     expect(files).toEqual(expect.arrayContaining(['lo-normal.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'lo-nano.pcap', 'lo-ipv6.pcap', 'dumpcap.pcapng', 'nano.pcapng', 'big-endian.pcap', 'null-macos.pcap', 'loop-openbsd.pcap', 'raw.pcap', 'truncated.pcap']));
+    // and real captures of each badge: SYN and data retransmissions, zero window, keep-alive
+    expect(files).toEqual(expect.arrayContaining(['backlog-full.pcap', 'zero-window.pcap', 'keep-alive.pcap']));
   });
 
   for (const name of files) {
@@ -76,6 +81,9 @@ describe('capture files, compared with tshark', () => {
           stream: mine.stream,
           retransmission: mine.rel.badges.includes('retransmission'),
           dupAck: mine.rel.badges.includes('dup-ack'),
+          zeroWindow: mine.rel.badges.includes('zero-window'),
+          keepAlive: mine.rel.badges.includes('keep-alive'),
+          keepAliveAck: mine.rel.badges.includes('keep-alive-ack'),
         }).toEqual({
           frame: o.frame,
           sec: Number(sec),
@@ -92,6 +100,9 @@ describe('capture files, compared with tshark', () => {
           stream: o.stream,
           retransmission: o.retransmission,
           dupAck: o.dupAck,
+          zeroWindow: o.zeroWindow,
+          keepAlive: o.keepAlive,
+          keepAliveAck: o.keepAliveAck,
         });
         // The ack only means something with the ACK flag; tshark prints the raw field regardless.
         if (p.flags & 0x10) {

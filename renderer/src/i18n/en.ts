@@ -302,6 +302,7 @@ export const en = {
   'tl.badge.zero-window': "zero window",
   'tl.badge.rst': "reset",
   'tl.badge.keep-alive': "keep-alive",
+  'tl.badge.keep-alive-ack': "keep-alive ACK",
   'tl.kernel': "kernel",
   'tl.timeWaitLeft': "TIME_WAIT · {s} s left",
   'tl.timeWaitOver': "over: the kernel has freed it (CLOSED)",

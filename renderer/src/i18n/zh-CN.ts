@@ -303,6 +303,7 @@ export const zhCN: Messages = {
   'tl.badge.zero-window': "零窗口",
   'tl.badge.rst': "重置",
   'tl.badge.keep-alive': "保活",
+  'tl.badge.keep-alive-ack': "保活确认",
   'tl.kernel': "内核",
   'tl.timeWaitLeft': "TIME_WAIT · 还剩 {s} 秒",
   'tl.timeWaitOver': "已结束：内核已释放它（CLOSED）",
