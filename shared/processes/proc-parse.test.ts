@@ -6,6 +6,13 @@ describe('/proc parsers', () => {
     const line = '4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 15 7 0 0 20 0 3 0 12345 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
     expect(parseStat(line)).toEqual({ pid: 4242, comm: 'my (odd) name', state: 'S', ppid: 1, utime: 15, stime: 7, numThreads: 3, starttime: 12345, rss: 250 });
     expect(parseStat('garbage')).toBeNull();
+    // a UTF-8 name, and a name that ends in ") " like the field separator
+    const zh = '77 (服务器) R 1 77 77 0 -1 4194304 0 0 0 0 3 4 0 0 20 0 2 0 999 1000 9 18446744073709551615';
+    expect(parseStat(zh)).toMatchObject({ pid: 77, comm: '服务器', state: 'R', ppid: 1, utime: 3, stime: 4, numThreads: 2, starttime: 999, rss: 9 });
+    expect(parseStat('5 (a) b) Z 2 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0')).toMatchObject({ comm: 'a) b', state: 'Z', ppid: 2, starttime: 7, rss: 0 });
+    // cut before the rss field
+    expect(parseStat('5 (a) S 2 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7')).toBeNull();
+    expect(parseStat('x5 (a) S 2')).toBeNull();
   });
   it('reads the real uid and the passwd names', () => {
     expect(parseStatusUid('Name:\tx\nUid:\t1000\t1000\t1000\t1000\n')).toBe(1000);
