@@ -53,6 +53,24 @@ test('a closed port: SYN, RST+ACK and ECONNREFUSED; in Chinese too', async ({ ap
   await expect(app.getByTestId('look-for')).toContainText('没有程序监听');
 });
 
+test('flow control: the zero-window experiment shows the shut window, the probes and the window opening again', async ({ app }) => {
+  await app.getByTestId('experiment-zero-window').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 15_000 });
+  const diagram = app.getByTestId('sequence-diagram');
+  await expect(diagram).toContainText('[zero window]');
+  await expect(diagram).toContainText('[window probe]');
+  await expect(diagram).toContainText('[window update]');
+  await expect(app.getByTestId('look-for')).toContainText('flow control');
+  // the server's zero-window ACK says win=0; its details name the badge
+  const zero = app.locator('[data-testid=segment][data-from=server]', { hasText: 'zero window' }).first();
+  await expect(zero).toContainText('win=0');
+  await zero.click();
+  await expect(app.getByTestId('segment-details')).toContainText('zero window');
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(diagram).toContainText('[零窗口]');
+  await expect(diagram).toContainText('[窗口探测]');
+});
+
 test('opening a capture file lists its connections; each draws; SVG export is the diagram', async ({ app }) => {
   await app.getByTestId('pcap-input').setInputFiles(capture('three-connections.pcap'));
   await expect(app.getByTestId('file-streams').locator('option')).toHaveCount(3);

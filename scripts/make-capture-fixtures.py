@@ -246,7 +246,7 @@ FIELDS = ['frame.number', 'frame.time_epoch', 'ip.src', 'ipv6.src', 'tcp.srcport
           'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.len', 'tcp.window_size_value', 'tcp.seq', 'tcp.ack', 'tcp.stream',
           'tcp.window_size', 'tcp.options.mss_val', 'tcp.options.wscale.shift', 'tcp.analysis.retransmission',
           'tcp.analysis.duplicate_ack', 'tcp.analysis.zero_window', 'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack',
-          'tcp.analysis.zero_window_probe']
+          'tcp.analysis.zero_window_probe', 'tcp.analysis.window_update']
 
 
 def oracle(name):
@@ -281,6 +281,7 @@ def oracle(name):
             'keepAlive': bool(v['tcp.analysis.keep_alive']),
             'keepAliveAck': bool(v['tcp.analysis.keep_alive_ack']),
             'zeroWindowProbe': bool(v['tcp.analysis.zero_window_probe']),
+            'windowUpdate': bool(v['tcp.analysis.window_update']),
         })
     info = subprocess.run(['capinfos', '-M', '-c', '-E', path], capture_output=True, text=True).stdout
     json.dump({'source': f'tshark 4.0 reading {name}', 'capinfos': info.strip().splitlines()[1:], 'frames': rows},

@@ -84,6 +84,9 @@ await shoot(host.url, 'timeline-halfclose-en-dark', { panel: '3', scheme: 'dark'
 await shoot(host.url, 'timeline-refused-zh-light', { panel: '3', lang: 'zh-CN', after: experiment('refused', { select: 1 }) });
 await shoot(host.url, 'timeline-reset-en-light', { panel: '3', after: experiment('reset', { select: null }) });
 await shoot(host.url, 'timeline-server-first-zh-light', { panel: '3', lang: 'zh-CN', after: experiment('server-first', { select: null }) });
+await shoot(host.url, 'timeline-zero-window-en-light', { panel: '3', viewport: wide, after: experiment('zero-window', { select: 12 }) });
+await shoot(host.url, 'timeline-keep-alive-zh-dark', { panel: '3', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: experiment('keep-alive', { select: null }) });
+await shoot(host.url, 'timeline-backlog-full-en-dark', { panel: '3', scheme: 'dark', after: experiment(null, { file: capture('backlog-full.pcap'), select: null }) });
 await shoot(host.url, 'timeline-file-en-light', { panel: '3', viewport: wide, after: experiment(null, { file: capture('three-connections.pcap'), select: 0 }) });
 await shoot(host.url, 'timeline-truncated-zh-dark', { panel: '3', scheme: 'dark', lang: 'zh-CN', after: experiment(null, { file: capture('truncated.pcap'), select: null }) });
 await shoot(host.url, 'timeline-empty-en-dark', { panel: '3', scheme: 'dark' });

@@ -60,7 +60,7 @@ export const kernelStateSchema = z.object({
 });
 export type KernelState = z.infer<typeof kernelStateSchema>;
 
-export const experimentKindSchema = z.enum(['normal', 'refused', 'half-close', 'server-first', 'reset']);
+export const experimentKindSchema = z.enum(['normal', 'refused', 'half-close', 'server-first', 'reset', 'zero-window', 'keep-alive']);
 export type ExperimentKind = z.infer<typeof experimentKindSchema>;
 
 export const timelineStatusSchema = z.object({

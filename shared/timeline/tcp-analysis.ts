@@ -3,7 +3,7 @@ import { endpointText, type TcpStream } from './tcp-streams.ts';
 import { TcpEndpoint, seqGE, type TcpState } from './tcp-state-machine.ts';
 
 export type Side = 'client' | 'server';
-export type Badge = 'retransmission' | 'dup-ack' | 'zero-window' | 'rst' | 'keep-alive' | 'keep-alive-ack';
+export type Badge = 'retransmission' | 'dup-ack' | 'zero-window' | 'window-update' | 'window-probe' | 'rst' | 'keep-alive' | 'keep-alive-ack';
 export type Phase = 'handshake' | 'data' | 'teardown';
 
 /** One arrow of the sequence diagram. Field names match `wirelab timeline --json`. */
@@ -136,14 +136,18 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     const segLen = p.len + (isSyn ? 1 : 0) + (isFin ? 1 : 0);
     if (isRst) badges.push('rst');
     if (!isRst && d.nextSeq !== null) {
-      if (p.len <= 1 && !isSyn && !isFin && p.seq === ((d.nextSeq - 1) >>> 0) && p.len <= 1 && segments.length > 0) badges.push('keep-alive');
+      // One byte back in sequence space: a probe. Wireshark calls every such segment a keep-alive;
+      // sent while the peer advertises a zero window it is the zero-window probe of RFC 9293
+      // §3.8.6.1 (Linux sends it this way), so it is named that.
+      if (p.len <= 1 && !isSyn && !isFin && p.seq === ((d.nextSeq - 1) >>> 0) && segments.length > 0) badges.push(peer.lastWin === 0 ? 'window-probe' : 'keep-alive');
       else if (segLen > 0 && !seqGE(p.seq, d.nextSeq)) badges.push('retransmission');
     }
     // A duplicate ACK (RFC 5681 §2): no data, same ack and window as the last one, at the next seq.
     // The same ACK sent in answer to a keep-alive probe is the probe's reply, not a sign of loss.
-    if (!isRst && !isSyn && !isFin && p.len === 0 && hasAck && p.win !== 0 && p.seq === d.nextSeq && d.lastAck === p.ack && d.lastWin === p.win && badges.length === 0) {
-      badges.push(peer.keepAlive ? 'keep-alive-ack' : 'dup-ack');
-    }
+    const pureAck = !isRst && !isSyn && !isFin && p.len === 0 && hasAck && p.win !== 0 && p.seq === d.nextSeq && d.lastAck === p.ack && badges.length === 0;
+    if (pureAck && d.lastWin === p.win) badges.push(peer.keepAlive ? 'keep-alive-ack' : 'dup-ack');
+    // Nothing new but the window: the receiver has read and tells the sender it may send more.
+    else if (pureAck && d.lastWin !== null) badges.push('window-update');
     if (!isRst && p.win === 0 && !isSyn) badges.push('zero-window');
 
     const end = (p.seq + segLen) >>> 0;
@@ -151,7 +155,7 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     if (d.nextSeq === null) d.nextSeq = p.seq;
     if (hasAck) d.lastAck = p.ack;
     d.lastWin = p.win;
-    d.keepAlive = badges.includes('keep-alive');
+    d.keepAlive = badges.includes('keep-alive') || badges.includes('window-probe');
 
     const handshakeDone = ends.client.state !== 'CLOSED' && ends.client.state !== 'SYN_SENT' && ends.server.state !== 'LISTEN' && ends.server.state !== 'SYN_RCVD';
     if (isFin || isRst) tearing = true;

@@ -37,6 +37,7 @@ interface OracleFrame {
   zeroWindow: boolean;
   keepAlive: boolean;
   keepAliveAck: boolean;
+  windowUpdate: boolean;
 }
 
 function load(name: string) {
@@ -82,8 +83,10 @@ describe('capture files, compared with tshark', () => {
           retransmission: mine.rel.badges.includes('retransmission'),
           dupAck: mine.rel.badges.includes('dup-ack'),
           zeroWindow: mine.rel.badges.includes('zero-window'),
-          keepAlive: mine.rel.badges.includes('keep-alive'),
+          // Wireshark's keep-alive is our keep-alive, or our window probe when the peer's window is 0
+          keepAlive: mine.rel.badges.includes('keep-alive') || mine.rel.badges.includes('window-probe'),
           keepAliveAck: mine.rel.badges.includes('keep-alive-ack'),
+          windowUpdate: mine.rel.badges.includes('window-update'),
         }).toEqual({
           frame: o.frame,
           sec: Number(sec),
@@ -103,6 +106,7 @@ describe('capture files, compared with tshark', () => {
           zeroWindow: o.zeroWindow,
           keepAlive: o.keepAlive,
           keepAliveAck: o.keepAliveAck,
+          windowUpdate: o.windowUpdate,
         });
         // The ack only means something with the ACK flag; tshark prints the raw field regardless.
         if (p.flags & 0x10) {

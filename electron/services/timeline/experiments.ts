@@ -6,7 +6,8 @@ import { wallClock } from './wall-clock.ts';
 /**
  * The one-click experiments: Wirelab's own client and server on loopback, each scripted to
  * show one chapter of the course notes (three-way handshake, four-way teardown, half-close,
- * TIME_WAIT on the side that closes first, RST). Every step is bounded by a timer.
+ * TIME_WAIT on the side that closes first, RST; flow control's zero window; keep-alive). Every
+ * step is bounded by a timer.
  */
 
 export interface ExperimentHooks {
@@ -21,7 +22,15 @@ export const experimentTitles: Record<ExperimentKind, string> = {
   'half-close': 'Half-close: FIN one way, data the other',
   'server-first': 'The server closes first',
   reset: 'Reset in the middle of a stream',
+  'zero-window': 'A receiver that stops reading (zero window)',
+  'keep-alive': 'An idle connection with keep-alive',
 };
+
+/** The zero-window lesson: how much the client sends, and how long the server leaves it unread. */
+export const ZERO_WINDOW_BYTES = 512 * 1024;
+export const ZERO_WINDOW_PAUSE_MS = 1500;
+/** The keep-alive lesson: first probe after 1 s idle; the connection stays idle this long. */
+export const KEEP_ALIVE_IDLE_MS = 3300;
 
 export function markerAt(m: Omit<TimelineMarker, 'tsSec' | 'tsNs'>): TimelineMarker {
   return { ...wallClock(), ...m };
@@ -83,6 +92,27 @@ function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks):
     case 'server-first':
       write('bye');
       sock.end();
+      break;
+    case 'zero-window':
+      // Not reading lets the kernel's receive buffer fill; the window it advertises shrinks to 0
+      // (RFC 9293 §3.8.6: flow control). The sender must stop and probe until it reopens.
+      sock.pause();
+      mark('receive', `not reading for ${ZERO_WINDOW_PAUSE_MS / 1000} s: the receive buffer fills`);
+      setTimeout(() => {
+        let got = 0;
+        sock.on('data', (d) => {
+          got += d.length;
+        });
+        sock.on('end', () => {
+          mark('receive', `${got} bytes read after reading resumed`);
+          sock.end();
+        });
+        sock.resume();
+        mark('receive', 'reading again: the window opens');
+      }, ZERO_WINDOW_PAUSE_MS);
+      break;
+    case 'keep-alive':
+      sock.on('end', () => sock.end());
       break;
     case 'reset': {
       let i = 0;
@@ -148,6 +178,35 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
         break;
       case 'server-first':
         sock.on('data', (d) => mark('receive', `${d.length} bytes`));
+        break;
+      case 'zero-window': {
+        // Write until the kernel takes no more (the window is shut and the send buffer full),
+        // then wait for 'drain': the server's window update lets the rest through.
+        const chunk = Buffer.alloc(64 * 1024, 0x7a);
+        let sent = 0;
+        let blocked = false;
+        const pump = () => {
+          while (sent < ZERO_WINDOW_BYTES) {
+            sent += chunk.length;
+            if (!sock.write(chunk)) {
+              if (!blocked) mark('send', `write() is blocked after ${sent} bytes: the peer's window is full`);
+              blocked = true;
+              sock.once('drain', pump);
+              return;
+            }
+          }
+          mark('send', `${sent} bytes written in all: what the window does not allow yet waits in the kernel's send buffer`);
+          sock.end();
+        };
+        pump();
+        break;
+      }
+      case 'keep-alive':
+        // SO_KEEPALIVE with TCP_KEEPIDLE = 1 s (libuv also sets a 1 s interval): after 1 s of
+        // silence the kernel probes the peer with one old byte of sequence space (RFC 1122 §4.2.3.6).
+        sock.setKeepAlive(true, 1000);
+        mark('send', 'SO_KEEPALIVE on, first probe after 1 s idle; sending nothing');
+        setTimeout(() => sock.end(), KEEP_ALIVE_IDLE_MS);
         break;
       case 'reset':
         sock.once('data', (d) => {

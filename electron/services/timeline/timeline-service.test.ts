@@ -8,6 +8,7 @@ import { packetFromWire } from '../../../shared/timeline/packet-wire.ts';
 import { EventHub } from '../../core/event-hub.ts';
 import { explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
 import { senderMarker, TimelineService } from './timeline-service.ts';
+import { ZERO_WINDOW_BYTES } from './experiments.ts';
 
 /**
  * Real experiments: Wirelab's own client and server on loopback, captured by tcpdump running as
@@ -98,6 +99,42 @@ describe('timeline experiments, captured for real', () => {
     expect(rsts[0]!.from).toBe('client');
     expect(s.segments.some((g) => g.flags.includes('FIN'))).toBe(false);
     expect(s.states.client.at(-1)!.state).toBe('CLOSED');
+  });
+});
+
+describe('timeline experiments: flow control and keep-alive', () => {
+  it('zero window: the unread receive buffer fills, the window drops to 0, the sender probes, then all the data arrives', async () => {
+    const r = await runExperiment('zero-window');
+    expect(r.status.at(-1)).toMatchObject({ phase: 'done' });
+    const s = r.streams[0]!;
+    const zero = s.segments.filter((g) => g.badges.includes('zero-window'));
+    expect(zero.length).toBeGreaterThanOrEqual(1);
+    expect(zero.every((g) => g.from === 'server' && g.win === 0)).toBe(true);
+    // while the window is shut the client probes it (Linux: an ACK one byte back in sequence space)
+    expect(s.segments.some((g) => g.from === 'client' && g.badges.includes('window-probe') && g.frame > zero[0]!.frame)).toBe(true);
+    // the server reads again and says so with a window update
+    expect(s.segments.some((g) => g.from === 'server' && g.badges.includes('window-update') && g.frame > zero.at(-1)!.frame)).toBe(true);
+    // every byte got through in the end: the server's last ACK covers 512 KiB and the client's FIN
+    const lastAck = s.segments.filter((g) => g.from === 'server' && g.relAck !== null).at(-1)!;
+    expect(lastAck.relAck).toBe(ZERO_WINDOW_BYTES + 2);
+    expect(r.markers.some((m) => m.side === 'client' && m.detail.startsWith(`${ZERO_WINDOW_BYTES} bytes written`))).toBe(true);
+    expect(r.markers.find((m) => m.side === 'server' && /read after/.test(m.detail))!.detail).toBe(`${ZERO_WINDOW_BYTES} bytes read after reading resumed`);
+  });
+
+  it('keep-alive: an idle connection is probed about once a second and each probe is answered', async () => {
+    const r = await runExperiment('keep-alive');
+    const s = r.streams[0]!;
+    const probes = s.segments.filter((g) => g.badges.includes('keep-alive'));
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    expect(probes.every((g) => g.from === 'client' && g.len === 0 && g.relSeq === 0)).toBe(true);
+    // the first after ~1 s of silence, the next about 1 s later (TCP_KEEPIDLE = TCP_KEEPINTVL = 1 s)
+    expect(probes[0]!.t).toBeGreaterThan(0.9);
+    expect(probes[1]!.t - probes[0]!.t).toBeGreaterThan(0.9);
+    expect(probes[1]!.t - probes[0]!.t).toBeLessThan(1.6);
+    // answered by the server, and not mistaken for duplicate ACKs
+    expect(s.segments.some((g) => g.badges.includes('dup-ack'))).toBe(false);
+    expect(s.segments.filter((g) => g.from === 'server' && g.flags.join('+') === 'ACK' && g.t > probes[0]!.t).length).toBeGreaterThanOrEqual(probes.length);
+    expect(s.states.client.at(-1)!.state).toBe('TIME_WAIT');
   });
 });
 

@@ -13,6 +13,12 @@ const markersZh: [RegExp, string][] = [
   [/^(\d+) bytes$/, '$1 字节'],
   [/^shutdown\(SHUT_WR\): FIN sent, still reading$/, 'shutdown(SHUT_WR)：已发送 FIN，仍在读取'],
   [/^resetAndDestroy\(\): abort with RST$/, 'resetAndDestroy()：用 RST 中止连接'],
+  [/^not reading for ([\d.]+) s: the receive buffer fills$/, '$1 秒内不读取：接收缓冲区被填满'],
+  [/^reading again: the window opens$/, '重新开始读取：窗口打开'],
+  [/^(\d+) bytes read after reading resumed$/, '恢复读取后读到 $1 字节'],
+  [/^write\(\) is blocked after (\d+) bytes: the peer's window is full$/, '写入 $1 字节后 write() 被阻塞：对端窗口已满'],
+  [/^(\d+) bytes written in all: what the window does not allow yet waits in the kernel's send buffer$/, '共写入 $1 字节：窗口暂不允许发送的部分在内核发送缓冲区中等待'],
+  [/^SO_KEEPALIVE on, first probe after 1 s idle; sending nothing$/, '已开启 SO_KEEPALIVE，空闲 1 秒后发第一个探测；不发送任何数据'],
 ];
 
 export function localizeMarkerDetail(detail: string, locale: Locale): string {
