@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { KernelState } from '../../../shared/contract/timeline.ts';
-import { parseNetFile, type NetSocket } from '../../../shared/processes/proc-parse.ts';
+import { parseNetFile } from '../../../shared/processes/proc-parse.ts';
+import { parseNetstat } from '../../../shared/processes/netstat-parse.ts';
 import { kernelStateNames } from '../../../shared/timeline/tcp-state-machine.ts';
+import { findExecutable } from '../find-executable.ts';
 import { wallClock } from './wall-clock.ts';
 
 /**
@@ -10,16 +14,52 @@ import { wallClock } from './wall-clock.ts';
  * /proc/net/tcp and tcp6 are world-readable on Linux. Polling cannot catch the microsecond
  * states on loopback (the notes), so those come from the packets; this shows ESTABLISHED,
  * CLOSE_WAIT, FIN_WAIT_2 and TIME_WAIT (with the kernel's own countdown) as the kernel sees them.
+ * Without /proc (macOS, Windows) the table comes from netstat: a process per look, so it is
+ * polled 5× a second instead of 100×, and it has no TIME_WAIT countdown.
  */
-export function kernelStatesSupported(): boolean {
-  return process.platform === 'linux' && existsSync('/proc/net/tcp');
+export type TcpTableRoute = 'proc' | 'netstat';
+
+export function tcpTableRoute(): TcpTableRoute | null {
+  if (process.platform === 'linux' && existsSync('/proc/net/tcp')) return 'proc';
+  return findExecutable('netstat') ? 'netstat' : null;
 }
 
-export async function readTcpTable(): Promise<NetSocket[]> {
+export function kernelStatesSupported(): boolean {
+  return tcpTableRoute() !== null;
+}
+
+export interface TcpTableRow {
+  local: string;
+  remote: string;
+  /** The kernel's spelling (FIN_WAIT2, SYN_RECV, ...), whichever route read it. */
+  state: string;
+  timerSec: number | null;
+}
+
+/** Each OS's netstat, asked for TCP sockets with numeric addresses. */
+export function netstatArgs(platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'win32') return ['-an', '-p', 'TCP']; // IPv4; TCPv6 is a second call
+  if (platform === 'linux') return ['-tan'];
+  return ['-an', '-p', 'tcp']; // macOS and the BSDs: tcp4, tcp6 and tcp46 together
+}
+
+const run = promisify(execFile);
+
+export async function readTcpTable(route: TcpTableRoute = 'proc'): Promise<TcpTableRow[]> {
+  if (route === 'netstat') {
+    const netstat = findExecutable('netstat');
+    if (!netstat) return [];
+    const calls = process.platform === 'win32' ? [netstatArgs(), ['-an', '-p', 'TCPv6']] : [netstatArgs()];
+    const outs = await Promise.all(calls.map((args) => run(netstat, args, { windowsHide: true, maxBuffer: 16 * 1024 * 1024 }).then((r) => r.stdout, () => '')));
+    return outs.flatMap((o) => parseNetstat(o)).map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: null }));
+  }
   const read = (f: string) => readFile(f, 'utf8').catch(() => '');
   const [v4, v6] = await Promise.all([read('/proc/net/tcp'), read('/proc/net/tcp6')]);
   return [...parseNetFile(v4, 'tcp'), ...parseNetFile(v6, 'tcp6')];
 }
+
+/** How often each route looks: /proc is a file read; netstat starts a process each time. */
+const NETSTAT_MIN_INTERVAL_MS = 200;
 
 interface Tracked {
   client: string;
@@ -32,10 +72,16 @@ export class KernelStateWatcher {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
 
+  private readonly route: TcpTableRoute | null;
+
   constructor(
     private readonly onState: (k: KernelState) => void,
     private readonly intervalMs = 10,
-  ) {}
+    /** Tests force netstat on Linux; by default /proc where it exists. */
+    route?: TcpTableRoute,
+  ) {
+    this.route = route ?? tcpTableRoute();
+  }
 
   /** Follows one connection, named by its two endpoints ("ip:port", IPv6 in brackets). */
   track(client: string, server: string): void {
@@ -44,8 +90,9 @@ export class KernelStateWatcher {
   }
 
   start(): void {
-    if (this.timer || !kernelStatesSupported()) return;
-    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    if (this.timer || this.route === null) return;
+    const every = this.route === 'netstat' ? Math.max(this.intervalMs, NETSTAT_MIN_INTERVAL_MS) : this.intervalMs;
+    this.timer = setInterval(() => void this.poll(), every);
   }
 
   stop(): void {
@@ -55,10 +102,10 @@ export class KernelStateWatcher {
 
   /** One look at the table; also called once more right before stopping. */
   async poll(): Promise<void> {
-    if (this.polling || this.tracked.size === 0) return;
+    if (this.polling || this.tracked.size === 0 || this.route === null) return;
     this.polling = true;
     try {
-      const table = await readTcpTable();
+      const table = await readTcpTable(this.route);
       const { tsSec, tsNs } = wallClock();
       for (const t of this.tracked.values()) {
         for (const side of ['client', 'server'] as const) {

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
-import { delimiter, join } from 'node:path';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { CaptureReader, type RawFrame } from '../../../shared/timeline/pcap-reader.ts';
 import { decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
+import { findExecutable } from '../find-executable.ts';
 
 /**
  * Live capture through tcpdump as a child process (never the app itself as root): tcpdump
@@ -28,22 +27,9 @@ export interface CaptureFilter {
   host?: string;
 }
 
-const searchDirs = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
-
 /** tcpdump's path: $WIRELAB_TCPDUMP when set (a build elsewhere, or a wrapper), else the first on PATH or in the sbin folders. */
 export function findTcpdump(): string | null {
-  if (process.env.WIRELAB_TCPDUMP) return process.env.WIRELAB_TCPDUMP;
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...searchDirs];
-  for (const dir of dirs) {
-    const path = join(dir, process.platform === 'win32' ? 'tcpdump.exe' : 'tcpdump');
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
+  return process.env.WIRELAB_TCPDUMP || findExecutable('tcpdump');
 }
 
 export function howToGrant(platform: NodeJS.Platform = process.platform): string {
