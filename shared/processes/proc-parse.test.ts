@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuPercent, decodeProcAddress, parseNetFile, parsePasswd, parseStat, parseStatusUid } from './proc-parse.ts';
+import { cpuPercent, decodeProcAddress, parseNetFile, parsePasswd, parseStat } from './proc-parse.ts';
 
 describe('/proc parsers', () => {
   it('reads stat, even with spaces and parentheses in the name', () => {
@@ -14,8 +14,7 @@ describe('/proc parsers', () => {
     expect(parseStat('5 (a) S 2 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7')).toBeNull();
     expect(parseStat('x5 (a) S 2')).toBeNull();
   });
-  it('reads the real uid and the passwd names', () => {
-    expect(parseStatusUid('Name:\tx\nUid:\t1000\t1000\t1000\t1000\n')).toBe(1000);
+  it('reads the passwd names', () => {
     expect(parsePasswd('root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n').get(1000)).toBe('alice');
   });
   it('decodes /proc/net addresses: IPv4 in host order, ports big-endian, IPv6 words', () => {

@@ -78,11 +78,6 @@ export function parseStatBytes(buf: Uint8Array, length: number): ProcStat | null
   return null;
 }
 
-export function parseStatusUid(text: string): number | null {
-  const m = /^Uid:\s+(\d+)/m.exec(text);
-  return m ? Number(m[1]) : null;
-}
-
 /** /etc/passwd → uid → name. */
 export function parsePasswd(text: string): Map<number, string> {
   const out = new Map<number, string>();
