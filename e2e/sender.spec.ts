@@ -332,3 +332,31 @@ test('"Show timeline" on a TCP server session captures its next connection in th
   await expect(diagram).toContainText('recv() — 5 bytes');
   await expect(diagram).toContainText('send() — 5 bytes');
 });
+
+test('"Show timeline" on a client that is already connected offers to reconnect, and then draws its handshake', async ({ app }) => {
+  const { port, srv } = await server((sock, data) => sock.write(data));
+  try {
+    await app.locator('#ns-kind').selectOption('tcp-client');
+    await app.locator('#ns-port').fill(String(port));
+    await app.getByTestId('open-session').click();
+    await expect(app.getByTestId('session-state')).toHaveText('open');
+    const firstLocal = await app.getByTestId('session-head').locator('.mono').first().textContent();
+    await app.getByTestId('show-timeline').click();
+    await expect(app.locator('[data-testid=timeline-view][data-phase=capturing]')).toBeVisible();
+    // the handshake happened before the capture: the panel says so and offers the way to see one
+    await expect(app.getByTestId('handshake-missed')).toContainText('already connected');
+    await app.getByTestId('reconnect-capture').click();
+    await expect(app.getByTestId('segment').first()).toHaveAttribute('data-flags', 'SYN');
+    await expect(app.getByTestId('segment').nth(1)).toHaveAttribute('data-flags', 'SYN+ACK');
+    await expect(app.getByTestId('handshake-missed')).toHaveCount(0);
+    // the old connection's FIN went out first; the session is open again on a new local port
+    await app.keyboard.press('Control+1');
+    await expect(app.getByTestId('session-state')).toHaveText('open');
+    await expect(app.getByTestId('session-head').locator('.mono').first()).not.toHaveText(firstLocal!);
+    await app.locator('#composer-text').fill('after reconnect');
+    await app.getByTestId('send').click();
+    await expect(app.getByTestId('log-chunks').locator('[data-dir=in]').getByTestId('log-text').last()).toHaveText('after reconnect');
+  } finally {
+    srv.close();
+  }
+});

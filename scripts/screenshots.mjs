@@ -87,6 +87,14 @@ await shoot(host.url, 'timeline-server-first-zh-light', { panel: '3', lang: 'zh-
 await shoot(host.url, 'timeline-zero-window-en-light', { panel: '3', viewport: wide, after: experiment('zero-window', { select: 12 }) });
 await shoot(host.url, 'timeline-keep-alive-zh-dark', { panel: '3', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: experiment('keep-alive', { select: null }) });
 await shoot(host.url, 'timeline-backlog-full-en-dark', { panel: '3', scheme: 'dark', after: experiment(null, { file: capture('backlog-full.pcap'), select: null }) });
+// "Show timeline" on a client that was already connected: the panel offers to reconnect
+const missed = async (page) => {
+  await page.getByTestId('playground').click();
+  await page.getByTestId('session-tab').nth(1).waitFor();
+  await page.getByTestId('show-timeline').click();
+  await page.getByTestId('handshake-missed').waitFor();
+};
+await shoot(host.url, 'timeline-handshake-missed-zh-light', { panel: '1', lang: 'zh-CN', after: missed });
 await shoot(host.url, 'timeline-file-en-light', { panel: '3', viewport: wide, after: experiment(null, { file: capture('three-connections.pcap'), select: 0 }) });
 await shoot(host.url, 'timeline-truncated-zh-dark', { panel: '3', scheme: 'dark', lang: 'zh-CN', after: experiment(null, { file: capture('truncated.pcap'), select: null }) });
 await shoot(host.url, 'timeline-empty-en-dark', { panel: '3', scheme: 'dark' });

@@ -14,6 +14,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open' }),
     'sender.send': () => ({ bytes: 0 }),
     'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed' }),
+    'sender.reconnect': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'open' }),
     'sender.close': () => ({ closed: true }),
     'sender.repeat': () => ({ started: true }),
     'sender.udpOptions': () => ({ broadcast: false, groups: [] }),

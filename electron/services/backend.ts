@@ -97,6 +97,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'sender.stopRepeat': ({ sessionId }) => ({ sent: sender.stopRepeat(sessionId) }),
     'sender.udpOptions': ({ sessionId, ...options }) => sender.udpOptions(sessionId, options),
     'sender.halfClose': ({ sessionId }) => sender.halfClose(sessionId),
+    'sender.reconnect': ({ sessionId }) => sender.reconnect(sessionId),
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),
     'sender.preview': ({ payload }) => sender.preview(payload),

@@ -69,6 +69,8 @@ export const commands = {
   /** UDP: broadcast flag, multicast TTL / loopback / interface, join and leave groups. */
   'sender.udpOptions': { input: udpOptionsSchema, output: udpStateSchema },
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
+  /** A TCP client session closes its connection and connects again to the same address (same log). */
+  'sender.reconnect': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
   'sender.list': { input: empty, output: z.array(sessionInfoSchema) },
   /** Starts the traffic generator on a worker thread; progress arrives on `generator.progress`. */

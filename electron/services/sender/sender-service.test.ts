@@ -65,6 +65,48 @@ describe('sender service', () => {
     await backend.dispose();
   });
 
+  it('reconnect: a closed client connects again to the same server, with a new local port and the same log', async () => {
+    const { backend, events, until, call } = await setup();
+    // a server that hangs up on its first client and echoes for the next
+    let accepted = 0;
+    const held = new Set<import('node:net').Socket>();
+    const peer = createServer((sock) => {
+      held.add(sock);
+      if (++accepted === 1) sock.end();
+      else sock.on('data', (d) => sock.write(d));
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    const port = (peer.address() as AddressInfo).port;
+    const c = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 });
+    if (!c.ok) throw new Error(c.error.message);
+    const id = c.value.id;
+    await until(() => events.some((e) => e.sessionId === id && e.type === 'close' && e.message === 'connection closed'));
+    expect(await call('sender.send', { sessionId: id, payload: text('x') })).toMatchObject({ ok: false, error: { code: 'SESSION_CLOSED', message: expect.stringContaining('reconnect') } });
+    const r = await call('sender.reconnect', { sessionId: id });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({ id, kind: 'tcp-client', state: 'open', remote: `127.0.0.1:${port}` });
+    expect(r.value.local).not.toBe(c.value.local);
+    await until(() => accepted === 2);
+    await call('sender.send', { sessionId: id, payload: text('again') });
+    await until(() => events.some((e) => e.sessionId === id && e.dir === 'in' && e.text === 'again'));
+    expect(events.filter((e) => e.sessionId === id && e.type === 'connect').map((e) => e.message)).toEqual([`from ${c.value.local} in ${c.value.connectMs} ms`, `from ${r.value.local} in ${r.value.connectMs} ms`]);
+    // reconnecting an open connection closes it first (the server sees the old one end)
+    const before = accepted;
+    const r2 = await call('sender.reconnect', { sessionId: id });
+    expect(r2).toMatchObject({ ok: true, value: { state: 'open' } });
+    await until(() => accepted === before + 1);
+    expect(events.some((e) => e.sessionId === id && e.type === 'close' && e.message === 'connection closed to reconnect')).toBe(true);
+    // only TCP clients reconnect; a closed port is explained
+    const srv = await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
+    if (!srv.ok) throw new Error(srv.error.message);
+    expect(await call('sender.reconnect', { sessionId: srv.value.id })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'sessionId' } });
+    for (const sock of held) sock.destroy();
+    await new Promise((res) => peer.close(res));
+    const refused = await call('sender.reconnect', { sessionId: id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ECONNREFUSED' } });
+    await backend.dispose();
+  });
+
   it('UDP: receive from anyone with the sender shown, echo, and send to a named destination', async () => {
     const { backend, events, until, call } = await setup();
     const a = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'echo' });

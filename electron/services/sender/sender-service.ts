@@ -24,6 +24,8 @@ interface Session {
   framing: Framing;
   encoding: Encoding;
   client?: TcpClient;
+  /** How a client session connected, to connect again the same way (reconnect). */
+  connectSpec?: { host: string; port: number; timeoutMs: number };
   server?: TcpServer;
   udp?: UdpSocket;
   /** {{counter}} for the next send on this session. */
@@ -125,28 +127,8 @@ export class SenderService {
       inBytes: 0,
     };
     if (spec.kind === 'tcp-client') {
-      const client = await TcpClient.connect({ host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs });
-      s.client = client;
-      s.info.local = peerName(client.local.address, client.local.port);
-      s.info.remote = peerName(client.remote.address, client.remote.port);
-      s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
-      const decoder = new FrameDecoder(spec.framing);
-      const remote = s.info.remote;
-      client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
-      client.socket.on('end', () => {
-        const problem = decoder.end();
-        if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message });
-        this.emit(s, { type: 'close', peer: remote, message: 'the peer sent FIN (it will send no more)' });
-      });
-      client.socket.on('error', (err: NodeJS.ErrnoException) => {
-        const e = explainSocketError(err.code, 'connection');
-        this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message });
-      });
-      client.socket.on('close', () => {
-        s.info.state = 'closed';
-        this.emit(s, { type: 'close', peer: remote, message: 'connection closed' });
-      });
-      this.emit(s, { type: 'connect', peer: remote, message: `from ${s.info.local} in ${s.info.connectMs} ms` });
+      s.connectSpec = { host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs };
+      await this.connectClient(s);
     } else if (spec.kind === 'tcp-server') {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
         const decoder = new FrameDecoder(spec.framing);
@@ -170,6 +152,51 @@ export class SenderService {
     return { ...s.info };
   }
 
+  /** Connects a client session's socket and publishes what happens on it. */
+  private async connectClient(s: Session): Promise<void> {
+    const client = await TcpClient.connect(s.connectSpec!);
+    s.client = client;
+    s.info.local = peerName(client.local.address, client.local.port);
+    s.info.remote = peerName(client.remote.address, client.remote.port);
+    s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
+    s.info.state = 'open';
+    const decoder = new FrameDecoder(s.framing);
+    const remote = s.info.remote;
+    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
+    client.socket.on('end', () => {
+      const problem = decoder.end();
+      if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message });
+      this.emit(s, { type: 'close', peer: remote, message: 'the peer sent FIN (it will send no more)' });
+    });
+    client.socket.on('error', (err: NodeJS.ErrnoException) => {
+      const e = explainSocketError(err.code, 'connection');
+      this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message });
+    });
+    client.socket.on('close', () => {
+      // a reconnect has already replaced this socket: its close is old news
+      if (s.client !== client) return;
+      s.info.state = 'closed';
+      this.emit(s, { type: 'close', peer: remote, message: 'connection closed' });
+    });
+    this.emit(s, { type: 'connect', peer: remote, message: `from ${s.info.local} in ${s.info.connectMs} ms` });
+  }
+
+  /**
+   * A client session closes its connection (FIN) and connects again to the same host and port,
+   * keeping its log, framing and counters: one click after the server went away, and the way to
+   * see a handshake in the timeline for a session that was already connected.
+   */
+  async reconnect(id: string): Promise<SessionInfo> {
+    const s = this.get(id);
+    if (!s.client || !s.connectSpec) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: only a TCP client session can reconnect', 'sessionId');
+    const old = s.client;
+    if (s.info.state !== 'closed') this.emit(s, { type: 'close', peer: s.info.remote, message: 'connection closed to reconnect' });
+    s.info.state = 'closed';
+    old.close();
+    await this.connectClient(s);
+    return { ...s.info };
+  }
+
   private get(id: string): Session {
     const s = this.sessions.get(id);
     if (!s) throw new WirelabError('NO_SUCH_SESSION', 'sessionId: that session is closed or never existed', 'sessionId');
@@ -184,7 +211,7 @@ export class SenderService {
 
   async send(id: string, payload: PayloadSpec, to?: { host?: string | undefined; port?: number | undefined; clientPeer?: string | undefined }): Promise<{ bytes: number }> {
     const s = this.get(id);
-    if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; open it again to send', 'sessionId');
+    if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
     // Macros make each send distinct ({{counter}} counts per session); hex is taken literally.
     const text = payload.mode === 'hex' ? payload.text : expandMacros(payload.text, { counter: s.counter, now: new Date(), random: Math.random });
     const body = buildPayload({ ...payload, text }, (t) => encodeText(t, payload.encoding), 'payload');

@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
+import { endpointText } from '../../../shared/timeline/tcp-streams.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
 
 export interface Endpoint {
@@ -9,8 +10,7 @@ export interface Endpoint {
 }
 
 export function peerName(address: string | undefined, port: number | undefined): string {
-  if (!address) return '?';
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+  return address ? endpointText(address, port ?? 0) : '?';
 }
 
 /** Turns a Node socket error into the contract's typed error with a plain explanation. */

@@ -147,6 +147,8 @@ export interface SenderSlice {
   /** Starts repeating the composer's payload, or stops a running repeat. */
   toggleRepeat(): Promise<void>;
   halfCloseSession(id: string): Promise<void>;
+  /** A TCP client closes and connects again to the same address; false (with sendError) when it could not. */
+  reconnectSession(id: string): Promise<boolean>;
   closeSession(id: string): Promise<void>;
   clearLog(id: string): void;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
@@ -296,6 +298,12 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const r = await client.invoke('sender.halfClose', { sessionId: id });
         if (r.ok) patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, info: r.value } : s)) });
         else patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+      },
+      async reconnectSession(id) {
+        const r = await client.invoke('sender.reconnect', { sessionId: id });
+        if (r.ok) patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, info: r.value } : s)), sendError: null });
+        else patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+        return r.ok;
       },
       async closeSession(id) {
         await client.invoke('sender.close', { sessionId: id });

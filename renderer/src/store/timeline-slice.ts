@@ -25,6 +25,8 @@ export interface TimelineSource {
   stream: number;
   /** Wall-clock ms when the source was started (for TIME_WAIT countdowns). */
   startedAt: number;
+  /** The packet-sender session this capture follows ("Show timeline"), if any. */
+  sessionId: string | null;
 }
 
 export interface TimelineSlice {
@@ -68,7 +70,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
     };
     const update = (id: string, f: (s: TimelineSource) => TimelineSource) => patch({ sources: get().timeline.sources.map((s) => (s.id === id ? f(s) : s)) });
     const blank = (id: string, kind: SourceKind, label: string, experiment: ExperimentKind | null = null): TimelineSource => ({
-      id, kind, experiment, label, status: { phase: 'starting', message: null, capture: null }, packets: [], markers: [], kernel: [], droppedPackets: 0, file: null, stream: kind === 'watch' ? -1 : 0, startedAt: Date.now(),
+      id, kind, experiment, label, status: { phase: 'starting', message: null, capture: null }, packets: [], markers: [], kernel: [], droppedPackets: 0, file: null, stream: kind === 'watch' ? -1 : 0, startedAt: Date.now(), sessionId: null,
     });
     // Events can arrive before the command's reply names the timeline: hold them until then.
     const early = new Map<string, EventBatch<'timeline.event'>['events']>();
@@ -98,7 +100,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
           patch({ error: r.error.message });
           return false;
         }
-        add(blank(r.value.timelineId, 'watch', label ?? `${host ?? '*'} : ${port}`));
+        add({ ...blank(r.value.timelineId, 'watch', label ?? `${host ?? '*'} : ${port}`), sessionId: sessionId ?? null });
         const held = early.get(r.value.timelineId);
         early.delete(r.value.timelineId);
         if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });

@@ -16,6 +16,7 @@ export function SenderPanel() {
   const close = useApp((s) => s.closeSession);
   const setSendTo = useApp((s) => s.setSendTo);
   const watchSession = useApp((s) => s.watchSession);
+  const reconnect = useApp((s) => s.reconnectSession);
   const active = sessions.find((s) => s.info.id === activeId) ?? null;
   return (
     <div className="sender-panel" data-testid="sender-panel">
@@ -47,6 +48,7 @@ export function SenderPanel() {
               <span className={`badge state-${active.info.state}`} data-testid="session-state">{t(`sender.state.${active.info.state}`)}</span>
               <span className="spacer" />
               {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
+              {active.info.kind === 'tcp-client' && <button className="button small" title={t('sender.reconnectHint')} data-testid="reconnect" onClick={() => void reconnect(active.info.id)}>{t('sender.reconnect')}</button>}
               {active.info.kind !== 'udp' && active.info.state !== 'closed' && (
                 <button className="button small" title={t('tl.showTimelineHint')} data-testid="show-timeline" onClick={() => void watchSession(active.info.id, active.info.kind as 'tcp-client' | 'tcp-server', active.info.local, active.info.remote)}>{t('tl.showTimeline')}</button>
               )}

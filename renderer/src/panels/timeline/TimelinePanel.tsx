@@ -159,6 +159,8 @@ function SourceView({ source }: { source: TimelineSource }) {
   const selectStream = useApp((s) => s.selectStream);
   const openFileStream = useApp((s) => s.openFileStream);
   const stop = useApp((s) => s.stopTimeline);
+  const reconnect = useApp((s) => s.reconnectSession);
+  const session = useApp((s) => (source.sessionId ? (s.sender.sessions.find((x) => x.info.id === source.sessionId) ?? null) : null));
   const svgRef = useRef<SVGSVGElement>(null);
 
   // Derived, never stored: connections, the chosen one's analysis and its rows.
@@ -171,6 +173,8 @@ function SourceView({ source }: { source: TimelineSource }) {
   const markers = useMemo(() => source.markers.map((m) => ({ ...m, detail: localizeMarkerDetail(m.detail, locale) })), [source.markers, locale]);
   const rows = useMemo(() => (analysis ? buildRows(analysis, markers, source.kernel) : []), [analysis, markers, source.kernel]);
   const live = source.kind !== 'file';
+  // A client session that was connected before the capture began: its handshake is not here.
+  const handshakeMissed = session !== null && session.info.kind === 'tcp-client' && source.status.phase === 'capturing' && !streams.some((s) => s.client === session.info.local && !s.guessed);
   // Tick once a second only while a TIME_WAIT countdown is on screen: re-drawing a big diagram
   // every second for nothing is work on the UI thread.
   const counting = live && analysis !== null && (analysis.states.client.at(-1)?.state === 'TIME_WAIT' || analysis.states.server.at(-1)?.state === 'TIME_WAIT');
@@ -267,7 +271,13 @@ function SourceView({ source }: { source: TimelineSource }) {
         </label>
       )}
       {source.droppedPackets > 0 && <p className="muted">{t('tl.dropped', { n: source.droppedPackets })}</p>}
-      {analysis?.guessed && <p className="notice warning"><span>{t('tl.guessed')}</span></p>}
+      {handshakeMissed && (
+        <p className="notice info" data-testid="handshake-missed">
+          <span>{t('tl.handshakeBefore')}</span>
+          <button className="button small" data-testid="reconnect-capture" onClick={() => void reconnect(session.info.id)}>{t('tl.reconnectCapture')}</button>
+        </p>
+      )}
+      {analysis?.guessed && !handshakeMissed && <p className="notice warning"><span>{t('tl.guessed')}</span></p>}
       {analysis ? (
         <div className="tl-body">
           <div className="tl-diagram">
