@@ -132,14 +132,17 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
   const sock = connect({ host: '127.0.0.1', port });
   const server = `127.0.0.1:${port}`;
   let client: string | null = null;
-  const mark = (event: TimelineMarker['event'], detail: string) => hooks.marker({ client, side: 'client', event, detail });
-  const started = performance.now();
-  // localPort is known while the SYN is still unanswered (the notes): name the stream at once.
-  await new Promise((r) => setImmediate(r));
-  if (sock.localPort) {
+  // localPort is known while the SYN is still unanswered (the notes): name the stream as soon as it is.
+  const name = () => {
+    if (client !== null || !sock.localPort) return;
     client = endpointText(sock.localAddress ?? '127.0.0.1', sock.localPort);
     hooks.connection(client, server);
-  }
+  };
+  const mark = (event: TimelineMarker['event'], detail: string) => {
+    name();
+    hooks.marker({ client, side: 'client', event, detail });
+  };
+  const started = performance.now();
   const closed = new Promise<void>((resolve) => {
     const bound = setTimeout(() => {
       sock.destroy();
@@ -220,5 +223,9 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
       default:
     }
   });
+  // Every handler is attached before this first wait: on loopback the connection can complete
+  // (and 'connect' fire) before a setImmediate callback runs.
+  await new Promise((r) => setImmediate(r));
+  name();
   await closed;
 }

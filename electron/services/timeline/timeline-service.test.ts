@@ -1,12 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../../shared/contract/timeline.ts';
 import { analyzeStream } from '../../../shared/timeline/tcp-analysis.ts';
 import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
 import { packetFromWire } from '../../../shared/timeline/packet-wire.ts';
 import { EventHub } from '../../core/event-hub.ts';
-import { explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
+import { dumpcapArgs, explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
+import { findExecutable } from '../find-executable.ts';
+import type { WirelabError } from '../../../shared/contract/errors.ts';
 import { senderMarker, TimelineService } from './timeline-service.ts';
 import { ZERO_WINDOW_BYTES } from './experiments.ts';
 
@@ -149,14 +154,16 @@ describe('capture plumbing', () => {
 
   it('refuses a capture filter built from anything but a port number and an IP address', () => {
     expect(() => tcpdumpArgs({ port: 0 }, 'lo')).toThrow(/port: must be 1–65535/);
+    expect(() => dumpcapArgs({ port: 80, host: '1.2.3.4; rm -rf /' }, 'lo')).toThrow(/host: the capture filter needs an IP address/);
+    expect(dumpcapArgs({ port: 80 }, 'lo')).toEqual(['-i', 'lo', '-f', 'tcp port 80', '-q', '-w', '-']);
     expect(() => tcpdumpArgs({ port: 80, host: 'x or port 22' }, 'lo')).toThrow(/host: the capture filter needs an IP address/);
     expect(tcpdumpArgs({ port: 80, host: '::1' }, 'lo')).toEqual(['-i', 'lo', '-n', '-U', '--immediate-mode', '-w', '-', 'tcp and host ::1 and port 80']);
   });
 
   it('without tcpdump it says what is missing, and the experiment still runs on sockets and kernel states', async () => {
     const hub = new EventHub();
-    service = new TimelineService(hub, { tcpdump: '/nonexistent/tcpdump' });
-    await expect(PacketCapture.start({ port: 80 }, () => {}, { tool: '/nonexistent/tcpdump' })).rejects.toThrow(/tcpdump is not installed/);
+    service = new TimelineService(hub, { tool: { kind: 'tcpdump', path: '/nonexistent/tcpdump' } });
+    await expect(PacketCapture.start({ port: 80 }, () => {}, { tool: { kind: 'tcpdump', path: '/nonexistent/tcpdump' } })).rejects.toThrow(/tcpdump is not installed/);
     const events: TimelineEvent[] = [];
     hub.on('timeline.event', (e) => events.push(e));
     service.experiment('normal');
@@ -168,6 +175,35 @@ describe('capture plumbing', () => {
     expect(events.flatMap((e) => e.packets)).toHaveLength(0);
     expect(events.flatMap((e) => e.kernel).some((k) => k.state === 'TIME_WAIT')).toBe(true);
     expect(events.flatMap((e) => e.markers).some((m) => m.event === 'connect')).toBe(true);
+  });
+
+  it("with Wireshark's dumpcap instead of tcpdump (Windows' usual tool) the experiment draws the same connection", async () => {
+    const dumpcap = findExecutable('dumpcap');
+    expect(dumpcap, 'dumpcap is installed (.ci/run installs wireshark-common)').not.toBeNull();
+    const hub = new EventHub();
+    service = new TimelineService(hub, { tool: { kind: 'dumpcap', path: dumpcap! } });
+    const events: TimelineEvent[] = [];
+    hub.on('timeline.event', (e) => events.push(e));
+    service.experiment('normal');
+    const deadline = Date.now() + 10_000;
+    while (!events.some((e) => e.status?.phase === 'done' || e.status?.phase === 'error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const capturing = events.find((e) => e.status?.phase === 'capturing')!.status!;
+    expect(capturing.capture).toMatchObject({ available: true, tool: 'dumpcap' });
+    // dumpcap has no immediate mode and flushes on libpcap's timeout: wait for its last packets
+    await new Promise((r) => setTimeout(r, 400));
+    const s = groupStreams(events.flatMap((e) => e.packets).map(packetFromWire)).map(analyzeStream)[0]!;
+    expect(s.segments.slice(0, 3).map((g) => `${g.from}:${g.flags.join('+')}`)).toEqual(['client:SYN', 'server:SYN+ACK', 'client:ACK']);
+    expect(s.states.client.at(-1)!.state).toBe('TIME_WAIT');
+  });
+
+  it('explains a capture refused for lack of privilege (dumpcap run as nobody), naming the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wirelab-dumpcap-'));
+    const wrapper = join(dir, 'dumpcap-as-nobody');
+    await writeFile(wrapper, `#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ${findExecutable('dumpcap')} "$@"\n`, { mode: 0o755 });
+    const err = await PacketCapture.start({ port: 9 }, () => {}, { tool: { kind: 'dumpcap', path: wrapper } }).then(() => null, (e: WirelabError) => e);
+    expect(err?.code).toBe('CAPTURE_NOT_PERMITTED');
+    expect(err?.message).toMatch(/^dumpcap may not capture here: .*permission/i);
+    expect(err?.message).toMatch(/setcap/);
   });
 
   it('explains a capture refused for lack of privilege (tcpdump run as nobody) and how to grant it', () => {

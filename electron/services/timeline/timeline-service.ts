@@ -6,7 +6,7 @@ import { ACK, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts
 import { endpointText, groupStreams, splitEndpoint, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import type { EventHub } from '../../core/event-hub.ts';
-import { captureAvailability, PacketCapture, type PacketArrival } from './packet-capture.ts';
+import { captureAvailability, PacketCapture, type CaptureTool, type PacketArrival } from './packet-capture.ts';
 import { KernelStateWatcher, kernelStatesSupported } from './kernel-states.ts';
 import { closedPort, experimentClient, experimentServer, markerAt, type ExperimentHooks } from './experiments.ts';
 
@@ -46,7 +46,8 @@ export class TimelineService {
 
   constructor(
     private readonly hub: EventHub,
-    private readonly options: { tcpdump?: string } = {},
+    /** Tests name the capture program (a missing one, or dumpcap); by default tcpdump, else dumpcap. */
+    private readonly options: { tool?: CaptureTool } = {},
   ) {}
 
   capabilities(): Promise<{ capture: CaptureStatus; kernelStates: boolean }> {
@@ -69,8 +70,8 @@ export class TimelineService {
   /** Starts capture on a port; when it cannot run, says why and carries on without packets. */
   private async startCapture(id: string, port: number, host: string | undefined, track?: (c: string, s: string) => void): Promise<{ capture: PacketCapture | null; status: CaptureStatus }> {
     try {
-      const capture = await PacketCapture.start({ port, host }, (a) => this.onPacket(id, a, track), { tool: this.options.tcpdump });
-      return { capture, status: { available: true, tool: this.options.tcpdump ?? 'tcpdump', reason: null, howTo: null } };
+      const capture = await PacketCapture.start({ port, host }, (a) => this.onPacket(id, a, track), this.options.tool ? { tool: this.options.tool } : {});
+      return { capture, status: { available: true, tool: capture.tool.kind, reason: null, howTo: null } };
     } catch (e) {
       const err = e instanceof WirelabError ? e : new WirelabError('CAPTURE_FAILED', String(e));
       if (err.code === 'INVALID_INPUT') throw err;
