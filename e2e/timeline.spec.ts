@@ -115,4 +115,9 @@ test('without packet capture it says what is missing and how to allow it, and st
   const evidence = app.getByTestId('evidence');
   await expect(evidence).toContainText('connect() returned');
   await expect(evidence).toContainText('kernel: TIME_WAIT');
+  // in Chinese: the problem and the advice in Chinese, and tcpdump's own words kept
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(app.getByTestId('capture-off').first()).toContainText('没有安装 tcpdump');
+  await expect(app.getByTestId('capture-off').first()).toContainText('不要以 root 身份运行 Wirelab');
+  await expect(app.getByTestId('capture-off').first()).toContainText('原文：tcpdump is not installed');
 });

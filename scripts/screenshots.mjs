@@ -11,8 +11,8 @@ import { projectRoot } from './electron-binary.mjs';
 const outDir = process.argv[2] ?? join(projectRoot, '.tmp', 'shots');
 mkdirSync(outDir, { recursive: true });
 
-function serve(dataDir) {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'wirelab.mjs'), 'serve', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+function serve(dataDir, env = {}) {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'wirelab.mjs'), 'serve', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     child.stdout.once('data', (c) => resolve({ child, url: JSON.parse(c.toString().split('\n')[0]).url }));
     child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
@@ -105,8 +105,8 @@ const zombie = async (page) => {
   await page.getByTestId('lab-start-zombie').click();
   await page.getByTestId('lab-running').first().waitFor();
   await page.getByTestId('lab-zombie').getByRole('button', { name: /Show in table|在表格中显示/ }).click();
-  await page.locator('[data-testid=ps-row][data-state=Z]').waitFor();
-  await page.locator('[data-testid=ps-row][data-state=Z]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid=ps-row][data-state=Z]').first().waitFor();
+  await page.locator('[data-testid=ps-row][data-state=Z]').first().scrollIntoViewIfNeeded();
 };
 await shoot(host.url, 'processes-en-light', { panel: '4', viewport: wide, after: ps(async (p) => { await p.getByTestId('ps-row').first().click(); await p.waitForTimeout(1200); }) });
 await shoot(host.url, 'processes-zombie-zh-dark', { panel: '4', scheme: 'dark', lang: 'zh-CN', viewport: wide, after: ps(zombie) });
@@ -121,6 +121,15 @@ writeFileSync(join(data, 'settings.json'), '{"language": "zh-CN",');
 host = await serve(data);
 await shoot(host.url, 'notice-en-light', { panel: '2' });
 await shoot(host.url, 'notice-zh-dark', { scheme: 'dark', panel: '2', lang: 'zh-CN' });
+// no packet capture (tcpdump missing): what is missing and how to allow it, in both languages
+host.child.kill();
+host = await serve(data, { WIRELAB_TCPDUMP: '/nonexistent/tcpdump' });
+const noCapture = async (page) => {
+  await page.getByTestId('experiment-normal').click();
+  await page.locator('[data-testid=timeline-view][data-phase=done]').waitFor();
+};
+await shoot(host.url, 'timeline-no-capture-zh-light', { panel: '3', lang: 'zh-CN', after: noCapture });
+await shoot(host.url, 'timeline-no-capture-en-dark', { panel: '3', scheme: 'dark', after: noCapture });
 // busy / broken state: the backend goes away while the page is open
 await shoot(host.url, 'disconnected-en-light', {
   panel: '3',

@@ -30,6 +30,8 @@ export type TimelinePacket = z.infer<typeof timelinePacketSchema>;
 
 export const captureStatusSchema = z.object({
   available: z.boolean(),
+  /** Why capture is off (CAPTURE_UNAVAILABLE, CAPTURE_NOT_PERMITTED, CAPTURE_FAILED); null when it works. */
+  code: z.enum(['CAPTURE_UNAVAILABLE', 'CAPTURE_NOT_PERMITTED', 'CAPTURE_FAILED']).nullable(),
   tool: z.string().nullable(),
   reason: z.string().nullable(),
   howTo: z.string().nullable(),

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { CaptureReader, type RawFrame } from '../../../shared/timeline/pcap-reader.ts';
 import { decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
+import { captureAdvice, grantAdvice, installAdvice, type CaptureProblem } from '../../../shared/timeline/capture-advice.ts';
 import { findExecutable } from '../find-executable.ts';
 
 /**
@@ -15,6 +16,8 @@ import { findExecutable } from '../find-executable.ts';
 
 export interface CaptureAvailability {
   available: boolean;
+  /** Why not, as a code the panel words in the user's language; null when capture works. */
+  code: CaptureProblem | null;
   tool: string | null;
   /** Why capture cannot run, in one sentence. */
   reason: string | null;
@@ -58,26 +61,6 @@ export function findCaptureTool(): CaptureTool | null {
   return dumpcap ? { kind: 'dumpcap', path: dumpcap } : null;
 }
 
-export function howToGrant(platform: NodeJS.Platform = process.platform): string {
-  switch (platform) {
-    case 'linux':
-      return 'Give tcpdump the capture capability once: sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)" (or install Wireshark, allow non-root capture, and join the wireshark group). Never run Wirelab itself as root.';
-    case 'darwin':
-      return 'Install Wireshark and its "ChmodBPF" helper (it grants your user access to /dev/bpf*), then log out and back in.';
-    case 'win32':
-      return 'Install Wireshark with Npcap, ticking "Support loopback traffic" (Wirelab captures with its dumpcap).';
-    default:
-      return 'Install tcpdump and grant your user packet-capture rights.';
-  }
-}
-
-function installHint(platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'linux') return 'Install it (Debian/Ubuntu: sudo apt install tcpdump; Fedora: sudo dnf install tcpdump), then ';
-  if (platform === 'darwin') return 'macOS ships tcpdump in /usr/sbin; if it is missing, reinstall the command line tools, then ';
-  if (platform === 'win32') return 'Install Wireshark (it brings dumpcap and Npcap), then ';
-  return 'Install tcpdump, then ';
-}
-
 /** Loopback's interface name: capture there when both ends are on this machine. */
 export function loopbackInterface(platform: NodeJS.Platform = process.platform): string {
   return platform === 'linux' ? 'lo' : platform === 'win32' ? '\\Device\\NPF_Loopback' : 'lo0';
@@ -111,10 +94,15 @@ export interface PacketArrival {
   parsedAt: number;
 }
 
+/** The problem a capture error stands for (anything unexpected is a failure). */
+export function problemOf(code: string): CaptureProblem {
+  return code === 'CAPTURE_UNAVAILABLE' || code === 'CAPTURE_NOT_PERMITTED' ? code : 'CAPTURE_FAILED';
+}
+
 /** What failed, in words a user can act on. */
 export function explainFailure(stderr: string, code: number | null, tool: CaptureTool['kind'] = 'tcpdump'): WirelabError {
   if (/permission|not permitted|socket: Operation/i.test(stderr)) {
-    return new WirelabError('CAPTURE_NOT_PERMITTED', `${tool} may not capture here: ${reasonLine(stderr)}. ${howToGrant()}`);
+    return new WirelabError('CAPTURE_NOT_PERMITTED', `${tool} may not capture here: ${reasonLine(stderr)}. ${grantAdvice(process.platform)}`);
   }
   return new WirelabError('CAPTURE_FAILED', `${tool} stopped (exit ${code}): ${reasonLine(stderr) || 'no message'}`);
 }
@@ -150,7 +138,7 @@ export class PacketCapture {
    */
   static async start(filter: CaptureFilter, onPacket: (a: PacketArrival) => void, options: { iface?: string; tool?: CaptureTool } = {}): Promise<PacketCapture> {
     const tool = options.tool ?? findCaptureTool();
-    if (!tool) throw new WirelabError('CAPTURE_UNAVAILABLE', `Neither tcpdump nor Wireshark's dumpcap is installed, so packets cannot be captured. ${installHint()}try again.`);
+    if (!tool) throw new WirelabError('CAPTURE_UNAVAILABLE', `Neither tcpdump nor Wireshark's dumpcap is installed, so packets cannot be captured. ${installAdvice(process.platform)}try again.`);
     const iface = 'iface' in options ? options.iface : loopbackInterface();
     const args = tool.kind === 'tcpdump' ? tcpdumpArgs(filter, iface) : dumpcapArgs(filter, iface);
     const cap = new PacketCapture(onPacket, tool);
@@ -170,7 +158,7 @@ export class PacketCapture {
       let ready = false;
       child.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(e.code === 'ENOENT' ? new WirelabError('CAPTURE_UNAVAILABLE', `${tool.kind} is not installed (${tool.path} not found). ${installHint()}try again.`) : new WirelabError('CAPTURE_FAILED', `${tool.kind} could not start: ${e.message}`));
+        reject(e.code === 'ENOENT' ? new WirelabError('CAPTURE_UNAVAILABLE', `${tool.kind} is not installed (${tool.path} not found). ${installAdvice(process.platform)}try again.`) : new WirelabError('CAPTURE_FAILED', `${tool.kind} could not start: ${e.message}`));
       });
       child.stderr!.on('data', (c: Buffer) => {
         cap.stderr += c.toString();
@@ -206,13 +194,13 @@ export class PacketCapture {
 /** Whether capture works here, found by trying it for real on loopback for a moment. */
 export async function captureAvailability(): Promise<CaptureAvailability> {
   const tool = findCaptureTool();
-  if (!tool) return { available: false, tool: null, reason: "Neither tcpdump nor Wireshark's dumpcap is installed.", howTo: `${installHint()}${howToGrant()}` };
+  if (!tool) return { available: false, code: 'CAPTURE_UNAVAILABLE', tool: null, reason: "Neither tcpdump nor Wireshark's dumpcap is installed.", howTo: captureAdvice('CAPTURE_UNAVAILABLE', process.platform) };
   try {
     const cap = await PacketCapture.start({ port: 9 }, () => {}, { tool });
     await cap.stop();
-    return { available: true, tool: tool.path, reason: null, howTo: null };
+    return { available: true, code: null, tool: tool.path, reason: null, howTo: null };
   } catch (e) {
     const err = e as WirelabError;
-    return { available: false, tool: tool.path, reason: err.message, howTo: howToGrant() };
+    return { available: false, code: problemOf(err.code), tool: tool.path, reason: err.message, howTo: captureAdvice(problemOf(err.code), process.platform) };
   }
 }

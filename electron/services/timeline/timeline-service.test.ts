@@ -170,7 +170,7 @@ describe('capture plumbing', () => {
     const deadline = Date.now() + 10_000;
     while (!events.some((e) => e.status?.phase === 'done') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const done = events.find((e) => e.status?.phase === 'done')!.status!;
-    expect(done.capture).toMatchObject({ available: false });
+    expect(done.capture).toMatchObject({ available: false, code: 'CAPTURE_UNAVAILABLE' });
     expect(done.capture!.reason).toMatch(/tcpdump is not installed/);
     expect(events.flatMap((e) => e.packets)).toHaveLength(0);
     expect(events.flatMap((e) => e.kernel).some((k) => k.state === 'TIME_WAIT')).toBe(true);

@@ -6,7 +6,8 @@ import { ACK, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts
 import { endpointText, groupStreams, splitEndpoint, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import type { EventHub } from '../../core/event-hub.ts';
-import { captureAvailability, PacketCapture, type CaptureTool, type PacketArrival } from './packet-capture.ts';
+import { captureAvailability, PacketCapture, problemOf, type CaptureTool, type PacketArrival } from './packet-capture.ts';
+import { captureAdvice } from '../../../shared/timeline/capture-advice.ts';
 import { KernelStateWatcher, kernelStatesSupported } from './kernel-states.ts';
 import { closedPort, experimentClient, experimentServer, markerAt, type ExperimentHooks } from './experiments.ts';
 
@@ -71,12 +72,12 @@ export class TimelineService {
   private async startCapture(id: string, port: number, host: string | undefined, track?: (c: string, s: string) => void): Promise<{ capture: PacketCapture | null; status: CaptureStatus }> {
     try {
       const capture = await PacketCapture.start({ port, host }, (a) => this.onPacket(id, a, track), this.options.tool ? { tool: this.options.tool } : {});
-      return { capture, status: { available: true, tool: capture.tool.kind, reason: null, howTo: null } };
+      return { capture, status: { available: true, code: null, tool: capture.tool.kind, reason: null, howTo: null } };
     } catch (e) {
       const err = e instanceof WirelabError ? e : new WirelabError('CAPTURE_FAILED', String(e));
       if (err.code === 'INVALID_INPUT') throw err;
       const status = (await this.capabilities()).capture;
-      return { capture: null, status: { available: false, tool: status.tool, reason: err.message, howTo: status.howTo } };
+      return { capture: null, status: { available: false, code: problemOf(err.code), tool: status.tool, reason: err.message, howTo: status.howTo ?? captureAdvice(problemOf(err.code), process.platform) } };
     }
   }
 

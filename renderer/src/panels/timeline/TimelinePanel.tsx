@@ -9,6 +9,7 @@ import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { SegmentDetails } from './SegmentDetails.tsx';
 import { palette, SequenceDiagram } from './SequenceDiagram.tsx';
 import { analyzeStream, buildRows, streamsOf } from './timeline-rows.ts';
+import { captureAdvice, problemSummaryZh } from '../../../../shared/timeline/capture-advice.ts';
 import { localizeMarkerDetail, localizeReadProblem } from './timeline-zh.ts';
 
 const experiments = experimentKindSchema.options;
@@ -308,12 +309,18 @@ function SourceView({ source }: { source: TimelineSource }) {
 /** Why there are no packets, how to allow capture, and what Wirelab shows instead. */
 function CaptureOff({ capture }: { capture: CaptureStatus }) {
   const t = useT();
+  const locale = useLocale();
+  const platform = useApp((s) => s.info?.platform ?? 'linux');
+  // In Chinese: the problem and the advice in Chinese, then the program's own words as it said them.
+  const zh = locale === 'zh-CN' && capture.code !== null;
+  const reason = zh ? `${problemSummaryZh(capture.code!, capture.tool)}（原文：${capture.reason ?? ''}）` : (capture.reason ?? '');
+  const howTo = zh ? captureAdvice(capture.code!, platform, 'zh-CN') : capture.howTo;
   return (
     <div className="notice warning tl-capture-off" data-testid="capture-off">
       <span>
-        <strong>{t('tl.capture.off', { reason: capture.reason ?? '' })}</strong>
+        <strong>{t('tl.capture.off', { reason })}</strong>
         <br />
-        {capture.howTo && t('tl.capture.howTo', { howTo: capture.howTo })}
+        {howTo && t('tl.capture.howTo', { howTo })}
         <br />
         {t('tl.capture.fallback')}
       </span>

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { captureAdvice, grantAdvice, installAdvice, problemSummaryZh } from './capture-advice.ts';
+
+describe('capture advice', () => {
+  it('tells each OS how to allow capture, in both languages, never by running Wirelab as root', () => {
+    for (const platform of ['linux', 'darwin', 'win32', 'freebsd']) {
+      for (const lang of ['en', 'zh-CN'] as const) expect(grantAdvice(platform, lang).length).toBeGreaterThan(20);
+      expect(grantAdvice(platform, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
+      expect(grantAdvice(platform, 'zh-CN')).not.toBe(grantAdvice(platform, 'en'));
+    }
+    expect(grantAdvice('linux')).toMatch(/setcap cap_net_raw,cap_net_admin=eip/);
+    expect(grantAdvice('linux', 'zh-CN')).toMatch(/setcap cap_net_raw,cap_net_admin=eip/);
+    expect(grantAdvice('linux', 'zh-CN')).toMatch(/不要以 root 身份运行 Wirelab/);
+    expect(grantAdvice('darwin')).toMatch(/ChmodBPF/);
+    expect(grantAdvice('win32', 'zh-CN')).toMatch(/Npcap/);
+  });
+
+  it('says to install first when nothing can capture, then how to allow it', () => {
+    expect(captureAdvice('CAPTURE_UNAVAILABLE', 'linux')).toMatch(/^Install it \(Debian\/Ubuntu: sudo apt install tcpdump.*\), then give tcpdump the capture capability/);
+    expect(captureAdvice('CAPTURE_UNAVAILABLE', 'linux', 'zh-CN')).toBe(`${installAdvice('linux', 'zh-CN')}${grantAdvice('linux', 'zh-CN')}`);
+    expect(captureAdvice('CAPTURE_NOT_PERMITTED', 'win32')).toBe(grantAdvice('win32'));
+  });
+
+  it('names the program in the Chinese summary, without its folder or .exe', () => {
+    expect(problemSummaryZh('CAPTURE_NOT_PERMITTED', 'C:\\Program Files\\Wireshark\\dumpcap.exe')).toBe('dumpcap 没有抓包权限。');
+    expect(problemSummaryZh('CAPTURE_FAILED', '/usr/bin/tcpdump')).toBe('tcpdump 无法开始抓包。');
+    expect(problemSummaryZh('CAPTURE_UNAVAILABLE', null)).toMatch(/没有安装 tcpdump/);
+  });
+});
