@@ -313,12 +313,18 @@ function CaptureOff({ capture }: { capture: CaptureStatus }) {
   const platform = useApp((s) => s.info?.platform ?? 'linux');
   // In Chinese: the problem and the advice in Chinese, then the program's own words as it said them.
   const zh = locale === 'zh-CN' && capture.code !== null;
-  const reason = zh ? `${problemSummaryZh(capture.code!, capture.tool)}（原文：${capture.reason ?? ''}）` : (capture.reason ?? '');
+  const reason = zh ? problemSummaryZh(capture.code!, capture.tool) : (capture.reason ?? '');
   const howTo = zh ? captureAdvice(capture.code!, platform, 'zh-CN') : capture.howTo;
   return (
     <div className="notice warning tl-capture-off" data-testid="capture-off">
       <span>
         <strong>{t('tl.capture.off', { reason })}</strong>
+        {zh && capture.reason && (
+          <>
+            <br />
+            <small className="muted">{t('tl.capture.original', { text: capture.reason })}</small>
+          </>
+        )}
         <br />
         {howTo && t('tl.capture.howTo', { howTo })}
         <br />
