@@ -188,11 +188,14 @@ export class SenderService {
    */
   async reconnect(id: string): Promise<SessionInfo> {
     const s = this.get(id);
-    if (!s.client || !s.connectSpec) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: only a TCP client session can reconnect', 'sessionId');
+    if (s.info.kind !== 'tcp-client' || !s.connectSpec) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: only a TCP client session can reconnect', 'sessionId');
     const old = s.client;
+    // Retire the old socket first, so its 'close' (which can come before the new connect
+    // completes) is not taken for the session's end.
+    s.client = undefined;
     if (s.info.state !== 'closed') this.emit(s, { type: 'close', peer: s.info.remote, message: 'connection closed to reconnect' });
     s.info.state = 'closed';
-    old.close();
+    old?.close();
     await this.connectClient(s);
     return { ...s.info };
   }

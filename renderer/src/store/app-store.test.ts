@@ -78,3 +78,30 @@ describe('sender log', () => {
     expect(log.dropped).toBe(7);
   });
 });
+
+describe('sender sessions', () => {
+  it('a reconnect stays open even when the old connection\'s events arrive after the reply (a loaded machine)', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const store = createAppStore(inProcessClient(backend));
+    await settle(() => store.getState().settingsLoaded);
+    const { createServer } = await import('node:net');
+    const srv = createServer((s) => s.on('error', () => undefined));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as import('node:net').AddressInfo).port;
+    const opened = await backend.dispatcher.call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const id = opened.value.id;
+    const sessionOf = () => ({ info: opened.value, clients: [], sendTo: '' });
+    store.setState({ sender: { ...store.getState().sender, sessions: [sessionOf() as never], active: id } });
+    // the reply says open; then the batch brings the old close and the new connect, in that order
+    expect(await store.getState().reconnectSession(id)).toBe(true);
+    const ev = (type: 'close' | 'connect', message: string) => ({ sessionId: id, type, dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message });
+    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev('close', 'connection closed'), ev('connect', 'from 127.0.0.1:1 in 0.1 ms')], dropped: 0 });
+    expect(store.getState().sender.sessions[0]!.info.state).toBe('open');
+    // and a close on its own still closes it
+    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev('close', 'connection closed')], dropped: 0 });
+    expect(store.getState().sender.sessions[0]!.info.state).toBe('closed');
+    await backend.dispose();
+    srv.close();
+  });
+});

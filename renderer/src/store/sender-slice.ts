@@ -450,8 +450,11 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
             const clients = [...byPeer.values()];
             sessions = sessions.map((v) => (v.info.id === id ? { ...v, clients, sendTo: clients.some((c) => c.peer === v.sendTo) ? v.sendTo : '' } : v));
           }
-          if (events.some((e) => e.type === 'close' && e.message === 'connection closed')) {
-            sessions = sessions.map((v) => (v.info.id === id ? { ...v, info: { ...v.info, state: 'closed' } } : v));
+          // The newest of "connection closed" and "connected" decides (a reconnect sends both, in order).
+          const last = events.findLast((e) => e.type === 'connect' || (e.type === 'close' && e.message === 'connection closed'));
+          if (last) {
+            const state = last.type === 'connect' ? 'open' : 'closed';
+            sessions = sessions.map((v) => (v.info.id === id && v.info.kind === 'tcp-client' ? { ...v, info: { ...v.info, state } } : v));
           }
         }
         patch({ logs, sessions });
