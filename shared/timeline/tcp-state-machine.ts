@@ -27,6 +27,15 @@ export const tcpStateNames: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT
 /** Linux keeps TIME_WAIT a fixed 60 s (TCP_TIMEWAIT_LEN), not a tunable 2×MSL (the notes). */
 export const LINUX_TIME_WAIT_SECONDS = 60;
 
+/**
+ * How long each OS holds TIME_WAIT by default, for a countdown where the kernel's own timer
+ * cannot be read (netstat shows none): Linux 60 s; macOS 2 × net.inet.tcp.msl (15 s) = 30 s;
+ * Windows TcpTimedWaitDelay, 120 s since Windows Server 2003 (older: 240 s).
+ */
+export function timeWaitSeconds(platform: string): number {
+  return platform === 'darwin' ? 30 : platform === 'win32' ? 120 : LINUX_TIME_WAIT_SECONDS;
+}
+
 /** /proc/net/tcp's names for the same states (include/net/tcp_states.h) mapped to RFC names. */
 export const kernelStateNames: Record<string, TcpState> = {
   ESTABLISHED: 'ESTABLISHED', SYN_SENT: 'SYN_SENT', SYN_RECV: 'SYN_RCVD', FIN_WAIT1: 'FIN_WAIT_1', FIN_WAIT2: 'FIN_WAIT_2',

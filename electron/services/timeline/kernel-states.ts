@@ -19,9 +19,13 @@ import { wallClock } from './wall-clock.ts';
  */
 export type TcpTableRoute = 'proc' | 'netstat';
 
+/** netstat's path, looked up once: the watcher asks 5× a second. */
+let netstatPath: string | null | undefined;
+const netstat = () => (netstatPath === undefined ? (netstatPath = findExecutable('netstat')) : netstatPath);
+
 export function tcpTableRoute(): TcpTableRoute | null {
   if (process.platform === 'linux' && existsSync('/proc/net/tcp')) return 'proc';
-  return findExecutable('netstat') ? 'netstat' : null;
+  return netstat() ? 'netstat' : null;
 }
 
 export function kernelStatesSupported(): boolean {
@@ -47,10 +51,10 @@ const run = promisify(execFile);
 
 export async function readTcpTable(route: TcpTableRoute = 'proc'): Promise<TcpTableRow[]> {
   if (route === 'netstat') {
-    const netstat = findExecutable('netstat');
-    if (!netstat) return [];
+    const path = netstat();
+    if (!path) return [];
     const calls = process.platform === 'win32' ? [netstatArgs(), ['-an', '-p', 'TCPv6']] : [netstatArgs()];
-    const outs = await Promise.all(calls.map((args) => run(netstat, args, { windowsHide: true, maxBuffer: 16 * 1024 * 1024 }).then((r) => r.stdout, () => '')));
+    const outs = await Promise.all(calls.map((args) => run(path, args, { windowsHide: true, maxBuffer: 16 * 1024 * 1024 }).then((r) => r.stdout, () => '')));
     return outs.flatMap((o) => parseNetstat(o)).map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: null }));
   }
   const read = (f: string) => readFile(f, 'utf8').catch(() => '');

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { experimentKindSchema, type CaptureStatus } from '../../../../shared/contract/timeline.ts';
-import { LINUX_TIME_WAIT_SECONDS } from '../../../../shared/timeline/tcp-state-machine.ts';
+import { timeWaitSeconds } from '../../../../shared/timeline/tcp-state-machine.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { saveFile } from '../../shell/save-file.ts';
 import { useResolvedTheme } from '../../shell/use-theme.ts';
@@ -187,14 +187,16 @@ function SourceView({ source }: { source: TimelineSource }) {
     return c;
   }, [source.kernel, analysis]);
 
-  // TIME_WAIT's countdown: the kernel's own timer when it was read, else 60 s from the packet that started it.
+  // TIME_WAIT's countdown: the kernel's own timer when it was read (/proc), else this OS's default
+  // from the packet that started it.
+  const platform = useApp((s) => s.info?.platform ?? 'linux');
   const timeWaitLeft = { client: null as number | null, server: null as number | null };
   if (analysis && live) {
     for (const side of ['client', 'server'] as const) {
       const last = analysis.states[side].at(-1);
       if (last?.state !== 'TIME_WAIT') continue;
       const k = source.kernel.filter((x) => x.client === analysis.client && x.side === side && x.state === 'TIME_WAIT' && x.timerSec !== null).at(-1);
-      timeWaitLeft[side] = k ? k.timerSec! - (now / 1000 - (k.tsSec + k.tsNs / 1e9)) : LINUX_TIME_WAIT_SECONDS - (now / 1000 - (analysis.startSec + analysis.startNs / 1e9 + last.t));
+      timeWaitLeft[side] = k ? k.timerSec! - (now / 1000 - (k.tsSec + k.tsNs / 1e9)) : timeWaitSeconds(platform) - (now / 1000 - (analysis.startSec + analysis.startNs / 1e9 + last.t));
     }
   }
 
