@@ -8,6 +8,8 @@ export const wirelabErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   field: z.string().optional(),
+  /** The values the renderer needs to word `code` in the user's language (the field, the limit…). */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type WirelabErrorData = z.infer<typeof wirelabErrorSchema>;
 
@@ -18,22 +20,27 @@ export const ErrorCode = {
   unknownStream: 'UNKNOWN_STREAM',
   internal: 'INTERNAL',
   disconnected: 'DISCONNECTED',
+  /** A request over one of `shared/contract/limits.ts`'s limits; params {limit, max}. */
+  limitExceeded: 'LIMIT_EXCEEDED',
 } as const;
 
 /** A thrown error that carries a contract error; services throw it, the dispatcher passes it on. */
 export class WirelabError extends Error {
   readonly code: string;
   readonly field?: string;
-  constructor(code: string, message: string, field?: string) {
+  readonly params?: Record<string, string | number | boolean>;
+  constructor(code: string, message: string, field?: string, params?: Record<string, string | number | boolean>) {
     super(message);
     this.name = 'WirelabError';
     this.code = code;
     if (field !== undefined) this.field = field;
+    if (params !== undefined) this.params = params;
   }
   toData(): WirelabErrorData {
-    return this.field === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, field: this.field };
+    const data: WirelabErrorData = { code: this.code, message: this.message };
+    if (this.field !== undefined) data.field = this.field;
+    if (this.params !== undefined) data.params = this.params;
+    return data;
   }
 }
 

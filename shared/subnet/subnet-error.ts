@@ -10,9 +10,9 @@ export class SubnetError extends WirelabError {
     readonly rule: string,
     message: string,
     field: string,
-    readonly params: Record<string, string | number> = {},
+    override readonly params: Record<string, string | number> = {},
   ) {
-    super(ErrorCode.invalidInput, message, field);
+    super(ErrorCode.invalidInput, message, field, params);
     this.name = 'SubnetError';
   }
 }
