@@ -11,6 +11,7 @@ import {
   type InvokeResult,
   type WirelabErrorData,
 } from '../../shared/contract/index.ts';
+import { limitOfIssue } from '../../shared/contract/limits.ts';
 import type { Logger } from './logger.ts';
 
 export type CommandHandler<C extends CommandName> = (
@@ -20,12 +21,22 @@ export type CommandHandler<C extends CommandName> = (
 /** A handler for every command: the type makes a missing one a compile error. */
 export type Handlers = { [C in CommandName]: CommandHandler<C> };
 
-/** Turns the first zod issue into a message that names the field and the rule. */
+/**
+ * Turns the first zod issue into a message that names the field and the rule. An issue of one of
+ * `shared/contract/limits.ts`'s limits becomes LIMIT_EXCEEDED with params {limit, max}, so a
+ * request that is merely too big is told which limit it hit rather than that it is malformed.
+ */
 export function validationError(error: z.ZodError, prefix = 'input'): WirelabErrorData {
   const issue = error.issues[0];
   if (!issue) return { code: ErrorCode.invalidInput, message: `${prefix} is not valid` };
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : prefix;
-  return { code: ErrorCode.invalidInput, message: `${field}: ${issue.message}`, field };
+  const limit = limitOfIssue(issue);
+  // The limit's message already names the field as the user knows it ("file", "payload").
+  if (limit) return { code: ErrorCode.limitExceeded, message: issue.message, field, params: { ...limit, field } };
+  const last = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : prefix;
+  // Messages written as "pid: …" already name their field; do not say it twice.
+  const named = issue.message.startsWith(`${field}: `) || issue.message.startsWith(`${last}: `);
+  return { code: ErrorCode.invalidInput, message: named ? issue.message : `${field}: ${issue.message}`, field, params: { field } };
 }
 
 /**

@@ -6,9 +6,8 @@ import { encodeText } from './sender/text-codec.ts';
 import { Dispatcher, type Handlers } from '../core/dispatcher.ts';
 import { EventHub } from '../core/event-hub.ts';
 import { Logger } from '../core/logger.ts';
-import { NoticeService } from './app/notice-service.ts';
+import { NoticeService, reportDataFileProblem } from './app/notice-service.ts';
 import { SettingsService } from './settings/settings-service.ts';
-import type { Recovered } from './storage/json-file.ts';
 import { listInterfaces } from './network/interfaces-service.ts';
 import { SenderService } from './sender/sender-service.ts';
 import { PacketLibraryService } from './sender/packet-library.ts';
@@ -60,14 +59,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const version = options.version ?? packageVersion();
 
   const packets = new PacketLibraryService(options.dataDir);
-  // A file that could not be read was moved aside, never deleted: say where, once, as a notice.
-  const reportRescue = (scope: string, code: string, rescued: Recovered | null, what: string, fallback: string) => {
-    if (!rescued) return;
-    log.warn(scope, `${what} was unreadable (${rescued.reason}); moved to ${rescued.backupPath}`);
-    notices.add('warning', code, `${what} could not be read (${rescued.reason}). It was moved to ${rescued.backupPath}; ${fallback}.`);
-  };
-  reportRescue('settings', 'SETTINGS_CORRUPT', await settings.load(), 'Your settings file', 'the defaults are in use');
-  reportRescue('packets', 'PACKETS_CORRUPT', await packets.load(), 'Your saved packets file', 'the library starts empty and nothing was deleted');
+  // A file that could not be read was moved aside (or, if it could not be read at all, left alone): say so, once, as a notice.
+  const warn = (scope: string) => (message: string) => log.warn(scope, message);
+  reportDataFileProblem(notices, warn('settings'), { name: 'settings', path: settings.path, what: 'Your settings file', corruptCode: 'SETTINGS_CORRUPT', fallback: 'the defaults are in use' }, await settings.load());
+  reportDataFileProblem(notices, warn('packets'), { name: 'packets', path: packets.path, what: 'Your saved packets file', corruptCode: 'PACKETS_CORRUPT', fallback: 'the library starts empty and nothing was deleted' }, await packets.load());
 
   const sender = new SenderService(hub);
   // Everything that owns a socket or a child process is closed here when the app quits.

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * One set of size limits for the whole app. The contract's schemas, the browser host's
  * WebSocket, Electron's IPC bridge, the packet library's file and the CLI all read these, so
@@ -7,11 +9,21 @@
  */
 const MiB = 1024 * 1024;
 
+/**
+ * The packet library as a document (its export, and its file less the final newline). Import
+ * accepts exactly this much, so the library's own export always imports again.
+ */
+const packetLibraryChars = 16 * MiB;
+
 export const limits = {
   /** One composer send (text, hex, escapes or a file as base64), in characters. */
   payloadChars: 16 * MiB,
   /** A packet-library document given to packets.import, in characters. */
-  packetImportChars: 16 * MiB,
+  packetImportChars: packetLibraryChars,
+  /** The packet library's export (= its file): save and import refuse what would make it longer. */
+  packetLibraryChars,
+  /** Packets in the library: the file's schema, save and import all hold to this one number. */
+  packetLibraryPackets: 10_000,
   /** A capture file given to timeline.import, in bytes before base64. */
   captureImportBytes: 96 * MiB,
 } as const;
@@ -21,4 +33,52 @@ export type LimitName = keyof typeof limits;
 /** The base64 length of `bytes` bytes. */
 export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
+}
+
+/** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
+export function formatLimit(name: LimitName): string {
+  const max = limits[name];
+  if (name === 'packetLibraryPackets') return max.toLocaleString('en-US');
+  return max % MiB === 0 ? `${max / MiB} MiB` : max.toLocaleString('en-US');
+}
+
+/** The params every LIMIT_EXCEEDED error carries, so the renderer can word it in any language. */
+export interface LimitParams {
+  limit: LimitName;
+  max: number;
+  [key: string]: string | number | boolean;
+}
+
+export function limitParams(name: LimitName): LimitParams {
+  return { limit: name, max: limits[name] };
+}
+
+/**
+ * Whether a zod issue is one of these limits: the schemas attach `limitParams` to the check
+ * (zod keeps a refinement's `params` on its issue), so the dispatcher can answer
+ * LIMIT_EXCEEDED instead of INVALID_INPUT without matching message text.
+ */
+export function limitOfIssue(issue: { code: string; params?: unknown }): LimitParams | null {
+  if (issue.code !== 'custom' || typeof issue.params !== 'object' || issue.params === null) return null;
+  const { limit } = issue.params as { limit?: unknown };
+  return typeof limit === 'string' && Object.hasOwn(limits, limit) ? limitParams(limit as LimitName) : null;
+}
+
+/** The English message of a limit: names the field, the limit in words and the limit's name. */
+export function limitMessage(name: LimitName, field: string, what: string): string {
+  return `${field}: at most ${formatLimit(name)} ${what} (limit ${name})`;
+}
+
+/**
+ * A string of at most `limits[name]` (or `maxLength`, for a limit counted in other units such as
+ * base64 bytes). Over it, the issue carries the limit's params and the dispatcher answers
+ * LIMIT_EXCEEDED.
+ */
+export function limitedString(name: LimitName, field: string, what: string, maxLength: number = limits[name]) {
+  return z.string().refine((s) => s.length <= maxLength, { message: limitMessage(name, field, what), params: limitParams(name), abort: true });
+}
+
+/** An array of at most `limits[name]` items, with the same typed issue. */
+export function limitedArray<T extends z.ZodType>(item: T, name: LimitName, field: string, what: string) {
+  return z.array(item).refine((a) => a.length <= limits[name], { message: limitMessage(name, field, what), params: limitParams(name) });
 }

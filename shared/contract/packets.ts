@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { framingNames } from '../sender/framing.ts';
+import { limitedArray } from './limits.ts';
 import { payloadSpecSchema } from './sender.ts';
 
 /** A saved packet: what the composer held, under a name, for the library. */
@@ -13,10 +14,14 @@ export const savedPacketSchema = z.object({
 });
 export type SavedPacket = z.infer<typeof savedPacketSchema>;
 
-/** The file on disk and the export format are the same document, versioned for the future. */
+/**
+ * The file on disk and the export format are the same document, versioned for the future. Load
+ * holds it to the same packet count that save and import keep to, so a library Wirelab wrote is
+ * never declared corrupt by the next start.
+ */
 export const packetLibrarySchema = z.object({
   format: z.literal('wirelab-packets'),
   version: z.literal(1),
-  packets: z.array(savedPacketSchema).max(10_000),
+  packets: limitedArray(savedPacketSchema, 'packetLibraryPackets', 'packets', 'packets in a library'),
 });
 export type PacketLibrary = z.infer<typeof packetLibrarySchema>;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { framingSchema } from '../sender/framing.ts';
 import { replyRuleSchema } from '../sender/reply-rules.ts';
+import { limitedString } from './limits.ts';
 
 /** What the composer sends: the user's text in one of three notations, encoded one of two ways. */
 export const payloadSpecSchema = z.object({
   /** `file` carries the file's bytes as base64 in `text` (the page reads the file it was given). */
   mode: z.enum(['text', 'hex', 'escaped', 'file']),
-  text: z.string().max(16 * 1024 * 1024, 'payload: at most 12 MiB per send'),
+  text: limitedString('payloadChars', 'payload', 'of text per send'),
   encoding: z.enum(['utf8', 'gbk']).default('utf8'),
   lineEnding: z.enum(['none', 'lf', 'crlf']).default('none'),
 });

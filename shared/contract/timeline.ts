@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { base64Length, limitedString, limits } from './limits.ts';
 
 /**
  * The handshake timeline's part of the contract. Packets travel decoded down to the TCP header
@@ -97,6 +98,9 @@ export const streamSummarySchema = z.object({
   hasRst: z.boolean(),
 });
 
+/** The largest index or id an int32 holds: no capture has more conversations than that. */
+const maxInt32 = 2 ** 31 - 1;
+
 const ip = z.string().trim().regex(/^[0-9a-fA-F:.]+$/, 'host: an IP address (the capture filter takes addresses, not names)').max(45);
 
 export const timelineCommands = {
@@ -108,7 +112,7 @@ export const timelineCommands = {
   'timeline.watch': {
     input: z.object({
       host: ip.optional(),
-      port: z.number().int().min(1, 'port: 1–65535').max(65535, 'port: 1–65535'),
+      port: z.number().int('port: a whole number').min(1, 'port: 1–65535').max(65535, 'port: 1–65535'),
       /** A packet-sender session whose socket events are drawn as markers. */
       sessionId: z.string().max(64).optional(),
     }).strict(),
@@ -117,7 +121,7 @@ export const timelineCommands = {
   'timeline.stop': { input: z.object({ timelineId: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },
   /** Reads a .pcap / .pcapng the user opened (base64); lists its TCP conversations. */
   'timeline.import': {
-    input: z.object({ name: z.string().max(255), base64: z.string().max(Math.ceil((96 * 1024 * 1024 * 4) / 3), 'file: at most 96 MiB') }).strict(),
+    input: z.object({ name: z.string().max(255), base64: limitedString('captureImportBytes', 'file', 'per capture file', base64Length(limits.captureImportBytes)) }).strict(),
     output: z.object({
       timelineId: z.string(),
       format: z.string().nullable(),
@@ -130,7 +134,7 @@ export const timelineCommands = {
   },
   /** The packets of one conversation of an imported file (at most 20,000: `truncated` says if more). */
   'timeline.stream': {
-    input: z.object({ timelineId: z.string(), index: z.number().int().min(0) }).strict(),
+    input: z.object({ timelineId: z.string(), index: z.number().int('index: a whole number').min(0, 'index: 0 or more').max(maxInt32, 'index: at most 2147483647') }).strict(),
     output: z.object({ packets: z.array(timelinePacketSchema), truncated: z.boolean() }),
   },
 } as const;

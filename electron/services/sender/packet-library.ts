@@ -1,64 +1,91 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
+import { formatLimit, limitOfIssue, limitParams, limits } from '../../../shared/contract/limits.ts';
 import { packetLibrarySchema, type PacketLibrary, type SavedPacket } from '../../../shared/contract/packets.ts';
-import { loadJsonFile, writeFileAtomic, type Recovered } from '../storage/json-file.ts';
+import { JsonDataFile, type LoadedJson } from '../storage/json-file.ts';
 
 export const packetsFileName = 'packets.json';
 
-/** The saved-packets library in `<dataDir>/packets.json`, written atomically after every change. */
+const emptyLibrary: PacketLibrary = { format: 'wirelab-packets', version: 1, packets: [] };
+
+/** The library as a document: the export, and the file's text less its final newline. */
+function documentText(packets: SavedPacket[]): string {
+  return JSON.stringify({ format: 'wirelab-packets', version: 1, packets } satisfies PacketLibrary, null, 2);
+}
+
+/**
+ * The saved-packets library in `<dataDir>/packets.json`, written atomically after every change.
+ *
+ * What can be saved can be loaded: the file's schema accepts at most `packetLibraryPackets`
+ * packets, and import accepts a document of at most `packetImportChars`, so save and import
+ * refuse (LIMIT_EXCEEDED, nothing changed) any change that would leave a library the next start
+ * would call corrupt, or an export that could not be imported again.
+ */
 export class PacketLibraryService {
   private packets: SavedPacket[] = [];
-  private writing: Promise<void> = Promise.resolve();
+  private changing: Promise<unknown> = Promise.resolve();
+  private readonly file: JsonDataFile<PacketLibrary>;
   readonly path: string;
 
   constructor(dataDir: string) {
     this.path = join(dataDir, packetsFileName);
+    this.file = new JsonDataFile(this.path, packetLibrarySchema, emptyLibrary);
   }
 
-  async load(): Promise<Recovered | null> {
-    const loaded = await loadJsonFile(this.path, packetLibrarySchema, { format: 'wirelab-packets', version: 1, packets: [] });
+  async load(): Promise<Pick<LoadedJson<PacketLibrary>, 'recovered' | 'unreadable'>> {
+    const loaded = await this.file.load();
     this.packets = loaded.value.packets;
-    return loaded.recovered;
+    return loaded;
   }
 
   list(): SavedPacket[] {
     return [...this.packets];
   }
 
-  private document(): PacketLibrary {
-    return { format: 'wirelab-packets', version: 1, packets: this.packets };
+  /**
+   * Runs one change at a time: `next` computes the new list from the current one, it is checked
+   * against the limits and written, and only then becomes the library. A refused or failed
+   * change leaves both the library and the file as they were.
+   */
+  private change<R>(next: (current: SavedPacket[]) => { packets: SavedPacket[]; result: R; grows: boolean }): Promise<R> {
+    const run = async (): Promise<R> => {
+      const { packets, result, grows } = next(this.packets);
+      const text = documentText(packets);
+      // Deleting always goes through, so a library that is over a limit can be brought back under it.
+      if (grows) checkLibraryLimits(packets.length, text.length);
+      await this.file.write(`${text}\n`);
+      this.packets = packets;
+      return result;
+    };
+    const done = this.changing.then(run, run);
+    this.changing = done.catch(() => undefined);
+    return done;
   }
 
-  private persist(): Promise<void> {
-    const text = `${JSON.stringify(this.document(), null, 2)}\n`;
-    this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.path, text));
-    return this.writing;
-  }
-
-  async save(input: Omit<SavedPacket, 'savedAt' | 'id'> & { id?: string | undefined }): Promise<SavedPacket> {
+  save(input: Omit<SavedPacket, 'savedAt' | 'id'> & { id?: string | undefined }): Promise<SavedPacket> {
     const packet: SavedPacket = { ...input, id: input.id ?? randomUUID(), savedAt: new Date().toISOString() };
-    const i = this.packets.findIndex((p) => p.id === packet.id);
-    if (i >= 0) this.packets[i] = packet;
-    else this.packets.push(packet);
-    await this.persist();
-    return packet;
+    return this.change((current) => {
+      const i = current.findIndex((p) => p.id === packet.id);
+      const packets = i >= 0 ? current.map((p, j) => (j === i ? packet : p)) : [...current, packet];
+      return { packets, result: packet, grows: true };
+    });
   }
 
   async delete(id: string): Promise<boolean> {
-    const before = this.packets.length;
-    this.packets = this.packets.filter((p) => p.id !== id);
-    if (this.packets.length === before) return false;
-    await this.persist();
-    return true;
+    if (!this.packets.some((p) => p.id === id)) return false;
+    return this.change((current) => {
+      const packets = current.filter((p) => p.id !== id);
+      return { packets, result: packets.length !== current.length, grows: false };
+    });
   }
 
   exportJson(): string {
-    return JSON.stringify(this.document(), null, 2);
+    return documentText(this.packets);
   }
 
   /** Imported packets get new ids, so importing the same file twice never overwrites anything. */
-  async importJson(json: string): Promise<number> {
+  importJson(json: string): Promise<number> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(json);
@@ -68,11 +95,32 @@ export class PacketLibraryService {
     const doc = packetLibrarySchema.safeParse(parsed);
     if (!doc.success) {
       const issue = doc.error.issues[0];
+      const limit = issue && limitOfIssue(issue);
+      if (limit) throw new WirelabError(ErrorCode.limitExceeded, `file: ${issue.message}`, 'file', { ...limit, field: 'file' });
       throw new WirelabError(ErrorCode.invalidInput, `file: not a Wirelab packet library (${issue?.path.join('.') || 'document'}: ${issue?.message})`, 'file');
     }
     const now = new Date().toISOString();
-    this.packets.push(...doc.data.packets.map((p) => ({ ...p, id: randomUUID(), savedAt: now })));
-    await this.persist();
-    return doc.data.packets.length;
+    const incoming = doc.data.packets.map((p) => ({ ...p, id: randomUUID(), savedAt: now }));
+    return this.change((current) => ({ packets: [...current, ...incoming], result: incoming.length, grows: true }));
+  }
+}
+
+/** Throws LIMIT_EXCEEDED (field "file", the limit's params) when a library would be over a limit. */
+function checkLibraryLimits(count: number, chars: number): void {
+  if (count > limits.packetLibraryPackets) {
+    throw new WirelabError(
+      ErrorCode.limitExceeded,
+      `file: the library would hold ${count.toLocaleString('en-US')} packets; it holds at most ${formatLimit('packetLibraryPackets')} (limit packetLibraryPackets)`,
+      'file',
+      { ...limitParams('packetLibraryPackets'), field: 'file', would: count },
+    );
+  }
+  if (chars > limits.packetLibraryChars) {
+    throw new WirelabError(
+      ErrorCode.limitExceeded,
+      `file: the library's export would be ${chars.toLocaleString('en-US')} characters; it is at most ${formatLimit('packetLibraryChars')} so that it can be imported again (limit packetLibraryChars)`,
+      'file',
+      { ...limitParams('packetLibraryChars'), field: 'file', would: chars },
+    );
   }
 }

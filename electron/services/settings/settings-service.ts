@@ -5,39 +5,47 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../../shared/contract/index.ts';
-import { loadJsonFile, writeFileAtomic, type Recovered } from '../storage/json-file.ts';
+import { JsonDataFile, type LoadedJson } from '../storage/json-file.ts';
 
 export const settingsFileName = 'settings.json';
 
 /** User preferences in `<dataDir>/settings.json`; every change is written atomically. */
 export class SettingsService {
   private current: Settings = { ...defaultSettings };
-  private writing: Promise<void> = Promise.resolve();
+  private updating: Promise<unknown> = Promise.resolve();
+  private readonly file: JsonDataFile<Settings>;
   readonly path: string;
 
   constructor(dataDir: string) {
     this.path = join(dataDir, settingsFileName);
+    // Older files may lack keys added since: fill them from the defaults rather than call them corrupt.
+    this.file = new JsonDataFile(this.path, settingsSchema.partial().transform((s) => ({ ...defaultSettings, ...s })), defaultSettings);
   }
 
-  /** Returns what had to be rescued, if the file on disk was unreadable. */
-  async load(): Promise<Recovered | null> {
-    // Older files may lack keys added since: fill them from the defaults rather than call them corrupt.
-    const loaded = await loadJsonFile(this.path, settingsSchema.partial().transform((s) => ({ ...defaultSettings, ...s })), defaultSettings);
+  /** Says what was wrong with the file on disk (moved aside, or unreadable and left alone), if anything. */
+  async load(): Promise<Pick<LoadedJson<Settings>, 'recovered' | 'unreadable'>> {
+    const loaded = await this.file.load();
     this.current = loaded.value;
-    return loaded.recovered;
+    return loaded;
   }
 
   get(): Settings {
     return { ...this.current };
   }
 
-  async update(patch: SettingsPatch): Promise<Settings> {
-    const next = settingsSchema.parse({ ...this.current, ...patch });
-    this.current = next;
-    // Serialise writes so two quick changes land in order and the last one wins on disk.
-    const text = `${JSON.stringify(next, null, 2)}\n`;
-    this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.path, text));
-    await this.writing;
-    return { ...next };
+  /**
+   * Changes take effect once they are on disk, one after another, so two quick changes land in
+   * order, and a save that fails (DATA_FILE_UNWRITABLE) leaves the settings as they were.
+   */
+  update(patch: SettingsPatch): Promise<Settings> {
+    const run = async (): Promise<Settings> => {
+      const next = settingsSchema.parse({ ...this.current, ...patch });
+      await this.file.write(`${JSON.stringify(next, null, 2)}\n`);
+      this.current = next;
+      return { ...next };
+    };
+    const result = this.updating.then(run, run);
+    this.updating = result.catch(() => undefined);
+    return result;
   }
 }

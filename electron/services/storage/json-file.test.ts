@@ -31,7 +31,7 @@ describe('writeFileAtomic', () => {
 
 describe('loadJsonFile', () => {
   it('returns the fallback for a missing file', async () => {
-    expect(await loadJsonFile(join(dir, 'none.json'), schema, { n: 7 })).toEqual({ value: { n: 7 }, recovered: null });
+    expect(await loadJsonFile(join(dir, 'none.json'), schema, { n: 7 })).toEqual({ value: { n: 7 }, recovered: null, unreadable: null });
   });
 
   it('reads a valid file', async () => {
