@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { commandNames, WirelabError } from '../../shared/contract/index.ts';
+import type { z } from 'zod';
+import { commandNames, commands, WirelabError, type CommandName } from '../../shared/contract/index.ts';
+import { base64Length, limits } from '../../shared/contract/limits.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { createBackend } from '../services/backend.ts';
 import { Dispatcher, type Handlers } from './dispatcher.ts';
 import { Logger } from './logger.ts';
 
@@ -90,5 +94,130 @@ describe('Dispatcher', () => {
   it('has a handler for every command in the contract', () => {
     const d = new Dispatcher(handlers(), new Logger());
     for (const name of commandNames) expect(d.hasHandler(name), name).toBe(true);
+  });
+});
+
+describe('limits', () => {
+  const d = new Dispatcher(handlers(), new Logger());
+  const payload = (text: string) => ({ mode: 'text' as const, text, encoding: 'utf8' as const, lineEnding: 'none' as const });
+
+  it('a payload over payloadChars answers LIMIT_EXCEEDED naming the field and the limit; one at the limit passes', async () => {
+    expect(await d.invoke('sender.send', { sessionId: 's', payload: payload('x'.repeat(limits.payloadChars + 1)) })).toEqual({
+      ok: false,
+      error: { code: 'LIMIT_EXCEEDED', field: 'payload.text', message: 'payload: at most 16 MiB of text per send (limit payloadChars)', params: { limit: 'payloadChars', max: limits.payloadChars, field: 'payload.text' } },
+    });
+    expect(await d.invoke('sender.send', { sessionId: 's', payload: payload('x'.repeat(limits.payloadChars)) })).toMatchObject({ ok: true });
+  });
+
+  it('a capture over captureImportBytes answers LIMIT_EXCEEDED with the limit in bytes', async () => {
+    const base64 = 'A'.repeat(base64Length(limits.captureImportBytes) + 4);
+    expect(await d.invoke('timeline.import', { name: 'big.pcap', base64 })).toMatchObject({
+      ok: false,
+      error: { code: 'LIMIT_EXCEEDED', field: 'base64', message: 'file: at most 96 MiB per capture file (limit captureImportBytes)', params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 } },
+    });
+    expect(await d.invoke('timeline.import', { name: 'ok.pcap', base64: 'A'.repeat(base64Length(limits.captureImportBytes)) })).toMatchObject({ ok: true });
+  });
+});
+
+/** zod's internals, as far as this walk needs them. */
+type Def = { type: string; shape?: Record<string, Z>; options?: Z[]; innerType?: Z; in?: Z; element?: Z; entries?: Record<string, string>; values?: unknown[] };
+type Z = z.ZodType & { _zod: { def: Def }; minValue?: number | null; maxValue?: number | null; isInt?: boolean };
+type Path = (string | number)[];
+interface NumberCase { value: unknown; path: Path; num: Z }
+
+/** The smallest valid value of a schema (optional and defaulted keys left out). */
+function sample(s: Z): unknown {
+  const def = s._zod.def;
+  switch (def.type) {
+    case 'object': return Object.fromEntries(Object.entries(def.shape!).map(([k, v]) => [k, sample(v)]).filter(([, v]) => v !== undefined));
+    case 'union': return sample(def.options![0]!);
+    case 'optional': case 'default': return undefined;
+    case 'nullable': return sample(def.innerType!);
+    case 'pipe': return sample(def.in!);
+    case 'array': return [];
+    case 'string': return 'x';
+    case 'boolean': return false;
+    case 'enum': return Object.values(def.entries!)[0];
+    case 'literal': return def.values![0];
+    case 'number': return s.minValue ?? 0;
+    default: return undefined;
+  }
+}
+
+/** Every number field reachable in a schema, each inside an otherwise valid input. */
+function numberCases(s: Z): NumberCase[] {
+  const def = s._zod.def;
+  switch (def.type) {
+    case 'number': return [{ value: s.minValue ?? 0, path: [], num: s }];
+    case 'optional': case 'default': case 'nullable': return numberCases(def.innerType!);
+    case 'pipe': return numberCases(def.in!);
+    case 'union': return def.options!.flatMap(numberCases);
+    case 'array': return numberCases(def.element!).map((c) => ({ ...c, value: [c.value], path: [0, ...c.path] }));
+    case 'object': {
+      const base = sample(s) as Record<string, unknown>;
+      return Object.entries(def.shape!).flatMap(([k, v]) => numberCases(v).map((c) => ({ ...c, value: { ...base, [k]: c.value }, path: [k, ...c.path] })));
+    }
+    default: return [];
+  }
+}
+
+/** The variant of a discriminated input (sender.open's kind), to tell its cases apart. */
+function kindOf(value: unknown): string {
+  const kind = (value as { kind?: unknown }).kind;
+  return typeof kind === 'string' ? ` (${kind})` : '';
+}
+
+function setAt(value: unknown, path: Path, leaf: unknown): unknown {
+  if (path.length === 0) return leaf;
+  const [head, ...rest] = path;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  copy[head!] = setAt(copy[head!], rest, leaf);
+  return copy;
+}
+
+describe('every number a user can type is validated by the contract', () => {
+  const cases = commandNames.flatMap((name) => numberCases(commands[name].input as unknown as Z).map((c) => ({ name, ...c })));
+
+  it('finds the number fields (pids, ports, counts, sizes, intervals…)', () => {
+    const fields = cases.map((c) => `${c.name} ${c.path.join('.')}`);
+    expect(fields).toEqual(expect.arrayContaining(['processes.signal pid', 'processes.details pid', 'sender.open port', 'generator.start size', 'sender.repeat intervalMs', 'timeline.stream index', 'settings.update senderLogCapacity', 'processes.labStart count']));
+    expect(cases.length).toBeGreaterThan(20);
+  });
+
+  it.each(cases.map((c) => [`${c.name} ${c.path.join('.')}${kindOf(c.value)}`, c] as const))('%s has bounds, and out-of-range, fractional and non-number values are INVALID_INPUT naming it, never INTERNAL', async (_label, c) => {
+    const reached: string[] = [];
+    // A handler that is reached means validation let the value through.
+    const all = Object.fromEntries(commandNames.map((n) => [n, () => { reached.push(n); throw new Error('validation let this through'); }])) as unknown as Handlers;
+    const d = new Dispatcher(all, new Logger());
+    const name = c.name as CommandName;
+    expect(commands[name].input.safeParse(c.value).success, 'the valid base input').toBe(true);
+    expect(Number.isFinite(c.num.minValue), 'a lower bound').toBe(true);
+    expect(Number.isFinite(c.num.maxValue), 'an upper bound').toBe(true);
+    const bad: unknown[] = [c.num.minValue! - 1, c.num.maxValue! + 1, 'NaN', '1', null, true, {}];
+    if (c.num.isInt) bad.push(c.num.minValue! + 0.5, 2 ** 31, 2 ** 53);
+    // Integers the user types (pids, ports, counts) fit the 32-bit range the OS types use.
+    if (c.num.isInt) expect(c.num.maxValue!).toBeLessThan(2 ** 31);
+    for (const v of bad) {
+      const r = await d.invoke(name, setAt(c.value, c.path, v));
+      expect(r, `${JSON.stringify(v)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: c.path.join('.') } });
+      if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^${c.path.join('\\.')}: `));
+    }
+    expect(reached).toEqual([]);
+  });
+
+  it('processes.signal with pid 2147483648 through the real backend answers INVALID_INPUT naming pid (it was ERR_INVALID_ARG_TYPE)', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    try {
+      expect(await backend.dispatcher.call('processes.signal', { pid: 2147483648, signal: 'SIGTERM' })).toEqual({
+        ok: false,
+        error: { code: 'INVALID_INPUT', field: 'pid', message: 'pid: a process id is at most 2147483647', params: { field: 'pid' } },
+      });
+      // The largest pid the OS type holds reaches the service and gets its typed answer (no such process).
+      const r = await backend.dispatcher.call('processes.signal', { pid: 2 ** 31 - 1, signal: 'SIGCONT' });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).not.toBe('INTERNAL');
+    } finally {
+      await backend.dispose();
+    }
   });
 });

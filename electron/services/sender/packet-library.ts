@@ -96,7 +96,13 @@ export class PacketLibraryService {
     if (!doc.success) {
       const issue = doc.error.issues[0];
       const limit = issue && limitOfIssue(issue);
-      if (limit) throw new WirelabError(ErrorCode.limitExceeded, `file: ${issue.message}`, 'file', { ...limit, field: 'file' });
+      if (limit && limit.limit !== 'packetLibraryPackets') {
+        throw new WirelabError(ErrorCode.limitExceeded, `file: ${issue.path.join('.')}: ${issue.message}`, 'file', { ...limit, field: 'file' });
+      }
+      if (limit) {
+        const n = (parsed as { packets: unknown[] }).packets.length;
+        throw new WirelabError(ErrorCode.limitExceeded, `file: the document holds ${n.toLocaleString('en-US')} packets; a library holds at most ${formatLimit(limit.limit)} (limit ${limit.limit})`, 'file', { ...limit, field: 'file', would: n });
+      }
       throw new WirelabError(ErrorCode.invalidInput, `file: not a Wirelab packet library (${issue?.path.join('.') || 'document'}: ${issue?.message})`, 'file');
     }
     const now = new Date().toISOString();
