@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { resolveLocale, translate } from './i18n.ts';
+import { errorText } from './error-text.ts';
+import { limits } from '../../../shared/contract/limits.ts';
 import { zhCN } from './zh-CN.ts';
 
 describe('i18n', () => {
@@ -29,5 +31,25 @@ describe('i18n', () => {
   it('fills parameters', () => {
     expect(translate('en', 'status.latency', { ms: 1.5 })).toBe('Round trip 1.5 ms');
     expect(translate('zh-CN', 'panel.shortcut', { keys: 'Ctrl+2' })).toBe('快捷键：Ctrl+2');
+  });
+});
+
+describe('wording of contract errors by code', () => {
+  it('words LIMIT_EXCEEDED from its params in both languages, and keeps other messages', () => {
+    const over = { code: 'LIMIT_EXCEEDED', message: 'file: at most 10,000 packets (limit packetLibraryPackets)', params: { limit: 'packetLibraryPackets', max: 10_000 } };
+    expect(errorText('en', over)).toBe('A library holds at most 10,000 packets. Delete some first.');
+    expect(errorText('zh-CN', over)).toBe('数据包库最多保存 10,000 个数据包。请先删除一些。');
+    expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: '', params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 } })).toBe('The capture file is over the limit of 96 MiB.');
+    expect(errorText('zh-CN', { code: 'DATA_FILE_UNWRITABLE', message: '', params: { path: '/d/settings.json', reason: 'EISDIR' } })).toBe('无法保存到 /d/settings.json（EISDIR）。请修复或移除它后重试。');
+    expect(errorText('zh-CN', { code: 'ECONNREFUSED', message: 'nobody listens' })).toBe('nobody listens');
+    // A limit this build does not know keeps the English message.
+    expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: 'x: too big', params: { limit: 'nope', max: 1 } })).toBe('x: too big');
+  });
+
+  it('has a wording for every limit in both catalogs', () => {
+    for (const name of Object.keys(limits)) {
+      expect(Object.keys(en), name).toContain(`limit.${name}`);
+      expect(Object.keys(zhCN), name).toContain(`limit.${name}`);
+    }
   });
 });

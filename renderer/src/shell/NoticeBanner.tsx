@@ -1,10 +1,12 @@
 import type { Notice } from '../../../shared/contract/index.ts';
-import { useApp, useT } from '../store/store-context.tsx';
+import { errorText } from '../i18n/error-text.ts';
+import { useApp, useLocale, useT } from '../store/store-context.tsx';
 import { Icon } from './icons.tsx';
 
 /** Shows what the backend wants the user to know, e.g. that a corrupt settings file was moved aside. */
 export function NoticeBanner() {
   const t = useT();
+  const locale = useLocale();
   const notices = useApp((s) => s.notices);
   const settingsError = useApp((s) => s.settingsError);
   const dismiss = useApp((s) => s.dismissNotice);
@@ -23,7 +25,7 @@ export function NoticeBanner() {
       {settingsError && (
         <div className="notice error" data-testid="notice">
           <Icon name="warning" />
-          <span>{t('error.settingsSave', { message: settingsError })}</span>
+          <span>{t('error.settingsSave', { message: errorText(locale, settingsError) })}</span>
         </div>
       )}
       {notices.map((n) => (
@@ -40,9 +42,11 @@ export function NoticeBanner() {
 }
 
 function noticeText(n: Notice, t: ReturnType<typeof useT>): string {
+  const path = typeof n.params?.path === 'string' ? n.params.path : undefined;
   if (n.code === 'SETTINGS_CORRUPT') {
-    const path = /moved to (\S+?);/.exec(n.message)?.[1];
-    if (path) return t('notice.SETTINGS_CORRUPT', { path });
+    const moved = path ?? /moved to (\S+?);/.exec(n.message)?.[1];
+    if (moved) return t('notice.SETTINGS_CORRUPT', { path: moved });
   }
+  if (n.code === 'DATA_FILE_UNREADABLE' && path) return t('notice.DATA_FILE_UNREADABLE', { path, reason: String(n.params?.reason ?? '') });
   return n.message;
 }

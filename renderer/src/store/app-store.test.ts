@@ -47,7 +47,7 @@ describe('app store', () => {
     await settle(() => store.getState().settingsLoaded);
     await store.getState().updateSettings({ theme: 'sepia' as never });
     expect(store.getState().settings.theme).toBe('system');
-    expect(store.getState().settingsError).toMatch(/^theme: /);
+    expect(store.getState().settingsError?.message).toMatch(/^theme: /);
   });
 
   it('shows notices raised while running and forgets a dismissed one', async () => {

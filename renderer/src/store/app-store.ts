@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, EventBatch, Notice, PanelId, Settings, SettingsPatch } from '../../../shared/contract/index.ts';
+import type { AppInfo, EventBatch, Notice, PanelId, Settings, SettingsPatch, WirelabErrorData } from '../../../shared/contract/index.ts';
 import { defaultSettings } from '../../../shared/contract/settings.ts';
 import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
 import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
@@ -25,7 +25,8 @@ export interface ShellSlice {
 export interface SettingsSlice {
   settings: Settings;
   settingsLoaded: boolean;
-  settingsError: string | null;
+  /** The backend's refusal of the last settings change (worded by code in the banner). */
+  settingsError: WirelabErrorData | null;
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
@@ -62,7 +63,7 @@ export function createAppStore(client: ContractClient): AppStore {
       set({ settings: { ...before, ...patch }, settingsError: null });
       const result = await client.invoke('settings.update', patch);
       if (result.ok) set({ settings: result.value });
-      else set({ settings: before, settingsError: result.error.message });
+      else set({ settings: before, settingsError: result.error });
     },
   }));
 

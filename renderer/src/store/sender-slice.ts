@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandInput, EventBatch, GeneratorProgress, PayloadSpec, SavedPacket, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
+import type { CommandInput, EventBatch, GeneratorProgress, PayloadSpec, SavedPacket, SenderEvent, SessionInfo, WirelabErrorData } from '../../../shared/contract/index.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
 import { EventRing } from '../../../shared/sender/event-ring.ts';
 import { describeFraming, framingByName, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
@@ -129,7 +129,8 @@ export interface SenderSlice {
     opening: boolean;
     generator: { form: GeneratorForm; runId: string | null; progress: GeneratorProgress | null; error: { field: string | null; message: string } | null };
     library: SavedPacket[];
-    libraryMessage: { ok: boolean; text: string } | null;
+    /** `error` is the backend's refusal, worded by its code (a limit, a file that cannot be saved). */
+    libraryMessage: { ok: boolean; text: string; error?: WirelabErrorData } | null;
     /** Sessions with a repeat running (cleared by the service's repeat-end event). */
     repeating: Record<string, boolean>;
     formError: { field: string | null; message: string; code: string | null } | null;
@@ -360,7 +361,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
           framing: (view?.framing ?? s.form.framing) === 'custom' ? 'raw' : ((view?.framing ?? s.form.framing) as FramingName),
           payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding },
         });
-        patch(r.ok ? { library: [...get().sender.library, r.value], libraryMessage: null } : { libraryMessage: { ok: false, text: r.error.message } });
+        patch(r.ok ? { library: [...get().sender.library, r.value], libraryMessage: null } : { libraryMessage: { ok: false, text: r.error.message, error: r.error } });
       },
       usePacket(id) {
         const p = get().sender.library.find((x) => x.id === id);
@@ -372,7 +373,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       },
       async importPackets(json) {
         const r = await client.invoke('packets.import', { json });
-        if (!r.ok) return patch({ libraryMessage: { ok: false, text: r.error.message } });
+        if (!r.ok) return patch({ libraryMessage: { ok: false, text: r.error.message, error: r.error } });
         await get().loadLibrary();
         patch({ libraryMessage: { ok: true, text: String(r.value.added) } });
       },

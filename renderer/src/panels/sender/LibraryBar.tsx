@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { useApp, useT } from '../../store/store-context.tsx';
+import { useApp, useLocale, useT } from '../../store/store-context.tsx';
+import { errorText } from '../../i18n/error-text.ts';
 import { saveFile } from '../../shell/save-file.ts';
 
 /** Saved packets: load one into the composer, save the composer, delete, import and export a JSON file. */
 export function LibraryBar() {
   const t = useT();
+  const locale = useLocale();
   const library = useApp((s) => s.sender.library);
   const message = useApp((s) => s.sender.libraryMessage);
   const load = useApp((s) => s.loadLibrary);
@@ -44,7 +46,7 @@ export function LibraryBar() {
         e.target.value = '';
       }} />
       <button className="button small" data-testid="library-export" onClick={() => void download()}>{t('sender.lib.export')}</button>
-      {message && <span className={message.ok ? 'muted small' : 'field-error'} role={message.ok ? undefined : 'alert'} data-testid="library-message">{message.ok ? t('sender.lib.imported', { n: message.text }) : message.text}</span>}
+      {message && <span className={message.ok ? 'muted small' : 'field-error'} role={message.ok ? undefined : 'alert'} data-testid="library-message">{message.ok ? t('sender.lib.imported', { n: message.text }) : message.error ? errorText(locale, message.error) : message.text}</span>}
     </div>
   );
 }
