@@ -110,11 +110,23 @@ export function corruptBackupName(path: string, now = new Date()): string {
   return `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
 }
 
+/** What the errno codes a data file meets mean to its user (open(2), rename(2)). */
+const errnoWords: Record<string, string> = {
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a folder on its path is a file',
+  ELOOP: 'its symbolic links form a loop',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
 function errnoOf(err: unknown): { code: string; reason: string } {
   const e = err as NodeJS.ErrnoException;
   const code = typeof e?.code === 'string' ? e.code : 'EIO';
-  const reason = code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(err);
-  return { code, reason };
+  // Node's own text is "CODE: words, syscall 'path'": keep the words only, the path is said elsewhere.
+  const words = e instanceof Error ? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : String(err);
+  return { code, reason: errnoWords[code] ?? words };
 }
 
 /**
