@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { labKindSchema } from '../../../shared/contract/processes.ts';
-import { startNode, stop, wirelabBin } from '../../../test/support/spawn-cli.ts';
+import { projectRoot, startNode, stop, wirelabBin } from '../../../test/support/spawn-cli.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { processStartTime } from './child-guard.ts';
 
@@ -144,7 +145,7 @@ async function busyHost(): Promise<{ child: ChildProcess; started: Proc[]; labsD
 }
 
 describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it', () => {
-  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+  for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT'] as const) {
     it(`after ${signal} of the host, no lab, capture or helper is left and the labs folder is gone`, { timeout: 90_000 }, async () => {
       const { child, started, labsDir } = await busyHost();
       const names = started.map((p) => p.comm);
@@ -157,13 +158,34 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
       const gone = exited(child);
       child.kill(signal);
       // A clean stop runs the host's own shutdown first (bounded), then the same 2 s.
-      if (signal === 'SIGTERM') await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
+      if (signal !== 'SIGKILL') await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
       else await gone;
       const left = await waitFor(() => alive(started), (l) => l.length === 0 && !existsSync(labsDir), 2000);
       expect(left.map((p) => `${p.pid} ${p.comm} ${p.state}`)).toEqual([]);
       expect(existsSync(labsDir)).toBe(false);
     });
   }
+
+  it('after SIGKILL of `wirelab timeline --connect`, its tcpdump is gone too', { timeout: 60_000 }, async () => {
+    // The CLI captures without a backend: the capture itself holds a guard.
+    const server = createServer((s) => s.on('error', () => {}));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const cli = spawn(process.execPath, [wirelabBin, 'timeline', '--connect', '127.0.0.1', String(port), '--wait', '60000'], { cwd: projectRoot, stdio: 'ignore' });
+    try {
+      const started = await waitFor(() => descendants(cli.pid!, []), (l) => l.some((p) => p.comm === 'tcpdump') && l.some((p) => p.comm === 'node'), 20_000);
+      leftovers.push(...started);
+      expect(started.map((p) => p.comm)).toContain('tcpdump');
+      const gone = exited(cli);
+      cli.kill('SIGKILL');
+      await gone;
+      const left = await waitFor(() => alive(started), (l) => l.length === 0, 2000);
+      expect(left.map((p) => `${p.pid} ${p.comm} ${p.state}`)).toEqual([]);
+    } finally {
+      cli.kill('SIGKILL');
+      server.close();
+    }
+  });
 
   it('removes a killed run’s labs folder at the next start, and keeps a running host’s', { timeout: 60_000 }, async () => {
     // A pid that has certainly exited, one of a running process, and one whose number was reused.
