@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { labKindSchema } from '../../../shared/contract/processes.ts';
 import { projectRoot, startNode, stop, wirelabBin } from '../../../test/support/spawn-cli.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
-import { processStartTime } from './child-guard.ts';
+import { createBackend } from '../backend.ts';
+import { childGuard, processStartTime } from './child-guard.ts';
 
 interface Proc { pid: number; ppid: number; pgrp: number; state: string; start: number; comm: string }
 
@@ -185,6 +186,28 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
       cli.kill('SIGKILL');
       server.close();
     }
+  });
+
+  it('dispose ends the labs, removes their folder and stops the guard (in-process backend)', { timeout: 60_000 }, async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const guard = childGuard()?.pid;
+    expect(guard).toBeGreaterThan(0);
+    const pids: number[] = [];
+    for (const kind of ['orphan', 'daemon', 'pool'] as const) {
+      const r = await backend.dispatcher.call('processes.labStart', { kind, count: 1 });
+      if (!r.ok) throw new Error(r.error.message);
+      pids.push(...r.value.pids);
+    }
+    const labsDir = join(tmpdir(), `wirelab-labs-${process.pid}`);
+    const started = procs().filter((p) => pids.includes(p.pid) || p.pid === guard);
+    leftovers.push(...started);
+    expect(started.length).toBe(pids.length + 1);
+    expect(existsSync(labsDir)).toBe(true);
+    await backend.dispose();
+    const left = await waitFor(() => alive(started), (l) => l.length === 0, 2000);
+    expect(left.map((p) => `${p.pid} ${p.comm}`)).toEqual([]);
+    expect(existsSync(labsDir)).toBe(false);
+    expect(childGuard()).toBeNull();
   });
 
   it('removes a killed run’s labs folder at the next start, and keeps a running host’s', { timeout: 60_000 }, async () => {
