@@ -18,6 +18,9 @@ Serves the Wirelab UI and its services to a browser at http://127.0.0.1:<port>/?
   --allow-remote    allow a non-loopback --host (the token is then the only protection)
   --json            print {"event":"listening","url":…} as the first line, JSON only`;
 
+/** How long a clean stop may take before the host exits anyway. */
+const SHUTDOWN_MS = 10_000;
+
 export function rendererDir(): string {
   return fileURLToPath(new URL('../../out/renderer', import.meta.url));
 }
@@ -62,8 +65,23 @@ export async function serveCommand(values: ServeValues, io: CliIo): Promise<numb
     io.out('Open that address in a browser. Press Ctrl+C to stop.');
   }
   await io.stopSignal;
-  await web.close();
-  await backend.dispose();
+  // SIGTERM / SIGINT: close the door, then every service ends its sockets and children and the
+  // child guard removes the labs' folder. Bounded: a shutdown that hangs must not keep the
+  // process (and so its children) alive; exiting is enough, since the guard then ends them.
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    (async () => {
+      await web.close();
+      await backend.dispose();
+      return true;
+    })(),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!finished) {
+    io.err(`warning: shutdown took longer than ${SHUTDOWN_MS / 1000} s; exiting anyway (the child guard ends what is left)`);
+    return 1;
+  }
   if (json) io.out(JSON.stringify({ event: 'stopped' }));
   return 0;
 }

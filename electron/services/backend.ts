@@ -7,6 +7,7 @@ import { Dispatcher, type Handlers } from '../core/dispatcher.ts';
 import { EventHub } from '../core/event-hub.ts';
 import { Logger } from '../core/logger.ts';
 import { NoticeService, reportDataFileProblem } from './app/notice-service.ts';
+import { acquireChildGuard } from './app/child-guard.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { listInterfaces } from './network/interfaces-service.ts';
 import { SenderService } from './sender/sender-service.ts';
@@ -69,7 +70,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const generator = new GeneratorService(hub, sender);
   const timeline = new TimelineService(hub);
   const processes = new ProcessService(hub, options.launchNode);
-  const disposers: (() => Promise<void> | void)[] = [() => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose()];
+  // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
+  // a crash); first in the list, so it closes last, after the services have ended their children.
+  const disposers: (() => Promise<void> | void)[] = [acquireChildGuard(), () => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose()];
   let disposed = false;
 
   const handlers: Handlers = {

@@ -1,16 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LabInfo, LabKind } from '../../../shared/contract/processes.ts';
+import { childGuard, processStartTime } from '../app/child-guard.ts';
 
 /**
  * The labs: real processes and threads that make the course notes' chapters visible in the
  * table (process pool, threads, producer/consumer, zombie, orphan, daemon, stopped, the GIL).
  * Each lab runs in its own process group so stopping it ends everything it started; orphans
  * and daemons leave the group's parent, so their pids are tracked too. All are ended when the
- * lab or the app stops. Recipes are the notes' (measured here).
+ * lab or the app stops (dispose), and the host's child guard (app/child-guard.ts) ends them and
+ * removes the scripts' folder when the host dies without stopping them (SIGKILL, a crash).
+ * Recipes are the notes' (measured here).
  */
 
 const scripts: Record<string, string> = {
@@ -50,21 +53,74 @@ if __name__ == '__main__':
 `,
 };
 
+const labsPrefix = 'wirelab-labs-';
 let scriptDir: string | null = null;
 /** Lab scripts are written once to a temp folder so the table shows a short, readable command line. */
 function script(name: string): string {
   if (!scriptDir) {
-    scriptDir = join(tmpdir(), `wirelab-labs-${process.pid}`);
+    scriptDir = join(tmpdir(), `${labsPrefix}${process.pid}`);
     mkdirSync(scriptDir, { recursive: true });
+    // Who owns the folder: the next start removes it only once this very process is gone.
+    writeFileSync(join(scriptDir, 'owner.json'), JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) }));
     for (const [file, text] of Object.entries(scripts)) writeFileSync(join(scriptDir, file), text);
+    childGuard()?.removeOnExit(scriptDir);
   }
   return join(scriptDir, name);
 }
+
+/** Whether the host that made a labs folder still runs (the same process, not a reuse of its pid). */
+function ownerAlive(dir: string, pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as { startTime?: number };
+    const now = processStartTime(pid);
+    return !owner.startTime || !now || owner.startTime === now;
+  } catch {
+    return true; // no owner file (an older Wirelab): alive is the safe guess
+  }
+}
+
+/**
+ * Removes the labs folders of hosts that were killed before they could (only those whose owning
+ * pid is gone). Returns the folders removed.
+ */
+export function sweepLeftoverLabs(base: string = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(labsPrefix) ? Number(name.slice(labsPrefix.length)) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    const dir = join(base, name);
+    if (ownerAlive(dir, pid)) continue;
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      /* another user's folder, or in use: leave it */
+    }
+  }
+  return removed;
+}
+
+let swept = false;
+/** Runners alive in this process: the last one to go removes the scripts' folder. */
+let runners = 0;
 
 /** A process started by a lab whose group is not its own (an Electron utility process). */
 export interface Launched {
   pid: number;
   kill(): void;
+  /** It leads its own process group (spawned detached), so the guard can end the whole group. */
+  detached?: boolean;
 }
 
 /**
@@ -79,7 +135,7 @@ export const spawnNode: NodeLauncher = async (file, args) => {
   if (child.pid === undefined) throw new WirelabError('LAB_FAILED', `could not start ${process.execPath}`);
   child.on('error', () => {});
   const pid = child.pid;
-  return { pid, kill: () => child.kill('SIGKILL') };
+  return { pid, kill: () => child.kill('SIGKILL'), detached: true };
 };
 
 function shell(script: string, capture = false): ChildProcess {
@@ -119,7 +175,13 @@ export class LabRunner {
   private next = 1;
   private readonly running = new Map<string, Running>();
 
-  constructor(private readonly launchNode: NodeLauncher = spawnNode) {}
+  constructor(private readonly launchNode: NodeLauncher = spawnNode) {
+    runners++;
+    if (!swept && process.platform !== 'win32') {
+      swept = true;
+      sweepLeftoverLabs();
+    }
+  }
 
   list(): LabInfo[] {
     return [...this.running.values()].map((r) => r.info);
@@ -131,16 +193,25 @@ export class LabRunner {
     const groups: number[] = [];
     const pids: number[] = [];
     const handles: Launched[] = [];
+    const guard = childGuard();
     const track = (c: ChildProcess) => {
       if (c.pid === undefined) throw new WirelabError('LAB_FAILED', `${kind}: the process could not start`);
       groups.push(c.pid);
+      guard?.watchGroup(c.pid);
       c.on('error', () => {});
       return c.pid;
+    };
+    /** A pid that left the lab's group (an orphan's, a daemon's): the guard watches it alone. */
+    const loner = (pid: number) => {
+      guard?.watchPid(pid);
+      return pid;
     };
     const node = async (file: string, args: string[] = []) => {
       const launched = await this.launchNode(script(file), args);
       handles.push(launched);
       groups.push(launched.pid);
+      if (launched.detached) guard?.watchGroup(launched.pid);
+      else guard?.watchPid(launched.pid);
       return launched.pid;
     };
     try {
@@ -167,14 +238,14 @@ export class LabRunner {
           // The shell starts `sleep` and exits at once: the child is re-parented to init (or a subreaper).
           const c = shell('sleep 3600 & echo $!', true);
           track(c);
-          pids.push(Number(await firstLine(c)));
+          pids.push(loner(Number(await firstLine(c))));
           break;
         }
         case 'daemon': {
           // setsid: a new session with no controlling terminal, and its parent gone — a daemon.
           const c = shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true);
           track(c);
-          pids.push(Number(await firstLine(c)));
+          pids.push(loner(Number(await firstLine(c))));
           break;
         }
         case 'stopped': {
@@ -208,6 +279,8 @@ export class LabRunner {
     for (const h of r.handles) h.kill();
     for (const g of r.groups) kill(-g);
     for (const p of r.pids) kill(p);
+    const guard = childGuard();
+    for (const p of new Set([...r.groups, ...r.pids])) guard?.forget(p);
   }
 
   stop(id: string): boolean {
@@ -218,7 +291,16 @@ export class LabRunner {
     return true;
   }
 
+  private disposed = false;
+
+  /** Ends every lab; the last runner in the process also removes the scripts' folder. */
   dispose(): void {
     for (const id of [...this.running.keys()]) this.stop(id);
+    if (this.disposed) return;
+    this.disposed = true;
+    if (--runners === 0 && scriptDir) {
+      rmSync(scriptDir, { recursive: true, force: true });
+      scriptDir = null;
+    }
   }
 }

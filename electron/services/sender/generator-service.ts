@@ -47,20 +47,32 @@ export class GeneratorService {
     };
     const worker = startGeneratorWorker({ ...options, host });
     this.jobs.set(id, worker);
+    // Each run ends its thread: a finished worker left alone keeps its isolate (~30 MB and two
+    // threads each; issue 10 measured 7.7 GB after 300 runs). terminate() is safe after exit.
+    const finish = () => {
+      this.jobs.delete(id);
+      worker.removeAllListeners('message');
+      void worker.terminate();
+    };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') publish('running', m.report);
       else if (m.type === 'done') {
+        finish();
         // Give the last datagrams a moment to arrive before counting what was lost.
         setTimeout(() => publish(m.stopped ? 'stopped' : 'done', m.report), own ? 300 : 0);
-        this.jobs.delete(id);
       } else {
+        finish();
         publish('error', null, { code: m.code, message: m.message });
-        this.jobs.delete(id);
       }
     });
     worker.on('error', (e) => {
+      finish();
       publish('error', null, { code: 'WORKER', message: e.message });
-      this.jobs.delete(id);
+    });
+    // A thread that dies without a word (out of memory, terminated) still leaves the job list.
+    worker.once('exit', () => {
+      if (this.jobs.get(id) === worker) finish();
+      worker.removeAllListeners();
     });
     publish('running', null);
     return { id };

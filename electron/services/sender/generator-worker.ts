@@ -16,3 +16,6 @@ try {
   const err = e as NodeJS.ErrnoException & { code?: string };
   port.postMessage({ type: 'error', code: err.code ?? 'ERROR', message: err.message });
 }
+// The 'message' listener above keeps this thread alive after the run: close the port so the
+// thread ends by itself (the service also terminates it; either alone frees the thread's heap).
+port.close();

@@ -6,6 +6,7 @@ import { CaptureReader, type RawFrame } from '../../../shared/timeline/pcap-read
 import { decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
 import { captureAdvice, grantAdvice, installAdvice, type CaptureProblem } from '../../../shared/timeline/capture-advice.ts';
 import { findExecutable } from '../find-executable.ts';
+import { acquireChildGuard, childGuard } from '../app/child-guard.ts';
 
 /**
  * Live capture through tcpdump as a child process (never the app itself as root): tcpdump
@@ -142,8 +143,23 @@ export class PacketCapture {
     const iface = 'iface' in options ? options.iface : loopbackInterface();
     const args = tool.kind === 'tcpdump' ? tcpdumpArgs(filter, iface) : dumpcapArgs(filter, iface);
     const cap = new PacketCapture(onPacket, tool);
-    const child = spawn(tool.path, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    // Its own process group (detached), registered with the host's child guard: if the host dies
+    // without stopping it, tcpdump would write into a pipe nobody reads and notice only when a
+    // packet arrives (SIGPIPE), which on a quiet port is never; the guard ends it at once.
+    // The capture holds the guard for as long as tcpdump runs, so `wirelab timeline --live`,
+    // which has no backend, is covered as the hosts are (a host's guard is shared, not doubled).
+    const detached = process.platform !== 'win32';
+    const release = detached ? acquireChildGuard() : null;
+    let child: ChildProcess;
+    try {
+      child = spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    } catch (e) {
+      void release?.();
+      throw e;
+    }
     cap.child = child;
+    const guard = detached ? childGuard() : null;
+    guard?.watchGroup(child.pid);
     child.stdout!.on('data', (chunk: Buffer) => {
       cap.reader.push(chunk, (frame) => {
         const packet = decodeTcp(frame);
@@ -152,7 +168,14 @@ export class PacketCapture {
         onPacket({ packet, frame, parsedAt: performance.timeOrigin + performance.now() });
       });
     });
-    child.on('exit', (code) => cap.resolveExit(code));
+    const ended = (code: number | null) => {
+      guard?.forget(child.pid);
+      void release?.();
+      cap.resolveExit(code);
+    };
+    child.on('exit', ended);
+    // A program that could not start never exits: let go of the guard all the same.
+    child.on('error', () => ended(null));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new WirelabError('CAPTURE_FAILED', `${tool.kind} did not start capturing within 5 s: ${cap.stderr.trim() || 'no message'}`)), 5000);
       let ready = false;
