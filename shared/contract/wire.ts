@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { wirelabErrorSchema } from './errors.ts';
+import { base64Length, limits } from './limits.ts';
 
 /**
  * Messages on the browser host's WebSocket. Electron IPC carries the same payloads over
@@ -16,3 +17,34 @@ export type ServerMessage =
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: z.infer<typeof wirelabErrorSchema> }
   | { type: 'events'; stream: string; events: unknown[]; dropped: number };
+
+/** Close codes the host uses (RFC 6455 §7.4.1). */
+export const wsClose = {
+  /** A text (or binary) message that is not UTF-8. */
+  invalidPayload: 1007,
+  /** A message that is not a Wirelab envelope and carries no id to answer. */
+  policyViolation: 1008,
+  /** A message larger than `maxWireMessageBytes`. */
+  messageTooBig: 1009,
+} as const;
+
+/**
+ * The largest WebSocket message the host takes, derived from the contract's own limits so that
+ * whatever a schema accepts can also arrive. Worst case on the wire, per input:
+ * - text inputs (`payloadChars`, `packetImportChars`, 16 Mi characters each): a JSON encoder may
+ *   write any UTF-16 unit as a `\uXXXX` escape (RFC 8259 §7) and must for control characters and
+ *   lone surrogates, so 6 bytes a character: 6 × 16 MiB = 96 MiB;
+ * - `captureImportBytes` (96 MiB) travels as base64, whose alphabet needs no escaping:
+ *   4/3 × 96 MiB = 128 MiB.
+ * The largest is 128 MiB; 1 MiB of slack covers the envelope and the other, small fields (a
+ * saved packet's name, framing, notes), so the bound is 129 MiB. A message over it is refused by
+ * the WebSocket itself (close 1009, the reason names this limit) before it is buffered.
+ */
+export const envelopeSlackBytes = 1024 * 1024;
+const worstJsonBytesPerChar = 6;
+export const maxWireMessageBytes =
+  Math.max(
+    limits.payloadChars * worstJsonBytesPerChar,
+    limits.packetImportChars * worstJsonBytesPerChar,
+    base64Length(limits.captureImportBytes),
+  ) + envelopeSlackBytes;
