@@ -48,3 +48,23 @@ export const maxWireMessageBytes =
     limits.packetImportChars * worstJsonBytesPerChar,
     base64Length(limits.captureImportBytes),
   ) + envelopeSlackBytes;
+
+/**
+ * The UTF-8 size of an outgoing message when it is over `max`, else null. Cheap for the usual
+ * small message: a UTF-16 unit is at most 3 bytes of UTF-8, so short strings need no counting.
+ */
+export function oversizeMessage(text: string, max: number = maxWireMessageBytes): number | null {
+  if (text.length * 3 <= max) return null;
+  if (text.length > max) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes > max ? bytes : null;
+}
