@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, isStreamName, type EventBatch } from '../../../shared/contract/index.ts';
 import { maxWireMessageBytes, wsClose, type ServerMessage } from '../../../shared/contract/wire.ts';
-import { contentSecurityPolicy } from '../../core/csp.ts';
+import { contentSecurityPolicy, lockedDownPolicy, newNonce, withNonce } from '../../core/csp.ts';
 import { Subscription } from '../../core/event-hub.ts';
 import type { Backend } from '../../services/backend.ts';
 import { guardRequest, isLoopbackHost, loopbackHostHeaders, parseRequestTarget, type GuardConfig } from './request-guard.ts';
@@ -56,7 +56,7 @@ class HostSocket extends WebSocket {
 }
 
 function refuse(res: ServerResponse, status: number, reason: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': lockedDownPolicy });
   res.end(
     status === 401
       ? `Wirelab: ${reason}. Open the URL that \`wirelab serve\` printed (it carries the token).\n`
@@ -136,16 +136,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const file = await readStatic(options.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, `${url.pathname.slice(0, 100)} not found`);
+    // The page gets a fresh nonce on its tags and in its policy; anything else runs nothing.
+    const page = file.path.endsWith('.html');
+    const nonce = page ? newNonce() : '';
+    const body = page ? Buffer.from(withNonce(file.body.toString('utf8'), nonce)) : file.body;
     res.writeHead(200, {
       'content-type': contentType(file.path),
-      'content-length': file.body.length,
-      'content-security-policy': contentSecurityPolicy(),
+      'content-length': body.length,
+      'content-security-policy': page ? contentSecurityPolicy(nonce) : lockedDownPolicy,
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
       'cache-control': file.path.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
     });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
