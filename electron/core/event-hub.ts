@@ -1,5 +1,5 @@
 import type { EventBatch, StreamEvent, StreamName } from '../../shared/contract/index.ts';
-import { EventBatcher, type BatcherOptions } from './event-batcher.ts';
+import { ByteBudget, defaultQueuedBytes, EventBatcher, type BatcherOptions } from './event-batcher.ts';
 
 type Listener = (event: unknown) => void;
 
@@ -30,16 +30,21 @@ export class EventHub {
 
 /**
  * One connection's view of the hub: a batcher per subscribed stream, all ended together when
- * the window or socket goes away.
+ * the window or socket goes away. The streams share one byte budget, so a connection that stops
+ * reading holds at most `maxQueuedBytes` of events however many streams it follows.
  */
 export class Subscription {
   private readonly active = new Map<StreamName, { off: () => void; batcher: EventBatcher<unknown> }>();
+  private readonly options: BatcherOptions;
 
   constructor(
     private readonly hub: EventHub,
     private readonly send: (batch: EventBatch) => void,
-    private readonly options: BatcherOptions = {},
-  ) {}
+    options: BatcherOptions & { maxQueuedBytes?: number } = {},
+  ) {
+    const { maxQueuedBytes, ...rest } = options;
+    this.options = { ...rest, budget: rest.budget ?? new ByteBudget(maxQueuedBytes ?? defaultQueuedBytes) };
+  }
 
   subscribe(stream: StreamName): void {
     if (this.active.has(stream)) return;

@@ -1,5 +1,5 @@
 import { protocol } from 'electron';
-import { contentSecurityPolicy } from '../core/csp.ts';
+import { contentSecurityPolicy, lockedDownPolicy, newNonce, withNonce } from '../core/csp.ts';
 import { contentType, readStatic } from '../hosts/web/static-files.ts';
 
 /** The renderer loads from app://wirelab/ rather than file://, so it has a real origin to check. */
@@ -19,10 +19,14 @@ export function serveAppProtocol(rendererDir: string): void {
     if (url.host !== 'wirelab') return new Response('not found', { status: 404 });
     const file = await readStatic(rendererDir, url.pathname);
     if (!file) return new Response('not found', { status: 404 });
-    return new Response(new Uint8Array(file.body), {
+    // As the browser host does: a fresh nonce on the page's tags and in its policy.
+    const page = file.path.endsWith('.html');
+    const nonce = page ? newNonce() : '';
+    const body = page ? Buffer.from(withNonce(file.body.toString('utf8'), nonce)) : file.body;
+    return new Response(new Uint8Array(body), {
       headers: {
         'content-type': contentType(file.path),
-        'content-security-policy': contentSecurityPolicy(),
+        'content-security-policy': page ? contentSecurityPolicy(nonce) : lockedDownPolicy,
         'x-content-type-options': 'nosniff',
       },
     });

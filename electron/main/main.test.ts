@@ -53,8 +53,13 @@ describe('Electron main process', () => {
     expect(granted).toBe(false);
     expect(s.permissionCheckHandler!()).toBe(false);
     let headers: Record<string, string[]> = {};
-    s.headersHandler!(...([{ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)] as never[]));
-    expect(headers['Content-Security-Policy']?.[0]).toMatch(/script-src 'self'(;|$)/);
+    s.headersHandler!(...([{ url: 'https://example.com/', responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)] as never[]));
+    // Anything but the app's own page may run nothing.
+    expect(headers['Content-Security-Policy']?.[0]).toMatch(/^default-src 'none'/);
+    // The app:// page's own nonce policy is kept, not replaced.
+    const own = { 'content-security-policy': ["script-src 'nonce-x' 'strict-dynamic'"] };
+    s.headersHandler!(...([{ url: 'app://wirelab/index.html', responseHeaders: own }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)] as never[]));
+    expect(headers).toEqual(own);
   });
 
   it('blocks navigation away from the app, new windows and webviews', () => {

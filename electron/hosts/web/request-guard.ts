@@ -39,12 +39,41 @@ export function tokensEqual(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
+/**
+ * Every value the Cookie header gives `name`, as sent (RFC 6265 §5.4: a browser sends each
+ * matching cookie, longest Path first, so a same-name cookie planted with `Path=/ws` by another
+ * page on this host comes before ours). Values are not percent-decoded: the token is hex, and
+ * decoding a planted `%E0` must not be able to throw.
+ */
+export function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    // cookie-value may be wrapped in DQUOTEs (RFC 6265 §4.1.1)
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    values.push(value);
+    // A header is at most 16 KiB (Node's maxHeaderSize); this still bounds the comparisons.
+    if (values.length >= 64) break;
+  }
+  return values;
+}
+
+/**
+ * The request target as a URL, or null when it is not one (`//[/ws`, `*`, an authority). Only
+ * origin-form (`/path?query`) and absolute-form (`http://host/path`, RFC 9112 §3.2.2) are
+ * accepted; the origin form is appended to a fixed base rather than resolved against it, so a
+ * leading `//` cannot turn the path into an authority.
+ */
+export function parseRequestTarget(target: string | undefined): URL | null {
+  if (!target) return null;
+  try {
+    if (target.startsWith('/')) return new URL(`http://wirelab.invalid${target}`);
+    if (/^https?:\/\//i.test(target)) return new URL(target);
+  } catch {
+    // fall through: not a URL
   }
   return null;
 }
@@ -74,8 +103,10 @@ export function checkOrigin(req: IncomingMessage): GuardVerdict | null {
 export function checkToken(req: IncomingMessage, url: URL, config: GuardConfig): GuardVerdict {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null && tokensEqual(fromQuery, config.token)) return { ok: true, via: 'query' };
-  const fromCookie = readCookie(req.headers.cookie, config.cookieName);
-  if (fromCookie !== null && tokensEqual(fromCookie, config.token)) return { ok: true, via: 'cookie' };
+  // Any presented cookie of our name that matches: a foreign page can add cookies, not remove ours.
+  let cookieMatches = false;
+  for (const value of readCookies(req.headers.cookie, config.cookieName)) cookieMatches = tokensEqual(value, config.token) || cookieMatches;
+  if (cookieMatches) return { ok: true, via: 'cookie' };
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ') && tokensEqual(auth.slice(7), config.token)) return { ok: true, via: 'header' };
   return { ok: false, status: 401, reason: 'missing or wrong token' };

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { isStreamName, type EventBatch } from '../../../shared/contract/index.ts';
-import { clientMessageSchema, type ServerMessage } from '../../../shared/contract/wire.ts';
-import { contentSecurityPolicy } from '../../core/csp.ts';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ErrorCode, isStreamName, type EventBatch } from '../../../shared/contract/index.ts';
+import { maxWireMessageBytes, wsClose, type ServerMessage } from '../../../shared/contract/wire.ts';
+import { contentSecurityPolicy, lockedDownPolicy, newNonce, withNonce } from '../../core/csp.ts';
 import { Subscription } from '../../core/event-hub.ts';
 import type { Backend } from '../../services/backend.ts';
-import { guardRequest, isLoopbackHost, loopbackHostHeaders, type GuardConfig } from './request-guard.ts';
+import { guardRequest, isLoopbackHost, loopbackHostHeaders, parseRequestTarget, type GuardConfig } from './request-guard.ts';
 import { contentType, readStatic } from './static-files.ts';
+import { closeReason, readEnvelope } from './ws-envelope.ts';
 
 export interface WebHostOptions {
   backend: Backend;
@@ -32,12 +33,30 @@ export interface WebHost {
 }
 
 export const wsPath = '/ws';
-/** A single WebSocket message larger than this is refused; commands are small. */
-const maxMessageBytes = 4 * 1024 * 1024;
-const maxBufferedBytes = 8 * 1024 * 1024;
+/**
+ * Past this many bytes unsent on a UI socket the event stream waits (and, past its own budget,
+ * drops and counts): a tab that stops reading costs the host this plus the queued budget.
+ */
+const maxBufferedBytes = 4 * 1024 * 1024;
+/** How long a refused or half-spoken connection may linger before the host lets it go. */
+const lingerMs = 5000;
+
+/**
+ * `ws` closes a socket itself on a protocol error (a message over maxPayload: 1009, a text frame
+ * that is not UTF-8: 1007) but gives no reason; this fills one in, naming the limit.
+ */
+class HostSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (data === undefined && code === wsClose.messageTooBig) {
+      data = closeReason(`message over the ${maxWireMessageBytes}-byte limit (maxWireMessageBytes, shared/contract/wire.ts)`);
+    } else if (data === undefined && code === wsClose.invalidPayload) data = 'text message is not valid UTF-8';
+    else if (data === undefined && code === 1002) data = 'WebSocket protocol error';
+    super.close(code, data);
+  }
+}
 
 function refuse(res: ServerResponse, status: number, reason: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': lockedDownPolicy });
   res.end(
     status === 401
       ? `Wirelab: ${reason}. Open the URL that \`wirelab serve\` printed (it carries the token).\n`
@@ -45,9 +64,17 @@ function refuse(res: ServerResponse, status: number, reason: string): void {
   );
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request' }[status] ?? 'Error';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nWirelab: ${reason}\r\n`);
+const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large' };
+
+/** Answers on a raw socket (a refused upgrade, a request Node could not parse) and lets it go. */
+function refuseRaw(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  if (socket.writable) {
+    const body = `Wirelab: ${reason}\r\n`;
+    socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  // A peer that never reads or never closes its half must not hold the socket.
+  setTimeout(() => socket.destroy(), lingerMs).unref();
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
@@ -57,13 +84,29 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
   const token = options.token ?? randomBytes(16).toString('hex');
   const { backend } = options;
-  const server = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  // Requests here are a page and its assets: a client that takes longer than this to send its
+  // headers is holding a socket open, not loading the UI.
+  const server = createServer({ headersTimeout: 20_000, requestTimeout: 60_000 });
+  const wss = new WebSocketServer<typeof HostSocket>({ noServer: true, maxPayload: maxWireMessageBytes, WebSocket: HostSocket });
   const sockets = new Set<WebSocket>();
   let config: GuardConfig | null = null;
 
+  // Node calls this for what its parser refuses (a bad request line or header, headers over
+  // 16 KiB, a timeout) and for a reset socket. Answer 4xx when the peer can still hear it, like
+  // Node's default, and never let the error go unhandled.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    refuseRaw(socket, status, status === 400 ? 'malformed request' : (statusText[status] ?? 'refused').toLowerCase());
+  });
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void handleHttp(req, res).catch((err: unknown) => {
+      // Only the host's own failures end here (a file it cannot read): client input cannot.
       backend.log.error('web-host', 'request failed', err);
       if (!res.headersSent) refuse(res, 500, 'internal error');
       else res.destroy();
@@ -71,8 +114,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!config) return refuse(res, 503, 'starting');
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    // The server only listens once `config` is set; this keeps the type checker honest.
+    if (!config) return refuse(res, 421, 'not listening yet');
+    const url = parseRequestTarget(req.url);
+    if (!url) return refuse(res, 400, 'the request target is not a path');
     const verdict = guardRequest(req, url, config);
     if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET is served');
@@ -82,7 +127,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       url.searchParams.delete('token');
       res.writeHead(302, {
         'set-cookie': `${config.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: `${url.pathname}${url.search}`,
+        // One leading slash: `//other.example/` would be a link to another site.
+        location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
       });
@@ -90,26 +136,37 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const file = await readStatic(options.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, `${url.pathname.slice(0, 100)} not found`);
+    // The page gets a fresh nonce on its tags and in its policy; anything else runs nothing.
+    const page = file.path.endsWith('.html');
+    const nonce = page ? newNonce() : '';
+    const body = page ? Buffer.from(withNonce(file.body.toString('utf8'), nonce)) : file.body;
     res.writeHead(200, {
       'content-type': contentType(file.path),
-      'content-length': file.body.length,
-      'content-security-policy': contentSecurityPolicy(),
+      'content-length': body.length,
+      'content-security-policy': page ? contentSecurityPolicy(nonce) : lockedDownPolicy,
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
       'cache-control': file.path.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
     });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!config) return refuseUpgrade(socket, 400, 'starting');
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (url.pathname !== wsPath) return refuseUpgrade(socket, 404, 'no such endpoint');
+    // Node hands the socket over without its own error listener: a peer that resets now (say,
+    // right after a refusal) would otherwise raise an unhandled ECONNRESET and end the host.
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      backend.log.debug('web-host', `upgrade socket: ${err.code ?? err.message}`);
+      socket.destroy();
+    });
+    if (!config) return refuseRaw(socket, 421, 'not listening yet');
+    const url = parseRequestTarget(req.url);
+    if (!url) return refuseRaw(socket, 400, 'the request target is not a path');
+    if (url.pathname !== wsPath) return refuseRaw(socket, 404, 'no such endpoint');
     const verdict = guardRequest(req, url, config);
     if (!verdict.ok) {
       backend.log.warn('web-host', `refused WebSocket: ${verdict.reason}`);
-      return refuseUpgrade(socket, verdict.status, verdict.reason);
+      return refuseRaw(socket, verdict.status, verdict.reason);
     }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
@@ -126,22 +183,27 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // A browser tab that cannot keep up makes events wait, then drop (counted), never pile up.
       { backedUp: () => ws.bufferedAmount > maxBufferedBytes },
     );
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      let parsed: ReturnType<typeof clientMessageSchema.safeParse>;
-      try {
-        parsed = clientMessageSchema.safeParse(JSON.parse(data.toString()));
-      } catch {
-        backend.log.warn('web-host', 'ignored a WebSocket message that is not JSON');
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const verdict = readEnvelope(buffer, isBinary);
+      if (verdict.kind === 'close') {
+        backend.log.warn('web-host', `closed a WebSocket (${verdict.code}): ${verdict.reason}`);
+        ws.close(verdict.code, verdict.reason);
         return;
       }
-      if (!parsed.success) {
-        backend.log.warn('web-host', 'ignored a malformed WebSocket message');
+      if (verdict.kind === 'reply') {
+        send(ws, { type: 'result', id: verdict.id, ok: false, error: verdict.error });
         return;
       }
-      const msg = parsed.data;
+      const msg = verdict.message;
       if (msg.type === 'invoke') {
-        void backend.dispatcher.invoke(msg.command, msg.input).then((result) => send(ws, { type: 'result', id: msg.id, ...result }));
+        backend.dispatcher
+          .invoke(msg.command, msg.input)
+          .then((result) => send(ws, { type: 'result', id: msg.id, ...result }))
+          .catch((err: unknown) => {
+            backend.log.error('web-host', `${msg.command} failed outside the dispatcher`, err);
+            send(ws, { type: 'result', id: msg.id, ok: false, error: { code: ErrorCode.internal, message: `${msg.command}: internal error` } });
+          });
       } else if (isStreamName(msg.stream)) {
         if (msg.type === 'subscribe') subscription.subscribe(msg.stream);
         else subscription.unsubscribe(msg.stream);

@@ -1,3 +1,4 @@
+import './zod-jitless.ts';
 import type { ContractClient } from './contract-client.ts';
 import { ElectronClient } from './electron-client.ts';
 import { WebSocketClient } from './ws-client.ts';

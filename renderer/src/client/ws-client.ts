@@ -7,7 +7,7 @@ import {
   type InvokeResult,
   type StreamName,
 } from '../../../shared/contract/index.ts';
-import type { ServerMessage } from '../../../shared/contract/wire.ts';
+import { maxWireMessageBytes, oversizeMessage, type ServerMessage } from '../../../shared/contract/wire.ts';
 import type { ConnectionState, ContractClient } from './contract-client.ts';
 
 interface Pending {
@@ -50,9 +50,12 @@ export class WebSocketClient implements ContractClient {
       for (const msg of this.queue.splice(0)) ws.send(msg);
     };
     ws.onmessage = (ev) => this.receive(String(ev.data));
-    ws.onclose = () => {
+    ws.onclose = (ev: CloseEvent) => {
       this.ws = null;
-      for (const [, p] of this.pending) p.resolve({ ok: false, error: { code: ErrorCode.disconnected, message: 'The connection to the Wirelab backend was lost.' } });
+      // The host says why when it closes on purpose (1007/1008/1009 and a reason): pass it on.
+      const why = ev.reason ? ` (${ev.code}: ${ev.reason})` : '';
+      const error = { code: ErrorCode.disconnected, message: `The connection to the Wirelab backend was lost${why}.`, params: { closeCode: ev.code, reason: ev.reason } };
+      for (const [, p] of this.pending) p.resolve({ ok: false, error });
       this.pending.clear();
       this.setConnection('disconnected');
       setTimeout(() => this.open(), this.retryMs);
@@ -79,16 +82,29 @@ export class WebSocketClient implements ContractClient {
   }
 
   private send(message: object): void {
-    const text = JSON.stringify(message);
+    this.sendText(JSON.stringify(message));
+  }
+
+  private sendText(text: string): void {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
     else this.queue.push(text);
   }
 
   invoke<C extends CommandName>(command: C, input: CommandInput<C>): Promise<InvokeResult<CommandOutput<C>>> {
     const id = this.nextId++;
+    const text = JSON.stringify({ type: 'invoke', id, command, input });
+    // Over the host's bound the socket would close (1009) and take every request in flight with
+    // it: refuse this one request instead, naming the limit.
+    const bytes = oversizeMessage(text);
+    if (bytes !== null) {
+      return Promise.resolve({
+        ok: false,
+        error: { code: ErrorCode.limitExceeded, message: `${command}: the request is ${bytes} bytes, over the ${maxWireMessageBytes}-byte limit of one message`, params: { limit: 'maxWireMessageBytes', max: maxWireMessageBytes } },
+      });
+    }
     return new Promise((resolve) => {
       this.pending.set(id, { resolve: resolve as Pending['resolve'] });
-      this.send({ type: 'invoke', id, command, input });
+      this.sendText(text);
     });
   }
 
