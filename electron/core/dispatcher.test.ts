@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandNames, WirelabError } from '../../shared/contract/index.ts';
+import { commandNames, WirelabError, zeroCounters } from '../../shared/contract/index.ts';
 import { Dispatcher, type Handlers } from './dispatcher.ts';
 import { Logger } from './logger.ts';
 
@@ -11,10 +11,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'settings.get': () => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', senderLogCapacity: 100_000 }),
     'settings.update': (p) => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', senderLogCapacity: 100_000, ...p }),
     'net.interfaces': () => [],
-    'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open' }),
+    'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters }),
     'sender.send': () => ({ bytes: 0 }),
-    'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed' }),
-    'sender.reconnect': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'open' }),
+    'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed', ...zeroCounters }),
+    'sender.reconnect': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters }),
     'sender.close': () => ({ closed: true }),
     'sender.repeat': () => ({ started: true }),
     'sender.udpOptions': () => ({ broadcast: false, groups: [] }),
