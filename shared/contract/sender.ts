@@ -53,13 +53,15 @@ export const sessionInfoSchema = z.object({
    * socket's `drops` in /proc/net/udp); null where the OS does not tell. TCP never drops: 0.
    */
   kernelDropped: z.number().int().nullable(),
+  /** Datagrams or chunks counted but not sent to the log because a flood exceeded its budget (log-budget.ts). */
+  notLogged: z.number().int(),
   /** 1-based indexes of reply rules turned off for overrunning their deadline (RULE_TIMEOUT). */
   timedOutRules: z.array(z.number().int()),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** The counters of a session that has not moved a byte yet. */
-export const zeroCounters = { received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: 0, timedOutRules: [] as number[] };
+export const zeroCounters = { received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: 0, notLogged: 0, timedOutRules: [] as number[] };
 
 /**
  * One thing that happened on a session. `chunk` is a raw read or write exactly as the socket

@@ -7,6 +7,7 @@ import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
 import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
+import { LogBudget } from '../../../shared/sender/log-budget.ts';
 import { compileRules, replyFor, ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
 import { parseIp } from '../../../shared/subnet/ip.ts';
 import { classify } from '../../../shared/subnet/special-addresses.ts';
@@ -14,6 +15,7 @@ import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
 import { decodeText, encodeText, type Encoding } from './text-codec.ts';
+import { kernelDropCounter } from './udp-kernel.ts';
 import { UdpSocket } from './udp-socket.ts';
 
 /** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
@@ -34,6 +36,7 @@ interface Session {
   responder: ((message: Uint8Array) => Uint8Array | null) | null;
   broadcast: boolean;
   groups: Set<string>;
+  logBudget: LogBudget;
   /** The socket's datagrams dropped by the kernel so far (Linux), read on demand. */
   kernelDrops?: () => number | null;
   repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
@@ -53,7 +56,16 @@ export class SenderService {
   private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array): void {
     // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
     if (this.hub.listenerCount('sender.event') === 0) return;
-    const shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
+    let shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
+    if (e.type === 'chunk' || e.type === 'message') {
+      // Under a flood the log takes what its budget allows; the counters stay exact.
+      const verdict = s.logBudget.take(shown?.length ?? 0);
+      if (verdict === 'skip') {
+        s.info.notLogged++;
+        return;
+      }
+      if (verdict === 'bare') shown = undefined;
+    }
     this.hub.publish('sender.event', {
       sessionId: s.info.id,
       dir: null,
@@ -63,9 +75,10 @@ export class SenderService {
       message: null,
       ...e,
       length: bytes?.length ?? 0,
-      hex: shown ? toHex(shown) : '',
+      // Buffer's hex is native; toHex's loop is for code that cannot use node:buffer
+      hex: shown ? Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex') : '',
       text: shown ? decodeText(shown, s.encoding) : '',
-      truncated: !!bytes && bytes.length > previewBytes,
+      truncated: !!bytes && bytes.length > (shown?.length ?? 0),
     });
   }
 
@@ -134,13 +147,14 @@ export class SenderService {
     const host = checkHost(spec.host);
     const id = randomUUID();
     const s: Session = {
-      info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open', received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: spec.kind === 'udp' ? null : 0, timedOutRules: [] },
+      info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open', received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: spec.kind === 'udp' ? null : 0, notLogged: 0, timedOutRules: [] },
       framing: spec.framing,
       encoding: spec.encoding,
       counter: 1,
       responder: null,
       broadcast: false,
       groups: new Set(),
+      logBudget: new LogBudget(),
     };
     if (spec.kind !== 'tcp-client') s.responder = this.responderFor(spec, s);
     if (spec.kind === 'tcp-client') {
@@ -171,6 +185,8 @@ export class SenderService {
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
+      const drops = kernelDropCounter(udp.socket);
+      if (drops) s.kernelDrops = drops;
     }
     this.sessions.set(id, s);
     return this.infoOf(s);
