@@ -22,6 +22,14 @@ export type ReplyRule = z.infer<typeof replyRuleSchema>;
 /** A rule that ran longer than this on one message is turned off for the session (RULE_TIMEOUT). */
 export const ruleDeadlineMs = 100;
 
+/**
+ * Regex rules answer messages up to 64 Ki characters; a longer message skips them (as if they
+ * did not match — cutting it would make `$` match where the message does not end). RE2 is
+ * linear but, in JavaScript, runs at roughly 10 MB/s on patterns with groups: a 16 MiB message
+ * would hold the host for over a second; 64 Ki characters take a few milliseconds.
+ */
+export const ruleRegexChars = 65536;
+
 /** Why RE2 refuses a pattern, in words for the user; null when it compiles. */
 export function regexProblem(pattern: string): string | null {
   try {
@@ -110,6 +118,7 @@ export function replyFor(rules: CompiledRule[], message: string, timing: RuleTim
         if (message.includes(rule.pattern)) return rule.reply;
         break;
       case 'regex': {
+        if (message.length > ruleRegexChars) break;
         // Linear time, but a 16 MiB message still takes a while: a rule that overruns its
         // deadline once is turned off, so the next such message cannot hold the host again.
         const t0 = now();

@@ -120,6 +120,13 @@ describe('a server session under hostile peers (host as a child process)', () =>
     expect(performance.now() - t0).toBeLessThan(500);
     // the line did not match the first rule, so the second one answered
     await until(() => answer === 'bang\n', 5000, 'the reply');
+    // a 4 MiB line: longer than regex rules take (64 Ki characters), so the host still answers at once
+    answer = '';
+    p.write(`${'a'.repeat(4 * 1024 * 1024)}!\n`);
+    await until(() => answer === 'bang\n', 10_000, 'the reply to the long line');
+    const t1 = performance.now();
+    expect((await host.call('app.ping', { at: 2 }, 5000)).ok).toBe(true);
+    expect(performance.now() - t1).toBeLessThan(500);
     const list = await host.call('sender.list', {});
     expect((list.value as { id: string; timedOutRules: number[] }[]).find((s) => s.id === id)?.timedOutRules).toEqual([]);
   }, 30_000);

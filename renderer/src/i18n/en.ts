@@ -86,7 +86,7 @@ export const en = {
   'sender.reply.fixed': 'Fixed reply',
   'sender.reply.rules': 'Rules',
   'sender.replyText': 'Reply with',
-  'sender.rules.hint': 'The first matching rule answers each message. Regex replies may use $1, $<name>.',
+  'sender.rules.hint': 'The first matching rule answers each message. Regex replies may use $1, $<name>. Regexes use RE2 syntax (no backreferences or lookaround) and answer messages up to 64 Ki characters.',
   'sender.rules.match': 'Match',
   'sender.rules.exact': 'is',
   'sender.rules.prefix': 'starts with',

@@ -87,7 +87,7 @@ export const zhCN: Messages = {
   'sender.reply.fixed': '固定回复',
   'sender.reply.rules': '按规则',
   'sender.replyText': '回复内容',
-  'sender.rules.hint': '每条消息由第一条匹配的规则回复。正则的回复里可以用 $1、$<name>。',
+  'sender.rules.hint': '每条消息由第一条匹配的规则回复。正则的回复里可以用 $1、$<name>。正则使用 RE2 语法（不支持反向引用和前后断言），只回复 64 Ki 字符以内的消息。',
   'sender.rules.match': '匹配方式',
   'sender.rules.exact': '等于',
   'sender.rules.prefix': '开头是',
