@@ -1,15 +1,23 @@
 // Baseline UDP sinks for bench/receive.ts, each run as its own process:
-//   node bench/udp-sinks.mjs dgram SECONDS    plain Node dgram, one 'message' callback per datagram
-//   node bench/udp-sinks.mjs recvmmsg SECONDS a blocking recvmmsg(2) loop through koffi, 64 per call
-// Both ask for the same receive buffer as a Wirelab UDP session (32 MiB, capped by rmem_max),
-// print their port, count for SECONDS, then print {count, drops} (drops: /proc/net/udp).
+//   node bench/udp-sinks.mjs dgram     plain Node dgram, one 'message' callback per datagram
+//   node bench/udp-sinks.mjs recvmmsg  a blocking recvmmsg(2) loop through koffi, 64 per call
+// Both get the same receive buffer as a Wirelab UDP session (32 MiB with SO_RCVBUFFORCE when
+// allowed, else SO_RCVBUF capped by rmem_max), print their port, count until 1.5 s pass without
+// a datagram (or 60 s), then print {count, drops} (drops: /proc/net/udp).
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setInterval } from 'node:timers';
 
-const [kind, secondsArg] = process.argv.slice(2);
-const seconds = Number(secondsArg ?? 8);
+const [kind] = process.argv.slice(2);
 const rcvbuf = 32 * 1024 * 1024;
+const quietMs = 1500;
+const koffi = createRequire(import.meta.url)('koffi');
+const libc = koffi.load('libc.so.6');
+const setsockopt = libc.func('int setsockopt(int, int, int, const uint8_t *, uint32_t)');
+const int = (v) => { const b = Buffer.alloc(4); b.writeInt32LE(v); return b; };
+/** SO_RCVBUFFORCE (33) as a Wirelab session asks for it, else SO_RCVBUF (8). */
+const bigBuffer = (fd) => setsockopt(fd, 1, 33, int(rcvbuf), 4) === 0 || setsockopt(fd, 1, 8, int(rcvbuf), 4) === 0;
 
 function drops(port) {
   const hex = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -23,27 +31,31 @@ function drops(port) {
 if (kind === 'dgram') {
   const d = createSocket('udp4');
   let count = 0;
-  d.on('message', () => count++);
+  let last = 0;
+  d.on('message', () => {
+    count++;
+    last = Date.now();
+  });
   d.bind(0, '127.0.0.1', () => {
-    d.setRecvBufferSize(rcvbuf);
+    const sym = Object.getOwnPropertySymbols(d).find((x) => x.description === 'state symbol');
+    bigBuffer(d[sym].handle.fd);
     const port = d.address().port;
     console.log(port);
-    setTimeout(() => {
-      console.log(JSON.stringify({ count, drops: drops(port) }));
-      process.exit(0);
-    }, seconds * 1000);
+    const started = Date.now();
+    setInterval(() => {
+      if ((last && Date.now() - last > quietMs) || Date.now() - started > 60_000) {
+        console.log(JSON.stringify({ count, drops: drops(port) }));
+        process.exit(0);
+      }
+    }, 100);
   });
 } else {
-  const koffi = createRequire(import.meta.url)('koffi');
-  const libc = koffi.load('libc.so.6');
   const socket = libc.func('int socket(int, int, int)');
   const bind = libc.func('int bind(int, const uint8_t *, uint32_t)');
-  const setsockopt = libc.func('int setsockopt(int, int, int, const uint8_t *, uint32_t)');
   const getsockname = libc.func('int getsockname(int, uint8_t *, _Inout_ uint32_t *)');
   const recvmmsg = libc.func('int recvmmsg(int, void *, unsigned int, int, void *)');
   const fd = socket(2, 2, 0);
-  const int = (v) => { const b = Buffer.alloc(4); b.writeInt32LE(v); return b; };
-  setsockopt(fd, 1, 8, int(rcvbuf), 4); // SOL_SOCKET, SO_RCVBUF
+  bigBuffer(fd);
   const tv = Buffer.alloc(16); tv.writeBigInt64LE(0n, 0); tv.writeBigInt64LE(100000n, 8); // 100 ms
   setsockopt(fd, 1, 20, tv, 16); // SO_RCVTIMEO: wake up to check the clock
   const addr = Buffer.alloc(16); addr.writeUInt16LE(2, 0); addr.set([127, 0, 0, 1], 4);
@@ -64,12 +76,16 @@ if (kind === 'dgram') {
   }
   const vec = koffi.as(mem, 'void *');
   let count = 0;
-  const end = Date.now() + seconds * 1000;
-  // Blocking reads; the loop ends on the clock (the stdout line is all the bench needs).
+  let last = 0;
+  const started = Date.now();
+  // Blocking reads (SO_RCVTIMEO wakes the loop to look at the clock).
   setTimeout(() => {
-    while (Date.now() < end) {
+    while (!((last && Date.now() - last > quietMs) || Date.now() - started > 60_000)) {
       const n = recvmmsg(fd, vec, batch, 0x10000, null); // MSG_WAITFORONE
-      if (n > 0) count += n;
+      if (n > 0) {
+        count += n;
+        last = Date.now();
+      }
     }
     console.log(JSON.stringify({ count, drops: drops(port) }));
     process.exit(0);

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /**
  * What Node's dgram does not expose about a UDP socket: its file descriptor (for recvmmsg and
@@ -47,4 +48,32 @@ export function kernelDropCounter(socket: Socket): (() => number | null) | null 
     }
     return last;
   };
+}
+
+type SetSockOpt = (fd: number, level: number, name: number, value: Buffer, len: number) => number;
+let setsockopt: SetSockOpt | null | undefined;
+
+/**
+ * SO_RCVBUFFORCE (socket(7)): a receive buffer past net.core.rmem_max, which only a process with
+ * CAP_NET_ADMIN may ask for (Wirelab run as root, or given that capability). Everyone else keeps
+ * what SO_RCVBUF granted. Returns whether the kernel took it.
+ */
+export function forceReceiveBuffer(socket: Socket, bytes: number): boolean {
+  if (process.platform !== 'linux') return false;
+  const fd = socketFd(socket);
+  if (fd === null) return false;
+  if (setsockopt === undefined) {
+    try {
+      const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+      setsockopt = koffi.load('libc.so.6').func('int setsockopt(int fd, int level, int name, const uint8_t *value, uint32_t len)') as unknown as SetSockOpt;
+    } catch {
+      setsockopt = null;
+    }
+  }
+  if (!setsockopt) return false;
+  const value = Buffer.alloc(4);
+  value.writeInt32LE(bytes);
+  const SOL_SOCKET = 1;
+  const SO_RCVBUFFORCE = 33;
+  return setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, value, 4) === 0;
 }

@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { peerName, socketError } from './tcp-client.ts';
 import { startBatchReceiver, type BatchReceiver } from './udp-batch-receiver.ts';
+import { forceReceiveBuffer } from './udp-kernel.ts';
 
 /** What a UDP socket asks for as its receive buffer (SO_RCVBUF). */
 export const receiveBufferBytes = 32 * 1024 * 1024;
@@ -34,10 +35,11 @@ export class UdpSocket {
       socket.once('error', (err: NodeJS.ErrnoException) => reject(socketError(err, `bind UDP ${peerName(options.host, options.port)}`)));
       socket.bind(options.port, options.host, () => {
         socket.removeAllListeners('error');
-        // A deep receive buffer rides out the host's pauses (a GC, a burst of UI work) under a
-        // flood; Linux caps it at net.core.rmem_max (and doubles what it grants, socket(7)).
+        // A deep receive buffer rides out the host's pauses (a GC, a burst of UI work, a busy
+        // machine) under a flood. Linux caps SO_RCVBUF at net.core.rmem_max (and doubles what
+        // it grants, socket(7)); with CAP_NET_ADMIN, SO_RCVBUFFORCE goes past the cap.
         try {
-          socket.setRecvBufferSize(receiveBufferBytes);
+          if (!forceReceiveBuffer(socket, receiveBufferBytes)) socket.setRecvBufferSize(receiveBufferBytes);
         } catch {
           // an OS that refuses keeps its default
         }
