@@ -15,6 +15,7 @@ import { calc } from '../shared/subnet/calc.ts';
 import { formatCidr, parseCidr, splitToPrefix } from '../shared/subnet/cidr.ts';
 import { benchTimeline } from './timeline.ts';
 import { benchProcesses } from './processes.ts';
+import { benchReceive } from './receive.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -238,6 +239,9 @@ function blast(args: string[]): { pps: number; gbps: number } {
   rows.push({ figure: 'UI: frame time p95 while receiving 100k msg/s for 10 s (goal ≤ 33 ms)', value: `${r.p95.toFixed(1)} ms (p50 ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)}), heap ${r.heapMB} MB`, baseline: 'one frame at 60 Hz: 16.7 ms', ratio: `${(r.p95 / 16.7).toFixed(2)} frames` });
   console.log(`UI flood: frame p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; heap ${r.heapMB} MB; ${received} of ${r.blast.sent} datagrams reached the log (the rest were lost in the host's socket buffer); UI-side drops: ${r.dropped}`);
 }
+
+// ---- receiving: UDP floods, a TCP bulk stream, 10,000 clients (the host as a child, a page attached) ----
+await benchReceive(report);
 
 // ---- handshake timeline: parsing against tshark, live capture latency ----
 await benchTimeline(report);

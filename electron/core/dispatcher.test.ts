@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { commandNames, commands, WirelabError, type CommandName } from '../../shared/contract/index.ts';
+import { commandNames, commands, WirelabError, zeroCounters, type CommandName } from '../../shared/contract/index.ts';
 import { base64Length, limits } from '../../shared/contract/limits.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { createBackend } from '../services/backend.ts';
@@ -15,10 +15,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'settings.get': () => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', senderLogCapacity: 100_000 }),
     'settings.update': (p) => ({ language: 'en', theme: 'dark', lastPanel: 'subnet', senderLogCapacity: 100_000, ...p }),
     'net.interfaces': () => [],
-    'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open' }),
+    'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters }),
     'sender.send': () => ({ bytes: 0 }),
-    'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed' }),
-    'sender.reconnect': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'open' }),
+    'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed', ...zeroCounters }),
+    'sender.reconnect': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters }),
     'sender.close': () => ({ closed: true }),
     'sender.repeat': () => ({ started: true }),
     'sender.udpOptions': () => ({ broadcast: false, groups: [] }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { framingSchema } from '../sender/framing.ts';
-import { replyRuleSchema } from '../sender/reply-rules.ts';
+import { replyRuleSchema, rulesProblem } from '../sender/reply-rules.ts';
 import { limitedString } from './limits.ts';
 
 /** What the composer sends: the user's text in one of three notations, encoded one of two ways. */
@@ -23,10 +23,16 @@ const replyFields = {
   rules: z.array(replyRuleSchema).max(50).default([]),
 };
 
+/** A rule pattern the regex engine refuses (a backreference, say) is an input error, worded once in reply-rules.ts. */
+function checkRules(v: { rules: z.infer<typeof replyRuleSchema>[] }, ctx: z.RefinementCtx): void {
+  const problem = rulesProblem(v.rules);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+}
+
 export const openSessionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tcp-client'), host, port: port.min(1, 'port: 1–65535'), framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), timeoutMs: z.number().int().min(100).max(120_000).default(5000) }),
-  z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }),
-  z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }),
+  z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }).superRefine(checkRules),
+  z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }).superRefine(checkRules),
 ]);
 export type OpenSession = z.infer<typeof openSessionSchema>;
 
@@ -37,8 +43,26 @@ export const sessionInfoSchema = z.object({
   remote: z.string().nullable(),
   connectMs: z.number().nullable(),
   state: z.enum(['open', 'half-closed', 'closed']),
+  /** Datagrams (UDP) or chunks (TCP) read, and their bytes. */
+  received: z.number().int(),
+  receivedBytes: z.number(),
+  /** Datagrams or writes sent (replies included), and their bytes. */
+  sent: z.number().int(),
+  sentBytes: z.number(),
+  /**
+   * Datagrams the kernel dropped because this socket's receive buffer was full (Linux: the
+   * socket's `drops` in /proc/net/udp); null where the OS does not tell. TCP never drops: 0.
+   */
+  kernelDropped: z.number().int().nullable(),
+  /** Datagrams or chunks counted but not sent to the log because a flood exceeded its budget (log-budget.ts). */
+  notLogged: z.number().int(),
+  /** 1-based indexes of reply rules turned off for overrunning their deadline (RULE_TIMEOUT). */
+  timedOutRules: z.array(z.number().int()),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** The counters of a session that has not moved a byte yet. */
+export const zeroCounters = { received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: 0, notLogged: 0, timedOutRules: [] as number[] };
 
 /**
  * One thing that happened on a session. `chunk` is a raw read or write exactly as the socket

@@ -46,6 +46,13 @@ export function framingByName(name: string): Framing {
 /** Frames larger than this are refused rather than allocated: a garbage length must not eat memory. */
 export const defaultMaxFrame = 16 * 1024 * 1024;
 
+/**
+ * What the partial (not yet complete) frames of all connections of one host may hold together:
+ * four frames at the per-frame cap. The issue's attack — 40 peers each announcing a frame just
+ * under 16 MiB — took the host from 211 MB to 919 MB; with this budget the fifth is refused.
+ */
+export const partialFramesBudget = 64 * 1024 * 1024;
+
 const utf8 = new TextEncoder();
 
 /** Joins byte arrays into one. */
@@ -107,46 +114,149 @@ export interface DecodedMessage {
 }
 
 export interface FrameProblem {
-  code: 'FRAME_TOO_LARGE' | 'FRAME_BAD_HEADER' | 'FRAME_TRUNCATED' | 'FRAME_BAD_LENGTH';
+  code: 'FRAME_TOO_LARGE' | 'FRAME_BAD_HEADER' | 'FRAME_TRUNCATED' | 'FRAME_BAD_LENGTH' | 'FRAME_BUDGET';
   message: string;
 }
 
 /**
+ * One memory budget for the partial frames of every connection a host holds. A per-frame cap
+ * alone lets 40 peers that each announce a frame just under it hold 40 × 16 MiB; with a shared
+ * budget a frame that would take it past the cap is refused (FRAME_BUDGET) and its connection
+ * closed, and what a decoder held is given back when its frame completes or its peer goes.
+ */
+export class FrameBudget {
+  used = 0;
+  constructor(readonly capacity: number) {}
+
+  /** Takes `n` more bytes if they fit. */
+  take(n: number): boolean {
+    if (this.used + n > this.capacity) return false;
+    this.used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+}
+
+const empty = new Uint8Array(0);
+
+/** A frame whose size is known, being filled in place (one allocation, no re-copying per chunk). */
+interface Fill {
+  bytes: Uint8Array;
+  at: number;
+  /** Bytes of length prefix or JSON header already taken for this frame (for the truncation report). */
+  prefix: number;
+  header?: Record<string, unknown>;
+}
+
+/**
  * Cuts messages out of a byte stream fed chunk by chunk. After a problem the stream has lost
- * its boundaries, so the decoder stops and reports instead of guessing.
+ * its boundaries, so the decoder stops and reports instead of guessing; its memory goes back
+ * to the budget at once.
  */
 export class FrameDecoder {
-  private buf: Uint8Array = new Uint8Array(0);
-  private pendingHeader: Record<string, unknown> | null = null;
-  private pendingBody = 0;
+  /** Unconsumed bytes at [0, accLen) of storage that grows by doubling (not a concat per chunk). */
+  private acc: Uint8Array = empty;
+  private accLen = 0;
+  /** Delimiter framing: bytes at the start of `acc` already searched without finding one. */
+  private scanned = 0;
+  private fill: Fill | null = null;
+  /** Bytes this decoder holds in the shared budget. */
+  private held = 0;
   problem: FrameProblem | null = null;
   private readonly delimiter: Uint8Array | null;
 
   constructor(
     readonly framing: Framing,
     readonly maxFrame = defaultMaxFrame,
+    private readonly budget: FrameBudget | null = null,
   ) {
     this.delimiter = framing.kind === 'delimiter' ? utf8.encode(framing.delimiter) : null;
   }
 
   /** Bytes received that are not yet a whole message. */
   get buffered(): number {
-    return this.buf.length;
+    return this.accLen + (this.fill ? this.fill.prefix + this.fill.at : 0);
   }
 
   push(chunk: Uint8Array): DecodedMessage[] {
     if (this.problem) return [];
     if (this.framing.kind === 'raw') return chunk.length ? [{ bytes: chunk }] : [];
-    this.buf = this.buf.length ? concat([this.buf, chunk]) : chunk;
     const out: DecodedMessage[] = [];
+    if (this.fill) {
+      const f = this.fill;
+      const n = Math.min(chunk.length, f.bytes.length - f.at);
+      f.bytes.set(chunk.subarray(0, n), f.at);
+      f.at += n;
+      if (f.at < f.bytes.length) return out;
+      this.fill = null;
+      out.push(f.header ? { bytes: f.bytes, header: f.header } : { bytes: f.bytes });
+      chunk = chunk.subarray(n);
+    }
+    // Nothing buffered: parse straight from the chunk; otherwise append and parse the whole.
+    let buf: Uint8Array;
+    if (this.accLen === 0) buf = chunk;
+    else {
+      this.append(chunk);
+      buf = this.acc.subarray(0, this.accLen);
+    }
     let offset = 0;
-    for (;;) {
-      const taken = this.next(offset, out);
+    while (!this.problem && !this.fill) {
+      const taken = this.next(buf, offset, out);
       if (taken === 0) break;
       offset += taken;
     }
-    this.buf = offset ? this.buf.slice(offset) : this.buf;
+    if (this.problem) return this.drop(out);
+    const rest = buf.length - offset;
+    if (rest === 0) {
+      this.acc = empty;
+      this.accLen = 0;
+    } else if (buf === chunk || offset > 0) {
+      // a copy, so a small remainder never keeps a large chunk (or Node's pooled slab) alive
+      this.acc = buf.slice(offset);
+      this.accLen = rest;
+    }
+    const fill = this.fill as Fill | null; // next() may have started one
+    if (!this.hold(fill ? fill.bytes.length : this.acc.length)) {
+      this.fail('FRAME_BUDGET', `partial frames on all connections would hold over the ${this.budget!.capacity}-byte budget; refusing this one`);
+      return this.drop(out);
+    }
     return out;
+  }
+
+  /** The connection is gone: give back its memory. */
+  dispose(): void {
+    this.acc = empty;
+    this.accLen = 0;
+    this.fill = null;
+    this.hold(0);
+  }
+
+  private drop(out: DecodedMessage[]): DecodedMessage[] {
+    this.dispose();
+    return out;
+  }
+
+  /** Sets this decoder's share of the budget to `n` bytes; false when more would not fit. */
+  private hold(n: number): boolean {
+    if (!this.budget) return true;
+    if (n > this.held && !this.budget.take(n - this.held)) return false;
+    if (n < this.held) this.budget.give(this.held - n);
+    this.held = n;
+    return true;
+  }
+
+  private append(chunk: Uint8Array): void {
+    const need = this.accLen + chunk.length;
+    if (need > this.acc.length) {
+      const grown = new Uint8Array(Math.max(need, Math.min(this.acc.length * 2, this.maxFrame + 64 * 1024)));
+      grown.set(this.acc.subarray(0, this.accLen));
+      this.acc = grown;
+    }
+    this.acc.set(chunk, this.accLen);
+    this.accLen = need;
   }
 
   private fail(code: FrameProblem['code'], message: string): number {
@@ -154,28 +264,46 @@ export class FrameDecoder {
     return 0;
   }
 
+  /**
+   * A frame of `size` bytes starts at `from` and is not all here: reserve it in the budget,
+   * allocate it once, and fill it from later chunks. Consumes everything from `offset`.
+   */
+  private startFill(buf: Uint8Array, offset: number, from: number, size: number, header?: Record<string, unknown>): number {
+    if (!this.hold(size)) {
+      const b = this.budget!;
+      return this.fail('FRAME_BUDGET', `a frame announces ${size} bytes, but partial frames on all connections already hold ${b.used} of the ${b.capacity}-byte budget; refusing it`);
+    }
+    const f: Fill = { bytes: new Uint8Array(size), at: buf.length - from, prefix: from - offset };
+    if (header) f.header = header;
+    f.bytes.set(buf.subarray(from), 0);
+    this.fill = f;
+    return buf.length - offset;
+  }
+
   /** Tries to take one message starting at `offset`; returns the bytes consumed (0: need more). */
-  private next(offset: number, out: DecodedMessage[]): number {
+  private next(buf: Uint8Array, offset: number, out: DecodedMessage[]): number {
     const f = this.framing;
-    const avail = this.buf.length - offset;
+    const avail = buf.length - offset;
     if (avail <= 0) return 0;
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset + offset, avail);
+    const view = new DataView(buf.buffer, buf.byteOffset + offset, avail);
     switch (f.kind) {
       case 'raw':
         return 0;
       case 'delimiter': {
         const d = this.delimiter!;
-        const at = indexOf(this.buf, d, offset);
+        const at = indexOf(buf, d, offset + this.scanned);
         if (at < 0) {
+          this.scanned = Math.max(0, avail - d.length + 1);
           if (avail > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `no "${printable(f.delimiter)}" within ${this.maxFrame} bytes; is the framing right?`);
           return 0;
         }
-        out.push({ bytes: this.buf.slice(offset, at) });
+        this.scanned = 0;
+        out.push({ bytes: buf.slice(offset, at) });
         return at - offset + d.length;
       }
       case 'fixed':
-        if (avail < f.size) return 0;
-        out.push({ bytes: this.buf.slice(offset, offset + f.size) });
+        if (avail < f.size) return this.startFill(buf, offset, offset, f.size);
+        out.push({ bytes: buf.slice(offset, offset + f.size) });
         return f.size;
       case 'length': {
         if (avail < f.bytes) return 0;
@@ -188,26 +316,18 @@ export class FrameDecoder {
         const body = f.includesPrefix ? n - f.bytes : n;
         if (n < 0 || body < 0) return this.fail('FRAME_BAD_LENGTH', `a frame announces ${n} bytes, which is not a possible length; the stream is out of step`);
         if (body > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`);
-        if (avail < f.bytes + body) return 0;
-        out.push({ bytes: this.buf.slice(offset + f.bytes, offset + f.bytes + body) });
+        if (avail < f.bytes + body) return this.startFill(buf, offset, offset + f.bytes, body);
+        out.push({ bytes: buf.slice(offset + f.bytes, offset + f.bytes + body) });
         return f.bytes + body;
       }
       case 'header-json': {
-        if (this.pendingHeader) {
-          if (avail < this.pendingBody) return 0;
-          out.push({ bytes: this.buf.slice(offset, offset + this.pendingBody), header: this.pendingHeader });
-          const used = this.pendingBody;
-          this.pendingHeader = null;
-          this.pendingBody = 0;
-          return used;
-        }
         if (avail < 4) return 0;
         const headLen = view.getInt32(0, true);
         if (headLen < 0 || headLen > 1024 * 1024) return this.fail('FRAME_BAD_LENGTH', `a header announces ${headLen} bytes, which is not a plausible JSON header`);
         if (avail < 4 + headLen) return 0;
         let header: unknown;
         try {
-          header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(this.buf.slice(offset + 4, offset + 4 + headLen)));
+          header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(offset + 4, offset + 4 + headLen)));
         } catch {
           return this.fail('FRAME_BAD_HEADER', `the ${headLen}-byte header is not UTF-8 JSON`);
         }
@@ -216,9 +336,10 @@ export class FrameDecoder {
           return this.fail('FRAME_BAD_HEADER', `the JSON header has no whole-number "${f.sizeKey}"`);
         }
         if (size > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`);
-        this.pendingHeader = header as Record<string, unknown>;
-        this.pendingBody = size;
-        return 4 + headLen;
+        const start = offset + 4 + headLen;
+        if (avail < 4 + headLen + size) return this.startFill(buf, offset, start, size, header as Record<string, unknown>);
+        out.push({ bytes: buf.slice(start, start + size), header: header as Record<string, unknown> });
+        return 4 + headLen + size;
       }
     }
   }
@@ -227,12 +348,14 @@ export class FrameDecoder {
   end(): FrameProblem | null {
     if (this.problem) return this.problem;
     if (this.framing.kind === 'raw') return null;
-    if (this.buf.length > 0 || this.pendingHeader) {
-      const want = this.pendingHeader ? `a ${this.pendingBody}-byte body` : 'a whole frame';
-      this.problem = { code: 'FRAME_TRUNCATED', message: `the peer closed after ${this.buf.length} bytes of ${want}` };
-      return this.problem;
+    const f = this.fill;
+    if (this.accLen > 0 || f) {
+      const got = f?.header ? f.at : this.buffered;
+      const want = f?.header ? `a ${f.bytes.length}-byte body` : 'a whole frame';
+      this.problem = { code: 'FRAME_TRUNCATED', message: `the peer closed after ${got} bytes of ${want}` };
     }
-    return null;
+    this.dispose();
+    return this.problem;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, FrameDecoder, framingByName, type Framing } from './framing.ts';
+import { encodeFrame, FrameBudget, FrameDecoder, framingByName, type Framing } from './framing.ts';
 import { buildPayload, expandMacros, fromBase64, parseEscaped, parseHex, toBase64, toHex, utf8Encode, visibleText } from './payload.ts';
 
 const te = new TextEncoder();
@@ -43,6 +43,37 @@ describe('framing', () => {
     const neg = new FrameDecoder(framingByName('len32le'));
     neg.push(Uint8Array.from([0xff, 0xff, 0xff, 0xff]));
     expect(neg.problem?.code).toBe('FRAME_BAD_LENGTH');
+  });
+  it('shares one budget across decoders: a frame over it is refused, and memory returns when frames complete or peers go', () => {
+    const budget = new FrameBudget(100);
+    const a = new FrameDecoder(framingByName('len32le'), 1000, budget);
+    const b = new FrameDecoder(framingByName('len32le'), 1000, budget);
+    a.push(Uint8Array.from([80, 0, 0, 0, 1, 2]));
+    expect(budget.used).toBe(80);
+    b.push(Uint8Array.from([30, 0, 0, 0]));
+    expect(b.problem).toMatchObject({ code: 'FRAME_BUDGET', message: expect.stringContaining('100-byte budget') });
+    expect(budget.used).toBe(80);
+    expect(a.push(new Uint8Array(78))).toHaveLength(1);
+    expect(budget.used).toBe(0);
+    const c = new FrameDecoder(framingByName('line'), 1000, budget);
+    c.push(new Uint8Array(60).fill(0x61));
+    expect(budget.used).toBeGreaterThanOrEqual(60);
+    c.dispose();
+    expect(budget.used).toBe(0);
+  });
+  it('takes a 16 MiB frame in 64 KiB chunks without re-copying what it has (once, in place)', () => {
+    const size = 16 * 1024 * 1024 - 8;
+    const frame = new Uint8Array(size + 4);
+    new DataView(frame.buffer).setInt32(0, size, true);
+    frame[frame.length - 1] = 7;
+    const d = new FrameDecoder(framingByName('len32le'));
+    const t0 = performance.now();
+    const got = [];
+    for (let o = 0; o < frame.length; o += 65536) got.push(...d.push(frame.subarray(o, o + 65536)));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.bytes.length).toBe(size);
+    expect(got[0]!.bytes[size - 1]).toBe(7);
   });
   it('reports a peer that vanished mid-frame', () => {
     const d = new FrameDecoder(framingByName('len32le'));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { SenderEvent, SessionInfo } from '../../../shared/contract/sender.ts';
+import { zeroCounters, type SenderEvent, type SessionInfo } from '../../../shared/contract/sender.ts';
 import { maxWireMessageBytes } from '../../../shared/contract/wire.ts';
 import { logToPcap } from '../../../shared/sender/log-export.ts';
 import { toHex } from '../../../shared/sender/payload.ts';
@@ -148,7 +148,7 @@ describe('what the contract accepts arrives over the WebSocket (item 4, the tran
   }, 120_000);
 
   it('a 4.5 MB pcap (the sender log export of 3,000 chunks) is imported over the socket', async () => {
-    const info: SessionInfo = { id: 's', kind: 'tcp-server', local: '127.0.0.1:9000', remote: null, connectMs: null, state: 'open' };
+    const info: SessionInfo = { id: 's', kind: 'tcp-server', local: '127.0.0.1:9000', remote: null, connectMs: null, state: 'open', ...zeroCounters };
     const chunk = toHex(new Uint8Array(1400).fill(0x41));
     const events: SenderEvent[] = Array.from({ length: 3200 }, (_, i) => ({
       sessionId: 's', type: 'chunk', dir: i % 2 ? 'in' : 'out', at: 1_700_000_000_000 + i, peer: '127.0.0.1:40000', length: 1400, hex: chunk, text: '', truncated: false, code: null, message: null,

@@ -5,15 +5,17 @@ import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import type { OpenSession, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/sender.ts';
 import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
-import { encodeFrame, FrameDecoder, type Framing } from '../../../shared/sender/framing.ts';
+import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
-import { compileRules, replyFor } from '../../../shared/sender/reply-rules.ts';
+import { LogBudget } from '../../../shared/sender/log-budget.ts';
+import { compileRules, replyFor, ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
 import { parseIp } from '../../../shared/subnet/ip.ts';
 import { classify } from '../../../shared/subnet/special-addresses.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
 import { decodeText, encodeText, type Encoding } from './text-codec.ts';
+import { kernelDropCounter } from './udp-kernel.ts';
 import { UdpSocket } from './udp-socket.ts';
 
 /** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
@@ -34,9 +36,9 @@ interface Session {
   responder: ((message: Uint8Array) => Uint8Array | null) | null;
   broadcast: boolean;
   groups: Set<string>;
-  /** Incoming datagrams (UDP) or chunks (TCP) and bytes, for the generator's loss count. */
-  inCount: number;
-  inBytes: number;
+  logBudget: LogBudget;
+  /** The socket's datagrams dropped by the kernel so far (Linux), read on demand. */
+  kernelDrops?: () => number | null;
   repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
 }
 
@@ -46,13 +48,24 @@ interface Session {
  */
 export class SenderService {
   private readonly sessions = new Map<string, Session>();
+  /** Partial frames of every connection of every session share this (see partialFramesBudget). */
+  readonly frameBudget = new FrameBudget(partialFramesBudget);
 
   constructor(private readonly hub: EventHub) {}
 
   private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array): void {
     // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
     if (this.hub.listenerCount('sender.event') === 0) return;
-    const shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
+    let shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
+    if (e.type === 'chunk' || e.type === 'message') {
+      // Under a flood the log takes what its budget allows; the counters stay exact.
+      const verdict = s.logBudget.take(shown?.length ?? 0);
+      if (verdict === 'skip') {
+        s.info.notLogged++;
+        return;
+      }
+      if (verdict === 'bare') shown = undefined;
+    }
     this.hub.publish('sender.event', {
       sessionId: s.info.id,
       dir: null,
@@ -62,9 +75,10 @@ export class SenderService {
       message: null,
       ...e,
       length: bytes?.length ?? 0,
-      hex: shown ? toHex(shown) : '',
+      // Buffer's hex is native; toHex's loop is for code that cannot use node:buffer
+      hex: shown ? Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex') : '',
       text: shown ? decodeText(shown, s.encoding) : '',
-      truncated: !!bytes && bytes.length > previewBytes,
+      truncated: !!bytes && bytes.length > (shown?.length ?? 0),
     });
   }
 
@@ -72,25 +86,38 @@ export class SenderService {
    * Incoming bytes on one stream: the raw chunk, then each message the framing completes. When
    * the session answers (`responder`), each message's reply is framed the same way and written.
    */
-  private receive(s: Session, decoder: FrameDecoder, peer: string, chunk: Uint8Array, write?: (bytes: Uint8Array) => void): void {
-    s.inCount++;
-    s.inBytes += chunk.length;
+  private receive(s: Session, decoder: FrameDecoder | null, peer: string, chunk: Uint8Array, write?: (bytes: Uint8Array) => void, onProblem?: () => void): void {
+    s.info.received++;
+    s.info.receivedBytes += chunk.length;
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
-    const messages = s.framing.kind === 'raw' ? [{ bytes: chunk }] : decoder.push(chunk);
+    // After a framing problem the stream has no boundaries left: the chunk is logged, not decoded.
+    if (decoder?.problem) return;
+    const messages = s.framing.kind === 'raw' || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
     for (const m of messages) {
       if (s.framing.kind !== 'raw') this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes);
       const answer = write && s.responder ? s.responder(m.bytes) : null;
       if (answer && write) {
         const framed = encodeFrame(s.framing, answer);
         write(framed);
+        this.countSent(s, framed.length);
         this.emit(s, { type: 'chunk', dir: 'out', peer }, framed);
       }
     }
-    if (decoder.problem) this.emit(s, { type: 'error', peer, code: decoder.problem.code, message: decoder.problem.message });
+    // Said once per connection (the decoder stops at its first problem).
+    if (decoder?.problem) {
+      const p = decoder.problem;
+      this.emit(s, { type: 'error', peer, code: p.code, message: onProblem ? `${p.message}; closing this connection` : p.message });
+      onProblem?.();
+    }
+  }
+
+  private countSent(s: Session, bytes: number): void {
+    s.info.sent++;
+    s.info.sentBytes += bytes;
   }
 
   /** Echo, a fixed reply, or the first matching rule (checked when the server opens). */
-  private responderFor(spec: Extract<OpenSession, { reply: unknown }>): Session['responder'] {
+  private responderFor(spec: Extract<OpenSession, { reply: unknown }>, s: Session): Session['responder'] {
     const enc = spec.encoding;
     switch (spec.reply) {
       case 'none':
@@ -104,8 +131,12 @@ export class SenderService {
       case 'rules': {
         if (spec.rules.length === 0) throw new WirelabError(ErrorCode.invalidInput, 'rules: add at least one rule, or choose another reply mode', 'rules');
         const compiled = compileRules(spec.rules);
+        const onTimeout = (index: number, ms: number) => {
+          s.info.timedOutRules.push(index);
+          this.emit(s, { type: 'error', code: 'RULE_TIMEOUT', message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session` });
+        };
         return (m) => {
-          const r = replyFor(compiled, decodeText(m, enc));
+          const r = replyFor(compiled, decodeText(m, enc), { onTimeout });
           return r === null ? null : encodeText(r, enc);
         };
       }
@@ -116,25 +147,31 @@ export class SenderService {
     const host = checkHost(spec.host);
     const id = randomUUID();
     const s: Session = {
-      info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open' },
+      info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open', received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: spec.kind === 'udp' ? null : 0, notLogged: 0, timedOutRules: [] },
       framing: spec.framing,
       encoding: spec.encoding,
       counter: 1,
-      responder: spec.kind === 'tcp-client' ? null : this.responderFor(spec),
+      responder: null,
       broadcast: false,
       groups: new Set(),
-      inCount: 0,
-      inBytes: 0,
+      logBudget: new LogBudget(),
     };
+    if (spec.kind !== 'tcp-client') s.responder = this.responderFor(spec, s);
     if (spec.kind === 'tcp-client') {
       s.connectSpec = { host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs };
       await this.connectClient(s);
     } else if (spec.kind === 'tcp-server') {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
-        const decoder = new FrameDecoder(spec.framing);
+        const decoder = new FrameDecoder(spec.framing, undefined, this.frameBudget);
         this.emit(s, { type: 'client-open', peer: c.peer });
-        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, c.peer, d, (b) => c.socket.write(b)));
-        c.socket.on('close', () => this.emit(s, { type: 'client-close', peer: c.peer }));
+        // A framing error (or the shared frame budget refusing a frame) ends this connection
+        // only: said once with its code, as `wirelab listen` does, then the socket is closed.
+        const drop = () => c.socket.destroy();
+        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, c.peer, d, (b) => c.socket.write(b), drop));
+        c.socket.on('close', () => {
+          decoder.dispose(); // its partial frame goes back to the budget
+          this.emit(s, { type: 'client-close', peer: c.peer });
+        });
       });
       s.server = server;
       s.info.local = peerName(server.host, server.port);
@@ -142,14 +179,17 @@ export class SenderService {
       const bindHost = host;
       const udp: UdpSocket = await UdpSocket.bind({ host: bindHost, port: checkPort(spec.port, 'port', true) }, (d, from) => {
         const peer = peerName(from.address, from.port);
-        // Datagrams keep their boundaries: each one is framed on its own.
-        this.receive(s, new FrameDecoder(spec.framing), peer, d, (b) => void udp.send(b, from.address, from.port));
+        // Datagrams keep their boundaries: each one is framed on its own, and a frame cannot be
+        // larger than the datagram that carries it.
+        this.receive(s, spec.framing.kind === 'raw' ? null : new FrameDecoder(spec.framing, d.length), peer, d, (b) => void udp.send(b, from.address, from.port));
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
+      const drops = kernelDropCounter(udp.socket);
+      if (drops) s.kernelDrops = drops;
     }
     this.sessions.set(id, s);
-    return { ...s.info };
+    return this.infoOf(s);
   }
 
   /** Connects a client session's socket and publishes what happens on it. */
@@ -160,7 +200,7 @@ export class SenderService {
     s.info.remote = peerName(client.remote.address, client.remote.port);
     s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
     s.info.state = 'open';
-    const decoder = new FrameDecoder(s.framing);
+    const decoder = new FrameDecoder(s.framing, undefined, this.frameBudget);
     const remote = s.info.remote;
     client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
     client.socket.on('end', () => {
@@ -173,6 +213,7 @@ export class SenderService {
       this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message });
     });
     client.socket.on('close', () => {
+      decoder.dispose();
       // a reconnect has already replaced this socket: its close is old news
       if (s.client !== client) return;
       s.info.state = 'closed';
@@ -197,7 +238,7 @@ export class SenderService {
     s.info.state = 'closed';
     old?.close();
     await this.connectClient(s);
-    return { ...s.info };
+    return this.infoOf(s);
   }
 
   private get(id: string): Session {
@@ -223,13 +264,17 @@ export class SenderService {
     if (s.client) {
       if (s.info.state === 'half-closed') throw new WirelabError('EPIPE', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
       await s.client.write(frame);
+      this.countSent(s, frame.length);
       this.emit(s, { type: 'chunk', dir: 'out', peer: s.info.remote }, frame);
     } else if (s.server && to?.clientPeer) {
       s.server.sendToPeer(to.clientPeer, frame);
+      this.countSent(s, frame.length);
       this.emit(s, { type: 'chunk', dir: 'out', peer: to.clientPeer }, frame);
     } else if (s.server) {
       const n = s.server.sendAll(frame);
       if (n === 0) throw new WirelabError('NO_CLIENTS', 'no client is connected to this server yet', 'sessionId');
+      s.info.sent += n;
+      s.info.sentBytes += n * frame.length;
       this.emit(s, { type: 'chunk', dir: 'out', peer: `all ${n} client${n === 1 ? '' : 's'}` }, frame);
     } else if (s.udp) {
       if (!to?.host || !to.port) throw new WirelabError(ErrorCode.invalidInput, 'host: a UDP send needs a destination host and port', 'host');
@@ -239,6 +284,7 @@ export class SenderService {
         throw new WirelabError(ErrorCode.invalidInput, `host: this socket is bound to ${s.udp.address} and cannot send to ${host} (another IP version)`, 'host');
       }
       await s.udp.send(frame, host, port);
+      this.countSent(s, frame.length);
       this.emit(s, { type: 'chunk', dir: 'out', peer: peerName(host, port) }, frame);
     }
     return { bytes: frame.length };
@@ -335,7 +381,7 @@ export class SenderService {
     s.client.end();
     s.info.state = 'half-closed';
     this.emit(s, { type: 'close', dir: 'out', peer: s.info.remote, message: 'sent FIN: this side will send no more, but keeps reading' });
-    return { ...s.info };
+    return this.infoOf(s);
   }
 
   async close(id: string): Promise<boolean> {
@@ -360,14 +406,19 @@ export class SenderService {
       if (!bound || bound.p !== port) continue;
       const wildcard = bound.a === '0.0.0.0' || bound.a === '::';
       if (wildcard || bound.a === host || (host === 'localhost' && (bound.a === '127.0.0.1' || bound.a === '::1'))) {
-        return () => ({ count: s.inCount, bytes: s.inBytes });
+        return () => ({ count: s.info.received, bytes: s.info.receivedBytes });
       }
     }
     return null;
   }
 
   list(): SessionInfo[] {
-    return [...this.sessions.values()].map((s) => ({ ...s.info }));
+    return [...this.sessions.values()].map((s) => this.infoOf(s));
+  }
+
+  private infoOf(s: Session): SessionInfo {
+    if (s.kernelDrops) s.info.kernelDropped = s.kernelDrops();
+    return { ...s.info, timedOutRules: [...s.info.timedOutRules] };
   }
 
   async dispose(): Promise<void> {

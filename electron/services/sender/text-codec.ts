@@ -15,5 +15,7 @@ export function encodeText(text: string, encoding: Encoding): Uint8Array {
 }
 
 export function decodeText(bytes: Uint8Array, encoding: Encoding): string {
-  return encoding === 'utf8' ? Buffer.from(bytes).toString('utf8') : iconv.decode(Buffer.from(bytes), 'gbk');
+  // a view, not a copy: this runs for every datagram the log shows
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return encoding === 'utf8' ? view.toString('utf8') : iconv.decode(view, 'gbk');
 }

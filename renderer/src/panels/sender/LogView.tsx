@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { SenderEvent } from '../../../../shared/contract/sender.ts';
+import type { SenderEvent, SessionInfo } from '../../../../shared/contract/sender.ts';
 import { spacedHex, visibleText } from '../../../../shared/sender/payload.ts';
 import { saveFile } from '../../shell/save-file.ts';
 import { logToJson, logToPcap, logToText } from '../../../../shared/sender/log-export.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventRing } from '../../../../shared/sender/event-ring.ts';
-import { useApp, useLocale, useT } from '../../store/store-context.tsx';
+import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
 import { localizeMarker } from './sender-zh.ts';
 
 const rowHeight = 58;
@@ -103,6 +103,38 @@ function Column({ title, entries, version, start, testId, note, query }: { title
   );
 }
 
+/**
+ * The host's own counters for a session, read once a second: exact even when a flood is larger
+ * than the log's budget, and the only place the kernel's drops and timed-out rules show.
+ */
+function HostCounters({ id }: { id: string }) {
+  const t = useT();
+  const client = useClient();
+  const [info, setInfo] = useState<SessionInfo | null>(null);
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      void client.invoke('sender.list', {}).then((r) => {
+        if (live && r.ok) setInfo(r.value.find((x) => x.id === id) ?? null);
+      });
+    read();
+    const timer = setInterval(read, 1000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [client, id]);
+  if (!info) return null;
+  return (
+    <>
+      <span className="muted" data-testid="host-counters">{t('sender.host.counters', { rx: info.received, rxB: info.receivedBytes, tx: info.sent, txB: info.sentBytes })}</span>
+      {(info.kernelDropped ?? 0) > 0 && <span className="warn" data-testid="kernel-dropped">{t('sender.host.kernelDropped', { n: info.kernelDropped ?? 0 })}</span>}
+      {info.notLogged > 0 && <span className="muted" data-testid="not-logged">{t('sender.host.notLogged', { n: info.notLogged })}</span>}
+      {info.timedOutRules.length > 0 && <span className="warn" data-testid="rule-timeouts">{t('sender.host.ruleTimeouts', { rules: info.timedOutRules.join(', ') })}</span>}
+    </>
+  );
+}
+
 export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
   const t = useT();
   const clear = useApp((s) => s.clearLog);
@@ -123,6 +155,7 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <span data-testid="counters">{t('sender.counters', { inB: log.bytesIn, outB: log.bytesOut, msgs: log.messagesIn })}</span>
         <span className="muted" data-testid="rate">{t('sender.rate', { msgs: rate.m, bytes: rate.b })}</span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
+        <HostCounters id={session.info.id} />
         <input className="input search" type="search" aria-label={t('sender.search')} placeholder={t('sender.search')} data-testid="log-search" value={query} onChange={(e) => setQuery(e.target.value)} />
         <span className="spacer" />
         <span className="muted">{t('sender.export')}</span>
