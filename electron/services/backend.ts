@@ -98,6 +98,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'sender.reconnect': ({ sessionId }) => sender.reconnect(sessionId),
     'sender.close': async ({ sessionId }) => ({ closed: await sender.close(sessionId) }),
     'sender.list': () => sender.list(),
+    'sender.log': ({ sessionId, ...q }) => sender.logPage(sessionId, q),
+    'sender.clearLog': ({ sessionId }) => ({ cleared: sender.clearLog(sessionId) }),
+    'sender.export': ({ sessionId, format }) => sender.exportLog(sessionId, format),
+    'sender.closeAll': async () => ({ closed: await sender.closeAll() }),
     'sender.preview': ({ payload }) => sender.preview(payload),
     'generator.start': ({ packetId, ...o }) => {
       if (!packetId) return generator.start(o);

@@ -5,7 +5,7 @@ import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
-import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema } from './sender.ts';
+import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema, sessionSummarySchema, logPageInputSchema, logPageSchema, logExportSchema } from './sender.ts';
 
 /**
  * The one contract between the UI and the services. Both transports (Electron IPC and the
@@ -76,7 +76,16 @@ export const commands = {
   /** A TCP client session closes its connection and connects again to the same address (same log). */
   'sender.reconnect': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   'sender.close': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ closed: z.boolean() }) },
-  'sender.list': { input: empty, output: z.array(sessionInfoSchema) },
+  /** Every open session, as a page needs it to show the session's tab (the backend owns sessions; a reload loses none). */
+  'sender.list': { input: empty, output: z.array(sessionSummarySchema) },
+  /** One page of a session's log (full entries with seq); the stream carries what comes after. */
+  'sender.log': { input: logPageInputSchema, output: logPageSchema },
+  /** Empties a session's log in the backend (every page's view of it); seq keeps rising. */
+  'sender.clearLog': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ cleared: z.number().int() }) },
+  /** A session's whole log as text, JSON or pcap, from the full bytes the backend holds. */
+  'sender.export': { input: z.object({ sessionId: z.string(), format: z.enum(['text', 'json', 'pcap']) }).strict(), output: logExportSchema },
+  /** Closes every session (Close all): their ports are free when this answers. */
+  'sender.closeAll': { input: empty, output: z.object({ closed: z.number().int() }) },
   /** Starts the traffic generator on a worker thread; progress arrives on `generator.progress`. */
   'generator.start': { input: generatorStartSchema, output: z.object({ id: z.string() }) },
   'generator.stop': { input: z.object({ id: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },

@@ -26,6 +26,15 @@ export const limits = {
   packetLibraryPackets: 10_000,
   /** A capture file given to timeline.import, in bytes before base64. */
   captureImportBytes: 96 * MiB,
+  /**
+   * What the packet sender's logs of all sessions hold together in the backend (their full
+   * bytes plus a fixed cost per entry, session-log.ts): past it the oldest entries of any
+   * session go first, and are counted. 32 MiB keeps an export (hex doubles it, JSON adds the
+   * text) well under the WebSocket's 129 MiB.
+   */
+  senderLogBytes: 32 * MiB,
+  /** Entries in one page of `sender.log`. */
+  senderLogPage: 10_000,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -38,7 +47,7 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets') return max.toLocaleString('en-US');
+  if (name === 'packetLibraryPackets' || name === 'senderLogPage') return max.toLocaleString('en-US');
   return max % MiB === 0 ? `${max / MiB} MiB` : max.toLocaleString('en-US');
 }
 

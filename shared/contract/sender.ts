@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { framingSchema } from '../sender/framing.ts';
 import { replyRuleSchema, rulesProblem } from '../sender/reply-rules.ts';
-import { limitedString } from './limits.ts';
+import { limitedString, limits } from './limits.ts';
 
 /** What the composer sends: the user's text in one of three notations, encoded one of two ways. */
 export const payloadSpecSchema = z.object({
@@ -71,7 +71,13 @@ export const zeroCounters = { received: 0, receivedBytes: 0, sent: 0, sentBytes:
  */
 export const senderEventSchema = z.object({
   sessionId: z.string(),
-  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close', 'repeat-end']),
+  /**
+   * The entry's place in the session's log (session-log.ts): rises by one per entry, so a page
+   * read with `sender.log` and the live stream stitch without gaps or duplicates.
+   * `session-closed` is the one event outside the log (seq 0): the session is gone.
+   */
+  seq: z.number().int(),
+  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close', 'repeat-end', 'session-closed']),
   dir: z.enum(['in', 'out']).nullable(),
   at: z.number(),
   peer: z.string().nullable(),
@@ -84,6 +90,55 @@ export const senderEventSchema = z.object({
   message: z.string().nullable(),
 });
 export type SenderEvent = z.infer<typeof senderEventSchema>;
+
+/** A client connected to a TCP server session, with what it sent and was sent. */
+export const serverClientSchema = z.object({ peer: z.string(), since: z.number(), bytesIn: z.number(), bytesOut: z.number() });
+
+/**
+ * What a page needs to rebuild a session's tab after a reload, or to show one another page
+ * opened: its info, how it frames and decodes, its clients, whether a repeat runs.
+ */
+export const sessionSummarySchema = sessionInfoSchema.extend({
+  framing: framingSchema,
+  encoding: z.enum(['utf8', 'gbk']),
+  openedAt: z.number(),
+  /** Messages the framing decoded from incoming bytes (with raw framing: incoming chunks). */
+  messagesIn: z.number().int(),
+  clients: z.array(serverClientSchema),
+  repeating: z.boolean(),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+export const logPageInputSchema = z
+  .object({
+    sessionId: z.string(),
+    /** Entries older than this seq (scrolling back), or newer than `after` (catching up); the tail without either. */
+    before: z.number().int().min(0).optional(),
+    after: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(limits.senderLogPage, `limit: at most ${limits.senderLogPage.toLocaleString('en-US')} entries per page`).default(1000),
+  })
+  .strict()
+  .refine((v) => v.before === undefined || v.after === undefined, { message: 'before: give before or after, not both', path: ['before'] });
+
+/** One page of a session's log with the session as it was when the page was read (same instant). */
+export const logPageSchema = z.object({
+  session: sessionSummarySchema,
+  entries: z.array(senderEventSchema),
+  firstSeq: z.number().int(),
+  lastSeq: z.number().int(),
+  /** Entries this session lost to the shared log budget (limits.senderLogBytes) or a clear. */
+  dropped: z.number().int(),
+});
+export type LogPage = z.infer<typeof logPageSchema>;
+
+/** A session's whole log as a file, built from the backend's full bytes (log-export.ts). */
+export const logExportSchema = z.object({
+  name: z.string(),
+  mime: z.string(),
+  /** The file: text as it is, or base64 when `base64` (pcap). */
+  data: z.string(),
+  base64: z.boolean(),
+});
 
 export const sendInputSchema = z.object({
   sessionId: z.string(),

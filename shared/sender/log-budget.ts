@@ -7,8 +7,13 @@
  * the event budget it is not logged and counted (`notLogged` in the session's info), while the
  * session's counters (`received`, `receivedBytes`) stay exact. Connects, closes and errors are
  * never held back.
+ *
+ * The backend keeps every logged entry (session-log.ts), so each one is an object that lives
+ * until the log's budget pushes it out; 50,000 a second (a screenful every millisecond) is
+ * more than anyone reads and keeps a 100,000/s UDP flood on the socket rather than on the
+ * garbage collector.
  */
-export const logEventsPerSecond = 100_000;
+export const logEventsPerSecond = 50_000;
 export const logPreviewBytesPerSecond = 4 * 1024 * 1024;
 
 export type LogVerdict = 'full' | 'bare' | 'skip';

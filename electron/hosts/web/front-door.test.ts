@@ -151,7 +151,7 @@ describe('what the contract accepts arrives over the WebSocket (item 4, the tran
     const info: SessionInfo = { id: 's', kind: 'tcp-server', local: '127.0.0.1:9000', remote: null, connectMs: null, state: 'open', ...zeroCounters };
     const chunk = toHex(new Uint8Array(1400).fill(0x41));
     const events: SenderEvent[] = Array.from({ length: 3200 }, (_, i) => ({
-      sessionId: 's', type: 'chunk', dir: i % 2 ? 'in' : 'out', at: 1_700_000_000_000 + i, peer: '127.0.0.1:40000', length: 1400, hex: chunk, text: '', truncated: false, code: null, message: null,
+      sessionId: 's', seq: i + 1, type: 'chunk', dir: i % 2 ? 'in' : 'out', at: 1_700_000_000_000 + i, peer: '127.0.0.1:40000', length: 1400, hex: chunk, text: '', truncated: false, code: null, message: null,
     }));
     const pcap = logToPcap(info, events);
     expect(pcap.length).toBeGreaterThan(4_500_000);

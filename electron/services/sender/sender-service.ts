@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
-import type { OpenSession, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/sender.ts';
+import type { LogPage, OpenSession, PayloadSpec, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/sender.ts';
 import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
 import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
 import { LogBudget } from '../../../shared/sender/log-budget.ts';
+import { logToJson, logToPcap, logToText } from '../../../shared/sender/log-export.ts';
+import { SessionLogs, type LogEntry } from '../../../shared/sender/session-log.ts';
 import { compileRules, replyFor, ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
 import { parseIp } from '../../../shared/subnet/ip.ts';
 import { classify } from '../../../shared/subnet/special-addresses.ts';
@@ -20,6 +22,7 @@ import { UdpSocket } from './udp-socket.ts';
 
 /** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
 const previewBytes = 4096;
+const empty = new Uint8Array(0);
 
 interface Session {
   info: SessionInfo;
@@ -40,46 +43,65 @@ interface Session {
   /** The socket's datagrams dropped by the kernel so far (Linux), read on demand. */
   kernelDrops?: () => number | null;
   repeat?: { timer: ReturnType<typeof setTimeout> | null; sent: number; stopped: boolean };
+  openedAt: number;
+  /** Messages decoded from incoming bytes (raw framing: incoming chunks) that reached the log. */
+  messagesIn: number;
 }
 
 /**
  * Every socket the packet sender opens lives here, in the main process (or the browser host),
- * never in the page. Each read and write is published as a `sender.event`; the UI keeps the log.
+ * never in the page, and so does each session's log (session-log.ts, full bytes, one budget for
+ * all sessions). Each entry is also published as a `sender.event` with its seq; a page lists
+ * the sessions, reads their logs in pages and follows the stream, keeping view state only.
  */
 export class SenderService {
   private readonly sessions = new Map<string, Session>();
   /** Partial frames of every connection of every session share this (see partialFramesBudget). */
   readonly frameBudget = new FrameBudget(partialFramesBudget);
+  readonly logs = new SessionLogs();
 
   constructor(private readonly hub: EventHub) {}
 
   private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array): void {
-    // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
-    if (this.hub.listenerCount('sender.event') === 0) return;
-    let shown = bytes && bytes.length > previewBytes ? bytes.subarray(0, previewBytes) : bytes;
+    // A socket's last events can come after its session closed (and its log went): nobody shows them.
+    if (!this.logs.has(s.info.id)) return;
+    let preview = previewBytes;
     if (e.type === 'chunk' || e.type === 'message') {
       // Under a flood the log takes what its budget allows; the counters stay exact.
-      const verdict = s.logBudget.take(shown?.length ?? 0);
+      const verdict = s.logBudget.take(Math.min(bytes?.length ?? 0, previewBytes));
       if (verdict === 'skip') {
         s.info.notLogged++;
         return;
       }
-      if (verdict === 'bare') shown = undefined;
+      // 'bare': the page gets the length only; the backend's log still holds every byte
+      if (verdict === 'bare') preview = 0;
+      if (e.dir === 'in' && (e.type === 'message' || s.framing.kind === 'raw')) s.messagesIn++;
     }
-    this.hub.publish('sender.event', {
+    // The log owns a copy: a view would pin a socket's (or a recvmmsg batch's) whole buffer.
+    const entry = this.logs.append(s.info.id, { type: e.type, dir: e.dir ?? null, at: Date.now(), peer: e.peer ?? null, code: e.code ?? null, message: e.message ?? null, bytes: bytes ? new Uint8Array(bytes) : empty });
+    // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
+    if (this.hub.listenerCount('sender.event') === 0) return;
+    this.hub.publish('sender.event', this.eventOf(s, entry, preview));
+  }
+
+  /** A log entry as the contract carries it: hex and text of its first `preview` bytes. */
+  private eventOf(s: Session, e: LogEntry, preview: number): SenderEvent {
+    const shown = e.bytes.length > preview ? e.bytes.subarray(0, preview) : e.bytes;
+    return {
       sessionId: s.info.id,
-      dir: null,
-      at: Date.now(),
-      peer: null,
-      code: null,
-      message: null,
-      ...e,
-      length: bytes?.length ?? 0,
+      seq: e.seq,
+      type: e.type,
+      dir: e.dir,
+      at: e.at,
+      peer: e.peer,
+      code: e.code,
+      message: e.message,
+      length: e.bytes.length,
       // Buffer's hex is native; toHex's loop is for code that cannot use node:buffer
-      hex: shown ? Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex') : '',
-      text: shown ? decodeText(shown, s.encoding) : '',
-      truncated: !!bytes && bytes.length > (shown?.length ?? 0),
-    });
+      hex: Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex'),
+      text: shown.length ? decodeText(shown, s.encoding) : '',
+      truncated: e.bytes.length > shown.length,
+    };
   }
 
   /**
@@ -155,7 +177,23 @@ export class SenderService {
       broadcast: false,
       groups: new Set(),
       logBudget: new LogBudget(),
+      openedAt: Date.now(),
+      messagesIn: 0,
     };
+    // The log exists from the first event (a client's connect comes before open returns); it
+    // is dropped again if the open fails.
+    this.logs.open(id);
+    try {
+      await this.start(s, spec, host);
+    } catch (e) {
+      this.logs.close(id);
+      throw e;
+    }
+    this.sessions.set(id, s);
+    return this.infoOf(s);
+  }
+
+  private async start(s: Session, spec: OpenSession, host: string): Promise<void> {
     if (spec.kind !== 'tcp-client') s.responder = this.responderFor(spec, s);
     if (spec.kind === 'tcp-client') {
       s.connectSpec = { host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs };
@@ -167,7 +205,12 @@ export class SenderService {
         // A framing error (or the shared frame budget refusing a frame) ends this connection
         // only: said once with its code, as `wirelab listen` does, then the socket is closed.
         const drop = () => c.socket.destroy();
-        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, c.peer, d, (b) => c.socket.write(b), drop));
+        c.socket.on('data', (d: Buffer) =>
+          this.receive(s, decoder, c.peer, d, (b) => {
+            c.bytesOut += b.length;
+            c.socket.write(b);
+          }, drop),
+        );
         c.socket.on('close', () => {
           decoder.dispose(); // its partial frame goes back to the budget
           this.emit(s, { type: 'client-close', peer: c.peer });
@@ -188,8 +231,6 @@ export class SenderService {
       const drops = kernelDropCounter(udp.socket);
       if (drops) s.kernelDrops = drops;
     }
-    this.sessions.set(id, s);
-    return this.infoOf(s);
   }
 
   /** Connects a client session's socket and publishes what happens on it. */
@@ -393,7 +434,49 @@ export class SenderService {
     await s.server?.close();
     await s.udp?.close();
     s.info.state = 'closed';
+    this.logs.close(id);
+    // Every page drops the session's tab (the one that closed it, and any other).
+    if (this.hub.listenerCount('sender.event') > 0) {
+      this.hub.publish('sender.event', { sessionId: id, seq: 0, type: 'session-closed', dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null });
+    }
     return true;
+  }
+
+  /** Close all: every session, their ports free when it returns. */
+  async closeAll(): Promise<number> {
+    const ids = [...this.sessions.keys()];
+    await Promise.all(ids.map((id) => this.close(id)));
+    return ids.length;
+  }
+
+  /** One page of a session's log, with the session as it is at this instant (so counters and seq agree). */
+  logPage(id: string, q: { before?: number | undefined; after?: number | undefined; limit: number }): LogPage {
+    const s = this.get(id);
+    const p = this.logs.page(id, q);
+    return { session: this.summaryOf(s), entries: p.entries.map((e) => this.eventOf(s, e, previewBytes)), firstSeq: p.firstSeq, lastSeq: p.lastSeq, dropped: p.dropped };
+  }
+
+  clearLog(id: string): number {
+    const s = this.get(id);
+    const n = this.logs.page(id, { limit: 1 }).lastSeq;
+    this.logs.clear(s.info.id);
+    return n;
+  }
+
+  /**
+   * A session's whole log as a file, from the full bytes the log holds: a 100 KB message
+   * exports whole. JSON has the chunks and the decoded messages, text and pcap the chunks (the
+   * bytes on the wire) and markers.
+   */
+  exportLog(id: string, format: 'text' | 'json' | 'pcap'): { name: string; mime: string; data: string; base64: boolean } {
+    const s = this.get(id);
+    const all = this.logs.all(id).map((e) => this.eventOf(s, e, Infinity));
+    const info = this.infoOf(s);
+    const onWire = all.filter((e) => e.type !== 'message');
+    const name = `wirelab-${s.info.kind}`;
+    if (format === 'text') return { name: `${name}.txt`, mime: 'text/plain', data: logToText(info, onWire), base64: false };
+    if (format === 'json') return { name: `${name}.json`, mime: 'application/json', data: logToJson(info, all), base64: false };
+    return { name: `${name}.pcap`, mime: 'application/vnd.tcpdump.pcap', data: Buffer.from(logToPcap(info, onWire)).toString('base64'), base64: true };
   }
 
   /**
@@ -412,8 +495,13 @@ export class SenderService {
     return null;
   }
 
-  list(): SessionInfo[] {
-    return [...this.sessions.values()].map((s) => this.infoOf(s));
+  list(): SessionSummary[] {
+    return [...this.sessions.values()].map((s) => this.summaryOf(s));
+  }
+
+  private summaryOf(s: Session): SessionSummary {
+    const clients = s.server ? [...s.server.clients.values()].map((c) => ({ peer: c.peer, since: c.connectedAt, bytesIn: c.bytesIn, bytesOut: c.bytesOut })) : [];
+    return { ...this.infoOf(s), framing: s.framing, encoding: s.encoding, openedAt: s.openedAt, messagesIn: s.messagesIn, clients, repeating: !!s.repeat && !s.repeat.stopped };
   }
 
   private infoOf(s: Session): SessionInfo {

@@ -235,7 +235,7 @@ describe('capture plumbing', () => {
 });
 
 describe('packet-sender events as markers', () => {
-  const base = { sessionId: 's1', dir: null, at: 0, peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null } as const;
+  const base = { sessionId: 's1', seq: 1, dir: null, at: 0, peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null } as const;
   it("a client session's events sit on the client side of its own connection", () => {
     const session = { id: 's1', kind: 'tcp-client' as const, local: '127.0.0.1:40000' };
     expect(senderMarker({ ...base, type: 'chunk', dir: 'out', length: 12 }, session)).toEqual({ client: '127.0.0.1:40000', side: 'client', event: 'send', detail: '12 bytes' });
