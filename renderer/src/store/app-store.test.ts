@@ -68,14 +68,20 @@ describe('sender log', () => {
     await backend.settings.update({ senderLogCapacity: 1000 });
     const store = createAppStore(inProcessClient(backend));
     await settle(() => store.getState().settingsLoaded);
-    const ev = (i: number) => ({ sessionId: 's1', type: 'chunk' as const, dir: 'in' as const, at: 1000 + i, peer: '127.0.0.1:1', length: 1, hex: '61', text: String(i), truncated: false, code: null, message: null });
+    const opened = await backend.dispatcher.call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await store.getState().syncSessions();
+    const id = opened.value.id;
+    // seq 1..1507 with seven the stream dropped
+    const ev = (i: number) => ({ sessionId: id, seq: i + 1 + (i >= 700 ? 7 : 0), type: 'chunk' as const, dir: 'in' as const, at: 1000 + i, peer: '127.0.0.1:1', length: 1, hex: '61', text: String(i), truncated: false, code: null, message: null });
     store.getState().applySenderEvents({ stream: 'sender.event', events: Array.from({ length: 1500 }, (_, i) => ev(i)), dropped: 7 });
-    const log = store.getState().sender.logs.s1!;
+    const log = store.getState().sender.logs[id]!;
     expect(log.chunks.length).toBe(1000);
     expect(log.chunks.at(0)!.text).toBe('500');
     expect(log.chunks.at(999)!.text).toBe('1499');
     expect(log.bytesIn).toBe(1500);
     expect(log.dropped).toBe(7);
+    await backend.dispose();
   });
 });
 
@@ -91,17 +97,65 @@ describe('sender sessions', () => {
     const opened = await backend.dispatcher.call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 });
     if (!opened.ok) throw new Error(opened.error.message);
     const id = opened.value.id;
-    const sessionOf = () => ({ info: opened.value, clients: [], sendTo: '' });
-    store.setState({ sender: { ...store.getState().sender, sessions: [sessionOf() as never], active: id } });
+    await settle(() => store.getState().sender.sessions.some((v) => v.info.id === id));
     // the reply says open; then the batch brings the old close and the new connect, in that order
     expect(await store.getState().reconnectSession(id)).toBe(true);
-    const ev = (type: 'close' | 'connect', message: string) => ({ sessionId: id, type, dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message });
-    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev('close', 'connection closed'), ev('connect', 'from 127.0.0.1:1 in 0.1 ms')], dropped: 0 });
+    const ev = (seq: number, type: 'close' | 'connect', message: string) => ({ sessionId: id, seq, type, dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message });
+    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev(1e6, 'close', 'connection closed'), ev(1e6 + 1, 'connect', 'from 127.0.0.1:1 in 0.1 ms')], dropped: 0 });
     expect(store.getState().sender.sessions[0]!.info.state).toBe('open');
     // and a close on its own still closes it
-    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev('close', 'connection closed')], dropped: 0 });
+    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev(1e6 + 2, 'close', 'connection closed')], dropped: 0 });
     expect(store.getState().sender.sessions[0]!.info.state).toBe('closed');
     await backend.dispose();
     srv.close();
+  });
+
+  it('live in the backend: a reload rebuilds every tab with its log, a second window follows the same traffic, Close all empties both', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    try {
+      const first = createAppStore(inProcessClient(backend));
+      await settle(() => first.getState().settingsLoaded);
+      first.getState().setSenderForm({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing: 'line', reply: 'echo' });
+      await first.getState().openSession();
+      const server = first.getState().sender.sessions[0]!;
+      first.getState().setSenderForm({ kind: 'tcp-client', port: server.info.local.split(':').at(-1)! });
+      await first.getState().openSession();
+      const client = first.getState().sender.sessions.find((v) => v.info.kind === 'tcp-client')!;
+      expect(first.getState().sender.active).toBe(client.info.id);
+      first.getState().setComposer({ text: 'hello' });
+      await first.getState().sendComposer();
+      const texts = (store: typeof first, id: string) => store.getState().sender.logs[id]?.messages.toArray().map((e) => e.text) ?? [];
+      await settle(() => texts(first, client.info.id).includes('hello'));
+
+      // "reload": a new page on the same backend shows both tabs, their logs and framing
+      const reloaded = createAppStore(inProcessClient(backend));
+      await settle(() => reloaded.getState().sender.sessions.length === 2 && texts(reloaded, client.info.id).includes('hello'));
+      expect(reloaded.getState().sender.sessions.map((v) => v.framing)).toEqual(['line', 'line']);
+      expect(texts(reloaded, server.info.id)).toEqual(['hello']);
+      expect(reloaded.getState().sender.sessions.find((v) => v.info.kind === 'tcp-server')!.clients).toHaveLength(1);
+      const chunksBefore = reloaded.getState().sender.logs[client.info.id]!.chunks.length;
+
+      // sending from the reloaded page reaches both pages, once each
+      reloaded.getState().setActiveSession(client.info.id);
+      reloaded.getState().setComposer({ text: 'again' });
+      await reloaded.getState().sendComposer();
+      await settle(() => texts(first, client.info.id).includes('again') && texts(reloaded, client.info.id).includes('again'));
+      expect(texts(reloaded, client.info.id)).toEqual(['hello', 'again']);
+      expect(texts(first, client.info.id)).toEqual(['hello', 'again']);
+      expect(reloaded.getState().sender.logs[client.info.id]!.chunks.length).toBe(chunksBefore + 2);
+
+      // a session another window opens appears here too
+      const udp = await backend.dispatcher.call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+      if (!udp.ok) throw new Error(udp.error.message);
+      await backend.dispatcher.call('sender.send', { sessionId: udp.value.id, payload: { mode: 'text', text: 'ping', encoding: 'utf8', lineEnding: 'none' }, host: '127.0.0.1', port: Number(udp.value.local.split(':').at(-1)) });
+      await settle(() => first.getState().sender.sessions.length === 3 && reloaded.getState().sender.sessions.length === 3);
+
+      await reloaded.getState().closeAllSessions();
+      expect(backend.sender.list()).toEqual([]);
+      await settle(() => first.getState().sender.sessions.length === 0);
+      expect(first.getState().sender.logs).toEqual({});
+    } finally {
+      await backend.dispose();
+    }
   });
 });

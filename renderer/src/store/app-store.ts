@@ -71,6 +71,8 @@ export function createAppStore(client: ContractClient): AppStore {
     const [info, settings] = await Promise.all([client.invoke('app.info', {}), client.invoke('settings.get', {})]);
     if (info.ok) store.setState({ info: info.value, notices: info.value.notices });
     if (settings.ok) store.setState({ settings: settings.value, settingsLoaded: true, panel: settings.value.lastPanel });
+    // The backend owns the sender's sessions: after a (re)load or a reconnect, show every one.
+    await store.getState().syncSessions();
     await ping();
   }
 

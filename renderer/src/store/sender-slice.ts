@@ -1,86 +1,17 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { CommandInput, EventBatch, GeneratorProgress, PayloadSpec, SavedPacket, SenderEvent, SessionInfo, WirelabErrorData } from '../../../shared/contract/index.ts';
+import { limits } from '../../../shared/contract/limits.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
-import { EventRing } from '../../../shared/sender/event-ring.ts';
-import { describeFraming, framingByName, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
-import { parseEscaped, utf8Encode } from '../../../shared/sender/payload.ts';
+import type { FramingName } from '../../../shared/sender/framing.ts';
+import { framingOf, type CustomFraming } from '../../../shared/sender/framing-form.ts';
 import type { ContractClient } from '../client/contract-client.ts';
+import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
 
 
-export interface SessionLog {
-  /** Bytes and messages received in the last full second, for the live rate. */
-  rate: { second: number; bytes: number; messages: number; lastBytes: number; lastMessages: number };
-  /** Raw reads/writes and lifecycle markers, in arrival order (mutated in place; see `version`). */
-  chunks: EventRing<SenderEvent>;
-  /** Messages the framing decoded from the incoming stream (with raw framing: every incoming chunk). */
-  messages: EventRing<SenderEvent>;
-  /** Bumped once per applied batch, so components re-render without the rings being copied. */
-  version: number;
-  bytesIn: number;
-  bytesOut: number;
-  messagesIn: number;
-  dropped: number;
-  startedAt: number;
-}
-
-export interface SessionView {
-  info: SessionInfo;
-  /** The preset chosen, or 'custom'; `framingLabel` describes the rule actually in force. */
-  framing: FramingName | 'custom';
-  framingLabel: string;
-  /** UDP sessions remember where the user sends to. */
-  destHost: string;
-  destPort: string;
-  /** TCP server: connected clients (from client-open/close events) and who a send goes to ('' = all). */
-  clients: ClientView[];
-  sendTo: string;
-}
+export type { ClientView, SessionLog, SessionView } from './sender-events.ts';
+export type { CustomFraming } from '../../../shared/sender/framing-form.ts';
 
 type OpenSession = CommandInput<'sender.open'>;
-
-export interface CustomFraming {
-  kind: 'delimiter' | 'fixed' | 'length' | 'header-json';
-  /** With escapes: \\r\\n, \\0, \\x03 … */
-  delimiter: string;
-  size: string;
-  bytes: '1' | '2' | '4' | '8';
-  endian: 'be' | 'le';
-  includesPrefix: boolean;
-  sizeKey: string;
-}
-
-/** The framing a form describes, or the reason it cannot be used. */
-export function framingOf(form: { framing: FramingName | 'custom'; custom: CustomFraming }): Framing | { field: string; message: string } {
-  if (form.framing !== 'custom') return framingByName(form.framing);
-  const c = form.custom;
-  switch (c.kind) {
-    case 'delimiter': {
-      let text: string;
-      try {
-        text = new TextDecoder().decode(parseEscaped(c.delimiter, utf8Encode, 'delimiter'));
-      } catch (e) {
-        return { field: 'delimiter', message: (e as Error).message };
-      }
-      if (text.length < 1 || text.length > 16) return { field: 'delimiter', message: 'delimiter: 1–16 characters, e.g. \\r\\n' };
-      return { kind: 'delimiter', delimiter: text };
-    }
-    case 'fixed':
-      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > 16 * 1024 * 1024) return { field: 'size', message: `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB` };
-      return { kind: 'fixed', size: Number(c.size) };
-    case 'length':
-      return { kind: 'length', bytes: Number(c.bytes) as 1 | 2 | 4 | 8, endian: c.endian, includesPrefix: c.includesPrefix };
-    case 'header-json':
-      if (!c.sizeKey.trim()) return { field: 'sizeKey', message: 'size key: name the header field that holds the body size' };
-      return { kind: 'header-json', sizeKey: c.sizeKey.trim() };
-  }
-}
-
-export interface ClientView {
-  peer: string;
-  since: number;
-  bytesIn: number;
-  bytesOut: number;
-}
 
 export interface NewSessionForm {
   kind: OpenSession['kind'];
@@ -121,9 +52,12 @@ export interface GeneratorForm {
 
 export interface SenderSlice {
   sender: {
+    /** The backend's sessions as this page shows them (view state: the backend owns them). */
     sessions: SessionView[];
     active: string | null;
     logs: Record<string, SessionLog>;
+    /** The "Open sessions" list is unfolded. */
+    sessionsOpen: boolean;
     form: NewSessionForm;
     composer: Composer;
     opening: boolean;
@@ -150,8 +84,16 @@ export interface SenderSlice {
   halfCloseSession(id: string): Promise<void>;
   /** A TCP client closes and connects again to the same address; false (with sendError) when it could not. */
   reconnectSession(id: string): Promise<boolean>;
+  /** Closes the session in the backend (its port is free when this returns); every window drops its tab. */
   closeSession(id: string): Promise<void>;
-  clearLog(id: string): void;
+  /** Close all: every session in the backend, whichever window opened it. */
+  closeAllSessions(): Promise<void>;
+  /** Reads the backend's sessions: a tab and the tail of its log for each one this page does not show yet. */
+  syncSessions(): Promise<void>;
+  setSessionsOpen(open: boolean): void;
+  /** The session's whole log as a file, built by the backend from its full bytes. */
+  exportLog(id: string, format: 'text' | 'json' | 'pcap'): Promise<{ name: string; mime: string; data: string | Uint8Array } | null>;
+  clearLog(id: string): Promise<void>;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
   setGeneratorForm(patch: Partial<GeneratorForm>): void;
   startGenerator(): Promise<void>;
@@ -165,14 +107,73 @@ export interface SenderSlice {
   exportPackets(): Promise<string | null>;
 }
 
-// startedAt 0: the clock starts at the session's first event (its connect), so times read +0.000s onwards.
-const emptyLog = (capacity: number): SessionLog => ({ rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 }, chunks: new EventRing(capacity), messages: new EventRing(capacity), version: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt: 0 });
-
 export function createSenderSlice<T extends SenderSlice & { settings: { senderLogCapacity: number } }>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
   return (set, get) => {
     /** The log size from the settings (applies to logs started or cleared from now on). */
     const capacity = () => get().settings.senderLogCapacity;
     const patch = (p: Partial<SenderSlice['sender']>) => set({ sender: { ...get().sender, ...p } } as Partial<T>);
+
+    /** Events of sessions this page has no log for yet, held until their log page arrives. */
+    const early = new Map<string, SenderEvent[]>();
+    /** One sync at a time; a request during one runs once more after it. */
+    let syncing: Promise<void> | null = null;
+    let again = false;
+
+    async function syncOnce(): Promise<void> {
+      const r = await client.invoke('sender.list', {});
+      if (!r.ok) return;
+      const ids = new Set(r.value.map((x) => x.id));
+      for (const summary of r.value) {
+        if (get().sender.logs[summary.id]) continue;
+        // The tail the ring holds; what the stream brought meanwhile is stitched on by seq.
+        const page = await client.invoke('sender.log', { sessionId: summary.id, limit: Math.min(capacity(), limits.senderLogPage) });
+        if (!page.ok) continue; // closed meanwhile
+        const s = get().sender;
+        if (s.logs[summary.id]) continue;
+        const log = logFromPage(page.value, capacity());
+        const view = { ...viewOf(page.value.session), ...(s.sessions.find((v) => v.info.id === summary.id) ?? {}) };
+        const next = { sessions: [...s.sessions.filter((v) => v.info.id !== summary.id), view], logs: { ...s.logs, [summary.id]: log }, repeating: page.value.session.repeating ? { ...s.repeating, [summary.id]: true } : s.repeating };
+        const held = early.get(summary.id) ?? [];
+        early.delete(summary.id);
+        const folded = held.length ? reduceSenderEvents(next, held, Date.now()).view : next;
+        patch({ ...folded, active: s.active ?? summary.id });
+      }
+      // Sessions closed while this page was away (or by another window) lose their tab.
+      const s = get().sender;
+      const gone = s.sessions.filter((v) => !ids.has(v.info.id)).map((v) => v.info.id);
+      if (gone.length) dropTabs(gone);
+      for (const id of early.keys()) if (!ids.has(id)) early.delete(id);
+    }
+
+    function dropTabs(ids: string[]): void {
+      const s = get().sender;
+      const sessions = s.sessions.filter((v) => !ids.includes(v.info.id));
+      const logs = { ...s.logs };
+      const repeating = { ...s.repeating };
+      for (const id of ids) {
+        delete logs[id];
+        delete repeating[id];
+      }
+      patch({ sessions, logs, repeating, active: s.active && ids.includes(s.active) ? (sessions.at(-1)?.info.id ?? null) : s.active });
+    }
+
+    function sync(): Promise<void> {
+      if (syncing) {
+        again = true;
+        return syncing;
+      }
+      syncing = (async () => {
+        try {
+          do {
+            again = false;
+            await syncOnce();
+          } while (again);
+        } finally {
+          syncing = null;
+        }
+      })();
+      return syncing;
+    }
 
     async function open(form: NewSessionForm): Promise<SessionInfo | null> {
       const port = form.port.trim();
@@ -197,9 +198,12 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         patch({ formError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
         return null;
       }
-      const view: SessionView = { info: r.value, framing: form.framing, framingLabel: describeFraming(framing), destHost: form.kind === 'udp' ? '127.0.0.1' : '', destPort: '', clients: [], sendTo: '' };
-      const s = get().sender;
-      patch({ sessions: [...s.sessions, view], active: r.value.id, logs: { ...s.logs, [r.value.id]: s.logs[r.value.id] ?? emptyLog(capacity()) }, formError: null });
+      patch({ formError: null });
+      // The tab comes from the backend's list like every other (this window's or another's).
+      await sync();
+      const id = r.value.id;
+      // This window names the framing as the user chose it (a custom rule that equals a preset stays "custom").
+      if (get().sender.sessions.some((v) => v.info.id === id)) patch({ active: id, sessions: get().sender.sessions.map((v) => (v.info.id === id ? { ...v, framing: form.framing } : v)) });
       return r.value;
     }
 
@@ -228,6 +232,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         sessions: [],
         active: null,
         logs: {},
+        sessionsOpen: false,
         form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', custom: { kind: 'delimiter', delimiter: '\\r\\n', size: '64', bytes: '2', endian: 'be', includesPrefix: false, sizeKey: 'data_size' }, encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }], timeoutMs: '5000' },
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
         opening: false,
@@ -308,14 +313,31 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       },
       async closeSession(id) {
         await client.invoke('sender.close', { sessionId: id });
-        const s = get().sender;
-        const sessions = s.sessions.filter((x) => x.info.id !== id);
-        const logs = { ...s.logs };
-        delete logs[id];
-        patch({ sessions, logs, active: s.active === id ? (sessions.at(-1)?.info.id ?? null) : s.active });
+        dropTabs([id]);
       },
-      clearLog(id) {
-        patch({ logs: { ...get().sender.logs, [id]: emptyLog(capacity()) } });
+      async closeAllSessions() {
+        await client.invoke('sender.closeAll', {});
+        dropTabs(get().sender.sessions.map((v) => v.info.id));
+      },
+      syncSessions: sync,
+      setSessionsOpen(open) {
+        patch({ sessionsOpen: open });
+      },
+      async exportLog(id, format) {
+        const r = await client.invoke('sender.export', { sessionId: id, format });
+        if (!r.ok) {
+          patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+          return null;
+        }
+        const data = r.value.base64 ? Uint8Array.from(atob(r.value.data), (c) => c.charCodeAt(0)) : r.value.data;
+        return { name: r.value.name, mime: r.value.mime, data };
+      },
+      async clearLog(id) {
+        const r = await client.invoke('sender.clearLog', { sessionId: id });
+        const log = get().sender.logs[id];
+        if (!log) return;
+        // Entries up to the cleared seq never come back, even from a late batch.
+        patch({ logs: { ...get().sender.logs, [id]: { ...emptyLog(capacity(), log.startedAt), lastSeq: Math.max(log.lastSeq, r.ok ? r.value.cleared : 0), version: log.version + 1 } } });
       },
       setGeneratorForm(p) {
         const g = get().sender.generator;
@@ -384,81 +406,18 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.
         const s = get().sender;
-        const logs = { ...s.logs };
-        const grouped = new Map<string, SenderEvent[]>();
-        for (const e of batch.events) {
-          const list = grouped.get(e.sessionId) ?? [];
-          list.push(e);
-          grouped.set(e.sessionId, list);
+        const { view, unknown } = reduceSenderEvents({ sessions: s.sessions, logs: s.logs, repeating: s.repeating }, batch.events, Date.now());
+        const active = s.active && !view.sessions.some((v) => v.info.id === s.active) ? (view.sessions.at(-1)?.info.id ?? null) : s.active;
+        patch({ ...view, active });
+        if (unknown.length) {
+          // A session opened by another window (or by this one, before its open returned).
+          for (const e of unknown) {
+            const list = early.get(e.sessionId) ?? [];
+            list.push(e);
+            early.set(e.sessionId, list);
+          }
+          void sync();
         }
-        let sessions = s.sessions;
-        for (const [id, events] of grouped) {
-          const log = logs[id] ?? emptyLog(capacity());
-          const raw = s.sessions.find((v) => v.info.id === id)?.framing === 'raw';
-          let inBytes = 0;
-          let outBytes = 0;
-          let messages = 0;
-          for (const e of events) {
-            if (e.type === 'message') {
-              log.messages.push(e);
-              messages++;
-              continue;
-            }
-            log.chunks.push(e);
-            if (e.type !== 'chunk') continue;
-            if (e.dir === 'in') {
-              inBytes += e.length;
-              // Without framing every incoming chunk is a message of its own.
-              if (raw) {
-                log.messages.push(e);
-                messages++;
-              }
-            } else outBytes += e.length;
-          }
-          // The live rate: counts roll over once per wall-clock second.
-          const second = Math.floor(Date.now() / 1000);
-          const r = log.rate.second === second ? { ...log.rate } : { second, bytes: 0, messages: 0, lastBytes: log.rate.second === second - 1 ? log.rate.bytes : 0, lastMessages: log.rate.second === second - 1 ? log.rate.messages : 0 };
-          r.bytes += inBytes;
-          r.messages += messages;
-          logs[id] = {
-            ...log,
-            rate: r,
-            version: log.version + 1,
-            startedAt: log.startedAt || events[0]!.at,
-            bytesIn: log.bytesIn + inBytes,
-            bytesOut: log.bytesOut + outBytes,
-            messagesIn: log.messagesIn + messages,
-            dropped: log.dropped + batch.dropped,
-          };
-          if (events.some((e) => e.type === 'repeat-end')) {
-            const repeating = { ...get().sender.repeating };
-            delete repeating[id];
-            patch({ repeating });
-          }
-          const view = sessions.find((v) => v.info.id === id);
-          if (view?.info.kind === 'tcp-server') {
-            // Per-client counters, from the same events the log shows.
-            const byPeer = new Map(view.clients.map((c) => [c.peer, { ...c }]));
-            for (const e of events) {
-              if (e.type === 'client-open' && e.peer) byPeer.set(e.peer, { peer: e.peer, since: e.at, bytesIn: 0, bytesOut: 0 });
-              else if (e.type === 'client-close' && e.peer) byPeer.delete(e.peer);
-              else if (e.type === 'chunk' && e.peer && byPeer.has(e.peer)) {
-                const c = byPeer.get(e.peer)!;
-                if (e.dir === 'in') c.bytesIn += e.length;
-                else c.bytesOut += e.length;
-              }
-            }
-            const clients = [...byPeer.values()];
-            sessions = sessions.map((v) => (v.info.id === id ? { ...v, clients, sendTo: clients.some((c) => c.peer === v.sendTo) ? v.sendTo : '' } : v));
-          }
-          // The newest of "connection closed" and "connected" decides (a reconnect sends both, in order).
-          const last = events.findLast((e) => e.type === 'connect' || (e.type === 'close' && e.message === 'connection closed'));
-          if (last) {
-            const state = last.type === 'connect' ? 'open' : 'closed';
-            sessions = sessions.map((v) => (v.info.id === id && v.info.kind === 'tcp-client' ? { ...v, info: { ...v.info, state } } : v));
-          }
-        }
-        patch({ logs, sessions });
       },
     };
   };

@@ -3,7 +3,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SenderEvent, SessionInfo } from '../../../../shared/contract/sender.ts';
 import { spacedHex, visibleText } from '../../../../shared/sender/payload.ts';
 import { saveFile } from '../../shell/save-file.ts';
-import { logToJson, logToPcap, logToText } from '../../../../shared/sender/log-export.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventRing } from '../../../../shared/sender/event-ring.ts';
 import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
@@ -138,6 +137,12 @@ function HostCounters({ id }: { id: string }) {
 export function LogView({ session, log }: { session: SessionView; log: SessionLog }) {
   const t = useT();
   const clear = useApp((s) => s.clearLog);
+  const exportLog = useApp((s) => s.exportLog);
+  // The backend builds exports from the full bytes it holds (the view has 4 KiB previews).
+  const download = async (format: 'text' | 'json' | 'pcap') => {
+    const file = await exportLog(session.info.id, format);
+    if (file) saveFile(file.name, file.mime, file.data);
+  };
   const capacity = useApp((s) => s.settings.senderLogCapacity);
   const updateSettings = useApp((s) => s.updateSettings);
   const [query, setQuery] = useState('');
@@ -159,16 +164,16 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <input className="input search" type="search" aria-label={t('sender.search')} placeholder={t('sender.search')} data-testid="log-search" value={query} onChange={(e) => setQuery(e.target.value)} />
         <span className="spacer" />
         <span className="muted">{t('sender.export')}</span>
-        <button className="button small" data-testid="export-text" onClick={() => saveFile(`wirelab-${session.info.kind}.txt`, 'text/plain', logToText(session.info, log.chunks.toArray()))}>{t('sender.export.text')}</button>
-        <button className="button small" data-testid="export-json" onClick={() => saveFile(`wirelab-${session.info.kind}.json`, 'application/json', logToJson(session.info, [...log.chunks.toArray(), ...(session.framing === 'raw' ? [] : log.messages.toArray())].sort((a, b) => a.at - b.at)))}>JSON</button>
-        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => saveFile(`wirelab-${session.info.kind}.pcap`, 'application/vnd.tcpdump.pcap', logToPcap(session.info, log.chunks.toArray()))}>pcap</button>
+        <button className="button small" data-testid="export-text" onClick={() => void download('text')}>{t('sender.export.text')}</button>
+        <button className="button small" data-testid="export-json" onClick={() => void download('json')}>JSON</button>
+        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => void download('pcap')}>pcap</button>
         <label className="field-inline" title={t('sender.keepHint')}>
           <span>{t('sender.keep')}</span>
           <select aria-label={t('sender.keep')} data-testid="log-capacity" value={capacity} onChange={(e) => void updateSettings({ senderLogCapacity: Number(e.target.value) })}>
             {[1000, 10_000, 100_000, 1_000_000].map((n) => <option key={n} value={n}>{n.toLocaleString('en')}</option>)}
           </select>
         </label>
-        <button className="button small" onClick={() => clear(session.info.id)}>{t('sender.clear')}</button>
+        <button className="button small" onClick={() => void clear(session.info.id)}>{t('sender.clear')}</button>
       </div>
       <div className="log-cols">
         <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" query={query} />

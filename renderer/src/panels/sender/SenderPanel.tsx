@@ -5,6 +5,36 @@ import { NewSessionCard } from './NewSessionCard.tsx';
 import { UdpOptions } from './UdpOptions.tsx';
 import { GeneratorCard } from './GeneratorCard.tsx';
 
+/**
+ * Every session the backend holds (whichever window opened it), with Close all: a reload loses
+ * none, so this is where a user sees what still holds a port.
+ */
+function OpenSessions() {
+  const t = useT();
+  const sessions = useApp((s) => s.sender.sessions);
+  const open = useApp((s) => s.sender.sessionsOpen);
+  const setOpen = useApp((s) => s.setSessionsOpen);
+  const setActive = useApp((s) => s.setActiveSession);
+  const close = useApp((s) => s.closeSession);
+  const closeAll = useApp((s) => s.closeAllSessions);
+  return (
+    <details className="open-sessions" data-testid="open-sessions" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('sender.sessions.title', { n: sessions.length })}</summary>
+      <p className="muted small">{t('sender.sessions.hint')}</p>
+      <ul>
+        {sessions.map((s) => (
+          <li key={s.info.id} data-testid="open-sessions-item">
+            <span>{t(`sender.kind.${s.info.kind}`)}</span> <span className="mono">{s.info.local}{s.info.remote ? ` → ${s.info.remote}` : ''}</span> <span className={`badge state-${s.info.state}`}>{t(`sender.state.${s.info.state}`)}</span>
+            <button className="button small" onClick={() => setActive(s.info.id)}>{t('sender.sessions.show')}</button>
+            <button className="button small" onClick={() => void close(s.info.id)}>{t('sender.close')}</button>
+          </li>
+        ))}
+      </ul>
+      <button className="button small danger" data-testid="close-all" onClick={() => void closeAll()}>{t('sender.sessions.closeAll')}</button>
+    </details>
+  );
+}
+
 export function SenderPanel() {
   const t = useT();
   const sessions = useApp((s) => s.sender.sessions);
@@ -28,12 +58,16 @@ export function SenderPanel() {
         {sessions.length > 0 && (
           <div className="subtabs" role="tablist">
             {sessions.map((s) => (
-              <button key={s.info.id} role="tab" aria-selected={s.info.id === activeId} className={s.info.id === activeId ? 'subtab active' : 'subtab'} data-testid="session-tab" onClick={() => setActive(s.info.id)}>
-                <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" /> {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
-              </button>
+              <span key={s.info.id} className="subtab-wrap">
+                <button role="tab" aria-selected={s.info.id === activeId} className={s.info.id === activeId ? 'subtab active' : 'subtab'} data-testid="session-tab" onClick={() => setActive(s.info.id)}>
+                  <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" /> {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
+                </button>
+                <button className="subtab-close" title={t('sender.tab.close')} aria-label={t('sender.tab.close')} data-testid="session-tab-close" onClick={() => void close(s.info.id)}>×</button>
+              </span>
             ))}
           </div>
         )}
+        {sessions.length > 0 && <OpenSessions />}
         {!active && (
           <section className="empty" data-testid="empty-sender">
             <h2>{t('sender.empty.title')}</h2>

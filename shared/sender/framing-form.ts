@@ -1,0 +1,46 @@
+import { framingByName, framingNames, type Framing, type FramingName } from './framing.ts';
+import { parseEscaped, utf8Encode } from './payload.ts';
+
+/** The custom-framing fields of the new-session form, as typed (strings until checked). */
+export interface CustomFraming {
+  kind: 'delimiter' | 'fixed' | 'length' | 'header-json';
+  /** With escapes: \\r\\n, \\0, \\x03 … */
+  delimiter: string;
+  size: string;
+  bytes: '1' | '2' | '4' | '8';
+  endian: 'be' | 'le';
+  includesPrefix: boolean;
+  sizeKey: string;
+}
+
+/** The framing a form describes, or the reason it cannot be used. */
+export function framingOf(form: { framing: FramingName | 'custom'; custom: CustomFraming }): Framing | { field: string; message: string } {
+  if (form.framing !== 'custom') return framingByName(form.framing);
+  const c = form.custom;
+  switch (c.kind) {
+    case 'delimiter': {
+      let text: string;
+      try {
+        text = new TextDecoder().decode(parseEscaped(c.delimiter, utf8Encode, 'delimiter'));
+      } catch (e) {
+        return { field: 'delimiter', message: (e as Error).message };
+      }
+      if (text.length < 1 || text.length > 16) return { field: 'delimiter', message: 'delimiter: 1–16 characters, e.g. \\r\\n' };
+      return { kind: 'delimiter', delimiter: text };
+    }
+    case 'fixed':
+      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > 16 * 1024 * 1024) return { field: 'size', message: `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB` };
+      return { kind: 'fixed', size: Number(c.size) };
+    case 'length':
+      return { kind: 'length', bytes: Number(c.bytes) as 1 | 2 | 4 | 8, endian: c.endian, includesPrefix: c.includesPrefix };
+    case 'header-json':
+      if (!c.sizeKey.trim()) return { field: 'sizeKey', message: 'size key: name the header field that holds the body size' };
+      return { kind: 'header-json', sizeKey: c.sizeKey.trim() };
+  }
+}
+
+/** The preset a framing is ('line', 'len32le' …), or 'custom': how a page names a session it did not open. */
+export function framingNameOf(f: Framing): FramingName | 'custom' {
+  const same = (a: Framing, b: Framing) => JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort());
+  return framingNames.find((n) => same(framingByName(n), f)) ?? 'custom';
+}
