@@ -274,6 +274,8 @@ export const en = {
   'limit.packetLibraryChars': 'The library would be over {max}, the most that can be exported and imported again. Delete some packets first.',
   'limit.packetLibraryPackets': 'A library holds at most {max} packets. Delete some first.',
   'limit.captureImportBytes': 'The capture file is over the limit of {max}.',
+  'limit.senderLogBytes': 'The logs of all sessions hold at most {max}; the oldest entries went first.',
+  'limit.senderLogPage': 'One page of a log holds at most {max} entries.',
   'loading': 'Loading…',
   'tl.experiments': "Experiments",
   'tl.experimentsHint': "Wirelab’s own client and server on loopback, captured for real. One click each.",
