@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import { encodeFrame, FrameDecoder, framingByName, type DecodedMessage, type Framing } from '../../shared/sender/framing.ts';
+import type { SenderEvent } from '../../shared/contract/sender.ts';
+import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
-import { TcpClient } from '../services/sender/tcp-client.ts';
+import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
+import { EventHub } from '../core/event-hub.ts';
 import { runGenerator } from '../services/sender/generator.ts';
-import { TcpServer } from '../services/sender/tcp-server.ts';
-import { UdpSocket } from '../services/sender/udp-socket.ts';
+import { SenderService } from '../services/sender/sender-service.ts';
 import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
@@ -42,7 +43,7 @@ function whole(flag: string, value: string | undefined, fallback: number, min = 
 }
 
 const view = (bytes: Uint8Array, encoding: Encoding) => ({ hex: toHex(bytes), text: decodeText(bytes, encoding) });
-const messageView = (m: DecodedMessage, encoding: Encoding) => (m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding));
+const messageView = (m: { bytes: Uint8Array; header?: Record<string, unknown> | undefined }, encoding: Encoding) => (m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding));
 
 export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -69,61 +70,46 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--file: cannot read ${values.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   } else payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
-  const frame = payload.length || framing.kind !== 'raw' ? encodeFrame(framing, payload) : payload;
 
-  const chunks: Uint8Array[] = [];
-  const messages: DecodedMessage[] = [];
-  const decoder = new FrameDecoder(framing);
+  // The app's own pipeline (SenderService): its framing, its explanations, its error codes.
+  const hub = new EventHub();
+  const service = new SenderService(hub);
+  let sessionId: string | null = null;
   let connectMs: number | null = null;
   let error: { code: string; message: string } | null = null;
   let sent = 0;
-
+  let finish: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (finish = resolve));
+  // The peer closing (FIN) or a socket error ends the wait; the first error is the one reported.
+  hub.on('sender.event', (e) => {
+    if (e.sessionId !== sessionId) return;
+    if (e.type === 'error' && e.code) error ??= { code: e.code, message: e.message ?? e.code };
+    if ((e.type === 'error' && !e.code?.startsWith('FRAME_')) || (e.type === 'close' && e.dir === null)) finish();
+  });
   try {
-    if (kind === 'tcp') {
-      const client = await TcpClient.connect({ host, port, timeoutMs: Math.max(waitMs, 3000) });
-      connectMs = Math.round(client.connectMs * 1000) / 1000;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
-        client.socket.on('data', (d: Buffer) => {
-          chunks.push(d);
-          messages.push(...decoder.push(d));
-        });
-        client.socket.on('end', () => {
-          const problem = decoder.end();
-          if (problem) error = { code: problem.code, message: problem.message };
-          clearTimeout(timer);
-          resolve();
-        });
-        client.socket.on('error', (e: NodeJS.ErrnoException) => {
-          error = { code: e.code ?? 'ERROR', message: e.message };
-          clearTimeout(timer);
-          resolve();
-        });
-        if (frame.length) void client.write(frame).then(() => (sent = frame.length), (e: WirelabError) => (error = e.toData()));
-      });
-      client.close();
-      if (!error && decoder.problem) error = { code: decoder.problem.code, message: decoder.problem.message };
-    } else {
-      const udp = await UdpSocket.bind({ host: host.includes(':') ? '::' : '0.0.0.0', port: 0 }, (d) => {
-        chunks.push(d);
-        messages.push(...new FrameDecoder(framing).push(d));
-      });
-      try {
-        await udp.send(frame, host, port);
-        sent = frame.length;
-        await new Promise((r) => setTimeout(r, waitMs));
-      } finally {
-        await udp.close();
-      }
-    }
+    const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [] };
+    const info = kind === 'tcp' ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000) }) : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
+    sessionId = info.id;
+    connectMs = info.connectMs;
+    // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
+    const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none' } as const;
+    if (payload.length || framing.kind !== 'raw') sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
+    const timer = setTimeout(finish, waitMs);
+    await ended;
+    clearTimeout(timer);
   } catch (e) {
     if (!(e instanceof WirelabError)) throw e;
-    error = e.toData();
+    error ??= e.toData();
   }
+  // Every byte from the session's log (the stream's events carry 4 KiB previews).
+  const entries = sessionId ? service.logs.all(sessionId) : [];
+  await service.dispose();
+  const chunks = entries.filter((e) => e.type === 'chunk' && e.dir === 'in');
+  const messages = framing.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
   const doc = {
     sent,
-    chunks: chunks.map((c) => view(c, encoding)),
-    messages: (framing.kind === 'raw' ? chunks.map((c) => ({ bytes: c })) : messages).map((m) => messageView(m, encoding)),
+    chunks: chunks.map((c) => view(c.bytes, encoding)),
+    messages: messages.map((m) => messageView(m, encoding)),
     connectMs,
     error: error as { code: string; message: string } | null,
   };
@@ -158,49 +144,45 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   const framing = framingByName(values.frame ?? 'raw');
   const count = whole('--count', values.count, 0);
   const timeout = whole('--timeout', values.timeout, 0);
-  const reply = values.reply !== undefined ? encodeText(values.reply, encoding) : null;
   const json = values.json === true;
   const emit = (event: Record<string, unknown>, human: string) => io.out(json ? JSON.stringify(event) : human);
 
+  // The app's own server (SenderService): its framing, replies, frame budget and codes.
+  const hub = new EventHub();
+  const service = new SenderService(hub);
   let messages = 0;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  const onMessage = (peer: string, m: DecodedMessage, answer: (bytes: Uint8Array) => void) => {
-    const v = messageView(m, encoding);
-    emit({ event: 'message', peer, ...v }, `${peer} → ${JSON.stringify(v.text)} (${m.bytes.length} bytes)`);
-    if (values.echo) answer(encodeFrame(framing, m.bytes));
-    else if (reply) answer(encodeFrame(framing, reply));
-    if (count && ++messages >= count) finish();
+  let sessionId: string | null = null;
+  const early: SenderEvent[] = [];
+  const show = (e: SenderEvent) => {
+    const peer = e.peer ?? '?';
+    if (e.type === 'client-open') emit({ event: 'connection', peer }, `${peer} connected`);
+    else if (e.type === 'client-close') emit({ event: 'close', peer }, `${peer} closed`);
+    else if (e.type === 'error') emit({ event: 'error', peer, code: e.code, message: e.message }, `${peer}: ${e.message ?? e.code}`);
+    else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framing.kind === 'raw'))) {
+      // the whole message from the log (the event carries a 4 KiB preview)
+      const m = service.entry(e.sessionId, e.seq);
+      if (!m) return;
+      const v = messageView(m, encoding);
+      emit({ event: 'message', peer, ...v }, `${peer} → ${JSON.stringify(v.text)} (${m.bytes.length} bytes)`);
+      if (count && ++messages >= count) finish();
+    }
   };
-
-  let close: () => Promise<void>;
-  if (kind === 'tcp') {
-    const server = await TcpServer.listen({ host, port }, (client) => {
-      emit({ event: 'connection', peer: client.peer }, `${client.peer} connected`);
-      const decoder = new FrameDecoder(framing);
-      client.socket.on('data', (d: Buffer) => {
-        for (const m of decoder.push(d)) onMessage(client.peer, m, (b) => client.socket.write(b));
-        if (decoder.problem) {
-          emit({ event: 'error', peer: client.peer, code: decoder.problem.code, message: decoder.problem.message }, `${client.peer}: ${decoder.problem.message}`);
-          client.socket.destroy();
-        }
-      });
-      client.socket.on('close', () => emit({ event: 'close', peer: client.peer }, `${client.peer} closed`));
-    });
-    emit({ event: 'listening', host: server.host, port: server.port }, `listening on TCP ${server.host}:${server.port}`);
-    close = () => server.close();
-  } else {
-    const udp: UdpSocket = await UdpSocket.bind({ host, port }, (d, from) => {
-      const peer = from.family === 'IPv6' ? `[${from.address}]:${from.port}` : `${from.address}:${from.port}`;
-      for (const m of new FrameDecoder(framing).push(d)) onMessage(peer, m, (b) => void udp.send(b, from.address, from.port));
-    });
-    emit({ event: 'listening', host: udp.address, port: udp.port }, `listening on UDP ${udp.address}:${udp.port}`);
-    close = () => udp.close();
-  }
+  hub.on('sender.event', (e) => {
+    if (sessionId === null) early.push(e);
+    else if (e.sessionId === sessionId) show(e);
+  });
+  const answer: { reply: 'none' | 'echo' | 'fixed'; replyText: string } = values.echo ? { reply: 'echo', replyText: '' } : values.reply !== undefined ? { reply: 'fixed', replyText: values.reply } : { reply: 'none', replyText: '' };
+  const info = await service.open({ kind: kind === 'tcp' ? 'tcp-server' : 'udp', host, port, framing, encoding, ...answer, rules: [] });
+  const bound = splitEndpoint(info.local)!;
+  emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
+  sessionId = info.id;
+  for (const e of early.splice(0)) if (e.sessionId === sessionId) show(e);
   const timer = timeout ? setTimeout(finish, timeout) : null;
   await Promise.race([done, io.stopSignal]);
   if (timer) clearTimeout(timer);
-  await close();
+  await service.dispose();
   return 0;
 }
 

@@ -88,6 +88,8 @@ export const senderEventSchema = z.object({
   truncated: z.boolean(),
   code: z.string().nullable(),
   message: z.string().nullable(),
+  /** A decoded message's JSON header (header-json framing). */
+  header: z.record(z.string(), z.unknown()).optional(),
 });
 export type SenderEvent = z.infer<typeof senderEventSchema>;
 

@@ -22,6 +22,8 @@ export interface LogEntry {
   message: string | null;
   /** The whole chunk or message (empty for markers); the log owns it (a copy, not a view of a socket's buffer). */
   bytes: Uint8Array;
+  /** A decoded message's JSON header (header-json framing). */
+  header?: Record<string, unknown>;
 }
 
 /** Bookkeeping of one entry beyond its bytes (object, strings, queue slots), counted against the budget. */

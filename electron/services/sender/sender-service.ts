@@ -62,7 +62,7 @@ export class SenderService {
 
   constructor(private readonly hub: EventHub) {}
 
-  private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array): void {
+  private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array, header?: Record<string, unknown>): void {
     // A socket's last events can come after its session closed (and its log went): nobody shows them.
     if (!this.logs.has(s.info.id)) return;
     let preview = previewBytes;
@@ -78,7 +78,7 @@ export class SenderService {
       if (e.dir === 'in' && (e.type === 'message' || s.framing.kind === 'raw')) s.messagesIn++;
     }
     // The log owns a copy: a view would pin a socket's (or a recvmmsg batch's) whole buffer.
-    const entry = this.logs.append(s.info.id, { type: e.type, dir: e.dir ?? null, at: Date.now(), peer: e.peer ?? null, code: e.code ?? null, message: e.message ?? null, bytes: bytes ? new Uint8Array(bytes) : empty });
+    const entry = this.logs.append(s.info.id, { type: e.type, dir: e.dir ?? null, at: Date.now(), peer: e.peer ?? null, code: e.code ?? null, message: e.message ?? null, bytes: bytes ? new Uint8Array(bytes) : empty, ...(header ? { header } : {}) });
     // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
     if (this.hub.listenerCount('sender.event') === 0) return;
     this.hub.publish('sender.event', this.eventOf(s, entry, preview));
@@ -101,6 +101,7 @@ export class SenderService {
       hex: Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex'),
       text: shown.length ? decodeText(shown, s.encoding) : '',
       truncated: e.bytes.length > shown.length,
+      ...(e.header ? { header: e.header } : {}),
     };
   }
 
@@ -116,7 +117,7 @@ export class SenderService {
     if (decoder?.problem) return;
     const messages = s.framing.kind === 'raw' || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
     for (const m of messages) {
-      if (s.framing.kind !== 'raw') this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes);
+      if (s.framing.kind !== 'raw') this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
       const answer = write && s.responder ? s.responder(m.bytes) : null;
       if (answer && write) {
         const framed = encodeFrame(s.framing, answer);
@@ -454,6 +455,11 @@ export class SenderService {
     const s = this.get(id);
     const p = this.logs.page(id, q);
     return { session: this.summaryOf(s), entries: p.entries.map((e) => this.eventOf(s, e, previewBytes)), firstSeq: p.firstSeq, lastSeq: p.lastSeq, dropped: p.dropped };
+  }
+
+  /** One entry of a session's log with its full bytes (the CLI prints them whole), or null once it has gone. */
+  entry(id: string, seq: number): LogEntry | null {
+    return this.logs.page(id, { after: seq - 1, limit: 1 }).entries.find((e) => e.seq === seq) ?? null;
   }
 
   clearLog(id: string): number {
