@@ -3,6 +3,7 @@ import { serveCommand, serveHelp } from './serve-command.ts';
 import { blastCommand, blastHelp, listenCommand, listenHelp, sendCommand, sendHelp } from './sender-commands.ts';
 import { calcCommand, calcHelp, sameCommand, sameHelp, splitCommand, splitHelp, summarizeCommand, summarizeHelp } from './subnet-commands.ts';
 import { WirelabError } from '../../shared/contract/errors.ts';
+import { isInputCode } from '../../shared/sender/sender-codes.ts';
 import { psCommand, psHelp } from './ps-command.ts';
 import { timelineCommand, timelineHelp } from './timeline-command.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
@@ -90,7 +91,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = (err as NodeJS.ErrnoException).code ?? '';
     // Bad input caught by a service (an octet over 255 …) is the user's to fix, like a usage error.
-    const usage = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || (err instanceof WirelabError && err.code === 'INVALID_INPUT');
+    const usage = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || (err instanceof WirelabError && (err.code === 'INVALID_INPUT' || isInputCode(err.code)));
     io.err(`wirelab${command ? ` ${command}` : ''}: ${usage ? message : `unexpected error: ${message}`}`);
     return usage ? 2 : 1;
   }

@@ -1,17 +1,19 @@
-import { ErrorCode, WirelabError } from '../contract/errors.ts';
+import { WirelabError } from '../contract/errors.ts';
 import { parseIp } from '../subnet/ip.ts';
 import { SubnetError } from '../subnet/subnet-error.ts';
 
-function bad(field: string, message: string): WirelabError {
-  return new WirelabError(ErrorCode.invalidInput, `${field}: ${message}`, field);
+/** An input mistake with its code and params (sender-codes.ts); the English names the field and the rule. */
+function bad(code: string, field: string, message: string, params: Record<string, string | number> = {}): WirelabError {
+  return new WirelabError(code, `${field}: ${message}`, field, { field, ...params });
 }
 
 /** 0–65535; `allowZero` for binds, where 0 means "any free port". */
 export function checkPort(value: string | number, field = 'port', allowZero = false): number {
   const text = String(value).trim();
-  if (!/^\d{1,5}$/.test(text)) throw bad(field, `"${text}" is not a port number (a whole number from ${allowZero ? 0 : 1} to 65535)`);
+  const min = allowZero ? 0 : 1;
+  if (!/^\d{1,5}$/.test(text)) throw bad('PORT_NOT_NUMBER', field, `"${text}" is not a port number (a whole number from ${min} to 65535)`, { value: text, min });
   const n = Number(text);
-  if (n > 65535 || (!allowZero && n === 0)) throw bad(field, `${n} is out of range; ports go from ${allowZero ? 0 : 1} to 65535`);
+  if (n > 65535 || (!allowZero && n === 0)) throw bad('PORT_RANGE', field, `${n} is out of range; ports go from ${min} to 65535`, { value: text, min });
   return n;
 }
 
@@ -21,20 +23,20 @@ export function checkPort(value: string | number, field = 'port', allowZero = fa
  */
 export function checkHost(value: string, field = 'host'): string {
   const text = value.trim().replace(/^\[(.*)\]$/, '$1');
-  if (text === '') throw bad(field, 'type a host name or an address, like 127.0.0.1 or localhost');
+  if (text === '') throw bad('HOST_EMPTY', field, 'type a host name or an address, like 127.0.0.1 or localhost');
   if (/^[0-9.]+$/.test(text) || text.includes(':')) {
     try {
       parseIp(text, field);
       return text;
     } catch (e) {
-      if (e instanceof SubnetError) throw bad(field, e.message.replace(/^\w+: /, ''));
+      if (e instanceof SubnetError) throw bad('IP_ADDRESS', field, e.message.replace(/^\w+: /, ''), { ...e.params, rule: e.rule });
       throw e;
     }
   }
-  if (text.length > 253) throw bad(field, 'a host name is at most 253 characters');
+  if (text.length > 253) throw bad('HOST_TOO_LONG', field, 'a host name is at most 253 characters');
   for (const label of text.replace(/\.$/, '').split('.')) {
     if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(label)) {
-      throw bad(field, `"${label}" is not a valid part of a host name (letters, digits and inner hyphens, 1–63 characters)`);
+      throw bad('HOST_LABEL', field, `"${label}" is not a valid part of a host name (letters, digits and inner hyphens, 1–63 characters)`, { label });
     }
   }
   return text;

@@ -116,6 +116,8 @@ export interface DecodedMessage {
 export interface FrameProblem {
   code: 'FRAME_TOO_LARGE' | 'FRAME_BAD_HEADER' | 'FRAME_TRUNCATED' | 'FRAME_BAD_LENGTH' | 'FRAME_BUDGET';
   message: string;
+  /** What the renderer words the code from (sender-codes.ts), `variant` picking the sentence. */
+  params: Record<string, string | number>;
 }
 
 /**
@@ -220,7 +222,7 @@ export class FrameDecoder {
     }
     const fill = this.fill as Fill | null; // next() may have started one
     if (!this.hold(fill ? fill.bytes.length : this.acc.length)) {
-      this.fail('FRAME_BUDGET', `partial frames on all connections would hold over the ${this.budget!.capacity}-byte budget; refusing this one`);
+      this.fail('FRAME_BUDGET', `partial frames on all connections would hold over the ${this.budget!.capacity}-byte budget; refusing this one`, { variant: 'partial', capacity: this.budget!.capacity });
       return this.drop(out);
     }
     return out;
@@ -259,8 +261,8 @@ export class FrameDecoder {
     this.accLen = need;
   }
 
-  private fail(code: FrameProblem['code'], message: string): number {
-    this.problem = { code, message };
+  private fail(code: FrameProblem['code'], message: string, params: Record<string, string | number>): number {
+    this.problem = { code, message, params };
     return 0;
   }
 
@@ -271,7 +273,7 @@ export class FrameDecoder {
   private startFill(buf: Uint8Array, offset: number, from: number, size: number, header?: Record<string, unknown>): number {
     if (!this.hold(size)) {
       const b = this.budget!;
-      return this.fail('FRAME_BUDGET', `a frame announces ${size} bytes, but partial frames on all connections already hold ${b.used} of the ${b.capacity}-byte budget; refusing it`);
+      return this.fail('FRAME_BUDGET', `a frame announces ${size} bytes, but partial frames on all connections already hold ${b.used} of the ${b.capacity}-byte budget; refusing it`, { variant: 'announced', size, used: b.used, capacity: b.capacity });
     }
     const f: Fill = { bytes: new Uint8Array(size), at: buf.length - from, prefix: from - offset };
     if (header) f.header = header;
@@ -294,7 +296,7 @@ export class FrameDecoder {
         const at = indexOf(buf, d, offset + this.scanned);
         if (at < 0) {
           this.scanned = Math.max(0, avail - d.length + 1);
-          if (avail > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `no "${printable(f.delimiter)}" within ${this.maxFrame} bytes; is the framing right?`);
+          if (avail > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `no "${printable(f.delimiter)}" within ${this.maxFrame} bytes; is the framing right?`, { variant: 'delimiter', delimiter: printable(f.delimiter), max: this.maxFrame });
           return 0;
         }
         this.scanned = 0;
@@ -314,8 +316,8 @@ export class FrameDecoder {
         else if (f.bytes === 4) n = view.getInt32(0, le);
         else n = Number(view.getBigUint64(0, le));
         const body = f.includesPrefix ? n - f.bytes : n;
-        if (n < 0 || body < 0) return this.fail('FRAME_BAD_LENGTH', `a frame announces ${n} bytes, which is not a possible length; the stream is out of step`);
-        if (body > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`);
+        if (n < 0 || body < 0) return this.fail('FRAME_BAD_LENGTH', `a frame announces ${n} bytes, which is not a possible length; the stream is out of step`, { variant: 'length', size: n });
+        if (body > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`, { variant: 'length', size: body, max: this.maxFrame });
         if (avail < f.bytes + body) return this.startFill(buf, offset, offset + f.bytes, body);
         out.push({ bytes: buf.slice(offset + f.bytes, offset + f.bytes + body) });
         return f.bytes + body;
@@ -323,19 +325,19 @@ export class FrameDecoder {
       case 'header-json': {
         if (avail < 4) return 0;
         const headLen = view.getInt32(0, true);
-        if (headLen < 0 || headLen > 1024 * 1024) return this.fail('FRAME_BAD_LENGTH', `a header announces ${headLen} bytes, which is not a plausible JSON header`);
+        if (headLen < 0 || headLen > 1024 * 1024) return this.fail('FRAME_BAD_LENGTH', `a header announces ${headLen} bytes, which is not a plausible JSON header`, { variant: 'header', size: headLen });
         if (avail < 4 + headLen) return 0;
         let header: unknown;
         try {
           header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(offset + 4, offset + 4 + headLen)));
         } catch {
-          return this.fail('FRAME_BAD_HEADER', `the ${headLen}-byte header is not UTF-8 JSON`);
+          return this.fail('FRAME_BAD_HEADER', `the ${headLen}-byte header is not UTF-8 JSON`, { variant: 'json', size: headLen });
         }
         const size = typeof header === 'object' && header !== null ? (header as Record<string, unknown>)[f.sizeKey] : undefined;
         if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-          return this.fail('FRAME_BAD_HEADER', `the JSON header has no whole-number "${f.sizeKey}"`);
+          return this.fail('FRAME_BAD_HEADER', `the JSON header has no whole-number "${f.sizeKey}"`, { variant: 'size-key', key: f.sizeKey });
         }
-        if (size > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`);
+        if (size > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`, { variant: 'header', size, max: this.maxFrame });
         const start = offset + 4 + headLen;
         if (avail < 4 + headLen + size) return this.startFill(buf, offset, start, size, header as Record<string, unknown>);
         out.push({ bytes: buf.slice(start, start + size), header: header as Record<string, unknown> });
@@ -352,7 +354,7 @@ export class FrameDecoder {
     if (this.accLen > 0 || f) {
       const got = f?.header ? f.at : this.buffered;
       const want = f?.header ? `a ${f.bytes.length}-byte body` : 'a whole frame';
-      this.problem = { code: 'FRAME_TRUNCATED', message: `the peer closed after ${got} bytes of ${want}` };
+      this.problem = { code: 'FRAME_TRUNCATED', message: `the peer closed after ${got} bytes of ${want}`, params: { got, want } };
     }
     this.dispose();
     return this.problem;

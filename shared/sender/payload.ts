@@ -1,4 +1,4 @@
-import { ErrorCode, WirelabError } from '../contract/errors.ts';
+import { WirelabError } from '../contract/errors.ts';
 
 /**
  * Turning what the user typed into bytes. Pure: the text encoder is passed in, because GBK
@@ -10,8 +10,9 @@ export const utf8Encode: TextEncoderFn = (t) => new TextEncoder().encode(t);
 export const lineEndings = { none: '', lf: '\n', crlf: '\r\n' } as const;
 export type LineEnding = keyof typeof lineEndings;
 
-function bad(field: string, message: string): WirelabError {
-  return new WirelabError(ErrorCode.invalidInput, `${field}: ${message}`, field);
+/** An input mistake with its code and params (sender-codes.ts); the English names the field and the rule. */
+function bad(code: string, field: string, message: string, params: Record<string, string | number> = {}): WirelabError {
+  return new WirelabError(code, `${field}: ${message}`, field, { field, ...params });
 }
 
 /** Hex with any separators people paste: spaces, colons, dashes, commas, newlines, `0x` prefixes. */
@@ -21,7 +22,7 @@ export function parseHex(text: string, field = 'payload'): Uint8Array {
   for (let i = 0; i < cleaned.length; i++) {
     const c = cleaned[i]!;
     if (/[0-9a-fA-F]/.test(c)) digits.push(c);
-    else if (!/[\s:,;\-_.]/.test(c)) throw bad(field, `"${c}" at position ${i + 1} is not a hex digit (0–9, a–f)`);
+    else if (!/[\s:,;\-_.]/.test(c)) throw bad('HEX_DIGIT', field, `"${c}" at position ${i + 1} is not a hex digit (0–9, a–f)`, { char: c, position: i + 1 });
   }
   // Separated single digits ("a b c") are bytes of their own; otherwise read pairs.
   const tokens = cleaned.split(/[\s:,;\-_.]+/).filter(Boolean);
@@ -30,7 +31,7 @@ export function parseHex(text: string, field = 'payload'): Uint8Array {
     for (const t of tokens) bytes.push(parseInt(t, 16));
   } else {
     const all = digits.join('');
-    if (all.length % 2 === 1) throw bad(field, `${all.length} hex digits is an odd number; every byte needs two (write 0a, not a)`);
+    if (all.length % 2 === 1) throw bad('HEX_ODD', field, `${all.length} hex digits is an odd number; every byte needs two (write 0a, not a)`, { count: all.length });
     for (let i = 0; i < all.length; i += 2) bytes.push(parseInt(all.slice(i, i + 2), 16));
   }
   return Uint8Array.from(bytes);
@@ -51,19 +52,19 @@ export function parseEscaped(text: string, encode: TextEncoderFn, field = 'paylo
       continue;
     }
     const n = text[i + 1];
-    if (n === undefined) throw bad(field, `a lone "\\" at the end; write "\\\\" for a backslash`);
+    if (n === undefined) throw bad('ESCAPE_TRAILING', field, `a lone "\\" at the end; write "\\\\" for a backslash`);
     const simple: Record<string, string> = { r: '\r', n: '\n', t: '\t', '0': '\0', '\\': '\\' };
     if (n in simple) {
       run += simple[n];
       i++;
     } else if (n === 'x') {
       const hh = text.slice(i + 2, i + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(hh)) throw bad(field, `"\\x${hh}" at position ${i + 1} needs two hex digits, like \\x0d`);
+      if (!/^[0-9a-fA-F]{2}$/.test(hh)) throw bad('ESCAPE_HEX', field, `"\\x${hh}" at position ${i + 1} needs two hex digits, like \\x0d`, { text: `\\x${hh}`, position: i + 1 });
       flush();
       parts.push(Uint8Array.of(parseInt(hh, 16)));
       i += 3;
     } else {
-      throw bad(field, `"\\${n}" at position ${i + 1} is not an escape; use \\r \\n \\t \\0 \\\\ or \\xHH`);
+      throw bad('ESCAPE_UNKNOWN', field, `"\\${n}" at position ${i + 1} is not an escape; use \\r \\n \\t \\0 \\\\ or \\xHH`, { text: `\\${n}`, position: i + 1 });
     }
   }
   flush();
@@ -148,7 +149,7 @@ export function fromBase64(text: string, field = 'payload'): Uint8Array {
   try {
     bin = atob(text);
   } catch {
-    throw bad(field, 'the file data is not valid base64');
+    throw bad('BASE64_INVALID', field, 'the file data is not valid base64');
   }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

@@ -24,6 +24,8 @@ export interface LogEntry {
   bytes: Uint8Array;
   /** A decoded message's JSON header (header-json framing). */
   header?: Record<string, unknown>;
+  /** The params of `code` (sender-codes.ts). */
+  params?: Record<string, string | number | boolean>;
 }
 
 /** Bookkeeping of one entry beyond its bytes (object, strings, queue slots), counted against the budget. */

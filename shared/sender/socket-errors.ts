@@ -1,3 +1,5 @@
+import type { SocketOp } from './sender-codes.ts';
+
 /**
  * What each socket error means, in one line a student can act on. The code is what the OS
  * said (errno name); the explanation says what probably happened on the wire.
@@ -17,8 +19,14 @@ export const socketErrorText: Record<string, string> = {
   EMSGSIZE: 'the datagram is larger than UDP allows (65,507 bytes over IPv4)',
 };
 
-export function explainSocketError(code: string | undefined, where: string): { code: string; message: string } {
+/**
+ * A socket error as the contract carries it: the errno name as the code (SOCKET_ERROR, with
+ * `errno`, for one without an explanation), params {op, address} for the renderer's wording,
+ * and the English sentence. `where` is the English for op and address ("connect to 1.2.3.4:80").
+ */
+export function explainSocketError(code: string | undefined, where: string, op: SocketOp = 'connection', address = ''): { code: string; message: string; params: Record<string, string> } {
   const c = code ?? 'ERROR';
   const text = socketErrorText[c];
-  return { code: c, message: text ? `${where}: ${c} — ${text}` : `${where}: ${c}` };
+  const message = text ? `${where}: ${c} — ${text}` : `${where}: ${c}`;
+  return text ? { code: c, message, params: { op, address } } : { code: 'SOCKET_ERROR', message, params: { op, address, errno: c } };
 }

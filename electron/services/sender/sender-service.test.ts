@@ -56,7 +56,7 @@ describe('sender service', () => {
     if (!c.ok) throw new Error(c.error.message);
     await call('sender.send', { sessionId: c.value.id, payload: text('abc') });
     expect(await call('sender.halfClose', { sessionId: c.value.id })).toMatchObject({ ok: true, value: { state: 'half-closed' } });
-    expect(await call('sender.send', { sessionId: c.value.id, payload: text('more') })).toMatchObject({ ok: false, error: { code: 'EPIPE' } });
+    expect(await call('sender.send', { sessionId: c.value.id, payload: text('more') })).toMatchObject({ ok: false, error: { code: 'SEND_AFTER_FIN' } });
     await until(() => events.some((e) => e.dir === 'in' && e.text === 'you sent 3 bytes'));
     // once the peer has closed too, the session is over
     await until(() => events.some((e) => e.sessionId === c.value.id && e.type === 'close' && e.message === 'connection closed'));

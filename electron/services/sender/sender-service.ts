@@ -12,6 +12,7 @@ import { logToJson, logToPcap, logToText } from '../../../shared/sender/log-expo
 import { SessionLogs, type LogEntry } from '../../../shared/sender/session-log.ts';
 import { compileRules, replyFor, ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
 import { parseIp } from '../../../shared/subnet/ip.ts';
+import { SubnetError } from '../../../shared/subnet/subnet-error.ts';
 import { classify } from '../../../shared/subnet/special-addresses.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
@@ -78,7 +79,7 @@ export class SenderService {
       if (e.dir === 'in' && (e.type === 'message' || s.framing.kind === 'raw')) s.messagesIn++;
     }
     // The log owns a copy: a view would pin a socket's (or a recvmmsg batch's) whole buffer.
-    const entry = this.logs.append(s.info.id, { type: e.type, dir: e.dir ?? null, at: Date.now(), peer: e.peer ?? null, code: e.code ?? null, message: e.message ?? null, bytes: bytes ? new Uint8Array(bytes) : empty, ...(header ? { header } : {}) });
+    const entry = this.logs.append(s.info.id, { type: e.type, dir: e.dir ?? null, at: Date.now(), peer: e.peer ?? null, code: e.code ?? null, message: e.message ?? null, bytes: bytes ? new Uint8Array(bytes) : empty, ...(header ? { header } : {}), ...(e.params ? { params: e.params } : {}) });
     // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
     if (this.hub.listenerCount('sender.event') === 0) return;
     this.hub.publish('sender.event', this.eventOf(s, entry, preview));
@@ -102,6 +103,7 @@ export class SenderService {
       text: shown.length ? decodeText(shown, s.encoding) : '',
       truncated: e.bytes.length > shown.length,
       ...(e.header ? { header: e.header } : {}),
+      ...(e.params ? { params: e.params } : {}),
     };
   }
 
@@ -129,7 +131,7 @@ export class SenderService {
     // Said once per connection (the decoder stops at its first problem).
     if (decoder?.problem) {
       const p = decoder.problem;
-      this.emit(s, { type: 'error', peer, code: p.code, message: onProblem ? `${p.message}; closing this connection` : p.message });
+      this.emit(s, { type: 'error', peer, code: p.code, message: onProblem ? `${p.message}; closing this connection` : p.message, params: onProblem ? { ...p.params, closing: true } : p.params });
       onProblem?.();
     }
   }
@@ -152,11 +154,11 @@ export class SenderService {
         return () => bytes;
       }
       case 'rules': {
-        if (spec.rules.length === 0) throw new WirelabError(ErrorCode.invalidInput, 'rules: add at least one rule, or choose another reply mode', 'rules');
+        if (spec.rules.length === 0) throw new WirelabError('RULES_EMPTY', 'rules: add at least one rule, or choose another reply mode', 'rules', { field: 'rules' });
         const compiled = compileRules(spec.rules);
         const onTimeout = (index: number, ms: number) => {
           s.info.timedOutRules.push(index);
-          this.emit(s, { type: 'error', code: 'RULE_TIMEOUT', message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session` });
+          this.emit(s, { type: 'error', code: 'RULE_TIMEOUT', message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`, params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs } });
         };
         return (m) => {
           const r = replyFor(compiled, decodeText(m, enc), { onTimeout });
@@ -247,21 +249,21 @@ export class SenderService {
     client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
     client.socket.on('end', () => {
       const problem = decoder.end();
-      if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message });
-      this.emit(s, { type: 'close', peer: remote, message: 'the peer sent FIN (it will send no more)' });
+      if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message, params: problem.params });
+      this.emit(s, { type: 'close', peer: remote, code: 'SENDER_PEER_FIN', message: 'the peer sent FIN (it will send no more)' });
     });
     client.socket.on('error', (err: NodeJS.ErrnoException) => {
-      const e = explainSocketError(err.code, 'connection');
-      this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message });
+      const e = explainSocketError(err.code, 'connection', 'connection', remote);
+      this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message, params: e.params });
     });
     client.socket.on('close', () => {
       decoder.dispose();
       // a reconnect has already replaced this socket: its close is old news
       if (s.client !== client) return;
       s.info.state = 'closed';
-      this.emit(s, { type: 'close', peer: remote, message: 'connection closed' });
+      this.emit(s, { type: 'close', peer: remote, code: 'SENDER_CLOSED', message: 'connection closed' });
     });
-    this.emit(s, { type: 'connect', peer: remote, message: `from ${s.info.local} in ${s.info.connectMs} ms` });
+    this.emit(s, { type: 'connect', peer: remote, code: 'SENDER_CONNECTED', message: `from ${s.info.local} in ${s.info.connectMs} ms`, params: { local: s.info.local, ms: s.info.connectMs } });
   }
 
   /**
@@ -276,7 +278,7 @@ export class SenderService {
     // Retire the old socket first, so its 'close' (which can come before the new connect
     // completes) is not taken for the session's end.
     s.client = undefined;
-    if (s.info.state !== 'closed') this.emit(s, { type: 'close', peer: s.info.remote, message: 'connection closed to reconnect' });
+    if (s.info.state !== 'closed') this.emit(s, { type: 'close', peer: s.info.remote, code: 'SENDER_CLOSED_TO_RECONNECT', message: 'connection closed to reconnect' });
     s.info.state = 'closed';
     old?.close();
     await this.connectClient(s);
@@ -304,7 +306,7 @@ export class SenderService {
     const frame = encodeFrame(s.framing, body);
     s.counter++;
     if (s.client) {
-      if (s.info.state === 'half-closed') throw new WirelabError('EPIPE', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
+      if (s.info.state === 'half-closed') throw new WirelabError('SEND_AFTER_FIN', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
       await s.client.write(frame);
       this.countSent(s, frame.length);
       this.emit(s, { type: 'chunk', dir: 'out', peer: s.info.remote }, frame);
@@ -319,11 +321,11 @@ export class SenderService {
       s.info.sentBytes += n * frame.length;
       this.emit(s, { type: 'chunk', dir: 'out', peer: `all ${n} client${n === 1 ? '' : 's'}` }, frame);
     } else if (s.udp) {
-      if (!to?.host || !to.port) throw new WirelabError(ErrorCode.invalidInput, 'host: a UDP send needs a destination host and port', 'host');
+      if (!to?.host || !to.port) throw new WirelabError('UDP_NEEDS_DESTINATION', 'host: a UDP send needs a destination host and port', 'host', { field: 'host' });
       const host = checkHost(to.host);
       const port = checkPort(to.port);
       if (isIP(host) !== 0 && isIP(host) !== isIP(s.udp.address) && s.udp.address !== '::') {
-        throw new WirelabError(ErrorCode.invalidInput, `host: this socket is bound to ${s.udp.address} and cannot send to ${host} (another IP version)`, 'host');
+        throw new WirelabError('UDP_FAMILY', `host: this socket is bound to ${s.udp.address} and cannot send to ${host} (another IP version)`, 'host', { field: 'host', bound: s.udp.address, host });
       }
       await s.udp.send(frame, host, port);
       this.countSent(s, frame.length);
@@ -343,23 +345,23 @@ export class SenderService {
     const state = { timer: null as ReturnType<typeof setTimeout> | null, sent: 1, stopped: false };
     s.repeat = state;
     const started = performance.now();
-    const finish = (message: string, code: string | null = null) => {
+    const finish = (message: string, code: string, params: Record<string, string | number | boolean>) => {
       state.stopped = true;
-      this.emit(s, { type: 'repeat-end', message, code });
+      this.emit(s, { type: 'repeat-end', message, code, params });
     };
     const tick = () => {
       if (state.stopped) return;
-      if (count && state.sent >= count) return finish(`sent ${state.sent} times`);
+      if (count && state.sent >= count) return finish(`sent ${state.sent} times`, 'REPEAT_DONE', { count: state.sent });
       this.send(id, payload, to).then(
         () => {
           state.sent++;
           const due = started + state.sent * intervalMs;
           state.timer = setTimeout(tick, Math.max(0, due - performance.now()));
         },
-        (e: unknown) => finish(`stopped after ${state.sent}: ${(e as Error).message}`, e instanceof WirelabError ? e.code : null),
+        (e: unknown) => finish(`stopped after ${state.sent}: ${(e as Error).message}`, 'REPEAT_FAILED', { ...(e instanceof WirelabError ? e.params : {}), count: state.sent, error: e instanceof WirelabError ? e.code : 'INTERNAL' }),
       );
     };
-    if (count === 1) finish('sent 1 time');
+    if (count === 1) finish('sent 1 time', 'REPEAT_DONE', { count: 1 });
     else state.timer = setTimeout(tick, intervalMs);
     return true;
   }
@@ -369,7 +371,7 @@ export class SenderService {
     if (!s?.repeat || s.repeat.stopped) return s?.repeat?.sent ?? 0;
     if (s.repeat.timer) clearTimeout(s.repeat.timer);
     s.repeat.stopped = true;
-    this.emit(s, { type: 'repeat-end', message: `stopped after ${s.repeat.sent} sends` });
+    this.emit(s, { type: 'repeat-end', code: 'REPEAT_STOPPED', message: `stopped after ${s.repeat.sent} sends`, params: { count: s.repeat.sent } });
     return s.repeat.sent;
   }
 
@@ -378,8 +380,8 @@ export class SenderService {
     const udp = s.udp;
     if (!udp) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: broadcast and multicast are for UDP sessions', 'sessionId');
     const fail = (field: string, err: unknown) => {
-      const e = explainSocketError((err as NodeJS.ErrnoException).code, field);
-      return new WirelabError(e.code, e.message, field);
+      const e = explainSocketError((err as NodeJS.ErrnoException).code, field, 'option', field);
+      return new WirelabError(e.code, e.message, field, e.params);
     };
     try {
       if (o.broadcast !== undefined) udp.setBroadcast(o.broadcast);
@@ -395,11 +397,11 @@ export class SenderService {
         try {
           return parseIp(g.group, 'group');
         } catch (e) {
-          throw new WirelabError(ErrorCode.invalidInput, (e as Error).message, 'group');
+          throw new WirelabError('IP_ADDRESS', (e as Error).message, 'group', { field: 'group', ...(e instanceof SubnetError ? { ...e.params, rule: e.rule } : { rule: 'not-an-address' }) });
         }
       })();
       if (classify(ip).type !== 'multicast') {
-        throw new WirelabError(ErrorCode.invalidInput, `group: ${g.group} is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)`, 'group');
+        throw new WirelabError('NOT_MULTICAST', `group: ${g.group} is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)`, 'group', { field: 'group', group: g.group });
       }
       try {
         if (op === 'join') {
@@ -422,7 +424,7 @@ export class SenderService {
     if (!s.client) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: half-close is for TCP client sessions', 'sessionId');
     s.client.end();
     s.info.state = 'half-closed';
-    this.emit(s, { type: 'close', dir: 'out', peer: s.info.remote, message: 'sent FIN: this side will send no more, but keeps reading' });
+    this.emit(s, { type: 'close', dir: 'out', peer: s.info.remote, code: 'SENDER_SENT_FIN', message: 'sent FIN: this side will send no more, but keeps reading' });
     return this.infoOf(s);
   }
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { endpointText } from '../../../shared/timeline/tcp-streams.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
+import type { SocketOp } from '../../../shared/sender/sender-codes.ts';
 
 export interface Endpoint {
   address: string;
@@ -14,9 +15,9 @@ export function peerName(address: string | undefined, port: number | undefined):
 }
 
 /** Turns a Node socket error into the contract's typed error with a plain explanation. */
-export function socketError(err: NodeJS.ErrnoException, where: string): WirelabError {
-  const e = explainSocketError(err.code, where);
-  return new WirelabError(e.code, e.message);
+export function socketError(err: NodeJS.ErrnoException, where: string, op: SocketOp, address = ''): WirelabError {
+  const e = explainSocketError(err.code, where, op, address);
+  return new WirelabError(e.code, e.message, undefined, e.params);
 }
 
 /**
@@ -32,7 +33,8 @@ export class TcpClient {
   ) {}
 
   static connect(options: { host: string; port: number; timeoutMs?: number }): Promise<TcpClient> {
-    const where = `connect to ${peerName(options.host, options.port)}`;
+    const address = peerName(options.host, options.port);
+    const where = `connect to ${address}`;
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const socket = createConnection({ host: options.host, port: options.port, noDelay: true });
@@ -40,7 +42,7 @@ export class TcpClient {
       if (options.timeoutMs) {
         timer = setTimeout(() => {
           socket.destroy();
-          reject(socketError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), where));
+          reject(socketError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), where, 'connect', address));
         }, options.timeoutMs);
       }
       socket.once('connect', () => {
@@ -57,7 +59,7 @@ export class TcpClient {
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
-        reject(socketError(err, where));
+        reject(socketError(err, where, 'connect', address));
       });
     });
   }
@@ -65,7 +67,7 @@ export class TcpClient {
   /** Resolves once the kernel has the bytes (the write callback), so a caller can pace itself. */
   write(bytes: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.socket.write(bytes, (err) => (err ? reject(socketError(err as NodeJS.ErrnoException, 'send')) : resolve()));
+      this.socket.write(bytes, (err) => (err ? reject(socketError(err as NodeJS.ErrnoException, 'send', 'send')) : resolve()));
     });
   }
 

@@ -38,7 +38,7 @@ export class TcpServer {
         socket.on('error', () => undefined); // reported through 'close'; an RST from one client must not end the server
         onClient(client);
       });
-      server.once('error', (err: NodeJS.ErrnoException) => reject(socketError(err, `listen on ${peerName(options.host, options.port)}`)));
+      server.once('error', (err: NodeJS.ErrnoException) => reject(socketError(err, `listen on ${peerName(options.host, options.port)}`, 'listen', peerName(options.host, options.port))));
       server.listen(options.port, options.host, () => {
         const addr = server.address() as AddressInfo;
         self = new TcpServer(server, addr.address, addr.port);
@@ -56,7 +56,7 @@ export class TcpServer {
 
   sendToPeer(peer: string, bytes: Uint8Array): void {
     const c = [...this.clients.values()].find((x) => x.peer === peer);
-    if (!c) throw new WirelabError('NO_SUCH_CLIENT', `client: ${peer} is no longer connected`, 'client');
+    if (!c) throw new WirelabError('NO_SUCH_CLIENT', `client: ${peer} is no longer connected`, 'client', { peer });
     this.send(c.id, bytes);
   }
 

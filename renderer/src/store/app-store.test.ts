@@ -100,7 +100,7 @@ describe('sender sessions', () => {
     await settle(() => store.getState().sender.sessions.some((v) => v.info.id === id));
     // the reply says open; then the batch brings the old close and the new connect, in that order
     expect(await store.getState().reconnectSession(id)).toBe(true);
-    const ev = (seq: number, type: 'close' | 'connect', message: string) => ({ sessionId: id, seq, type, dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message });
+    const ev = (seq: number, type: 'close' | 'connect', message: string) => ({ sessionId: id, seq, type, dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: type === 'close' ? 'SENDER_CLOSED' : 'SENDER_CONNECTED', message });
     store.getState().applySenderEvents({ stream: 'sender.event', events: [ev(1e6, 'close', 'connection closed'), ev(1e6 + 1, 'connect', 'from 127.0.0.1:1 in 0.1 ms')], dropped: 0 });
     expect(store.getState().sender.sessions[0]!.info.state).toBe('open');
     // and a close on its own still closes it

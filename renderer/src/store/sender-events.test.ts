@@ -54,7 +54,7 @@ describe('sender view reducer', () => {
     // raw framing: each incoming chunk is a message too
     expect(view.logs.s!.messages.length).toBe(1);
     expect(view.repeating).toEqual({});
-    const cli = reduceSenderEvents(viewWith([ev(1)]), [ev(2, { type: 'close', dir: null, message: 'connection closed' })], 5000);
+    const cli = reduceSenderEvents(viewWith([ev(1)]), [ev(2, { type: 'close', dir: null, code: 'SENDER_CLOSED', message: 'connection closed' })], 5000);
     expect(cli.view.sessions[0]!.info.state).toBe('closed');
   });
 });

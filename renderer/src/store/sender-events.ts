@@ -179,7 +179,7 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
       sessions = sessions.map((v) => (v.info.id === id ? { ...v, clients, sendTo: clients.some((c) => c.peer === v.sendTo) ? v.sendTo : '' } : v));
     }
     // The newest of "connection closed" and "connected" decides (a reconnect sends both, in order).
-    const last = fresh.findLast((e) => e.type === 'connect' || (e.type === 'close' && e.message === 'connection closed'));
+    const last = fresh.findLast((e) => e.type === 'connect' || (e.type === 'close' && e.code === 'SENDER_CLOSED'));
     if (last) {
       const state = last.type === 'connect' ? 'open' : 'closed';
       sessions = sessions.map((v) => (v.info.id === id && v.info.kind === 'tcp-client' ? { ...v, info: { ...v.info, state } } : v));
