@@ -1,3 +1,6 @@
+import { WirelabError } from '../../shared/contract/errors.ts';
+import { checkPort } from '../../shared/sender/endpoint.ts';
+
 /** Where a command writes; tests pass buffers, the real CLI passes the process streams. */
 export interface CliIo {
   out(line: string): void;
@@ -14,10 +17,13 @@ export class UsageError extends Error {
   }
 }
 
+/** A port flag (`--port`), checked by the same shared check the forms and the dispatcher use; 0 = any free port. */
 export function parsePort(value: string | undefined, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`${field} must be a whole number from 0 to 65535, not "${value}"`);
-  const n = Number(value);
-  if (n > 65535) throw new UsageError(`${field} must be a whole number from 0 to 65535, not ${n}`);
-  return n;
+  try {
+    return checkPort(value, field, true);
+  } catch (e) {
+    const outOfRange = e instanceof WirelabError && e.code === 'PORT_RANGE';
+    throw new UsageError(`${field} must be a whole number from 0 to 65535, not ${outOfRange ? Number(value) : `"${value}"`}`);
+  }
 }

@@ -41,3 +41,12 @@ export function checkHost(value: string, field = 'host'): string {
   }
   return text;
 }
+
+/** A whole number from `min` to `max`, typed into a form field (a timeout, an interval, a count). */
+export function checkWhole(value: string, field: string, min: number, max: number): number {
+  const text = value.trim();
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw bad('NUMBER_RANGE', field, `"${text}" must be a whole number from ${min} to ${max}`, { value: text, min, max });
+  }
+  return Number(text);
+}

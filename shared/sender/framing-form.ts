@@ -1,4 +1,5 @@
-import { framingByName, framingNames, type Framing, type FramingName } from './framing.ts';
+import { WirelabError } from '../contract/errors.ts';
+import { defaultMaxFrame, framingByName, framingNames, type Framing, type FramingName } from './framing.ts';
 import { parseEscaped, utf8Encode } from './payload.ts';
 
 /** The custom-framing fields of the new-session form, as typed (strings until checked). */
@@ -13,8 +14,18 @@ export interface CustomFraming {
   sizeKey: string;
 }
 
+/** Why a form's framing cannot be used: the field, a code (sender-codes.ts) with params, the English. */
+export interface FramingFormError {
+  field: string;
+  code: string;
+  message: string;
+  params: Record<string, string | number | boolean>;
+}
+
+const refuse = (code: string, field: string, message: string, params: Record<string, string | number> = {}): FramingFormError => ({ field, code, message, params: { field, ...params } });
+
 /** The framing a form describes, or the reason it cannot be used. */
-export function framingOf(form: { framing: FramingName | 'custom'; custom: CustomFraming }): Framing | { field: string; message: string } {
+export function framingOf(form: { framing: FramingName | 'custom'; custom: CustomFraming }): Framing | FramingFormError {
   if (form.framing !== 'custom') return framingByName(form.framing);
   const c = form.custom;
   switch (c.kind) {
@@ -23,18 +34,19 @@ export function framingOf(form: { framing: FramingName | 'custom'; custom: Custo
       try {
         text = new TextDecoder().decode(parseEscaped(c.delimiter, utf8Encode, 'delimiter'));
       } catch (e) {
-        return { field: 'delimiter', message: (e as Error).message };
+        if (e instanceof WirelabError) return { field: 'delimiter', code: e.code, message: e.message, params: e.params ?? { field: 'delimiter' } };
+        throw e;
       }
-      if (text.length < 1 || text.length > 16) return { field: 'delimiter', message: 'delimiter: 1–16 characters, e.g. \\r\\n' };
+      if (text.length < 1 || text.length > 16) return refuse('DELIMITER_LENGTH', 'delimiter', 'delimiter: 1–16 characters, e.g. \\r\\n');
       return { kind: 'delimiter', delimiter: text };
     }
     case 'fixed':
-      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > 16 * 1024 * 1024) return { field: 'size', message: `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB` };
+      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > defaultMaxFrame) return refuse('NUMBER_RANGE', 'size', `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB`, { value: c.size, min: 1, max: defaultMaxFrame });
       return { kind: 'fixed', size: Number(c.size) };
     case 'length':
       return { kind: 'length', bytes: Number(c.bytes) as 1 | 2 | 4 | 8, endian: c.endian, includesPrefix: c.includesPrefix };
     case 'header-json':
-      if (!c.sizeKey.trim()) return { field: 'sizeKey', message: 'size key: name the header field that holds the body size' };
+      if (!c.sizeKey.trim()) return refuse('SIZE_KEY_EMPTY', 'sizeKey', 'size key: name the header field that holds the body size');
       return { kind: 'header-json', sizeKey: c.sizeKey.trim() };
   }
 }

@@ -31,6 +31,10 @@ export const senderInputCodes = spec({
   ESCAPE_HEX: { params: ['field', 'text', 'position'] },
   ESCAPE_UNKNOWN: { params: ['field', 'text', 'position'] },
   BASE64_INVALID: { params: ['field'] },
+  NUMBER_RANGE: { params: ['field', 'value', 'min', 'max'] },
+  DELIMITER_LENGTH: { params: ['field'] },
+  SIZE_KEY_EMPTY: { params: ['field'] },
+  FILE_NOT_CHOSEN: { params: ['field'] },
 });
 
 /** Socket errors by errno name; `op` says what was being done, `address` where. */
@@ -89,6 +93,9 @@ export const serviceCodes = spec({
   UDP_FAMILY: { params: ['bound', 'host'] },
   NOT_MULTICAST: { params: ['group'] },
   RULES_EMPTY: { params: [] },
+  NO_SUCH_PACKET: { params: [] },
+  /** The traffic generator's worker thread failed (its English message says how). */
+  WORKER: { params: [] },
 });
 
 export const senderCodes = { ...senderInputCodes, ...socketErrnoCodes, ...framingCodes, ...markerCodes, ...serviceCodes };

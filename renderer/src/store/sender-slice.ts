@@ -1,8 +1,9 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandInput, EventBatch, GeneratorProgress, PayloadSpec, SavedPacket, SenderEvent, SessionInfo, WirelabErrorData } from '../../../shared/contract/index.ts';
+import { WirelabError, type CommandInput, type EventBatch, type GeneratorProgress, type PayloadSpec, type SavedPacket, type SenderEvent, type SessionInfo, type WirelabErrorData } from '../../../shared/contract/index.ts';
+import { checkHost, checkPort, checkWhole } from '../../../shared/sender/endpoint.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
-import type { FramingName } from '../../../shared/sender/framing.ts';
+import type { Framing, FramingName } from '../../../shared/sender/framing.ts';
 import { framingOf, type CustomFraming } from '../../../shared/sender/framing-form.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
@@ -50,6 +51,27 @@ export interface GeneratorForm {
   rate: string;
 }
 
+/** A refusal as the view keeps it: the renderer words `code` with `params` (i18n/sender-text.ts); `message` is the English. */
+export interface SenderError {
+  field: string | null;
+  message: string;
+  code: string | null;
+  params?: Record<string, string | number | boolean>;
+}
+
+const errorOf = (e: WirelabErrorData): SenderError => ({ field: e.field ?? null, message: e.message, code: e.code, ...(e.params ? { params: e.params } : {}) });
+
+/** A shared check's WirelabError (checkPort, checkWhole…) as a form error; anything else is a bug and rethrown. */
+function checked<T>(check: () => T): T | SenderError {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof WirelabError) return errorOf(e.toData());
+    throw e;
+  }
+}
+const isError = (x: unknown): x is SenderError => typeof x === 'object' && x !== null && 'message' in x && 'code' in x;
+
 export interface SenderSlice {
   sender: {
     /** The backend's sessions as this page shows them (view state: the backend owns them). */
@@ -61,14 +83,14 @@ export interface SenderSlice {
     form: NewSessionForm;
     composer: Composer;
     opening: boolean;
-    generator: { form: GeneratorForm; runId: string | null; progress: GeneratorProgress | null; error: { field: string | null; message: string } | null };
+    generator: { form: GeneratorForm; runId: string | null; progress: GeneratorProgress | null; error: SenderError | null };
     library: SavedPacket[];
     /** `error` is the backend's refusal, worded by its code (a limit, a file that cannot be saved). */
     libraryMessage: { ok: boolean; text: string; error?: WirelabErrorData } | null;
     /** Sessions with a repeat running (cleared by the service's repeat-end event). */
     repeating: Record<string, boolean>;
-    formError: { field: string | null; message: string; code: string | null } | null;
-    sendError: { field: string | null; message: string; code: string | null } | null;
+    formError: SenderError | null;
+    sendError: SenderError | null;
   };
   setSenderForm(patch: Partial<NewSessionForm>): void;
   setComposer(patch: Partial<Composer>): void;
@@ -176,26 +198,21 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
     }
 
     async function open(form: NewSessionForm): Promise<SessionInfo | null> {
-      const port = form.port.trim();
-      if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-        patch({ formError: { field: 'port', message: `port: "${port}" is not a port number (0–65535)`, code: 'INVALID_INPUT' } });
-        return null;
-      }
+      // The checks the CLI and the dispatcher use (shared/sender/endpoint.ts), with their codes.
+      const host = checked(() => checkHost(form.host));
+      const port = checked(() => checkPort(form.port, 'port', form.kind !== 'tcp-client'));
       const framing = framingOf(form);
-      if (!('kind' in framing)) {
-        patch({ formError: { field: framing.field, message: framing.message, code: 'INVALID_INPUT' } });
+      const timeout = form.kind === 'tcp-client' ? checked(() => checkWhole(form.timeoutMs, 'timeout', 100, 120_000)) : 0;
+      const problem = [host, port, 'code' in framing ? framing : null, timeout].find(isError);
+      if (problem) {
+        patch({ formError: problem });
         return null;
       }
-      const base = { host: form.host, port: Number(port), framing, encoding: form.encoding };
-      const timeout = form.timeoutMs.trim();
-      if (form.kind === 'tcp-client' && (!/^\d+$/.test(timeout) || Number(timeout) < 100 || Number(timeout) > 120_000)) {
-        patch({ formError: { field: 'timeout', message: `timeout: "${timeout}" must be 100–120000 ms`, code: 'INVALID_INPUT' } });
-        return null;
-      }
-      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: Number(timeout) } : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
+      const base = { host: host as string, port: port as number, framing: framing as Framing, encoding: form.encoding };
+      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number } : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
       const r = await client.invoke('sender.open', spec);
       if (!r.ok) {
-        patch({ formError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+        patch({ formError: errorOf(r.error) });
         return null;
       }
       patch({ formError: null });
@@ -214,17 +231,18 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       if (!view) return null;
       const c = s.composer;
       if (c.mode === 'file' && !c.fileName) {
-        patch({ sendError: { field: 'payload', message: 'file: choose a file to send', code: 'INVALID_INPUT' } });
+        patch({ sendError: { field: 'payload', message: 'file: choose a file to send', code: 'FILE_NOT_CHOSEN', params: { field: 'file' } } });
         return null;
       }
       const payload = { mode: c.mode, text: c.mode === 'file' ? c.fileText : c.text, encoding: c.encoding, lineEnding: c.mode === 'file' ? ('none' as const) : c.lineEnding };
       if (view.info.kind === 'tcp-server' && view.sendTo) return { sessionId: view.info.id, payload, clientPeer: view.sendTo };
       if (view.info.kind !== 'udp') return { sessionId: view.info.id, payload };
-      if (!/^\d+$/.test(view.destPort.trim()) || Number(view.destPort) < 1 || Number(view.destPort) > 65535) {
-        patch({ sendError: { field: 'port', message: `port: "${view.destPort}" is not a port number (1–65535)`, code: 'INVALID_INPUT' } });
+      const port = checked(() => checkPort(view.destPort));
+      if (isError(port)) {
+        patch({ sendError: port });
         return null;
       }
-      return { sessionId: view.info.id, payload, host: view.destHost, port: Number(view.destPort) };
+      return { sessionId: view.info.id, payload, host: view.destHost, port };
     }
 
     return {
@@ -282,7 +300,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const req = request();
         if (!req) return;
         const r = await client.invoke('sender.send', req);
-        patch({ sendError: r.ok ? null : { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+        patch({ sendError: r.ok ? null : errorOf(r.error) });
       },
       async toggleRepeat() {
         const s = get().sender;
@@ -292,23 +310,24 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         }
         const req = request();
         if (!req) return;
-        const ms = s.composer.repeatMs.trim();
-        const n = s.composer.repeatCount.trim();
-        if (!/^\d+$/.test(ms) || Number(ms) < 1) return patch({ sendError: { field: 'intervalMs', message: `interval: "${ms}" must be a whole number of milliseconds, 1 or more`, code: 'INVALID_INPUT' } });
-        if (!/^\d+$/.test(n)) return patch({ sendError: { field: 'count', message: `times: "${n}" must be a whole number (0 = until stopped)`, code: 'INVALID_INPUT' } });
-        const r = await client.invoke('sender.repeat', { ...req, intervalMs: Number(ms), count: Number(n) });
+        // the bounds repeatInputSchema holds to; 0 times = until stopped
+        const ms = checked(() => checkWhole(s.composer.repeatMs, 'intervalMs', 1, 3_600_000));
+        const n = checked(() => checkWhole(s.composer.repeatCount, 'count', 0, 100_000_000));
+        const problem = [ms, n].find(isError);
+        if (problem) return patch({ sendError: problem });
+        const r = await client.invoke('sender.repeat', { ...req, intervalMs: ms as number, count: n as number });
         if (r.ok) patch({ repeating: { ...get().sender.repeating, [req.sessionId]: true }, sendError: null });
-        else patch({ sendError: { field: r.error.field ?? null, message: r.error.message, code: r.error.code } });
+        else patch({ sendError: errorOf(r.error) });
       },
       async halfCloseSession(id) {
         const r = await client.invoke('sender.halfClose', { sessionId: id });
         if (r.ok) patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, info: r.value } : s)) });
-        else patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+        else patch({ sendError: { ...errorOf(r.error), field: null } });
       },
       async reconnectSession(id) {
         const r = await client.invoke('sender.reconnect', { sessionId: id });
         if (r.ok) patch({ sessions: get().sender.sessions.map((s) => (s.info.id === id ? { ...s, info: r.value } : s)), sendError: null });
-        else patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+        else patch({ sendError: { ...errorOf(r.error), field: null } });
         return r.ok;
       },
       async closeSession(id) {
@@ -326,7 +345,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       async exportLog(id, format) {
         const r = await client.invoke('sender.export', { sessionId: id, format });
         if (!r.ok) {
-          patch({ sendError: { field: null, message: r.error.message, code: r.error.code } });
+          patch({ sendError: { ...errorOf(r.error), field: null } });
           return null;
         }
         const data = r.value.base64 ? Uint8Array.from(atob(r.value.data), (c) => c.charCodeAt(0)) : r.value.data;
@@ -346,19 +365,17 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       async startGenerator() {
         const g = get().sender.generator;
         const f = g.form;
-        const num = (field: string, v: string, label: string) => {
-          if (!/^\d+$/.test(v.trim())) throw { field, message: `${label}: "${v}" must be a whole number` };
-          return Number(v);
-        };
-        let input;
-        try {
-          input = { proto: f.proto, host: f.host, port: num('port', f.port, 'port'), count: num('count', f.count, 'count'), size: f.packetId ? 1 : num('size', f.size, 'size'), rate: num('rate', f.rate, 'rate'), ...(f.packetId ? { packetId: f.packetId } : {}) };
-        } catch (e) {
-          return patch({ generator: { ...g, error: e as { field: string; message: string } } });
-        }
+        // the bounds generatorStartSchema holds to, checked as the CLI checks them
+        const port = checked(() => checkPort(f.port));
+        const count = checked(() => checkWhole(f.count, 'count', 1, 100_000_000));
+        const size = f.packetId ? 1 : checked(() => checkWhole(f.size, 'size', 1, 1024 * 1024));
+        const rate = checked(() => checkWhole(f.rate, 'rate', 0, 1_000_000));
+        const problem = [port, count, size, rate].find(isError);
+        if (problem) return patch({ generator: { ...g, error: problem } });
+        const input = { proto: f.proto, host: f.host, port: port as number, count: count as number, size: size as number, rate: rate as number, ...(f.packetId ? { packetId: f.packetId } : {}) };
         const r = await client.invoke('generator.start', input);
         const now = get().sender.generator;
-        patch({ generator: r.ok ? { ...now, runId: r.value.id, progress: null, error: null } : { ...now, error: { field: r.error.field ?? null, message: r.error.message } } });
+        patch({ generator: r.ok ? { ...now, runId: r.value.id, progress: null, error: null } : { ...now, error: errorOf(r.error) } });
       },
       async stopGenerator() {
         const g = get().sender.generator;

@@ -1,7 +1,8 @@
 import { memo, useEffect, useState } from 'react';
 import type { SessionView } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
-import { localizeSocketError } from './sender-zh.ts';
+import { senderErrorText } from '../../i18n/sender-text.ts';
+import type { WirelabErrorData } from '../../../../shared/contract/errors.ts';
 import { useClient } from '../../store/store-context.tsx';
 import { Field } from '../../shell/Field.tsx';
 import { LibraryBar } from './LibraryBar.tsx';
@@ -21,14 +22,14 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
   const setDest = useApp((s) => s.setDestination);
   const toggleRepeat = useApp((s) => s.toggleRepeat);
   const repeating = useApp((s) => !!s.sender.repeating[session.info.id]);
-  const [preview, setPreview] = useState<{ length: number; hex: string } | { error: string } | null>(null);
+  const [preview, setPreview] = useState<{ length: number; hex: string } | { error: string | Pick<WirelabErrorData, 'code' | 'message' | 'params'> } | null>(null);
 
   // The byte preview comes from the backend (GBK is encoded there); debounced so typing stays smooth.
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
       void client.invoke('sender.preview', { payload: c.mode === 'file' ? { mode: 'file', text: c.fileText, encoding: c.encoding, lineEnding: 'none' } : { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding } }).then((r) => {
-        if (live) setPreview(r.ok ? r.value : { error: r.error.message });
+        if (live) setPreview(r.ok ? r.value : { error: r.error });
       });
     }, 120);
     return () => {
@@ -39,7 +40,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
 
   const locale = useLocale();
   const closed = session.info.state !== 'open';
-  const payloadError = error && (error.field === 'payload' || error.field === null) ? localizeSocketError(error.message, error.code, locale) : preview && 'error' in preview ? preview.error : null;
+  const payloadError = error && (error.field === 'payload' || error.field === null) ? senderErrorText(locale, error) : preview && 'error' in preview ? (typeof preview.error === 'string' ? preview.error : senderErrorText(locale, preview.error)) : null;
   return (
     <section className="composer" aria-label={t('sender.compose')}>
       <div className="composer-bar">
@@ -101,7 +102,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
       </div>
       )}
       {c.mode === 'file' && payloadError && <p className="field-error" role="alert" data-testid="file-error">{payloadError}</p>}
-      {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{error.message}</p>}
+      {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{senderErrorText(locale, error)}</p>}
       <p className="field-hint">{t('sender.macros')}</p>
       <LibraryBar />
       <div className="composer-foot">

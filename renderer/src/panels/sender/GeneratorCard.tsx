@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { GeneratorForm } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { Field } from '../../shell/Field.tsx';
-import { localizeSocketError } from './sender-zh.ts';
+import { senderErrorText } from '../../i18n/sender-text.ts';
 
 const n = (x: number) => x.toLocaleString('en');
 
@@ -17,7 +17,7 @@ export const GeneratorCard = memo(function GeneratorCard() {
   const library = useApp((s) => s.sender.library);
   const f = g.form;
   const running = g.progress?.state === 'running' || (g.runId !== null && g.progress === null);
-  const err = (field: string) => (g.error?.field === field ? g.error.message : null);
+  const err = (field: string) => (g.error?.field === field ? senderErrorText(locale, g.error) : null);
   const p = g.progress;
   return (
     <section className="card generator" aria-label={t('sender.gen.title')} data-testid="generator">
@@ -45,7 +45,7 @@ export const GeneratorCard = memo(function GeneratorCard() {
         {!f.packetId && <Field id="gen-size" label={t('sender.gen.size')} value={f.size} onChange={(v) => set({ size: v })} error={err('size')} />}
       </div>
       <Field id="gen-rate" label={t('sender.gen.rate')} hint={t('sender.gen.rateHint')} value={f.rate} onChange={(v) => set({ rate: v })} error={err('rate')} />
-      {g.error && !['port', 'host', 'count', 'size', 'rate'].includes(g.error.field ?? '') && <p className="field-error" role="alert">{g.error.message}</p>}
+      {g.error && !['port', 'host', 'count', 'size', 'rate'].includes(g.error.field ?? '') && <p className="field-error" role="alert">{senderErrorText(locale, g.error)}</p>}
       {running ? (
         <button className="button warnbtn" data-testid="gen-stop" onClick={() => void stop()}>{t('sender.gen.stop')}</button>
       ) : (
@@ -63,7 +63,7 @@ export const GeneratorCard = memo(function GeneratorCard() {
           {p.received !== null && <><dt>{t('sender.gen.received')}</dt><dd className="mono" data-testid="gen-received">{n(p.received)}{p.report?.proto === 'tcp' ? ' B' : ''}</dd></>}
           {p.lost !== null && <><dt>{t('sender.gen.lost')}</dt><dd className="mono" data-testid="gen-lost">{n(p.lost)}</dd></>}
           {p.received === null && <dd className="muted small full">{t('sender.gen.noLoss')}</dd>}
-          {p.error && <dd className="field-error full" role="alert">{localizeSocketError(p.error.message, p.error.code, locale)}</dd>}
+          {p.error && <dd className="field-error full" role="alert">{senderErrorText(locale, p.error)}</dd>}
         </dl>
       )}
     </section>

@@ -6,7 +6,8 @@ import { saveFile } from '../../shell/save-file.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventRing } from '../../../../shared/sender/event-ring.ts';
 import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
-import { localizeMarker } from './sender-zh.ts';
+import type { Locale } from '../../i18n/i18n.ts';
+import { senderCodeText } from '../../i18n/sender-text.ts';
 
 const rowHeight = 58;
 
@@ -17,7 +18,7 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
     return (
       <div className={`log-entry marker ${e.type}`} data-testid="log-marker" data-type={e.type} data-code={e.code ?? ''}>
         <span className="log-time" title={wall}>{when}</span>
-        <span className="log-marker-text">{t(`sender.ev.${e.type}`)}{e.peer ? ` · ${e.peer}` : ''}{e.message ? ` — ${localizeMarker(e.message, e.code, locale)}` : ''}</span>
+        <span className="log-marker-text">{t(`sender.ev.${e.type}`)}{e.peer ? ` · ${e.peer}` : ''}{e.message ? ` — ${senderCodeText(locale as Locale, e.code, e.params, e.message) ?? e.message}` : ''}</span>
       </div>
     );
   }

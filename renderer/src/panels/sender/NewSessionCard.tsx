@@ -3,7 +3,7 @@ import { framingNames } from '../../../../shared/sender/framing.ts';
 import type { CustomFraming, NewSessionForm } from '../../store/sender-slice.ts';
 import type { ReplyRule } from '../../../../shared/sender/reply-rules.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
-import { localizeSocketError } from './sender-zh.ts';
+import { senderErrorText } from '../../i18n/sender-text.ts';
 import { Field } from '../../shell/Field.tsx';
 
 export const NewSessionCard = memo(function NewSessionCard() {
@@ -14,9 +14,9 @@ export const NewSessionCard = memo(function NewSessionCard() {
   const set = useApp((s) => s.setSenderForm);
   const open = useApp((s) => s.openSession);
   const playground = useApp((s) => s.openPlayground);
-  const errorFor = (field: string) => (error && error.field === field ? error.message : null);
   const locale = useLocale();
-  const general = error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey'].includes(error.field ?? '') ? localizeSocketError(error.message, error.code, locale) : null;
+  const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
+  const general = error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey'].includes(error.field ?? '') ? senderErrorText(locale, error) : null;
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
   return (
     <section className="card new-session" aria-label={t('sender.new')}>
@@ -100,7 +100,8 @@ function CustomFramingFields() {
   const error = useApp((s) => s.sender.formError);
   const setForm = useApp((s) => s.setSenderForm);
   const set = (p: Partial<CustomFraming>) => setForm({ custom: { ...c, ...p } });
-  const errorFor = (field: string) => (error && error.field === field ? error.message : null);
+  const locale = useLocale();
+  const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
   return (
     <div className="custom-framing" data-testid="custom-framing">
       <select aria-label={t('sender.framing.kind')} data-testid="custom-kind" value={c.kind} onChange={(e) => set({ kind: e.target.value as CustomFraming['kind'] })}>

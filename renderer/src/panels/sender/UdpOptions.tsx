@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { SessionView } from '../../store/sender-slice.ts';
 import { useClient, useLocale, useT } from '../../store/store-context.tsx';
-import { localizeSocketError } from './sender-zh.ts';
+import { senderErrorText } from '../../i18n/sender-text.ts';
 
 /** Broadcast flag and multicast groups for one UDP session. */
 export function UdpOptions({ session }: { session: SessionView }) {
@@ -19,7 +19,7 @@ export function UdpOptions({ session }: { session: SessionView }) {
     if (r.ok) {
       setState(r.value);
       setError(null);
-    } else setError(localizeSocketError(r.error.message, r.error.code, locale));
+    } else setError(senderErrorText(locale, r.error));
   }
 
   return (

@@ -1,0 +1,59 @@
+import type { WirelabErrorData } from '../../../shared/contract/errors.ts';
+import { isSenderCode, senderCodes, socketErrnoCodes } from '../../../shared/sender/sender-codes.ts';
+import { errorsZh } from '../panels/subnet/subnet-zh.ts';
+import { errorText } from './error-text.ts';
+import { catalogs, translate, type Locale, type MessageKey } from './i18n.ts';
+
+type Params = Record<string, string | number | boolean> | undefined;
+
+function has(locale: Locale, key: string): key is MessageKey {
+  return Object.hasOwn(catalogs[locale], key);
+}
+
+/** A field's name in the user's language ("端口"), or the name itself. */
+function fieldName(locale: Locale, field: unknown): string {
+  const key = `sender.field.${String(field)}`;
+  return has(locale, key) ? translate(locale, key) : String(field ?? '');
+}
+
+/**
+ * A packet-sender code (shared/sender/sender-codes.ts) in the user's language, from
+ * `code.<CODE>` (`.<variant>` when params.variant is set, `.one`/`.other` by Intl.PluralRules
+ * when the code counts something) filled with its params; null when the code is not the
+ * sender's or its wording is missing, and the caller keeps the backend's English.
+ */
+export function senderCodeText(locale: Locale, code: string | null, params: Params, english = ''): string | null {
+  if (!code || !isSenderCode(code)) return null;
+  const spec = senderCodes[code] as { params: readonly string[]; count?: string };
+  const p: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params ?? {})) p[k] = typeof v === 'number' ? v : String(v);
+  if ('field' in p) p.field = fieldName(locale, p.field);
+  if (Object.hasOwn(socketErrnoCodes, code)) {
+    // "connect to 127.0.0.1:9: ECONNREFUSED — nothing is listening there…"
+    const opKey = `sender.op.${String(p.op)}`;
+    const op = has(locale, opKey) ? translate(locale, opKey, { address: p.address ?? '' }) : String(p.op ?? '');
+    const errno = code === 'SOCKET_ERROR' ? String(p.errno ?? '') : code;
+    const text = translate(locale, `code.${code}` as MessageKey, p);
+    // without params (the generator's worker reports the errno alone): the explanation only
+    if (p.op === undefined) return code === 'SOCKET_ERROR' ? english : `${errno} — ${text}`;
+    return code === 'SOCKET_ERROR' ? `${op}: ${errno}` : translate(locale, 'sender.socketError', { op, errno, text });
+  }
+  if (code === 'IP_ADDRESS') {
+    // the subnet maths' own rule, worded as the subnet calculator words it
+    const rule = errorsZh[String(p.rule)];
+    const detail = locale === 'zh-CN' && rule ? rule(p) : english.replace(/^[\w.[\]]+: /, '');
+    return translate(locale, 'code.IP_ADDRESS', { ...p, detail });
+  }
+  if (code === 'REPEAT_FAILED') p.error = senderCodeText(locale, String(p.error), params) ?? english.replace(/^stopped after \d+: /, '');
+  let key = `code.${code}`;
+  if (typeof p.variant === 'string') key += `.${p.variant}`;
+  if (spec.count !== undefined) key += `.${new Intl.PluralRules(locale).select(Number(p[spec.count]))}`;
+  if (!has(locale, key)) return null;
+  const text = translate(locale, key, p);
+  return params?.closing === true ? translate(locale, 'sender.frame.closing', { text }) : text;
+}
+
+/** A contract error from the sender (or any other service) in the user's language. */
+export function senderErrorText(locale: Locale, error: { code: string | null; message: string; params?: WirelabErrorData['params'] }): string {
+  return senderCodeText(locale, error.code, error.params, error.message) ?? (error.code === null ? error.message : errorText(locale, { ...error, code: error.code }));
+}
