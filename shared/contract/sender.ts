@@ -117,9 +117,10 @@ export const logPageInputSchema = z
   .object({
     sessionId: z.string(),
     /** Entries older than this seq (scrolling back), or newer than `after` (catching up); the tail without either. */
-    before: z.number().int().min(0).optional(),
-    after: z.number().int().min(0).optional(),
-    limit: z.number().int().min(1).max(limits.senderLogPage, `limit: at most ${limits.senderLogPage.toLocaleString('en-US')} entries per page`).default(1000),
+    // a seq; 32-bit like every number a user can type (2^31 entries is 12 hours of a 50,000/s flood)
+    before: z.number().int().min(0, 'before: a seq, 0 or more').max(2_147_483_647, 'before: a seq, at most 2147483647').optional(),
+    after: z.number().int().min(0, 'after: a seq, 0 or more').max(2_147_483_647, 'after: a seq, at most 2147483647').optional(),
+    limit: z.number().int().min(1, 'limit: at least 1 entry').max(limits.senderLogPage, `limit: at most ${limits.senderLogPage.toLocaleString('en-US')} entries per page`).default(1000),
   })
   .strict()
   .refine((v) => v.before === undefined || v.after === undefined, { message: 'before: give before or after, not both', path: ['before'] });

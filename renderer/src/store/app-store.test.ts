@@ -159,3 +159,32 @@ describe('sender sessions', () => {
     }
   });
 });
+
+describe('generator and library slices', () => {
+  it('the generator checks its form with the shared checks (codes and params), the library saves and loads a packet into the composer', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    try {
+      const store = createAppStore(inProcessClient(backend));
+      await settle(() => store.getState().settingsLoaded);
+      store.getState().setGeneratorForm({ port: '70000' });
+      await store.getState().startGenerator();
+      expect(store.getState().generator.error).toMatchObject({ code: 'PORT_RANGE', field: 'port', params: { field: 'port', value: '70000', min: 1 } });
+      store.getState().setGeneratorForm({ port: '9', rate: 'fast' });
+      await store.getState().startGenerator();
+      expect(store.getState().generator.error).toMatchObject({ code: 'NUMBER_RANGE', field: 'rate', params: { value: 'fast', min: 0, max: 1_000_000 } });
+
+      store.getState().setComposer({ text: 'saved text' });
+      await store.getState().savePacket('greeting');
+      const [saved] = store.getState().library.packets;
+      expect(saved).toMatchObject({ name: 'greeting', payload: { text: 'saved text' } });
+      store.getState().setComposer({ text: 'something else' });
+      store.getState().usePacket(saved!.id);
+      expect(store.getState().sender.composer.text).toBe('saved text');
+      await store.getState().deletePacket(saved!.id);
+      expect(store.getState().library.packets).toEqual([]);
+      expect(await backend.dispatcher.call('packets.list', {})).toEqual({ ok: true, value: [] });
+    } finally {
+      await backend.dispose();
+    }
+  });
+});

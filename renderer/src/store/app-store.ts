@@ -4,6 +4,8 @@ import { defaultSettings } from '../../../shared/contract/settings.ts';
 import type { ConnectionState, ContractClient } from '../client/contract-client.ts';
 import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
 import { createSenderSlice, type SenderSlice } from './sender-slice.ts';
+import { createGeneratorSlice, type GeneratorSlice } from './generator-slice.ts';
+import { createLibrarySlice, type LibrarySlice } from './library-slice.ts';
 import { createTimelineSlice, type TimelineSlice } from './timeline-slice.ts';
 import { createProcessesSlice, type ProcessesSlice } from './processes-slice.ts';
 
@@ -30,13 +32,15 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & TimelineSlice & ProcessesSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & GeneratorSlice & LibrarySlice & TimelineSlice & ProcessesSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
   const store = createStore<AppState>()((set, get, api) => ({
     ...createSubnetSlice<AppState>(client)(set, get, api),
     ...createSenderSlice<AppState>(client)(set, get, api),
+    ...createGeneratorSlice<AppState>(client)(set, get, api),
+    ...createLibrarySlice<AppState>(client)(set, get, api),
     ...createTimelineSlice<AppState>(client)(set, get, api),
     ...createProcessesSlice<AppState>(client)(set, get, api),
     panel: 'sender',

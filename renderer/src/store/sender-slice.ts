@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
-import { WirelabError, type CommandInput, type EventBatch, type GeneratorProgress, type PayloadSpec, type SavedPacket, type SenderEvent, type SessionInfo, type WirelabErrorData } from '../../../shared/contract/index.ts';
+import type { CommandInput, EventBatch, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
 import { checkHost, checkPort, checkWhole } from '../../../shared/sender/endpoint.ts';
+import { checked, errorOf, isError, type SenderError } from './sender-errors.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
 import type { Framing, FramingName } from '../../../shared/sender/framing.ts';
@@ -11,6 +12,8 @@ import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, typ
 
 export type { ClientView, SessionLog, SessionView } from './sender-events.ts';
 export type { CustomFraming } from '../../../shared/sender/framing-form.ts';
+export type { SenderError } from './sender-errors.ts';
+export type { GeneratorForm } from './generator-slice.ts';
 
 type OpenSession = CommandInput<'sender.open'>;
 
@@ -40,37 +43,7 @@ export interface Composer {
   fileText: string;
 }
 
-export interface GeneratorForm {
-  /** '' sends `size` bytes of filler; otherwise the id of a saved packet. */
-  packetId: string;
-  proto: 'udp' | 'tcp';
-  host: string;
-  port: string;
-  count: string;
-  size: string;
-  rate: string;
-}
 
-/** A refusal as the view keeps it: the renderer words `code` with `params` (i18n/sender-text.ts); `message` is the English. */
-export interface SenderError {
-  field: string | null;
-  message: string;
-  code: string | null;
-  params?: Record<string, string | number | boolean>;
-}
-
-const errorOf = (e: WirelabErrorData): SenderError => ({ field: e.field ?? null, message: e.message, code: e.code, ...(e.params ? { params: e.params } : {}) });
-
-/** A shared check's WirelabError (checkPort, checkWhole…) as a form error; anything else is a bug and rethrown. */
-function checked<T>(check: () => T): T | SenderError {
-  try {
-    return check();
-  } catch (e) {
-    if (e instanceof WirelabError) return errorOf(e.toData());
-    throw e;
-  }
-}
-const isError = (x: unknown): x is SenderError => typeof x === 'object' && x !== null && 'message' in x && 'code' in x;
 
 export interface SenderSlice {
   sender: {
@@ -83,10 +56,6 @@ export interface SenderSlice {
     form: NewSessionForm;
     composer: Composer;
     opening: boolean;
-    generator: { form: GeneratorForm; runId: string | null; progress: GeneratorProgress | null; error: SenderError | null };
-    library: SavedPacket[];
-    /** `error` is the backend's refusal, worded by its code (a limit, a file that cannot be saved). */
-    libraryMessage: { ok: boolean; text: string; error?: WirelabErrorData } | null;
     /** Sessions with a repeat running (cleared by the service's repeat-end event). */
     repeating: Record<string, boolean>;
     formError: SenderError | null;
@@ -117,16 +86,6 @@ export interface SenderSlice {
   exportLog(id: string, format: 'text' | 'json' | 'pcap'): Promise<{ name: string; mime: string; data: string | Uint8Array } | null>;
   clearLog(id: string): Promise<void>;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
-  setGeneratorForm(patch: Partial<GeneratorForm>): void;
-  startGenerator(): Promise<void>;
-  stopGenerator(): Promise<void>;
-  applyGeneratorProgress(batch: EventBatch<'generator.progress'>): void;
-  loadLibrary(): Promise<void>;
-  savePacket(name: string): Promise<void>;
-  usePacket(id: string): void;
-  deletePacket(id: string): Promise<void>;
-  importPackets(json: string): Promise<void>;
-  exportPackets(): Promise<string | null>;
 }
 
 export function createSenderSlice<T extends SenderSlice & { settings: { senderLogCapacity: number } }>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
@@ -255,9 +214,6 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
         opening: false,
         repeating: {},
-        library: [],
-        libraryMessage: null,
-        generator: { form: { packetId: '', proto: 'udp', host: '127.0.0.1', port: '', count: '100000', size: '8', rate: '10000' }, runId: null, progress: null, error: null },
         formError: null,
         sendError: null,
       },
@@ -357,68 +313,6 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         if (!log) return;
         // Entries up to the cleared seq never come back, even from a late batch.
         patch({ logs: { ...get().sender.logs, [id]: { ...emptyLog(capacity(), log.startedAt), lastSeq: Math.max(log.lastSeq, r.ok ? r.value.cleared : 0), version: log.version + 1 } } });
-      },
-      setGeneratorForm(p) {
-        const g = get().sender.generator;
-        patch({ generator: { ...g, form: { ...g.form, ...p }, error: null } });
-      },
-      async startGenerator() {
-        const g = get().sender.generator;
-        const f = g.form;
-        // the bounds generatorStartSchema holds to, checked as the CLI checks them
-        const port = checked(() => checkPort(f.port));
-        const count = checked(() => checkWhole(f.count, 'count', 1, 100_000_000));
-        const size = f.packetId ? 1 : checked(() => checkWhole(f.size, 'size', 1, 1024 * 1024));
-        const rate = checked(() => checkWhole(f.rate, 'rate', 0, 1_000_000));
-        const problem = [port, count, size, rate].find(isError);
-        if (problem) return patch({ generator: { ...g, error: problem } });
-        const input = { proto: f.proto, host: f.host, port: port as number, count: count as number, size: size as number, rate: rate as number, ...(f.packetId ? { packetId: f.packetId } : {}) };
-        const r = await client.invoke('generator.start', input);
-        const now = get().sender.generator;
-        patch({ generator: r.ok ? { ...now, runId: r.value.id, progress: null, error: null } : { ...now, error: errorOf(r.error) } });
-      },
-      async stopGenerator() {
-        const g = get().sender.generator;
-        if (g.runId) await client.invoke('generator.stop', { id: g.runId });
-      },
-      applyGeneratorProgress(batch) {
-        const g = get().sender.generator;
-        const mine = batch.events.filter((e) => e.id === g.runId);
-        if (mine.length) patch({ generator: { ...g, progress: mine.at(-1)! } });
-      },
-      async loadLibrary() {
-        const r = await client.invoke('packets.list', {});
-        if (r.ok) patch({ library: r.value });
-      },
-      async savePacket(name) {
-        const s = get().sender;
-        const c = s.composer;
-        const view = s.sessions.find((x) => x.info.id === s.active);
-        const r = await client.invoke('packets.save', {
-          name,
-          kind: view ? (view.info.kind === 'udp' ? 'udp' : 'tcp') : 'any',
-          framing: (view?.framing ?? s.form.framing) === 'custom' ? 'raw' : ((view?.framing ?? s.form.framing) as FramingName),
-          payload: { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding },
-        });
-        patch(r.ok ? { library: [...get().sender.library, r.value], libraryMessage: null } : { libraryMessage: { ok: false, text: r.error.message, error: r.error } });
-      },
-      usePacket(id) {
-        const p = get().sender.library.find((x) => x.id === id);
-        if (p) patch({ composer: { ...get().sender.composer, ...p.payload }, sendError: null });
-      },
-      async deletePacket(id) {
-        await client.invoke('packets.delete', { id });
-        patch({ library: get().sender.library.filter((p) => p.id !== id) });
-      },
-      async importPackets(json) {
-        const r = await client.invoke('packets.import', { json });
-        if (!r.ok) return patch({ libraryMessage: { ok: false, text: r.error.message, error: r.error } });
-        await get().loadLibrary();
-        patch({ libraryMessage: { ok: true, text: String(r.value.added) } });
-      },
-      async exportPackets() {
-        const r = await client.invoke('packets.export', {});
-        return r.ok ? r.value.json : null;
       },
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.

@@ -10,11 +10,11 @@ const n = (x: number) => x.toLocaleString('en');
 export const GeneratorCard = memo(function GeneratorCard() {
   const t = useT();
   const locale = useLocale();
-  const g = useApp((s) => s.sender.generator);
+  const g = useApp((s) => s.generator);
   const set = useApp((s) => s.setGeneratorForm);
   const start = useApp((s) => s.startGenerator);
   const stop = useApp((s) => s.stopGenerator);
-  const library = useApp((s) => s.sender.library);
+  const library = useApp((s) => s.library.packets);
   const f = g.form;
   const running = g.progress?.state === 'running' || (g.runId !== null && g.progress === null);
   const err = (field: string) => (g.error?.field === field ? senderErrorText(locale, g.error) : null);

@@ -7,8 +7,8 @@ import { saveFile } from '../../shell/save-file.ts';
 export function LibraryBar() {
   const t = useT();
   const locale = useLocale();
-  const library = useApp((s) => s.sender.library);
-  const message = useApp((s) => s.sender.libraryMessage);
+  const library = useApp((s) => s.library.packets);
+  const message = useApp((s) => s.library.message);
   const load = useApp((s) => s.loadLibrary);
   const save = useApp((s) => s.savePacket);
   const use = useApp((s) => s.usePacket);
