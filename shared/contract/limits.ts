@@ -35,6 +35,12 @@ export const limits = {
   senderLogBytes: 32 * MiB,
   /** Entries in one page of `sender.log`. */
   senderLogPage: 10_000,
+  /**
+   * Preview bytes in one page of `sender.log` (each entry carries at most 4 KiB, as hex and
+   * text): a page stops short of this, so a reload that reads 10,000 large chunks sends ~8 MiB
+   * of previews rather than 100 MB of JSON in one message.
+   */
+  senderLogPageBytes: 8 * MiB,
 } as const;
 
 export type LimitName = keyof typeof limits;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
+import { limits } from '../../../shared/contract/limits.ts';
 import type { LogPage, OpenSession, PayloadSpec, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/sender.ts';
 import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
@@ -456,7 +457,20 @@ export class SenderService {
   logPage(id: string, q: { before?: number | undefined; after?: number | undefined; limit: number }): LogPage {
     const s = this.get(id);
     const p = this.logs.page(id, q);
-    return { session: this.summaryOf(s), entries: p.entries.map((e) => this.eventOf(s, e, previewBytes)), firstSeq: p.firstSeq, lastSeq: p.lastSeq, dropped: p.dropped };
+    // Within limits.senderLogPageBytes of previews: a tail (or an older page) keeps its newest
+    // entries, a catch-up page (after) its oldest, so reading on from either end leaves no gap.
+    let entries = p.entries;
+    let bytes = 0;
+    const fits = (e: LogEntry) => (bytes += Math.min(e.bytes.length, previewBytes)) <= limits.senderLogPageBytes;
+    if (q.after !== undefined) {
+      const n = entries.findIndex((e) => !fits(e));
+      if (n >= 0) entries = entries.slice(0, Math.max(1, n));
+    } else {
+      let from = entries.length;
+      while (from > 0 && fits(entries[from - 1]!)) from--;
+      entries = entries.slice(Math.min(from, entries.length - 1));
+    }
+    return { session: this.summaryOf(s), entries: entries.map((e) => this.eventOf(s, e, previewBytes)), firstSeq: p.firstSeq, lastSeq: p.lastSeq, dropped: p.dropped };
   }
 
   /** One entry of a session's log with its full bytes (the CLI prints them whole), or null once it has gone. */

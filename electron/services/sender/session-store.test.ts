@@ -99,6 +99,24 @@ describe('sessions live in the backend', () => {
     }
   }, 30_000);
 
+  it('a page of the log stops at 8 MiB of previews, keeping the newest entries of a tail', async () => {
+    const { backend, call, value, until } = await setup();
+    try {
+      const udp = await value<SessionSummary>(call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' }));
+      // 1,100 datagrams of 4 KiB to itself: 2,200 entries (out and in), 8.6 MB of previews
+      for (let i = 0; i < 1100; i++) await call('sender.send', { sessionId: udp.id, payload: hex('ab'.repeat(4096)), host: '127.0.0.1', port: portOf(udp.local) });
+      await until(async () => (await value<SessionSummary[]>(call('sender.list', {})))[0]!.received === 1100, 15_000);
+      const tail = await value<LogPage>(call('sender.log', { sessionId: udp.id, limit: 10_000 }));
+      expect(tail.entries).toHaveLength(2048); // 8 MiB / 4 KiB
+      expect(tail.entries.at(-1)!.seq).toBe(tail.lastSeq);
+      const after = await value<LogPage>(call('sender.log', { sessionId: udp.id, after: 0, limit: 10_000 }));
+      expect(after.entries).toHaveLength(2048);
+      expect(after.entries[0]!.seq).toBe(1);
+    } finally {
+      await backend.dispose();
+    }
+  }, 60_000);
+
   it('keeps logging with no page listening, and Close all frees every port at once', async () => {
     // no listener on the hub at all: nothing is published, yet the log fills
     const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });

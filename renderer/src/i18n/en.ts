@@ -276,6 +276,7 @@ export const en = {
   'limit.captureImportBytes': 'The capture file is over the limit of {max}.',
   'limit.senderLogBytes': 'The logs of all sessions hold at most {max}; the oldest entries went first.',
   'limit.senderLogPage': 'One page of a log holds at most {max} entries.',
+  'limit.senderLogPageBytes': 'One page of a log carries at most {max} of previews.',
   'loading': 'Loading…',
   'tl.experiments': "Experiments",
   'tl.experimentsHint': "Wirelab’s own client and server on loopback, captured for real. One click each.",

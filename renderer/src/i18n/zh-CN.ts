@@ -277,6 +277,7 @@ export const zhCN: Messages = {
   'limit.captureImportBytes': '抓包文件超过了 {max} 的上限。',
   'limit.senderLogBytes': '所有会话的日志合计最多保留 {max}，最早的记录先被放掉。',
   'limit.senderLogPage': '日志每页最多 {max} 条记录。',
+  'limit.senderLogPageBytes': '日志每页最多携带 {max} 的预览。',
   'loading': '加载中……',
   'tl.experiments': "实验",
   'tl.experimentsHint': "Wirelab 自己的客户端和服务器在回环地址上真实运行并抓包。一键一个。",
