@@ -91,3 +91,22 @@ test('a tab\'s close button closes its session and frees its port, in every wind
   await app.keyboard.press('Control+1');
   await expect(tabs(app)).toHaveCount(1);
 });
+
+test('a 100 KB message exports whole: the JSON holds every byte the log received, not 4 KiB previews', async ({ app }) => {
+  await app.getByTestId('playground').click();
+  await expect(app.getByTestId('session-head')).toContainText('→');
+  await app.getByTestId('mode-hex').click();
+  await app.locator('#composer-text').fill('ab'.repeat(100_024));
+  await app.getByTestId('send').click();
+  // the echo comes back in chunks as TCP delivers it; wait for all of it
+  await expect(app.getByTestId('counters')).toContainText('in 100024 B');
+  const dl = app.waitForEvent('download');
+  await app.getByTestId('export-json').click();
+  const fs = await import('node:fs/promises');
+  const doc = JSON.parse(await fs.readFile((await (await dl).path())!, 'utf8')) as { events: { type: string; dir: string | null; length: number; hex: string; truncated: boolean }[] };
+  const inbound = doc.events.filter((e) => e.type === 'chunk' && e.dir === 'in');
+  expect(inbound.reduce((n, e) => n + e.hex.length / 2, 0)).toBe(100_024);
+  expect(inbound.every((e) => !e.truncated && e.hex.length === e.length * 2)).toBe(true);
+  const outbound = doc.events.filter((e) => e.type === 'chunk' && e.dir === 'out');
+  expect(outbound.map((e) => e.hex.length)).toEqual([200_048]);
+});
