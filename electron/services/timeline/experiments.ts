@@ -16,16 +16,6 @@ export interface ExperimentHooks {
   connection(client: string, server: string): void;
 }
 
-export const experimentTitles: Record<ExperimentKind, string> = {
-  normal: 'Connect, send, close',
-  refused: 'Connect to a closed port',
-  'half-close': 'Half-close: FIN one way, data the other',
-  'server-first': 'The server closes first',
-  reset: 'Reset in the middle of a stream',
-  'zero-window': 'A receiver that stops reading (zero window)',
-  'keep-alive': 'An idle connection with keep-alive',
-};
-
 /** The zero-window lesson: how much the client sends, and how long the server leaves it unread. */
 export const ZERO_WINDOW_BYTES = 512 * 1024;
 export const ZERO_WINDOW_PAUSE_MS = 1500;
