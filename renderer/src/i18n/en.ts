@@ -297,7 +297,7 @@ export const en = {
   'tl.capture.on': "Packets captured live by {tool}",
   'tl.capture.off': "No packet capture: {reason}",
   'tl.capture.howTo': "To enable: {howTo}",
-  'tl.capture.original': "The program said: {text}",
+  'tl.capture.originalSummary': "What the capture program said",
   'tl.capture.fallback': "Wirelab carries on with what needs no privileges: its own socket events and the kernel’s socket states.",
   'tl.client': "Client",
   'tl.server': "Server",

@@ -1,4 +1,5 @@
 import { catalogCodes, isCatalogCode } from '../../../shared/contract/codes.ts';
+import { formatBytes } from '../../../shared/format/bytes.ts';
 import type { WirelabErrorData } from '../../../shared/contract/errors.ts';
 import { limits, type LimitName } from '../../../shared/contract/limits.ts';
 import { hasText, translate, type Locale, type MessageKey, type TextKey } from './i18n.ts';
@@ -13,7 +14,7 @@ function isLimitName(name: unknown): name is LimitName {
 
 /** A limit's value as the user reads it: sizes in MiB, counts with the locale's separators. */
 export function formatLimitValue(locale: Locale, name: LimitName, max: number): string {
-  if (name !== 'packetLibraryPackets' && max % MiB === 0) return `${max / MiB} MiB`;
+  if (name !== 'packetLibraryPackets' && max % MiB === 0) return formatBytes(max);
   return max.toLocaleString(locale);
 }
 
@@ -36,7 +37,8 @@ export function codeText(locale: Locale, code: string, params: Params): string |
   }
   const key = `code.${code}`;
   if (!hasText(locale, key)) return null;
-  const count = spec.count !== undefined && typeof p[spec.count] === 'number' ? p[spec.count] : undefined;
+  const counted = spec.count === undefined ? undefined : p[spec.count];
+  const count = typeof counted === 'number' ? counted : undefined;
   return translate(locale, key as TextKey, filled, count);
 }
 

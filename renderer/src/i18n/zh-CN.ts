@@ -298,7 +298,7 @@ export const zhCN: Messages = {
   'tl.capture.on': "由 {tool} 实时抓包",
   'tl.capture.off': "无法抓包：{reason}",
   'tl.capture.howTo': "启用方法：{howTo}",
-  'tl.capture.original': "原文：{text}",
+  'tl.capture.originalSummary': "抓包程序的原话",
   'tl.capture.fallback': "Wirelab 会继续使用无需特权的证据：它自己的套接字事件和内核的套接字状态。",
   'tl.client': "客户端",
   'tl.server': "服务器",
