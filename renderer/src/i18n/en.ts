@@ -466,7 +466,7 @@ export const en = {
   'ps.labText.gil': "Python: 20 s of two CPU-bound threads in one process — together they get about one core (only the thread holding the GIL runs) — then 20 s of two processes, about one core each.",
   'ps.labNeedsPython': "needs python3",
   // Codes from the backend (shared/contract/codes.ts), filled from their params.
-  'code.CAPTURE_UNAVAILABLE': "neither tcpdump nor Wireshark’s dumpcap can be run here.",
+  'code.CAPTURE_UNAVAILABLE': "tcpdump is not installed, nor Wireshark’s dumpcap, so packets cannot be captured.",
   'code.CAPTURE_NOT_PERMITTED': "{tool} is not allowed to capture here.",
   'code.CAPTURE_FAILED': "{tool} could not start capturing.",
   'code.CAPTURE_FILE_EMPTY': "the file is empty",
