@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCapture } from '../../../shared/timeline/pcap-reader.ts';
 import { catalogCodes, codes } from '../../../shared/contract/codes.ts';
 import { en } from './en.ts';
 import { catalogs, resolveLocale, translate, type Locale } from './i18n.ts';
@@ -99,5 +101,19 @@ describe('every code the backend can emit has a wording in every catalog', () =>
     }
     // A code missing a param it needs keeps the backend's English rather than an empty hole.
     expect(errorText('zh-CN', { code: 'EPERM', message: 'Not allowed', params: { pid: 5 } })).toBe('Not allowed');
+  });
+});
+
+describe("the capture reader's problems, worded from the codes it really sends", () => {
+  it('a truncated file and a text file, in Chinese and English, keeping the numbers', () => {
+    const truncated = readCapture(new Uint8Array(readFileSync(new URL('../../../test/fixtures/captures/truncated.pcap', import.meta.url)))).problem!;
+    expect(codeText('zh-CN', truncated.code, truncated.params)).toBe('文件在一个报文记录的中间结束（多出 72 字节）：文件被截断了');
+    expect(codeText('en', truncated.code, truncated.params)).toBe(truncated.message);
+    const text = readCapture(new TextEncoder().encode('hello world, this is text')).problem!;
+    expect(codeText('zh-CN', text.code, text.params)).toMatch(/^不是抓包文件：它以 0x68656c6c 开头/);
+    // The English catalog says what the reader's own English says (the CLI prints that one).
+    expect(codeText('en', text.code, text.params)).toBe(text.message);
+    const empty = readCapture(new Uint8Array(0)).problem!;
+    expect(codeText('zh-CN', empty.code, empty.params)).toBe('文件是空的');
   });
 });
