@@ -12,6 +12,7 @@ import { EventHub } from '../../core/event-hub.ts';
 import { dumpcapArgs, explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
 import { findExecutable } from '../find-executable.ts';
 import type { WirelabError } from '../../../shared/contract/errors.ts';
+import { markerCodes } from '../../../shared/contract/codes.ts';
 import { senderMarker, TimelineService } from './timeline-service.ts';
 import { ZERO_WINDOW_BYTES } from './experiments.ts';
 
@@ -107,6 +108,20 @@ describe('timeline experiments, captured for real', () => {
     expect(rsts[0]!.from).toBe('client');
     expect(s.segments.some((g) => g.flags.includes('FIN'))).toBe(false);
     expect(s.states.client.at(-1)!.state).toBe('CLOSED');
+  });
+});
+
+describe('every marker the experiments emit is a registered code with exactly its params', () => {
+  // What the renderer words (shared/contract/codes.ts ↔ the catalogs) is what the backend sends.
+  it.each(['normal', 'refused', 'half-close', 'reset'] as const)('%s', async (kind) => {
+    const r = await runExperiment(kind);
+    expect(r.markers.length).toBeGreaterThanOrEqual(2);
+    for (const m of r.markers) {
+      expect(Object.keys(markerCodes), m.detail).toContain(m.code);
+      const spec = markerCodes[m.code as keyof typeof markerCodes];
+      expect(Object.keys(m.params ?? {}).sort(), m.code).toEqual([...spec.params].sort());
+      if ('count' in spec) expect(typeof m.params![spec.count], m.code).toBe('number');
+    }
   });
 });
 
