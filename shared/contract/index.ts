@@ -66,12 +66,12 @@ export const commands = {
   'net.interfaces': { input: empty, output: z.array(netInterfaceSchema) },
   'sender.open': { input: openSessionSchema, output: sessionInfoSchema },
   'sender.send': { input: sendInputSchema, output: z.object({ bytes: z.number().int() }) },
-  /** Send FIN and keep reading (TCP half-close). */
   /** Send the same payload every intervalMs (drift-corrected), count times or until stopped; macros expand each time. */
   'sender.repeat': { input: repeatInputSchema, output: z.object({ started: z.boolean() }) },
   'sender.stopRepeat': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ sent: z.number().int() }) },
   /** UDP: broadcast flag, multicast TTL / loopback / interface, join and leave groups. */
   'sender.udpOptions': { input: udpOptionsSchema, output: udpStateSchema },
+  /** Send FIN and keep reading (TCP half-close). */
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   /** A TCP client session closes its connection and connects again to the same address (same log). */
   'sender.reconnect': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
@@ -115,7 +115,6 @@ export type StreamName = keyof Streams;
 export type StreamEvent<S extends StreamName> = z.output<Streams[S]>;
 
 export const commandNames = Object.keys(commands) as CommandName[];
-export const streamNames = Object.keys(streams) as StreamName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.hasOwn(commands, name);

@@ -1,3 +1,4 @@
+import { formatBytes } from '../format/bytes.ts';
 import { z } from 'zod';
 
 /**
@@ -39,7 +40,7 @@ export function base64Length(bytes: number): number {
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
   if (name === 'packetLibraryPackets') return max.toLocaleString('en-US');
-  return max % MiB === 0 ? `${max / MiB} MiB` : max.toLocaleString('en-US');
+  return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }
 
 /** The params every LIMIT_EXCEEDED error carries, so the renderer can word it in any language. */

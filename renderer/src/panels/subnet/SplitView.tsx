@@ -1,3 +1,5 @@
+import { useShallow } from 'zustand/react/shallow';
+import { pick } from '../../store/pick.ts';
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { groupDigits } from '../../../../shared/subnet/ip.ts';
@@ -23,7 +25,7 @@ const rowHeight = 32;
 
 export function SplitView() {
   const t = useT();
-  const s = useApp((st) => st.subnet);
+  const s = useApp(useShallow((st) => pick(st.subnet, 'splitMode', 'splitNetwork', 'splitValue')));
   const set = useApp((st) => st.setSubnet);
   const outcome = useOutcome(() => lazySplit(s.splitNetwork, splitBy(s.splitMode, s.splitValue)), [s.splitNetwork, s.splitMode, s.splitValue]);
   const scroller = useRef<HTMLDivElement>(null);
