@@ -4,6 +4,7 @@ import { cpuPercent, parseStat, parseStatBytes, type ProcStat } from '../../../s
 import type { ProcessRow, ThreadRow } from './proc-reader.ts';
 import { procSupported, readProcText, systemInfo } from './proc-reader.ts';
 import { PsSampler } from './ps-route.ts';
+import { Win32Sampler } from './win32-route.ts';
 
 /**
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
@@ -220,9 +221,19 @@ export interface ProcessSource {
   close(): void;
 }
 
-/** /proc where it exists (Linux); elsewhere, or when asked (tests), ps and lsof. */
+export type SamplerRoute = 'proc' | 'ps' | 'win32';
+
+/** /proc where it exists (Linux), the Win32 API on Windows, ps and lsof elsewhere (macOS) or when asked (tests). */
+export function samplerRoute(route: 'auto' | 'ps' = 'auto'): SamplerRoute {
+  if (route === 'ps') return 'ps';
+  if (process.platform === 'win32') return 'win32';
+  return procSupported() ? 'proc' : 'ps';
+}
+
 export function createSampler(route: 'auto' | 'ps' = 'auto'): ProcessSource {
-  return route === 'ps' || !procSupported() ? new PsSampler() : new ProcessSampler();
+  const r = samplerRoute(route);
+  // The Windows route binds koffi when constructed, never on import: other OSes do not load it.
+  return r === 'win32' ? new Win32Sampler() : r === 'ps' ? new PsSampler() : new ProcessSampler();
 }
 
 /** Two samples `intervalMs` apart (the panel's sampler); CPU is the share of one core between them. */

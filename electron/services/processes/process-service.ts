@@ -8,6 +8,8 @@ import type { ProcessSample } from './process-sampler.ts';
 import type { ThreadRow } from './proc-reader.ts';
 import { procSupported } from './proc-reader.ts';
 import { psAvailable } from './ps-route.ts';
+import { win32ApiAvailable } from './win32-api.ts';
+import { signalWin32 } from './win32-route.ts';
 import { LabRunner, type NodeLauncher } from './labs.ts';
 
 type WorkerMessage = { type: 'sample'; json: string } | { type: 'reply'; reqId: number; value: unknown };
@@ -53,10 +55,14 @@ export class ProcessService {
   }
 
   private detectSupport(): { supported: boolean; reason: string | null } {
-    if (procSupported() || (process.platform !== 'win32' && psAvailable())) return { supported: true, reason: null };
+    if (process.platform === 'win32') {
+      const w = win32ApiAvailable();
+      return w.ok ? { supported: true, reason: null } : { supported: false, reason: w.reason };
+    }
+    if (procSupported() || psAvailable()) return { supported: true, reason: null };
     return {
       supported: false,
-      reason: `The process panel reads /proc (Linux) or ps and lsof (macOS); on ${process.platform} it is not built yet (the notes' route there is windows-process-tree and netstat).`,
+      reason: `The process panel reads /proc (Linux), ps and lsof (macOS) or the Win32 API (Windows); on ${process.platform} none of them is there.`,
     };
   }
 
@@ -119,7 +125,8 @@ export class ProcessService {
     // Guards a click cannot undo: init and Wirelab itself.
     if (pid === 1) throw new WirelabError('REFUSED', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid');
     if (pid === process.pid) throw new WirelabError('REFUSED', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid');
-    if (process.platform === 'win32' && (signal === 'SIGSTOP' || signal === 'SIGCONT')) throw new WirelabError('UNSUPPORTED', `${signal}: Windows has no stop/continue signals.`, 'signal');
+    // Windows has no signals: terminate, suspend and resume through the Win32 API (win32-route.ts).
+    if (process.platform === 'win32') return signalWin32(pid, signal);
     try {
       process.kill(pid, signal);
       return { sent: true };

@@ -1,0 +1,124 @@
+/**
+ * Run by Windows Node under Wine (win32-route.wine.test.ts bundles it with esbuild, koffi left
+ * external): exercises the Windows route against processes and sockets of known shape it starts
+ * itself, and prints one JSON object of what it saw. Node under Wine needs its stdio as files, so
+ * the child it starts talks through files in the folder given as argv[2].
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { KernelState } from '../../shared/contract/timeline.ts';
+import { createSampler, samplerRoute } from '../../electron/services/processes/process-sampler.ts';
+import { listSocketsWin32, signalWin32 } from '../../electron/services/processes/win32-route.ts';
+import { KernelStateWatcher, tcpTableRoute } from '../../electron/services/timeline/kernel-states.ts';
+
+const dir = process.argv[2]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, get: () => T | null | undefined | false, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+const errorOf = (f: () => unknown) => {
+  try {
+    f();
+    return null;
+  } catch (e) {
+    return { code: (e as { code?: string }).code ?? null, message: (e as Error).message };
+  }
+};
+
+async function main() {
+  const out: Record<string, unknown> = { platform: process.platform, selfPid: process.pid, route: samplerRoute(), tcpRoute: tcpTableRoute() };
+
+  // A Windows node child: 4 worker threads, a listener, and a heartbeat file it rewrites every 50 ms.
+  const childJs = join(dir, 'child.cjs');
+  writeFileSync(
+    childJs,
+    `const { Worker } = require('worker_threads'); const fs = require('fs'); const net = require('net');
+for (let i = 0; i < 4; i++) new Worker('setInterval(() => {}, 1000)', { eval: true });
+const dir = process.argv[2]; let n = 0;
+const srv = net.createServer().listen(0, '127.0.0.1', () => fs.writeFileSync(dir + '/port', String(srv.address().port)));
+setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
+  );
+  const child = spawn(process.execPath, [childJs, dir, 'wirelab-probe-child'], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const port = Number(await until('the child listening', () => existsSync(join(dir, 'port')) && readFileSync(join(dir, 'port'), 'utf8')));
+  const beat = () => Number(readFileSync(join(dir, 'beat'), 'utf8') || 0);
+  await until('the first heartbeat', () => existsSync(join(dir, 'beat')));
+  out.childPid = child.pid;
+  out.port = port;
+
+  const sampler = createSampler();
+  const tooks: number[] = [];
+  let sample = sampler.sample();
+  for (let i = 0; i < 5; i++) {
+    await sleep(250);
+    sample = sampler.sample();
+    tooks.push(sample.tookMs);
+  }
+  out.tookMs = tooks;
+  out.processCount = sample.processes.length;
+  const rowOf = (s: typeof sample) => s.processes.find((p) => p.pid === child.pid) ?? null;
+  out.childRow = rowOf(sample);
+  out.selfRow = sample.processes.find((p) => p.pid === process.pid) ?? null;
+  sampler.threads(child.pid!);
+  await sleep(300);
+  out.threads = sampler.threads(child.pid!);
+
+  out.listener = listSocketsWin32().filter((s) => s.local === `127.0.0.1:${port}`);
+  out.ownedByChild = listSocketsWin32(child.pid).length;
+
+  // Stop: the heartbeat must stand still while suspended, and the state say so; Continue restarts it.
+  out.stop = signalWin32(child.pid!, 'SIGSTOP');
+  await sleep(300);
+  const frozenAt = beat();
+  await sleep(700);
+  out.beatWhileStopped = beat() - frozenAt;
+  out.stateStopped = rowOf(sampler.sample())?.state ?? null;
+  out.threadStatesStopped = (sampler.threads(child.pid!) ?? []).map((t) => t.state);
+  out.cont = signalWin32(child.pid!, 'SIGCONT');
+  const resumedAt = beat();
+  await sleep(700);
+  out.beatAfterContinue = beat() - resumedAt;
+  out.stateContinued = rowOf(sampler.sample())?.state ?? null;
+
+  // Kernel states of one connection from GetExtendedTcpTable, the client closing first.
+  const states: KernelState[] = [];
+  const srv = createServer((s) => s.on('end', () => s.end()));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const client: Socket = connect((srv.address() as AddressInfo).port, '127.0.0.1');
+  await new Promise((r) => client.once('connect', r));
+  const watcher = new KernelStateWatcher((k) => states.push(k), 10, 'win32');
+  watcher.track(`127.0.0.1:${client.localPort}`, `127.0.0.1:${client.remotePort}`);
+  watcher.start();
+  await until('ESTABLISHED in the table', () => states.some((k) => k.state === 'ESTABLISHED' && k.side === 'client'), 10_000).catch(() => null);
+  client.end();
+  await until('TIME_WAIT in the table', () => states.some((k) => k.state === 'TIME_WAIT'), 10_000).catch(() => null);
+  watcher.stop();
+  client.destroy();
+  srv.close();
+  out.kernelStates = states.map((k) => ({ side: k.side, state: k.state, timerSec: k.timerSec }));
+
+  // Terminate, then the pid has gone from the next sample and a second Terminate says it has exited.
+  out.term = signalWin32(child.pid!, 'SIGTERM');
+  out.exitCode = await Promise.race([exited, sleep(10_000).then(() => 'timeout')]);
+  await sleep(200);
+  out.goneAfterTerminate = rowOf(sampler.sample()) === null;
+  out.terminateGone = errorOf(() => signalWin32(child.pid!, 'SIGTERM'));
+  sampler.close();
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (e: Error) => {
+    process.stdout.write(JSON.stringify({ error: e.stack ?? String(e) }) + '\n');
+    process.exit(1);
+  },
+);
