@@ -97,6 +97,8 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   const watcher = new KernelStateWatcher((k) => states.push(k), 10, 'win32');
   watcher.track(`127.0.0.1:${client.localPort}`, `127.0.0.1:${client.remotePort}`);
   watcher.start();
+  // Wine fills the owner of a connected socket (not of a listener): the live owner join.
+  out.clientSocket = listSocketsWin32().find((s) => s.local === `127.0.0.1:${client.localPort}`) ?? null;
   await until('ESTABLISHED in the table', () => states.some((k) => k.state === 'ESTABLISHED' && k.side === 'client'), 10_000).catch(() => null);
   client.end();
   await until('TIME_WAIT in the table', () => states.some((k) => k.state === 'TIME_WAIT'), 10_000).catch(() => null);

@@ -10,8 +10,9 @@ import { bundleForWindows, cleanBundles, prepareWine, runWindowsNode, type WineK
  * koffi's win32 build run test/support/win32-probe.ts under Wine. The probe starts a Windows
  * node child with 4 worker threads and a listener, samples it, suspends, resumes and terminates
  * it, and follows one connection's kernel states from GetExtendedTcpTable; this file checks what
- * it saw. Wine 8.0 writes owner pid 0 on every socket row, so the owner join is tested on
- * recorded tables in shared/processes/win32-parse.test.ts; rows, ports and states here are live.
+ * it saw. Wine 8.0 writes owner pid 0 on TCP listeners (the child's included) but fills it on
+ * connected sockets, so the listener is checked by port and state and the owner join on the
+ * probe's own client socket (and on recorded tables in shared/processes/win32-parse.test.ts).
  * First run downloads ~30 MB into ~/.cache/wirelab-wine (about 25 s); warm, the file takes ~10 s.
  */
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -40,6 +41,7 @@ interface Probe {
   selfRow: ProbeRow | null;
   threads: { tid: number; state: string; cpu: number }[] | null;
   listener: { proto: string; local: string; remote: string; state: string; pid: number | null }[];
+  clientSocket: { proto: string; state: string; pid: number | null; process: string | null } | null;
   beatWhileStopped: number;
   beatAfterContinue: number;
   stateStopped: string | null;
@@ -92,6 +94,10 @@ describe.skipIf(skip)('Windows route under Wine', () => {
 
   it('shows the port the Windows child listens on in LISTEN', () => {
     expect(probe.listener).toContainEqual(expect.objectContaining({ proto: 'tcp', local: `127.0.0.1:${probe.port}`, remote: '0.0.0.0:0', state: 'LISTEN' }));
+  });
+
+  it('names the owner of a connected socket (the owner join, live)', () => {
+    expect(probe.clientSocket).toEqual(expect.objectContaining({ proto: 'tcp', state: 'ESTABLISHED', pid: probe.selfPid, process: 'node.exe' }));
   });
 
   it('Stop suspends the child (its heartbeat stands still, state T) and Continue resumes it', () => {
