@@ -9,6 +9,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { KernelState } from '../../shared/contract/timeline.ts';
+import type { ProcessSampleData } from '../../shared/contract/processes.ts';
+import { EventHub } from '../../electron/core/event-hub.ts';
+import { ProcessService } from '../../electron/services/processes/process-service.ts';
 import { createSampler, samplerRoute } from '../../electron/services/processes/process-sampler.ts';
 import { listSocketsWin32, signalWin32 } from '../../electron/services/processes/win32-route.ts';
 import { KernelStateWatcher, tcpTableRoute } from '../../electron/services/timeline/kernel-states.ts';
@@ -87,6 +90,31 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   await sleep(700);
   out.beatAfterContinue = beat() - resumedAt;
   out.stateContinued = rowOf(sampler.sample())?.state ?? null;
+
+  // The process monitor as the panel drives it: the sampler on its worker thread, details and
+  // sockets from there, signals on the main thread — and its cost at 1 Hz (the worker's busy share).
+  const hub = new EventHub();
+  const service = new ProcessService(hub);
+  const samples: ProcessSampleData[] = [];
+  hub.on('processes.sample', (x) => samples.push(x));
+  out.serviceConfigure = service.configure(true, 1000);
+  const inSample = (pid: number, ok: (state: string) => boolean) => until(`pid ${pid} in a published sample`, () => samples.some((x) => x.processes.some((p) => p.pid === pid && ok(p.state))), 15_000);
+  await inSample(child.pid!, () => true);
+  const elu0 = service.workerUtilization()!;
+  const n0 = samples.length;
+  await sleep(5000);
+  out.serviceSamplesIn5s = samples.length - n0;
+  out.serviceWorkerUtilization = service.workerUtilization(elu0)!.utilization;
+  out.serviceRow = samples.at(-1)!.processes.find((p) => p.pid === child.pid) ?? null;
+  out.serviceDetails = await service.details(child.pid!);
+  out.serviceListener = (await service.sockets()).filter((x) => x.local === `127.0.0.1:${port}`);
+  service.configure(true, 250);
+  out.serviceStop = service.signal(child.pid!, 'SIGSTOP');
+  await inSample(child.pid!, (st) => st === 'T').then(() => (out.serviceSawStopped = true), () => (out.serviceSawStopped = false));
+  out.serviceCont = service.signal(child.pid!, 'SIGCONT');
+  await inSample(child.pid!, (st) => st !== 'T').then(() => (out.serviceSawContinued = true), () => (out.serviceSawContinued = false));
+  out.serviceGoneDetails = await service.details(999_999);
+  await service.dispose();
 
   // Kernel states of one connection from GetExtendedTcpTable, the client closing first.
   const states: KernelState[] = [];

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,7 +51,7 @@ function koffiVersion(repo: string): string {
   return (JSON.parse(readFileSync(join(repo, 'node_modules/koffi/package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** Downloads (first run) and prepares everything; null with the reason when wine64 is missing. */
+/** Downloads (first run) and prepares everything; `missing` says why not when wine64 is not installed. */
 export function prepareWine(repo: string): WineKit | { missing: string } {
   const wine = findWine();
   if (!wine) return { missing: 'wine64 is not installed (apt-get install -y --no-install-recommends wine64; .ci/run does)' };
@@ -87,7 +87,7 @@ export function prepareWine(repo: string): WineKit | { missing: string } {
  * (a pipe gives EBADF at the first write), so both go to files read back at the end.
  */
 export function runWindowsNode(kit: WineKit, script: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = join(kit.appDir, `.run-${process.pid}-${Date.now()}`);
+  const base = join(kit.appDir, `.out-${process.pid}-${Date.now()}`);
   const out = openSync(`${base}.out`, 'w');
   const err = openSync(`${base}.err`, 'w');
   const child = spawn(kit.wine, [kit.nodeExe, script, ...args], { env: kit.env, cwd: kit.appDir, stdio: ['ignore', out, err] });
@@ -107,14 +107,16 @@ export function runWindowsNode(kit: WineKit, script: string, args: string[], tim
   });
 }
 
-/** Bundles a .ts entry into one .mjs inside the kit's app folder (koffi external, resolved from there). */
-export function bundleForWindows(repo: string, kit: WineKit, entry: string, name: string): string {
-  const outfile = join(kit.appDir, `${name}-${process.pid}.mjs`);
-  execFileSync(join(repo, 'node_modules/.bin/esbuild'), [entry, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--external:koffi', `--outfile=${outfile}`, '--log-level=warning'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  return outfile;
-}
-
-/** Ends wineserver processes of the kit's prefix left from earlier runs is not needed: wineserver exits by itself a few seconds after its last client. */
-export function cleanBundles(kit: WineKit): void {
-  for (const f of readdirSync(kit.appDir)) if (f.endsWith(`-${process.pid}.mjs`)) rmSync(join(kit.appDir, f), { force: true });
+/**
+ * Bundles .ts entries (name → path) into one folder inside the kit's app folder, each one .js
+ * ESM file (the app folder's package.json says "type": "module"), koffi left external and
+ * resolved from the app folder's node_modules. The service's worker is found by name beside the
+ * bundle, as in the built app (worker-start.ts), so `sampler-worker` is bundled the same way.
+ */
+export function bundleForWindows(repo: string, kit: WineKit, entries: Record<string, string>): string {
+  const outdir = join(kit.appDir, `run-${process.pid}-${Date.now()}`);
+  mkdirSync(outdir, { recursive: true });
+  const points = Object.entries(entries).map(([name, path]) => `${name}=${path}`);
+  execFileSync(join(repo, 'node_modules/.bin/esbuild'), [...points, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--external:koffi', `--outdir=${outdir}`, '--log-level=warning'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  return outdir;
 }
