@@ -12,11 +12,23 @@ import { join } from 'node:path';
  *   <cache>/prefix                               a Wine prefix set to Windows 10 (`winecfg -v win10`)
  */
 
-/** Debian installs wine64 outside PATH (the notes). */
+/** Debian installs wine64 outside PATH (the notes). WIRELAB_WINE names another one (or, set to a missing path, none). */
 export function findWine(): string | null {
+  const asked = process.env.WIRELAB_WINE;
+  if (asked !== undefined) return existsSync(asked) ? asked : null;
   for (const p of ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/local/bin/wine64']) if (existsSync(p)) return p;
   const r = spawnSync('sh', ['-c', 'command -v wine64'], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+/**
+ * Whether a Wine test file runs: without wine64 it skips, saying why — except where CI is set,
+ * where it must run (the file's beforeAll then fails on `prepareWine`'s reason).
+ */
+export function wineSkip(file: string): boolean {
+  if (findWine() !== null || process.env.CI) return false;
+  console.warn(`${file} skipped: wine64 is not installed (apt-get install -y --no-install-recommends wine64; .ci/run does)`);
+  return true;
 }
 
 export function wineCacheDir(): string {

@@ -29,6 +29,10 @@ export interface Win32Api {
   GetTokenInformation: Fn;
   LookupAccountSidW: Fn;
   GetExtendedTcpTable: Fn;
+  CreateJobObjectW: Fn;
+  SetInformationJobObject: Fn;
+  AssignProcessToJobObject: Fn;
+  IsProcessInJob: Fn;
   GetExtendedUdpTable: Fn;
 }
 
@@ -64,6 +68,10 @@ export function win32Api(): Win32Api {
     GetLastError: k32.func('uint32 __stdcall GetLastError()'),
     TerminateProcess: k32.func('int __stdcall TerminateProcess(void *h, uint32 code)'),
     GetExitCodeProcess: k32.func('int __stdcall GetExitCodeProcess(void *h, _Out_ uint32 *code)'),
+    CreateJobObjectW: k32.func('void * __stdcall CreateJobObjectW(void *security, const char16_t *name)'),
+    SetInformationJobObject: k32.func('int __stdcall SetInformationJobObject(void *job, int cls, uint8_t *info, uint32 len)'),
+    AssignProcessToJobObject: k32.func('int __stdcall AssignProcessToJobObject(void *job, void *process)'),
+    IsProcessInJob: k32.func('int __stdcall IsProcessInJob(void *process, void *job, _Out_ int *result)'),
     // The address is another process's: passed as a number, never dereferenced here.
     ReadProcessMemory: k32.func('int __stdcall ReadProcessMemory(void *h, uint64 addr, _Out_ uint8_t *buf, size_t n, _Out_ size_t *read)'),
     OpenProcessToken: adv.func('int __stdcall OpenProcessToken(void *h, uint32 access, _Out_ void **token)'),

