@@ -1,10 +1,10 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpuPercent, parseStat, parseStatBytes, type ProcStat } from '../../../shared/processes/proc-parse.ts';
-import type { ProcessRow, ThreadRow } from './proc-reader.ts';
-import { procSupported, readProcText, systemInfo } from './proc-reader.ts';
-import { PsSampler } from './ps-route.ts';
-import { Win32Sampler } from './win32-route.ts';
+import type { ProcessRow, SocketRow, ThreadRow } from './proc-reader.ts';
+import { listSockets, procSupported, readProcText, systemInfo } from './proc-reader.ts';
+import { listSocketsLsof, PsSampler } from './ps-route.ts';
+import { listSocketsWin32, Win32Sampler } from './win32-route.ts';
 
 /**
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
@@ -234,6 +234,11 @@ export function createSampler(route: 'auto' | 'ps' = 'auto'): ProcessSource {
   const r = samplerRoute(route);
   // The Windows route binds koffi when constructed, never on import: other OSes do not load it.
   return r === 'win32' ? new Win32Sampler() : r === 'ps' ? new PsSampler() : new ProcessSampler();
+}
+
+/** Every TCP/UDP socket with its owner, by the same route as the processes (the worker and `wirelab ps --sockets`). */
+export function listSocketsFor(route: SamplerRoute, onlyPid?: number): SocketRow[] {
+  return route === 'win32' ? listSocketsWin32(onlyPid) : route === 'ps' ? listSocketsLsof(onlyPid) : listSockets(onlyPid);
 }
 
 /** Two samples `intervalMs` apart (the panel's sampler); CPU is the share of one core between them. */

@@ -1,8 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSampler, samplerRoute } from './process-sampler.ts';
-import { listSockets } from './proc-reader.ts';
-import { listSocketsLsof } from './ps-route.ts';
-import { listSocketsWin32 } from './win32-route.ts';
+import { createSampler, listSocketsFor, samplerRoute } from './process-sampler.ts';
 
 /**
  * The sampling loop, off the main thread (the notes: a sample blocks its thread ~6–25 ms; on
@@ -19,7 +16,7 @@ type In =
 const asked = (workerData as { route?: string }).route === 'ps' ? 'ps' : 'auto';
 const route = samplerRoute(asked);
 const sampler = createSampler(asked);
-const sockets = (pid?: number) => (route === 'win32' ? listSocketsWin32(pid) : route === 'ps' ? listSocketsLsof(pid) : listSockets(pid));
+const sockets = (pid?: number) => listSocketsFor(route, pid);
 let intervalMs = (workerData as { intervalMs?: number }).intervalMs ?? 1000;
 let paused = false;
 let timer: NodeJS.Timeout | null = null;
