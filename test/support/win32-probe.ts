@@ -37,7 +37,10 @@ const errorOf = (f: () => unknown) => {
 };
 
 async function main() {
-  const out: Record<string, unknown> = { platform: process.platform, selfPid: process.pid, route: samplerRoute(), tcpRoute: tcpTableRoute() };
+  const t0 = Date.now();
+  const phases: Record<string, number> = {};
+  const mark = (name: string) => (phases[name] = Date.now() - t0);
+  const out: Record<string, unknown> = { phases, platform: process.platform, selfPid: process.pid, route: samplerRoute(), tcpRoute: tcpTableRoute() };
 
   // A Windows node child: 4 worker threads, a listener, and a heartbeat file it rewrites every 50 ms.
   const childJs = join(dir, 'child.cjs');
@@ -54,6 +57,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   const port = Number(await until('the child listening', () => existsSync(join(dir, 'port')) && readFileSync(join(dir, 'port'), 'utf8')));
   const beat = () => Number(readFileSync(join(dir, 'beat'), 'utf8') || 0);
   await until('the first heartbeat', () => existsSync(join(dir, 'beat')));
+  mark('child ready');
   out.childPid = child.pid;
   out.port = port;
 
@@ -67,13 +71,27 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   }
   out.tookMs = tooks;
   out.processCount = sample.processes.length;
-  const rowOf = (s: typeof sample) => s.processes.find((p) => p.pid === child.pid) ?? null;
+  const rowOf2 = (s: typeof sample, pid: number) => s.processes.find((p) => p.pid === pid) ?? null;
+  const rowOf = (s: typeof sample) => rowOf2(s, child.pid!);
   out.childRow = rowOf(sample);
   out.selfRow = sample.processes.find((p) => p.pid === process.pid) ?? null;
   sampler.threads(child.pid!);
   await sleep(300);
   out.threads = sampler.threads(child.pid!);
 
+  mark('sampled');
+  // CPU % from CPU times: a child spinning for 4 s reads most of a core, in the process and in its one busy thread.
+  const busy = spawn(process.execPath, ['-e', 'const e = Date.now() + 4000; while (Date.now() < e);'], { stdio: 'ignore' });
+  await sleep(500);
+  sampler.sample();
+  sampler.threads(busy.pid!);
+  await sleep(1500);
+  out.busyCpu = rowOf2(sampler.sample(), busy.pid!)?.cpu ?? null;
+  out.busyThreadCpu = Math.max(...(sampler.threads(busy.pid!) ?? []).map((t) => t.cpu));
+  out.idleCpu = rowOf(sampler.sample())?.cpu ?? null;
+  busy.kill();
+
+  mark('cpu');
   out.listener = listSocketsWin32().filter((s) => s.local === `127.0.0.1:${port}`);
   out.ownedByChild = listSocketsWin32(child.pid).length;
 
@@ -91,6 +109,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.beatAfterContinue = beat() - resumedAt;
   out.stateContinued = rowOf(sampler.sample())?.state ?? null;
 
+  mark('stop/continue');
   // The process monitor as the panel drives it: the sampler on its worker thread, details and
   // sockets from there, signals on the main thread — and its cost at 1 Hz (the worker's busy share).
   const hub = new EventHub();
@@ -116,6 +135,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.serviceGoneDetails = await service.details(999_999);
   await service.dispose();
 
+  mark('service');
   // Kernel states of one connection from GetExtendedTcpTable, the client closing first.
   const states: KernelState[] = [];
   const srv = createServer((s) => s.on('end', () => s.end()));
@@ -135,6 +155,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   srv.close();
   out.kernelStates = states.map((k) => ({ side: k.side, state: k.state, timerSec: k.timerSec }));
 
+  mark('kernel states');
   // Terminate, then the pid has gone from the next sample and a second Terminate says it has exited.
   out.term = signalWin32(child.pid!, 'SIGTERM');
   out.exitCode = await Promise.race([exited, sleep(10_000).then(() => 'timeout')]);
@@ -142,6 +163,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.goneAfterTerminate = rowOf(sampler.sample()) === null;
   out.terminateGone = errorOf(() => signalWin32(child.pid!, 'SIGTERM'));
   sampler.close();
+  mark('terminate');
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
