@@ -2,22 +2,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kernelStateNames } from '../timeline/tcp-state-machine.ts';
 import {
-  cpuPercent100ns, fileTimeToIso, joinOwners, parseSystemProcesses, parseTcpTable, parseUdpTable, processState, threadState, win32ProcessError, winTcpStates,
+  cpuPercent100ns, fileTimeToIso, joinOwners, parseSystemProcesses, parseTcpBasicTable, parseTcpTable, parseUdpTable, processState, threadState, win32ProcessError, winTcpStates,
   type WinProcess, type WinThread,
 } from './win32-parse.ts';
 
 /**
  * Buffers recorded from Windows Node under Wine 8.0 (testdata/wine-8.0-win32-tables.json): the
- * recording listened on 127.0.0.1 and ::1 (TCP and UDP) and connected a client to its IPv4
- * listener. Wine wrote the owner pid on the connected client's row and the UDP sockets, but 0 on
+ * recording listened on 127.0.0.1 and ::1 (TCP and UDP) and connected a client to each TCP
+ * listener. Wine wrote the owner pid on the IPv4 client's row and the UDP sockets, but 0 on
  * the TCP listeners (Windows itself writes 0 only on TIME_WAIT rows): both cases of the owner
  * join are recorded ones.
  */
 const rec = JSON.parse(readFileSync(new URL('./testdata/wine-8.0-win32-tables.json', import.meta.url), 'utf8')) as {
   selfPid: number;
-  ports: { tcp4: number; tcp6: number; client: number; udp4: number; udp6: number };
+  ports: { tcp4: number; tcp6: number; client: number; client6: number; udp4: number; udp6: number };
   processes: { base: string; bytes: string };
-  tcp4: string; tcp6: string; udp4: string; udp6: string;
+  tcp4: string; tcp6: string; udp4: string; udp6: string; tcp4basic: string; tcp6basic: string;
 };
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 const procs = parseSystemProcesses(bytes(rec.processes.bytes), BigInt(rec.processes.base));
@@ -56,9 +56,19 @@ describe('TCP and UDP tables', () => {
   });
 
   it('reads IPv6 and UDP rows as the /proc route writes them', () => {
-    expect(parseTcpTable(bytes(rec.tcp6), true)).toEqual([{ proto: 'tcp6', local: `[::1]:${rec.ports.tcp6}`, remote: '[::]:0', state: 'LISTEN', ownerPid: 0 }]);
+    const v6 = parseTcpTable(bytes(rec.tcp6), true);
+    expect(v6).toContainEqual({ proto: 'tcp6', local: `[::1]:${rec.ports.tcp6}`, remote: '[::]:0', state: 'LISTEN', ownerPid: 0 });
+    // Wine filled the IPv4 client's owner but not the IPv6 one's.
+    expect(v6).toContainEqual({ proto: 'tcp6', local: `[::1]:${rec.ports.client6}`, remote: `[::1]:${rec.ports.tcp6}`, state: 'ESTABLISHED', ownerPid: 0 });
     expect(parseUdpTable(bytes(rec.udp4), false)).toContainEqual({ proto: 'udp', local: `127.0.0.1:${rec.ports.udp4}`, remote: '0.0.0.0:0', state: 'UNCONN', ownerPid: rec.selfPid });
     expect(parseUdpTable(bytes(rec.udp6), true)).toContainEqual({ proto: 'udp6', local: `[::1]:${rec.ports.udp6}`, remote: '[::]:0', state: 'UNCONN', ownerPid: rec.selfPid });
+  });
+
+  it('reads the owner-less tables (the timeline’s) as the same rows without owners', () => {
+    const strip = (rows: ReturnType<typeof parseTcpTable>) => rows.map((r) => ({ ...r, ownerPid: 0 }));
+    expect(parseTcpBasicTable(bytes(rec.tcp4basic), false)).toEqual(strip(parseTcpTable(bytes(rec.tcp4), false)));
+    expect(parseTcpBasicTable(bytes(rec.tcp6basic), true)).toEqual(strip(parseTcpTable(bytes(rec.tcp6), true)));
+    expect(parseTcpBasicTable(bytes(rec.tcp6basic), true)).toContainEqual({ proto: 'tcp6', local: `[::1]:${rec.ports.tcp6}`, remote: `[::1]:${rec.ports.client6}`, state: 'ESTABLISHED', ownerPid: 0 });
   });
 
   it('joins owners to names from the same recording; pid 0 is an unknown owner', () => {

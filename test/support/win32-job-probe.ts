@@ -31,7 +31,7 @@ const t = setInterval(() => { if (!fs.existsSync(${JSON.stringify(join(dir, 'joi
 async function main() {
   const out: Record<string, unknown> = {};
   const h = spawn(process.execPath, [process.argv[1]!, 'host', dir], { stdio: 'ignore' });
-  const end = Date.now() + 30_000;
+  const end = Date.now() + 60_000;
   while (!(existsSync(join(dir, 'host.json')) && existsSync(join(dir, 'grandchild'))) && Date.now() < end) await sleep(50);
   const info = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as { inJob: number; outside: number };
   const grandchild = Number(readFileSync(join(dir, 'grandchild'), 'utf8'));
@@ -41,7 +41,7 @@ async function main() {
   out.aliveBefore = { inJob: before.has(info.inJob), grandchild: before.has(grandchild), outside: before.has(info.outside) };
   signalWin32(h.pid!, 'SIGKILL'); // TerminateProcess: the host's own cleanup never runs
   let now = alive();
-  const until = Date.now() + 15_000;
+  const until = Date.now() + 30_000;
   while ((now.has(info.inJob) || now.has(grandchild)) && Date.now() < until) {
     await sleep(100);
     now = alive();

@@ -13,12 +13,12 @@ import type { ProcessSampleData } from '../../shared/contract/processes.ts';
 import { EventHub } from '../../electron/core/event-hub.ts';
 import { ProcessService } from '../../electron/services/processes/process-service.ts';
 import { createSampler, samplerRoute } from '../../electron/services/processes/process-sampler.ts';
-import { listSocketsWin32, signalWin32 } from '../../electron/services/processes/win32-route.ts';
+import { listSocketsWin32, readTcpStatesWin32, readTcpTablesWin32, signalWin32 } from '../../electron/services/processes/win32-route.ts';
 import { KernelStateWatcher, tcpTableRoute } from '../../electron/services/timeline/kernel-states.ts';
 
 const dir = process.argv[2]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, get: () => T | null | undefined | false, ms = 20_000): Promise<T> {
+async function until<T>(what: string, get: () => T | null | undefined | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = get();
@@ -92,8 +92,16 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   busy.kill();
 
   mark('cpu');
-  out.listener = listSocketsWin32().filter((s) => s.local === `127.0.0.1:${port}`);
-  out.ownedByChild = listSocketsWin32(child.pid).length;
+  // What one look at the TCP tables costs: with owners (the Connections tab) and without (the
+  // timeline's watcher, every 20 ms).
+  const cost = (read: () => unknown, n = 5) => Array.from({ length: n }, () => {
+    const t = performance.now();
+    read();
+    return performance.now() - t;
+  });
+  // Once: under Wine the owner lookup scans the host's processes and can take seconds on a busy machine.
+  out.tcpTableMs = cost(readTcpTablesWin32, 1);
+  out.tcpStatesMs = cost(readTcpStatesWin32);
 
   // Stop: the heartbeat must stand still while suspended, and the state say so; Continue restarts it.
   out.stop = signalWin32(child.pid!, 'SIGSTOP');
@@ -105,8 +113,8 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.threadStatesStopped = (sampler.threads(child.pid!) ?? []).map((t) => t.state);
   out.cont = signalWin32(child.pid!, 'SIGCONT');
   const resumedAt = beat();
-  await sleep(700);
-  out.beatAfterContinue = beat() - resumedAt;
+  // Bounded wait for the next heartbeat: on a loaded machine a resumed child may take a while to run.
+  out.beatAfterContinue = await until('a heartbeat after Continue', () => beat() > resumedAt, 15_000).then(() => beat() - resumedAt, () => 0);
   out.stateContinued = rowOf(sampler.sample())?.state ?? null;
 
   mark('stop/continue');
@@ -117,7 +125,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   const samples: ProcessSampleData[] = [];
   hub.on('processes.sample', (x) => samples.push(x));
   out.serviceConfigure = service.configure(true, 1000);
-  const inSample = (pid: number, ok: (state: string) => boolean) => until(`pid ${pid} in a published sample`, () => samples.some((x) => x.processes.some((p) => p.pid === pid && ok(p.state))), 15_000);
+  const inSample = (pid: number, ok: (state: string) => boolean) => until(`pid ${pid} in a published sample`, () => samples.some((x) => x.processes.some((p) => p.pid === pid && ok(p.state))), 30_000);
   await inSample(child.pid!, () => true);
   const elu0 = service.workerUtilization()!;
   const n0 = samples.length;
@@ -158,7 +166,7 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   mark('kernel states');
   // Terminate, then the pid has gone from the next sample and a second Terminate says it has exited.
   out.term = signalWin32(child.pid!, 'SIGTERM');
-  out.exitCode = await Promise.race([exited, sleep(10_000).then(() => 'timeout')]);
+  out.exitCode = await Promise.race([exited, sleep(30_000).then(() => 'timeout')]);
   await sleep(200);
   out.goneAfterTerminate = rowOf(sampler.sample()) === null;
   out.terminateGone = errorOf(() => signalWin32(child.pid!, 'SIGTERM'));

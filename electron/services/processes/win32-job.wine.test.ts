@@ -33,12 +33,12 @@ describe.skipIf(skip)('Job Object under Wine', () => {
     if ('missing' in kit) throw new Error(`CI must run the Wine tests: ${kit.missing}`);
     dir = mkdtempSync(join(tmpdir(), 'wirelab-wine-job-'));
     bundled = bundleForWindows(repo, kit, { 'win32-job-probe': join(repo, 'test/support/win32-job-probe.ts') });
-    const r = await runWindowsNode(kit, join(bundled, 'win32-job-probe.js'), ['main', dir], 90_000);
+    const r = await runWindowsNode(kit, join(bundled, 'win32-job-probe.js'), ['main', dir], 240_000);
     const last = r.stdout.trim().split('\n').at(-1) ?? '';
     if (!last.startsWith('{')) throw new Error(`the probe printed no result (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     probe = JSON.parse(last) as JobProbe;
     if (probe.error) throw new Error(`the probe failed under Wine: ${probe.error}`);
-  }, 300_000);
+  }, 420_000);
 
   afterAll(() => {
     for (const d of [dir, bundled]) if (d) rmSync(d, { recursive: true, force: true });

@@ -30,13 +30,14 @@ interface Probe {
   tookMs: number[];
   processCount: number;
   phases: Record<string, number>;
+  tcpTableMs: number[];
+  tcpStatesMs: number[];
   busyCpu: number | null;
   busyThreadCpu: number;
   idleCpu: number | null;
   childRow: ProbeRow | null;
   selfRow: ProbeRow | null;
   threads: { tid: number; state: string; cpu: number }[] | null;
-  listener: { proto: string; local: string; remote: string; state: string; pid: number | null }[];
   clientSocket: { proto: string; state: string; pid: number | null; process: string | null } | null;
   beatWhileStopped: number;
   beatAfterContinue: number;
@@ -52,7 +53,7 @@ interface Probe {
   serviceWorkerUtilization: number;
   serviceRow: ProbeRow | null;
   serviceDetails: { pid: number; threads: unknown[] | null; sockets: unknown[] } | null;
-  serviceListener: { state: string }[];
+  serviceListener: { proto: string; local: string; remote: string; state: string; pid: number | null }[];
   serviceSawStopped: boolean;
   serviceSawContinued: boolean;
   serviceGoneDetails: unknown;
@@ -71,16 +72,18 @@ describe.skipIf(skip)('Windows route under Wine', () => {
     dir = mkdtempSync(join(tmpdir(), 'wirelab-wine-'));
     bundled = bundleForWindows(repo, kit, { 'win32-probe': join(repo, 'test/support/win32-probe.ts'), 'sampler-worker': join(repo, 'electron/services/processes/sampler-worker.ts') });
     const started = Date.now();
-    const r = await runWindowsNode(kit, join(bundled, 'win32-probe.js'), [dir], 120_000);
+    // Bounded: a stuck Wine is killed; on a loaded CI machine a warm run takes 10–20 s.
+    const r = await runWindowsNode(kit, join(bundled, 'win32-probe.js'), [dir], 240_000);
     const wallMs = Date.now() - started;
     const last = r.stdout.trim().split('\n').at(-1) ?? '';
     if (!last.startsWith('{')) throw new Error(`the probe printed no result (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     probe = JSON.parse(last) as Probe;
     if (probe.error) throw new Error(`the probe failed under Wine: ${probe.error}`);
     // Cost is measured, not asserted (the standard: timing belongs to the bench): printed for the record.
+    const ms = (xs: number[]) => JSON.stringify(xs.map((t) => Math.round(t * 10) / 10));
     const median = [...probe.tookMs].sort((a, b) => a - b)[Math.floor(probe.tookMs.length / 2)]!;
-    console.log(`Win32 route under Wine: median sample ${median.toFixed(2)} ms for ${probe.processCount} processes; the sampler's worker busy ${(probe.serviceWorkerUtilization * 100).toFixed(2)}% at 1 Hz; node.exe ran ${wallMs} ms, phases (ms from its start) ${JSON.stringify(probe.phases)}`);
-  }, 300_000);
+    console.log(`Win32 route under Wine: median sample ${median.toFixed(2)} ms for ${probe.processCount} processes; the sampler's worker busy ${(probe.serviceWorkerUtilization * 100).toFixed(2)}% at 1 Hz; a look at the TCP tables ${ms(probe.tcpTableMs)} ms with owners, ${ms(probe.tcpStatesMs)} ms without; node.exe ran ${wallMs} ms, phases (ms from its start) ${JSON.stringify(probe.phases)}`);
+  }, 420_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -113,7 +116,8 @@ describe.skipIf(skip)('Windows route under Wine', () => {
   });
 
   it('shows the port the Windows child listens on in LISTEN', () => {
-    expect(probe.listener).toContainEqual(expect.objectContaining({ proto: 'tcp', local: `127.0.0.1:${probe.port}`, remote: '0.0.0.0:0', state: 'LISTEN' }));
+    // From the service's Connections list (the sampler thread's listSocketsWin32).
+    expect(probe.serviceListener).toContainEqual(expect.objectContaining({ proto: 'tcp', local: `127.0.0.1:${probe.port}`, remote: '0.0.0.0:0', state: 'LISTEN' }));
   });
 
   it('names the owner of a connected socket (the owner join, live)', () => {
@@ -145,7 +149,6 @@ describe.skipIf(skip)('Windows route under Wine', () => {
     expect(probe.serviceSamplesIn5s).toBeGreaterThanOrEqual(3);
     expect(probe.serviceRow).toMatchObject({ ppid: probe.selfPid, name: 'node.exe' });
     expect(probe.serviceDetails!.threads!.length).toBeGreaterThanOrEqual(5);
-    expect(probe.serviceListener).toContainEqual(expect.objectContaining({ state: 'LISTEN' }));
     expect({ stopped: probe.serviceSawStopped, continued: probe.serviceSawContinued }).toEqual({ stopped: true, continued: true });
     expect(probe.serviceGoneDetails).toBeNull();
   });

@@ -7,7 +7,7 @@ import { parseNetFile } from '../../../shared/processes/proc-parse.ts';
 import { parseNetstat } from '../../../shared/processes/netstat-parse.ts';
 import { kernelStateNames } from '../../../shared/timeline/tcp-state-machine.ts';
 import { findExecutable } from '../find-executable.ts';
-import { readTcpTablesWin32 } from '../processes/win32-route.ts';
+import { readTcpStatesWin32 } from '../processes/win32-route.ts';
 import { wallClock } from './wall-clock.ts';
 
 /**
@@ -58,8 +58,8 @@ const run = promisify(execFile);
 
 export async function readTcpTable(route: TcpTableRoute = 'proc'): Promise<TcpTableRow[]> {
   if (route === 'win32') {
-    // One synchronous call per family (well under a millisecond): no thread hop, no process.
-    return readTcpTablesWin32().map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: s.state === 'TIME_WAIT' ? WINDOWS_TIME_WAIT_SEC : null }));
+    // One synchronous call per family, without owners (the cheap classes): no thread hop, no process.
+    return readTcpStatesWin32().map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: s.state === 'TIME_WAIT' ? WINDOWS_TIME_WAIT_SEC : null }));
   }
   if (route === 'netstat') {
     const path = netstat();
