@@ -59,6 +59,28 @@ function once(dir: string, build: (scratch: string) => void): void {
   }
 }
 
+/** A lock between test processes: a directory made atomically, waited for (bounded), removed after; a holder gone for 3 minutes is taken over. */
+function withLock(dir: string, body: () => void): void {
+  const until = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch {
+      if (Date.now() > until) {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    body();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function koffiVersion(repo: string): string {
   return (JSON.parse(readFileSync(join(repo, 'node_modules/koffi/package.json'), 'utf8')) as { version: string }).version;
 }
@@ -87,10 +109,12 @@ export function prepareWine(repo: string): WineKit | { missing: string } {
   const prefix = join(cache, 'prefix');
   const env: NodeJS.ProcessEnv = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
   // Without Windows 10 set, node.exe refuses to start ("only supported on Windows 8.1 ... or higher").
-  if (!existsSync(join(prefix, '.wirelab-win10'))) {
+  // The Wine test files run in parallel: one makes the prefix while the others wait for it.
+  withLock(`${prefix}.lock`, () => {
+    if (existsSync(join(prefix, '.wirelab-win10'))) return;
     execFileSync(wine, ['winecfg', '-v', 'win10'], { env, stdio: 'ignore', timeout: 120_000 });
     writeFileSync(join(prefix, '.wirelab-win10'), '');
-  }
+  });
   return { wine, nodeExe: join(nodeDir, 'node.exe'), appDir, env };
 }
 
