@@ -7,6 +7,7 @@ import { parseNetFile } from '../../../shared/processes/proc-parse.ts';
 import { parseNetstat } from '../../../shared/processes/netstat-parse.ts';
 import { kernelStateNames } from '../../../shared/timeline/tcp-state-machine.ts';
 import { findExecutable } from '../find-executable.ts';
+import { win32ApiAvailable } from '../processes/win32-api.ts';
 import { readTcpStatesWin32 } from '../processes/win32-route.ts';
 import { wallClock } from './wall-clock.ts';
 
@@ -31,7 +32,8 @@ const netstat = () => (netstatPath === undefined ? (netstatPath = findExecutable
 
 export function tcpTableRoute(): TcpTableRoute | null {
   if (process.platform === 'linux' && existsSync('/proc/net/tcp')) return 'proc';
-  if (process.platform === 'win32') return 'win32';
+  // The Win32 tables where koffi loads (it ships in the installer); netstat otherwise.
+  if (process.platform === 'win32' && win32ApiAvailable().ok) return 'win32';
   return netstat() ? 'netstat' : null;
 }
 
