@@ -13,7 +13,7 @@ import type { ProcessSampleData } from '../../shared/contract/processes.ts';
 import { EventHub } from '../../electron/core/event-hub.ts';
 import { ProcessService } from '../../electron/services/processes/process-service.ts';
 import { createSampler, samplerRoute } from '../../electron/services/processes/process-sampler.ts';
-import { listSocketsWin32, readTcpStatesWin32, readTcpTablesWin32, signalWin32 } from '../../electron/services/processes/win32-route.ts';
+import { readTcpStatesWin32, signalWin32 } from '../../electron/services/processes/win32-route.ts';
 import { KernelStateWatcher, tcpTableRoute } from '../../electron/services/timeline/kernel-states.ts';
 
 const dir = process.argv[2]!;
@@ -92,16 +92,12 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   busy.kill();
 
   mark('cpu');
-  // What one look at the TCP tables costs: with owners (the Connections tab) and without (the
-  // timeline's watcher, every 20 ms).
-  const cost = (read: () => unknown, n = 5) => Array.from({ length: n }, () => {
+  // What one look at the owner-less TCP tables costs (the timeline's watcher, every 20 ms).
+  out.tcpStatesMs = Array.from({ length: 5 }, () => {
     const t = performance.now();
-    read();
+    readTcpStatesWin32();
     return performance.now() - t;
   });
-  // Once: under Wine the owner lookup scans the host's processes and can take seconds on a busy machine.
-  out.tcpTableMs = cost(readTcpTablesWin32, 1);
-  out.tcpStatesMs = cost(readTcpStatesWin32);
 
   // Stop: the heartbeat must stand still while suspended, and the state say so; Continue restarts it.
   out.stop = signalWin32(child.pid!, 'SIGSTOP');
@@ -118,6 +114,14 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.stateContinued = rowOf(sampler.sample())?.state ?? null;
 
   mark('stop/continue');
+  // A connection of the probe's own, open through the service's part (its owner is checked in the
+  // service's socket list) and then followed to TIME_WAIT by the timeline's watcher.
+  const states: KernelState[] = [];
+  const srv = createServer((s) => s.on('end', () => s.end()));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const client: Socket = connect((srv.address() as AddressInfo).port, '127.0.0.1');
+  await new Promise((r) => client.once('connect', r));
+
   // The process monitor as the panel drives it: the sampler on its worker thread, details and
   // sockets from there, signals on the main thread — and its cost at 1 Hz (the worker's busy share).
   const hub = new EventHub();
@@ -134,7 +138,11 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.serviceWorkerUtilization = service.workerUtilization(elu0)!.utilization;
   out.serviceRow = samples.at(-1)!.processes.find((p) => p.pid === child.pid) ?? null;
   out.serviceDetails = await service.details(child.pid!);
-  out.serviceListener = (await service.sockets()).filter((x) => x.local === `127.0.0.1:${port}`);
+  // One owner lookup for both: under Wine it scans the host's processes and can take seconds.
+  const serviceSockets = await service.sockets();
+  out.serviceListener = serviceSockets.filter((x) => x.local === `127.0.0.1:${port}`);
+  // Wine fills the owner of a connected socket (not of a listener): the live owner join.
+  out.clientSocket = serviceSockets.find((x) => x.local === `127.0.0.1:${client.localPort}`) ?? null;
   service.configure(true, 250);
   out.serviceStop = service.signal(child.pid!, 'SIGSTOP');
   await inSample(child.pid!, (st) => st === 'T').then(() => (out.serviceSawStopped = true), () => (out.serviceSawStopped = false));
@@ -144,17 +152,10 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   await service.dispose();
 
   mark('service');
-  // Kernel states of one connection from GetExtendedTcpTable, the client closing first.
-  const states: KernelState[] = [];
-  const srv = createServer((s) => s.on('end', () => s.end()));
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const client: Socket = connect((srv.address() as AddressInfo).port, '127.0.0.1');
-  await new Promise((r) => client.once('connect', r));
+  // Kernel states of that connection from the TCP tables, the client closing first.
   const watcher = new KernelStateWatcher((k) => states.push(k), 10, 'win32');
   watcher.track(`127.0.0.1:${client.localPort}`, `127.0.0.1:${client.remotePort}`);
   watcher.start();
-  // Wine fills the owner of a connected socket (not of a listener): the live owner join.
-  out.clientSocket = listSocketsWin32().find((s) => s.local === `127.0.0.1:${client.localPort}`) ?? null;
   await until('ESTABLISHED in the table', () => states.some((k) => k.state === 'ESTABLISHED' && k.side === 'client'), 10_000).catch(() => null);
   client.end();
   await until('TIME_WAIT in the table', () => states.some((k) => k.state === 'TIME_WAIT'), 10_000).catch(() => null);

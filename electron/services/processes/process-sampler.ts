@@ -131,18 +131,18 @@ export class ProcessSampler {
       let cpu = 0;
       if (k && k.start === s.starttime) {
         if (seconds > 0) cpu = cpuPercent(k.ticks, ticks, seconds, sys.clkTck);
+        // exec(2) keeps the pid and start time but changes the name: the command line changed too.
+        if (k.row.name !== s.comm) k.command = readCommand(pid, s.comm);
       } else {
         // A new pid, or a pid reused by a new process (its start time differs).
         if (k) removed.push(k.row);
         // The owner of /proc/<pid> is the process's effective uid (what ps shows as USER): one
         // stat(2) instead of reading the whole status file for its Uid line.
         const uid = ownerUid(pid);
-        const cmdline = (readProcText(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
         k = {
           start: s.starttime,
           user: uid === null ? null : (sys.users.get(uid) ?? String(uid)),
-          // Kernel threads and zombies have no command line: the name in brackets, as ps shows it.
-          command: cmdline || `[${s.comm}]`,
+          command: readCommand(pid, s.comm),
           startTime: new Date(sys.bootTimeMs + (s.starttime / sys.clkTck) * 1000).toISOString(),
           ticks,
           row: null as unknown as ProcessRow,
@@ -204,6 +204,12 @@ export class ProcessSampler {
     while (this.threadTicks.size > 8) this.threadTicks.delete(this.threadTicks.keys().next().value!);
     return rows;
   }
+}
+
+/** Kernel threads and zombies have no command line: the name in brackets, as ps shows it. */
+function readCommand(pid: number, comm: string): string {
+  const cmdline = (readProcText(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
+  return cmdline || `[${comm}]`;
 }
 
 function rowOf(s: ProcStat, k: Omit<Known, 'row' | 'seen'>, cpu: number, pageSize: number): ProcessRow {

@@ -12,7 +12,7 @@ import { win32Api, type Win32Api } from './win32-api.ts';
  * The process monitor's Windows route, through the Win32 API (koffi), behind the same
  * interface as /proc and ps/lsof. One NtQuerySystemInformation(SystemProcessInformation) call
  * per sample gives every process with its threads and CPU times (0.3 ms under Wine for ~10
- * processes, no process started per sample — the notes rule out PowerShell and netstat there).
+ * processes; no process is started per sample, as the notes ask of Windows).
  * The owner and the command line need a handle to the process, so they are read once per new
  * process (pid + creation time, as a pid can be reused). Sockets come from
  * GetExtendedTcpTable / GetExtendedUdpTable with their owner pids. Tested under Wine
@@ -46,8 +46,9 @@ export const ACCESS_DENIED_COMMAND = '<access denied>';
 /** A growing buffer reused between calls, so a sample allocates nothing once warm. */
 class Scratch {
   buf = Buffer.alloc(256 * 1024);
+  /** A quarter more than asked for: a busy host's socket table grows between the two calls. */
   grow(need: number): void {
-    this.buf = Buffer.alloc(Math.max(need + 64 * 1024, this.buf.length * 2));
+    this.buf = Buffer.alloc(Math.max(Math.ceil(need * 1.25) + 64 * 1024, this.buf.length * 2));
   }
 }
 
