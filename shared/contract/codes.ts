@@ -69,10 +69,12 @@ export const timelineCodes = spec({
 export const processCodes = spec({
   SIGNAL_REFUSED_INIT: { params: ['pid'] },
   SIGNAL_REFUSED_SELF: { params: ['pid'] },
-  SIGNAL_UNSUPPORTED: { params: ['signal'] },
   EPERM: { params: ['pid', 'signal'] },
   ESRCH: { params: ['pid'] },
   SIGNAL_FAILED: { params: ['pid', 'signal', 'errno'] },
+  /** Windows (shared/processes/win32-parse.ts): there are no signals, only these actions. */
+  ACCESS_DENIED: { params: ['pid', 'action'] },
+  WIN32_ERROR: { params: ['pid', 'action', 'error'] },
   PROCESSES_UNSUPPORTED: { params: ['platform'] },
   /** The labs (electron/services/processes/labs.ts); the service adds {kind}. */
   UNSUPPORTED: { params: [] },

@@ -8,6 +8,8 @@ import type { ProcessSample } from './process-sampler.ts';
 import type { ThreadRow } from './proc-reader.ts';
 import { procSupported } from './proc-reader.ts';
 import { psAvailable } from './ps-route.ts';
+import { win32ApiAvailable } from './win32-api.ts';
+import { signalWin32 } from './win32-route.ts';
 import { LabRunner, type NodeLauncher } from './labs.ts';
 
 interface Support {
@@ -61,12 +63,17 @@ export class ProcessService {
   }
 
   private detectSupport(): Support {
-    if (procSupported() || (process.platform !== 'win32' && psAvailable())) return { supported: true, reason: null, code: null, platform: process.platform };
+    const platform = process.platform;
+    if (platform === 'win32') {
+      const w = win32ApiAvailable();
+      return w.ok ? { supported: true, reason: null, code: null, platform } : { supported: false, reason: w.reason, code: 'PROCESSES_UNSUPPORTED', platform };
+    }
+    if (procSupported() || psAvailable()) return { supported: true, reason: null, code: null, platform };
     return {
       supported: false,
       code: 'PROCESSES_UNSUPPORTED',
-      platform: process.platform,
-      reason: `The process panel reads /proc (Linux) or ps and lsof (macOS); on ${process.platform} it is not built yet (the notes' route there is windows-process-tree and netstat).`,
+      platform,
+      reason: `The process panel reads /proc (Linux), ps and lsof (macOS) or the Win32 API (Windows); on ${platform} none of them is there.`,
     };
   }
 
@@ -129,7 +136,8 @@ export class ProcessService {
     // Guards a click cannot undo: init and Wirelab itself.
     if (pid === 1) throw new WirelabError('SIGNAL_REFUSED_INIT', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid', { pid });
     if (pid === process.pid) throw new WirelabError('SIGNAL_REFUSED_SELF', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid', { pid });
-    if (process.platform === 'win32' && (signal === 'SIGSTOP' || signal === 'SIGCONT')) throw new WirelabError('SIGNAL_UNSUPPORTED', `${signal}: Windows has no stop/continue signals.`, 'signal', { signal });
+    // Windows has no signals: terminate, suspend and resume through the Win32 API (win32-route.ts).
+    if (process.platform === 'win32') return signalWin32(pid, signal);
     try {
       process.kill(pid, signal);
       return { sent: true };
