@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { concurrencyModels } from '../concurrency/models.ts';
-import { limitMessage, limitParams, limits } from './limits.ts';
+import { limitMessage, limits } from './limits.ts';
 
 /**
  * The concurrency lab's part of the contract: start one of the course's server models, put it
@@ -10,9 +10,8 @@ export const concurrencyModelSchema = z.enum(concurrencyModels);
 
 const empty = z.object({}).strict();
 const whole = (field: string) => z.number().int(`${field}: a whole number`);
-/** Over a limit: the typed issue the dispatcher turns into LIMIT_EXCEEDED. */
-const atMost = (n: z.ZodNumber, name: 'loadConnections' | 'loadRequestBytes' | 'loadDurationMs', field: string, what: string) =>
-  n.refine((v) => v <= limits[name], { message: limitMessage(name, field, what), params: limitParams(name), abort: true });
+/** At most a limit of limits.ts, with its English message (the field, the limit and its name). */
+const atMost = (n: z.ZodNumber, name: 'loadConnections' | 'loadRequestBytes' | 'loadDurationMs', field: string, what: string) => n.max(limits[name], limitMessage(name, field, what));
 
 export const serverInfoSchema = z.object({
   id: z.string(),
@@ -35,15 +34,15 @@ export const loadStartSchema = z
     port: whole('port').min(1, 'port: 1–65535').max(65535, 'port: 1–65535'),
     conns: atMost(whole('conns').min(1, 'conns: at least 1 connection'), 'loadConnections', 'conns', 'connections'),
     size: atMost(whole('size').min(1, 'size: at least 1 byte (the line\'s "\\n")'), 'loadRequestBytes', 'size', 'per request'),
+    /** Stop after this long, or after `count` requests: exactly one of the two (the service checks). */
     durationMs: atMost(whole('durationMs').min(1, 'durationMs: at least 1 ms'), 'loadDurationMs', 'durationMs', 'ms per run').optional(),
     count: whole('count').min(1, 'count: at least 1 request').max(1e9, 'count: at most 1,000,000,000 requests').optional(),
-    rate: z.number().positive('rate: more than 0 requests/s').max(1e6, 'rate: at most 1,000,000 requests/s').optional(),
+    rate: z.number().min(0.1, 'rate: at least 0.1 requests/s').max(1e6, 'rate: at most 1,000,000 requests/s').optional(),
     timeoutMs: whole('timeoutMs').min(100, 'timeoutMs: at least 100 ms').max(120_000, 'timeoutMs: at most 120 s').default(5000),
     /** The lab server being loaded, if it is one of ours: its exit ends the run with SERVER_EXITED. */
     serverId: z.string().max(64).optional(),
   })
-  .strict()
-  .refine((o) => (o.durationMs === undefined) !== (o.count === undefined), { message: 'durationMs: give a duration or a count, exactly one of them', path: ['durationMs'] });
+  .strict();
 export type LoadStart = z.infer<typeof loadStartSchema>;
 
 const latencySchema = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { fdShortfall, modelInfo, concurrencyModels, type ConcurrencyModel } from '../../../shared/concurrency/models.ts';
 import type { LoadReportData, LoadStart, ServerInfo, ServerStatsData } from '../../../shared/contract/concurrency.ts';
-import { WirelabError } from '../../../shared/contract/errors.ts';
+import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { childGuard } from '../app/child-guard.ts';
@@ -159,6 +159,7 @@ export class ConcurrencyService {
 
   /** Starts a load run on a worker thread; its progress is published on concurrency.event. */
   startLoad(input: LoadStart): { id: string } {
+    if ((input.durationMs === undefined) === (input.count === undefined)) throw new WirelabError(ErrorCode.invalidInput, 'durationMs: give a duration or a count, exactly one of them', 'durationMs');
     const host = checkHost(input.host);
     const limit = raiseFdLimit();
     const short = limit && fdShortfall(input.conns, limit.soft, limit.hard);
@@ -201,9 +202,22 @@ export class ConcurrencyService {
       if (m.type === 'progress') publish('running', m.report);
       else if (m.type === 'done') {
         finish();
-        const lost = m.report.end === 'connections-lost';
-        const error = serverGone ?? (lost ? connectionsLost(m.report) : null);
-        publish(error ? 'error' : m.report.end === 'stopped' ? 'stopped' : 'done', m.report, error);
+        const report = m.report;
+        const decide = () => {
+          const error = serverGone ?? (report.end === 'connections-lost' ? connectionsLost(report) : null);
+          publish(error ? 'error' : report.end === 'stopped' ? 'stopped' : 'done', report, error);
+        };
+        // A killed server's connections can close (in the worker) before its exit reaches this
+        // thread (SIGCHLD): give the exit a moment, so the run is blamed on the right cause.
+        if (report.end === 'connections-lost' && !serverGone && entry.serverId && this.servers.has(entry.serverId)) {
+          const started = Date.now();
+          const wait = setInterval(() => {
+            if (serverGone || !this.servers.has(entry.serverId!) || Date.now() - started > 1000) {
+              clearInterval(wait);
+              decide();
+            }
+          }, 20);
+        } else decide();
       } else {
         finish();
         publish('error', null, { code: m.code, message: m.message });

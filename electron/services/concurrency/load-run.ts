@@ -106,7 +106,8 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       finished = true;
       clearInterval(ticker);
       if (endTimer) clearTimeout(endTimer);
-      const reached = stopping ? 'stopped' : performance.now() >= deadline || (o.count !== undefined && counts.sent >= o.count) ? 'done' : 'connections-lost';
+      // No connection ever opened (all refused, say) is a lost run even if the count was used up by failures.
+      const reached = stopping ? 'stopped' : counts.connections.established > 0 && (performance.now() >= deadline || (o.count !== undefined && counts.sent >= o.count)) ? 'done' : 'connections-lost';
       resolve(snapshot(reached));
     };
 
