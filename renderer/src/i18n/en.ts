@@ -509,6 +509,7 @@ export const en = {
   'cc.serverMem': "Server memory · CPU",
   'cc.serverMemShort': "Server memory",
   'cc.col.model': "Model",
+  'cc.col.procThreads': 'Procs / threads',
   'cc.col.errors': "Errors",
   'cc.lesson.blocking': "One client at a time: the server stays in one client’s talk loop until it leaves, and everyone else waits in the listen backlog. With more connections the max latency grows with the queue — the waiting clients are answered only when the one before them has gone.",
   'cc.lesson.threads': "A thread per connection: every client is served at once, but the thread count (and memory) grows with N. The GIL lets one thread run Python at a time — fine for I/O; CPU work per request would cap it at about one core. 10,000 threads is where this model gets heavy (C10K).",

@@ -510,6 +510,7 @@ export const zhCN: Messages = {
   'cc.serverMem': "服务器内存 · CPU",
   'cc.serverMemShort': "服务器内存",
   'cc.col.model': "模型",
+  'cc.col.procThreads': '进程 / 线程',
   'cc.col.errors': "错误",
   'cc.lesson.blocking': "一次只服务一个客户端：服务器停在一个客户端的通信循环里，直到它断开；其余的都在监听队列里等。连接越多，最大延迟随排队增长——前一个走了，后面的才被应答。",
   'cc.lesson.threads': "每个连接一个线程：所有客户端同时被服务，但线程数（和内存）随 N 增长。GIL 让同一时刻只有一个线程执行 Python——对 IO 足够；若每个请求有 CPU 计算，就被限制在大约一个核。一万个线程时这个模型就很沉重了（C10K）。",

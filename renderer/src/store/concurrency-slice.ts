@@ -24,6 +24,8 @@ export interface RunRow {
   /** The server's largest process and thread counts and memory seen during the run. */
   peak: { processes: number; threads: number; rssBytes: number } | null;
   error: LoadEvent['error'];
+  /** A named failure the server reported during the run (select's FD_SETSIZE). */
+  serverError: string | null;
 }
 
 /** Points kept for the chart: 4 a second for 5 minutes. */
@@ -130,7 +132,7 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
           }
           if (e.state !== 'running' && e.report && !runs.some((r) => r.id === e.id)) {
             const { conns, size, loadModel } = c();
-            runs = [...runs, { id: e.id, model: loadModel, conns, size, state: e.state, report: e.report, peak, error: e.error }];
+            runs = [...runs, { id: e.id, model: loadModel, conns, size, state: e.state, report: e.report, peak, error: e.error, serverError: server?.error?.code ?? null }];
           }
         }
         patch({ server, load, series, runs, peak });

@@ -128,31 +128,33 @@ export function ConcurrencyPanel() {
           </aside>
 
           {cc.runs.length > 0 && (
-            <table className="table cc-runs" data-testid="cc-runs">
-              <thead>
-                <tr>
-                  <th>{t('cc.col.model')}</th><th className="num">{t('cc.conns')}</th><th className="num">{t('cc.rps')}</th><th className="num">p50</th><th className="num">p99</th><th className="num">max</th>
-                  <th className="num">{t('cc.answered')}</th><th className="num">{t('cc.failed')}</th><th className="num">{t('cc.serverProc')}</th><th className="num">{t('cc.serverMemShort')}</th><th>{t('cc.col.errors')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cc.runs.map((run) => (
-                  <tr key={run.id} data-testid="cc-run-row">
-                    <td>{run.model ? t(`cc.model.${run.model}` as MessageKey) : '?'}</td>
-                    <td className="num">{num(run.conns)}</td>
-                    <td className="num">{num(run.report.rps)}</td>
-                    <td className="num">{ms(run.report.latencyMs.p50)}</td>
-                    <td className="num">{ms(run.report.latencyMs.p99)}</td>
-                    <td className="num">{ms(run.report.latencyMs.max)}</td>
-                    <td className="num">{num(run.report.counts.answered)}</td>
-                    <td className="num">{num(run.report.counts.failed)}</td>
-                    <td className="num">{run.peak ? `${run.peak.processes} / ${run.peak.threads}` : '—'}</td>
-                    <td className="num">{run.peak ? formatBytes(run.peak.rssBytes) : '—'}</td>
-                    <td>{[run.error?.code, ...Object.entries(run.report.counts.errors).map(([c, n]) => `${c} ×${n}`)].filter(Boolean).join(', ')}</td>
+            <div className="cc-runs-wrap">
+              <table className="table cc-runs" data-testid="cc-runs">
+                <thead>
+                  <tr>
+                    <th>{t('cc.col.model')}</th><th className="num">{t('cc.conns')}</th><th className="num">{t('cc.rps')}</th><th className="num">p50</th><th className="num">p99</th><th className="num">max</th>
+                    <th className="num">{t('cc.answered')}</th><th className="num">{t('cc.failed')}</th><th className="num">{t('cc.col.procThreads')}</th><th className="num">{t('cc.serverMemShort')}</th><th>{t('cc.col.errors')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {cc.runs.map((run) => (
+                    <tr key={run.id} data-testid="cc-run-row">
+                      <td>{run.model ? t(`cc.model.${run.model}` as MessageKey) : '?'}</td>
+                      <td className="num">{num(run.conns)}</td>
+                      <td className="num">{num(run.report.rps)}</td>
+                      <td className="num">{ms(run.report.latencyMs.p50)}</td>
+                      <td className="num">{ms(run.report.latencyMs.p99)}</td>
+                      <td className="num">{ms(run.report.latencyMs.max)}</td>
+                      <td className="num">{num(run.report.counts.answered)}</td>
+                      <td className="num">{num(run.report.counts.failed)}</td>
+                      <td className="num">{run.peak ? `${run.peak.processes} / ${run.peak.threads}` : '—'}</td>
+                      <td className="num">{run.peak ? formatBytes(run.peak.rssBytes) : '—'}</td>
+                      <td>{[run.error?.code, run.serverError, ...Object.entries(run.report.counts.errors).map(([c, n]) => `${c} ×${n}`)].filter(Boolean).join(', ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </div>
       </div>
