@@ -257,5 +257,7 @@ export function connectionsLost(r: LoadReportData): { code: string; message: str
   const { connections, errors } = r.counts;
   if (connections.established === 0 && errors.ECONNREFUSED) return { code: 'ECONNREFUSED', message: `nothing is listening at that port: all ${connections.failed} connections were refused (RST to the SYN)` };
   if (connections.established === 0) return { code: Object.keys(errors)[0] ?? 'CONNECT_FAILED', message: `no connection could be opened (${Object.entries(errors).map(([c, n]) => `${c} ×${n}`).join(', ')})` };
+  const codes = Object.keys(errors);
+  if (codes.length === 1 && codes[0] === 'TIMEOUT') return { code: 'TIMEOUT', message: `the server accepted the connections but did not answer within the timeout (${errors.TIMEOUT} requests); the results so far are kept` };
   return { code: 'SERVER_GONE', message: `the server closed or reset every connection before the run ended (${Object.entries(errors).map(([c, n]) => `${c} ×${n}`).join(', ') || 'no request was in flight'}); the results so far are kept` };
 }

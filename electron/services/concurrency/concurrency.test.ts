@@ -144,6 +144,20 @@ describe('the concurrency lab', () => {
     expect(exited.error!.code).toBe('SERVER_EXITED');
   }, 30_000);
 
+  it("a server that accepts but never answers: each connection's request fails with TIMEOUT, counted once", async () => {
+    const silent = createServer((sock) => sock.on('data', () => {})).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const { id } = service.startLoad({ host: '127.0.0.1', port: (silent.address() as AddressInfo).port, conns: 3, size: 8, count: 100, timeoutMs: 300 });
+      const e = await ended(id);
+      expect(e).toMatchObject({ state: 'error', error: { code: 'TIMEOUT' } });
+      expect(e.report!.counts).toMatchObject({ sent: 3, answered: 0, failed: 3, errors: { TIMEOUT: 3 }, connections: { established: 3 } });
+      expectCountsAddUp(e);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('nobody listening: every connection counts one ECONNREFUSED, and the run says so', async () => {
     const probe = createServer().listen(0, '127.0.0.1');
     await once(probe, 'listening');

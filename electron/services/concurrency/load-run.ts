@@ -47,7 +47,10 @@ interface Conn {
   /** When the request in flight was sent (performance.now()), or null when none is. */
   sentAt: number | null;
   received: number;
+  /** The pacing timer (with a rate) until this connection's next request is due. */
   timer: NodeJS.Timeout | null;
+  /** When the connect began (performance.now()): the sweep times out a connect that hangs. */
+  openedAt: number;
   /** This connection's request has been counted as failed already (a timeout, then the close). */
   done: boolean;
 }
@@ -98,6 +101,17 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       if (stopped() && !stopping) stopAll();
       progress(snapshot(null));
     }, o.progressMs ?? 250);
+    // Timeouts by a sweep every 100 ms, not a timer per request: creating and clearing a timer
+    // for each of ~100,000 requests a second cost the generator a fifth of its rate (measured).
+    const sweeper = setInterval(() => {
+      const late = performance.now() - o.timeoutMs;
+      for (const c of conns) {
+        if (c.sentAt !== null && c.sentAt < late) {
+          fail(c, 'TIMEOUT');
+          c.socket.destroy();
+        } else if (!c.connected && c.openedAt < late) c.socket.destroy(Object.assign(new Error('connect timed out'), { code: 'TIMEOUT' }));
+      }
+    }, 100);
     // A duration run ends on time even if every connection is stuck behind a blocking server.
     const endTimer = o.durationMs !== undefined ? setTimeout(() => conns.forEach(nextOrEnd), o.durationMs + 1) : null;
 
@@ -105,6 +119,7 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       if (finished || live > 0 || (opened < o.conns && !stopping)) return;
       finished = true;
       clearInterval(ticker);
+      clearInterval(sweeper);
       if (endTimer) clearTimeout(endTimer);
       // No connection ever opened (all refused, say) is a lost run even if the count was used up by failures.
       const reached = stopping ? 'stopped' : counts.connections.established > 0 && (performance.now() >= deadline || (o.count !== undefined && counts.sent >= o.count)) ? 'done' : 'connections-lost';
@@ -131,10 +146,6 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       counts.inFlight++;
       c.received = 0;
       c.sentAt = performance.now();
-      c.timer = setTimeout(() => {
-        fail(c, 'TIMEOUT');
-        c.socket.destroy();
-      }, o.timeoutMs);
       c.socket.write(request);
     };
 
@@ -171,11 +182,10 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       opened++;
       connecting++;
       live++;
-      const c: Conn = { socket: connect({ host: o.host, port: o.port }), connected: false, sentAt: null, received: 0, timer: null, done: false };
+      const c: Conn = { socket: connect({ host: o.host, port: o.port }), connected: false, sentAt: null, received: 0, timer: null, openedAt: performance.now(), done: false };
       conns.add(c);
       const s = c.socket;
       s.setNoDelay(true);
-      c.timer = setTimeout(() => s.destroy(Object.assign(new Error('connect timed out'), { code: 'TIMEOUT' })), o.timeoutMs);
       const connectSettled = () => {
         connecting--;
         if (opened === o.conns && connecting === 0 && connectedMs === null) connectedMs = Math.round(performance.now() - started);
