@@ -81,6 +81,7 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
   let lastAnswered = 0;
   let stopping = false;
   const conns = new Set<Conn>();
+  const readBuffer = Buffer.allocUnsafe(65536);
 
   const canIssue = () => !stopping && performance.now() < deadline && (o.count === undefined || counts.sent < o.count);
 
@@ -178,11 +179,29 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       }
     }
 
+    /** `n` bytes of echo arrived on `c`. */
+    function received(c: Conn, n: number) {
+      if (c.sentAt === null) return; // bytes after a timeout: the request is already failed
+      c.received += n;
+      if (c.received < o.size) return;
+      const us = (performance.now() - c.sentAt) * 1000;
+      all.record(us);
+      window.record(us);
+      clear(c);
+      c.sentAt = null;
+      counts.inFlight--;
+      counts.answered++;
+      nextOrEnd(c);
+    }
+
     const openOne = () => {
       opened++;
       connecting++;
       live++;
-      const c: Conn = { socket: connect({ host: o.host, port: o.port }), connected: false, sentAt: null, received: 0, timer: null, openedAt: performance.now(), done: false };
+      // onread: the socket reads into one shared buffer and calls back with the byte count — no
+      // Buffer per read and no stream machinery; the echo's bytes are only counted, never kept.
+      const c: Conn = { socket: null as unknown as Socket, connected: false, sentAt: null, received: 0, timer: null, openedAt: performance.now(), done: false };
+      c.socket = connect({ host: o.host, port: o.port, onread: { buffer: readBuffer, callback: (n: number) => (received(c, n), true) } });
       conns.add(c);
       const s = c.socket;
       s.setNoDelay(true);
@@ -197,19 +216,6 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
         counts.connections.established++;
         counts.connections.open++;
         connectSettled();
-        nextOrEnd(c);
-      });
-      s.on('data', (chunk: Buffer) => {
-        if (c.sentAt === null) return; // bytes after a timeout: the request is already failed
-        c.received += chunk.length;
-        if (c.received < o.size) return;
-        const us = (performance.now() - c.sentAt) * 1000;
-        all.record(us);
-        window.record(us);
-        clear(c);
-        c.sentAt = null;
-        counts.inFlight--;
-        counts.answered++;
         nextOrEnd(c);
       });
       s.on('end', () => {
