@@ -24,8 +24,12 @@ import { ServerStats } from './server-stats.ts';
 
 const serversDir = new URL('./servers/', import.meta.url);
 
+/**
+ * The model's program on disk. In the packaged app the bundle sits in app.asar, which python3
+ * cannot read: electron-builder unpacks out/main/servers (package.json "asarUnpack") beside it.
+ */
 export function serverPath(model: ConcurrencyModel): string {
-  return fileURLToPath(new URL(modelInfo[model].file, serversDir));
+  return fileURLToPath(new URL(modelInfo[model].file, serversDir)).replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
 type WorkerMessage = { type: 'progress'; report: LoadReportData } | { type: 'done'; report: LoadReportData } | { type: 'error'; code: string; message: string };
