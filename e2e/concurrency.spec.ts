@@ -24,6 +24,9 @@ test('run a model under load: live figures, the chart, the lesson and the compar
   await expect(app.getByTestId('cc-figures')).toHaveAttribute('data-state', 'running');
   await expect.poll(async () => Number(await app.getByTestId('cc-chart').getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(1);
   await expect(app.getByTestId('cc-figures')).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
+  // The server's side over time: open connections, threads, memory.
+  expect(Number(await app.getByTestId('cc-server-chart').getAttribute('data-points'))).toBeGreaterThan(1);
+  await expect(app.getByTestId('cc-server-chart')).toContainText('Open connections (max 20)');
   await expect(app.getByTestId('cc-established')).toHaveText('20 / 20');
   await expect(app.getByTestId('cc-failed')).toHaveText('0');
   await expect(app.getByTestId('cc-p99')).toHaveText(/^\d+(\.\d+)? ms$/);

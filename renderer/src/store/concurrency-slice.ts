@@ -11,6 +11,9 @@ export interface ChartPoint {
   rps: number;
   p99: number;
   open: number;
+  /** The server's threads (all its processes') and resident memory, sampled once a second; null where /proc is missing. */
+  threads: number | null;
+  rssBytes: number | null;
 }
 
 /** A finished run, one row of the comparison table. */
@@ -127,7 +130,7 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
           load = e;
           peak = higher(peak, e.server);
           if (e.report && e.state === 'running') {
-            series = [...series, { t: e.report.elapsedMs, rps: e.report.windowRps, p99: e.report.windowLatencyMs.p99, open: e.report.counts.connections.open }];
+            series = [...series, { t: e.report.elapsedMs, rps: e.report.windowRps, p99: e.report.windowLatencyMs.p99, open: e.report.counts.connections.open, threads: e.server?.threads ?? null, rssBytes: e.server?.rssBytes ?? null }];
             if (series.length > maxPoints) series = series.slice(-maxPoints);
           }
           if (e.state !== 'running' && e.report && !runs.some((r) => r.id === e.id)) {

@@ -121,7 +121,23 @@ export function ConcurrencyPanel() {
               ))}
             </p>
           )}
-          <LiveChart points={cc.series} labels={{ rps: t('cc.rps'), p99: 'p99' }} />
+          <div className="cc-charts">
+            <LiveChart
+              testid="cc-chart"
+              lines={[
+                { label: t('cc.rps'), values: cc.series.map((p) => p.rps), format: (m) => num(Math.round(m)), className: 'cc-line-rps' },
+                { label: 'p99', values: cc.series.map((p) => p.p99), format: (m) => `${ms(m)} ms`, className: 'cc-line-p99' },
+              ]}
+            />
+            <LiveChart
+              testid="cc-server-chart"
+              lines={[
+                { label: t('cc.chart.open'), values: cc.series.map((p) => p.open), format: (m) => num(m), className: 'cc-line-open' },
+                { label: t('cc.chart.threads'), values: cc.series.map((p) => p.threads ?? 0), format: (m) => num(m), className: 'cc-line-threads' },
+                { label: t('cc.chart.rss'), values: cc.series.map((p) => p.rssBytes ?? 0), format: (m) => formatBytes(m), className: 'cc-line-rss' },
+              ]}
+            />
+          </div>
           <aside className="cc-lesson" data-testid="cc-lesson">
             <h3>{t(`cc.model.${lessonModel}` as MessageKey)}</h3>
             <p>{t(`cc.lesson.${lessonModel}` as MessageKey)}</p>

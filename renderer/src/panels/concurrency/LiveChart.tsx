@@ -1,5 +1,3 @@
-import type { ChartPoint } from '../../store/concurrency-slice.ts';
-
 const W = 560;
 const H = 140;
 const PAD = 4;
@@ -11,25 +9,35 @@ export function linePath(values: number[], max: number, width = W, height = H): 
   return values.map((v, i) => `${i ? 'L' : 'M'}${(PAD + i * step).toFixed(1)},${(height - PAD - (Math.min(v, max) / max) * (height - 2 * PAD)).toFixed(1)}`).join('');
 }
 
+export interface ChartLine {
+  label: string;
+  values: number[];
+  /** How the legend prints the line's largest value. */
+  format: (max: number) => string;
+  className: string;
+}
+
 /**
- * The live chart: requests/s (solid) and p99 latency (dashed) per progress interval (250 ms),
- * each on its own scale, drawn as plain SVG — a few hundred points need no chart library.
+ * A live chart: each line on its own scale (its maximum at the top), drawn as plain SVG — a few
+ * hundred points a line need no chart library. The last 240 points (a minute at 4 a second).
  */
-export function LiveChart({ points, labels }: { points: ChartPoint[]; labels: { rps: string; p99: string } }) {
-  const shown = points.slice(-240);
-  const maxRps = Math.max(1, ...shown.map((p) => p.rps));
-  const maxP99 = Math.max(0.001, ...shown.map((p) => p.p99));
+export function LiveChart({ lines, testid }: { lines: ChartLine[]; testid: string }) {
+  const shown = lines.map((l) => ({ ...l, values: l.values.slice(-240) }));
+  const points = Math.max(0, ...shown.map((l) => l.values.length));
   return (
-    <figure className="cc-chart" data-testid="cc-chart" data-points={shown.length}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${labels.rps} / ${labels.p99}`} preserveAspectRatio="none">
+    <figure className="cc-chart" data-testid={testid} data-points={points}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={lines.map((l) => l.label).join(' / ')} preserveAspectRatio="none">
         <rect x="0" y="0" width={W} height={H} className="cc-chart-bg" />
-        <path d={linePath(shown.map((p) => p.rps), maxRps)} className="cc-line-rps" />
-        <path d={linePath(shown.map((p) => p.p99), maxP99)} className="cc-line-p99" />
+        {shown.map((l) => (
+          <path key={l.label} d={linePath(l.values, Math.max(1e-9, ...l.values))} className={l.className} />
+        ))}
       </svg>
       <figcaption className="muted small">
-        <span className="cc-key-rps">━ {labels.rps} (max {Math.round(maxRps).toLocaleString()})</span>
-        {'  '}
-        <span className="cc-key-p99">┅ {labels.p99} (max {maxP99.toFixed(2)} ms)</span>
+        {shown.map((l) => (
+          <span key={l.label} className={`cc-key ${l.className}-key`}>
+            {l.label} (max {l.format(Math.max(0, ...l.values))})
+          </span>
+        ))}
       </figcaption>
     </figure>
   );
