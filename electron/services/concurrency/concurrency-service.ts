@@ -194,9 +194,12 @@ export class ConcurrencyService {
     };
     const publish = (state: 'running' | 'done' | 'stopped' | 'error', report: LoadReportData | null, error: { code: string; message: string } | null = null) =>
       this.hub.publish('concurrency.event', { kind: 'load', id, state, target, report, server: serverStats(), error });
+    const exitedError = { code: 'SERVER_EXITED', message: `the server under load exited mid-run; the results so far are kept` };
     entry.lost = () => {
-      serverGone = { code: 'SERVER_EXITED', message: `the server under load exited mid-run; the results so far are kept` };
+      serverGone = exitedError;
     };
+    // The run's server is no longer running (its exit may be seen after the worker's last word).
+    const serverExited = () => (entry.serverId !== undefined && !this.servers.has(entry.serverId) ? exitedError : null);
     const finish = () => {
       this.loads.delete(id);
       worker.removeAllListeners('message');
@@ -208,7 +211,7 @@ export class ConcurrencyService {
         finish();
         const report = m.report;
         const decide = () => {
-          const error = serverGone ?? (report.end === 'connections-lost' ? connectionsLost(report) : null);
+          const error = serverGone ?? (report.end === 'connections-lost' ? (serverExited() ?? connectionsLost(report)) : null);
           publish(error ? 'error' : report.end === 'stopped' ? 'stopped' : 'done', report, error);
         };
         // A killed server's connections can close (in the worker) before its exit reaches this
@@ -216,7 +219,7 @@ export class ConcurrencyService {
         if (report.end === 'connections-lost' && !serverGone && entry.serverId && this.servers.has(entry.serverId)) {
           const started = Date.now();
           const wait = setInterval(() => {
-            if (serverGone || !this.servers.has(entry.serverId!) || Date.now() - started > 1000) {
+            if (serverGone || !this.servers.has(entry.serverId!) || Date.now() - started > 2000) {
               clearInterval(wait);
               decide();
             }
