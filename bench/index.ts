@@ -17,6 +17,7 @@ import { benchTimeline } from './timeline.ts';
 import { benchProcesses } from './processes.ts';
 import { benchReceive } from './receive.ts';
 import { benchMemory } from './memory.ts';
+import { benchConcurrency } from './concurrency.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -250,6 +251,9 @@ await benchTimeline(report);
 
 // ---- processes: a full sample against systeminformation and ps, sampling cost, main-thread share ----
 await benchProcesses(report);
+
+// ---- concurrency lab: the load generator against C epoll, each model, 10,000 connections held ----
+await benchConcurrency(report);
 
 console.log('\nsummary');
 console.table(rows);

@@ -114,6 +114,22 @@ await shoot(host.url, 'processes-zombie-en-light', { panel: '4', viewport: wide,
 await shoot(host.url, 'processes-labs-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-tab-labs').click()) });
 await shoot(host.url, 'processes-connections-en-dark', { panel: '4', scheme: 'dark', after: ps(async (p) => { await p.getByTestId('ps-tab-connections').click(); await p.getByTestId('conn-filter').fill(String(new URL(host.url).port)); await p.getByTestId('conn-row').first().waitFor(); }) });
 await shoot(host.url, 'processes-filter-empty-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-filter').fill('no-such-process')) });
+// the concurrency lab: blocking, threads, select past FD_SETSIZE and selectors (epoll), one run each
+const loadRun = (model, conns, secs) => async (page) => {
+  await page.getByTestId(`cc-model-${model}`).click();
+  await page.getByTestId('cc-server-start').click();
+  await page.getByTestId('cc-server-state').filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor();
+  await page.getByTestId('cc-conns').fill(String(conns));
+  await page.getByTestId('cc-duration').fill(String(secs));
+  await page.getByTestId('cc-load-start').click();
+  await page.locator('[data-testid=cc-figures][data-state=running]').waitFor();
+  await page.locator('[data-testid=cc-figures]:not([data-state=running])').waitFor({ timeout: 30_000 });
+};
+const lab = async (page) => {
+  for (const [model, conns, secs] of [['blocking', 20, 2], ['threads', 200, 2], ['select', 1100, 2], ['selectors', 1000, 3]]) await loadRun(model, conns, secs)(page);
+};
+await shoot(host.url, 'concurrency-en-light', { panel: '5', viewport: wide, after: lab });
+await shoot(host.url, 'concurrency-zh-dark', { panel: '5', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: lab });
 host.child.kill();
 
 // error state: a corrupt settings file found at start-up
@@ -142,3 +158,4 @@ await browser.close();
 copyFileSync(join(outDir, 'subnet-calc-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
 copyFileSync(join(outDir, 'timeline-normal-en-light.png'), join(projectRoot, 'docs', 'screenshot-timeline.png'));
 copyFileSync(join(outDir, 'processes-zombie-en-light.png'), join(projectRoot, 'docs', 'screenshot-processes.png'));
+copyFileSync(join(outDir, 'concurrency-en-light.png'), join(projectRoot, 'docs', 'screenshot-concurrency.png'));

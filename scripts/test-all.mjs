@@ -34,9 +34,10 @@ check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 check('build', bin('electron-vite'), ['build', '--logLevel', 'warn']);
 
 // Two vitest runs: the ordinary files in parallel, then the load tests (floods, fuzzing, 300
-// generator runs, killed hosts — files named *.load.test.ts) one file at a time, so that their
-// CPU use cannot starve the timing-sensitive tests of another file on a 2-core machine, and no
-// other file's load can starve them.
+// generator runs, killed hosts, 10,000 connections — files named *.load.test.ts — and the Wine
+// suite, *.wine.test.ts, whose socket-owner lookups slow down while another file holds thousands
+// of sockets) one file at a time, so that their CPU use cannot starve the timing-sensitive tests
+// of another file on a 2-core machine, and no other file's load can starve them.
 function vitest(label, out, args) {
   const r = run(label, bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...args]);
   if (existsSync(out)) {
@@ -53,8 +54,8 @@ function vitest(label, out, args) {
     lines.push(`${label}: FAILED to produce a report`);
   }
 }
-vitest('vitest', join(results, 'vitest.json'), ['--exclude', '**/*.load.test.ts']);
-vitest('vitest (load tests, one file at a time)', join(results, 'vitest-load.json'), ['--no-file-parallelism', '.load.test.ts']);
+vitest('vitest', join(results, 'vitest.json'), ['--exclude', '**/*.load.test.ts', '--exclude', '**/*.wine.test.ts']);
+vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest-load.json'), ['--no-file-parallelism', '.load.test.ts', '.wine.test.ts']);
 
 {
   const out = join(results, 'playwright.json');

@@ -44,6 +44,13 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'processes.signal': () => ({ sent: false }),
     'processes.labStart': () => ({ id: 'l', kind: 'zombie', pids: [], startedAt: 0, error: null }),
     'processes.labStop': () => ({ stopped: false }),
+    'concurrency.models': () => ({ python: false, models: [], fdLimit: null }),
+    'concurrency.source': () => ({ file: 'x.py', text: '' }),
+    'concurrency.serverStart': () => ({ id: 's', model: 'node', port: 1, pid: 1, file: 'x', state: 'running', exit: null, error: null }),
+    'concurrency.serverStop': () => ({ stopped: false }),
+    'concurrency.servers': () => [],
+    'concurrency.loadStart': () => ({ id: 'l' }),
+    'concurrency.loadStop': () => ({ stopped: false }),
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
+import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
 import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema } from './sender.ts';
 
 /**
@@ -92,6 +93,7 @@ export const commands = {
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
   ...timelineCommands,
   ...processCommands,
+  ...concurrencyCommands,
 } as const;
 
 export const streams = {
@@ -103,6 +105,8 @@ export const streams = {
   'timeline.event': timelineEventSchema,
   /** One sample of every process (about once a second while the panel samples). */
   'processes.sample': processSampleSchema,
+  /** The concurrency lab: its servers' state and its load runs' progress. */
+  'concurrency.event': concurrencyEventSchema,
 } as const;
 
 export type Commands = typeof commands;
@@ -137,3 +141,4 @@ export * from './sender.ts';
 export * from './packets.ts';
 export * from './timeline.ts';
 export * from './processes.ts';
+export * from './concurrency.ts';

@@ -27,6 +27,12 @@ export const limits = {
   packetLibraryPackets: 10_000,
   /** A capture file given to timeline.import, in bytes before base64. */
   captureImportBytes: 96 * MiB,
+  /** Concurrent connections of one load run (C10K: the lab's goal, and what its limits are raised for). */
+  loadConnections: 10_000,
+  /** One load request, in bytes (the echo is as long). */
+  loadRequestBytes: 1 * MiB,
+  /** A load run's duration, in ms (10 minutes). */
+  loadDurationMs: 600_000,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -39,7 +45,7 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets') return max.toLocaleString('en-US');
+  if (name === 'packetLibraryPackets' || name === 'loadConnections' || name === 'loadDurationMs') return max.toLocaleString('en-US');
   return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }
 

@@ -33,7 +33,7 @@ export function NavBar() {
           </li>
         ))}
       </ul>
-      <p className="nav-hint">{t('nav.shortcuts', { keys: `${modKey}+1…4` })}</p>
+      <p className="nav-hint">{t('nav.shortcuts', { keys: `${modKey}+1…${panelSpecs.length}` })}</p>
     </nav>
   );
 }

@@ -6,6 +6,7 @@ import { createSubnetSlice, type SubnetSlice } from './subnet-slice.ts';
 import { createSenderSlice, type SenderSlice } from './sender-slice.ts';
 import { createTimelineSlice, type TimelineSlice } from './timeline-slice.ts';
 import { createProcessesSlice, type ProcessesSlice } from './processes-slice.ts';
+import { createConcurrencySlice, type ConcurrencySlice } from './concurrency-slice.ts';
 
 /**
  * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
@@ -30,7 +31,7 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & TimelineSlice & ProcessesSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & TimelineSlice & ProcessesSlice & ConcurrencySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
@@ -39,6 +40,7 @@ export function createAppStore(client: ContractClient): AppStore {
     ...createSenderSlice<AppState>(client)(set, get, api),
     ...createTimelineSlice<AppState>(client)(set, get, api),
     ...createProcessesSlice<AppState>(client)(set, get, api),
+    ...createConcurrencySlice<AppState>(client)(set, get, api),
     panel: 'sender',
     connection: client.connection,
     info: null,
@@ -114,6 +116,7 @@ export function createAppStore(client: ContractClient): AppStore {
   client.subscribe('timeline.event', (batch) => store.getState().applyTimelineEvents(batch));
   client.subscribe('processes.sample', (batch) => store.getState().applyProcessSample(batch));
   client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));
+  client.subscribe('concurrency.event', (batch) => store.getState().applyConcurrencyEvents(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));
     store.setState({ notices: [...store.getState().notices, ...batch.events.filter((n) => !known.has(n.id))] });
