@@ -1,0 +1,81 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+/** A real TCP server on 127.0.0.1:0 that accepts and stays quiet; closed by the test. */
+async function quietServer(): Promise<{ port: number; srv: Server }> {
+  const srv = createServer(() => undefined);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return { port: (srv.address() as AddressInfo).port, srv };
+}
+
+/** Every heading on the page as shown (innerText applies text-transform) and as written. */
+function headings(page: Page): Promise<{ shown: string; written: string }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('h1, h2, h3, h4')]
+      .filter((h) => h.offsetParent !== null)
+      .map((h) => ({ shown: h.innerText.replace(/\s+/g, ' ').trim(), written: (h.textContent ?? '').replace(/\s+/g, ' ').trim() })),
+  );
+}
+
+test('a heading that quotes code shows it as written: struct.pack("i"), not STRUCT.PACK("I")', async ({ app }) => {
+  const { port, srv } = await quietServer();
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-port').fill(String(port));
+  await app.locator('#ns-framing').selectOption('len32le');
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  const title = app.getByTestId('log-messages').locator('h3');
+  await expect(title).toContainText('struct.pack("i")');
+  // innerText is what the user sees (after CSS text-transform).
+  expect(await title.evaluate((h) => (h as HTMLElement).innerText)).toContain('struct.pack("i")');
+  for (const panel of ['1', '2', '3', '4']) {
+    await app.keyboard.press(`Control+${panel}`);
+    for (const h of await headings(app)) expect(h.shown, `panel ${panel}`).toBe(h.written);
+  }
+  srv.close();
+});
+
+/** WCAG 2 contrast of each state label against its own tinted lane on every band of the diagram. */
+function laneLabelContrast(page: Page): Promise<{ state: string; ratio: number }[]> {
+  return page.evaluate(() => {
+    const rgb = (css: string): [number, number, number] => {
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = css;
+      const hex = probe.fillStyle; // normalised to #rrggbb
+      return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+    };
+    const lum = ([r, g, b]: number[]) => {
+      const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const ratio = (a: number[], b: number[]) => {
+      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    const over = (fg: number[], bg: number[], alpha: number) => fg.map((c, i) => c * alpha + bg[i]! * (1 - alpha));
+    const svg = document.querySelector('[data-testid=sequence-diagram]')!;
+    const bands = [...svg.querySelectorAll(':scope > rect')].map((r) => rgb(r.getAttribute('fill')!)).filter((c) => c.length === 3);
+    return [...svg.querySelectorAll('[data-testid^=lane-]')].map((g) => {
+      const text = g.querySelector('text')!;
+      const tint = g.querySelector('rect')!;
+      const fg = rgb(getComputedStyle(text).fill);
+      const lane = rgb(tint.getAttribute('fill')!);
+      const alpha = Number(tint.getAttribute('opacity') ?? 1);
+      return { state: g.getAttribute('data-state')!, ratio: Math.min(...bands.map((b) => ratio(fg, over(lane, b, alpha)))) };
+    });
+  });
+}
+
+for (const theme of ['dark', 'light'] as const) {
+  test(`every state-lane label reads at 4.5:1 or more in the ${theme} theme`, async ({ app }) => {
+    await app.getByTestId(`theme-${theme}`).click();
+    await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
+    await app.keyboard.press('Control+3');
+    await app.getByTestId('experiment-server-first').click();
+    await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 20_000 });
+    const labels = await laneLabelContrast(app);
+    expect(labels.map((l) => l.state)).toEqual(expect.arrayContaining(['LISTEN', 'CLOSED', 'ESTABLISHED']));
+    for (const l of labels) expect(l.ratio, `${l.state} label`).toBeGreaterThanOrEqual(4.5);
+  });
+}
