@@ -79,3 +79,60 @@ for (const theme of ['dark', 'light'] as const) {
     for (const l of labels) expect(l.ratio, `${l.state} label`).toBeGreaterThanOrEqual(4.5);
   });
 }
+
+/** The active session's local port, as its header shows it ("127.0.0.1:40123" → "40123"). */
+async function activePort(app: Page): Promise<string> {
+  const local = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
+  return local.split(':').at(-1)!;
+}
+
+test('the traffic generator picks a rate unit that reads, keeps "Bytes each" or says why, and says what TCP counts', async ({ app }) => {
+  await app.keyboard.press('Control+1');
+  // UDP: 2,000 × 8 B at 10,000 pps is about 640 kbit/s — the issue saw "0.0006 Gbit/s".
+  await app.locator('#ns-kind').selectOption('udp');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  await app.locator('#gen-port').fill(await activePort(app));
+  await app.locator('#gen-count').fill('2000');
+  await app.locator('#gen-rate').fill('10000');
+  await app.getByTestId('gen-start').click();
+  await expect(app.getByTestId('gen-stats')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+  await expect(app.getByTestId('gen-achieved')).toHaveText(/^[\d,]+ pps · [\d.,]+ (kbit|Mbit)\/s$/);
+  await expect(app.getByTestId('gen-stats')).toContainText('Datagrams lost');
+
+  // Kind → TCP: the untouched default 8 becomes TCP's 131072, and the hint says so.
+  await app.locator('#gen-proto').selectOption('tcp');
+  await expect(app.locator('#gen-size')).toHaveValue('131072');
+  await expect(app.locator('#gen-size-hint')).toContainText('Changed from 8 to 131072');
+  // A size the user typed survives the way back to UDP.
+  await app.locator('#gen-size').fill('1400');
+  await expect(app.locator('#gen-size-hint')).toHaveCount(0);
+  await app.locator('#gen-proto').selectOption('udp');
+  await expect(app.locator('#gen-size')).toHaveValue('1400');
+  await app.locator('#gen-proto').selectOption('tcp');
+  await expect(app.locator('#gen-size')).toHaveValue('1400');
+
+  // TCP against a Wirelab TCP server: bytes, and "not yet read" rather than "lost".
+  await app.locator('#ns-kind').selectOption('tcp-server');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-tab')).toHaveCount(2);
+  await expect(app.getByTestId('session-tab').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await app.locator('#gen-port').fill(await activePort(app));
+  await app.locator('#gen-count').fill('500');
+  await app.locator('#gen-rate').fill('0');
+  await app.getByTestId('gen-start').click();
+  await expect(app.getByTestId('gen-stats')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+  const stats = app.getByTestId('gen-stats');
+  await expect(stats).toContainText('Bytes read by the server');
+  await expect(stats).toContainText('Bytes not yet read');
+  await expect(stats).not.toContainText('lost');
+  await expect(app.getByTestId('gen-unread-hint')).toContainText('TCP does not lose bytes');
+  const num = async (id: string) => Number((await app.getByTestId(id).textContent())!.replace(/,/g, ''));
+  expect((await num('gen-received')) + (await num('gen-lost'))).toBe(500 * 1400);
+
+  // 中文: the same numbers, grouped per locale, with the TCP wording.
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(stats).toContainText('尚未读取的字节');
+  await expect(app.getByTestId('gen-achieved')).toHaveText(/^[\d,]+ pps · [\d.,]+ (kbit|Mbit|Gbit)\/s$/);
+});
