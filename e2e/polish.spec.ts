@@ -136,3 +136,40 @@ test('the traffic generator picks a rate unit that reads, keeps "Bytes each" or 
   await expect(stats).toContainText('尚未读取的字节');
   await expect(app.getByTestId('gen-achieved')).toHaveText(/^[\d,]+ pps · [\d.,]+ (kbit|Mbit|Gbit)\/s$/);
 });
+
+test('Text → Hex → Escapes converts the payload in the chosen encoding, and says when bytes cannot be Text', async ({ app }) => {
+  const { port, srv } = await quietServer();
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  const box = app.locator('#composer-text');
+  await box.fill('你好');
+  await app.getByTestId('mode-hex').click();
+  await expect(box).toHaveValue('e4 bd a0 e5 a5 bd');
+  await expect(app.getByTestId('mode-hex')).toHaveAttribute('aria-checked', 'true');
+  await expect(app.locator('#composer-text-error')).toHaveCount(0);
+  await app.getByTestId('mode-text').click();
+  await expect(box).toHaveValue('你好');
+  // GBK goes through the backend's encoder: the bytes Send would write.
+  await app.locator('.composer').getByLabel('Encoding').selectOption('gbk');
+  await app.getByTestId('mode-hex').click();
+  await expect(box).toHaveValue('c4 e3 ba c3');
+  await box.fill('c4 e3 ba c3 0d 0a');
+  await app.getByTestId('mode-escaped').click();
+  await expect(box).toHaveValue('你好\\r\\n');
+  await box.fill('你好\\n');
+  await app.getByTestId('mode-text').click();
+  await expect(box).toHaveValue('你好\n');
+  // Bytes that are no text stay in Hex, and the note says why.
+  await app.getByTestId('mode-hex').click();
+  await box.fill('00 01 02 ff');
+  await app.getByTestId('mode-text').click();
+  await expect(app.getByTestId('convert-note')).toContainText('not GBK text');
+  await expect(app.getByTestId('mode-hex')).toHaveAttribute('aria-checked', 'true');
+  await expect(box).toHaveValue('00 01 02 ff');
+  await app.getByTestId('mode-escaped').click();
+  await expect(box).toHaveValue('\\0\\x01\\x02\\xff');
+  await expect(app.getByTestId('hex-preview')).toHaveText('00 01 02 ff');
+  srv.close();
+});

@@ -113,6 +113,8 @@ export const en = {
   'sender.mode.file': 'File',
   'sender.search': 'Search text or hex',
   'sender.search.matches': '{n} found',
+  'sender.convert.failed': 'Switched without converting, the text is as typed: {message}',
+  'sender.convert.notText': 'Not converted to Text: these bytes are not {encoding} text, or hold control characters a text box would hide. Escapes shows every byte.',
   'sender.gen.title': 'Traffic generator',
   'sender.gen.count': 'Packets',
   'sender.gen.size': 'Bytes each',

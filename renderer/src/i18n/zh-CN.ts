@@ -114,6 +114,8 @@ export const zhCN: Messages = {
   'sender.mode.file': '文件',
   'sender.search': '搜索文本或十六进制',
   'sender.search.matches': '找到 {n} 条',
+  'sender.convert.failed': '已切换但未转换，内容保持原样：{message}',
+  'sender.convert.notText': '未转换为文本：这些字节不是 {encoding} 文本，或含有文本框无法显示的控制字符。“转义”模式可以显示每个字节。',
   'sender.gen.title': '流量发生器',
   'sender.gen.count': '包数',
   'sender.gen.size': '每包字节',
