@@ -9,10 +9,24 @@ async function quietServer(): Promise<{ port: number; srv: Server }> {
   return { port: (srv.address() as AddressInfo).port, srv };
 }
 
+/** The few DOM members the page-side functions use (this project type-checks e2e without the DOM lib). */
+interface El {
+  innerText: string;
+  textContent: string | null;
+  offsetParent: unknown;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): El | null;
+  querySelectorAll(selector: string): Iterable<El>;
+}
+interface PageDom {
+  document: El & { createElement(tag: 'canvas'): { getContext(kind: '2d'): { fillStyle: string } | null } };
+  getComputedStyle(el: El): { fill: string };
+}
+
 /** Every heading on the page as shown (innerText applies text-transform) and as written. */
 function headings(page: Page): Promise<{ shown: string; written: string }[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('h1, h2, h3, h4')]
+    [...(globalThis as unknown as PageDom).document.querySelectorAll('h1, h2, h3, h4')]
       .filter((h) => h.offsetParent !== null)
       .map((h) => ({ shown: h.innerText.replace(/\s+/g, ' ').trim(), written: (h.textContent ?? '').replace(/\s+/g, ' ').trim() })),
   );
@@ -28,7 +42,7 @@ test('a heading that quotes code shows it as written: struct.pack("i"), not STRU
   const title = app.getByTestId('log-messages').locator('h3');
   await expect(title).toContainText('struct.pack("i")');
   // innerText is what the user sees (after CSS text-transform).
-  expect(await title.evaluate((h) => (h as HTMLElement).innerText)).toContain('struct.pack("i")');
+  expect(await title.evaluate((h) => (h as unknown as El).innerText)).toContain('struct.pack("i")');
   for (const panel of ['1', '2', '3', '4']) {
     await app.keyboard.press(`Control+${panel}`);
     for (const h of await headings(app)) expect(h.shown, `panel ${panel}`).toBe(h.written);
@@ -39,6 +53,7 @@ test('a heading that quotes code shows it as written: struct.pack("i"), not STRU
 /** WCAG 2 contrast of each state label against its own tinted lane on every band of the diagram. */
 function laneLabelContrast(page: Page): Promise<{ state: string; ratio: number }[]> {
   return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as unknown as PageDom;
     const rgb = (css: string): [number, number, number] => {
       const probe = document.createElement('canvas').getContext('2d')!;
       probe.fillStyle = css;
