@@ -188,3 +188,29 @@ test('Text → Hex → Escapes converts the payload in the chosen encoding, and 
   await expect(app.getByTestId('hex-preview')).toHaveText('00 01 02 ff');
   srv.close();
 });
+
+test('counts read "1 byte", "1 subnet", "1 host" in English and are grouped one way', async ({ app }) => {
+  const { port, srv } = await quietServer();
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  await app.locator('#composer-text').fill('a');
+  await expect(app.getByTestId('byte-count')).toHaveText('1 byte');
+  await app.locator('#composer-text').fill('a'.repeat(1234));
+  await expect(app.getByTestId('byte-count')).toHaveText('1,234 bytes');
+  srv.close();
+
+  await app.keyboard.press('Control+2');
+  await app.locator('#subnet-tab-split').click();
+  await app.locator('#split-network').fill('10.0.0.0/24');
+  await app.locator('#split-mode').selectOption('prefix');
+  await app.locator('#split-value').fill('24');
+  await expect(app.getByTestId('split-count')).toHaveText('1 subnet');
+  await app.locator('#subnet-tab-tree').click();
+  await app.locator('#tree-root').fill('192.168.0.1/32');
+  await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).toContainText('1 host');
+  await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).not.toContainText('1 hosts');
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).toContainText('1 台主机');
+});

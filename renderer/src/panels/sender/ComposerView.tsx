@@ -8,6 +8,8 @@ import { LibraryBar } from './LibraryBar.tsx';
 import { parseHex, spacedHex, toBase64, utf8Encode } from '../../../../shared/sender/payload.ts';
 import { strictDecoder, typedBytes, typedChunks, writeTyped, type TypedMode } from '../../../../shared/sender/payload-convert.ts';
 import type { ContractClient } from '../../client/contract-client.ts';
+import { formatByteCount, formatCount } from '../../../../shared/format/number.ts';
+import { pluralKey } from '../../i18n/plural.ts';
 
 /** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
 const maxFileBytes = 12 * 1024 * 1024;
@@ -123,7 +125,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
               if (!f) return;
               if (f.size > maxFileBytes) {
                 set({ fileName: '', fileText: '' });
-                setPreview({ error: `file: ${f.name} is ${f.size.toLocaleString()} bytes; Wirelab sends files up to ${maxFileBytes.toLocaleString()} bytes at once` });
+                setPreview({ error: t('sender.fileTooBig', { name: f.name, size: formatByteCount(f.size, locale), max: formatByteCount(maxFileBytes, locale) }) });
                 return;
               }
               void f.arrayBuffer().then((buf) => set({ fileName: f.name, fileText: toBase64(new Uint8Array(buf)) }));
@@ -149,7 +151,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
       <p className="field-hint">{t('sender.macros')}</p>
       <LibraryBar />
       <div className="composer-foot">
-        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: preview.length }) : ''}</span>
+        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t(pluralKey('sender.bytes', preview.length, locale), { n: formatCount(preview.length, locale) }) : ''}</span>
         <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spacedHex(preview.hex) : ''}</code>
         <span className="spacer" />
         <label className="field-inline repeat">
