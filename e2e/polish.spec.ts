@@ -214,3 +214,20 @@ test('counts read "1 byte", "1 subnet", "1 host" in English and are grouped one 
   await app.getByTestId('language-select').selectOption('zh-CN');
   await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).toContainText('1 台主机');
 });
+
+test('the UDP options offer the multicast-loopback toggle, and it follows what the backend set', async ({ app }) => {
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-kind').selectOption('udp');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  const loop = app.getByTestId('mc-loopback');
+  // Linux, macOS and Windows start with IP_MULTICAST_LOOP on.
+  await expect(loop).toBeChecked();
+  await loop.click();
+  await expect(loop).not.toBeChecked();
+  await expect(app.getByTestId('udp-error')).toHaveCount(0);
+  await loop.click();
+  await expect(loop).toBeChecked();
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(app.getByTestId('udp-options')).toContainText('本机回环');
+});
