@@ -79,6 +79,7 @@ const generator = (kind) => async (page) => {
   await page.locator('#gen-count').fill(kind === 'tcp' ? '2000' : '20000');
   await page.getByTestId('gen-start').click();
   await page.locator('[data-testid=gen-stats][data-state=done]').waitFor({ timeout: 20_000 });
+  await page.getByTestId('gen-stats').scrollIntoViewIfNeeded();
 };
 await shoot(host.url, 'sender-generator-en-light', { panel: '1', after: generator('udp') });
 await shoot(host.url, 'sender-generator-tcp-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: generator('tcp') });
@@ -170,4 +171,3 @@ await browser.close();
 copyFileSync(join(outDir, 'subnet-calc-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
 copyFileSync(join(outDir, 'timeline-normal-en-light.png'), join(projectRoot, 'docs', 'screenshot-timeline.png'));
 copyFileSync(join(outDir, 'processes-zombie-en-light.png'), join(projectRoot, 'docs', 'screenshot-processes.png'));
-copyFileSync(join(outDir, 'sender-playground-en-light.png'), join(projectRoot, 'docs', 'screenshot-sender.png'));
