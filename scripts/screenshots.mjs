@@ -66,6 +66,35 @@ const sender = (fr) => async (page) => {
 };
 await shoot(host.url, 'sender-playground-en-light', { panel: '1', after: sender('len32le') });
 await shoot(host.url, 'sender-playground-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: sender('line') });
+// the traffic generator after a run against a Wirelab UDP server (rate units, what is counted), and TCP
+const generator = (kind) => async (page) => {
+  await page.locator('#ns-kind').selectOption(kind === 'tcp' ? 'tcp-server' : 'udp');
+  await page.locator('#ns-port').fill('0');
+  await page.getByTestId('open-session').click();
+  await page.getByTestId('session-tab').first().waitFor();
+  await page.waitForTimeout(300);
+  const local = await page.getByTestId('session-head').locator('.mono').first().textContent();
+  if (kind === 'tcp') await page.locator('#gen-proto').selectOption('tcp');
+  await page.locator('#gen-port').fill(local.split(':').at(-1));
+  await page.locator('#gen-count').fill(kind === 'tcp' ? '2000' : '20000');
+  await page.getByTestId('gen-start').click();
+  await page.locator('[data-testid=gen-stats][data-state=done]').waitFor({ timeout: 20_000 });
+  await page.getByTestId('gen-stats').scrollIntoViewIfNeeded();
+};
+await shoot(host.url, 'sender-generator-en-light', { panel: '1', after: generator('udp') });
+await shoot(host.url, 'sender-generator-tcp-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: generator('tcp') });
+// the composer converting 你好 to hex (GBK) and a note when bytes cannot be text
+const convert = async (page) => {
+  await page.getByTestId('playground').click();
+  await page.getByTestId('session-tab').nth(1).waitFor();
+  await page.locator('#composer-text').fill('你好');
+  await page.getByTestId('mode-hex').click();
+  await page.locator('#composer-text').fill('c4 e3 ba c3 00 ff');
+  await page.getByTestId('mode-text').click();
+  await page.getByTestId('convert-note').waitFor();
+};
+await shoot(host.url, 'sender-convert-en-dark', { panel: '1', scheme: 'dark', after: convert });
+await shoot(host.url, 'sender-convert-zh-light', { panel: '1', lang: 'zh-CN', after: convert });
 // the handshake timeline: each experiment, both languages and themes, a segment selected, a file
 const experiment = (kind, { select = 2, file = null } = {}) => async (page) => {
   if (file) await page.getByTestId('pcap-input').setInputFiles(file);
