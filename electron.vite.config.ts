@@ -1,17 +1,29 @@
+import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+// The concurrency lab's model servers are programs python3 and node run from files: copy them
+// next to the bundle (out/main/servers), where concurrency-service.ts looks for them.
+const copyModelServers = {
+  name: 'wirelab-copy-model-servers',
+  writeBundle(options: { dir?: string }) {
+    cpSync(resolve('electron/services/concurrency/servers'), resolve(options.dir ?? 'out/main', 'servers'), { recursive: true });
+  },
+};
+
 // Folders follow DESIGN.md; electron-vite's defaults (src/main …) do not apply here.
 export default defineConfig({
   main: {
-    // Worker threads are entries of their own: out/main/generator-worker.js, sampler-worker.js.
+    plugins: [copyModelServers],
+    // Worker threads are entries of their own: out/main/generator-worker.js, sampler-worker.js, load-worker.js.
     build: {
       lib: {
         entry: {
           index: resolve('electron/main/index.ts'),
           'generator-worker': resolve('electron/services/sender/generator-worker.ts'),
           'sampler-worker': resolve('electron/services/processes/sampler-worker.ts'),
+          'load-worker': resolve('electron/services/concurrency/load-worker.ts'),
         },
       },
     },

@@ -16,6 +16,8 @@ import { formatCidr, parseCidr, splitToPrefix } from '../shared/subnet/cidr.ts';
 import { benchTimeline } from './timeline.ts';
 import { benchProcesses } from './processes.ts';
 import { benchReceive } from './receive.ts';
+import { benchMemory } from './memory.ts';
+import { benchConcurrency } from './concurrency.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -242,12 +244,16 @@ function blast(args: string[]): { pps: number; gbps: number } {
 
 // ---- receiving: UDP floods, a TCP bulk stream, 10,000 clients (the host as a child, a page attached) ----
 await benchReceive(report);
+await benchMemory(report);
 
 // ---- handshake timeline: parsing against tshark, live capture latency ----
 await benchTimeline(report);
 
 // ---- processes: a full sample against systeminformation and ps, sampling cost, main-thread share ----
 await benchProcesses(report);
+
+// ---- concurrency lab: the load generator against C epoll, each model, 10,000 connections held ----
+await benchConcurrency(report);
 
 console.log('\nsummary');
 console.table(rows);

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
+import { englishSentences, serveAsNobody } from './chinese-check.ts';
 import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ app }) => {
@@ -75,4 +77,36 @@ test('filter, sort and an empty result are all explained', async ({ app }) => {
   const second = Number(await app.getByTestId('ps-row').nth(1).getAttribute('data-pid'));
   expect(first).toBeLessThan(second);
   await expect(app.getByTestId('ps-summary')).toContainText(/\d+ processes · sample took [\d.]+ ms/);
+});
+
+test('a signal the OS refuses (EPERM: another user owns the process) is explained in Chinese, with no English sentence', async ({ app }) => {
+  // Wirelab runs as nobody; the sleep belongs to root (this test), so kill(2) answers EPERM.
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const nobody = await serveAsNobody();
+  try {
+    await app.goto(nobody.url);
+    await expect(app.locator('.app[data-ready="true"]')).toBeVisible();
+    await app.getByTestId('language-select').selectOption('zh-CN');
+    await app.keyboard.press('Control+4');
+    await app.getByTestId('ps-filter').fill(String(sleeper.pid));
+    const row = app.locator(`[data-testid=ps-row][data-pid="${sleeper.pid}"]`);
+    await row.click();
+    await app.getByTestId('signal-SIGTERM').click();
+    await app.getByTestId('signal-yes').click();
+    const message = app.getByTestId('ps-message');
+    await expect(message).toHaveAttribute('data-code', 'EPERM');
+    await expect(message).toContainText(`不允许向 ${sleeper.pid} 发送 SIGTERM：它属于另一个用户`);
+    expect(await englishSentences(app.getByTestId('processes-panel'))).toEqual([]);
+    expect(sleeper.exitCode, 'the process was not signalled').toBeNull();
+    // Wirelab's own refusal (init) is worded from its code too.
+    await app.getByTestId('ps-filter').fill('1');
+    await app.locator('[data-testid=ps-row][data-pid="1"]').click();
+    await app.getByTestId('signal-SIGTERM').click();
+    await app.getByTestId('signal-yes').click();
+    await expect(message).toHaveAttribute('data-code', 'SIGNAL_REFUSED_INIT');
+    await expect(message).toContainText('Wirelab 不会向进程 1（init）发送信号');
+  } finally {
+    sleeper.kill('SIGKILL');
+    await nobody.stop();
+  }
 });

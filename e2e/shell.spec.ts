@@ -1,5 +1,6 @@
 import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { englishSentences } from './chinese-check.ts';
 import { expect, test } from './fixtures.ts';
 
 const panels = [
@@ -77,6 +78,18 @@ test('a corrupt settings file is moved aside and the user is told', async ({ pag
   await page.reload();
   await expect(page.locator('.app[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('notice')).toHaveCount(0);
+});
+
+test('a corrupt packet library is named in Chinese from its code (PACKETS_CORRUPT), with no English sentence', async ({ page, host }) => {
+  writeFileSync(join(host.dataDir, 'settings.json'), '{"language": "zh-CN"}');
+  writeFileSync(join(host.dataDir, 'packets.json'), '[{"oops"');
+  const restarted = await host.restart();
+  await page.goto(restarted.url);
+  const notice = page.getByTestId('notice');
+  await expect(notice).toHaveAttribute('data-code', 'PACKETS_CORRUPT');
+  const backup = readdirSync(host.dataDir).find((f) => f.startsWith('packets.json.corrupt-'))!;
+  await expect(notice).toContainText(`无法读取已保存的数据包文件。它已被移到 ${join(host.dataDir, backup)}`);
+  expect(await englishSentences(page.locator('.notices'))).toEqual([]);
 });
 
 test('the UI says so when the backend goes away', async ({ app, host }) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { englishSentences, serveAsNobody } from './chinese-check.ts';
 import { expect, test } from './fixtures.ts';
 
 const capture = (name: string) => fileURLToPath(new URL(`../test/fixtures/captures/${name}`, import.meta.url));
@@ -51,6 +52,10 @@ test('a closed port: SYN, RST+ACK and ECONNREFUSED; in Chinese too', async ({ ap
   await expect(app.getByTestId('sequence-diagram')).toContainText('ECONNREFUSED');
   await expect(app.getByTestId('sequence-diagram')).toContainText('重置（RST）');
   await expect(app.getByTestId('look-for')).toContainText('没有程序监听');
+  // The socket's refusal is worded from its code in Chinese, not Node's "connect ECONNREFUSED …".
+  await expect(app.getByTestId('sequence-diagram')).toContainText('连接被拒绝');
+  await expect(app.getByTestId('sequence-diagram')).toContainText('套接字已关闭');
+  expect(await englishSentences(app.getByTestId('timeline-panel'))).toEqual([]);
 });
 
 test('flow control: the zero-window experiment shows the shut window, the probes and the window opening again', async ({ app }) => {
@@ -115,9 +120,47 @@ test('without packet capture it says what is missing and how to allow it, and st
   const evidence = app.getByTestId('evidence');
   await expect(evidence).toContainText('connect() returned');
   await expect(evidence).toContainText('kernel: TIME_WAIT');
-  // in Chinese: the problem and the advice in Chinese, and tcpdump's own words kept
+  // tcpdump's own words are kept, one click away
+  await expect(app.getByTestId('capture-original').first()).toContainText('/nonexistent/tcpdump not found');
+  // in Chinese: the problem and the advice in Chinese, and no English sentence on screen
   await app.getByTestId('language-select').selectOption('zh-CN');
   await expect(app.getByTestId('capture-off').first()).toContainText('没有安装 tcpdump');
   await expect(app.getByTestId('capture-off').first()).toContainText('不要以 root 身份运行 Wirelab');
-  await expect(app.getByTestId('capture-off').first()).toContainText('原文：tcpdump is not installed');
+  await expect(app.getByTestId('evidence')).toContainText('已连接：调用 connect() 后');
+  expect(await englishSentences(app.getByTestId('timeline-panel'))).toEqual([]);
+});
+
+test('capture refused to an unprivileged user, in Chinese: the refusal and the advice in Chinese, no English sentence on screen', async ({ app }) => {
+  // As nobody, tcpdump may not open the interface (no CAP_NET_RAW): a real refusal, not a missing program.
+  const nobody = await serveAsNobody();
+  try {
+    await app.goto(nobody.url);
+    await expect(app.locator('.app[data-ready="true"]')).toBeVisible();
+    await app.getByTestId('language-select').selectOption('zh-CN');
+    await app.keyboard.press('Control+3');
+    const off = app.getByTestId('capture-off');
+    await expect(off).toHaveAttribute('data-code', 'CAPTURE_NOT_PERMITTED', { timeout: 15_000 });
+    await expect(off).toContainText('tcpdump 没有抓包权限');
+    await expect(off).toContainText('sudo setcap cap_net_raw,cap_net_admin=eip');
+    // The refused experiment carries on without packets: its socket events, in Chinese.
+    await app.getByTestId('experiment-refused').click();
+    await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 15_000 });
+    await expect(app.getByTestId('evidence')).toContainText('连接被拒绝');
+    await expect(app.getByTestId('capture-off').first()).toHaveAttribute('data-code', 'CAPTURE_NOT_PERMITTED');
+    expect(await englishSentences(app.getByTestId('timeline-panel'))).toEqual([]);
+    // What tcpdump itself said is there for whoever opens it.
+    await app.getByTestId('capture-original').first().locator('summary').click();
+    await expect(app.getByTestId('capture-original').first()).toContainText(/permission|Operation not permitted/i);
+  } finally {
+    await nobody.stop();
+  }
+});
+
+test('a capture file refused in Chinese names the file and the problem in Chinese', async ({ app }) => {
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await app.getByTestId('pcap-input').setInputFiles(capture('truncated.pcap'));
+  await expect(app.getByTestId('file-problem')).toContainText(/文件被截断了（第 \d+ 字节处，已读 9 个报文）/);
+  await app.getByTestId('pcap-input').setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('not a capture at all') });
+  await expect(app.getByTestId('timeline-error')).toContainText('notes.pcap：不是抓包文件：它以 0x6e6f7420 开头');
+  expect(await englishSentences(app.getByTestId('timeline-panel'))).toEqual([]);
 });

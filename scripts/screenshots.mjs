@@ -66,6 +66,35 @@ const sender = (fr) => async (page) => {
 };
 await shoot(host.url, 'sender-playground-en-light', { panel: '1', after: sender('len32le') });
 await shoot(host.url, 'sender-playground-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: sender('line') });
+// the traffic generator after a run against a Wirelab UDP server (rate units, what is counted), and TCP
+const generator = (kind) => async (page) => {
+  await page.locator('#ns-kind').selectOption(kind === 'tcp' ? 'tcp-server' : 'udp');
+  await page.locator('#ns-port').fill('0');
+  await page.getByTestId('open-session').click();
+  await page.getByTestId('session-tab').first().waitFor();
+  await page.waitForTimeout(300);
+  const local = await page.getByTestId('session-head').locator('.mono').first().textContent();
+  if (kind === 'tcp') await page.locator('#gen-proto').selectOption('tcp');
+  await page.locator('#gen-port').fill(local.split(':').at(-1));
+  await page.locator('#gen-count').fill(kind === 'tcp' ? '2000' : '20000');
+  await page.getByTestId('gen-start').click();
+  await page.locator('[data-testid=gen-stats][data-state=done]').waitFor({ timeout: 20_000 });
+  await page.getByTestId('gen-stats').scrollIntoViewIfNeeded();
+};
+await shoot(host.url, 'sender-generator-en-light', { panel: '1', after: generator('udp') });
+await shoot(host.url, 'sender-generator-tcp-zh-dark', { panel: '1', scheme: 'dark', lang: 'zh-CN', after: generator('tcp') });
+// the composer converting 你好 to hex (GBK) and a note when bytes cannot be text
+const convert = async (page) => {
+  await page.getByTestId('playground').click();
+  await page.getByTestId('session-tab').nth(1).waitFor();
+  await page.locator('#composer-text').fill('你好');
+  await page.getByTestId('mode-hex').click();
+  await page.locator('#composer-text').fill('c4 e3 ba c3 00 ff');
+  await page.getByTestId('mode-text').click();
+  await page.getByTestId('convert-note').waitFor();
+};
+await shoot(host.url, 'sender-convert-en-dark', { panel: '1', scheme: 'dark', after: convert });
+await shoot(host.url, 'sender-convert-zh-light', { panel: '1', lang: 'zh-CN', after: convert });
 // the handshake timeline: each experiment, both languages and themes, a segment selected, a file
 const experiment = (kind, { select = 2, file = null } = {}) => async (page) => {
   if (file) await page.getByTestId('pcap-input').setInputFiles(file);
@@ -114,6 +143,22 @@ await shoot(host.url, 'processes-zombie-en-light', { panel: '4', viewport: wide,
 await shoot(host.url, 'processes-labs-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-tab-labs').click()) });
 await shoot(host.url, 'processes-connections-en-dark', { panel: '4', scheme: 'dark', after: ps(async (p) => { await p.getByTestId('ps-tab-connections').click(); await p.getByTestId('conn-filter').fill(String(new URL(host.url).port)); await p.getByTestId('conn-row').first().waitFor(); }) });
 await shoot(host.url, 'processes-filter-empty-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-filter').fill('no-such-process')) });
+// the concurrency lab: blocking, threads, select past FD_SETSIZE and selectors (epoll), one run each
+const loadRun = (model, conns, secs) => async (page) => {
+  await page.getByTestId(`cc-model-${model}`).click();
+  await page.getByTestId('cc-server-start').click();
+  await page.getByTestId('cc-server-state').filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor();
+  await page.getByTestId('cc-conns').fill(String(conns));
+  await page.getByTestId('cc-duration').fill(String(secs));
+  await page.getByTestId('cc-load-start').click();
+  await page.locator('[data-testid=cc-figures][data-state=running]').waitFor();
+  await page.locator('[data-testid=cc-figures]:not([data-state=running])').waitFor({ timeout: 30_000 });
+};
+const lab = async (page) => {
+  for (const [model, conns, secs] of [['blocking', 20, 2], ['threads', 200, 2], ['select', 1100, 2], ['selectors', 1000, 3]]) await loadRun(model, conns, secs)(page);
+};
+await shoot(host.url, 'concurrency-en-light', { panel: '5', viewport: wide, after: lab });
+await shoot(host.url, 'concurrency-zh-dark', { panel: '5', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: lab });
 host.child.kill();
 
 // error state: a corrupt settings file found at start-up
@@ -142,3 +187,4 @@ await browser.close();
 copyFileSync(join(outDir, 'subnet-calc-en-light.png'), join(projectRoot, 'docs', 'screenshot.png'));
 copyFileSync(join(outDir, 'timeline-normal-en-light.png'), join(projectRoot, 'docs', 'screenshot-timeline.png'));
 copyFileSync(join(outDir, 'processes-zombie-en-light.png'), join(projectRoot, 'docs', 'screenshot-processes.png'));
+copyFileSync(join(outDir, 'concurrency-en-light.png'), join(projectRoot, 'docs', 'screenshot-concurrency.png'));

@@ -6,9 +6,10 @@ import { WirelabError } from '../../shared/contract/errors.ts';
 import { isInputCode } from '../../shared/sender/sender-codes.ts';
 import { psCommand, psHelp } from './ps-command.ts';
 import { timelineCommand, timelineHelp } from './timeline-command.ts';
+import { labCommand, labHelp, loadCommand, loadHelp } from './concurrency-commands.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
-export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes)
+export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes, concurrency)
 
 Usage: wirelab <command> [options]
 
@@ -23,12 +24,14 @@ Commands:
   summarize the fewest CIDRs covering networks, addresses or ranges
   timeline  TCP connections in a capture file, or a live one, as a sequence diagram with states
   ps        processes, one process's threads, or sockets with their owners (Linux)
+  lab       start one of the course's server models (blocking … selectors, asyncio, node)
+  load      a TCP load generator: N connections, latency percentiles, errors by code
   help      show help for a command (wirelab help serve)
 
 Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
 non-zero exit code.`;
 
-const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp, ps: psHelp, timeline: timelineHelp };
+const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp, ps: psHelp, timeline: timelineHelp, lab: labHelp, load: loadHelp };
 
 /** Runs one command line; returns the exit code. Errors never escape as stack traces. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -75,6 +78,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await psCommand(rest, io);
       case 'timeline':
         return await timelineCommand(rest, io);
+      case 'load':
+        return await loadCommand(rest, io);
+      case 'lab':
+        return await labCommand(rest, io);
       case 'calc':
         return calcCommand(rest, io);
       case 'same':

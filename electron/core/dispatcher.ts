@@ -49,10 +49,6 @@ export class Dispatcher {
     private readonly log: Logger,
   ) {}
 
-  hasHandler(name: string): boolean {
-    return isCommandName(name) && typeof this.handlers[name] === 'function';
-  }
-
   /** Typed entry for in-process callers (the CLI, tests); transports use `invoke`. */
   call<C extends CommandName>(command: C, input: CommandInput<C>): Promise<InvokeResult<CommandOutput<C>>> {
     return this.invoke(command, input) as Promise<InvokeResult<CommandOutput<C>>>;

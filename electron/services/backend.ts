@@ -16,6 +16,7 @@ import { GeneratorService } from './sender/generator-service.ts';
 import { TimelineService } from './timeline/timeline-service.ts';
 import { ProcessService } from './processes/process-service.ts';
 import type { NodeLauncher } from './processes/labs.ts';
+import { ConcurrencyService } from './concurrency/concurrency-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -70,9 +71,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const generator = new GeneratorService(hub, sender);
   const timeline = new TimelineService(hub);
   const processes = new ProcessService(hub, options.launchNode);
+  const concurrency = new ConcurrencyService(hub);
   // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
   // a crash); first in the list, so it closes last, after the services have ended their children.
-  const disposers: (() => Promise<void> | void)[] = [acquireChildGuard(), () => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose()];
+  const disposers: (() => Promise<void> | void)[] = [acquireChildGuard(), () => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose(), () => concurrency.dispose()];
   let disposed = false;
 
   const handlers: Handlers = {
@@ -133,6 +135,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'processes.signal': ({ pid, signal }) => processes.signal(pid, signal),
     'processes.labStart': ({ kind, count }) => processes.labStart(kind, count),
     'processes.labStop': ({ id }) => ({ stopped: processes.labStop(id) }),
+    'concurrency.models': () => concurrency.models(),
+    'concurrency.source': ({ model }) => concurrency.source(model),
+    'concurrency.serverStart': ({ model, port }) => concurrency.startServer(model, port),
+    'concurrency.serverStop': ({ id }) => ({ stopped: concurrency.stopServer(id) }),
+    'concurrency.servers': () => concurrency.list(),
+    'concurrency.loadStart': (input) => concurrency.startLoad(input),
+    'concurrency.loadStop': ({ id }) => ({ stopped: concurrency.stopLoad(id) }),
   };
 
   return {

@@ -5,6 +5,7 @@ import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
+import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
 import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema, sessionSummarySchema, logPageInputSchema, logPageSchema, logExportSchema } from './sender.ts';
 
 /**
@@ -66,12 +67,12 @@ export const commands = {
   'net.interfaces': { input: empty, output: z.array(netInterfaceSchema) },
   'sender.open': { input: openSessionSchema, output: sessionInfoSchema },
   'sender.send': { input: sendInputSchema, output: z.object({ bytes: z.number().int() }) },
-  /** Send FIN and keep reading (TCP half-close). */
   /** Send the same payload every intervalMs (drift-corrected), count times or until stopped; macros expand each time. */
   'sender.repeat': { input: repeatInputSchema, output: z.object({ started: z.boolean() }) },
   'sender.stopRepeat': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ sent: z.number().int() }) },
   /** UDP: broadcast flag, multicast TTL / loopback / interface, join and leave groups. */
   'sender.udpOptions': { input: udpOptionsSchema, output: udpStateSchema },
+  /** Send FIN and keep reading (TCP half-close). */
   'sender.halfClose': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
   /** A TCP client session closes its connection and connects again to the same address (same log). */
   'sender.reconnect': { input: z.object({ sessionId: z.string() }).strict(), output: sessionInfoSchema },
@@ -101,6 +102,7 @@ export const commands = {
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
   ...timelineCommands,
   ...processCommands,
+  ...concurrencyCommands,
 } as const;
 
 export const streams = {
@@ -112,6 +114,8 @@ export const streams = {
   'timeline.event': timelineEventSchema,
   /** One sample of every process (about once a second while the panel samples). */
   'processes.sample': processSampleSchema,
+  /** The concurrency lab: its servers' state and its load runs' progress. */
+  'concurrency.event': concurrencyEventSchema,
 } as const;
 
 export type Commands = typeof commands;
@@ -124,7 +128,6 @@ export type StreamName = keyof Streams;
 export type StreamEvent<S extends StreamName> = z.output<Streams[S]>;
 
 export const commandNames = Object.keys(commands) as CommandName[];
-export const streamNames = Object.keys(streams) as StreamName[];
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.hasOwn(commands, name);
@@ -147,3 +150,4 @@ export * from './sender.ts';
 export * from './packets.ts';
 export * from './timeline.ts';
 export * from './processes.ts';
+export * from './concurrency.ts';

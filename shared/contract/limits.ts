@@ -1,3 +1,4 @@
+import { formatBytes } from '../format/bytes.ts';
 import { z } from 'zod';
 
 /**
@@ -41,6 +42,12 @@ export const limits = {
    * of previews rather than 100 MB of JSON in one message.
    */
   senderLogPageBytes: 8 * MiB,
+  /** Concurrent connections of one load run (C10K: the lab's goal, and what its limits are raised for). */
+  loadConnections: 10_000,
+  /** One load request, in bytes (the echo is as long). */
+  loadRequestBytes: 1 * MiB,
+  /** A load run's duration, in ms (10 minutes). */
+  loadDurationMs: 600_000,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -53,8 +60,8 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets' || name === 'senderLogPage') return max.toLocaleString('en-US');
-  return max % MiB === 0 ? `${max / MiB} MiB` : max.toLocaleString('en-US');
+  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs') return max.toLocaleString('en-US');
+  return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }
 
 /** The params every LIMIT_EXCEEDED error carries, so the renderer can word it in any language. */

@@ -72,7 +72,15 @@ export const processCommands = {
   /** Whether this OS is supported, and the sampling settings in force. */
   'processes.configure': {
     input: z.object({ running: z.boolean(), intervalMs: z.number().int('intervalMs: a whole number of ms').min(250, 'intervalMs: at least 250 ms').max(10_000, 'intervalMs: at most 10 s').optional() }).strict(),
-    output: z.object({ supported: z.boolean(), reason: z.string().nullable(), running: z.boolean(), intervalMs: z.number().int() }),
+    output: z.object({
+      supported: z.boolean(),
+      /** Why not, in English; the UI words `code` (PROCESSES_UNSUPPORTED) from `params`. */
+      reason: z.string().nullable(),
+      code: z.enum(['PROCESSES_UNSUPPORTED']).nullable(),
+      params: z.object({ platform: z.string() }).optional(),
+      running: z.boolean(),
+      intervalMs: z.number().int(),
+    }),
   },
   /** One process's threads (CPU since the previous call for it; null where the OS route lists none) and sockets; null when it has gone. */
   'processes.details': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const panelIds = ['sender', 'subnet', 'timeline', 'processes'] as const;
+export const panelIds = ['sender', 'subnet', 'timeline', 'processes', 'concurrency'] as const;
 export const panelIdSchema = z.enum(panelIds);
 export type PanelId = z.infer<typeof panelIdSchema>;
 

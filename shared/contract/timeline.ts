@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wirelabErrorSchema } from './errors.ts';
 import { base64Length, limitedString, limits } from './limits.ts';
 
 /**
@@ -47,6 +48,10 @@ export const timelineMarkerSchema = z.object({
   client: z.string().nullable(),
   side: z.enum(['client', 'server']),
   event: z.enum(['listen', 'connect', 'accept', 'send', 'receive', 'end', 'close', 'error']),
+  /** What happened, as a code of shared/contract/codes.ts's markerCodes, and its params. */
+  code: z.string(),
+  params: wirelabErrorSchema.shape.params,
+  /** The same in English, for the CLI and logs; the UI words `code`. */
   detail: z.string(),
 });
 export type TimelineMarker = z.infer<typeof timelineMarkerSchema>;
@@ -68,8 +73,11 @@ export type ExperimentKind = z.infer<typeof experimentKindSchema>;
 
 export const timelineStatusSchema = z.object({
   phase: z.enum(['starting', 'capturing', 'done', 'error']),
-  /** Shown beside the status; for `error`, what failed. */
+  /** Shown beside the status; for `error`, what failed (in English: the UI words `code`). */
   message: z.string().nullable(),
+  /** For `error`: the failure's code (shared/contract/codes.ts) and params. */
+  code: z.string().optional(),
+  params: wirelabErrorSchema.shape.params,
   /** Whether packets are being captured, or only sockets and kernel states watched (and why). */
   capture: captureStatusSchema.nullable(),
 });
@@ -129,7 +137,7 @@ export const timelineCommands = {
       tcpPackets: z.number().int(),
       streams: z.array(streamSummarySchema),
       /** Where reading stopped, for a truncated or corrupt file (everything before it is kept). */
-      problem: z.object({ offset: z.number().int(), framesRead: z.number().int(), message: z.string() }).nullable(),
+      problem: z.object({ offset: z.number().int(), framesRead: z.number().int(), message: z.string(), code: z.string(), params: wirelabErrorSchema.shape.params }).nullable(),
     }),
   },
   /** The packets of one conversation of an imported file (at most 20,000: `truncated` says if more). */

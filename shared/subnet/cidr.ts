@@ -1,4 +1,4 @@
-import { bitsOf, formatIp, maxOf, parseIp, type Ip } from './ip.ts';
+import { bitsOf, formatIp, maxOf, parseIp } from './ip.ts';
 import { SubnetError } from './subnet-error.ts';
 
 /** A block of addresses: `network` has no host bits set. */
@@ -164,10 +164,6 @@ export function exclude(network: Cidr, remove: Cidr, field = 'exclude'): Cidr[] 
   const end = lastOf(remove);
   if (end < lastOf(network)) out.push(...rangeToCidrs(network.version, end + 1n, lastOf(network)));
   return out;
-}
-
-export function ipOfCidr(c: Cidr): Ip {
-  return { version: c.version, value: c.network };
 }
 
 /** Subnet number `index` of `c` split at `prefix`, without building the whole list (for virtual lists). */

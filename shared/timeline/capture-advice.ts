@@ -1,8 +1,9 @@
 /**
  * What to do when packet capture cannot run, per OS, in both UI languages. One place for the
  * words: the backend sends the English (the CLI prints it too) and a code; the panel shows the
- * sentence in the user's language. Never "run Wirelab as root": capture rights go to the capture
- * program alone (the notes: setcap / wireshark group / ChmodBPF / Npcap).
+ * advice in the user's language, and what is wrong from the catalogs' `code.CAPTURE_*`. Never
+ * "run Wirelab as root": capture rights go to the capture program alone (the notes: setcap /
+ * wireshark group / ChmodBPF / Npcap).
  */
 export type AdviceLang = 'en' | 'zh-CN';
 
@@ -52,12 +53,4 @@ export function installAdvice(platform: string, lang: AdviceLang = 'en'): string
 export function captureAdvice(problem: CaptureProblem, platform: string, lang: AdviceLang = 'en'): string {
   const g = grantAdvice(platform, lang);
   return problem === 'CAPTURE_UNAVAILABLE' ? `${installAdvice(platform, lang)}${lang === 'en' ? g.charAt(0).toLowerCase() + g.slice(1) : g}` : g;
-}
-
-/** One sentence on what is wrong, for the panel in Chinese (the English comes from the backend with its details). */
-export function problemSummaryZh(problem: CaptureProblem, tool: string | null): string {
-  const name = tool ? (tool.split(/[\\/]/).pop() ?? tool).replace(/\.exe$/i, '') : 'tcpdump';
-  if (problem === 'CAPTURE_UNAVAILABLE') return '没有安装 tcpdump，也没有 Wireshark 的 dumpcap，所以无法抓包。';
-  if (problem === 'CAPTURE_NOT_PERMITTED') return `${name} 没有抓包权限。`;
-  return `${name} 无法开始抓包。`;
 }

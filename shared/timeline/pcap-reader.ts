@@ -11,6 +11,7 @@
  *   `if_tsresol`; Enhanced and Simple Packet Blocks carry the frames
  *   (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html).
  */
+import type { readProblemCodes } from '../contract/codes.ts';
 
 export interface RawFrame {
   /** 1-based position in the file, as Wireshark's "No." column counts. */
@@ -29,8 +30,14 @@ export interface ReadProblem {
   offset: number;
   /** Frames read before the problem. */
   framesRead: number;
+  /** What is wrong, as a code of shared/contract/codes.ts's readProblemCodes, and its params. */
+  code: ReadProblemCode;
+  params?: Record<string, string | number>;
+  /** The same in English with its details, for the CLI and logs. */
   message: string;
 }
+
+export type ReadProblemCode = keyof typeof readProblemCodes;
 
 export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';
 
@@ -100,15 +107,22 @@ export class CaptureReader {
     if (this.problem) return this.problem;
     const rest = this.buf.length - this.pos;
     if (this.format === null) {
-      this.fail(rest === 0 ? 'the file is empty' : `only ${rest} bytes: too short for a pcap or pcapng header`);
+      if (rest === 0) this.fail('CAPTURE_FILE_EMPTY', 'the file is empty');
+      else this.fail('CAPTURE_FILE_SHORT', `only ${rest} bytes: too short for a pcap or pcapng header`, { bytes: rest });
     } else if (rest > 0) {
-      this.fail(`the file ends in the middle of a ${this.format === 'pcapng' ? 'block' : 'packet record'} (${rest} bytes left over): it was truncated`);
+      const block = this.format === 'pcapng';
+      this.fail(block ? 'CAPTURE_FILE_TRUNCATED_BLOCK' : 'CAPTURE_FILE_TRUNCATED_RECORD', `the file ends in the middle of a ${block ? 'block' : 'packet record'} (${rest} bytes left over): it was truncated`, { bytes: rest });
     }
     return this.problem;
   }
 
-  private fail(message: string): void {
-    this.problem = { offset: this.base + this.pos, framesRead: this.framesRead, message };
+  private fail(code: ReadProblemCode, message: string, params?: Record<string, string | number>): void {
+    this.problem = { offset: this.base + this.pos, framesRead: this.framesRead, code, ...(params ? { params } : {}), message };
+  }
+
+  private notCapture(magic: number): void {
+    const hex = `0x${magic.toString(16).padStart(8, '0')}`;
+    this.fail('CAPTURE_FILE_NOT_CAPTURE', `not a capture file: it starts with ${hex} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`, { magic: hex });
   }
 
   private readFileHeader(view: DataView): boolean {
@@ -120,7 +134,7 @@ export class CaptureReader {
     }
     if (view.byteLength < 24) {
       if (![PCAP_US, PCAP_NS].includes(magicLe) && ![PCAP_US, PCAP_NS].includes(view.getUint32(0, false))) {
-        this.fail(`not a capture file: it starts with 0x${view.getUint32(0, false).toString(16).padStart(8, '0')} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`);
+        this.notCapture(view.getUint32(0, false));
       }
       return false;
     }
@@ -128,7 +142,7 @@ export class CaptureReader {
     if (magicLe === PCAP_US || magicLe === PCAP_NS) this.little = true;
     else if (magicBe === PCAP_US || magicBe === PCAP_NS) this.little = false;
     else {
-      this.fail(`not a capture file: it starts with 0x${magicBe.toString(16).padStart(8, '0')} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`);
+      this.notCapture(magicBe);
       return false;
     }
     this.nanos = (this.little ? magicLe : magicBe) === PCAP_NS;
@@ -149,7 +163,7 @@ export class CaptureReader {
       const incl = view.getUint32(pos + 8, le);
       if (incl > MAX_RECORD) {
         this.pos = pos;
-        this.fail(`packet record ${this.framesRead + 1} claims ${incl} captured bytes: the file is corrupt here`);
+        this.fail('CAPTURE_FILE_CORRUPT', `packet record ${this.framesRead + 1} claims ${incl} captured bytes: the file is corrupt here`);
         return;
       }
       if (pos + 16 + incl > buf.length) break;
@@ -178,17 +192,17 @@ export class CaptureReader {
         const bom = view.getUint32(pos + 8, true);
         if (bom === PCAPNG_BOM) this.little = true;
         else if (bom === 0x4d3c2b1a) this.little = false;
-        else return this.fail(`section header with an unknown byte-order magic 0x${bom.toString(16)}: the file is corrupt here`);
+        else return this.fail('CAPTURE_FILE_CORRUPT', `section header with an unknown byte-order magic 0x${bom.toString(16)}: the file is corrupt here`);
         type = PCAPNG_SHB;
         this.ifaces = [];
       }
       const len = view.getUint32(pos + 4, this.little);
       if (len < 12 || len % 4 !== 0 || len > MAX_RECORD) {
-        return this.fail(`block of type 0x${type.toString(16)} has an impossible length ${len}: the file is corrupt here`);
+        return this.fail('CAPTURE_FILE_CORRUPT', `block of type 0x${type.toString(16)} has an impossible length ${len}: the file is corrupt here`);
       }
       if (pos + len > buf.length) return;
       if (view.getUint32(pos + len - 4, this.little) !== len) {
-        return this.fail(`block of type 0x${type.toString(16)} does not end with its own length: the file is corrupt here`);
+        return this.fail('CAPTURE_FILE_CORRUPT', `block of type 0x${type.toString(16)} does not end with its own length: the file is corrupt here`);
       }
       const body = pos + 8;
       const bodyEnd = pos + len - 4;
@@ -201,9 +215,9 @@ export class CaptureReader {
         case 2: { // the obsolete Packet Block: same layout with a 16-bit interface id
           const ifaceId = type === 6 ? view.getUint32(body, this.little) : view.getUint16(body, this.little);
           const iface = this.ifaces[ifaceId];
-          if (!iface) return this.fail(`packet ${this.framesRead + 1} names interface ${ifaceId}, which no interface block described`);
+          if (!iface) return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} names interface ${ifaceId}, which no interface block described`);
           const caplen = view.getUint32(body + 12, this.little);
-          if (body + 20 + caplen > bodyEnd) return this.fail(`packet ${this.framesRead + 1} claims ${caplen} bytes, more than its block holds`);
+          if (body + 20 + caplen > bodyEnd) return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} claims ${caplen} bytes, more than its block holds`);
           const hi = view.getUint32(body + 4, this.little);
           const lo = view.getUint32(body + 8, this.little);
           this.framesRead++;
@@ -212,7 +226,7 @@ export class CaptureReader {
         }
         case 3: { // Simple Packet Block: no interface id (always 0) and no timestamp
           const iface = this.ifaces[0];
-          if (!iface) return this.fail(`packet ${this.framesRead + 1} comes before any interface block`);
+          if (!iface) return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} comes before any interface block`);
           const origLen = view.getUint32(body, this.little);
           const caplen = Math.min(origLen, bodyEnd - body - 4, iface.snapLen || Infinity);
           this.framesRead++;

@@ -22,8 +22,6 @@ export type TcpState =
   | 'LAST_ACK'
   | 'TIME_WAIT';
 
-export const tcpStateNames: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RCVD', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
-
 /** Linux keeps TIME_WAIT a fixed 60 s (TCP_TIMEWAIT_LEN), not a tunable 2×MSL (the notes). */
 export const LINUX_TIME_WAIT_SECONDS = 60;
 

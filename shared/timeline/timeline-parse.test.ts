@@ -157,12 +157,14 @@ describe('capture files, compared with tshark', () => {
     expect(problem).not.toBeNull();
     expect(problem!.framesRead).toBe(oracle.length);
     expect(problem!.message).toMatch(/truncated/);
+    expect(problem).toMatchObject({ code: 'CAPTURE_FILE_TRUNCATED_RECORD', params: { bytes: expect.any(Number) } });
     expect(problem!.offset).toBeLessThan(bytes.length);
     expect(problem!.offset).toBeGreaterThan(24);
   });
 
   it('names what is wrong with files that are not captures', () => {
-    expect(readCapture(new Uint8Array(0)).problem?.message).toMatch(/empty/);
+    expect(readCapture(new Uint8Array(0)).problem).toMatchObject({ code: 'CAPTURE_FILE_EMPTY', message: expect.stringMatching(/empty/) });
+    expect(readCapture(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')).problem).toMatchObject({ code: 'CAPTURE_FILE_NOT_CAPTURE', params: { magic: '0x47455420' } });
     expect(readCapture(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')).problem?.message).toMatch(/not a capture file: it starts with 0x/);
     // A record header claiming 3 GB: corrupt, reported at that record's offset.
     const { bytes } = load('lo-normal.pcap');
@@ -172,6 +174,7 @@ describe('capture files, compared with tshark', () => {
     expect(r.frames).toHaveLength(0);
     expect(r.problem).toMatchObject({ offset: 24, framesRead: 0 });
     expect(r.problem!.message).toMatch(/packet record 1 claims 3221225472 captured bytes/);
+    expect(r.problem!.code).toBe('CAPTURE_FILE_CORRUPT');
     // A pcapng block whose trailing length disagrees with its leading one.
     const ng = load('dumpcap.pcapng').bytes.slice();
     const dv = new DataView(ng.buffer);

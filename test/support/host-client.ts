@@ -1,8 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { startNode, stop, wirelabBin } from './spawn-cli.ts';
-import { tempDir } from './temp-dir.ts';
+import { rssBytes, serveChild } from './served-host.ts';
 
 export interface HostResult {
   ok: boolean;
@@ -29,17 +27,17 @@ export interface HostClient {
 }
 
 export async function startHost(): Promise<HostClient> {
-  const dataDir = await tempDir('wirelab-host-');
-  const { child, line } = await startNode([wirelabBin, 'serve', '--json', '--port', '0', '--data-dir', dataDir], /"listening"/);
-  const url = new URL((JSON.parse(line) as { url: string }).url);
-  const ws = new WebSocket(`ws://${url.host}/ws`, { headers: { origin: url.origin, authorization: `Bearer ${url.searchParams.get('token')}` } });
+  const served = await serveChild();
+  const { child } = served;
+  // Bearer rather than the cookie: a client that is not a browser, as the CLI or a script is.
+  const ws = new WebSocket(`ws://${served.hostHeader}/ws`, { headers: { origin: served.origin, authorization: `Bearer ${served.token}` } });
   try {
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
     });
   } catch (e) {
-    await stop(child);
+    await served.stop();
     throw e;
   }
   let nextId = 1;
@@ -66,13 +64,10 @@ export async function startHost(): Promise<HostClient> {
     subscribe(stream) {
       ws.send(JSON.stringify({ type: 'subscribe', stream }));
     },
-    rss() {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      return Number(m?.[1] ?? 0) * 1024;
-    },
+    rss: () => rssBytes(child.pid!),
     async close() {
       ws.terminate();
-      await stop(child);
+      await served.stop();
     },
   };
   ws.on('message', (data) => {

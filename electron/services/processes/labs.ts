@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LabInfo, LabKind } from '../../../shared/contract/processes.ts';
 import { childGuard, processStartTime } from '../app/child-guard.ts';
+import { windowsJob } from './win32-job.ts';
 
 /**
  * The labs: real processes and threads that make the course notes' chapters visible in the
@@ -198,6 +199,8 @@ export class LabRunner {
       if (c.pid === undefined) throw new WirelabError('LAB_FAILED', `${kind}: the process could not start`);
       groups.push(c.pid);
       guard?.watchGroup(c.pid);
+      // Windows: no groups or guard there; the job ends the child and what it starts with Wirelab.
+      windowsJob()?.add(c.pid);
       c.on('error', () => {});
       return c.pid;
     };
@@ -212,6 +215,7 @@ export class LabRunner {
       groups.push(launched.pid);
       if (launched.detached) guard?.watchGroup(launched.pid);
       else guard?.watchPid(launched.pid);
+      windowsJob()?.add(launched.pid);
       return launched.pid;
     };
     try {

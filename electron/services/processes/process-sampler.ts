@@ -1,9 +1,10 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpuPercent, parseStat, parseStatBytes, type ProcStat } from '../../../shared/processes/proc-parse.ts';
-import type { ProcessRow, ThreadRow } from './proc-reader.ts';
-import { procSupported, readProcText, systemInfo } from './proc-reader.ts';
-import { PsSampler } from './ps-route.ts';
+import type { ProcessRow, SocketRow, ThreadRow } from './proc-reader.ts';
+import { listSockets, procSupported, readProcText, systemInfo } from './proc-reader.ts';
+import { listSocketsLsof, PsSampler } from './ps-route.ts';
+import { listSocketsWin32, Win32Sampler } from './win32-route.ts';
 
 /**
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
@@ -130,18 +131,18 @@ export class ProcessSampler {
       let cpu = 0;
       if (k && k.start === s.starttime) {
         if (seconds > 0) cpu = cpuPercent(k.ticks, ticks, seconds, sys.clkTck);
+        // exec(2) keeps the pid and start time but changes the name: the command line changed too.
+        if (k.row.name !== s.comm) k.command = readCommand(pid, s.comm);
       } else {
         // A new pid, or a pid reused by a new process (its start time differs).
         if (k) removed.push(k.row);
         // The owner of /proc/<pid> is the process's effective uid (what ps shows as USER): one
         // stat(2) instead of reading the whole status file for its Uid line.
         const uid = ownerUid(pid);
-        const cmdline = (readProcText(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
         k = {
           start: s.starttime,
           user: uid === null ? null : (sys.users.get(uid) ?? String(uid)),
-          // Kernel threads and zombies have no command line: the name in brackets, as ps shows it.
-          command: cmdline || `[${s.comm}]`,
+          command: readCommand(pid, s.comm),
           startTime: new Date(sys.bootTimeMs + (s.starttime / sys.clkTck) * 1000).toISOString(),
           ticks,
           row: null as unknown as ProcessRow,
@@ -205,6 +206,12 @@ export class ProcessSampler {
   }
 }
 
+/** Kernel threads and zombies have no command line: the name in brackets, as ps shows it. */
+function readCommand(pid: number, comm: string): string {
+  const cmdline = (readProcText(`/proc/${pid}/cmdline`) ?? '').replace(/\0+$/, '').replace(/\0/g, ' ');
+  return cmdline || `[${comm}]`;
+}
+
 function rowOf(s: ProcStat, k: Omit<Known, 'row' | 'seen'>, cpu: number, pageSize: number): ProcessRow {
   // A zombie has released its memory and command line; ps writes it "[name] <defunct>".
   const command = s.state === 'Z' ? `[${s.comm}] <defunct>` : k.command;
@@ -220,9 +227,24 @@ export interface ProcessSource {
   close(): void;
 }
 
-/** /proc where it exists (Linux); elsewhere, or when asked (tests), ps and lsof. */
+export type SamplerRoute = 'proc' | 'ps' | 'win32';
+
+/** /proc where it exists (Linux), the Win32 API on Windows, ps and lsof elsewhere (macOS) or when asked (tests). */
+export function samplerRoute(route: 'auto' | 'ps' = 'auto'): SamplerRoute {
+  if (route === 'ps') return 'ps';
+  if (process.platform === 'win32') return 'win32';
+  return procSupported() ? 'proc' : 'ps';
+}
+
 export function createSampler(route: 'auto' | 'ps' = 'auto'): ProcessSource {
-  return route === 'ps' || !procSupported() ? new PsSampler() : new ProcessSampler();
+  const r = samplerRoute(route);
+  // The Windows route binds koffi when constructed, never on import: other OSes do not load it.
+  return r === 'win32' ? new Win32Sampler() : r === 'ps' ? new PsSampler() : new ProcessSampler();
+}
+
+/** Every TCP/UDP socket with its owner, by the same route as the processes (the worker and `wirelab ps --sockets`). */
+export function listSocketsFor(route: SamplerRoute, onlyPid?: number): SocketRow[] {
+  return route === 'win32' ? listSocketsWin32(onlyPid) : route === 'ps' ? listSocketsLsof(onlyPid) : listSockets(onlyPid);
 }
 
 /** Two samples `intervalMs` apart (the panel's sampler); CPU is the share of one core between them. */

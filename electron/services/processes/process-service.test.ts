@@ -1,3 +1,4 @@
+import type { WirelabError } from '../../../shared/contract/errors.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -208,6 +209,24 @@ describe('signals', () => {
     const err = explainSignalError(code, process.pid, 'SIGTERM');
     expect(err.message).toMatch(/Not allowed to send SIGTERM to \d+: it belongs to another user/);
     expect(err.field).toBe('pid');
+    // What the UI words it from (the code and the pid and signal it names).
+    expect(err.toData()).toMatchObject({ code: 'EPERM', params: { pid: process.pid, signal: 'SIGTERM' } });
+  });
+
+  it('gives every refusal a code and the params the UI words it from', () => {
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as WirelabError).toData();
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal(() => service.signal(1, 'SIGTERM'))).toMatchObject({ code: 'SIGNAL_REFUSED_INIT', field: 'pid', params: { pid: 1 } });
+    expect(refusal(() => service.signal(process.pid, 'SIGKILL'))).toMatchObject({ code: 'SIGNAL_REFUSED_SELF', params: { pid: process.pid } });
+    const done = spawnSync('true');
+    expect(refusal(() => service.signal(done.pid!, 'SIGTERM'))).toMatchObject({ code: 'ESRCH', params: { pid: done.pid } });
+    expect(explainSignalError('EINVAL', 42, 'SIGSTOP').toData()).toMatchObject({ code: 'SIGNAL_FAILED', params: { pid: 42, signal: 'SIGSTOP', errno: 'EINVAL' } });
   });
 });
 

@@ -8,17 +8,26 @@ import type { ProcessSample } from './process-sampler.ts';
 import type { ThreadRow } from './proc-reader.ts';
 import { procSupported } from './proc-reader.ts';
 import { psAvailable } from './ps-route.ts';
+import { win32ApiAvailable } from './win32-api.ts';
+import { signalWin32 } from './win32-route.ts';
 import { LabRunner, type NodeLauncher } from './labs.ts';
+
+interface Support {
+  supported: boolean;
+  reason: string | null;
+  code: 'PROCESSES_UNSUPPORTED' | null;
+  platform: string;
+}
 
 type WorkerMessage = { type: 'sample'; json: string } | { type: 'reply'; reqId: number; value: unknown };
 
 /** Why a signal was refused, in words (kill(2)'s errors). */
 export function explainSignalError(code: string | undefined, pid: number, signal: SignalName): WirelabError {
   if (code === 'EPERM') {
-    return new WirelabError('EPERM', `Not allowed to send ${signal} to ${pid}: it belongs to another user (or is protected). Only its owner or root may signal it; Wirelab does not ask for root.`, 'pid');
+    return new WirelabError('EPERM', `Not allowed to send ${signal} to ${pid}: it belongs to another user (or is protected). Only its owner or root may signal it; Wirelab does not ask for root.`, 'pid', { pid, signal });
   }
-  if (code === 'ESRCH') return new WirelabError('ESRCH', `No process ${pid}: it has already exited.`, 'pid');
-  return new WirelabError(code ?? 'SIGNAL_FAILED', `Could not send ${signal} to ${pid} (${code ?? 'unknown error'}).`, 'pid');
+  if (code === 'ESRCH') return new WirelabError('ESRCH', `No process ${pid}: it has already exited.`, 'pid', { pid });
+  return new WirelabError('SIGNAL_FAILED', `Could not send ${signal} to ${pid} (${code ?? 'unknown error'}).`, 'pid', { pid, signal, errno: code ?? 'unknown' });
 }
 
 /**
@@ -44,19 +53,27 @@ export class ProcessService {
     this.labs = new LabRunner(launchNode);
   }
 
-  private support: { supported: boolean; reason: string | null } | null = null;
+  private support: Support | null = null;
 
   /** Decided once: it reads /proc or runs `ps`, and the answer does not change while the app runs. */
-  supported(): { supported: boolean; reason: string | null } {
+  supported(): { supported: boolean; reason: string | null; code: 'PROCESSES_UNSUPPORTED' | null; params?: { platform: string } } {
     this.support ??= this.detectSupport();
-    return this.support;
+    const { supported, reason, code, platform } = this.support;
+    return code ? { supported, reason, code, params: { platform } } : { supported, reason, code };
   }
 
-  private detectSupport(): { supported: boolean; reason: string | null } {
-    if (procSupported() || (process.platform !== 'win32' && psAvailable())) return { supported: true, reason: null };
+  private detectSupport(): Support {
+    const platform = process.platform;
+    if (platform === 'win32') {
+      const w = win32ApiAvailable();
+      return w.ok ? { supported: true, reason: null, code: null, platform } : { supported: false, reason: w.reason, code: 'PROCESSES_UNSUPPORTED', platform };
+    }
+    if (procSupported() || psAvailable()) return { supported: true, reason: null, code: null, platform };
     return {
       supported: false,
-      reason: `The process panel reads /proc (Linux) or ps and lsof (macOS); on ${process.platform} it is not built yet (the notes' route there is windows-process-tree and netstat).`,
+      code: 'PROCESSES_UNSUPPORTED',
+      platform,
+      reason: `The process panel reads /proc (Linux), ps and lsof (macOS) or the Win32 API (Windows); on ${platform} none of them is there.`,
     };
   }
 
@@ -88,7 +105,7 @@ export class ProcessService {
     return this.worker ? this.worker.performance.eventLoopUtilization(since) : null;
   }
 
-  configure(running: boolean, intervalMs?: number): { supported: boolean; reason: string | null; running: boolean; intervalMs: number } {
+  configure(running: boolean, intervalMs?: number): ReturnType<ProcessService['supported']> & { running: boolean; intervalMs: number } {
     const support = this.supported();
     if (!support.supported) return { ...support, running: false, intervalMs: this.intervalMs };
     this.running = running;
@@ -99,7 +116,7 @@ export class ProcessService {
 
   private ask<T>(message: Record<string, unknown>): Promise<T> {
     const support = this.supported();
-    if (!support.supported) return Promise.reject(new WirelabError('UNSUPPORTED', support.reason!));
+    if (!support.supported) return Promise.reject(new WirelabError('PROCESSES_UNSUPPORTED', support.reason!, undefined, support.params));
     const reqId = ++this.reqId;
     return new Promise<T>((resolve) => {
       this.pending.set(reqId, resolve as (v: unknown) => void);
@@ -117,9 +134,10 @@ export class ProcessService {
 
   signal(pid: number, signal: SignalName): { sent: boolean } {
     // Guards a click cannot undo: init and Wirelab itself.
-    if (pid === 1) throw new WirelabError('REFUSED', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid');
-    if (pid === process.pid) throw new WirelabError('REFUSED', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid');
-    if (process.platform === 'win32' && (signal === 'SIGSTOP' || signal === 'SIGCONT')) throw new WirelabError('UNSUPPORTED', `${signal}: Windows has no stop/continue signals.`, 'signal');
+    if (pid === 1) throw new WirelabError('SIGNAL_REFUSED_INIT', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid', { pid });
+    if (pid === process.pid) throw new WirelabError('SIGNAL_REFUSED_SELF', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid', { pid });
+    // Windows has no signals: terminate, suspend and resume through the Win32 API (win32-route.ts).
+    if (process.platform === 'win32') return signalWin32(pid, signal);
     try {
       process.kill(pid, signal);
       return { sent: true };
@@ -128,8 +146,14 @@ export class ProcessService {
     }
   }
 
-  labStart(kind: LabKind, count?: number): Promise<LabInfo> {
-    return this.labs.start(kind, count);
+  async labStart(kind: LabKind, count?: number): Promise<LabInfo> {
+    try {
+      return await this.labs.start(kind, count);
+    } catch (e) {
+      // The UI words LAB_FAILED around the lab's name; the runner's English keeps the details.
+      if (e instanceof WirelabError && e.params === undefined) throw new WirelabError(e.code, e.message, e.field, { kind });
+      throw e;
+    }
   }
 
   labStop(id: string): boolean {

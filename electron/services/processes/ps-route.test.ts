@@ -20,18 +20,26 @@ describe('ps route', () => {
     children.push(py, busy);
     await new Promise((r) => py.stdout!.once('data', r));
     const ps = new PsSampler();
+    const proc = new ProcessSampler();
     ps.sample();
+    proc.sample();
+    const t0 = Date.now();
     await sleep(2100);
     const viaPs = ps.sample().processes;
-    const viaProc = new ProcessSampler().sample().processes;
+    const viaProc = proc.sample().processes;
+    const windowS = (Date.now() - t0) / 1000;
     const a = viaPs.find((p) => p.pid === py.pid)!;
     const b = viaProc.find((p) => p.pid === py.pid)!;
     expect({ ppid: a.ppid, state: a.state, threads: a.threads, user: a.user }).toEqual({ ppid: b.ppid, state: b.state, threads: 4, user: b.user });
     expect(a.command).toBe(b.command.replace(/\n/g, ' ').replace(/\s+/g, ' '));
     expect(a.startTime.slice(0, 16)).toBe(b.startTime.slice(0, 16));
-    // ps's time column moves in whole seconds on Linux: 2 s of a busy loop reads 50–110%.
+    // ps's time column moves in whole seconds on Linux, so over this ~2 s window its figure may
+    // differ from /proc's tick-exact one by up to one second's worth (~48%). How much CPU the busy
+    // loop really got depends on the machine's load; what must hold is that both routes agree.
     const hot = viaPs.find((p) => p.pid === busy.pid)!;
-    expect(hot.cpu).toBeGreaterThanOrEqual(25); // shares a core on a loaded 2-core CI machine
+    const truth = viaProc.find((p) => p.pid === busy.pid)!;
+    const slack = 100 / windowS + 10;
+    expect(Math.abs(hot.cpu - truth.cpu), `ps ${hot.cpu}% vs /proc ${truth.cpu}%`).toBeLessThanOrEqual(slack);
     expect(hot.cpu).toBeLessThanOrEqual(110);
     expect(ps.threads(py.pid!)).toBeNull();
   });

@@ -1,7 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSampler } from './process-sampler.ts';
-import { listSockets, procSupported } from './proc-reader.ts';
-import { listSocketsLsof } from './ps-route.ts';
+import { createSampler, listSocketsFor, samplerRoute } from './process-sampler.ts';
 
 /**
  * The sampling loop, off the main thread (the notes: a sample blocks its thread ~6–25 ms; on
@@ -14,10 +12,11 @@ type In =
   | { type: 'sockets'; reqId: number }
   | { type: 'stop' };
 
-// /proc where it exists (Linux); elsewhere, or when asked (tests), ps and lsof.
-const usePs = (workerData as { route?: string }).route === 'ps' || !procSupported();
-const sampler = createSampler(usePs ? 'ps' : 'auto');
-const sockets = (pid?: number) => (usePs ? listSocketsLsof(pid) : listSockets(pid));
+// /proc where it exists (Linux), the Win32 API on Windows; elsewhere, or when asked (tests), ps and lsof.
+const asked = (workerData as { route?: string }).route === 'ps' ? 'ps' : 'auto';
+const route = samplerRoute(asked);
+const sampler = createSampler(asked);
+const sockets = (pid?: number) => listSocketsFor(route, pid);
 let intervalMs = (workerData as { intervalMs?: number }).intervalMs ?? 1000;
 let paused = false;
 let timer: NodeJS.Timeout | null = null;

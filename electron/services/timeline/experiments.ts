@@ -1,4 +1,5 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { markerCodes } from '../../../shared/contract/codes.ts';
 import type { ExperimentKind, TimelineMarker } from '../../../shared/contract/timeline.ts';
 import { endpointText } from '../../../shared/timeline/tcp-streams.ts';
 import { wallClock } from './wall-clock.ts';
@@ -10,21 +11,26 @@ import { wallClock } from './wall-clock.ts';
  * step is bounded by a timer.
  */
 
+type MarkerCode = keyof typeof markerCodes;
+type Params = Record<string, string | number>;
+
+/** A marker as the hooks take it: the code and params the UI words, and the English for logs. */
+export function marker(client: string | null, side: TimelineMarker['side'], event: TimelineMarker['event'], code: MarkerCode, params: Params, detail: string): Omit<TimelineMarker, 'tsSec' | 'tsNs'> {
+  return Object.keys(params).length > 0 ? { client, side, event, code, params, detail } : { client, side, event, code, detail };
+}
+
+/** A socket error as a marker: ECONNREFUSED says what it means, others name their errno. */
+export function errorMarker(client: string | null, side: TimelineMarker['side'], e: NodeJS.ErrnoException, address: string): Omit<TimelineMarker, 'tsSec' | 'tsNs'> {
+  const errno = e.code ?? 'error';
+  const detail = `${errno}: ${e.message}`;
+  return errno === 'ECONNREFUSED' ? marker(client, side, 'error', 'MARK_CONNECTION_REFUSED', { address }, detail) : marker(client, side, 'error', 'MARK_SOCKET_ERROR', { errno }, detail);
+}
+
 export interface ExperimentHooks {
   marker(m: Omit<TimelineMarker, 'tsSec' | 'tsNs'>): void;
   /** Called as soon as the 4-tuple is known (right after connect(): localPort is set in SYN_SENT). */
   connection(client: string, server: string): void;
 }
-
-export const experimentTitles: Record<ExperimentKind, string> = {
-  normal: 'Connect, send, close',
-  refused: 'Connect to a closed port',
-  'half-close': 'Half-close: FIN one way, data the other',
-  'server-first': 'The server closes first',
-  reset: 'Reset in the middle of a stream',
-  'zero-window': 'A receiver that stops reading (zero window)',
-  'keep-alive': 'An idle connection with keep-alive',
-};
 
 /** The zero-window lesson: how much the client sends, and how long the server leaves it unread. */
 export const ZERO_WINDOW_BYTES = 512 * 1024;
@@ -54,31 +60,33 @@ export async function experimentServer(kind: ExperimentKind, hooks: ExperimentHo
   server.on('connection', (sock) => serverSide(kind, sock, hooks));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  hooks.marker({ client: null, side: 'server', event: 'listen', detail: `listening on 127.0.0.1:${port}` });
+  hooks.marker(marker(null, 'server', 'listen', 'MARK_LISTENING', { address: `127.0.0.1:${port}` }, `listening on 127.0.0.1:${port}`));
   return { server, port };
 }
 
 function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks): void {
   const client = endpointText(sock.remoteAddress ?? '?', sock.remotePort ?? 0);
-  const mark = (event: TimelineMarker['event'], detail: string) => hooks.marker({ client, side: 'server', event, detail });
-  mark('accept', `accepted ${client}`);
-  sock.on('error', (e: NodeJS.ErrnoException) => mark('error', e.code ?? e.message));
-  sock.on('close', () => mark('close', 'socket closed'));
-  sock.on('end', () => mark('end', 'the client sent FIN (read returned 0)'));
+  const mark = (event: TimelineMarker['event'], code: MarkerCode, params: Params, detail: string) => hooks.marker(marker(client, 'server', event, code, params, detail));
+  const received = (n: number) => mark('receive', 'MARK_BYTES', { bytes: n }, `${n} bytes`);
+  mark('accept', 'MARK_ACCEPTED', { peer: client }, `accepted ${client}`);
+  sock.on('error', (e: NodeJS.ErrnoException) => hooks.marker(errorMarker(client, 'server', e, client)));
+  sock.on('close', () => mark('close', 'MARK_CLOSED', {}, 'socket closed'));
+  sock.on('end', () => mark('end', 'MARK_FIN_FROM_CLIENT', {}, 'the client sent FIN (read returned 0)'));
   const write = (text: string) => {
     if (sock.destroyed) return;
     sock.write(text);
-    mark('send', `${Buffer.byteLength(text)} bytes: ${JSON.stringify(text)}`);
+    const bytes = Buffer.byteLength(text);
+    mark('send', 'MARK_SENT_TEXT', { bytes, text: JSON.stringify(text) }, `${bytes} bytes: ${JSON.stringify(text)}`);
   };
   switch (kind) {
     case 'normal':
       sock.on('data', (d) => {
-        mark('receive', `${d.length} bytes`);
+        received(d.length);
         write(`echo: ${d.toString()}`);
       });
       break;
     case 'half-close':
-      sock.on('data', (d) => mark('receive', `${d.length} bytes`));
+      sock.on('data', (d) => received(d.length));
       sock.on('end', async () => {
         // The client can no longer send, but it still reads: keep writing for a while.
         for (let i = 1; i <= 3; i++) {
@@ -97,18 +105,18 @@ function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks):
       // Not reading lets the kernel's receive buffer fill; the window it advertises shrinks to 0
       // (RFC 9293 §3.8.6: flow control). The sender must stop and probe until it reopens.
       sock.pause();
-      mark('receive', `not reading for ${ZERO_WINDOW_PAUSE_MS / 1000} s: the receive buffer fills`);
+      mark('receive', 'MARK_NOT_READING', { seconds: ZERO_WINDOW_PAUSE_MS / 1000 }, `not reading for ${ZERO_WINDOW_PAUSE_MS / 1000} s: the receive buffer fills`);
       setTimeout(() => {
         let got = 0;
         sock.on('data', (d) => {
           got += d.length;
         });
         sock.on('end', () => {
-          mark('receive', `${got} bytes read after reading resumed`);
+          mark('receive', 'MARK_READ_AFTER_RESUME', { bytes: got }, `${got} bytes read after reading resumed`);
           sock.end();
         });
         sock.resume();
-        mark('receive', 'reading again: the window opens');
+        mark('receive', 'MARK_READING_AGAIN', {}, 'reading again: the window opens');
       }, ZERO_WINDOW_PAUSE_MS);
       break;
     case 'keep-alive':
@@ -138,10 +146,11 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
     client = endpointText(sock.localAddress ?? '127.0.0.1', sock.localPort);
     hooks.connection(client, server);
   };
-  const mark = (event: TimelineMarker['event'], detail: string) => {
+  const mark = (event: TimelineMarker['event'], code: MarkerCode, params: Params, detail: string) => {
     name();
-    hooks.marker({ client, side: 'client', event, detail });
+    hooks.marker(marker(client, 'client', event, code, params, detail));
   };
+  const received = (n: number) => mark('receive', 'MARK_BYTES', { bytes: n }, `${n} bytes`);
   const started = performance.now();
   const closed = new Promise<void>((resolve) => {
     const bound = setTimeout(() => {
@@ -150,23 +159,28 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
     }, 5000);
     sock.on('close', () => {
       clearTimeout(bound);
-      mark('close', 'socket closed');
+      mark('close', 'MARK_CLOSED', {}, 'socket closed');
       resolve();
     });
   });
-  sock.on('error', (e: NodeJS.ErrnoException) => mark('error', `${e.code ?? 'error'}: ${e.message}`));
-  sock.on('end', () => mark('end', 'the server sent FIN (read returned 0)'));
+  sock.on('error', (e: NodeJS.ErrnoException) => {
+    name();
+    hooks.marker(errorMarker(client, 'client', e, server));
+  });
+  sock.on('end', () => mark('end', 'MARK_FIN_FROM_SERVER', {}, 'the server sent FIN (read returned 0)'));
   sock.on('connect', () => {
-    mark('connect', `connected, ${(performance.now() - started).toFixed(2)} ms after connect() was called`);
+    const ms = (performance.now() - started).toFixed(2);
+    mark('connect', 'MARK_CONNECTED_AFTER', { ms }, `connected, ${ms} ms after connect() was called`);
     const write = (text: string) => {
       sock.write(text);
-      mark('send', `${Buffer.byteLength(text)} bytes: ${JSON.stringify(text)}`);
+      const bytes = Buffer.byteLength(text);
+      mark('send', 'MARK_SENT_TEXT', { bytes, text: JSON.stringify(text) }, `${bytes} bytes: ${JSON.stringify(text)}`);
     };
     switch (kind) {
       case 'normal':
         write('hello from Wirelab');
         sock.once('data', (d) => {
-          mark('receive', `${d.length} bytes`);
+          received(d.length);
           // The client closes first, so TIME_WAIT lands here.
           setTimeout(() => sock.end(), 20);
         });
@@ -175,12 +189,12 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
         write('request');
         setTimeout(() => {
           sock.end();
-          mark('end', 'shutdown(SHUT_WR): FIN sent, still reading');
+          mark('end', 'MARK_SHUT_WR', {}, 'shutdown(SHUT_WR): FIN sent, still reading');
         }, 20);
-        sock.on('data', (d) => mark('receive', `${d.length} bytes`));
+        sock.on('data', (d) => received(d.length));
         break;
       case 'server-first':
-        sock.on('data', (d) => mark('receive', `${d.length} bytes`));
+        sock.on('data', (d) => received(d.length));
         break;
       case 'zero-window': {
         // Write until the kernel takes no more (the window is shut and the send buffer full),
@@ -192,13 +206,13 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
           while (sent < ZERO_WINDOW_BYTES) {
             sent += chunk.length;
             if (!sock.write(chunk)) {
-              if (!blocked) mark('send', `write() is blocked after ${sent} bytes: the peer's window is full`);
+              if (!blocked) mark('send', 'MARK_WRITE_BLOCKED', { bytes: sent }, `write() is blocked after ${sent} bytes: the peer's window is full`);
               blocked = true;
               sock.once('drain', pump);
               return;
             }
           }
-          mark('send', `${sent} bytes written in all: what the window does not allow yet waits in the kernel's send buffer`);
+          mark('send', 'MARK_WRITTEN_ALL', { bytes: sent }, `${sent} bytes written in all: what the window does not allow yet waits in the kernel's send buffer`);
           sock.end();
         };
         pump();
@@ -208,14 +222,14 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
         // SO_KEEPALIVE with TCP_KEEPIDLE = 1 s (libuv also sets a 1 s interval): after 1 s of
         // silence the kernel probes the peer with one old byte of sequence space (RFC 1122 §4.2.3.6).
         sock.setKeepAlive(true, 1000);
-        mark('send', 'SO_KEEPALIVE on, first probe after 1 s idle; sending nothing');
+        mark('send', 'MARK_KEEPALIVE_ON', { seconds: 1 }, 'SO_KEEPALIVE on, first probe after 1 s idle; sending nothing');
         setTimeout(() => sock.end(), KEEP_ALIVE_IDLE_MS);
         break;
       case 'reset':
         sock.once('data', (d) => {
-          mark('receive', `${d.length} bytes`);
+          received(d.length);
           setTimeout(() => {
-            mark('close', 'resetAndDestroy(): abort with RST');
+            mark('close', 'MARK_RST_ABORT', {}, 'resetAndDestroy(): abort with RST');
             sock.resetAndDestroy();
           }, 30);
         });

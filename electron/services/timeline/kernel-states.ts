@@ -7,6 +7,8 @@ import { parseNetFile } from '../../../shared/processes/proc-parse.ts';
 import { parseNetstat } from '../../../shared/processes/netstat-parse.ts';
 import { kernelStateNames } from '../../../shared/timeline/tcp-state-machine.ts';
 import { findExecutable } from '../find-executable.ts';
+import { win32ApiAvailable } from '../processes/win32-api.ts';
+import { readTcpStatesWin32 } from '../processes/win32-route.ts';
 import { wallClock } from './wall-clock.ts';
 
 /**
@@ -14,10 +16,15 @@ import { wallClock } from './wall-clock.ts';
  * /proc/net/tcp and tcp6 are world-readable on Linux. Polling cannot catch the microsecond
  * states on loopback (the notes), so those come from the packets; this shows ESTABLISHED,
  * CLOSE_WAIT, FIN_WAIT_2 and TIME_WAIT (with the kernel's own countdown) as the kernel sees them.
- * Without /proc (macOS, Windows) the table comes from netstat: a process per look, so it is
- * polled 5× a second instead of 100×, and it has no TIME_WAIT countdown.
+ * On Windows the table is GetExtendedTcpTable's, asked in-process (koffi) 50× a second — no
+ * process per look; it has no countdown, so TIME_WAIT starts at Windows' default 2 MSL of 120 s
+ * (TcpTimedWaitDelay, RFC 9293 §3.4.2). Elsewhere without /proc (macOS) the table comes from
+ * netstat: a process per look, so it is polled 5× a second, and it has no TIME_WAIT countdown.
  */
-export type TcpTableRoute = 'proc' | 'netstat';
+export type TcpTableRoute = 'proc' | 'netstat' | 'win32';
+
+/** Windows' TIME_WAIT length when TcpTimedWaitDelay is not set in the registry (Microsoft's TCP/IP docs). */
+export const WINDOWS_TIME_WAIT_SEC = 120;
 
 /** netstat's path, looked up once: the watcher asks 5× a second. */
 let netstatPath: string | null | undefined;
@@ -25,6 +32,8 @@ const netstat = () => (netstatPath === undefined ? (netstatPath = findExecutable
 
 export function tcpTableRoute(): TcpTableRoute | null {
   if (process.platform === 'linux' && existsSync('/proc/net/tcp')) return 'proc';
+  // The Win32 tables where koffi loads (it ships in the installer); netstat otherwise.
+  if (process.platform === 'win32' && win32ApiAvailable().ok) return 'win32';
   return netstat() ? 'netstat' : null;
 }
 
@@ -50,6 +59,10 @@ export function netstatArgs(platform: NodeJS.Platform = process.platform): strin
 const run = promisify(execFile);
 
 export async function readTcpTable(route: TcpTableRoute = 'proc'): Promise<TcpTableRow[]> {
+  if (route === 'win32') {
+    // One synchronous call per family, without owners (the cheap classes): no thread hop, no process.
+    return readTcpStatesWin32().map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: s.state === 'TIME_WAIT' ? WINDOWS_TIME_WAIT_SEC : null }));
+  }
   if (route === 'netstat') {
     const path = netstat();
     if (!path) return [];
@@ -62,8 +75,9 @@ export async function readTcpTable(route: TcpTableRoute = 'proc'): Promise<TcpTa
   return [...parseNetFile(v4, 'tcp'), ...parseNetFile(v6, 'tcp6')];
 }
 
-/** How often each route looks: /proc is a file read; netstat starts a process each time. */
+/** How often each route looks: /proc is a file read; netstat starts a process each time; the Win32 table is a call. */
 const NETSTAT_MIN_INTERVAL_MS = 200;
+const WIN32_MIN_INTERVAL_MS = 20;
 
 interface Tracked {
   client: string;
@@ -95,7 +109,8 @@ export class KernelStateWatcher {
 
   start(): void {
     if (this.timer || this.route === null) return;
-    const every = this.route === 'netstat' ? Math.max(this.intervalMs, NETSTAT_MIN_INTERVAL_MS) : this.intervalMs;
+    const min = this.route === 'netstat' ? NETSTAT_MIN_INTERVAL_MS : this.route === 'win32' ? WIN32_MIN_INTERVAL_MS : 0;
+    const every = Math.max(this.intervalMs, min);
     this.timer = setInterval(() => void this.poll(), every);
   }
 

@@ -12,6 +12,7 @@ import { EventHub } from '../../core/event-hub.ts';
 import { dumpcapArgs, explainFailure, findTcpdump, PacketCapture, tcpdumpArgs } from './packet-capture.ts';
 import { findExecutable } from '../find-executable.ts';
 import type { WirelabError } from '../../../shared/contract/errors.ts';
+import { markerCodes } from '../../../shared/contract/codes.ts';
 import { senderMarker, TimelineService } from './timeline-service.ts';
 import { ZERO_WINDOW_BYTES } from './experiments.ts';
 
@@ -73,7 +74,10 @@ describe('timeline experiments, captured for real', () => {
     const s = r.streams[0]!;
     expect(s.segments.map((g) => `${g.from}:${g.flags.join('+')}`)).toEqual(['client:SYN', 'server:RST+ACK']);
     expect(s.states.client.map((c) => c.state)).toEqual(['SYN_SENT', 'CLOSED']);
-    expect(r.markers.find((m) => m.event === 'error')!.detail).toMatch(/^ECONNREFUSED/);
+    const refused = r.markers.find((m) => m.event === 'error')!;
+    expect(refused.detail).toMatch(/^ECONNREFUSED/);
+    // The UI words it from the code and the address it names, not from Node's sentence.
+    expect(refused).toMatchObject({ code: 'MARK_CONNECTION_REFUSED', params: { address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) } });
   });
 
   it('half-close: the server keeps sending after the client FIN; the client waits in FIN_WAIT_2', async () => {
@@ -104,6 +108,20 @@ describe('timeline experiments, captured for real', () => {
     expect(rsts[0]!.from).toBe('client');
     expect(s.segments.some((g) => g.flags.includes('FIN'))).toBe(false);
     expect(s.states.client.at(-1)!.state).toBe('CLOSED');
+  });
+});
+
+describe('every marker the experiments emit is a registered code with exactly its params', () => {
+  // What the renderer words (shared/contract/codes.ts ↔ the catalogs) is what the backend sends.
+  it.each(['normal', 'refused', 'half-close', 'reset'] as const)('%s', async (kind) => {
+    const r = await runExperiment(kind);
+    expect(r.markers.length).toBeGreaterThanOrEqual(2);
+    for (const m of r.markers) {
+      expect(Object.keys(markerCodes), m.detail).toContain(m.code);
+      const spec = markerCodes[m.code as keyof typeof markerCodes];
+      expect(Object.keys(m.params ?? {}).sort(), m.code).toEqual([...spec.params].sort());
+      if ('count' in spec) expect(typeof m.params![spec.count], m.code).toBe('number');
+    }
   });
 });
 
@@ -238,15 +256,15 @@ describe('packet-sender events as markers', () => {
   const base = { sessionId: 's1', seq: 1, dir: null, at: 0, peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null } as const;
   it("a client session's events sit on the client side of its own connection", () => {
     const session = { id: 's1', kind: 'tcp-client' as const, local: '127.0.0.1:40000' };
-    expect(senderMarker({ ...base, type: 'chunk', dir: 'out', length: 12 }, session)).toEqual({ client: '127.0.0.1:40000', side: 'client', event: 'send', detail: '12 bytes' });
-    expect(senderMarker({ ...base, type: 'close', message: 'the peer sent FIN (it will send no more)' }, session)).toMatchObject({ event: 'end', detail: 'the server sent FIN (read returned 0)' });
+    expect(senderMarker({ ...base, type: 'chunk', dir: 'out', length: 12 }, session)).toEqual({ client: '127.0.0.1:40000', side: 'client', event: 'send', code: 'MARK_BYTES', params: { bytes: 12 }, detail: '12 bytes' });
+    expect(senderMarker({ ...base, type: 'close', message: 'the peer sent FIN (it will send no more)' }, session)).toMatchObject({ event: 'end', code: 'MARK_FIN_FROM_SERVER', detail: 'the server sent FIN (read returned 0)' });
     expect(senderMarker({ ...base, type: 'close', dir: 'out', message: 'sent FIN' }, session)).toMatchObject({ event: 'end', detail: 'shutdown(SHUT_WR): FIN sent, still reading' });
-    expect(senderMarker({ ...base, type: 'error', code: 'ECONNRESET', message: 'reset by peer' }, session)).toMatchObject({ event: 'error', detail: 'ECONNRESET: reset by peer' });
+    expect(senderMarker({ ...base, type: 'error', code: 'ECONNRESET', message: 'reset by peer' }, session)).toMatchObject({ event: 'error', code: 'MARK_SOCKET_ERROR', params: { errno: 'ECONNRESET' }, detail: 'ECONNRESET: reset by peer' });
     expect(senderMarker({ ...base, type: 'message' }, session)).toBeNull();
   });
   it("a server session's events name the client they talk to; a send to all clients names none", () => {
     const session = { id: 's1', kind: 'tcp-server' as const, local: '127.0.0.1:8080' };
-    expect(senderMarker({ ...base, type: 'client-open', peer: '127.0.0.1:50000' }, session)).toEqual({ client: '127.0.0.1:50000', side: 'server', event: 'accept', detail: 'accepted 127.0.0.1:50000' });
+    expect(senderMarker({ ...base, type: 'client-open', peer: '127.0.0.1:50000' }, session)).toEqual({ client: '127.0.0.1:50000', side: 'server', event: 'accept', code: 'MARK_ACCEPTED', params: { peer: '127.0.0.1:50000' }, detail: 'accepted 127.0.0.1:50000' });
     expect(senderMarker({ ...base, type: 'chunk', dir: 'in', peer: '[::1]:50001', length: 3 }, session)).toMatchObject({ client: '[::1]:50001', event: 'receive' });
     expect(senderMarker({ ...base, type: 'chunk', dir: 'out', peer: 'all 3 clients', length: 3 }, session)).toBeNull();
   });

@@ -3,13 +3,14 @@ import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { CaptureStatus, ExperimentKind, KernelState, TimelineEvent, TimelineMarker, TimelinePacket } from '../../../shared/contract/timeline.ts';
 import type { SenderEvent } from '../../../shared/contract/sender.ts';
 import { ACK, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
+import type { ReadProblem } from '../../../shared/timeline/pcap-reader.ts';
 import { endpointText, groupStreams, splitEndpoint, summarizeStream, type StreamSummary, type TcpStream } from '../../../shared/timeline/tcp-streams.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { captureAvailability, PacketCapture, problemOf, type CaptureTool, type PacketArrival } from './packet-capture.ts';
 import { captureAdvice } from '../../../shared/timeline/capture-advice.ts';
 import { KernelStateWatcher, kernelStatesSupported } from './kernel-states.ts';
-import { closedPort, experimentClient, experimentServer, markerAt, type ExperimentHooks } from './experiments.ts';
+import { closedPort, experimentClient, experimentServer, marker, markerAt, type ExperimentHooks } from './experiments.ts';
 
 /** A packet-sender session whose socket events become markers on a watched timeline. */
 export interface WatchedSession {
@@ -113,7 +114,10 @@ export class TimelineService {
         this.emit(id, { status: { phase: 'done', message: null, capture: status } });
       } catch (e) {
         await this.finish(id, live);
-        this.emit(id, { status: { phase: 'error', message: e instanceof Error ? e.message : String(e), capture: null } });
+        const message = e instanceof Error ? e.message : String(e);
+        // The errno (EADDRINUSE, EMFILE…) when there is one: the UI words the failure around it.
+        const reason = (e as NodeJS.ErrnoException).code ?? message;
+        this.emit(id, { status: { phase: 'error', message, code: 'EXPERIMENT_FAILED', params: { reason }, capture: null } });
       }
     })();
     return { timelineId: id };
@@ -168,9 +172,9 @@ export class TimelineService {
   }
 
   /** Reads a capture file the user opened: every TCP conversation in it, and where it broke if it did. */
-  import(name: string, bytes: Uint8Array): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: { offset: number; framesRead: number; message: string } | null } {
+  import(name: string, bytes: Uint8Array): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: ReadProblem | null } {
     const { frames, format, problem, packets } = readTcpPackets(bytes);
-    if (problem && frames.length === 0) throw new WirelabError('NOT_A_CAPTURE', problem.message, 'file');
+    if (problem && frames.length === 0) throw new WirelabError('NOT_A_CAPTURE', `${name}: ${problem.message}`, 'file', { name, problem: problem.code, ...problem.params });
     const streams = groupStreams(packets);
     const id = `file-${this.next++}`;
     this.imports.set(id, { streams, origLens: new Map(frames.map((f) => [f.frame, f.origLen])) });
@@ -187,7 +191,7 @@ export class TimelineService {
 
   stream(timelineId: string, index: number): { packets: TimelinePacket[]; truncated: boolean } {
     const file = this.imports.get(timelineId);
-    if (!file) throw new WirelabError('NO_SUCH_TIMELINE', 'that file is no longer open: import it again', 'timelineId');
+    if (!file) throw new WirelabError('NO_SUCH_TIMELINE', 'timelineId: that file is no longer open: import it again', 'timelineId');
     const s = file.streams[index];
     if (!s) throw new WirelabError('INVALID_INPUT', `index: the file has ${file.streams.length} conversations (0–${file.streams.length - 1})`, 'index');
     const lens = file.origLens;
@@ -211,18 +215,20 @@ export function senderMarker(e: SenderEvent, session: WatchedSession): Omit<Time
   const peerSide = side === 'client' ? 'server' : 'client';
   switch (e.type) {
     case 'chunk':
-      return client ? { client, side, event: e.dir === 'out' ? 'send' : 'receive', detail: `${e.length} bytes` } : null;
+      return client ? marker(client, side, e.dir === 'out' ? 'send' : 'receive', 'MARK_BYTES', { bytes: e.length ?? 0 }, `${e.length} bytes`) : null;
     case 'connect':
-      return { client, side, event: 'connect', detail: 'connected' };
+      return marker(client, side, 'connect', 'MARK_CONNECTED', {}, 'connected');
     case 'client-open':
-      return { client, side, event: 'accept', detail: `accepted ${e.peer}` };
+      return marker(client, side, 'accept', 'MARK_ACCEPTED', { peer: e.peer ?? '?' }, `accepted ${e.peer}`);
     case 'client-close':
-      return { client, side, event: 'close', detail: 'socket closed' };
+      return marker(client, side, 'close', 'MARK_CLOSED', {}, 'socket closed');
     case 'close':
-      if (e.dir === 'out') return { client, side, event: 'end', detail: 'shutdown(SHUT_WR): FIN sent, still reading' };
-      return /FIN/.test(e.message ?? '') ? { client, side, event: 'end', detail: `the ${peerSide} sent FIN (read returned 0)` } : { client, side, event: 'close', detail: 'socket closed' };
+      if (e.dir === 'out') return marker(client, side, 'end', 'MARK_SHUT_WR', {}, 'shutdown(SHUT_WR): FIN sent, still reading');
+      // The sender's close event says in its message whether the peer's FIN ended it (its code comes in a later step).
+      if (/FIN/.test(e.message ?? '')) return marker(client, side, 'end', peerSide === 'client' ? 'MARK_FIN_FROM_CLIENT' : 'MARK_FIN_FROM_SERVER', {}, `the ${peerSide} sent FIN (read returned 0)`);
+      return marker(client, side, 'close', 'MARK_CLOSED', {}, 'socket closed');
     case 'error':
-      return { client, side, event: 'error', detail: `${e.code ?? 'error'}: ${e.message ?? ''}` };
+      return marker(client, side, 'error', 'MARK_SOCKET_ERROR', { errno: e.code ?? 'error' }, `${e.code ?? 'error'}: ${e.message ?? ''}`);
     default:
       return null;
   }

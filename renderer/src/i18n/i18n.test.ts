@@ -1,23 +1,43 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCapture } from '../../../shared/timeline/pcap-reader.ts';
+import { catalogCodes, codes } from '../../../shared/contract/codes.ts';
 import { en } from './en.ts';
-import { resolveLocale, translate } from './i18n.ts';
-import { errorText } from './error-text.ts';
+import { catalogs, resolveLocale, translate, type Locale } from './i18n.ts';
+import { codeText, errorText } from './error-text.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import { zhCN } from './zh-CN.ts';
 
+const locales = Object.keys(catalogs) as Locale[];
+const pluralSuffix = /\.(zero|one|two|few|many|other)$/;
+const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+
 describe('i18n', () => {
-  it('has the same keys in both languages and no untranslated Chinese entries', () => {
-    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
-    const sameAsEnglish = Object.keys(en).filter((k) => zhCN[k as keyof typeof en] === en[k as keyof typeof en] && /[a-z]{4}/.test(en[k as keyof typeof en].replace(/\{\w+\}/g, '')));
+  it('has the same keys in both languages (plural forms aside) and no untranslated Chinese entries', () => {
+    const base = (keys: string[]) => [...new Set(keys.map((k) => k.replace(pluralSuffix, '')))].sort();
+    expect(base(Object.keys(zhCN))).toEqual(base(Object.keys(en)));
+    const zh = zhCN as Record<string, string | undefined>;
+    const sameAsEnglish = Object.keys(en).filter((k) => zh[k] === en[k as keyof typeof en] && /[a-z]{4}/.test(en[k as keyof typeof en].replace(/\{\w+\}/g, '')));
     // Product names and system-call names (listen(), accept()…) stay as they are; everything else is translated.
     expect(sameAsEnglish).toEqual(['app.name', 'tl.ev.listen', 'tl.ev.accept', 'tl.ev.send', 'tl.ev.receive']);
   });
 
   it('keeps every {placeholder} in the translation', () => {
+    const zh = zhCN as Record<string, string | undefined>;
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      expect(names(zhCN[key]), key).toEqual(names(en[key]));
+      const other = zh[key] ?? zh[key.replace(pluralSuffix, '.other')];
+      expect(other, key).toBeDefined();
+      expect(placeholders(other!), key).toEqual(placeholders(en[key]));
     }
+  });
+
+  it('picks the plural form by the count with the language’s rules', () => {
+    expect(translate('en', 'ps.conn.count', { n: 1 })).toBe('1 socket');
+    expect(translate('en', 'ps.conn.count', { n: 2 })).toBe('2 sockets');
+    expect(translate('en', 'ps.conn.count', { n: 0 })).toBe('0 sockets');
+    expect(translate('zh-CN', 'ps.conn.count', { n: 1 })).toBe('1 个套接字');
+    expect(codeText('en', 'MARK_BYTES', { bytes: 1 })).toBe('1 byte');
+    expect(codeText('en', 'MARK_BYTES', { bytes: 18 })).toBe('18 bytes');
   });
 
   it('follows the OS language when set to system', () => {
@@ -42,6 +62,7 @@ describe('wording of contract errors by code', () => {
     expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: '', params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 } })).toBe('The capture file is over the limit of 96 MiB.');
     expect(errorText('zh-CN', { code: 'DATA_FILE_UNWRITABLE', message: '', params: { path: '/d/settings.json', reason: 'EISDIR' } })).toBe('无法保存到 /d/settings.json（EISDIR）。请修复或移除它后重试。');
     expect(errorText('zh-CN', { code: 'ECONNREFUSED', message: 'nobody listens' })).toBe('nobody listens');
+    expect(errorText('zh-CN', { code: 'NOT_A_CAPTURE', message: 'x', params: { name: 'a.pcap', problem: 'CAPTURE_FILE_NOT_CAPTURE', magic: '0x68656c6c' } })).toBe('a.pcap：不是抓包文件：它以 0x68656c6c 开头（pcap 以 a1b2c3d4 或 a1b23c4d 开头，pcapng 以 0a0d0d0a 开头）');
     // A limit this build does not know keeps the English message.
     expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: 'x: too big', params: { limit: 'nope', max: 1 } })).toBe('x: too big');
   });
@@ -51,5 +72,48 @@ describe('wording of contract errors by code', () => {
       expect(Object.keys(en), name).toContain(`limit.${name}`);
       expect(Object.keys(zhCN), name).toContain(`limit.${name}`);
     }
+  });
+});
+
+describe('every code the backend can emit has a wording in every catalog', () => {
+  const rules = (locale: Locale) => new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+
+  it.each(Object.keys(catalogCodes))('%s', (code) => {
+    const spec = catalogCodes[code as keyof typeof catalogCodes] as { params: readonly string[]; count?: string; nested?: string };
+    for (const locale of locales) {
+      const catalog = catalogs[locale] as Record<string, string | undefined>;
+      // A counted code has each plural form its language uses; any other has one entry.
+      const keys = spec.count ? rules(locale).map((c) => `code.${code}.${c}`) : [`code.${code}`];
+      for (const key of keys) {
+        expect(catalog[key], `${locale} ${key}`).toBeDefined();
+        // Only the params the backend sends can fill it, and every param it sends is used.
+        expect(placeholders(catalog[key]!), `${locale} ${key}`).toEqual([...spec.params].sort());
+      }
+    }
+  });
+
+  it('words a registered code from its params and never falls back to the English message in Chinese', () => {
+    const params = (code: string) => Object.fromEntries(codes[code]!.params.map((p) => [p, p === codes[code]!.nested ? 'CAPTURE_FILE_EMPTY' : p === codes[code]!.count ? 2 : `<${p}>`]));
+    for (const code of Object.keys(catalogCodes)) {
+      const zh = errorText('zh-CN', { code, message: 'ENGLISH FALLBACK', params: params(code) });
+      expect(zh, code).not.toBe('ENGLISH FALLBACK');
+      expect(zh, code).not.toMatch(/\{\w+\}/);
+    }
+    // A code missing a param it needs keeps the backend's English rather than an empty hole.
+    expect(errorText('zh-CN', { code: 'EPERM', message: 'Not allowed', params: { pid: 5 } })).toBe('Not allowed');
+  });
+});
+
+describe("the capture reader's problems, worded from the codes it really sends", () => {
+  it('a truncated file and a text file, in Chinese and English, keeping the numbers', () => {
+    const truncated = readCapture(new Uint8Array(readFileSync(new URL('../../../test/fixtures/captures/truncated.pcap', import.meta.url)))).problem!;
+    expect(codeText('zh-CN', truncated.code, truncated.params)).toBe('文件在一个报文记录的中间结束（多出 72 字节）：文件被截断了');
+    expect(codeText('en', truncated.code, truncated.params)).toBe(truncated.message);
+    const text = readCapture(new TextEncoder().encode('hello world, this is text')).problem!;
+    expect(codeText('zh-CN', text.code, text.params)).toMatch(/^不是抓包文件：它以 0x68656c6c 开头/);
+    // The English catalog says what the reader's own English says (the CLI prints that one).
+    expect(codeText('en', text.code, text.params)).toBe(text.message);
+    const empty = readCapture(new Uint8Array(0)).problem!;
+    expect(codeText('zh-CN', empty.code, empty.params)).toBe('文件是空的');
   });
 });

@@ -10,10 +10,41 @@ export function resolveLocale(setting: 'system' | Locale, systemLanguage: string
   return systemLanguage.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogs[locale][key] ?? en[key];
+/**
+ * A key with plural forms is written `base.one`, `base.other`… (CLDR's categories); each
+ * catalog holds the categories its language uses (English one/other, Chinese only other).
+ */
+export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
+export type TextKey = MessageKey | PluralKey;
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+function pluralCategory(locale: Locale, n: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return rules.select(n);
+}
+
+function lookup(locale: Locale, key: string, count: number | undefined): string | undefined {
+  const catalog = catalogs[locale] as Record<string, string | undefined>;
+  if (catalog[key] !== undefined) return catalog[key];
+  if (catalog[`${key}.other`] === undefined) return undefined;
+  const category = count === undefined ? 'other' : pluralCategory(locale, count);
+  return catalog[`${key}.${category}`] ?? catalog[`${key}.other`];
+}
+
+/**
+ * The text of `key` in `locale`, its {placeholders} filled. For a plural key the form is picked
+ * by `count`, or else by the `n` param.
+ */
+export function translate(locale: Locale, key: TextKey, params?: Record<string, string | number>, count?: number): string {
+  const n = count ?? (typeof params?.n === 'number' ? params.n : undefined);
+  const text = lookup(locale, key, n) ?? lookup('en', key, n) ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function hasText(locale: Locale, key: string): boolean {
+  return lookup(locale, key, undefined) !== undefined;
 }
 
 export type { MessageKey };

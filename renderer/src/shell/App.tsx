@@ -4,6 +4,7 @@ import { SubnetPanel } from '../panels/subnet/SubnetPanel.tsx';
 import { SenderPanel } from '../panels/sender/SenderPanel.tsx';
 import { TimelinePanel } from '../panels/timeline/TimelinePanel.tsx';
 import { ProcessesPanel } from '../panels/processes/ProcessesPanel.tsx';
+import { ConcurrencyPanel } from '../panels/concurrency/ConcurrencyPanel.tsx';
 import { useApp, useLocale, useT } from '../store/store-context.tsx';
 import { NavBar } from './NavBar.tsx';
 import { NoticeBanner } from './NoticeBanner.tsx';
@@ -28,7 +29,7 @@ export function App() {
   });
 
   useEffect(() => {
-    // Ctrl+1…4 (Cmd on macOS), as in VS Code's editor groups; ignore with Shift/Alt held.
+    // Ctrl+1…5 (Cmd on macOS), as in VS Code's editor groups; ignore with Shift/Alt held.
     function onKey(e: KeyboardEvent) {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
       const spec = panelSpecs.find((p) => p.key === e.key);
@@ -49,7 +50,7 @@ export function App() {
         <main className="content">
           {panelIds.map((id) => (
             <div key={id} role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={panel !== id} className="panel">
-              {panel === id && (id === 'subnet' ? <SubnetPanel /> : id === 'sender' ? <SenderPanel /> : id === 'timeline' ? <TimelinePanel /> : <ProcessesPanel />)}
+              {panel === id && (id === 'subnet' ? <SubnetPanel /> : id === 'sender' ? <SenderPanel /> : id === 'timeline' ? <TimelinePanel /> : id === 'processes' ? <ProcessesPanel /> : <ConcurrencyPanel />)}
             </div>
           ))}
         </main>

@@ -17,7 +17,8 @@ export function NavBar() {
       </div>
       <ul role="tablist" aria-orientation="vertical">
         {panelSpecs.map((p) => (
-          <li key={p.id}>
+          // The list items carry no role of their own: a tablist's children are tabs (ARIA 1.2 tablist).
+          <li key={p.id} role="presentation">
             <button
               role="tab"
               id={`tab-${p.id}`}
@@ -33,7 +34,7 @@ export function NavBar() {
           </li>
         ))}
       </ul>
-      <p className="nav-hint">{t('nav.shortcuts', { keys: `${modKey}+1…4` })}</p>
+      <p className="nav-hint">{t('nav.shortcuts', { keys: `${modKey}+1…${panelSpecs.length}` })}</p>
     </nav>
   );
 }

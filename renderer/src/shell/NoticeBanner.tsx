@@ -1,4 +1,3 @@
-import type { Notice } from '../../../shared/contract/index.ts';
 import { errorText } from '../i18n/error-text.ts';
 import { useApp, useLocale, useT } from '../store/store-context.tsx';
 import { Icon } from './icons.tsx';
@@ -31,7 +30,7 @@ export function NoticeBanner() {
       {notices.map((n) => (
         <div key={n.id} className={`notice ${n.level}`} data-testid="notice" data-code={n.code}>
           <Icon name="warning" />
-          <span>{noticeText(n, t)}</span>
+          <span>{errorText(locale, n)}</span>
           <button className="icon-button" aria-label={t('notice.dismiss')} title={t('notice.dismiss')} onClick={() => void dismiss(n.id)}>
             <Icon name="close" size={16} />
           </button>
@@ -39,14 +38,4 @@ export function NoticeBanner() {
       ))}
     </div>
   );
-}
-
-function noticeText(n: Notice, t: ReturnType<typeof useT>): string {
-  const path = typeof n.params?.path === 'string' ? n.params.path : undefined;
-  if (n.code === 'SETTINGS_CORRUPT') {
-    const moved = path ?? /moved to (\S+?);/.exec(n.message)?.[1];
-    if (moved) return t('notice.SETTINGS_CORRUPT', { path: moved });
-  }
-  if (n.code === 'DATA_FILE_UNREADABLE' && path) return t('notice.DATA_FILE_UNREADABLE', { path, reason: String(n.params?.reason ?? '') });
-  return n.message;
 }

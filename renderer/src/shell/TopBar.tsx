@@ -1,3 +1,4 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { Settings } from '../../../shared/contract/settings.ts';
 import { useApp, useT } from '../store/store-context.tsx';
 import { panelSpecs } from './panels.ts';
@@ -5,7 +6,7 @@ import { panelSpecs } from './panels.ts';
 export function TopBar() {
   const t = useT();
   const panel = useApp((s) => s.panel);
-  const settings = useApp((s) => s.settings);
+  const settings = useApp(useShallow((s) => ({ language: s.settings.language, theme: s.settings.theme })));
   const update = useApp((s) => s.updateSettings);
   const spec = panelSpecs.find((p) => p.id === panel) ?? panelSpecs[0]!;
   const themes: Settings['theme'][] = ['system', 'light', 'dark'];

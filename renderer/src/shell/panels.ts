@@ -15,6 +15,7 @@ export const panelSpecs: PanelSpec[] = [
   { id: 'subnet', title: 'panel.subnet', icon: 'subnet', key: '2' },
   { id: 'timeline', title: 'panel.timeline', icon: 'timeline', key: '3' },
   { id: 'processes', title: 'panel.processes', icon: 'processes', key: '4' },
+  { id: 'concurrency', title: 'panel.concurrency', icon: 'concurrency', key: '5' },
 ];
 
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);

@@ -188,3 +188,32 @@ describe('generator and library slices', () => {
     }
   });
 });
+
+describe('concurrency slice', () => {
+  it('starts the Node model, runs a load, keeps the live series and adds the run to the table', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    try {
+      const store = createAppStore(inProcessClient(backend));
+      await settle(() => store.getState().settingsLoaded);
+      await store.getState().loadModels();
+      await store.getState().chooseModel('node');
+      expect(store.getState().concurrency.source?.text).toContain('net.createServer');
+      await store.getState().startModelServer();
+      expect(store.getState().concurrency.server).toMatchObject({ model: 'node', state: 'running' });
+      store.getState().setConcurrency({ conns: 3, durationMs: 1000 });
+      await store.getState().startLoadRun();
+      for (let i = 0; i < 100 && store.getState().concurrency.runs.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const { runs, series, load } = store.getState().concurrency;
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ model: 'node', conns: 3, state: 'done', error: null });
+      expect(runs[0]!.report.counts.answered).toBeGreaterThan(0);
+      expect(runs[0]!.report.counts.sent).toBe(runs[0]!.report.counts.answered + runs[0]!.report.counts.failed);
+      expect(series.length).toBeGreaterThan(1);
+      expect(load?.state).toBe('done');
+      await store.getState().stopModelServer();
+      await settle(() => store.getState().concurrency.server?.state === 'exited');
+    } finally {
+      await backend.dispose();
+    }
+  });
+});

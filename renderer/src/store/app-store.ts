@@ -8,6 +8,7 @@ import { createGeneratorSlice, type GeneratorSlice } from './generator-slice.ts'
 import { createLibrarySlice, type LibrarySlice } from './library-slice.ts';
 import { createTimelineSlice, type TimelineSlice } from './timeline-slice.ts';
 import { createProcessesSlice, type ProcessesSlice } from './processes-slice.ts';
+import { createConcurrencySlice, type ConcurrencySlice } from './concurrency-slice.ts';
 
 /**
  * One store built from slices (Zustand docs, "slices pattern"); actions sit beside the state
@@ -32,7 +33,7 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & GeneratorSlice & LibrarySlice & TimelineSlice & ProcessesSlice;
+export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & GeneratorSlice & LibrarySlice & TimelineSlice & ProcessesSlice & ConcurrencySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
@@ -43,6 +44,7 @@ export function createAppStore(client: ContractClient): AppStore {
     ...createLibrarySlice<AppState>(client)(set, get, api),
     ...createTimelineSlice<AppState>(client)(set, get, api),
     ...createProcessesSlice<AppState>(client)(set, get, api),
+    ...createConcurrencySlice<AppState>(client)(set, get, api),
     panel: 'sender',
     connection: client.connection,
     info: null,
@@ -120,6 +122,7 @@ export function createAppStore(client: ContractClient): AppStore {
   client.subscribe('timeline.event', (batch) => store.getState().applyTimelineEvents(batch));
   client.subscribe('processes.sample', (batch) => store.getState().applyProcessSample(batch));
   client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));
+  client.subscribe('concurrency.event', (batch) => store.getState().applyConcurrencyEvents(batch));
   client.subscribe('app.notice', (batch) => {
     const known = new Set(store.getState().notices.map((n) => n.id));
     store.setState({ notices: [...store.getState().notices, ...batch.events.filter((n) => !known.has(n.id))] });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandOutput, EventBatch, LabKind, ProcessRowData, ProcessSampleData, SignalName, SocketRowData } from '../../../shared/contract/index.ts';
+import type { CommandOutput, EventBatch, LabKind, ProcessRowData, ProcessSampleData, SignalName, SocketRowData, WirelabErrorData } from '../../../shared/contract/index.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
 export type ProcessTab = 'processes' | 'connections' | 'labs';
@@ -11,7 +11,8 @@ export const FLASH_MS = 2000;
 export interface ProcessesSlice {
   processes: {
     supported: boolean | null;
-    reason: string | null;
+    /** Why the panel cannot run here, worded by its code (PROCESSES_UNSUPPORTED…) when shown. */
+    reason: WirelabErrorData | null;
     paused: boolean;
     intervalMs: number;
     sample: ProcessSampleData | null;
@@ -30,7 +31,8 @@ export interface ProcessesSlice {
     socketFilter: string;
     /** A signal waiting for the user's confirmation. */
     confirm: { pid: number; name: string; signal: SignalName } | null;
-    message: { kind: 'ok' | 'error'; text: string } | null;
+    /** The last signal sent, or the last refusal (worded by its code when shown). */
+    message: { kind: 'ok'; text: string } | { kind: 'error'; error: WirelabErrorData } | null;
     labBusy: boolean;
   };
   setProcesses(patch: Partial<ProcessesSlice['processes']>): void;
@@ -62,8 +64,10 @@ export function createProcessesSlice<T extends ProcessesSlice>(client: ContractC
       setProcesses: patch,
       async startSampling() {
         const r = await client.invoke('processes.configure', { running: !get().processes.paused });
-        if (r.ok) patch({ supported: r.value.supported, reason: r.value.reason, intervalMs: r.value.intervalMs });
-        else patch({ supported: false, reason: r.error.message });
+        if (!r.ok) return patch({ supported: false, reason: r.error });
+        const v = r.value;
+        const reason = v.supported ? null : { code: v.code ?? 'PROCESSES_UNSUPPORTED', message: v.reason ?? '', ...(v.params ? { params: v.params } : {}) };
+        patch({ supported: v.supported, reason, intervalMs: v.intervalMs });
       },
       async stopSampling() {
         await client.invoke('processes.configure', { running: false });
@@ -92,7 +96,7 @@ export function createProcessesSlice<T extends ProcessesSlice>(client: ContractC
       async loadSockets() {
         const r = await client.invoke('processes.sockets', {});
         if (r.ok) patch({ sockets: r.value });
-        else patch({ message: { kind: 'error', text: r.error.message } });
+        else patch({ message: { kind: 'error', error: r.error } });
       },
       requestSignal(pid, signal) {
         const row = get().processes.sample?.processes.find((p) => p.pid === pid);
@@ -103,12 +107,12 @@ export function createProcessesSlice<T extends ProcessesSlice>(client: ContractC
         if (!c) return;
         patch({ confirm: null });
         const r = await client.invoke('processes.signal', { pid: c.pid, signal: c.signal });
-        patch({ message: r.ok ? { kind: 'ok', text: `${c.signal} → ${c.pid} (${c.name})` } : { kind: 'error', text: r.error.message } });
+        patch({ message: r.ok ? { kind: 'ok', text: `${c.signal} → ${c.pid} (${c.name})` } : { kind: 'error', error: r.error } });
       },
       async startLab(kind, count) {
         patch({ labBusy: true, message: null });
         const r = await client.invoke('processes.labStart', count === undefined ? { kind } : { kind, count });
-        patch({ labBusy: false, ...(r.ok ? {} : { message: { kind: 'error' as const, text: r.error.message } }) });
+        patch({ labBusy: false, ...(r.ok ? {} : { message: { kind: 'error' as const, error: r.error } }) });
       },
       async stopLab(id) {
         await client.invoke('processes.labStop', { id });

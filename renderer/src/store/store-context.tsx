@@ -2,7 +2,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStore } from './app-store.ts';
 import type { ContractClient } from '../client/contract-client.ts';
-import { resolveLocale, translate, type Locale, type MessageKey } from '../i18n/i18n.ts';
+import { resolveLocale, translate, type Locale, type TextKey } from '../i18n/i18n.ts';
 
 const StoreContext = createContext<AppStore | null>(null);
 const ClientContext = createContext<ContractClient | null>(null);
@@ -34,7 +34,9 @@ export function useLocale(): Locale {
   return resolveLocale(setting, navigator.language);
 }
 
-export function useT(): (key: MessageKey, params?: Record<string, string | number>) => string {
+export type Translate = (key: TextKey, params?: Record<string, string | number>, count?: number) => string;
+
+export function useT(): Translate {
   const locale = useLocale();
-  return (key, params) => translate(locale, key, params);
+  return (key, params, count) => translate(locale, key, params, count);
 }

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CaptureStatus, EventBatch, PanelId, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus } from '../../../shared/contract/index.ts';
+import type { CaptureStatus, CommandOutput, EventBatch, PanelId, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus, WirelabErrorData } from '../../../shared/contract/index.ts';
 import { splitEndpoint, type StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { toBase64 } from '../../../shared/sender/payload.ts';
@@ -20,7 +20,7 @@ export interface TimelineSource {
   /** Live sources drop their oldest packets beyond this many (the diagram is for one connection). */
   droppedPackets: number;
   /** Imported files: their conversations; packets hold the one opened. */
-  file: { name: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: string | null; openStream: number | null; truncated: boolean } | null;
+  file: { name: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: CommandOutput<'timeline.import'>['problem']; openStream: number | null; truncated: boolean } | null;
   /** Which connection of the source is drawn (index into the streams derived from packets); -1 follows the newest. */
   stream: number;
   /** Wall-clock ms when the source was started (for TIME_WAIT countdowns). */
@@ -39,7 +39,8 @@ export interface TimelineSlice {
     absolute: boolean;
     watchPort: string;
     watchHost: string;
-    error: string | null;
+    /** The last refusal, worded by its code when shown (renderer/src/i18n/error-text.ts). */
+    error: WirelabErrorData | null;
     busy: boolean;
   };
   setTimeline(patch: Partial<TimelineSlice['timeline']>): void;
@@ -86,7 +87,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         patch({ busy: true });
         const r = await client.invoke('timeline.experiment', { kind });
         patch({ busy: false });
-        if (!r.ok) return patch({ error: r.error.message });
+        if (!r.ok) return patch({ error: r.error });
         add(blank(r.value.timelineId, 'experiment', kind, kind));
         const held = early.get(r.value.timelineId);
         early.delete(r.value.timelineId);
@@ -97,7 +98,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         const r = await client.invoke('timeline.watch', { port, ...(host ? { host } : {}), ...(sessionId ? { sessionId } : {}) });
         patch({ busy: false });
         if (!r.ok) {
-          patch({ error: r.error.message });
+          patch({ error: r.error });
           return false;
         }
         add({ ...blank(r.value.timelineId, 'watch', label ?? `${host ?? '*'} : ${port}`), sessionId: sessionId ?? null });
@@ -109,7 +110,8 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
       async watchSession(sessionId, kind, local, remote) {
         // The server's end names the connection: a client's remote, or a server's own address.
         const end = splitEndpoint(kind === 'tcp-client' ? remote : local);
-        if (!end) return patch({ error: `${kind === 'tcp-client' ? remote : local}: not an address and port` });
+        const text = (kind === 'tcp-client' ? remote : local) ?? '';
+        if (!end) return patch({ error: { code: 'NOT_AN_ENDPOINT', message: `${text}: not an address and port`, params: { text } } });
         // A wildcard bind (0.0.0.0, ::) or a host name cannot go into the capture filter: filter on the port alone.
         const host = /^[0-9.]+$|:/.test(end.host) && end.host !== '0.0.0.0' && end.host !== '::' ? end.host : undefined;
         if (await get().watchPort(end.port, host, `${kind === 'tcp-client' ? remote : local}`, sessionId)) get().setPanel('timeline');
@@ -121,17 +123,17 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         patch({ busy: true, error: null });
         const r = await client.invoke('timeline.import', { name, base64: toBase64(bytes) });
         patch({ busy: false });
-        if (!r.ok) return patch({ error: `${name}: ${r.error.message}` });
+        if (!r.ok) return patch({ error: r.error });
         const v = r.value;
         const source = blank(v.timelineId, 'file', name);
         source.status = { phase: 'done', message: null, capture: null };
-        source.file = { name, format: v.format, frames: v.frames, tcpPackets: v.tcpPackets, streams: v.streams, problem: v.problem ? `${v.problem.message} (byte ${v.problem.offset}, after ${v.problem.framesRead} packets)` : null, openStream: null, truncated: false };
+        source.file = { name, format: v.format, frames: v.frames, tcpPackets: v.tcpPackets, streams: v.streams, problem: v.problem, openStream: null, truncated: false };
         add(source);
         if (v.streams.length > 0) await get().openFileStream(v.timelineId, 0);
       },
       async openFileStream(sourceId, index) {
         const r = await client.invoke('timeline.stream', { timelineId: sourceId, index });
-        if (!r.ok) return patch({ error: r.error.message });
+        if (!r.ok) return patch({ error: r.error });
         update(sourceId, (s) => ({ ...s, packets: r.value.packets, stream: 0, file: s.file && { ...s.file, openStream: index, truncated: r.value.truncated } }));
         patch({ frame: null });
       },

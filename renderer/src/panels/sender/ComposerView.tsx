@@ -1,19 +1,46 @@
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { SessionView } from '../../store/sender-slice.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { senderErrorText } from '../../i18n/sender-text.ts';
-import type { WirelabErrorData } from '../../../../shared/contract/errors.ts';
+import { WirelabError, type WirelabErrorData } from '../../../../shared/contract/errors.ts';
 import { useClient } from '../../store/store-context.tsx';
 import { Field } from '../../shell/Field.tsx';
 import { LibraryBar } from './LibraryBar.tsx';
-import { spacedHex, toBase64 } from '../../../../shared/sender/payload.ts';
+import { parseHex, spacedHex, toBase64, utf8Encode } from '../../../../shared/sender/payload.ts';
+import { strictDecoder, typedBytes, typedChunks, writeTyped, type TypedMode } from '../../../../shared/sender/payload-convert.ts';
+import type { ContractClient } from '../../client/contract-client.ts';
+import { formatByteCount, formatCount } from '../../../../shared/format/number.ts';
+import { pluralKey } from '../../i18n/plural.ts';
 
 /** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
 const maxFileBytes = 12 * 1024 * 1024;
 
 
+/**
+ * The bytes of the box in `mode`. UTF-8 and hex are read here; GBK needs iconv-lite, which is
+ * on the backend, so GBK text goes through sender.preview (512 bytes at most per call, hence
+ * the chunks) and the bytes are exactly the ones Send would write.
+ */
+async function bytesOf(client: ContractClient, mode: TypedMode, text: string, encoding: 'utf8' | 'gbk'): Promise<Uint8Array> {
+  if (mode === 'hex' || encoding === 'utf8') return typedBytes(mode, text, utf8Encode);
+  const parts: Uint8Array[] = [];
+  for (const chunk of typedChunks(mode, text)) {
+    const r = await client.invoke('sender.preview', { payload: { mode, text: chunk, encoding, lineEnding: 'none' } });
+    if (!r.ok) throw new WirelabError(r.error.code, r.error.message, r.error.field, r.error.params);
+    parts.push(parseHex(r.value.hex));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export const ComposerView = memo(function ComposerView({ session }: { session: SessionView }) {
   const t = useT();
+  const locale = useLocale();
   const client = useClient();
   const c = useApp((s) => s.sender.composer);
   const set = useApp((s) => s.setComposer);
@@ -23,6 +50,27 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
   const toggleRepeat = useApp((s) => s.toggleRepeat);
   const repeating = useApp((s) => !!s.sender.repeating[session.info.id]);
   const [preview, setPreview] = useState<{ length: number; hex: string } | { error: string | Pick<WirelabErrorData, 'code' | 'message' | 'params'> } | null>(null);
+  // Why the last mode switch did not convert the box, until the next switch or edit.
+  const [convertNote, setConvertNote] = useState<string | null>(null);
+  const decode = useMemo(() => strictDecoder(c.encoding === 'gbk' ? 'gbk' : 'utf-8'), [c.encoding]);
+  const switchMode = async (to: 'text' | 'hex' | 'escaped' | 'file') => {
+    const from = c.mode;
+    setConvertNote(null);
+    if (from === to || from === 'file' || to === 'file' || c.text === '') return set({ mode: to });
+    let bytes: Uint8Array;
+    try {
+      bytes = await bytesOf(client, from, c.text, c.encoding);
+    } catch (e) {
+      // What is typed is not valid in its own mode: switch, keep it as typed, and say why.
+      // A WirelabError (bad hex, a bad escape, GBK refused by the backend) is worded from its code.
+      const message = e instanceof WirelabError ? senderErrorText(locale, { code: e.code, message: e.message, params: e.params }) : e instanceof Error ? e.message : String(e);
+      setConvertNote(t('sender.convert.failed', { message }));
+      return set({ mode: to });
+    }
+    const text = writeTyped(to, bytes, decode);
+    if (text === null) return setConvertNote(t('sender.convert.notText', { encoding: c.encoding === 'gbk' ? 'GBK' : 'UTF-8' }));
+    set({ mode: to, text });
+  };
 
   // The byte preview comes from the backend (GBK is encoded there); debounced so typing stays smooth.
   useEffect(() => {
@@ -38,7 +86,6 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
     };
   }, [client, c.mode, c.text, c.fileText, c.encoding, c.lineEnding]);
 
-  const locale = useLocale();
   const closed = session.info.state !== 'open';
   const payloadError = error && (error.field === 'payload' || error.field === null) ? senderErrorText(locale, error) : preview && 'error' in preview ? (typeof preview.error === 'string' ? preview.error : senderErrorText(locale, preview.error)) : null;
   return (
@@ -46,7 +93,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
       <div className="composer-bar">
         <div className="segmented" role="radiogroup" aria-label={t('sender.compose')}>
           {(['text', 'hex', 'escaped', 'file'] as const).map((m) => (
-            <button key={m} role="radio" aria-checked={c.mode === m} className={c.mode === m ? 'active' : ''} data-testid={`mode-${m}`} onClick={() => set({ mode: m })}>{t(`sender.mode.${m}`)}</button>
+            <button key={m} role="radio" aria-checked={c.mode === m} className={c.mode === m ? 'active' : ''} data-testid={`mode-${m}`} onClick={() => void switchMode(m)}>{t(`sender.mode.${m}`)}</button>
           ))}
         </div>
         <label className="field-inline">
@@ -81,7 +128,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
               if (!f) return;
               if (f.size > maxFileBytes) {
                 set({ fileName: '', fileText: '' });
-                setPreview({ error: `file: ${f.name} is ${f.size.toLocaleString()} bytes; Wirelab sends files up to ${maxFileBytes.toLocaleString()} bytes at once` });
+                setPreview({ error: t('sender.fileTooBig', { name: f.name, size: formatByteCount(f.size, locale), max: formatByteCount(maxFileBytes, locale) }) });
                 return;
               }
               void f.arrayBuffer().then((buf) => set({ fileName: f.name, fileText: toBase64(new Uint8Array(buf)) }));
@@ -98,15 +145,16 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
           }
         }}
       >
-        <Field id="composer-text" multiline label={t('sender.compose')} value={c.text} onChange={(v) => set({ text: v })} error={payloadError} placeholder={c.mode === 'hex' ? '48 65 6c 6c 6f' : c.mode === 'escaped' ? 'GET / HTTP/1.1\\r\\n\\r\\n' : '你好'} />
+        <Field id="composer-text" multiline label={t('sender.compose')} value={c.text} onChange={(v) => { setConvertNote(null); set({ text: v }); }} error={payloadError} placeholder={c.mode === 'hex' ? '48 65 6c 6c 6f' : c.mode === 'escaped' ? 'GET / HTTP/1.1\\r\\n\\r\\n' : '你好'} />
       </div>
       )}
+      {convertNote && <p className="field-hint" role="status" data-testid="convert-note">{convertNote}</p>}
       {c.mode === 'file' && payloadError && <p className="field-error" role="alert" data-testid="file-error">{payloadError}</p>}
       {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{senderErrorText(locale, error)}</p>}
       <p className="field-hint">{t('sender.macros')}</p>
       <LibraryBar />
       <div className="composer-foot">
-        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: preview.length }) : ''}</span>
+        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t(pluralKey('sender.bytes', preview.length, locale), { n: formatCount(preview.length, locale) }) : ''}</span>
         <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spacedHex(preview.hex) : ''}</code>
         <span className="spacer" />
         <label className="field-inline repeat">

@@ -1,3 +1,5 @@
+import { useShallow } from 'zustand/react/shallow';
+import { pick } from '../../store/pick.ts';
 import { sameSubnet } from '../../../../shared/subnet/calc.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
 import { Field } from '../../shell/Field.tsx';
@@ -5,7 +7,7 @@ import { useOutcome } from './use-subnet-result.ts';
 
 export function SameView() {
   const t = useT();
-  const s = useApp((st) => st.subnet);
+  const s = useApp(useShallow((st) => pick(st.subnet, 'sameA', 'sameB', 'sameMask', 'sameMaskB')));
   const set = useApp((st) => st.setSubnet);
   const outcome = useOutcome(() => sameSubnet(s.sameA, s.sameB, s.sameMask, s.sameMaskB.trim() === '' ? undefined : s.sameMaskB), [s.sameA, s.sameB, s.sameMask, s.sameMaskB]);
   const errorFor = (field: string) => (!outcome.ok && outcome.field === field ? outcome.message : null);

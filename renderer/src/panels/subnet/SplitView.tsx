@@ -1,10 +1,13 @@
+import { useShallow } from 'zustand/react/shallow';
+import { pick } from '../../store/pick.ts';
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { groupDigits } from '../../../../shared/subnet/ip.ts';
 import { lazySplit, type SplitBy } from '../../../../shared/subnet/plan.ts';
 import { SubnetError } from '../../../../shared/subnet/subnet-error.ts';
 import type { SplitMode } from '../../store/subnet-slice.ts';
-import { useApp, useT } from '../../store/store-context.tsx';
+import { useApp, useLocale, useT } from '../../store/store-context.tsx';
+import { pluralKey } from '../../i18n/plural.ts';
 import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
@@ -23,7 +26,8 @@ const rowHeight = 32;
 
 export function SplitView() {
   const t = useT();
-  const s = useApp((st) => st.subnet);
+  const locale = useLocale();
+  const s = useApp(useShallow((st) => pick(st.subnet, 'splitMode', 'splitNetwork', 'splitValue')));
   const set = useApp((st) => st.setSubnet);
   const outcome = useOutcome(() => lazySplit(s.splitNetwork, splitBy(s.splitMode, s.splitValue)), [s.splitNetwork, s.splitMode, s.splitValue]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -47,9 +51,9 @@ export function SplitView() {
       {vlsm && <p className="muted">{t('subnet.split.vlsmNote')}</p>}
       {outcome.ok && (
         <>
-          <p className="split-summary" data-testid="split-count">{t('subnet.split.count', { count: groupDigits(String(outcome.value.count)) })}</p>
+          <p className="split-summary" data-testid="split-count">{t(pluralKey('subnet.split.count', outcome.value.count, locale), { count: groupDigits(String(outcome.value.count)) })}</p>
           <div className="vtable" role="table" aria-rowcount={count + 1}>
-            <div className={`vrow vhead${vlsm ? ' vlsm' : ''}`} role="row">
+            <div className={`vrow vhead${vlsm ? ' vlsm' : ''}`} role="row" aria-rowindex={1}>
               <span role="columnheader">{t('subnet.split.col.n')}</span>
               <span role="columnheader">{t('subnet.split.col.cidr')}</span>
               <span role="columnheader">{t('subnet.split.col.first')}</span>
@@ -57,18 +61,19 @@ export function SplitView() {
               <span role="columnheader" className="num">{t('subnet.split.col.hosts')}</span>
               {vlsm && <span role="columnheader" className="num">{t('subnet.split.col.requested')}</span>}
             </div>
-            <div className="vbody" ref={scroller} data-testid="split-scroller">
+            {/* Focusable so the list scrolls from the keyboard (its rows hold no control to tab to). */}
+            <div className="vbody" ref={scroller} data-testid="split-scroller" role="rowgroup" tabIndex={0} aria-label={t('subnet.split.rows')}>
               <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
                 {virtual.getVirtualItems().map((item) => {
                   const row = outcome.value.rowAt(item.index);
                   return (
-                    <div key={item.key} className={`vrow mono${vlsm ? ' vlsm' : ''}`} role="row" data-testid="split-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
-                      <span className="muted">{item.index + 1}</span>
-                      <span>{row.cidr}</span>
-                      <span>{row.first}</span>
-                      <span>{row.last}</span>
-                      <span className="num">{groupDigits(row.hosts)}</span>
-                      {vlsm && <span className="num">{row.requested}</span>}
+                    <div key={item.key} className={`vrow mono${vlsm ? ' vlsm' : ''}`} role="row" aria-rowindex={item.index + 2} data-testid="split-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
+                      <span role="cell" className="muted">{item.index + 1}</span>
+                      <span role="cell">{row.cidr}</span>
+                      <span role="cell">{row.first}</span>
+                      <span role="cell">{row.last}</span>
+                      <span role="cell" className="num">{groupDigits(row.hosts)}</span>
+                      {vlsm && <span role="cell" className="num">{row.requested}</span>}
                     </div>
                   );
                 })}

@@ -1,3 +1,5 @@
+import { useShallow } from 'zustand/react/shallow';
+import { pick } from '../../store/pick.ts';
 import { exclude, formatCidr, parseCidr } from '../../../../shared/subnet/cidr.ts';
 import { summarize } from '../../../../shared/subnet/plan.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
@@ -6,7 +8,7 @@ import { useOutcome } from './use-subnet-result.ts';
 
 export function SummarizeView() {
   const t = useT();
-  const s = useApp((st) => st.subnet);
+  const s = useApp(useShallow((st) => pick(st.subnet, 'excludeNetwork', 'excludeRemove', 'summarizeText')));
   const set = useApp((st) => st.setSubnet);
   const sum = useOutcome(() => summarize(s.summarizeText.split('\n')), [s.summarizeText]);
   const rest = useOutcome(() => exclude(parseCidr(s.excludeNetwork, 'network'), parseCidr(s.excludeRemove, 'exclude')).map(formatCidr), [s.excludeNetwork, s.excludeRemove]);

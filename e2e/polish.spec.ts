@@ -1,0 +1,233 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+/** A real TCP server on 127.0.0.1:0 that accepts and stays quiet; closed by the test. */
+async function quietServer(): Promise<{ port: number; srv: Server }> {
+  const srv = createServer(() => undefined);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return { port: (srv.address() as AddressInfo).port, srv };
+}
+
+/** The few DOM members the page-side functions use (this project type-checks e2e without the DOM lib). */
+interface El {
+  innerText: string;
+  textContent: string | null;
+  offsetParent: unknown;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): El | null;
+  querySelectorAll(selector: string): Iterable<El>;
+}
+interface PageDom {
+  document: El & { createElement(tag: 'canvas'): { getContext(kind: '2d'): { fillStyle: string } | null } };
+  getComputedStyle(el: El): { fill: string };
+}
+
+/** Every heading on the page as shown (innerText applies text-transform) and as written. */
+function headings(page: Page): Promise<{ shown: string; written: string }[]> {
+  return page.evaluate(() =>
+    [...(globalThis as unknown as PageDom).document.querySelectorAll('h1, h2, h3, h4')]
+      .filter((h) => h.offsetParent !== null)
+      .map((h) => ({ shown: h.innerText.replace(/\s+/g, ' ').trim(), written: (h.textContent ?? '').replace(/\s+/g, ' ').trim() })),
+  );
+}
+
+test('a heading that quotes code shows it as written: struct.pack("i"), not STRUCT.PACK("I")', async ({ app }) => {
+  const { port, srv } = await quietServer();
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-port').fill(String(port));
+  await app.locator('#ns-framing').selectOption('len32le');
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  const title = app.getByTestId('log-messages').locator('h3');
+  await expect(title).toContainText('struct.pack("i")');
+  // innerText is what the user sees (after CSS text-transform).
+  expect(await title.evaluate((h) => (h as unknown as El).innerText)).toContain('struct.pack("i")');
+  for (const panel of ['1', '2', '3', '4']) {
+    await app.keyboard.press(`Control+${panel}`);
+    for (const h of await headings(app)) expect(h.shown, `panel ${panel}`).toBe(h.written);
+  }
+  srv.close();
+});
+
+/** WCAG 2 contrast of each state label against its own tinted lane on every band of the diagram. */
+function laneLabelContrast(page: Page): Promise<{ state: string; ratio: number }[]> {
+  return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as unknown as PageDom;
+    const rgb = (css: string): [number, number, number] => {
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = css;
+      const hex = probe.fillStyle; // normalised to #rrggbb
+      return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+    };
+    const lum = ([r, g, b]: number[]) => {
+      const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const ratio = (a: number[], b: number[]) => {
+      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    const over = (fg: number[], bg: number[], alpha: number) => fg.map((c, i) => c * alpha + bg[i]! * (1 - alpha));
+    const svg = document.querySelector('[data-testid=sequence-diagram]')!;
+    const bands = [...svg.querySelectorAll(':scope > rect')].map((r) => rgb(r.getAttribute('fill')!)).filter((c) => c.length === 3);
+    return [...svg.querySelectorAll('[data-testid^=lane-]')].map((g) => {
+      const text = g.querySelector('text')!;
+      const tint = g.querySelector('rect')!;
+      const fg = rgb(getComputedStyle(text).fill);
+      const lane = rgb(tint.getAttribute('fill')!);
+      const alpha = Number(tint.getAttribute('opacity') ?? 1);
+      return { state: g.getAttribute('data-state')!, ratio: Math.min(...bands.map((b) => ratio(fg, over(lane, b, alpha)))) };
+    });
+  });
+}
+
+for (const theme of ['dark', 'light'] as const) {
+  test(`every state-lane label reads at 4.5:1 or more in the ${theme} theme`, async ({ app }) => {
+    await app.getByTestId(`theme-${theme}`).click();
+    await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
+    await app.keyboard.press('Control+3');
+    await app.getByTestId('experiment-server-first').click();
+    await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 20_000 });
+    const labels = await laneLabelContrast(app);
+    expect(labels.map((l) => l.state)).toEqual(expect.arrayContaining(['LISTEN', 'CLOSED', 'ESTABLISHED']));
+    for (const l of labels) expect(l.ratio, `${l.state} label`).toBeGreaterThanOrEqual(4.5);
+  });
+}
+
+/** The active session's local port, as its header shows it ("127.0.0.1:40123" → "40123"). */
+async function activePort(app: Page): Promise<string> {
+  const local = (await app.getByTestId('session-head').locator('.mono').first().textContent())!;
+  return local.split(':').at(-1)!;
+}
+
+test('the traffic generator picks a rate unit that reads, keeps "Bytes each" or says why, and says what TCP counts', async ({ app }) => {
+  await app.keyboard.press('Control+1');
+  // UDP: 2,000 × 8 B at 10,000 pps is about 640 kbit/s — the issue saw "0.0006 Gbit/s".
+  await app.locator('#ns-kind').selectOption('udp');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  await app.locator('#gen-port').fill(await activePort(app));
+  await app.locator('#gen-count').fill('2000');
+  await app.locator('#gen-rate').fill('10000');
+  await app.getByTestId('gen-start').click();
+  await expect(app.getByTestId('gen-stats')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+  await expect(app.getByTestId('gen-achieved')).toHaveText(/^[\d,]+ pps · [\d.,]+ (kbit|Mbit)\/s$/);
+  await expect(app.getByTestId('gen-stats')).toContainText('Datagrams lost');
+
+  // Kind → TCP: the untouched default 8 becomes TCP's 131072, and the hint says so.
+  await app.locator('#gen-proto').selectOption('tcp');
+  await expect(app.locator('#gen-size')).toHaveValue('131072');
+  await expect(app.locator('#gen-size-hint')).toContainText('Changed from 8 to 131072');
+  // A size the user typed survives the way back to UDP.
+  await app.locator('#gen-size').fill('1400');
+  await expect(app.locator('#gen-size-hint')).toHaveCount(0);
+  await app.locator('#gen-proto').selectOption('udp');
+  await expect(app.locator('#gen-size')).toHaveValue('1400');
+  await app.locator('#gen-proto').selectOption('tcp');
+  await expect(app.locator('#gen-size')).toHaveValue('1400');
+
+  // TCP against a Wirelab TCP server: bytes, and "not yet read" rather than "lost".
+  await app.locator('#ns-kind').selectOption('tcp-server');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-tab')).toHaveCount(2);
+  await expect(app.getByTestId('session-tab').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await app.locator('#gen-port').fill(await activePort(app));
+  await app.locator('#gen-count').fill('500');
+  await app.locator('#gen-rate').fill('0');
+  await app.getByTestId('gen-start').click();
+  await expect(app.getByTestId('gen-stats')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+  const stats = app.getByTestId('gen-stats');
+  await expect(stats).toContainText('Bytes read by the server');
+  await expect(stats).toContainText('Bytes not yet read');
+  await expect(stats).not.toContainText('lost');
+  await expect(app.getByTestId('gen-unread-hint')).toContainText('TCP does not lose bytes');
+  const num = async (id: string) => Number((await app.getByTestId(id).textContent())!.replace(/,/g, ''));
+  expect((await num('gen-received')) + (await num('gen-lost'))).toBe(500 * 1400);
+
+  // 中文: the same numbers, grouped per locale, with the TCP wording.
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(stats).toContainText('尚未读取的字节');
+  await expect(app.getByTestId('gen-achieved')).toHaveText(/^[\d,]+ pps · [\d.,]+ (kbit|Mbit|Gbit)\/s$/);
+});
+
+test('Text → Hex → Escapes converts the payload in the chosen encoding, and says when bytes cannot be Text', async ({ app }) => {
+  const { port, srv } = await quietServer();
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  const box = app.locator('#composer-text');
+  await box.fill('你好');
+  await app.getByTestId('mode-hex').click();
+  await expect(box).toHaveValue('e4 bd a0 e5 a5 bd');
+  await expect(app.getByTestId('mode-hex')).toHaveAttribute('aria-checked', 'true');
+  await expect(app.locator('#composer-text-error')).toHaveCount(0);
+  await app.getByTestId('mode-text').click();
+  await expect(box).toHaveValue('你好');
+  // GBK goes through the backend's encoder: the bytes Send would write.
+  await app.locator('.composer').getByLabel('Encoding').selectOption('gbk');
+  await app.getByTestId('mode-hex').click();
+  await expect(box).toHaveValue('c4 e3 ba c3');
+  await box.fill('c4 e3 ba c3 0d 0a');
+  await app.getByTestId('mode-escaped').click();
+  await expect(box).toHaveValue('你好\\r\\n');
+  await box.fill('你好\\n');
+  await app.getByTestId('mode-text').click();
+  await expect(box).toHaveValue('你好\n');
+  // Bytes that are no text stay in Hex, and the note says why.
+  await app.getByTestId('mode-hex').click();
+  await box.fill('00 01 02 ff');
+  await app.getByTestId('mode-text').click();
+  await expect(app.getByTestId('convert-note')).toContainText('not GBK text');
+  await expect(app.getByTestId('mode-hex')).toHaveAttribute('aria-checked', 'true');
+  await expect(box).toHaveValue('00 01 02 ff');
+  await app.getByTestId('mode-escaped').click();
+  await expect(box).toHaveValue('\\0\\x01\\x02\\xff');
+  await expect(app.getByTestId('hex-preview')).toHaveText('00 01 02 ff');
+  srv.close();
+});
+
+test('counts read "1 byte", "1 subnet", "1 host" in English and are grouped one way', async ({ app }) => {
+  const { port, srv } = await quietServer();
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-port').fill(String(port));
+  await app.getByTestId('open-session').click();
+  await expect(app.getByTestId('session-state')).toHaveText('open');
+  await app.locator('#composer-text').fill('a');
+  await expect(app.getByTestId('byte-count')).toHaveText('1 byte');
+  await app.locator('#composer-text').fill('a'.repeat(1234));
+  await expect(app.getByTestId('byte-count')).toHaveText('1,234 bytes');
+  srv.close();
+
+  await app.keyboard.press('Control+2');
+  await app.locator('#subnet-tab-split').click();
+  await app.locator('#split-network').fill('10.0.0.0/24');
+  await app.locator('#split-mode').selectOption('prefix');
+  await app.locator('#split-value').fill('24');
+  await expect(app.getByTestId('split-count')).toHaveText('1 subnet');
+  await app.locator('#subnet-tab-tree').click();
+  await app.locator('#tree-root').fill('192.168.0.1/32');
+  await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).toContainText('1 host');
+  await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).not.toContainText('1 hosts');
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(app.locator('[data-testid=tree-row][data-cidr="192.168.0.1/32"]')).toContainText('1 台主机');
+});
+
+test('the UDP options offer the multicast-loopback toggle, and it follows what the backend set', async ({ app }) => {
+  await app.keyboard.press('Control+1');
+  await app.locator('#ns-kind').selectOption('udp');
+  await app.locator('#ns-port').fill('0');
+  await app.getByTestId('open-session').click();
+  const loop = app.getByTestId('mc-loopback');
+  // Linux, macOS and Windows start with IP_MULTICAST_LOOP on.
+  await expect(loop).toBeChecked();
+  await loop.click();
+  await expect(loop).not.toBeChecked();
+  await expect(app.getByTestId('udp-error')).toHaveCount(0);
+  await loop.click();
+  await expect(loop).toBeChecked();
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await expect(app.getByTestId('udp-options')).toContainText('本机回环');
+});
