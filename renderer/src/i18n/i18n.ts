@@ -1,5 +1,6 @@
 import { en, type MessageKey, type Messages } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import { pluralCategory } from '../../../shared/format/number.ts';
 
 export type Locale = 'en' | 'zh-CN';
 export const catalogs: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
@@ -12,23 +13,18 @@ export function resolveLocale(setting: 'system' | Locale, systemLanguage: string
 
 /**
  * A key with plural forms is written `base.one`, `base.other`… (CLDR's categories); each
- * catalog holds the categories its language uses (English one/other, Chinese only other).
+ * catalog holds the categories its language uses (English one/other, Chinese only other); the
+ * category comes from Intl.PluralRules (shared/format/number.ts's pluralCategory).
  */
 export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
 export type TextKey = MessageKey | PluralKey;
 
-const pluralRules = new Map<Locale, Intl.PluralRules>();
-function pluralCategory(locale: Locale, n: number): Intl.LDMLPluralRule {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
-  return rules.select(n);
-}
-
 function lookup(locale: Locale, key: string, count: number | undefined): string | undefined {
   const catalog = catalogs[locale] as Record<string, string | undefined>;
-  if (catalog[key] !== undefined) return catalog[key];
+  // A count picks a plural form where the key has them (`sender.bytes` also reads alone).
+  if (catalog[key] !== undefined && (count === undefined || catalog[`${key}.other`] === undefined)) return catalog[key];
   if (catalog[`${key}.other`] === undefined) return undefined;
-  const category = count === undefined ? 'other' : pluralCategory(locale, count);
+  const category = count === undefined ? 'other' : pluralCategory(count, locale);
   return catalog[`${key}.${category}`] ?? catalog[`${key}.other`];
 }
 

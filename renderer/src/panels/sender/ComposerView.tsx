@@ -10,7 +10,6 @@ import { parseHex, spacedHex, toBase64, utf8Encode } from '../../../../shared/se
 import { strictDecoder, typedBytes, typedChunks, writeTyped, type TypedMode } from '../../../../shared/sender/payload-convert.ts';
 import type { ContractClient } from '../../client/contract-client.ts';
 import { formatByteCount, formatCount } from '../../../../shared/format/number.ts';
-import { pluralKey } from '../../i18n/plural.ts';
 
 /** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
 const maxFileBytes = 12 * 1024 * 1024;
@@ -154,7 +153,7 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
       <p className="field-hint">{t('sender.macros')}</p>
       <LibraryBar />
       <div className="composer-foot">
-        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t(pluralKey('sender.bytes', preview.length, locale), { n: formatCount(preview.length, locale) }) : ''}</span>
+        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: formatCount(preview.length, locale) }, preview.length) : ''}</span>
         <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spacedHex(preview.hex) : ''}</code>
         <span className="spacer" />
         <label className="field-inline repeat">

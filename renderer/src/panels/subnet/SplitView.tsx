@@ -6,8 +6,7 @@ import { groupDigits } from '../../../../shared/subnet/ip.ts';
 import { lazySplit, type SplitBy } from '../../../../shared/subnet/plan.ts';
 import { SubnetError } from '../../../../shared/subnet/subnet-error.ts';
 import type { SplitMode } from '../../store/subnet-slice.ts';
-import { useApp, useLocale, useT } from '../../store/store-context.tsx';
-import { pluralKey } from '../../i18n/plural.ts';
+import { useApp, useT } from '../../store/store-context.tsx';
 import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
@@ -26,7 +25,6 @@ const rowHeight = 32;
 
 export function SplitView() {
   const t = useT();
-  const locale = useLocale();
   const s = useApp(useShallow((st) => pick(st.subnet, 'splitMode', 'splitNetwork', 'splitValue')));
   const set = useApp((st) => st.setSubnet);
   const outcome = useOutcome(() => lazySplit(s.splitNetwork, splitBy(s.splitMode, s.splitValue)), [s.splitNetwork, s.splitMode, s.splitValue]);
@@ -51,7 +49,7 @@ export function SplitView() {
       {vlsm && <p className="muted">{t('subnet.split.vlsmNote')}</p>}
       {outcome.ok && (
         <>
-          <p className="split-summary" data-testid="split-count">{t(pluralKey('subnet.split.count', outcome.value.count, locale), { count: groupDigits(String(outcome.value.count)) })}</p>
+          <p className="split-summary" data-testid="split-count">{t('subnet.split.count', { count: groupDigits(String(outcome.value.count)) }, Number(outcome.value.count))}</p>
           <div className="vtable" role="table" aria-rowcount={count + 1}>
             <div className={`vrow vhead${vlsm ? ' vlsm' : ''}`} role="row" aria-rowindex={1}>
               <span role="columnheader">{t('subnet.split.col.n')}</span>

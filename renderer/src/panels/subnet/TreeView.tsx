@@ -1,8 +1,7 @@
 import { contains, formatCidr, lastOf, parseCidr, splitToPrefix, type Cidr } from '../../../../shared/subnet/cidr.ts';
 import { hostRange } from '../../../../shared/subnet/calc.ts';
 import { bitsOf, formatIp, groupDigits } from '../../../../shared/subnet/ip.ts';
-import { useApp, useLocale, useT } from '../../store/store-context.tsx';
-import { pluralKey } from '../../i18n/plural.ts';
+import { useApp, useT } from '../../store/store-context.tsx';
 import { Field } from '../../shell/Field.tsx';
 import { useOutcome } from './use-subnet-result.ts';
 
@@ -56,7 +55,6 @@ export function TreeView() {
 
 function TreeRow({ c, depth, divided }: { c: Cidr; depth: number; divided: boolean }) {
   const t = useT();
-  const locale = useLocale();
   const divide = useApp((s) => s.divideBlock);
   const join = useApp((s) => s.joinBlock);
   const key = formatCidr(c);
@@ -66,7 +64,7 @@ function TreeRow({ c, depth, divided }: { c: Cidr; depth: number; divided: boole
     <div className={`tree-row${divided ? ' divided' : ''}`} data-testid="tree-row" data-cidr={key}>
       <span className="tree-cidr mono">{key}</span>
       <span className="muted mono tree-range">{formatIp(c.version, c.network)} – {formatIp(c.version, lastOf(c))}</span>
-      <span className="muted tree-hosts">{t(pluralKey('subnet.tree.hosts', range.hosts, locale), { hosts: groupDigits(range.hosts.toString()) })}</span>
+      <span className="muted tree-hosts">{t('subnet.tree.hosts', { hosts: groupDigits(range.hosts.toString()) }, Number(range.hosts))}</span>
       {divided ? (
         <button className="button small" onClick={() => join(key, (other) => { try { const o = parseCidr(other); return o.prefix > c.prefix && contains(c, o.version, o.network); } catch { return false; } })}>{t('subnet.tree.join')}</button>
       ) : (
