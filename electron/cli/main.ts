@@ -3,7 +3,7 @@ import { serveCommand, serveHelp } from './serve-command.ts';
 import { blastCommand, blastHelp, listenCommand, listenHelp, sendCommand, sendHelp } from './sender-commands.ts';
 import { calcCommand, calcHelp, sameCommand, sameHelp, splitCommand, splitHelp, summarizeCommand, summarizeHelp } from './subnet-commands.ts';
 import { WirelabError } from '../../shared/contract/errors.ts';
-import { isInputCode } from '../../shared/sender/sender-codes.ts';
+import { isInputCode } from '../../shared/contract/codes.ts';
 import { psCommand, psHelp } from './ps-command.ts';
 import { timelineCommand, timelineHelp } from './timeline-command.ts';
 import { labCommand, labHelp, loadCommand, loadHelp } from './concurrency-commands.ts';

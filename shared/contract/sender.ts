@@ -90,7 +90,7 @@ export const senderEventSchema = z.object({
   message: z.string().nullable(),
   /** A decoded message's JSON header (header-json framing). */
   header: z.record(z.string(), z.unknown()).optional(),
-  /** What the renderer words `code` from (shared/sender/sender-codes.ts); `message` is the English. */
+  /** What the renderer words `code` from (shared/contract/codes.ts); `message` is the English. */
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type SenderEvent = z.infer<typeof senderEventSchema>;

@@ -2,7 +2,7 @@ import { WirelabError } from '../contract/errors.ts';
 import { parseIp } from '../subnet/ip.ts';
 import { SubnetError } from '../subnet/subnet-error.ts';
 
-/** An input mistake with its code and params (sender-codes.ts); the English names the field and the rule. */
+/** An input mistake with its code and params (shared/contract/codes.ts); the English names the field and the rule. */
 function bad(code: string, field: string, message: string, params: Record<string, string | number> = {}): WirelabError {
   return new WirelabError(code, `${field}: ${message}`, field, { field, ...params });
 }

@@ -14,7 +14,7 @@ export interface CustomFraming {
   sizeKey: string;
 }
 
-/** Why a form's framing cannot be used: the field, a code (sender-codes.ts) with params, the English. */
+/** Why a form's framing cannot be used: the field, a code (shared/contract/codes.ts) with params, the English. */
 export interface FramingFormError {
   field: string;
   code: string;

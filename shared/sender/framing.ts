@@ -116,7 +116,7 @@ export interface DecodedMessage {
 export interface FrameProblem {
   code: 'FRAME_TOO_LARGE' | 'FRAME_BAD_HEADER' | 'FRAME_TRUNCATED' | 'FRAME_BAD_LENGTH' | 'FRAME_BUDGET';
   message: string;
-  /** What the renderer words the code from (sender-codes.ts), `variant` picking the sentence. */
+  /** What the renderer words the code from (shared/contract/codes.ts), `variant` picking the sentence. */
   params: Record<string, string | number>;
 }
 

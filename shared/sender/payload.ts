@@ -10,7 +10,7 @@ export const utf8Encode: TextEncoderFn = (t) => new TextEncoder().encode(t);
 export const lineEndings = { none: '', lf: '\n', crlf: '\r\n' } as const;
 export type LineEnding = keyof typeof lineEndings;
 
-/** An input mistake with its code and params (sender-codes.ts); the English names the field and the rule. */
+/** An input mistake with its code and params (shared/contract/codes.ts); the English names the field and the rule. */
 function bad(code: string, field: string, message: string, params: Record<string, string | number> = {}): WirelabError {
   return new WirelabError(code, `${field}: ${message}`, field, { field, ...params });
 }

@@ -24,7 +24,7 @@ export interface LogEntry {
   bytes: Uint8Array;
   /** A decoded message's JSON header (header-json framing). */
   header?: Record<string, unknown>;
-  /** The params of `code` (sender-codes.ts). */
+  /** The params of `code` (shared/contract/codes.ts). */
   params?: Record<string, string | number | boolean>;
 }
 

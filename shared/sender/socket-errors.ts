@@ -1,4 +1,4 @@
-import type { SocketOp } from './sender-codes.ts';
+import type { SocketOp } from '../contract/codes.ts';
 
 /**
  * What each socket error means, in one line a student can act on. The code is what the OS

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { endpointText } from '../../../shared/timeline/tcp-streams.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
-import type { SocketOp } from '../../../shared/sender/sender-codes.ts';
+import type { SocketOp } from '../../../shared/contract/codes.ts';
 
 export interface Endpoint {
   address: string;

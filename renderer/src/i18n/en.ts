@@ -493,7 +493,7 @@ export const en = {
   'ps.labText.stopped': "A process frozen with SIGSTOP: state T, no CPU. Use Continue (SIGCONT) to wake it, Stop to freeze it again.",
   'ps.labText.gil': "Python: 20 s of two CPU-bound threads in one process — together they get about one core (only the thread holding the GIL runs) — then 20 s of two processes, about one core each.",
   'ps.labNeedsPython': "needs python3",
-  // The packet sender's codes (shared/sender/sender-codes.ts), worded by renderer/src/i18n/sender-text.ts.
+  // The packet sender's codes (shared/contract/codes.ts), worded by renderer/src/i18n/sender-text.ts.
   "code.PORT_NOT_NUMBER": "{field}: \"{value}\" is not a port number (a whole number from {min} to 65535)",
   "code.PORT_RANGE": "{field}: {value} is out of range; ports go from {min} to 65535",
   "code.HOST_EMPTY": "{field}: type a host name or an address, like 127.0.0.1 or localhost",

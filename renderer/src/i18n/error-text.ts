@@ -1,4 +1,4 @@
-import { catalogCodes, isCatalogCode } from '../../../shared/contract/codes.ts';
+import { catalogCodes, isCatalogCode, type CodeSpec } from '../../../shared/contract/codes.ts';
 import { formatBytes } from '../../../shared/format/bytes.ts';
 import type { WirelabErrorData } from '../../../shared/contract/errors.ts';
 import { limits, type LimitName } from '../../../shared/contract/limits.ts';
@@ -19,27 +19,38 @@ export function formatLimitValue(locale: Locale, name: LimitName, max: number): 
 }
 
 /**
+ * `code` worded by its registry entry `spec`: every param the spec names must be there (else
+ * null, and the caller keeps the backend's English); the text is `code.<CODE>`, or
+ * `code.<CODE>.<variant>` for a code with variants, its plural form picked by the count param
+ * (translate(): `.one` / `.other` by Intl.PluralRules), filled with all the params given. A
+ * nested param (itself a code) is worded first by `nested`.
+ */
+export function wordCode(locale: Locale, code: string, spec: CodeSpec, params: Params, nested: (code: string) => string | null = (c) => codeText(locale, c, params)): string | null {
+  const p = params ?? {};
+  if (!spec.params.every((name) => p[name] !== undefined)) return null;
+  const filled: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(p)) filled[name] = typeof value === 'number' ? value : String(value);
+  if (spec.nested) {
+    const inner = nested(String(p[spec.nested]));
+    if (inner === null) return null;
+    filled[spec.nested] = inner;
+  }
+  let key = `code.${code}`;
+  if (spec.variants && typeof p.variant === 'string') key += `.${p.variant}`;
+  if (!hasText(locale, key)) return null;
+  const counted = spec.count === undefined ? undefined : p[spec.count];
+  const count = typeof counted === 'number' ? counted : undefined;
+  return translate(locale, key as TextKey, filled, count);
+}
+
+/**
  * A registered code (shared/contract/codes.ts) in the user's language, from `code.<CODE>` and
  * its params; null when the code is not one the catalogs word or a param it needs is missing
  * (then the caller keeps the backend's English).
  */
 export function codeText(locale: Locale, code: string, params: Params): string | null {
   if (!isCatalogCode(code)) return null;
-  const spec = catalogCodes[code] as { params: readonly string[]; count?: string; nested?: string };
-  const p = params ?? {};
-  if (!spec.params.every((name) => p[name] !== undefined)) return null;
-  const filled: Record<string, string | number> = {};
-  for (const name of spec.params) filled[name] = typeof p[name] === 'number' ? p[name] : String(p[name]);
-  if (spec.nested) {
-    const inner = codeText(locale, String(p[spec.nested]), params);
-    if (inner === null) return null;
-    filled[spec.nested] = inner;
-  }
-  const key = `code.${code}`;
-  if (!hasText(locale, key)) return null;
-  const counted = spec.count === undefined ? undefined : p[spec.count];
-  const count = typeof counted === 'number' ? counted : undefined;
-  return translate(locale, key as TextKey, filled, count);
+  return wordCode(locale, code, catalogCodes[code], params);
 }
 
 /**

@@ -5,7 +5,7 @@ import { checkHost, checkPort, checkWhole } from '../../../shared/sender/endpoin
 import { parseEscaped, parseHex, utf8Encode } from '../../../shared/sender/payload.ts';
 import { FrameDecoder, framingByName } from '../../../shared/sender/framing.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
-import { senderCodes } from '../../../shared/sender/sender-codes.ts';
+import { senderCodes } from '../../../shared/contract/codes.ts';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { catalogs } from './i18n.ts';
 import { senderCodeText, senderErrorText } from './sender-text.ts';

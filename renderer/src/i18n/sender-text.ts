@@ -1,7 +1,7 @@
 import type { WirelabErrorData } from '../../../shared/contract/errors.ts';
-import { isSenderCode, senderCodes, socketErrnoCodes } from '../../../shared/sender/sender-codes.ts';
+import { isSenderCode, senderCodes, socketErrnoCodes, type CodeSpec } from '../../../shared/contract/codes.ts';
 import { errorsZh } from '../panels/subnet/subnet-zh.ts';
-import { errorText } from './error-text.ts';
+import { errorText, wordCode } from './error-text.ts';
 import { catalogs, translate, type Locale, type MessageKey } from './i18n.ts';
 
 type Params = Record<string, string | number | boolean> | undefined;
@@ -17,14 +17,15 @@ function fieldName(locale: Locale, field: unknown): string {
 }
 
 /**
- * A packet-sender code (shared/sender/sender-codes.ts) in the user's language, from
- * `code.<CODE>` (`.<variant>` when params.variant is set, `.one`/`.other` by Intl.PluralRules
- * when the code counts something) filled with its params; null when the code is not the
- * sender's or its wording is missing, and the caller keeps the backend's English.
+ * A packet-sender code (shared/contract/codes.ts's senderCodes) in the user's language: the
+ * sender's own parts (a field's name, a socket error's operation, the subnet rule of a refused
+ * address, a repeat's failing send) are worded here, the rest by error-text.ts's `wordCode`,
+ * the one wording of a registered code; null when the code is not the sender's or its wording
+ * or a param is missing, and the caller keeps the backend's English.
  */
 export function senderCodeText(locale: Locale, code: string | null, params: Params, english = ''): string | null {
   if (!code || !isSenderCode(code)) return null;
-  const spec = senderCodes[code] as { params: readonly string[]; count?: string };
+  const spec: CodeSpec = senderCodes[code];
   const p: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params ?? {})) p[k] = typeof v === 'number' ? v : String(v);
   if ('field' in p) p.field = fieldName(locale, p.field);
@@ -45,11 +46,8 @@ export function senderCodeText(locale: Locale, code: string | null, params: Para
     return translate(locale, 'code.IP_ADDRESS', { ...p, detail });
   }
   if (code === 'REPEAT_FAILED') p.error = senderCodeText(locale, String(p.error), params) ?? english.replace(/^stopped after \d+: /, '');
-  let key = `code.${code}`;
-  if (typeof p.variant === 'string') key += `.${p.variant}`;
-  if (spec.count !== undefined) key += `.${new Intl.PluralRules(locale).select(Number(p[spec.count]))}`;
-  if (!has(locale, key)) return null;
-  const text = translate(locale, key, p);
+  const text = wordCode(locale, code, spec, p);
+  if (text === null) return null;
   return params?.closing === true ? translate(locale, 'sender.frame.closing', { text }) : text;
 }
 

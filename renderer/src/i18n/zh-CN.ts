@@ -491,7 +491,7 @@ export const zhCN: Messages = {
   'ps.labText.stopped': "一个被 SIGSTOP 冻结的进程：状态 T，不占 CPU。用“继续运行”（SIGCONT）唤醒它，用“暂停进程”再次冻结。",
   'ps.labText.gil': "Python：先用 20 秒在一个进程里跑两个 CPU 密集线程——合起来只能用大约一个核（只有持有 GIL 的线程在运行）——再用 20 秒跑两个进程，各用大约一个核。",
   'ps.labNeedsPython': "需要 python3",
-  // The packet sender's codes (shared/sender/sender-codes.ts), worded by renderer/src/i18n/sender-text.ts.
+  // The packet sender's codes (shared/contract/codes.ts), worded by renderer/src/i18n/sender-text.ts.
   "code.PORT_NOT_NUMBER": "{field}：“{value}”不是端口号（应为 {min} 到 65535 的整数）",
   "code.PORT_RANGE": "{field}：{value} 超出范围；端口号从 {min} 到 65535",
   "code.HOST_EMPTY": "{field}：请输入主机名或地址，例如 127.0.0.1 或 localhost",
