@@ -20,6 +20,10 @@ function OpenSessions() {
   return (
     <details className="open-sessions" data-testid="open-sessions" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('sender.sessions.title', { n: sessions.length })}</summary>
+      {/* Rendered only while open: a closed <details> keeps its buttons in the DOM but out of
+          the Tab order, which reads to a keyboard audit as controls it cannot reach. */}
+      {open && (
+      <>
       <p className="muted small">{t('sender.sessions.hint')}</p>
       <ul>
         {sessions.map((s) => (
@@ -31,6 +35,8 @@ function OpenSessions() {
         ))}
       </ul>
       <button className="button small danger" data-testid="close-all" onClick={() => void closeAll()}>{t('sender.sessions.closeAll')}</button>
+      </>
+      )}
     </details>
   );
 }
@@ -58,11 +64,15 @@ export function SenderPanel() {
         {sessions.length > 0 && (
           <div className="subtabs" role="tablist">
             {sessions.map((s) => (
-              <span key={s.info.id} className="subtab-wrap">
-                <button role="tab" aria-selected={s.info.id === activeId} className={s.info.id === activeId ? 'subtab active' : 'subtab'} data-testid="session-tab" onClick={() => setActive(s.info.id)}>
+              // A tablist owns only tabs (WAI-ARIA; axe aria-required-children): the wrapper is
+              // presentation and the × a mouse shortcut hidden from assistive tech and Tab.
+              // The keyboard closes the selected tab with Delete (APG's deletable tabs), or
+              // with the session head's Close and the Open sessions list.
+              <span key={s.info.id} className="subtab-wrap" role="presentation">
+                <button role="tab" aria-selected={s.info.id === activeId} className={s.info.id === activeId ? 'subtab active' : 'subtab'} data-testid="session-tab" onClick={() => setActive(s.info.id)} onKeyDown={(e) => { if (e.key === 'Delete') void close(s.info.id); }}>
                   <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" /> {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
                 </button>
-                <button className="subtab-close" title={t('sender.tab.close')} aria-label={t('sender.tab.close')} data-testid="session-tab-close" onClick={() => void close(s.info.id)}>×</button>
+                <button className="subtab-close" title={t('sender.tab.close')} aria-hidden="true" tabIndex={-1} data-testid="session-tab-close" onClick={() => void close(s.info.id)}>×</button>
               </span>
             ))}
           </div>
