@@ -4,7 +4,8 @@
 # 每个连接一个协程 (a coroutine per connection)：写法像一个连接一个线程，却只有一个线程。
 # await 的地方把控制权交还给事件循环，事件循环底下仍是 selectors (epoll/kqueue)。
 # Written like a thread per connection, run by one thread: each `await` hands control back to
-# the event loop, which is selectors (epoll / kqueue) underneath, so it holds C10K too.
+# the event loop, which is selectors (epoll / kqueue) underneath, so it holds C10K too. CPU work
+# (--work-ms N) has no await: while one request computes, every other coroutine waits.
 #
 # 协议 Framing: lines ending in b'\n', echoed back byte for byte (see blocking_server.py).
 # Run: python3 asyncio_server.py [PORT] [--work-ms N]  → {"event": "listening", "port": N}

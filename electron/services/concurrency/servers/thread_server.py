@@ -3,7 +3,8 @@
 # ################## 多线程 threading: a thread per connection ##################
 # 主线程只负责 accept，每来一个连接就开一个线程去通信。线程数（和内存）随连接数 N 增长。
 # The main thread only accepts; each connection gets a thread of its own. Threads (and memory)
-# grow with N; the GIL lets one thread run Python at a time, which is enough for I/O.
+# grow with N; the GIL lets one thread run Python at a time, which is enough for I/O. With
+# --work-ms N (N ms of CPU per request) the threads take turns: about one core, however many.
 #
 # 协议 Framing: lines ending in b'\n', echoed back byte for byte (see blocking_server.py).
 # Run: python3 thread_server.py [PORT] [--work-ms N]  → {"event": "listening", "port": N}
