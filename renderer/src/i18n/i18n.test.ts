@@ -8,6 +8,8 @@ import { codeText, errorText } from './error-text.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import { zhCN } from './zh-CN.ts';
 import { signalHintKey } from '../panels/processes/signal-hint.ts';
+import { labTextKey } from '../panels/processes/lab-text.ts';
+import { labKindSchema } from '../../../shared/contract/processes.ts';
 
 const locales = Object.keys(catalogs) as Locale[];
 const pluralSuffix = /\.(zero|one|two|few|many|other)$/;
@@ -52,6 +54,19 @@ describe('i18n', () => {
       expect(win('SIGSTOP'), locale).not.toMatch(/状态 T|state T/);
       expect(win('SIGCONT'), locale).not.toMatch(/SIGCONT/);
       expect(translate(locale, signalHintKey('SIGSTOP', 'linux')), locale).toMatch(/^SIGSTOP/);
+    }
+  });
+
+  it('gives every lab a Windows note in both languages that differs from the Linux one and names what Windows does', () => {
+    for (const locale of locales) {
+      for (const kind of labKindSchema.options) {
+        const win = translate(locale, labTextKey(kind, 'win32'));
+        expect(win, `${locale} ${kind}`).not.toBe(translate(locale, labTextKey(kind, 'linux')));
+        expect(win, `${locale} ${kind}`).toMatch(/Windows/);
+      }
+      expect(translate(locale, labTextKey('zombie', 'win32'))).toMatch(/wait\(\)/);
+      expect(translate(locale, labTextKey('stopped', 'win32'))).toMatch(/NtSuspendProcess/);
+      expect(translate(locale, labTextKey('orphan', 'win32'))).toMatch(/init/);
     }
   });
 
