@@ -342,7 +342,7 @@ export class LabRunner {
           break;
         }
         case 'gil':
-          if (!pythonAvailable()) throw new WirelabError('NO_PYTHON', 'The GIL lab needs python3, which is not installed here.');
+          if (!pythonAvailable()) throw new WirelabError('NO_PYTHON', 'The GIL lab needs Python (python3; on Windows python or py), which is not installed here.');
           pids.push(track(spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true })));
           break;
       }
