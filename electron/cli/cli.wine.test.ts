@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,20 @@ describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
       expect(doc).toEqual(JSON.parse(linux.stdout));
       expect(JSON.stringify(doc).length).toBeGreaterThan(200); // a real document, not an empty one
     }
+  }, 300_000);
+
+  it('without koffi\'s win32 build, ps says so in one line (exit 2) and calc still runs', async () => {
+    // A build outside the kit's folder: no node_modules above it, so koffi cannot be found.
+    const bare = join(tmpdir(), `wirelab-cli-bare-${process.pid}`);
+    cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
+    const bareCli = join(await buildCli(join(bare, 'out/cli')), 'wirelab.mjs');
+    const ps = await runWindowsNode(kit, bareCli, ['ps', '--json'], 120_000);
+    expect(ps.code).toBe(2);
+    expect(ps.stderr.trim().split('\n')).toHaveLength(1);
+    expect(ps.stderr).toMatch(/koffi, which did not load/);
+    const calc = await runWindowsNode(kit, bareCli, ['calc', '10.0.0.1/30', '--json'], 120_000);
+    expect(calc.code, calc.stderr).toBe(0);
+    expect(JSON.parse(calc.stdout)).toMatchObject({ network: '10.0.0.0', broadcast: '10.0.0.3' });
   }, 300_000);
 
   it('listen and send between two Windows node processes; ps --json lists them, --threads and --sockets show the listener', async () => {
