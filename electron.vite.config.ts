@@ -2,6 +2,7 @@ import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { buildCli } from './scripts/build-cli.mjs';
 
 // The concurrency lab's model servers are programs python3 and node run from files: copy them
 // next to the bundle (out/main/servers), where concurrency-service.ts looks for them.
@@ -12,10 +13,19 @@ const copyModelServers = {
   },
 };
 
+// The `wirelab` command as plain JavaScript (out/cli/wirelab.mjs), built with the app so the two
+// never differ; its own script because it is a Node program, not an Electron one.
+const buildCliBundle = {
+  name: 'wirelab-build-cli',
+  async closeBundle() {
+    await buildCli();
+  },
+};
+
 // Folders follow DESIGN.md; electron-vite's defaults (src/main …) do not apply here.
 export default defineConfig({
   main: {
-    plugins: [copyModelServers],
+    plugins: [copyModelServers, buildCliBundle],
     // Worker threads are entries of their own: out/main/generator-worker.js, sampler-worker.js, load-worker.js.
     build: {
       lib: {

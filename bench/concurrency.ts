@@ -3,7 +3,10 @@
  * - the load generator against a C epoll echo server, beside a C epoll load client doing the same
  *   (pipelining 1, 64-byte requests) at 1, 100 and 10,000 connections (goal ≥ 0.8×);
  * - each model's requests/s and p99 at 1, 100 and 1,000 connections, as a table;
- * - 10,000 connections established and held: time to establish, this process's RSS while held.
+ * - 10,000 connections established and held: time to establish, this process's RSS while held;
+ * - CPU work per request (the GIL): threads, processes, asyncio and node at --work-ms 20 with 8
+ *   connections, requests/s beside one core's worth (1000 / 20 = 50 a second) and the server's CPU
+ *   (alone: node bin/run-ts.mjs bench/concurrency.ts --gil).
  * The C programs are bench/c/*.c, compiled here with cc into a temp folder.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,6 +22,7 @@ import { ConcurrencyService } from '../electron/services/concurrency/concurrency
 import { fdLimit } from '../electron/services/concurrency/fd-limit.ts';
 import { findExecutable } from '../electron/services/find-executable.ts';
 import { pythonAvailable } from '../electron/services/processes/labs.ts';
+import { ServerStats } from '../electron/services/concurrency/server-stats.ts';
 
 export type Report = (figure: string, value: number, unit: string, baselineName: string, baseline: number, higherIsBetter: boolean) => void;
 type LoadEvent = Extract<ConcurrencyEvent, { kind: 'load' }>;
@@ -48,6 +52,42 @@ async function startC(bin: string): Promise<{ port: number; child: ChildProcess 
   const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   return { port: Number(chunk.toString().trim()), child };
+}
+
+/**
+ * The GIL lesson as figures: each request costs 20 ms of CPU on the server, 8 connections. One
+ * core answers 50 such requests a second; the threaded server stays there (the GIL), the forking
+ * one goes past it with a core to spare. The server's CPU is read from /proc over the run's
+ * middle 2 s (Linux). On a busy machine the kernel shares the CPU per session, so read the
+ * figures with the machine's load in mind.
+ */
+export async function benchGil(service: ConcurrencyService, hub: EventHub, report: Report, log: (line: string) => void = console.log): Promise<void> {
+  const workMs = 20;
+  const perCore = 1000 / workMs;
+  const rows: Record<string, string>[] = [];
+  for (const model of ['threads', 'processes', 'asyncio', 'node'] as const) {
+    if (model !== 'node' && !pythonAvailable()) continue;
+    if (model === 'processes' && process.platform === 'win32') continue;
+    const server = await service.startServer(model, 0, workMs);
+    const stats = new ServerStats(server.pid);
+    let cpu: number | null = null;
+    try {
+      let started = false;
+      const timer = setTimeout(() => stats.read(), 1000);
+      const sample = setTimeout(() => (cpu = stats.read()?.cpu ?? null), 3000);
+      const e = await runLoad(service, hub, { port: server.port, conns: 8, size: 16, durationMs: 4000, serverId: server.id }, () => (started = true));
+      clearTimeout(timer);
+      clearTimeout(sample);
+      const r = e.report!;
+      if (!started || !r) continue;
+      report(`concurrency: ${model} model, ${workMs} ms of CPU per request, 8 connections`, r.rps, 'req/s', `one core (1000 / ${workMs} ms)`, perCore, true);
+      rows.push({ model, 'req/s': r.rps.toLocaleString('en'), 'server CPU %': cpu === null ? '—' : String(cpu), 'p50 ms': String(r.latencyMs.p50), 'p99 ms': String(r.latencyMs.p99) });
+    } finally {
+      service.stopServer(server.id);
+    }
+  }
+  log(`concurrency: CPU work per request (--work-ms ${workMs}, 8 connections, 4 s; CPU % of one core over seconds 1–3)`);
+  console.table(rows);
 }
 
 export async function benchConcurrency(report: Report, log: (line: string) => void = console.log): Promise<void> {
@@ -98,6 +138,8 @@ export async function benchConcurrency(report: Report, log: (line: string) => vo
     log('concurrency: each model, 2 s runs of 64-byte echoes (blocking serves the first connection until the run ends)');
     console.table(table);
 
+    await benchGil(service, hub, report, log);
+
     // ---- 10,000 connections held -------------------------------------------------------------
     const server = await service.startServer(pythonAvailable() ? 'selectors' : 'node');
     try {
@@ -125,8 +167,17 @@ export async function benchConcurrency(report: Report, log: (line: string) => vo
 }
 
 if (process.argv.slice(1).some((a) => a.endsWith('bench/concurrency.ts'))) {
-  await benchConcurrency((figure, value, unit, baselineName, baseline, higher) => {
+  const print: Report = (figure, value, unit, baselineName, baseline, higher) => {
     const ratio = higher ? value / baseline : baseline / value;
     console.log(`${figure}: ${Math.round(value).toLocaleString('en')} ${unit} | ${baselineName}: ${Math.round(baseline).toLocaleString('en')} ${unit} | ratio ${ratio.toFixed(2)}×`);
-  });
+  };
+  if (process.argv.includes('--gil')) {
+    const hub = new EventHub();
+    const service = new ConcurrencyService(hub);
+    try {
+      await benchGil(service, hub, print);
+    } finally {
+      await service.dispose();
+    }
+  } else await benchConcurrency(print);
 }

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { concurrencyModels, isConcurrencyModel } from '../../shared/concurrency/models.ts';
 import { resultDoc } from '../../shared/concurrency/load-summary.ts';
-import { loadStartSchema, type ConcurrencyEvent, type LoadReportData } from '../../shared/contract/concurrency.ts';
+import { loadStartSchema, serverStartSchema, type ConcurrencyEvent, type LoadReportData } from '../../shared/contract/concurrency.ts';
 import { WirelabError } from '../../shared/contract/errors.ts';
+import { limits } from '../../shared/contract/limits.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
 import { EventHub } from '../core/event-hub.ts';
 import { acquireChildGuard } from '../services/app/child-guard.ts';
@@ -21,10 +22,12 @@ not open fails its first request), answers per second, latency percentiles, fail
 (ECONNREFUSED, ECONNRESET, EMFILE, TIMEOUT, CLOSED). The load runs on a worker thread. Exit code 1
 (and the partial results on stdout) when every connection was refused or lost early.`;
 
-export const labHelp = `wirelab lab <model> [--port P] [--json]
+export const labHelp = `wirelab lab <model> [--port P] [--work-ms N] [--json]
 
 Starts one of the course's echo servers on 127.0.0.1 and runs it until Ctrl+C. Models:
-${concurrencyModels.join(', ')} (all but node need python3). With --json the first line is
+${concurrencyModels.join(', ')} (all but node need python3). --work-ms N (0–${limits.loadWorkMs}):
+N ms of CPU work per request, a busy loop (pure Python, holding the GIL; JavaScript on Node's
+event loop), to see how many cores each model can use. With --json the first line is
 {"event": "listening", "port": N}; later lines are named events such as
 {"event": "error", "code": "FD_SETSIZE"} (select past 1024 descriptors) and
 {"event": "exit", "code", "signal"} if the server ends by itself (exit code 1).`;
@@ -105,11 +108,14 @@ export async function loadCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 export async function labCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, 'work-ms': { type: 'string' }, json: { type: 'boolean' } } });
   const [model, ...extra] = positionals;
   if (model === undefined || !isConcurrencyModel(model)) throw new UsageError(`the model must be one of ${concurrencyModels.join(', ')}, not "${model ?? ''}"`);
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const port = parsePort(values.port, '--port', 0);
+  // The contract's own rule (0 to limits.loadWorkMs), so the CLI and the panel refuse alike.
+  const start = serverStartSchema.safeParse({ model, port, workMs: whole('--work-ms', values['work-ms']) });
+  if (!start.success) throw new UsageError(start.error.issues[0]!.message.replace(/^workMs:/, '--work-ms:'));
   const release = acquireChildGuard();
   const hub = new EventHub();
   const service = new ConcurrencyService(hub);
@@ -121,8 +127,9 @@ export async function labCommand(args: string[], io: CliIo): Promise<number> {
       if (e.server.state === 'exited') exited(e.server.exit ?? { code: null, signal: null });
       else if (e.server.error) io.out(values.json ? JSON.stringify({ event: 'error', code: e.server.error.code, message: e.server.error.message }) : `${e.server.error.code}: ${e.server.error.message}`);
     });
-    const info = await service.startServer(model, port);
-    io.out(values.json ? JSON.stringify({ event: 'listening', port: info.port }) : `the ${model} model (${info.file}, pid ${info.pid}) listens on 127.0.0.1:${info.port}; Ctrl+C stops it`);
+    const info = await service.startServer(model, port, start.data.workMs);
+    const work = info.workMs > 0 ? `, ${info.workMs} ms of CPU work per request` : '';
+    io.out(values.json ? JSON.stringify({ event: 'listening', port: info.port }) : `the ${model} model (${info.file}, pid ${info.pid}${work}) listens on 127.0.0.1:${info.port}; Ctrl+C stops it`);
     const outcome = await Promise.race([io.stopSignal.then(() => null), exit]);
     if (outcome) {
       io.out(values.json ? JSON.stringify({ event: 'exit', code: outcome.code, signal: outcome.signal }) : `the server exited (${outcome.signal ?? `code ${outcome.code}`})`);

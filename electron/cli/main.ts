@@ -23,7 +23,7 @@ Commands:
   split     split a network by prefix, count or host counts (VLSM)
   summarize the fewest CIDRs covering networks, addresses or ranges
   timeline  TCP connections in a capture file, or a live one, as a sequence diagram with states
-  ps        processes, one process's threads, or sockets with their owners (Linux)
+  ps        processes, one process's threads, or sockets with their owners (Linux, Windows, macOS)
   lab       start one of the course's server models (blocking … selectors, asyncio, node)
   load      a TCP load generator: N connections, latency percentiles, errors by code
   help      show help for a command (wirelab help serve)

@@ -39,9 +39,10 @@ describe.runIf(process.platform === 'linux')('wirelab ps', () => {
     expect(byPid.get(parent.pid!)).toMatchObject({ name: 'sleep', command: 'sleep 30' });
     expect(byPid.get(stopped.pid!)?.state).toBe('T');
     expect(byPid.get(threaded.pid!)?.threads).toBe(4);
-    // A busy loop gets a whole core on an idle machine; on a loaded 2-core CI machine it shares
-    // one (43% seen there). A stopped or sleeping process reads 0, so 25 still tells them apart.
-    expect(byPid.get(busy.pid!)!.cpu).toBeGreaterThan(25);
+    // A busy loop gets a whole core on an idle machine, but its share falls with the machine's
+    // load (43% seen in CI, 12–14% at load average 12 on 2 cores). A stopped or sleeping process
+    // reads exactly 0, so any clear share tells them apart.
+    expect(byPid.get(busy.pid!)!.cpu).toBeGreaterThan(3);
     expect(byPid.get(stopped.pid!)!.cpu).toBe(0);
     const me = byPid.get(process.pid)!;
     expect(me.user).toBe((await import('node:os')).userInfo().username);

@@ -137,7 +137,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'processes.labStop': ({ id }) => ({ stopped: processes.labStop(id) }),
     'concurrency.models': () => concurrency.models(),
     'concurrency.source': ({ model }) => concurrency.source(model),
-    'concurrency.serverStart': ({ model, port }) => concurrency.startServer(model, port),
+    'concurrency.serverStart': ({ model, port, workMs }) => concurrency.startServer(model, port, workMs),
     'concurrency.serverStop': ({ id }) => ({ stopped: concurrency.stopServer(id) }),
     'concurrency.servers': () => concurrency.list(),
     'concurrency.loadStart': (input) => concurrency.startLoad(input),

@@ -11,7 +11,7 @@ export const concurrencyModelSchema = z.enum(concurrencyModels);
 const empty = z.object({}).strict();
 const whole = (field: string) => z.number().int(`${field}: a whole number`);
 /** At most a limit of limits.ts, with its English message (the field, the limit and its name). */
-const atMost = (n: z.ZodNumber, name: 'loadConnections' | 'loadRequestBytes' | 'loadDurationMs', field: string, what: string) => n.max(limits[name], limitMessage(name, field, what));
+const atMost = (n: z.ZodNumber, name: 'loadConnections' | 'loadRequestBytes' | 'loadDurationMs' | 'loadWorkMs', field: string, what: string) => n.max(limits[name], limitMessage(name, field, what));
 
 export const serverInfoSchema = z.object({
   id: z.string(),
@@ -20,6 +20,8 @@ export const serverInfoSchema = z.object({
   pid: z.number().int(),
   /** The program's file name (its text: concurrency.source). */
   file: z.string(),
+  /** CPU work per request, in ms, the server was started with (0: none; its `--work-ms`). */
+  workMs: z.number().int(),
   state: z.enum(['running', 'exited']),
   /** How it exited (null while running). */
   exit: z.object({ code: z.number().int().nullable(), signal: z.string().nullable() }).nullable(),
@@ -27,6 +29,20 @@ export const serverInfoSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
+
+export const serverStartSchema = z
+  .object({
+    model: concurrencyModelSchema,
+    port: whole('port').min(0, 'port: 0–65535').max(65535, 'port: 0–65535').optional(),
+    /**
+     * CPU work per request, in ms (0: none): the server runs a busy loop that long for each request
+     * line — pure Python holding the GIL in the Python models, JavaScript on the event loop in
+     * Node's — so the models differ in how many cores they can use.
+     */
+    workMs: atMost(whole('workMs').min(0, 'workMs: 0 or more ms'), 'loadWorkMs', 'workMs', 'ms of CPU work per request').default(0),
+  })
+  .strict();
+export type ServerStart = z.input<typeof serverStartSchema>;
 
 export const loadStartSchema = z
   .object({
@@ -97,7 +113,7 @@ export const concurrencyCommands = {
   },
   /** A model's program text (to read and export). */
   'concurrency.source': { input: z.object({ model: concurrencyModelSchema }).strict(), output: z.object({ file: z.string(), text: z.string() }) },
-  'concurrency.serverStart': { input: z.object({ model: concurrencyModelSchema, port: whole('port').min(0, 'port: 0–65535').max(65535, 'port: 0–65535').optional() }).strict(), output: serverInfoSchema },
+  'concurrency.serverStart': { input: serverStartSchema, output: serverInfoSchema },
   'concurrency.serverStop': { input: z.object({ id: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },
   'concurrency.servers': { input: empty, output: z.array(serverInfoSchema) },
   /** Starts a load on a worker thread; progress arrives on `concurrency.event`. */

@@ -48,6 +48,11 @@ export const limits = {
   loadRequestBytes: 1 * MiB,
   /** A load run's duration, in ms (10 minutes). */
   loadDurationMs: 600_000,
+  /**
+   * CPU work a lab server does per request, in ms (the GIL lesson). A second per request is
+   * already slow enough to see; more would only make runs time out.
+   */
+  loadWorkMs: 1000,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -60,7 +65,7 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs') return max.toLocaleString('en-US');
+  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs' || name === 'loadWorkMs') return max.toLocaleString('en-US');
   return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }
 

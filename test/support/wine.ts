@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -155,4 +155,25 @@ export function bundleForWindows(repo: string, kit: WineKit, entries: Record<str
   const points = Object.entries(entries).map(([name, path]) => `${name}=${path}`);
   execFileSync(join(repo, 'node_modules/.bin/esbuild'), [...points, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--external:koffi', `--outdir=${outdir}`, '--log-level=warning'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   return outdir;
+}
+
+/**
+ * Starts `node.exe script args` under Wine and leaves it running (a server): output goes to
+ * files, as runWindowsNode's, and `output()` reads what it has printed so far.
+ */
+export function startWindowsNode(kit: WineKit, script: string, args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null>; cleanup: () => void } {
+  const base = join(kit.appDir, `.out-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const out = openSync(`${base}.out`, 'w');
+  const err = openSync(`${base}.err`, 'w');
+  const child = spawn(kit.wine, [kit.nodeExe, script, ...args], { env: kit.env, cwd: kit.appDir, stdio: ['ignore', out, err] });
+  closeSync(out);
+  closeSync(err);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const output = () => (existsSync(`${base}.out`) ? readFileSync(`${base}.out`, 'utf8') : '');
+  const cleanup = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(`${base}.out`, { force: true });
+    rmSync(`${base}.err`, { force: true });
+  };
+  return { child, output, exited, cleanup };
 }

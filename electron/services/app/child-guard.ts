@@ -16,8 +16,10 @@ import { fileURLToPath } from 'node:url';
  * orphans and daemons, which the labs make on purpose.
  *
  * Where the guard does not run, today's behaviour stays (children end with dispose only):
- * - Windows: no process groups or SIGKILL; a Job Object (KILL_ON_JOB_CLOSE) is the way there
- *   (a later issue), and the labs do not run there anyway.
+ * - Windows: no process groups or SIGKILL. There every lab child and dumpcap is put into a Job
+ *   Object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE (processes/win32-job.ts): the job's only
+ *   handle is the host's, Windows closes it when the host ends however it ends, and closing it
+ *   ends every process in the job, their own children included (they inherit the job).
  * - Inside Electron: process.execPath is the app, and release builds turn the RunAsNode fuse off,
  *   so it cannot run this Node program; a utility process dies with the app before it could
  *   clean up. The Electron shell needs a launcher of its own (pending).

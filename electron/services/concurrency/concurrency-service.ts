@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { fdShortfall, modelInfo, concurrencyModels, type ConcurrencyModel } from '../../../shared/concurrency/models.ts';
 import type { LoadReportData, LoadStart, ServerInfo, ServerStatsData } from '../../../shared/contract/concurrency.ts';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
+import { limitMessage, limitParams, limits } from '../../../shared/contract/limits.ts';
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { childGuard } from '../app/child-guard.ts';
@@ -70,20 +71,25 @@ export class ConcurrencyService {
     this.hub.publish('concurrency.event', { kind: 'server', server: info });
   }
 
-  /** Starts a model server on 127.0.0.1 and resolves once it listens (its first line). */
-  startServer(model: ConcurrencyModel, port = 0): Promise<ServerInfo> {
+  /**
+   * Starts a model server on 127.0.0.1 and resolves once it listens (its first line). `workMs`:
+   * CPU work per request (the server's `--work-ms`; 0 = none), within limits.loadWorkMs.
+   */
+  startServer(model: ConcurrencyModel, port = 0, workMs = 0): Promise<ServerInfo> {
     if (process.platform === 'win32' && model === 'processes') throw new WirelabError('UNSUPPORTED', 'model: the process-per-connection model uses fork(), which Windows does not have', 'model');
     const { runtime, file } = modelInfo[model];
     if (runtime === 'python' && !pythonAvailable()) throw new WirelabError('NO_PYTHON', 'model: this model is a Python program and python3 is not installed here; the node model runs without it', 'model', { model });
+    if (!Number.isInteger(workMs) || workMs < 0 || workMs > limits.loadWorkMs) throw new WirelabError(ErrorCode.limitExceeded, limitMessage('loadWorkMs', 'workMs', 'ms of CPU work per request'), 'workMs', limitParams('loadWorkMs'));
     const path = serverPath(model);
+    const args = [path, String(port), ...(workMs > 0 ? ['--work-ms', String(workMs)] : [])];
     // The host's own limit first: children inherit it (Python servers raise theirs to the hard limit too).
     raiseFdLimit();
     // No shell; detached: a process group of its own, so stopping ends a forking server's children too.
     // Inside Electron, process.execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
     const child =
       runtime === 'python'
-        ? spawn('python3', ['-u', path, String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, [path, String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env });
+        ? spawn('python3', ['-u', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env });
     child.on('error', () => {});
     if (child.pid === undefined) throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
     const pid = child.pid;
@@ -112,7 +118,7 @@ export class ConcurrencyService {
           }
           if (event.event === 'listening' && typeof event.port === 'number' && !listening) {
             clearTimeout(timer);
-            listening = { info: { id, model, port: event.port, pid, file, state: 'running', exit: null, error: null }, child, stats: new ServerStats(pid) };
+            listening = { info: { id, model, port: event.port, pid, file, workMs, state: 'running', exit: null, error: null }, child, stats: new ServerStats(pid) };
             this.servers.set(id, listening);
             this.publishServer(listening.info);
             resolve(listening.info);

@@ -6,6 +6,7 @@ import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LabInfo, LabKind } from '../../../shared/contract/processes.ts';
 import { childGuard, processStartTime } from '../app/child-guard.ts';
 import { windowsJob } from './win32-job.ts';
+import { holdProcess, signalWin32 } from './win32-route.ts';
 
 /**
  * The labs: real processes and threads that make the course notes' chapters visible in the
@@ -36,6 +37,21 @@ const flags = new Int32Array(new SharedArrayBuffer(8));
 new Worker("const f = new Int32Array(require('node:worker_threads').workerData); for (;;) { Atomics.wait(f, 0, 0); Atomics.store(f, 0, 0); }", { eval: true, workerData: flags.buffer });
 new Worker("const f = new Int32Array(require('node:worker_threads').workerData); for (;;) { if (Atomics.load(f, 1)) Atomics.store(f, 1, 0); }", { eval: true, workerData: flags.buffer });
 setInterval(() => { Atomics.store(flags, 0, 1); Atomics.notify(flags, 0); Atomics.store(flags, 1, 1); }, 500);
+`,
+  'detach.js': `// Orphan and daemon-like labs on Windows: start a detached child (no console, its own
+// process group), write its pid to the file named, and exit. Windows does not re-parent: the
+// child's parent pid keeps naming this process after it has gone.
+const { spawn } = require('node:child_process');
+const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', process.argv[3] || 'wirelab-lab'], { detached: true, stdio: 'ignore', windowsHide: true });
+require('node:fs').writeFileSync(process.argv[2], String(c.pid));
+c.unref();
+process.exit(0);
+`,
+  'idle.js': `// Stopped lab on Windows: a process that would run forever, suspended by the lab.
+setInterval(() => {}, 1 << 30);
+`,
+  'exit-soon.js': `// Zombie lab on Windows: exits with code 7 at once; the lab holds a handle to its process object.
+setTimeout(() => process.exit(7), 300);
 `,
   'gil.py': `# GIL lab: 20 s of two CPU-bound threads in one process (together they get about one core:
 # only the thread holding the GIL runs Python), then 20 s of two processes (about one core each).
@@ -132,7 +148,8 @@ export interface Launched {
 export type NodeLauncher = (script: string, args: string[]) => Promise<Launched>;
 
 export const spawnNode: NodeLauncher = async (file, args) => {
-  const child = spawn(process.execPath, [file, ...args], { detached: true, stdio: 'ignore' });
+  // windowsHide: on Windows a detached child gets a console window of its own otherwise.
+  const child = spawn(process.execPath, [file, ...args], { detached: true, stdio: 'ignore', windowsHide: true });
   if (child.pid === undefined) throw new WirelabError('LAB_FAILED', `could not start ${process.execPath}`);
   child.on('error', () => {});
   const pid = child.pid;
@@ -158,10 +175,32 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-let hasPython: boolean | null = null;
+let python: string | null | undefined;
+/** python3 on POSIX; on Windows python.org's installer gives `python` and the `py` launcher (`python3` there is often the Store's stub). */
+export function pythonCommand(): string | null {
+  if (python === undefined) {
+    const candidates = process.platform === 'win32' ? ['python', 'py'] : ['python3'];
+    python = candidates.find((c) => spawnSync(c, ['--version'], { windowsHide: true }).status === 0) ?? null;
+  }
+  return python;
+}
 export function pythonAvailable(): boolean {
-  hasPython ??= spawnSync('python3', ['--version']).status === 0;
-  return hasPython;
+  return pythonCommand() !== null;
+}
+
+/** The pid a detach.js parent wrote (bounded: a loaded machine under Wine starts node.exe slowly). */
+async function pidFromFile(file: string, timeoutMs = 15_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (pid > 0) return pid;
+    } catch {
+      /* not yet written */
+    }
+    if (Date.now() > until) throw new Error(`the lab did not report its pid within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 interface Running {
@@ -170,6 +209,49 @@ interface Running {
   groups: number[];
   pids: number[];
   handles: Launched[];
+  /** Process handles held open on Windows (the zombie lab's), closed when the lab ends. */
+  holds: (() => void)[];
+}
+
+/**
+ * The labs on Windows, with what differs from Linux (the panel's notes say the same):
+ * - orphan: the parent exits and the child keeps a parent pid that no longer exists — Windows
+ *   does not re-parent (there is no init to adopt it); the Tree view shows it at the top.
+ * - daemon: Windows has no setsid or sessions to leave; a detached process with no console
+ *   whose parent has gone is the nearest (real background programs are services).
+ * - zombie: Windows has none. A process leaves the process list when it exits, but its process
+ *   object (exit code, times, pid) lives while any handle to it is open — the lab holds one to a
+ *   child that exited with code 7, so that pid is not reused until the lab stops.
+ * - stopped: no SIGSTOP; every thread suspended (NtSuspendProcess).
+ * Every process is in the host's Job Object, so all of them, orphans included, end with it.
+ */
+async function startWindowsLab(kind: LabKind, file: (name: string) => string, node: (file: string, args?: string[]) => Promise<number>, pids: number[], holds: (() => void)[], id: string): Promise<void> {
+  switch (kind) {
+    case 'orphan':
+    case 'daemon': {
+      const out = `${file('detach.js')}.${id}.pid`;
+      const parent = await node('detach.js', [out, `wirelab-${kind}`]);
+      pids.push(parent, await pidFromFile(out));
+      rmSync(out, { force: true });
+      break;
+    }
+    case 'zombie': {
+      const pid = await node('exit-soon.js');
+      // Opened at once, before it exits: the handle keeps its process object.
+      const held = holdProcess(pid);
+      if (held) holds.push(held);
+      pids.push(pid);
+      break;
+    }
+    case 'stopped': {
+      const pid = await node('idle.js');
+      signalWin32(pid, 'SIGSTOP');
+      pids.push(pid);
+      break;
+    }
+    default:
+      throw new Error(`no Windows recipe for ${kind}`);
+  }
 }
 
 export class LabRunner {
@@ -189,7 +271,6 @@ export class LabRunner {
   }
 
   async start(kind: LabKind, count = 4): Promise<LabInfo> {
-    if (process.platform === 'win32') throw new WirelabError('UNSUPPORTED', 'The labs use POSIX processes (fork, signals, zombies); they run on Linux and macOS.');
     const id = `lab-${this.next++}`;
     const groups: number[] = [];
     const pids: number[] = [];
@@ -218,8 +299,10 @@ export class LabRunner {
       windowsJob()?.add(launched.pid);
       return launched.pid;
     };
+    const holds: (() => void)[] = [];
     try {
-      switch (kind) {
+      if (process.platform === 'win32' && (kind === 'orphan' || kind === 'daemon' || kind === 'zombie' || kind === 'stopped')) await startWindowsLab(kind, script, node, pids, holds, id);
+      else switch (kind) {
         case 'pool':
           for (let i = 0; i < count; i++) pids.push(await node('pool-worker.js'));
           break;
@@ -259,16 +342,16 @@ export class LabRunner {
           break;
         }
         case 'gil':
-          if (!pythonAvailable()) throw new WirelabError('NO_PYTHON', 'The GIL lab needs python3, which is not installed here.');
-          pids.push(track(spawn('python3', [script('gil.py')], { detached: true, stdio: 'ignore' })));
+          if (!pythonAvailable()) throw new WirelabError('NO_PYTHON', 'The GIL lab needs Python (python3; on Windows python or py), which is not installed here.');
+          pids.push(track(spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true })));
           break;
       }
     } catch (e) {
-      this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids, handles });
+      this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids, handles, holds });
       throw e instanceof WirelabError ? e : new WirelabError('LAB_FAILED', `${kind}: ${(e as Error).message}`);
     }
     const info: LabInfo = { id, kind, pids: pids.filter((p) => Number.isInteger(p) && p > 0), startedAt: Date.now(), error: null };
-    this.running.set(id, { info, groups, pids: info.pids, handles });
+    this.running.set(id, { info, groups, pids: info.pids, handles, holds });
     return info;
   }
 
@@ -281,8 +364,10 @@ export class LabRunner {
       }
     };
     for (const h of r.handles) h.kill();
-    for (const g of r.groups) kill(-g);
+    // Windows has no process groups: each pid is ended by itself (process.kill is TerminateProcess there).
+    if (process.platform !== 'win32') for (const g of r.groups) kill(-g);
     for (const p of r.pids) kill(p);
+    for (const close of r.holds) close();
     const guard = childGuard();
     for (const p of new Set([...r.groups, ...r.pids])) guard?.forget(p);
   }

@@ -31,6 +31,7 @@ const PROCESS_VM_READ = 0x0010;
 const PROCESS_QUERY_INFORMATION = 0x0400;
 const PROCESS_SUSPEND_RESUME = 0x0800;
 const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+const SYNCHRONIZE = 0x0010_0000;
 const THREAD_QUERY_INFORMATION = 0x0040;
 const THREAD_QUERY_LIMITED_INFORMATION = 0x0800;
 const TOKEN_QUERY = 0x0008;
@@ -314,4 +315,33 @@ export function signalWin32(pid: number, signal: SignalName): { sent: true } {
     w.CloseHandle(h);
   }
   return { sent: true };
+}
+
+/**
+ * Opens and keeps a handle to a process (SYNCHRONIZE and exit-code queries only): while it is
+ * open, the process object outlives the process — its exit code readable, its pid not reused.
+ * Windows' answer to a zombie (the zombie lab). Returns the closer, or null if it could not open.
+ */
+export function holdProcess(pid: number): (() => void) | null {
+  const w = win32Api();
+  const h = w.OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) || w.OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, 0, pid);
+  if (!h) return null;
+  let open = true;
+  return () => {
+    if (open) w.CloseHandle(h);
+    open = false;
+  };
+}
+
+/** A process's exit code through a fresh handle: null while it runs or once its object is gone (no handle left). */
+export function exitCodeWin32(pid: number): number | null {
+  const w = win32Api();
+  const h = w.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) || w.OpenProcess(PROCESS_QUERY_INFORMATION, 0, pid);
+  if (!h) return null;
+  try {
+    const code = [0];
+    return w.GetExitCodeProcess(h, code) && code[0] !== STILL_ACTIVE ? code[0]! : null;
+  } finally {
+    w.CloseHandle(h);
+  }
 }

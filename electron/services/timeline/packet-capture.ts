@@ -7,6 +7,7 @@ import { decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.t
 import { captureAdvice, grantAdvice, installAdvice, type CaptureProblem } from '../../../shared/timeline/capture-advice.ts';
 import { findExecutable } from '../find-executable.ts';
 import { acquireChildGuard, childGuard } from '../app/child-guard.ts';
+import { windowsJob } from '../processes/win32-job.ts';
 
 /**
  * Live capture through tcpdump as a child process (never the app itself as root): tcpdump
@@ -160,6 +161,9 @@ export class PacketCapture {
     cap.child = child;
     const guard = detached ? childGuard() : null;
     guard?.watchGroup(child.pid);
+    // Windows has no guard program: dumpcap goes into the host's KILL_ON_JOB_CLOSE Job Object,
+    // so it ends with the host however the host ends (null where koffi does not load).
+    if (!detached && child.pid !== undefined) windowsJob()?.add(child.pid);
     child.stdout!.on('data', (chunk: Buffer) => {
       cap.reader.push(chunk, (frame) => {
         const packet = decodeTcp(frame);

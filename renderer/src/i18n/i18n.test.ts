@@ -7,6 +7,9 @@ import { catalogs, resolveLocale, translate, type Locale } from './i18n.ts';
 import { codeText, errorText } from './error-text.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import { zhCN } from './zh-CN.ts';
+import { signalHintKey } from '../panels/processes/signal-hint.ts';
+import { labTextKey } from '../panels/processes/lab-text.ts';
+import { labKindSchema } from '../../../shared/contract/processes.ts';
 
 const locales = Object.keys(catalogs) as Locale[];
 const pluralSuffix = /\.(zero|one|two|few|many|other)$/;
@@ -38,6 +41,33 @@ describe('i18n', () => {
     expect(translate('zh-CN', 'ps.conn.count', { n: 1 })).toBe('1 个套接字');
     expect(codeText('en', 'MARK_BYTES', { bytes: 1 })).toBe('1 byte');
     expect(codeText('en', 'MARK_BYTES', { bytes: 18 })).toBe('18 bytes');
+  });
+
+  it('words the signal buttons’ hints for Windows as suspend/resume and TerminateProcess, not as POSIX signals', () => {
+    for (const locale of locales) {
+      const win = (s: 'SIGTERM' | 'SIGKILL' | 'SIGSTOP' | 'SIGCONT') => translate(locale, signalHintKey(s, 'win32'));
+      expect(win('SIGSTOP'), locale).toMatch(/NtSuspendProcess/);
+      expect(win('SIGCONT'), locale).toMatch(/NtResumeProcess/);
+      expect(win('SIGKILL'), locale).toMatch(/TerminateProcess/);
+      expect(win('SIGTERM'), locale).toMatch(/TerminateProcess/);
+      // It says "Windows has no SIGSTOP", but never that the process gets state T or a SIGCONT.
+      expect(win('SIGSTOP'), locale).not.toMatch(/状态 T|state T/);
+      expect(win('SIGCONT'), locale).not.toMatch(/SIGCONT/);
+      expect(translate(locale, signalHintKey('SIGSTOP', 'linux')), locale).toMatch(/^SIGSTOP/);
+    }
+  });
+
+  it('gives every lab a Windows note in both languages that differs from the Linux one and names what Windows does', () => {
+    for (const locale of locales) {
+      for (const kind of labKindSchema.options) {
+        const win = translate(locale, labTextKey(kind, 'win32'));
+        expect(win, `${locale} ${kind}`).not.toBe(translate(locale, labTextKey(kind, 'linux')));
+        expect(win, `${locale} ${kind}`).toMatch(/Windows/);
+      }
+      expect(translate(locale, labTextKey('zombie', 'win32'))).toMatch(/wait\(\)/);
+      expect(translate(locale, labTextKey('stopped', 'win32'))).toMatch(/NtSuspendProcess/);
+      expect(translate(locale, labTextKey('orphan', 'win32'))).toMatch(/init/);
+    }
   });
 
   it('follows the OS language when set to system', () => {

@@ -198,14 +198,19 @@ describe('concurrency slice', () => {
       await store.getState().loadModels();
       await store.getState().chooseModel('node');
       expect(store.getState().concurrency.source?.text).toContain('net.createServer');
+      // The panel's "CPU work per request" field: given to the server when it starts.
+      store.getState().setConcurrency({ workMs: 10 });
       await store.getState().startModelServer();
-      expect(store.getState().concurrency.server).toMatchObject({ model: 'node', state: 'running' });
-      store.getState().setConcurrency({ conns: 3, durationMs: 1000 });
+      expect(store.getState().concurrency.server).toMatchObject({ model: 'node', state: 'running', workMs: 10 });
+      store.getState().setConcurrency({ conns: 3, durationMs: 1500 });
       await store.getState().startLoadRun();
       for (let i = 0; i < 100 && store.getState().concurrency.runs.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       const { runs, series, load } = store.getState().concurrency;
       expect(runs).toHaveLength(1);
-      expect(runs[0]).toMatchObject({ model: 'node', conns: 3, state: 'done', error: null });
+      expect(runs[0]).toMatchObject({ model: 'node', conns: 3, workMs: 10, state: 'done', error: null });
+      // The server did the work: 10 ms of CPU per request, and 3 connections queue on its one thread.
+      expect(runs[0]!.report.latencyMs.p50).toBeGreaterThanOrEqual(9);
+      expect(runs[0]!.peak?.cpu).toBeGreaterThan(0);
       expect(runs[0]!.report.counts.answered).toBeGreaterThan(0);
       expect(runs[0]!.report.counts.sent).toBe(runs[0]!.report.counts.answered + runs[0]!.report.counts.failed);
       expect(series.length).toBeGreaterThan(1);

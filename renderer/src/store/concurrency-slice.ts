@@ -14,6 +14,8 @@ export interface ChartPoint {
   /** The server's threads (all its processes') and resident memory, sampled once a second; null where /proc is missing. */
   threads: number | null;
   rssBytes: number | null;
+  /** The server's CPU over the last second, % of one core (200 = two cores busy). */
+  cpu: number | null;
 }
 
 /** A finished run, one row of the comparison table. */
@@ -22,10 +24,15 @@ export interface RunRow {
   model: ConcurrencyModel | null;
   conns: number;
   size: number;
+  /** CPU work per request the server was started with, in ms (0: none). */
+  workMs: number;
   state: LoadEvent['state'];
   report: LoadReportData;
-  /** The server's largest process and thread counts and memory seen during the run. */
-  peak: { processes: number; threads: number; rssBytes: number } | null;
+  /**
+   * The server's largest process and thread counts, memory and CPU (% of one core, over a
+   * second) seen during the run.
+   */
+  peak: { processes: number; threads: number; rssBytes: number; cpu: number } | null;
   error: LoadEvent['error'];
   /** A named failure the server reported during the run (select's FD_SETSIZE). */
   serverError: string | null;
@@ -46,9 +53,13 @@ export interface ConcurrencySlice {
     durationMs: number;
     /** Requests per second over all connections; 0 = as fast as answers come. */
     rate: number;
+    /** CPU work per request for the next server started, in ms (0: none; at most limits.loadWorkMs). */
+    workMs: number;
     load: LoadEvent | null;
     /** The model the current load runs against (the table names it). */
     loadModel: ConcurrencyModel | null;
+    /** The CPU work per request of the server the current load runs against. */
+    loadWorkMs: number;
     peak: RunRow['peak'];
     series: ChartPoint[];
     runs: RunRow[];
@@ -67,8 +78,8 @@ export interface ConcurrencySlice {
 
 function higher(peak: RunRow['peak'], s: ServerStatsData): RunRow['peak'] {
   if (!s) return peak;
-  if (!peak) return { processes: s.processes, threads: s.threads, rssBytes: s.rssBytes };
-  return { processes: Math.max(peak.processes, s.processes), threads: Math.max(peak.threads, s.threads), rssBytes: Math.max(peak.rssBytes, s.rssBytes) };
+  if (!peak) return { processes: s.processes, threads: s.threads, rssBytes: s.rssBytes, cpu: s.cpu };
+  return { processes: Math.max(peak.processes, s.processes), threads: Math.max(peak.threads, s.threads), rssBytes: Math.max(peak.rssBytes, s.rssBytes), cpu: Math.max(peak.cpu, s.cpu) };
 }
 
 export function createConcurrencySlice<T extends ConcurrencySlice>(client: ContractClient): StateCreator<T, [], [], ConcurrencySlice> {
@@ -77,8 +88,8 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
     const patch = (p: Partial<ConcurrencySlice['concurrency']>) => set({ concurrency: { ...c(), ...p } } as Partial<T>);
     return {
       concurrency: {
-        models: null, model: 'selectors', source: null, showSource: false, server: null, conns: 100, size: 64, durationMs: 3000, rate: 0,
-        load: null, loadModel: null, peak: null, series: [], runs: [], error: null, busy: false,
+        models: null, model: 'selectors', source: null, showSource: false, server: null, conns: 100, size: 64, durationMs: 3000, rate: 0, workMs: 0,
+        load: null, loadModel: null, loadWorkMs: 0, peak: null, series: [], runs: [], error: null, busy: false,
       },
       setConcurrency: patch,
       async loadModels() {
@@ -100,7 +111,7 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
         patch({ busy: true, error: null });
         const running = c().server;
         if (running?.state === 'running') await client.invoke('concurrency.serverStop', { id: running.id });
-        const r = await client.invoke('concurrency.serverStart', { model: c().model });
+        const r = await client.invoke('concurrency.serverStart', { model: c().model, workMs: c().workMs });
         patch(r.ok ? { busy: false, server: r.value } : { busy: false, error: r.error, server: null });
       },
       async stopModelServer() {
@@ -111,7 +122,7 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
       async startLoadRun() {
         const { server, conns, size, durationMs, rate } = c();
         if (!server || server.state !== 'running') return;
-        patch({ busy: true, error: null, series: [], peak: null, load: null, loadModel: server.model });
+        patch({ busy: true, error: null, series: [], peak: null, load: null, loadModel: server.model, loadWorkMs: server.workMs });
         const r = await client.invoke('concurrency.loadStart', { host: '127.0.0.1', port: server.port, conns, size, durationMs, ...(rate > 0 ? { rate } : {}), serverId: server.id });
         patch(r.ok ? { busy: false } : { busy: false, error: r.error });
       },
@@ -130,12 +141,12 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
           load = e;
           peak = higher(peak, e.server);
           if (e.report && e.state === 'running') {
-            series = [...series, { t: e.report.elapsedMs, rps: e.report.windowRps, p99: e.report.windowLatencyMs.p99, open: e.report.counts.connections.open, threads: e.server?.threads ?? null, rssBytes: e.server?.rssBytes ?? null }];
+            series = [...series, { t: e.report.elapsedMs, rps: e.report.windowRps, p99: e.report.windowLatencyMs.p99, open: e.report.counts.connections.open, threads: e.server?.threads ?? null, rssBytes: e.server?.rssBytes ?? null, cpu: e.server?.cpu ?? null }];
             if (series.length > maxPoints) series = series.slice(-maxPoints);
           }
           if (e.state !== 'running' && e.report && !runs.some((r) => r.id === e.id)) {
-            const { conns, size, loadModel } = c();
-            runs = [...runs, { id: e.id, model: loadModel, conns, size, state: e.state, report: e.report, peak, error: e.error, serverError: server?.error?.code ?? null }];
+            const { conns, size, loadModel, loadWorkMs } = c();
+            runs = [...runs, { id: e.id, model: loadModel, conns, size, workMs: loadWorkMs, state: e.state, report: e.report, peak, error: e.error, serverError: server?.error?.code ?? null }];
           }
         }
         patch({ server, load, series, runs, peak });

@@ -5,14 +5,53 @@
 // limit to the hard limit at start-up, so nothing to do here for C10K.
 //
 // 协议 Framing: lines ending in "\n", echoed back byte for byte (see blocking_server.py).
-// Run: node node_server.mjs [PORT]  → {"event": "listening", "port": N}
+// Run: node node_server.mjs [PORT] [--work-ms N]  → {"event": "listening", "port": N}
 import net from 'node:net';
 
-const port = Number(process.argv[2] ?? 0);
+const args = process.argv.slice(2);
+const at = args.indexOf('--work-ms');
+// 每个请求的 CPU 计算（毫秒），0 = 没有 (CPU work per request, in ms; 0: none)
+const workMs = at >= 0 ? Number(args.splice(at, 2)[1]) : 0;
+if (!Number.isInteger(workMs) || workMs < 0) {
+  console.log(JSON.stringify({ event: 'error', code: 'USAGE', message: '--work-ms: a whole number of ms' }));
+  process.exit(2);
+}
+const port = Number(args[0] ?? 0);
+
+/**
+ * workMs of CPU per request (per "\n" in the chunk): a busy loop on the event loop's one thread,
+ * timed by the process's CPU clock. While it runs no other callback runs — every connection
+ * waits for this one request, which is the event-loop lesson.
+ */
+function work(chunk) {
+  let requests = 0;
+  for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) requests++;
+  for (let r = 0; r < requests; r++) {
+    const start = process.cpuUsage();
+    let used = 0;
+    while (used < workMs * 1000) {
+      const d = process.cpuUsage(start);
+      used = d.user + d.system;
+    }
+  }
+}
+
 const server = net.createServer((socket) => {
-  // pipe() echoes and handles backpressure: it pauses reading while the send buffer is full.
-  socket.pipe(socket);
   socket.on('error', () => socket.destroy()); // ECONNRESET, EPIPE: the client went away
+  if (workMs === 0) {
+    // pipe() echoes and handles backpressure: it pauses reading while the send buffer is full.
+    socket.pipe(socket);
+    return;
+  }
+  socket.on('data', (chunk) => {
+    work(chunk);
+    // 发送缓冲区满了就暂停读 (pause reading while the send buffer is full), as pipe() does
+    if (!socket.write(chunk)) {
+      socket.pause();
+      socket.once('drain', () => socket.resume());
+    }
+  });
+  socket.on('end', () => socket.end());
 });
 server.on('error', (e) => {
   console.log(JSON.stringify({ event: 'error', code: e.code ?? 'ERROR', message: e.message }));

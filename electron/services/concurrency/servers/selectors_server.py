@@ -12,12 +12,13 @@
 # socket is non-blocking and unsent bytes wait for EVENT_WRITE.)
 #
 # 协议 Framing: lines ending in b'\n', echoed back byte for byte (see blocking_server.py).
-# Run: python3 selectors_server.py [PORT]  → {"event": "listening", "port": N}
+# Run: python3 selectors_server.py [PORT] [--work-ms N]  → {"event": "listening", "port": N}
+import argparse
 import json
 import resource
 import selectors
 import socket
-import sys
+import time
 
 # 每个连接占一个文件描述符：把软上限提高到硬上限 (raise RLIMIT_NOFILE's soft limit to the hard one)
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -25,6 +26,25 @@ try:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 except (ValueError, OSError):
     pass
+
+# 参数 Arguments: [PORT] [--work-ms N]
+parser = argparse.ArgumentParser()
+parser.add_argument('port', type=int, nargs='?', default=0, help='0: any free port')
+parser.add_argument('--work-ms', type=int, default=0, help='CPU work per request, in ms (0: none)')
+args = parser.parse_args()
+WORK_MS = args.work_ms
+
+
+def work(data):
+    # 每个请求（每个 b'\n'）做 WORK_MS 毫秒的纯 Python 计算。这个循环一直拿着 GIL；time.sleep 会释放 GIL，就看不出区别了。
+    # WORK_MS of CPU per request (per b'\n'): a pure-Python loop, which holds the GIL while it
+    # runs (time.sleep would release it and show nothing). It is timed by this thread's own CPU
+    # clock, so time spent waiting for the GIL is not counted as work done.
+    for _ in range(data.count(b'\n') if WORK_MS else 0):
+        end = time.thread_time() + WORK_MS / 1000
+        while time.thread_time() < end:
+            pass
+
 
 sel = selectors.DefaultSelector()
 pending = {}  # 还没发完的数据 bytes not yet sent, per connection
@@ -59,6 +79,7 @@ def read(conn, mask):
     if not data:  # 客户端断开 the client closed
         close(conn)
         return
+    work(data)  # 计算时所有连接都在等 (every connection waits while one request computes)
     send(conn, data)
 
 
@@ -82,7 +103,7 @@ def write(conn, mask):
     send(conn, data)
 
 
-port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+port = args.port
 s = socket.socket()
 s.setblocking(False)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -8,12 +8,13 @@
 # thread per request and calls our handle() in it.
 #
 # 协议 Framing: lines ending in b'\n', echoed back byte for byte (see blocking_server.py).
-# Run: python3 threading_tcp_server.py [PORT]  → {"event": "listening", "port": N}
+# Run: python3 threading_tcp_server.py [PORT] [--work-ms N]  → {"event": "listening", "port": N}
+import argparse
 import json
 import resource
 import socketserver
-import sys
 import threading
+import time
 
 # 每个连接占一个文件描述符：把软上限提高到硬上限 (raise RLIMIT_NOFILE's soft limit to the hard one)
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -21,6 +22,25 @@ try:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 except (ValueError, OSError):
     pass
+
+# 参数 Arguments: [PORT] [--work-ms N]
+parser = argparse.ArgumentParser()
+parser.add_argument('port', type=int, nargs='?', default=0, help='0: any free port')
+parser.add_argument('--work-ms', type=int, default=0, help='CPU work per request, in ms (0: none)')
+args = parser.parse_args()
+WORK_MS = args.work_ms
+
+
+def work(data):
+    # 每个请求（每个 b'\n'）做 WORK_MS 毫秒的纯 Python 计算。这个循环一直拿着 GIL；time.sleep 会释放 GIL，就看不出区别了。
+    # WORK_MS of CPU per request (per b'\n'): a pure-Python loop, which holds the GIL while it
+    # runs (time.sleep would release it and show nothing). It is timed by this thread's own CPU
+    # clock, so time spent waiting for the GIL is not counted as work done.
+    for _ in range(data.count(b'\n') if WORK_MS else 0):
+        end = time.thread_time() + WORK_MS / 1000
+        while time.thread_time() < end:
+            pass
+
 threading.stack_size(256 * 1024)
 
 
@@ -32,6 +52,7 @@ class MyServer(socketserver.BaseRequestHandler):
                 data = self.request.recv(65536)
                 if not data:
                     break
+                work(data)  # 拿着 GIL (holds the GIL: one thread computes at a time)
                 self.request.sendall(data)
             except OSError:
                 break
@@ -44,7 +65,7 @@ class Server(socketserver.ThreadingTCPServer):
 
 
 if __name__ == '__main__':
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    port = args.port
     server = Server(('127.0.0.1', port), MyServer)
     print(json.dumps({"event": "listening", "port": server.server_address[1]}), flush=True)
     server.serve_forever()  # 链接循环，循环提供服务

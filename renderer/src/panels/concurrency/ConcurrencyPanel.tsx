@@ -54,6 +54,11 @@ export function ConcurrencyPanel() {
               );
             })}
           </div>
+          <label className="field" title={t('cc.workHint')}>
+            <span>{t('cc.workMs')}</span>
+            <input className="input" type="number" min={0} max={limits.loadWorkMs} step={1} value={cc.workMs} data-testid="cc-work-ms" onChange={(e) => set({ workMs: Math.max(0, Math.min(limits.loadWorkMs, Math.floor(Number(e.target.value) || 0))) })} />
+          </label>
+          <p className="muted small">{t('cc.workHint')}</p>
           <div className="cc-row">
             <button className="button primary" data-testid="cc-server-start" disabled={cc.busy} onClick={() => void startServer()}>
               {server && server.model === cc.model ? t('cc.restart') : t('cc.start')}
@@ -61,7 +66,7 @@ export function ConcurrencyPanel() {
             <button className="button" data-testid="cc-server-stop" disabled={!server} onClick={() => void stopServer()}>{t('cc.stop')}</button>
           </div>
           <p className="muted small" data-testid="cc-server-state" role="status">
-            {server ? t('cc.listening', { model: t(`cc.model.${server.model}` as MessageKey), port: server.port, pid: server.pid }) : cc.server?.state === 'exited' ? t('cc.exited') : t('cc.notRunning')}
+            {server ? t('cc.listening', { model: t(`cc.model.${server.model}` as MessageKey), port: server.port, pid: server.pid }) + (server.workMs > 0 ? ` · ${t('cc.workOn', { ms: num(server.workMs) })}` : '') : cc.server?.state === 'exited' ? t('cc.exited') : t('cc.notRunning')}
           </p>
           {cc.server?.error && (
             <p className="field-error" role="alert" data-testid="cc-server-error">
@@ -112,7 +117,8 @@ export function ConcurrencyPanel() {
             <Figure label={t('cc.answered')} value={r ? num(r.counts.answered) : '—'} testid="cc-answered" />
             <Figure label={t('cc.failed')} value={r ? num(r.counts.failed) : '—'} testid="cc-failed" />
             <Figure label={t('cc.serverProc')} value={stats ? `${stats.processes} / ${stats.threads}` : '—'} testid="cc-server-proc" />
-            <Figure label={t('cc.serverMem')} value={stats ? `${formatBytes(stats.rssBytes)} · ${stats.cpu}%` : '—'} testid="cc-server-mem" />
+            <Figure label={t('cc.serverMem')} value={stats ? formatBytes(stats.rssBytes) : '—'} testid="cc-server-mem" />
+            <Figure label={t('cc.serverCpu')} value={stats ? `${num(stats.cpu)}%` : '—'} testid="cc-server-cpu" />
           </div>
           {r && Object.keys(r.counts.errors).length > 0 && (
             <p className="cc-errors" data-testid="cc-errors">
@@ -135,6 +141,7 @@ export function ConcurrencyPanel() {
                 { label: t('cc.chart.open'), values: cc.series.map((p) => p.open), format: (m) => num(m), className: 'cc-line-open' },
                 { label: t('cc.chart.threads'), values: cc.series.map((p) => p.threads ?? 0), format: (m) => num(m), className: 'cc-line-threads' },
                 { label: t('cc.chart.rss'), values: cc.series.map((p) => p.rssBytes ?? 0), format: (m) => formatBytes(m), className: 'cc-line-rss' },
+                { label: t('cc.chart.cpu'), values: cc.series.map((p) => p.cpu ?? 0), format: (m) => `${num(Math.round(m))}%`, className: 'cc-line-cpu' },
               ]}
             />
           </div>
@@ -148,8 +155,8 @@ export function ConcurrencyPanel() {
               <table className="table cc-runs" data-testid="cc-runs">
                 <thead>
                   <tr>
-                    <th>{t('cc.col.model')}</th><th className="num">{t('cc.conns')}</th><th className="num">{t('cc.rps')}</th><th className="num">p50</th><th className="num">p99</th><th className="num">max</th>
-                    <th className="num">{t('cc.answered')}</th><th className="num">{t('cc.failed')}</th><th className="num">{t('cc.col.procThreads')}</th><th className="num">{t('cc.serverMemShort')}</th><th>{t('cc.col.errors')}</th>
+                    <th>{t('cc.col.model')}</th><th className="num">{t('cc.conns')}</th><th className="num">{t('cc.col.work')}</th><th className="num">{t('cc.rps')}</th><th className="num">p50</th><th className="num">p99</th><th className="num">max</th>
+                    <th className="num">{t('cc.answered')}</th><th className="num">{t('cc.failed')}</th><th className="num">{t('cc.col.procThreads')}</th><th className="num">{t('cc.serverMemShort')}</th><th className="num">{t('cc.col.cpu')}</th><th>{t('cc.col.errors')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -157,6 +164,7 @@ export function ConcurrencyPanel() {
                     <tr key={run.id} data-testid="cc-run-row">
                       <td>{run.model ? t(`cc.model.${run.model}` as MessageKey) : '?'}</td>
                       <td className="num">{num(run.conns)}</td>
+                      <td className="num" data-testid="cc-run-work">{run.workMs > 0 ? `${num(run.workMs)} ms` : '—'}</td>
                       <td className="num">{num(run.report.rps)}</td>
                       <td className="num">{ms(run.report.latencyMs.p50)}</td>
                       <td className="num">{ms(run.report.latencyMs.p99)}</td>
@@ -165,6 +173,7 @@ export function ConcurrencyPanel() {
                       <td className="num">{num(run.report.counts.failed)}</td>
                       <td className="num">{run.peak ? `${run.peak.processes} / ${run.peak.threads}` : '—'}</td>
                       <td className="num">{run.peak ? formatBytes(run.peak.rssBytes) : '—'}</td>
+                      <td className="num" data-testid="cc-run-cpu">{run.peak ? `${num(run.peak.cpu)}%` : '—'}</td>
                       <td>{[run.error?.code, run.serverError, ...Object.entries(run.report.counts.errors).map(([c, n]) => `${c} ×${n}`)].filter(Boolean).join(', ')}</td>
                     </tr>
                   ))}

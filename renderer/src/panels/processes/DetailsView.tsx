@@ -3,6 +3,7 @@ import { signalNameSchema } from '../../../../shared/contract/processes.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
 import { pick } from '../../store/pick.ts';
+import { signalHintKey } from './signal-hint.ts';
 
 /** One process: its command, signals (after a confirmation), threads, children and sockets. */
 export function DetailsView() {
@@ -12,6 +13,7 @@ export function DetailsView() {
   const request = useApp((s) => s.requestSignal);
   const confirm = useApp((s) => s.confirmSignal);
   const set = useApp((s) => s.setProcesses);
+  const platform = useApp((s) => s.info?.platform);
   const pid = ps.selected;
   if (pid === null) return <aside className="ps-details muted">{t('ps.details.pick')}</aside>;
   const row = ps.sample?.processes.find((p) => p.pid === pid);
@@ -25,13 +27,13 @@ export function DetailsView() {
       <p className="small"><span className={`st-${row.state}`}>{row.state}</span> {t(`ps.state.${row.state}` as MessageKey)} · PPID {row.ppid} · {row.user ?? '?'}</p>
       <div className="ps-signals">
         {signalNameSchema.options.map((s) => (
-          <button key={s} className={`button small${s === 'SIGKILL' ? ' danger' : ''}`} title={t(`ps.sigHint.${s}` as MessageKey)} data-testid={`signal-${s}`} onClick={() => request(pid, s)}>{t(`ps.sig.${s}` as MessageKey)}</button>
+          <button key={s} className={`button small${s === 'SIGKILL' ? ' danger' : ''}`} title={t(signalHintKey(s, platform))} data-testid={`signal-${s}`} onClick={() => request(pid, s)}>{t(`ps.sig.${s}` as MessageKey)}</button>
         ))}
       </div>
       {ps.confirm && ps.confirm.pid === pid && (
         <div className="ps-confirm" role="alertdialog" data-testid="signal-confirm">
           <p>{t('ps.confirm', { signal: ps.confirm.signal, pid, name: ps.confirm.name })}</p>
-          <p className="muted small">{t(`ps.sigHint.${ps.confirm.signal}` as MessageKey)}</p>
+          <p className="muted small">{t(signalHintKey(ps.confirm.signal, platform))}</p>
           <button className="button small danger" data-testid="signal-yes" onClick={() => void confirm()}>{t('ps.confirmYes')}</button>
           <button className="button small" onClick={() => set({ confirm: null })}>{t('ps.cancel')}</button>
         </div>

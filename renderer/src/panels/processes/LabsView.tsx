@@ -3,6 +3,7 @@ import { labKindSchema, type LabKind } from '../../../../shared/contract/process
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
 import { pick } from '../../store/pick.ts';
+import { labTextKey } from './lab-text.ts';
 
 /** Labs start real processes and threads, each with a note on what to look for. */
 export function LabsView() {
@@ -11,6 +12,7 @@ export function LabsView() {
   const startLab = useApp((s) => s.startLab);
   const stopLab = useApp((s) => s.stopLab);
   const set = useApp((s) => s.setProcesses);
+  const platform = useApp((s) => s.info?.platform);
   const select = useApp((s) => s.selectProcess);
   const labs = ps.sample?.labs ?? [];
   const show = (pid: number) => {
@@ -26,7 +28,7 @@ export function LabsView() {
           return (
             <div key={kind} className="card ps-lab" data-testid={`lab-${kind}`}>
               <h3>{t(`ps.lab.${kind}` as MessageKey)}</h3>
-              <p className="small">{t(`ps.labText.${kind}` as MessageKey)}</p>
+              <p className="small">{t(labTextKey(kind, platform))}</p>
               <div className="ps-lab-actions">
                 <button className="button small" disabled={ps.labBusy} data-testid={`lab-start-${kind}`} onClick={() => void startLab(kind)}>{t('ps.labs.start')}</button>
                 {kind === 'gil' && <span className="muted small">{t('ps.labNeedsPython')}</span>}
