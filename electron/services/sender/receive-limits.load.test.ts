@@ -99,6 +99,9 @@ describe('a server session under hostile peers (host as a child process)', () =>
       again.write(Buffer.alloc(announce - body.length, 0x62));
       await until(() => mine(host!, id, 'message').length === 1, 10_000, 'a whole 16 MiB frame after the others left');
       again.destroy();
+      // The session's log keeps what it received, by design, up to limits.senderLogBytes (the
+      // user can still export those bytes). Clearing it leaves nothing the peers brought.
+      expect((await host.call('sender.clearLog', { sessionId: id })).ok).toBe(true);
       // Memory comes back once V8 collects (its memory reducer runs a few seconds after the burst).
       await until(() => host!.rss() < before + 100 * 1024 * 1024, 30_000, `RSS to fall back near ${Math.round(before / 1e6)} MB (now ${Math.round(host!.rss() / 1e6)} MB, peak ${Math.round(peak / 1e6)} MB)`);
     } finally {
