@@ -87,7 +87,10 @@ function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks):
       break;
     case 'half-close':
       sock.on('data', (d) => received(d.length));
-      sock.on('end', async () => {
+      // A listener's returned promise is dropped by the emitter: run the steps in a function of
+      // their own so a failure is caught here, not left as an unhandled rejection.
+      sock.on('end', () => {
+        void (async () => {
         // The client can no longer send, but it still reads: keep writing for a while.
         for (let i = 1; i <= 3; i++) {
           await sleep(30);
@@ -95,6 +98,7 @@ function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks):
         }
         await sleep(30);
         sock.end();
+        })().catch(() => sock.destroy());
       });
       break;
     case 'server-first':

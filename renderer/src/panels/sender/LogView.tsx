@@ -51,6 +51,9 @@ function Column({ title, entries, version, start, testId, note, query }: { title
       if (e.text.toLowerCase().includes(q) || (qHex && e.hex.includes(qHex)) || (e.message ?? '').toLowerCase().includes(q)) out.push(i);
     }
     return out;
+    // The ring is mutated in place and `version` bumps per batch: it is what tells the memo that
+    // `entries` has new contents although it is the same object.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [entries, version, query]);
   const shown = matches ? matches.length : entries.length;
   const entryAt = (i: number) => entries.at(matches ? matches[i]! : i)!;

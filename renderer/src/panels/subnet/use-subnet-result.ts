@@ -18,5 +18,8 @@ export function useOutcome<T>(compute: () => T, deps: unknown[]): Outcome<T> {
       }
       return { ok: false, field: undefined, message: e instanceof Error ? e.message : String(e) };
     }
+    // The caller names what `compute` reads (the inputs typed): a hook that takes its
+    // dependencies as an argument, as useMemo itself does.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, locale]);
 }
