@@ -6,12 +6,24 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const nodeRule = { paths: nodeBuiltins.map((name) => ({ name, message: 'Node APIs do not exist in this layer; put I/O in electron/services.' })), patterns: [{ group: ['node:*'], message: 'Node APIs do not exist in this layer.' }] };
-const electronOnlyInShell = { name: 'electron', message: "Only electron/main and electron/preload may import 'electron' (the binary is not there for tests, the CLI or the browser host)." };
+const nodeRule = {
+  paths: nodeBuiltins.map((name) => ({ name, message: 'Node APIs do not exist in this layer; put I/O in electron/services.' })),
+  patterns: [{ group: ['node:*'], message: 'Node APIs do not exist in this layer.' }],
+};
+const electronOnlyInShell = {
+  name: 'electron',
+  message: "Only electron/main and electron/preload may import 'electron' (the binary is not there for tests, the CLI or the browser host).",
+};
 
 export const layerRules = {
   'shared/**': {
-    paths: [...nodeRule.paths, electronOnlyInShell, { name: 'react', message: 'shared/ is pure TypeScript: no React.' }, { name: 'react-dom', message: 'shared/ is pure TypeScript: no React.' }, { name: 'zustand', message: 'shared/ is pure TypeScript: no UI state.' }],
+    paths: [
+      ...nodeRule.paths,
+      electronOnlyInShell,
+      { name: 'react', message: 'shared/ is pure TypeScript: no React.' },
+      { name: 'react-dom', message: 'shared/ is pure TypeScript: no React.' },
+      { name: 'zustand', message: 'shared/ is pure TypeScript: no UI state.' },
+    ],
     patterns: [...nodeRule.patterns, { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ must not depend on electron/ or renderer/.' }],
   },
   'renderer/**': {
@@ -20,7 +32,13 @@ export const layerRules = {
   },
   'electron/{core,services,hosts,cli}/**': {
     paths: [electronOnlyInShell],
-    patterns: [{ group: ['**/renderer/**'], message: 'Services must not depend on the UI.' }, { group: ['**/electron/main/**', '**/electron/preload/**', '../main/**', '../preload/**', '../../main/**', '../../preload/**'], message: 'Services must not depend on the Electron shell.' }],
+    patterns: [
+      { group: ['**/renderer/**'], message: 'Services must not depend on the UI.' },
+      {
+        group: ['**/electron/main/**', '**/electron/preload/**', '../main/**', '../preload/**', '../../main/**', '../../preload/**'],
+        message: 'Services must not depend on the Electron shell.',
+      },
+    ],
   },
   'electron/{main,preload}/**': {
     paths: [],
@@ -51,11 +69,16 @@ export default tseslint.config(
     // end the host process).
     files: ['{shared,electron,renderer,bench,scripts,e2e,test}/**/*.{ts,tsx}'],
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['scripts/*.ts'] }, tsconfigRootDir: import.meta.dirname } },
-    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' },
+    },
   },
   ...Object.entries(layerRules).map(([glob, rule]) => ({
     files: [`${glob.replace(/\/\*\*$/, '')}/**/*.{ts,tsx}`],

@@ -2,7 +2,15 @@ import { defineConfig } from '@playwright/test';
 
 // Debian's Chromium, never a downloaded browser (`npx playwright install` cannot work here).
 export const chromiumPath = process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 export default defineConfig({
   testDir: 'e2e',

@@ -28,7 +28,12 @@ export type Report = (figure: string, value: number, unit: string, baselineName:
 type LoadEvent = Extract<ConcurrencyEvent, { kind: 'load' }>;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-function runLoad(service: ConcurrencyService, hub: EventHub, input: Omit<LoadStart, 'host' | 'timeoutMs'> & { timeoutMs?: number }, onProgress?: (e: LoadEvent) => void): Promise<LoadEvent> {
+function runLoad(
+  service: ConcurrencyService,
+  hub: EventHub,
+  input: Omit<LoadStart, 'host' | 'timeoutMs'> & { timeoutMs?: number },
+  onProgress?: (e: LoadEvent) => void,
+): Promise<LoadEvent> {
   return new Promise((resolve, reject) => {
     let id = '';
     const off = hub.on('concurrency.event', (e) => {
@@ -81,7 +86,13 @@ export async function benchGil(service: ConcurrencyService, hub: EventHub, repor
       const r = e.report!;
       if (!started || !r) continue;
       report(`concurrency: ${model} model, ${workMs} ms of CPU per request, 8 connections`, r.rps, 'req/s', `one core (1000 / ${workMs} ms)`, perCore, true);
-      rows.push({ model, 'req/s': r.rps.toLocaleString('en'), 'server CPU %': cpu === null ? '—' : String(cpu), 'p50 ms': String(r.latencyMs.p50), 'p99 ms': String(r.latencyMs.p99) });
+      rows.push({
+        model,
+        'req/s': r.rps.toLocaleString('en'),
+        'server CPU %': cpu === null ? '—' : String(cpu),
+        'p50 ms': String(r.latencyMs.p50),
+        'p99 ms': String(r.latencyMs.p99),
+      });
     } finally {
       service.stopServer(server.id);
     }
@@ -108,8 +119,18 @@ export async function benchConcurrency(report: Report, log: (line: string) => vo
         for (const conns of [1, 100, big]) {
           // 5 s each, so connecting 10,000 (counted in Wirelab's time, not in C's) weighs little.
           const ours = await runLoad(service, hub, { port: server.port, conns, size: 64, durationMs: 5000 });
-          const c = JSON.parse(spawnSync(join(dir, 'epoll-load'), [String(server.port), String(conns), '64', '5000'], { encoding: 'utf8' }).stdout) as { answered: number; seconds: number };
-          report(`concurrency: load generator, ${conns.toLocaleString('en')} connections, 64-byte echoes (goal ≥ 0.8×)`, ours.report!.rps, 'req/s', 'C epoll load client', c.answered / c.seconds, true);
+          const c = JSON.parse(spawnSync(join(dir, 'epoll-load'), [String(server.port), String(conns), '64', '5000'], { encoding: 'utf8' }).stdout) as {
+            answered: number;
+            seconds: number;
+          };
+          report(
+            `concurrency: load generator, ${conns.toLocaleString('en')} connections, 64-byte echoes (goal ≥ 0.8×)`,
+            ours.report!.rps,
+            'req/s',
+            'C epoll load client',
+            c.answered / c.seconds,
+            true,
+          );
         }
       } finally {
         server.child.kill();
@@ -156,8 +177,17 @@ export async function benchConcurrency(report: Report, log: (line: string) => vo
         }
       });
       const e = await done;
-      log(`concurrency: ${big.toLocaleString('en')} connections to the ${server.model} model established in ${heldAt ?? '?'} ms (${e.report!.counts.connections.failed} failed); Wirelab's RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssHeld / 2 ** 20).toFixed(0)} MiB while held`);
-      report(`concurrency: RSS of Wirelab holding ${big.toLocaleString('en')} connections`, rssHeld / 2 ** 20, 'MiB', 'before the run', rssBefore / 2 ** 20, false);
+      log(
+        `concurrency: ${big.toLocaleString('en')} connections to the ${server.model} model established in ${heldAt ?? '?'} ms (${e.report!.counts.connections.failed} failed); Wirelab's RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssHeld / 2 ** 20).toFixed(0)} MiB while held`,
+      );
+      report(
+        `concurrency: RSS of Wirelab holding ${big.toLocaleString('en')} connections`,
+        rssHeld / 2 ** 20,
+        'MiB',
+        'before the run',
+        rssBefore / 2 ** 20,
+        false,
+      );
     } finally {
       service.stopServer(server.id);
     }
@@ -169,7 +199,9 @@ export async function benchConcurrency(report: Report, log: (line: string) => vo
 if (process.argv.slice(1).some((a) => a.endsWith('bench/concurrency.ts'))) {
   const print: Report = (figure, value, unit, baselineName, baseline, higher) => {
     const ratio = higher ? value / baseline : baseline / value;
-    console.log(`${figure}: ${Math.round(value).toLocaleString('en')} ${unit} | ${baselineName}: ${Math.round(baseline).toLocaleString('en')} ${unit} | ratio ${ratio.toFixed(2)}×`);
+    console.log(
+      `${figure}: ${Math.round(value).toLocaleString('en')} ${unit} | ${baselineName}: ${Math.round(baseline).toLocaleString('en')} ${unit} | ratio ${ratio.toFixed(2)}×`,
+    );
   };
   if (process.argv.includes('--gil')) {
     const hub = new EventHub();

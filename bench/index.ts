@@ -24,7 +24,9 @@ const rows: { figure: string; value: string; baseline: string; ratio: string }[]
 function report(figure: string, value: number, unit: string, baselineName: string, baseline: number, higherIsBetter: boolean): void {
   const ratio = higherIsBetter ? value / baseline : baseline / value;
   rows.push({ figure, value: `${fmt(value)} ${unit}`, baseline: `${baselineName}: ${fmt(baseline)} ${unit}`, ratio: `${ratio.toFixed(2)}×` });
-  console.log(`${figure}: ${fmt(value)} ${unit} | ${baselineName}: ${fmt(baseline)} ${unit} | ratio ${ratio.toFixed(2)}× ${higherIsBetter ? '(higher is better)' : '(faster is better)'}`);
+  console.log(
+    `${figure}: ${fmt(value)} ${unit} | ${baselineName}: ${fmt(baseline)} ${unit} | ratio ${ratio.toFixed(2)}× ${higherIsBetter ? '(higher is better)' : '(faster is better)'}`,
+  );
 }
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -44,7 +46,16 @@ function opsPerSecond(fn: () => void, ms = 400, rounds = 5): number {
 }
 
 // ---- subnet core ------------------------------------------------------------------------
-const inputs = ['192.168.7.20/24', '10.0.0.1 255.255.255.0', '172.16.5.4/12', '100.64.1.1/10', '2001:db8::1/64', 'fe80::1%eth0/64', '::ffff:10.0.0.1/120', '2606:4700::6810:84e5/48'];
+const inputs = [
+  '192.168.7.20/24',
+  '10.0.0.1 255.255.255.0',
+  '172.16.5.4/12',
+  '100.64.1.1/10',
+  '2001:db8::1/64',
+  'fe80::1%eth0/64',
+  '::ffff:10.0.0.1/120',
+  '2606:4700::6810:84e5/48',
+];
 let k = 0;
 const calcRate = opsPerSecond(() => calc(inputs[k++ % inputs.length]!));
 let j = 0;
@@ -74,7 +85,10 @@ function timeIt(fn: () => void, rounds = 5): number {
 // ---- contract round trip over the browser host's WebSocket ------------------------------
 async function wsRoundTrips(url: string, headers: Record<string, string>, message: (i: number) => string, n: number): Promise<number> {
   const ws = new WebSocket(url, { headers });
-  await new Promise((r, e) => { ws.once('open', r); ws.once('error', e); });
+  await new Promise((r, e) => {
+    ws.once('open', r);
+    ws.once('error', e);
+  });
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     await new Promise<void>((resolve) => {
@@ -88,7 +102,9 @@ async function wsRoundTrips(url: string, headers: Record<string, string>, messag
 }
 
 async function serve(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(root, 'bin/wirelab.mjs'), 'serve', '--json', '--data-dir', mkdtempSync(join(tmpdir(), 'wirelab-bench-'))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'bin/wirelab.mjs'), 'serve', '--json', '--data-dir', mkdtempSync(join(tmpdir(), 'wirelab-bench-'))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0]!)));
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill() };
 }
@@ -98,7 +114,15 @@ try {
   const u = new URL(host.url);
   const token = u.searchParams.get('token')!;
   const oursRuns: number[] = [];
-  for (let r = 0; r < 3; r++) oursRuns.push(await wsRoundTrips(`ws://${u.host}/ws`, { origin: u.origin, authorization: `Bearer ${token}` }, (i) => JSON.stringify({ type: 'invoke', id: i, command: 'app.ping', input: { at: i } }), 3000));
+  for (let r = 0; r < 3; r++)
+    oursRuns.push(
+      await wsRoundTrips(
+        `ws://${u.host}/ws`,
+        { origin: u.origin, authorization: `Bearer ${token}` },
+        (i) => JSON.stringify({ type: 'invoke', id: i, command: 'app.ping', input: { at: i } }),
+        3000,
+      ),
+    );
   const ours = median(oursRuns);
   // The baseline server runs in its own process too, as the browser host does.
   const echoScript = `const { WebSocketServer } = require('ws'); const s = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -106,12 +130,18 @@ try {
   const echo = spawn(process.execPath, ['-e', echoScript], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = Number(await new Promise<string>((resolve) => echo.stdout.once('data', (c: Buffer) => resolve(c.toString().trim()))));
   const plain: number[] = [];
-  for (let r = 0; r < 3; r++) plain.push(await wsRoundTrips(`ws://127.0.0.1:${port}/`, {}, (i) => JSON.stringify({ type: 'invoke', id: i, command: 'app.ping', input: { at: i } }), 3000));
+  for (let r = 0; r < 3; r++)
+    plain.push(
+      await wsRoundTrips(`ws://127.0.0.1:${port}/`, {}, (i) => JSON.stringify({ type: 'invoke', id: i, command: 'app.ping', input: { at: i } }), 3000),
+    );
   echo.kill();
   report('contract: app.ping round trips/s (validated, dispatched, over the browser host)', ours, 'req/s', 'plain ws echo', median(plain), true);
 
   // ---- Chromium: split 10.0.0.0/8 into /24, time to first screen ------------------------
-  const browser = await chromium.launch({ executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
   const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
   await page.goto(host.url);
   await page.locator('.app[data-ready="true"]').waitFor();
@@ -142,7 +172,14 @@ try {
   }
   await browser.close();
   const eager = timeIt(() => splitToPrefix(parseCidr('10.0.0.0/8'), 24).map(formatCidr));
-  report('UI: split 10.0.0.0/8 into /24, first screen in Chromium (goal ≤ 200 ms)', median(firstScreen), 'ms', 'building all 65,536 rows eagerly in Node', eager, false);
+  report(
+    'UI: split 10.0.0.0/8 into /24, first screen in Chromium (goal ≤ 200 ms)',
+    median(firstScreen),
+    'ms',
+    'building all 65,536 rows eagerly in Node',
+    eager,
+    false,
+  );
 } finally {
   host.stop();
 }
@@ -154,15 +191,19 @@ function have(cmd: string): boolean {
 
 /** A sink in its own process: counts UDP datagrams or discards TCP bytes, prints its port. */
 function sink(kind: 'udp' | 'tcp'): Promise<{ port: number; stop(): void }> {
-  const script = kind === 'udp'
-    ? "const d=require('dgram').createSocket('udp4');d.on('message',()=>{});d.bind(0,'127.0.0.1',()=>console.log(d.address().port));setTimeout(()=>process.exit(0),120000)"
-    : "const s=require('net').createServer(c=>c.on('data',()=>{}));s.listen(0,'127.0.0.1',()=>console.log(s.address().port));setTimeout(()=>process.exit(0),120000)";
+  const script =
+    kind === 'udp'
+      ? "const d=require('dgram').createSocket('udp4');d.on('message',()=>{});d.bind(0,'127.0.0.1',()=>console.log(d.address().port));setTimeout(()=>process.exit(0),120000)"
+      : "const s=require('net').createServer(c=>c.on('data',()=>{}));s.listen(0,'127.0.0.1',()=>console.log(s.address().port));setTimeout(()=>process.exit(0),120000)";
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve) => child.stdout.once('data', (d: Buffer) => resolve({ port: Number(d.toString().trim()), stop: () => child.kill() })));
 }
 
 function blast(args: string[]): { pps: number; gbps: number } {
-  return JSON.parse(execFileSync(process.execPath, [join(root, 'bin/wirelab.mjs'), 'blast', ...args, '--json'], { encoding: 'utf8' })) as { pps: number; gbps: number };
+  return JSON.parse(execFileSync(process.execPath, [join(root, 'bin/wirelab.mjs'), 'blast', ...args, '--json'], { encoding: 'utf8' })) as {
+    pps: number;
+    gbps: number;
+  };
 }
 
 {
@@ -175,7 +216,11 @@ function blast(args: string[]): { pps: number; gbps: number } {
     const dir = mkdtempSync(join(tmpdir(), 'wirelab-ps-'));
     writeFileSync(join(dir, 'ps_settings.ini'), '[General]\ntranslateMacroSendCheck=false\n');
     const runs = [0, 1, 2].map(() => {
-      const out = execFileSync('packetsender', ['-q', '-u', '--num', '300000', '--usdelay', '0', '127.0.0.1', String(udp.port), '0102030405060708'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, QT_QPA_PLATFORM: 'offscreen' } });
+      const out = execFileSync('packetsender', ['-q', '-u', '--num', '300000', '--usdelay', '0', '127.0.0.1', String(udp.port), '0102030405060708'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: dir, QT_QPA_PLATFORM: 'offscreen' },
+      });
       return Number(/Effective rate = (\d+)/.exec(out)?.[1] ?? 0);
     });
     report('sender: UDP generator, 8-byte datagrams to a sink process (goal ≥ 1.2×)', ours, 'pps', 'Packet Sender CLI, macros off', median(runs), true);
@@ -195,7 +240,15 @@ function blast(args: string[]): { pps: number; gbps: number } {
     const run = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-t', '3', '-J'], { encoding: 'utf8' });
     server.kill();
     const out = JSON.parse(run.stdout || '{}') as { end?: { sum_received?: { bits_per_second: number } }; error?: string };
-    if (out.end?.sum_received) report('sender: TCP stream, 128 KiB writes like iperf3 (goal ≥ 0.6×)', oursTcp, 'Gbit/s', 'iperf3 single stream', out.end.sum_received.bits_per_second / 1e9, true);
+    if (out.end?.sum_received)
+      report(
+        'sender: TCP stream, 128 KiB writes like iperf3 (goal ≥ 0.6×)',
+        oursTcp,
+        'Gbit/s',
+        'iperf3 single stream',
+        out.end.sum_received.bits_per_second / 1e9,
+        true,
+      );
     else console.log(`sender: TCP stream: ${fmt(oursTcp)} Gbit/s (iperf3 failed: ${out.error ?? run.stderr.trim()})`);
   } else {
     console.log(`sender: TCP stream: ${fmt(oursTcp)} Gbit/s (iperf3 is not installed: apt-get install iperf3 to compare)`);
@@ -204,7 +257,8 @@ function blast(args: string[]): { pps: number; gbps: number } {
 
 // ---- rate accuracy: requested rate vs the rate measured at the sink (goal: within ±2%) ----
 {
-  const script = "const d=require('dgram').createSocket('udp4');let n=0,first=0,last=0;d.on('message',()=>{const t=performance.now();if(!n)first=t;last=t;n++});" +
+  const script =
+    "const d=require('dgram').createSocket('udp4');let n=0,first=0,last=0;d.on('message',()=>{const t=performance.now();if(!n)first=t;last=t;n++});" +
     "d.bind(0,'127.0.0.1',()=>console.log(d.address().port));process.stdin.on('data',()=>{console.log(JSON.stringify({n,first,last}));n=0});setTimeout(()=>process.exit(0),120000)";
   const sinkProc = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
@@ -220,15 +274,27 @@ function blast(args: string[]): { pps: number; gbps: number } {
   });
   const nextLine = () => (lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => (waiting = r)));
   const port = Number(await nextLine());
-  for (const [rate, count] of [[10, 31], [1000, 2001], [10_000, 20_001], [100_000, 200_001]] as const) {
+  for (const [rate, count] of [
+    [10, 31],
+    [1000, 2001],
+    [10_000, 20_001],
+    [100_000, 200_001],
+  ] as const) {
     blast(['udp', '127.0.0.1', String(port), '--count', String(count), '--rate', String(rate)]);
     await new Promise((r) => setTimeout(r, 200));
     sinkProc.stdin.write('report\n');
     const got = JSON.parse(await nextLine()) as { n: number; first: number; last: number };
     const measured = (got.n - 1) / ((got.last - got.first) / 1000);
     const error = ((measured - rate) / rate) * 100;
-    rows.push({ figure: `sender: rate accuracy at ${rate} pps (goal ±2%)`, value: `${fmt(measured)} pps at the sink, ${got.n}/${count} received`, baseline: `requested: ${fmt(rate)} pps`, ratio: `${error >= 0 ? '+' : ''}${error.toFixed(2)}%` });
-    console.log(`sender: rate ${rate} pps requested → ${fmt(measured)} pps at the sink (${error >= 0 ? '+' : ''}${error.toFixed(2)}%), ${got.n}/${count} received`);
+    rows.push({
+      figure: `sender: rate accuracy at ${rate} pps (goal ±2%)`,
+      value: `${fmt(measured)} pps at the sink, ${got.n}/${count} received`,
+      baseline: `requested: ${fmt(rate)} pps`,
+      ratio: `${error >= 0 ? '+' : ''}${error.toFixed(2)}%`,
+    });
+    console.log(
+      `sender: rate ${rate} pps requested → ${fmt(measured)} pps at the sink (${error >= 0 ? '+' : ''}${error.toFixed(2)}%), ${got.n}/${count} received`,
+    );
   }
   sinkProc.kill();
 }
@@ -236,10 +302,25 @@ function blast(args: string[]): { pps: number; gbps: number } {
 // ---- the UI under a flood: one UDP session receiving 100,000 datagrams/s for 10 s ----
 {
   const out = execFileSync(process.execPath, [join(root, 'bench/ui-flood.mjs'), '100000', '10'], { encoding: 'utf8' });
-  const r = JSON.parse(out.trim().split('\n').at(-1)!) as { p50: number; p95: number; max: number; heapMB: number; counters: string; dropped: string; blast: { sent: number } };
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    p50: number;
+    p95: number;
+    max: number;
+    heapMB: number;
+    counters: string;
+    dropped: string;
+    blast: { sent: number };
+  };
   const received = Number(/(\d+) messages/.exec(r.counters)?.[1] ?? 0);
-  rows.push({ figure: 'UI: frame time p95 while receiving 100k msg/s for 10 s (goal ≤ 33 ms)', value: `${r.p95.toFixed(1)} ms (p50 ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)}), heap ${r.heapMB} MB`, baseline: 'one frame at 60 Hz: 16.7 ms', ratio: `${(r.p95 / 16.7).toFixed(2)} frames` });
-  console.log(`UI flood: frame p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; heap ${r.heapMB} MB; ${received} of ${r.blast.sent} datagrams reached the log (the rest were lost in the host's socket buffer); UI-side drops: ${r.dropped}`);
+  rows.push({
+    figure: 'UI: frame time p95 while receiving 100k msg/s for 10 s (goal ≤ 33 ms)',
+    value: `${r.p95.toFixed(1)} ms (p50 ${r.p50.toFixed(1)}, max ${r.max.toFixed(1)}), heap ${r.heapMB} MB`,
+    baseline: 'one frame at 60 Hz: 16.7 ms',
+    ratio: `${(r.p95 / 16.7).toFixed(2)} frames`,
+  });
+  console.log(
+    `UI flood: frame p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; heap ${r.heapMB} MB; ${received} of ${r.blast.sent} datagrams reached the log (the rest were lost in the host's socket buffer); UI-side drops: ${r.dropped}`,
+  );
 }
 
 // ---- receiving: UDP floods, a TCP bulk stream, 10,000 clients (the host as a child, a page attached) ----

@@ -33,11 +33,13 @@ export async function benchProcesses(report: Report, log: (line: string) => void
     const n = count();
     log(`processes: ${n} processes on this machine for the sample`);
     // A full sample as the panel's first one: stat, status and cmdline of every pid (a fresh sampler each time).
-    const ours = median([0, 1, 2, 3, 4].map(() => {
-      const t0 = performance.now();
-      new ProcessSampler().sample();
-      return performance.now() - t0;
-    }));
+    const ours = median(
+      [0, 1, 2, 3, 4].map(() => {
+        const t0 = performance.now();
+        new ProcessSampler().sample();
+        return performance.now() - t0;
+      }),
+    );
     const steadySampler = new ProcessSampler();
     steadySampler.sample();
     const steady = median([0, 1, 2, 3, 4].map(() => steadySampler.sample().tookMs));
@@ -48,11 +50,17 @@ export async function benchProcesses(report: Report, log: (line: string) => void
       sys.push(performance.now() - t0);
       await sleep(600); // systeminformation serves a cached result within 500 ms of its last call
     }
-    const ps = median([0, 1, 2, 3, 4].map(() => {
-      const t0 = performance.now();
-      execFileSync('ps', ['-eo', 'pid,ppid,stat,nlwp,pcpu,rss,comm'], { encoding: 'utf8' }).trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-      return performance.now() - t0;
-    }));
+    const ps = median(
+      [0, 1, 2, 3, 4].map(() => {
+        const t0 = performance.now();
+        execFileSync('ps', ['-eo', 'pid,ppid,stat,nlwp,pcpu,rss,comm'], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.trim().split(/\s+/));
+        return performance.now() - t0;
+      }),
+    );
     report(`processes: one full sample of ${n} processes (goal ≥ 10× systeminformation)`, ours, 'ms', 'systeminformation processes()', median(sys), false);
     report(`processes: one full sample of ${n} processes (goal: faster than ps)`, ours, 'ms', 'ps -eo pid,ppid,stat,nlwp,pcpu,rss,comm + parse', ps, false);
     report(`processes: steady-state sample (stat only for pids already known)`, steady, 'ms', 'ps -eo … + parse', ps, false);
@@ -71,9 +79,25 @@ export async function benchProcesses(report: Report, log: (line: string) => void
     const mainMs = [...service.mainThreadMs];
     await service.dispose();
     const pct = elu.utilization * 100;
-    log(`processes: sampler thread busy ${pct.toFixed(2)}% of 10 s; main-thread event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (this machine's own jitter included)`);
-    report(`processes: sampling ${n} processes once a second, % of one core (goal ≤ 2%)`, pct, '%', 'ps once a second (its run time per second)', (ps / 1000) * 100, false);
-    report('processes: main thread busy per sample, max (JSON.parse + publish; goal ≤ 10 ms)', Math.max(...mainMs), 'ms', 'one sample on the main thread', steady, false);
+    log(
+      `processes: sampler thread busy ${pct.toFixed(2)}% of 10 s; main-thread event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (this machine's own jitter included)`,
+    );
+    report(
+      `processes: sampling ${n} processes once a second, % of one core (goal ≤ 2%)`,
+      pct,
+      '%',
+      'ps once a second (its run time per second)',
+      (ps / 1000) * 100,
+      false,
+    );
+    report(
+      'processes: main thread busy per sample, max (JSON.parse + publish; goal ≤ 10 ms)',
+      Math.max(...mainMs),
+      'ms',
+      'one sample on the main thread',
+      steady,
+      false,
+    );
   } finally {
     if (group?.pid) {
       try {

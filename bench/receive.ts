@@ -19,10 +19,16 @@ export type Report = (figure: string, value: number, unit: string, baselineName:
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Blast { sent: number; pps: number; gbps: number }
+interface Blast {
+  sent: number;
+  pps: number;
+  gbps: number;
+}
 function blast(args: string[]): Promise<Blast> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(root, 'bin/wirelab.mjs'), 'blast', ...args, '--json'], { timeout: 120_000 }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out) as Blast)));
+    execFile(process.execPath, [join(root, 'bin/wirelab.mjs'), 'blast', ...args, '--json'], { timeout: 120_000 }, (err, out) =>
+      err ? reject(err) : resolve(JSON.parse(out) as Blast),
+    );
   });
 }
 
@@ -46,7 +52,11 @@ function lines(child: ChildProcess): () => Promise<string> {
   return () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => (waiting = r)));
 }
 
-interface Kept { sent: number; received: number; dropped: number | null }
+interface Kept {
+  sent: number;
+  received: number;
+  dropped: number | null;
+}
 const pct = (k: Kept) => (k.received / k.sent) * 100;
 const kernelText = (k: Kept) => `${k.received.toLocaleString('en')}/${k.sent.toLocaleString('en')} kept, kernel dropped ${k.dropped ?? '?'}`;
 
@@ -91,7 +101,11 @@ async function udpSink(kind: 'dgram' | 'recvmmsg', rate: number, seconds: number
  * limit at startup, so the hard limit is what counts (`ulimit -Hn`; raising it needs root).
  */
 function openFileLimit(): number {
-  return Number(execFileSync(process.execPath, ['-e', "console.log(require('child_process').execSync('ulimit -n', { encoding: 'utf8' }).trim())"], { encoding: 'utf8' }).trim().replace('unlimited', 'Infinity'));
+  return Number(
+    execFileSync(process.execPath, ['-e', "console.log(require('child_process').execSync('ulimit -n', { encoding: 'utf8' }).trim())"], { encoding: 'utf8' })
+      .trim()
+      .replace('unlimited', 'Infinity'),
+  );
 }
 
 export async function benchReceive(report: Report, log: (line: string) => void = console.log): Promise<void> {
@@ -104,9 +118,25 @@ export async function benchReceive(report: Report, log: (line: string) => void =
       const ours = await udpSession(host, rate, 5);
       const plain = await udpSink('dgram', rate, 5);
       const batched = await udpSink('recvmmsg', rate, 5);
-      log(`receive: UDP at ${rate / 1000}k/s for 5 s — session with a page: ${kernelText(ours)}; dgram sink: ${kernelText(plain)}; recvmmsg sink: ${kernelText(batched)}`);
-      report(`receive: UDP session, 8-byte datagrams at ${rate / 1000}k/s for 5 s, page attached, kept (goal ≥ 95% at 100k/s)`, pct(ours), '%', 'plain Node dgram sink process', pct(plain), true);
-      report(`receive: UDP session at ${rate / 1000}k/s, kept, against a recvmmsg sink`, pct(ours), '%', 'recvmmsg sink process (koffi, 64 per call)', pct(batched), true);
+      log(
+        `receive: UDP at ${rate / 1000}k/s for 5 s — session with a page: ${kernelText(ours)}; dgram sink: ${kernelText(plain)}; recvmmsg sink: ${kernelText(batched)}`,
+      );
+      report(
+        `receive: UDP session, 8-byte datagrams at ${rate / 1000}k/s for 5 s, page attached, kept (goal ≥ 95% at 100k/s)`,
+        pct(ours),
+        '%',
+        'plain Node dgram sink process',
+        pct(plain),
+        true,
+      );
+      report(
+        `receive: UDP session at ${rate / 1000}k/s, kept, against a recvmmsg sink`,
+        pct(ours),
+        '%',
+        'recvmmsg sink process (koffi, 64 per call)',
+        pct(batched),
+        true,
+      );
     }
 
     // ---- TCP: a bulk stream into a server session -------------------------------------------
@@ -122,8 +152,17 @@ export async function benchReceive(report: Report, log: (line: string) => void =
       const sinkPort = Number(await lines(sink)());
       const plain = (await blast(args(sinkPort))).gbps;
       sink.kill();
-      log(`receive: TCP bulk into a server session: ${ours.toFixed(2)} Gbit/s (${(got.receivedBytes / 2 ** 20).toFixed(0)} MiB counted); plain Node read loop: ${plain.toFixed(2)} Gbit/s`);
-      report('receive: TCP server session taking a bulk stream (128 KiB writes), page attached', ours, 'Gbit/s', 'plain Node read loop in its own process', plain, true);
+      log(
+        `receive: TCP bulk into a server session: ${ours.toFixed(2)} Gbit/s (${(got.receivedBytes / 2 ** 20).toFixed(0)} MiB counted); plain Node read loop: ${plain.toFixed(2)} Gbit/s`,
+      );
+      report(
+        'receive: TCP server session taking a bulk stream (128 KiB writes), page attached',
+        ours,
+        'Gbit/s',
+        'plain Node read loop in its own process',
+        plain,
+        true,
+      );
     }
 
     // ---- 10,000 clients held on one server session ------------------------------------------
@@ -163,7 +202,9 @@ async function benchManyClients(host: HostClient, report: Report, log: (line: st
   const soft = openFileLimit();
   if (soft < n + 200) {
     // 10,000 descriptors in the host and as many in the clients' process
-    return log(`receive: 10,000 clients not measured: a Node process may open ${soft} files here (the hard limit); raise it with ulimit -Hn ${n + 1000} as root`);
+    return log(
+      `receive: 10,000 clients not measured: a Node process may open ${soft} files here (the hard limit); raise it with ulimit -Hn ${n + 1000} as root`,
+    );
   }
   const idle = await pingP99(host, 1000);
   const { id, port } = await openSession(host, { kind: 'tcp-server', framing: { kind: 'delimiter', delimiter: '\n' }, reply: 'echo' });
@@ -179,7 +220,9 @@ async function benchManyClients(host: HostClient, report: Report, log: (line: st
   const plainBurst = await plainClients.burst();
   plainClients.child.kill();
   echo.kill();
-  log(`receive: ${clients.held.toLocaleString('en')} clients held: app.ping p99 ${held.toFixed(2)} ms (idle ${idle.toFixed(2)} ms); burst of one line each echoed in ${burst.toFixed(0)} ms (plain Node echo server ${plainBurst.toFixed(0)} ms)`);
+  log(
+    `receive: ${clients.held.toLocaleString('en')} clients held: app.ping p99 ${held.toFixed(2)} ms (idle ${idle.toFixed(2)} ms); burst of one line each echoed in ${burst.toFixed(0)} ms (plain Node echo server ${plainBurst.toFixed(0)} ms)`,
+  );
   report('receive: contract round trip p99 with 10,000 clients held on one server session (goal ≤ 5 ms)', held, 'ms', 'p99 with no clients held', idle, false);
   report('receive: a burst of one line from each of 10,000 clients, all echoed (goal ≤ 1 s)', burst, 'ms', 'plain Node echo server process', plainBurst, false);
 }

@@ -107,11 +107,21 @@ export async function benchTimeline(report: Report, log: (line: string) => void 
     const tshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0;
     if (tshark) {
       const t0 = performance.now();
-      const r = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tcp.seq', '-e', 'tcp.ack', '-e', 'tcp.flags', '-e', 'tcp.len'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
+      const r = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tcp.seq', '-e', 'tcp.ack', '-e', 'tcp.flags', '-e', 'tcp.len'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 1 << 30,
+      });
       const ms = performance.now() - t0;
       const lines = r.stdout.toString().split('\n').length - 1;
       if (lines !== n) log(`tshark printed ${lines} lines for ${n} packets`);
-      report('timeline: parse a 1,000,000-packet pcap in 64 KiB chunks (goal ≥ 50×)', ours, 'packets/s', 'tshark -T fields -e tcp.seq -e tcp.ack -e tcp.flags -e tcp.len', n / (ms / 1000), true);
+      report(
+        'timeline: parse a 1,000,000-packet pcap in 64 KiB chunks (goal ≥ 50×)',
+        ours,
+        'packets/s',
+        'tshark -T fields -e tcp.seq -e tcp.ack -e tcp.flags -e tcp.len',
+        n / (ms / 1000),
+        true,
+      );
     } else {
       log(`timeline: parse 1,000,000 packets: ${Math.round(ours).toLocaleString('en')} packets/s (tshark is not installed: apt-get install tshark to compare)`);
     }
@@ -123,7 +133,9 @@ export async function benchTimeline(report: Report, log: (line: string) => void 
   if (!tool) return log('timeline: live latency not measured: tcpdump is not installed');
   const immediate = await liveLatency(tool, true);
   const buffered = await liveLatency(tool, false);
-  log(`timeline: live packet → parsed, ${immediate.count} packets: p50 ${immediate.p50.toFixed(2)} ms, p95 ${immediate.p95.toFixed(2)} ms (without --immediate-mode: p50 ${buffered.p50.toFixed(1)} ms)`);
+  log(
+    `timeline: live packet → parsed, ${immediate.count} packets: p50 ${immediate.p50.toFixed(2)} ms, p95 ${immediate.p95.toFixed(2)} ms (without --immediate-mode: p50 ${buffered.p50.toFixed(1)} ms)`,
+  );
   report('timeline: live capture, packet → parsed segment, p50 (goal ≤ 5 ms)', immediate.p50, 'ms', 'tcpdump -U without --immediate-mode', buffered.p50, false);
 }
 
@@ -158,7 +170,7 @@ async function liveLatency(tool: string, immediateMode: boolean): Promise<{ p50:
   return { p50: sorted[Math.floor(sorted.length / 2)] ?? NaN, p95: sorted[Math.floor(sorted.length * 0.95)] ?? NaN, count: sorted.length };
 }
 
-if (process.argv.slice(1).some((a) => a.endsWith("bench/timeline.ts"))) {
+if (process.argv.slice(1).some((a) => a.endsWith('bench/timeline.ts'))) {
   await benchTimeline((figure, value, unit, baselineName, baseline, higher) => {
     const ratio = higher ? value / baseline : baseline / value;
     console.log(`${figure}: ${value.toFixed(2)} ${unit} | ${baselineName}: ${baseline.toFixed(2)} ${unit} | ratio ${ratio.toFixed(2)}×`);

@@ -15,7 +15,11 @@ const quietMs = 1500;
 const koffi = createRequire(import.meta.url)('koffi');
 const libc = koffi.load('libc.so.6');
 const setsockopt = libc.func('int setsockopt(int, int, int, const uint8_t *, uint32_t)');
-const int = (v) => { const b = Buffer.alloc(4); b.writeInt32LE(v); return b; };
+const int = (v) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+};
 /** SO_RCVBUFFORCE (33) as a Wirelab session asks for it, else SO_RCVBUF (8). */
 const bigBuffer = (fd) => setsockopt(fd, 1, 33, int(rcvbuf), 4) === 0 || setsockopt(fd, 1, 8, int(rcvbuf), 4) === 0;
 
@@ -56,15 +60,20 @@ if (kind === 'dgram') {
   const recvmmsg = libc.func('int recvmmsg(int, void *, unsigned int, int, void *)');
   const fd = socket(2, 2, 0);
   bigBuffer(fd);
-  const tv = Buffer.alloc(16); tv.writeBigInt64LE(0n, 0); tv.writeBigInt64LE(100000n, 8); // 100 ms
+  const tv = Buffer.alloc(16);
+  tv.writeBigInt64LE(0n, 0);
+  tv.writeBigInt64LE(100000n, 8); // 100 ms
   setsockopt(fd, 1, 20, tv, 16); // SO_RCVTIMEO: wake up to check the clock
-  const addr = Buffer.alloc(16); addr.writeUInt16LE(2, 0); addr.set([127, 0, 0, 1], 4);
+  const addr = Buffer.alloc(16);
+  addr.writeUInt16LE(2, 0);
+  addr.set([127, 0, 0, 1], 4);
   bind(fd, addr, 16);
   const len = [16];
   getsockname(fd, addr, len);
   const port = addr.readUInt16BE(2);
   console.log(port);
-  const batch = 64, slot = 2048;
+  const batch = 64,
+    slot = 2048;
   const mem = Buffer.alloc(batch * 64 + batch * 16 + batch * slot);
   const base = koffi.address(mem);
   for (let i = 0; i < batch; i++) {

@@ -23,8 +23,16 @@ const combos = [
  * else fails the test.
  */
 const known: { rule: string; target: string; why: string }[] = [
-  { rule: 'scrollable-region-focusable', target: '.log-scroll', why: 'LogView.tsx: the chunk / message logs scroll but cannot take focus (tabIndex=0 and a label)' },
-  { rule: 'aria-required-children', target: '.tl-sources', why: 'TimelinePanel.tsx: the source tabs are role=tablist but each tab sits in a div with its close button' },
+  {
+    rule: 'scrollable-region-focusable',
+    target: '.log-scroll',
+    why: 'LogView.tsx: the chunk / message logs scroll but cannot take focus (tabIndex=0 and a label)',
+  },
+  {
+    rule: 'aria-required-children',
+    target: '.tl-sources',
+    why: 'TimelinePanel.tsx: the source tabs are role=tablist but each tab sits in a div with its close button',
+  },
   { rule: 'nested-interactive', target: 'svg', why: 'SequenceDiagram.tsx: the diagram is role=img yet its segments are focusable buttons' },
   { rule: 'scrollable-region-focusable', target: 'aside', why: 'SegmentDetails.tsx: the details pane scrolls but cannot take focus' },
   { rule: 'aria-required-children', target: 'data-testid="ps-row"', why: 'ProcessesPanel.tsx: role=row rows hold spans without role=cell' },
@@ -40,7 +48,9 @@ async function audit(page: Page, where: string): Promise<string[]> {
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     // Colours mid-transition (rows fade their background) are not what the user reads.
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations().length)).toBe(0);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations().length))
+      .toBe(0);
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     for (const v of result.violations) {
       if (v.impact !== 'serious' && v.impact !== 'critical') continue;
@@ -48,11 +58,15 @@ async function audit(page: Page, where: string): Promise<string[]> {
         // Matched against the selector and the element's opening tag.
         const target = `${n.target.join(' ')} ${n.html}`;
         const k = known.find((x) => x.rule === v.id && target.includes(x.target));
-        if (k && !test.info().annotations.some((a) => a.description === k.why)) test.info().annotations.push({ type: 'known a11y violation', description: k.why });
+        if (k && !test.info().annotations.some((a) => a.description === k.why))
+          test.info().annotations.push({ type: 'known a11y violation', description: k.why });
         return !k;
       });
       if (!nodes.length) continue;
-      const targets = nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ');
+      const targets = nodes
+        .slice(0, 4)
+        .map((n) => n.target.join(' '))
+        .join(' | ');
       found.push(`${where} ${lang}/${theme}: ${v.id} (${v.impact}, ${nodes.length}×) ${targets}`);
     }
   }
@@ -167,7 +181,9 @@ test.describe('handshake timeline', () => {
   test('error: a truncated capture and a file that is no capture', async ({ app }) => {
     await app.getByTestId('pcap-input').setInputFiles(capture('truncated.pcap'));
     await expect(app.getByTestId('file-problem')).toBeVisible();
-    await app.getByTestId('pcap-input').setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('not a capture at all') });
+    await app
+      .getByTestId('pcap-input')
+      .setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('not a capture at all') });
     await expect(app.getByTestId('timeline-error')).toBeVisible();
     expect(await audit(app, 'timeline error')).toEqual([]);
   });
@@ -213,9 +229,14 @@ test.describe('processes', () => {
 async function tabThrough(page: Page, scope: string): Promise<{ missed: string[]; noRing: string[] }> {
   const controls = await page.evaluate((sel) => {
     const { document } = globalThis as unknown as KbdDom;
-    const all = [...document.querySelectorAll(`${sel} :is(button, input, select, textarea, a[href], [tabindex]):not([disabled]):not([tabindex="-1"])`)].filter((e) => e.offsetParent !== null || e.getClientRects().length > 0);
+    const all = [...document.querySelectorAll(`${sel} :is(button, input, select, textarea, a[href], [tabindex]):not([disabled]):not([tabindex="-1"])`)].filter(
+      (e) => e.offsetParent !== null || e.getClientRects().length > 0,
+    );
     all.forEach((e, i) => e.setAttribute('data-kbd', String(i)));
-    return all.map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.getAttribute('data-testid') ? `[${e.getAttribute('data-testid')}]` : ''} "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}"`);
+    return all.map(
+      (e) =>
+        `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.getAttribute('data-testid') ? `[${e.getAttribute('data-testid')}]` : ''} "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 30)}"`,
+    );
   }, scope);
   const reached = new Set<string>();
   const noRing = new Set<string>();

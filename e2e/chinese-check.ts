@@ -27,7 +27,11 @@ export async function serveAsNobody(): Promise<{ url: string; stop(): Promise<vo
   if (process.getuid?.() !== 0) throw new Error('serveAsNobody needs root (to setpriv to uid 65534), as CI runs the e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'wirelab-e2e-nobody-'));
   chmodSync(dataDir, 0o777);
-  const child: ChildProcess = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'serve', '--json', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'serve', '--json', '--port', '0', '--data-dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -4,7 +4,9 @@ import { expect, test } from './fixtures.ts';
  * The concurrency panel against the real browser host: a real model server (python3's
  * selectors model, or the Node one where python3 is missing) under a small real load.
  */
-test('run a model under load with CPU work per request: live figures, the chart, the lesson and the comparison table, in English and Chinese', async ({ app }) => {
+test('run a model under load with CPU work per request: live figures, the chart, the lesson and the comparison table, in English and Chinese', async ({
+  app,
+}) => {
   await app.keyboard.press('Control+5');
   await expect(app.getByTestId('concurrency-panel')).toBeVisible();
   const python = (await app.getByTestId('cc-no-python').count()) === 0;

@@ -19,7 +19,10 @@ export interface ServedHost {
 }
 
 async function serve(dataDir: string, children: ChildProcess[], env: NodeJS.ProcessEnv = {}): Promise<ServedHost> {
-  const child = spawn(process.execPath, [bin, 'serve', '--json', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [bin, 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';

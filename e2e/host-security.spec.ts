@@ -40,7 +40,10 @@ test('the strict CSP (nonce, strict-dynamic, Trusted Types) holds on every panel
   const csp = await page.evaluate(async () => (await fetch('/', { credentials: 'same-origin' })).headers.get('content-security-policy'));
   expect(csp).toContain("require-trusted-types-for 'script'");
   for (const name of ['Packet sender', 'Subnet calculator', 'Handshake timeline', 'Processes']) {
-    await page.locator('.nav').getByRole('tab', { name: new RegExp(name) }).click();
+    await page
+      .locator('.nav')
+      .getByRole('tab', { name: new RegExp(name) })
+      .click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
   }
   const violations = await page.evaluate(() => (globalThis as unknown as PageGlobals).__violations);

@@ -248,7 +248,9 @@ test('UDP: broadcast needs its flag, and a multicast group on loopback delivers'
 test('send a file, then search the log', async ({ app }) => {
   await playground(app);
   await app.getByTestId('mode-file').click();
-  await app.getByTestId('composer-file').setInputFiles({ name: 'bytes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0x00, 0x01, 0x02, 0xff]) });
+  await app
+    .getByTestId('composer-file')
+    .setInputFiles({ name: 'bytes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0x00, 0x01, 0x02, 0xff]) });
   await expect(app.getByTestId('file-name')).toHaveText('bytes.bin');
   await expect(app.getByTestId('hex-preview')).toHaveText('00 01 02 ff');
   await app.getByTestId('send').click();

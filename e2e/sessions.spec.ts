@@ -25,7 +25,10 @@ test.beforeEach(async ({ app }) => {
   await expect(app.getByTestId('sender-panel')).toBeVisible();
 });
 
-test('sessions live in the backend: a reload brings back both tabs and their logs, a second page follows them live, Close all frees the ports', async ({ app, host }) => {
+test('sessions live in the backend: a reload brings back both tabs and their logs, a second page follows them live, Close all frees the ports', async ({
+  app,
+  host,
+}) => {
   // a server (echo) and a client connected to it
   await app.getByTestId('playground').click();
   await expect(tabs(app)).toHaveCount(2);
@@ -80,7 +83,7 @@ test('sessions live in the backend: a reload brings back both tabs and their log
   await second.close();
 });
 
-test('a tab\'s close button closes its session and frees its port, in every window', async ({ app }) => {
+test("a tab's close button closes its session and frees its port, in every window", async ({ app }) => {
   await app.getByTestId('playground').click();
   await expect(tabs(app)).toHaveCount(2);
   const serverPort = Number((await tabs(app).nth(0).locator('.mono').textContent())!.split(':').at(-1));
@@ -103,7 +106,9 @@ test('a 100 KB message exports whole: the JSON holds every byte the log received
   const dl = app.waitForEvent('download');
   await app.getByTestId('export-json').click();
   const fs = await import('node:fs/promises');
-  const doc = JSON.parse(await fs.readFile((await (await dl).path())!, 'utf8')) as { events: { type: string; dir: string | null; length: number; hex: string; truncated: boolean }[] };
+  const doc = JSON.parse(await fs.readFile((await (await dl).path())!, 'utf8')) as {
+    events: { type: string; dir: string | null; length: number; hex: string; truncated: boolean }[];
+  };
   const inbound = doc.events.filter((e) => e.type === 'chunk' && e.dir === 'in');
   expect(inbound.reduce((n, e) => n + e.hex.length / 2, 0)).toBe(100_024);
   expect(inbound.every((e) => !e.truncated && e.hex.length === e.length * 2)).toBe(true);

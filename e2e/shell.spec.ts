@@ -19,7 +19,10 @@ test('the shell loads connected, with the URL token swapped for a cookie', async
 
 test('every panel is reachable by click', async ({ app }) => {
   for (const p of panels) {
-    await app.locator('.nav').getByRole('tab', { name: new RegExp(p.en) }).click();
+    await app
+      .locator('.nav')
+      .getByRole('tab', { name: new RegExp(p.en) })
+      .click();
     await expect(app.locator('.nav').getByRole('tab', { name: new RegExp(p.en) })).toHaveAttribute('aria-selected', 'true');
     await expect(app.getByTestId(p.testId)).toBeVisible();
     await expect(app.getByRole('heading', { level: 1 })).toHaveText(p.en);

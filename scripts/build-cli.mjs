@@ -43,7 +43,9 @@ export async function buildCli(outdir = join(root, 'out/cli')) {
   cpSync(join(root, 'electron/services/concurrency/servers'), join(outdir, 'servers'), { recursive: true });
   // Which source files went in: bin/wirelab.mjs in a source checkout takes the bundle only while
   // none of them is newer, so an edited .ts never runs as its stale build.
-  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules')).map((p) => relative(root, join(root, p)));
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes('node_modules'))
+    .map((p) => relative(root, join(root, p)));
   writeFileSync(join(outdir, 'inputs.json'), JSON.stringify(inputs));
   return outdir;
 }

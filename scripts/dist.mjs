@@ -10,6 +10,8 @@ const build = spawnSync(bin('electron-vite'), ['build'], { cwd: projectRoot, std
 if (build.status !== 0) process.exit(build.status ?? 1);
 const pack = spawnSync(bin('electron-builder'), ['--publish', 'never', ...process.argv.slice(2)], { cwd: projectRoot, stdio: 'inherit' });
 if (pack.status !== 0) {
-  console.error('\nWirelab: packaging failed. electron-builder must download the Electron zip (and, for some targets, helper tools) from the internet; on a machine without that access installers cannot be built. The configuration is in package.json under "build".');
+  console.error(
+    '\nWirelab: packaging failed. electron-builder must download the Electron zip (and, for some targets, helper tools) from the internet; on a machine without that access installers cannot be built. The configuration is in package.json under "build".',
+  );
   process.exit(pack.status ?? 1);
 }

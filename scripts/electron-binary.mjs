@@ -17,7 +17,11 @@ export function findElectronBinary(env = process.env) {
     if (existsSync(candidate)) return { path: candidate };
     return { path: null, reason: `ELECTRON_OVERRIDE_DIST_PATH is set but ${candidate} does not exist` };
   }
-  if (!relative) return { path: null, reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; this machine cannot reach the Electron download server)' };
+  if (!relative)
+    return {
+      path: null,
+      reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; this machine cannot reach the Electron download server)',
+    };
   const full = join(pkgDir, 'dist', relative);
   if (!existsSync(full)) return { path: null, reason: `the Electron binary is missing (${full})` };
   return { path: full };

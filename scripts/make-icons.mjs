@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import { projectRoot } from './electron-binary.mjs';
 
 const svg = readFileSync(join(projectRoot, 'renderer/public/icon.svg'), 'utf8');
-const browser = await chromium.launch({ executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-for (const [size, out] of [[1024, 'build/icon.png'], [512, 'renderer/public/icon.png']]) {
+const browser = await chromium.launch({
+  executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+for (const [size, out] of [
+  [1024, 'build/icon.png'],
+  [512, 'renderer/public/icon.png'],
+]) {
   const page = await browser.newPage({ viewport: { width: size, height: size } });
   await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`);
   await page.screenshot({ path: join(projectRoot, out), omitBackground: true });

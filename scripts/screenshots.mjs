@@ -12,14 +12,20 @@ const outDir = process.argv[2] ?? join(projectRoot, '.tmp', 'shots');
 mkdirSync(outDir, { recursive: true });
 
 function serve(dataDir, env = {}) {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'wirelab.mjs'), 'serve', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'wirelab.mjs'), 'serve', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve, reject) => {
     child.stdout.once('data', (c) => resolve({ child, url: JSON.parse(c.toString().split('\n')[0]).url }));
     child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
   });
 }
 
-const browser = await chromium.launch({ executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+const browser = await chromium.launch({
+  executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+});
 async function shoot(url, name, { scheme = 'light', panel = '1', lang = 'en', after, viewport = { width: 1200, height: 720 } } = {}) {
   const context = await browser.newContext({ viewport, colorScheme: scheme, locale: lang === 'zh-CN' ? 'zh-CN' : 'en-US' });
   const page = await context.newPage();
@@ -39,20 +45,43 @@ await shoot(host.url, 'sender-en-light');
 await shoot(host.url, 'subnet-en-dark', { scheme: 'dark', panel: '2' });
 await shoot(host.url, 'timeline-zh-light', { panel: '3', lang: 'zh-CN' });
 // the subnet panel: each view, both languages, an error
-const fill = (id, text) => async (page) => { await page.locator(`#${id}`).fill(text); };
-const tab = (name, then) => async (page) => { await page.locator(`#subnet-tab-${name}`).click(); if (then) await then(page); };
+const fill = (id, text) => async (page) => {
+  await page.locator(`#${id}`).fill(text);
+};
+const tab = (name, then) => async (page) => {
+  await page.locator(`#subnet-tab-${name}`).click();
+  if (then) await then(page);
+};
 await shoot(host.url, 'subnet-calc-en-light', { panel: '2' });
 await shoot(host.url, 'subnet-calc6-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: fill('calc-input', 'fe80::1%eth0/64') });
 await shoot(host.url, 'subnet-error-zh-light', { panel: '2', lang: 'zh-CN', after: fill('calc-input', '010.1.1.1/8') });
 await shoot(host.url, 'subnet-error-en-dark', { panel: '2', scheme: 'dark', after: fill('calc-input', '10.1.1.1 255.0.255.0') });
 await shoot(host.url, 'subnet-same-en-light', { panel: '2', after: tab('same') });
 await shoot(host.url, 'subnet-same-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: tab('same', fill('same-mask', '255.255.0.0')) });
-await shoot(host.url, 'subnet-split-en-light', { panel: '2', after: tab('split', async (p) => { await p.locator('#split-network').fill('10.0.0.0/8'); await p.locator('#split-value').fill('24'); }) });
-await shoot(host.url, 'subnet-vlsm-zh-light', { panel: '2', lang: 'zh-CN', after: tab('split', async (p) => { await p.locator('#split-mode').selectOption('hosts'); await p.locator('#split-value').fill('50,20,2'); }) });
+await shoot(host.url, 'subnet-split-en-light', {
+  panel: '2',
+  after: tab('split', async (p) => {
+    await p.locator('#split-network').fill('10.0.0.0/8');
+    await p.locator('#split-value').fill('24');
+  }),
+});
+await shoot(host.url, 'subnet-vlsm-zh-light', {
+  panel: '2',
+  lang: 'zh-CN',
+  after: tab('split', async (p) => {
+    await p.locator('#split-mode').selectOption('hosts');
+    await p.locator('#split-value').fill('50,20,2');
+  }),
+});
 await shoot(host.url, 'subnet-tree-en-light', { panel: '2', after: tab('tree') });
 await shoot(host.url, 'subnet-tree-zh-dark', { panel: '2', scheme: 'dark', lang: 'zh-CN', after: tab('tree') });
 await shoot(host.url, 'subnet-summarize-en-dark', { panel: '2', scheme: 'dark', after: tab('summarize') });
-await shoot(host.url, 'subnet-interfaces-en-light', { panel: '2', after: tab('interfaces', async (p) => { await p.locator('[data-testid=interface-address]').first().waitFor(); }) });
+await shoot(host.url, 'subnet-interfaces-en-light', {
+  panel: '2',
+  after: tab('interfaces', async (p) => {
+    await p.locator('[data-testid=interface-address]').first().waitFor();
+  }),
+});
 // the packet sender: the playground after a send (the sticky-packet view), in both languages
 const sender = (fr) => async (page) => {
   await page.locator('#ns-framing').selectOption(fr);
@@ -96,15 +125,17 @@ const convert = async (page) => {
 await shoot(host.url, 'sender-convert-en-dark', { panel: '1', scheme: 'dark', after: convert });
 await shoot(host.url, 'sender-convert-zh-light', { panel: '1', lang: 'zh-CN', after: convert });
 // the handshake timeline: each experiment, both languages and themes, a segment selected, a file
-const experiment = (kind, { select = 2, file = null } = {}) => async (page) => {
-  if (file) await page.getByTestId('pcap-input').setInputFiles(file);
-  else {
-    await page.getByTestId(`experiment-${kind}`).click();
-    await page.locator('[data-testid=timeline-view][data-phase=done]').waitFor();
-  }
-  await page.getByTestId('segment').first().waitFor();
-  if (select !== null) await page.getByTestId('segment').nth(select).click();
-};
+const experiment =
+  (kind, { select = 2, file = null } = {}) =>
+  async (page) => {
+    if (file) await page.getByTestId('pcap-input').setInputFiles(file);
+    else {
+      await page.getByTestId(`experiment-${kind}`).click();
+      await page.locator('[data-testid=timeline-view][data-phase=done]').waitFor();
+    }
+    await page.getByTestId('segment').first().waitFor();
+    if (select !== null) await page.getByTestId('segment').nth(select).click();
+  };
 const wide = { width: 1440, height: 900 };
 const capture = (name) => join(projectRoot, 'test', 'fixtures', 'captures', name);
 await shoot(host.url, 'timeline-normal-en-light', { panel: '3', viewport: wide, after: experiment('normal') });
@@ -114,8 +145,18 @@ await shoot(host.url, 'timeline-refused-zh-light', { panel: '3', lang: 'zh-CN', 
 await shoot(host.url, 'timeline-reset-en-light', { panel: '3', after: experiment('reset', { select: null }) });
 await shoot(host.url, 'timeline-server-first-zh-light', { panel: '3', lang: 'zh-CN', after: experiment('server-first', { select: null }) });
 await shoot(host.url, 'timeline-zero-window-en-light', { panel: '3', viewport: wide, after: experiment('zero-window', { select: 12 }) });
-await shoot(host.url, 'timeline-keep-alive-zh-dark', { panel: '3', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: experiment('keep-alive', { select: null }) });
-await shoot(host.url, 'timeline-backlog-full-en-dark', { panel: '3', scheme: 'dark', after: experiment(null, { file: capture('backlog-full.pcap'), select: null }) });
+await shoot(host.url, 'timeline-keep-alive-zh-dark', {
+  panel: '3',
+  viewport: wide,
+  scheme: 'dark',
+  lang: 'zh-CN',
+  after: experiment('keep-alive', { select: null }),
+});
+await shoot(host.url, 'timeline-backlog-full-en-dark', {
+  panel: '3',
+  scheme: 'dark',
+  after: experiment(null, { file: capture('backlog-full.pcap'), select: null }),
+});
 // "Show timeline" on a client that was already connected: the panel offers to reconnect
 const missed = async (page) => {
   await page.getByTestId('playground').click();
@@ -124,30 +165,74 @@ const missed = async (page) => {
   await page.getByTestId('handshake-missed').waitFor();
 };
 await shoot(host.url, 'timeline-handshake-missed-zh-light', { panel: '1', lang: 'zh-CN', after: missed });
-await shoot(host.url, 'timeline-file-en-light', { panel: '3', viewport: wide, after: experiment(null, { file: capture('three-connections.pcap'), select: 0 }) });
-await shoot(host.url, 'timeline-truncated-zh-dark', { panel: '3', scheme: 'dark', lang: 'zh-CN', after: experiment(null, { file: capture('truncated.pcap'), select: null }) });
+await shoot(host.url, 'timeline-file-en-light', {
+  panel: '3',
+  viewport: wide,
+  after: experiment(null, { file: capture('three-connections.pcap'), select: 0 }),
+});
+await shoot(host.url, 'timeline-truncated-zh-dark', {
+  panel: '3',
+  scheme: 'dark',
+  lang: 'zh-CN',
+  after: experiment(null, { file: capture('truncated.pcap'), select: null }),
+});
 await shoot(host.url, 'timeline-empty-en-dark', { panel: '3', scheme: 'dark' });
 // the process monitor: the table, the zombie lab in the tree, connections, labs, a signal to confirm
-const ps = (then) => async (page) => { await page.getByTestId('ps-row').first().waitFor(); if (then) await then(page); };
+const ps = (then) => async (page) => {
+  await page.getByTestId('ps-row').first().waitFor();
+  if (then) await then(page);
+};
 const zombie = async (page) => {
   await page.getByTestId('ps-tab-labs').click();
   await page.getByTestId('lab-start-zombie').click();
   await page.getByTestId('lab-running').first().waitFor();
-  await page.getByTestId('lab-zombie').getByRole('button', { name: /Show in table|在表格中显示/ }).click();
+  await page
+    .getByTestId('lab-zombie')
+    .getByRole('button', { name: /Show in table|在表格中显示/ })
+    .click();
   await page.locator('[data-testid=ps-row][data-state=Z]').first().waitFor();
   await page.locator('[data-testid=ps-row][data-state=Z]').first().scrollIntoViewIfNeeded();
 };
-await shoot(host.url, 'processes-en-light', { panel: '4', viewport: wide, after: ps(async (p) => { await p.getByTestId('ps-row').first().click(); await p.waitForTimeout(1200); }) });
+await shoot(host.url, 'processes-en-light', {
+  panel: '4',
+  viewport: wide,
+  after: ps(async (p) => {
+    await p.getByTestId('ps-row').first().click();
+    await p.waitForTimeout(1200);
+  }),
+});
 await shoot(host.url, 'processes-zombie-zh-dark', { panel: '4', scheme: 'dark', lang: 'zh-CN', viewport: wide, after: ps(zombie) });
-await shoot(host.url, 'processes-zombie-en-light', { panel: '4', viewport: wide, after: ps(async (p) => { await zombie(p); await p.getByTestId('signal-SIGKILL').click(); }) });
+await shoot(host.url, 'processes-zombie-en-light', {
+  panel: '4',
+  viewport: wide,
+  after: ps(async (p) => {
+    await zombie(p);
+    await p.getByTestId('signal-SIGKILL').click();
+  }),
+});
 await shoot(host.url, 'processes-labs-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-tab-labs').click()) });
-await shoot(host.url, 'processes-connections-en-dark', { panel: '4', scheme: 'dark', after: ps(async (p) => { await p.getByTestId('ps-tab-connections').click(); await p.getByTestId('conn-filter').fill(String(new URL(host.url).port)); await p.getByTestId('conn-row').first().waitFor(); }) });
-await shoot(host.url, 'processes-filter-empty-zh-light', { panel: '4', lang: 'zh-CN', after: ps(async (p) => p.getByTestId('ps-filter').fill('no-such-process')) });
+await shoot(host.url, 'processes-connections-en-dark', {
+  panel: '4',
+  scheme: 'dark',
+  after: ps(async (p) => {
+    await p.getByTestId('ps-tab-connections').click();
+    await p.getByTestId('conn-filter').fill(String(new URL(host.url).port));
+    await p.getByTestId('conn-row').first().waitFor();
+  }),
+});
+await shoot(host.url, 'processes-filter-empty-zh-light', {
+  panel: '4',
+  lang: 'zh-CN',
+  after: ps(async (p) => p.getByTestId('ps-filter').fill('no-such-process')),
+});
 // the concurrency lab: blocking, threads, select past FD_SETSIZE and selectors (epoll), one run each
 const loadRun = (model, conns, secs) => async (page) => {
   await page.getByTestId(`cc-model-${model}`).click();
   await page.getByTestId('cc-server-start').click();
-  await page.getByTestId('cc-server-state').filter({ hasText: /127\.0\.0\.1:\d+/ }).waitFor();
+  await page
+    .getByTestId('cc-server-state')
+    .filter({ hasText: /127\.0\.0\.1:\d+/ })
+    .waitFor();
   await page.getByTestId('cc-conns').fill(String(conns));
   await page.getByTestId('cc-duration').fill(String(secs));
   await page.getByTestId('cc-load-start').click();
@@ -155,7 +240,13 @@ const loadRun = (model, conns, secs) => async (page) => {
   await page.locator('[data-testid=cc-figures]:not([data-state=running])').waitFor({ timeout: 30_000 });
 };
 const lab = async (page) => {
-  for (const [model, conns, secs] of [['blocking', 20, 2], ['threads', 200, 2], ['select', 1100, 2], ['selectors', 1000, 3]]) await loadRun(model, conns, secs)(page);
+  for (const [model, conns, secs] of [
+    ['blocking', 20, 2],
+    ['threads', 200, 2],
+    ['select', 1100, 2],
+    ['selectors', 1000, 3],
+  ])
+    await loadRun(model, conns, secs)(page);
 };
 await shoot(host.url, 'concurrency-en-light', { panel: '5', viewport: wide, after: lab });
 await shoot(host.url, 'concurrency-zh-dark', { panel: '5', viewport: wide, scheme: 'dark', lang: 'zh-CN', after: lab });

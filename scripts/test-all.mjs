@@ -31,6 +31,7 @@ check('typecheck', bin('tsc'), ['-p', 'tsconfig.web.json']);
 check('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json']);
 check('typecheck (renderer tests)', bin('tsc'), ['-p', 'tsconfig.renderer-test.json']);
 check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
+check('format (prettier --check; npm run format writes it)', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
 check('build', bin('electron-vite'), ['build', '--logLevel', 'warn']);
 
 // Two vitest runs: the ordinary files in parallel, then the load tests (floods, fuzzing, 300
@@ -67,9 +68,12 @@ vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest
     totals.failed += s.unexpected;
     totals.skipped += s.skipped;
     const walk = (suite) => {
-      for (const spec of suite.specs ?? []) for (const t of spec.tests) for (const res of t.results) {
-        if (res.status === 'skipped') skipNotes.push(`skipped: ${spec.title} — ${(t.annotations.find((a) => a.type === 'skip')?.description) ?? 'no reason given'}`);
-      }
+      for (const spec of suite.specs ?? [])
+        for (const t of spec.tests)
+          for (const res of t.results) {
+            if (res.status === 'skipped')
+              skipNotes.push(`skipped: ${spec.title} — ${t.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given'}`);
+          }
       for (const child of suite.suites ?? []) walk(child);
     };
     for (const suite of j.suites) walk(suite);

@@ -21,7 +21,10 @@ describe('Electron 45 tooling on this Node', () => {
 
   it('the five packages that warn want Node ≥ 22.12, and the ES modules among them load with require()', () => {
     for (const name of warned) {
-      const pkg = JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { engines?: { node?: string }; type?: string };
+      const pkg = JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as {
+        engines?: { node?: string };
+        type?: string;
+      };
       expect(pkg.engines?.node?.replace(/\s/g, ''), name).toBe('>=22.12.0');
       // electron itself is CommonJS; requiring it would start its lazy binary download, so only the ESM tooling is loaded.
       if (pkg.type === 'module') expect(() => require(name), name).not.toThrow();

@@ -33,7 +33,10 @@ describe('the wirelab bundle (out/cli/wirelab.mjs)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     try {
-      const r = await runNode([join(pkg, 'bin/wirelab.mjs'), 'load', 'tcp', '127.0.0.1', String(port), '--conns', '2', '--size', '16', '--count', '50', '--json'], 60_000);
+      const r = await runNode(
+        [join(pkg, 'bin/wirelab.mjs'), 'load', 'tcp', '127.0.0.1', String(port), '--conns', '2', '--size', '16', '--count', '50', '--json'],
+        60_000,
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ connections: 2, failed: 0, requests: 50 });
     } finally {
@@ -43,7 +46,10 @@ describe('the wirelab bundle (out/cli/wirelab.mjs)', () => {
 
   it('runs on plain Node with no node_modules: calc, timeline FILE and ps print what the source CLI prints', async () => {
     const fixture = join(repo, 'test/fixtures/captures/lo-normal.pcap');
-    for (const args of [['calc', '10.1.2.3/20', '--json'], ['timeline', fixture, '--json']]) {
+    for (const args of [
+      ['calc', '10.1.2.3/20', '--json'],
+      ['timeline', fixture, '--json'],
+    ]) {
       const [built, source] = await Promise.all([runNode([join(pkg, 'bin/wirelab.mjs'), ...args], 60_000), runWirelab(args, 60_000)]);
       expect(built.code, built.stderr).toBe(0);
       expect(JSON.parse(built.stdout)).toEqual(JSON.parse(source.stdout));

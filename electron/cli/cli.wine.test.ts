@@ -21,7 +21,18 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const skip = wineSkip('cli.wine.test.ts');
 const fixture = (name: string) => join(repo, 'test/fixtures/captures', name);
 
-interface Row { pid: number; ppid: number; name: string; user: string | null; state: string; threads: number | null; cpu: number; rssBytes: number; startTime: string; command: string }
+interface Row {
+  pid: number;
+  ppid: number;
+  name: string;
+  user: string | null;
+  state: string;
+  threads: number | null;
+  cpu: number;
+  rssBytes: number;
+  startTime: string;
+  command: string;
+}
 
 describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
   let kit: WineKit;
@@ -52,7 +63,10 @@ describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
   });
 
   it('calc prints the same JSON as on Linux (IPv4 and IPv6)', async () => {
-    for (const args of [['calc', '192.168.10.77/26', '--json'], ['calc', '2001:db8::1/64', '--json']]) {
+    for (const args of [
+      ['calc', '192.168.10.77/26', '--json'],
+      ['calc', '2001:db8::1/64', '--json'],
+    ]) {
       const [win, linux] = await Promise.all([windows(args), runWirelab(args, 60_000)]);
       expect(win.code, win.stderr).toBe(0);
       expect(linux.code).toBe(0);
@@ -72,7 +86,7 @@ describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
     }
   }, 300_000);
 
-  it('without koffi\'s win32 build, ps says so in one line (exit 2) and calc still runs', async () => {
+  it("without koffi's win32 build, ps says so in one line (exit 2) and calc still runs", async () => {
     // A build outside the kit's folder: no node_modules above it, so koffi cannot be found.
     const bare = join(tmpdir(), `wirelab-cli-bare-${process.pid}`);
     cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
@@ -131,7 +145,11 @@ describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
     expect(sent.code, sent.stderr).toBe(0);
     const doc = JSON.parse(sent.stdout) as { sent: number; chunks: { hex: string; text: string }[]; error: unknown; connectMs: number | null };
     expect(await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running'), 60_000))])).toBe(0);
-    const events = server.output().trim().split('\n').map((l) => JSON.parse(l) as { event: string; text?: string });
+    const events = server
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; text?: string });
 
     // The same exchange on Linux: the same document, but for the connect time.
     const linuxServer = startLinuxListen();
@@ -149,7 +167,10 @@ describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
 /** `wirelab listen tcp 0 --echo --count 1` on Linux: its port, then every event it printed. */
 function startLinuxListen(): { port: Promise<number>; events: Promise<{ event: string; text?: string }[]> } {
   const run = runWirelabLines(['listen', 'tcp', '0', '--echo', '--count', '1', '--timeout', '60000', '--json']);
-  return { port: run.first.then((l) => (JSON.parse(l) as { port: number }).port), events: run.all.then((ls) => ls.map((l) => JSON.parse(l) as { event: string; text?: string })) };
+  return {
+    port: run.first.then((l) => (JSON.parse(l) as { port: number }).port),
+    events: run.all.then((ls) => ls.map((l) => JSON.parse(l) as { event: string; text?: string })),
+  };
 }
 
 function runWirelabLines(args: string[]): { first: Promise<string>; all: Promise<string[]> } {

@@ -40,7 +40,9 @@ function whole(flag: string, value: string | undefined): number | undefined {
 
 function text(r: LoadReportData): string {
   const doc = resultDoc(r.counts, r.latencyMs, r.elapsedMs);
-  const errors = Object.entries(doc.errors).map(([c, n]) => `${c} ×${n}`).join(', ');
+  const errors = Object.entries(doc.errors)
+    .map(([c, n]) => `${c} ×${n}`)
+    .join(', ');
   return `${doc.requests} requests answered over ${doc.connections} connections in ${(r.elapsedMs / 1000).toFixed(2)} s: ${doc.rps} requests/s; latency p50 ${doc.latencyMs.p50} ms, p90 ${doc.latencyMs.p90} ms, p99 ${doc.latencyMs.p99} ms, max ${doc.latencyMs.max} ms; ${doc.failed} failed${errors ? ` (${errors})` : ''}`;
 }
 
@@ -48,7 +50,15 @@ export async function loadCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { conns: { type: 'string' }, size: { type: 'string' }, duration: { type: 'string' }, count: { type: 'string' }, rate: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      conns: { type: 'string' },
+      size: { type: 'string' },
+      duration: { type: 'string' },
+      count: { type: 'string' },
+      rate: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const [proto, hostArg, portArg, ...extra] = positionals;
   if (proto !== 'tcp') throw new UsageError(`the first argument must be tcp, not "${proto ?? ''}"`);
@@ -68,7 +78,10 @@ export async function loadCommand(args: string[], io: CliIo): Promise<number> {
     rate,
     timeoutMs: whole('--timeout', values.timeout),
   });
-  if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message.replace(/^(\w+):/, (_, f: string) => `--${{ durationMs: 'duration', timeoutMs: 'timeout' }[f] ?? f}:`));
+  if (!parsed.success)
+    throw new UsageError(
+      parsed.error.issues[0]!.message.replace(/^(\w+):/, (_, f: string) => `--${{ durationMs: 'duration', timeoutMs: 'timeout' }[f] ?? f}:`),
+    );
 
   const release = acquireChildGuard();
   const hub = new EventHub();
@@ -108,7 +121,11 @@ export async function loadCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 export async function labCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, 'work-ms': { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, 'work-ms': { type: 'string' }, json: { type: 'boolean' } },
+  });
   const [model, ...extra] = positionals;
   if (model === undefined || !isConcurrencyModel(model)) throw new UsageError(`the model must be one of ${concurrencyModels.join(', ')}, not "${model ?? ''}"`);
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -125,14 +142,27 @@ export async function labCommand(args: string[], io: CliIo): Promise<number> {
     hub.on('concurrency.event', (e) => {
       if (e.kind !== 'server') return;
       if (e.server.state === 'exited') exited(e.server.exit ?? { code: null, signal: null });
-      else if (e.server.error) io.out(values.json ? JSON.stringify({ event: 'error', code: e.server.error.code, message: e.server.error.message }) : `${e.server.error.code}: ${e.server.error.message}`);
+      else if (e.server.error)
+        io.out(
+          values.json
+            ? JSON.stringify({ event: 'error', code: e.server.error.code, message: e.server.error.message })
+            : `${e.server.error.code}: ${e.server.error.message}`,
+        );
     });
     const info = await service.startServer(model, port, start.data.workMs);
     const work = info.workMs > 0 ? `, ${info.workMs} ms of CPU work per request` : '';
-    io.out(values.json ? JSON.stringify({ event: 'listening', port: info.port }) : `the ${model} model (${info.file}, pid ${info.pid}${work}) listens on 127.0.0.1:${info.port}; Ctrl+C stops it`);
+    io.out(
+      values.json
+        ? JSON.stringify({ event: 'listening', port: info.port })
+        : `the ${model} model (${info.file}, pid ${info.pid}${work}) listens on 127.0.0.1:${info.port}; Ctrl+C stops it`,
+    );
     const outcome = await Promise.race([io.stopSignal.then(() => null), exit]);
     if (outcome) {
-      io.out(values.json ? JSON.stringify({ event: 'exit', code: outcome.code, signal: outcome.signal }) : `the server exited (${outcome.signal ?? `code ${outcome.code}`})`);
+      io.out(
+        values.json
+          ? JSON.stringify({ event: 'exit', code: outcome.code, signal: outcome.signal })
+          : `the server exited (${outcome.signal ?? `code ${outcome.code}`})`,
+      );
       return 1;
     }
     return 0;

@@ -31,7 +31,20 @@ Commands:
 Every command takes --json: then stdout carries JSON only, and errors go to stderr with a
 non-zero exit code.`;
 
-const helps: Record<string, string> = { serve: serveHelp, send: sendHelp, listen: listenHelp, blast: blastHelp, calc: calcHelp, same: sameHelp, split: splitHelp, summarize: summarizeHelp, ps: psHelp, timeline: timelineHelp, lab: labHelp, load: loadHelp };
+const helps: Record<string, string> = {
+  serve: serveHelp,
+  send: sendHelp,
+  listen: listenHelp,
+  blast: blastHelp,
+  calc: calcHelp,
+  same: sameHelp,
+  split: splitHelp,
+  summarize: summarizeHelp,
+  ps: psHelp,
+  timeline: timelineHelp,
+  lab: labHelp,
+  load: loadHelp,
+};
 
 /** Runs one command line; returns the exit code. Errors never escape as stack traces. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -98,7 +111,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = (err as NodeJS.ErrnoException).code ?? '';
     // Bad input caught by a service (an octet over 255 …) is the user's to fix, like a usage error.
-    const usage = err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || (err instanceof WirelabError && (err.code === 'INVALID_INPUT' || isInputCode(err.code)));
+    const usage =
+      err instanceof UsageError ||
+      code.startsWith('ERR_PARSE_ARGS') ||
+      (err instanceof WirelabError && (err.code === 'INVALID_INPUT' || isInputCode(err.code)));
     io.err(`wirelab${command ? ` ${command}` : ''}: ${usage ? message : `unexpected error: ${message}`}`);
     return usage ? 2 : 1;
   }

@@ -16,7 +16,18 @@ function start(cmd: string, args: string[]): ChildProcess {
 }
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Row { pid: number; ppid: number; name: string; user: string | null; state: string; threads: number; cpu: number; rssBytes: number; startTime: string; command: string }
+interface Row {
+  pid: number;
+  ppid: number;
+  name: string;
+  user: string | null;
+  state: string;
+  threads: number;
+  cpu: number;
+  rssBytes: number;
+  startTime: string;
+  command: string;
+}
 async function ps(): Promise<Row[]> {
   const r = await runWirelab(['ps', '--json', '--interval', '400']);
   expect(r.code).toBe(0);
@@ -28,7 +39,10 @@ describe.runIf(process.platform === 'linux')('wirelab ps', () => {
     // The shell starts `sleep 0.2`, then becomes `sleep 30`, which never reaps that child: a zombie.
     const parent = start('sh', ['-c', 'sleep 0.2 & exec sleep 30']);
     const stopped = start('sleep', ['30']);
-    const threaded = start('python3', ['-c', 'import threading,time\nfor _ in range(3): threading.Thread(target=time.sleep, args=(30,)).start()\ntime.sleep(30)']);
+    const threaded = start('python3', [
+      '-c',
+      'import threading,time\nfor _ in range(3): threading.Thread(target=time.sleep, args=(30,)).start()\ntime.sleep(30)',
+    ]);
     const busy = start(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}']);
     await settle(600);
     stopped.kill('SIGSTOP');
@@ -52,7 +66,10 @@ describe.runIf(process.platform === 'linux')('wirelab ps', () => {
   });
 
   it('--threads lists a process’s threads by name and state', async () => {
-    const threaded = start('python3', ['-c', 'import threading,time\nfor i in range(2): threading.Thread(target=time.sleep, args=(30,), name=f"w{i}").start()\ntime.sleep(30)']);
+    const threaded = start('python3', [
+      '-c',
+      'import threading,time\nfor i in range(2): threading.Thread(target=time.sleep, args=(30,), name=f"w{i}").start()\ntime.sleep(30)',
+    ]);
     await settle(400);
     const r = await runWirelab(['ps', '--threads', String(threaded.pid), '--json', '--interval', '100']);
     const doc = JSON.parse(r.stdout) as { pid: number; threads: { tid: number; name: string; state: string; cpu: number }[] };

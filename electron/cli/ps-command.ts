@@ -18,16 +18,30 @@ function pidArg(flag: string, v: string): number {
 }
 
 export async function psCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { interval: { type: 'string' }, threads: { type: 'string' }, sockets: { type: 'boolean' }, pid: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { interval: { type: 'string' }, threads: { type: 'string' }, sockets: { type: 'boolean' }, pid: { type: 'string' }, json: { type: 'boolean' } },
+  });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   // The same route as the process panel's sampler: /proc, the Win32 API, or ps and lsof.
   const route = samplerRoute();
-  if (route === 'ps' && !psAvailable()) throw new UsageError(`ps reads /proc (Linux), calls the Win32 API (Windows) or runs ps and lsof (macOS); this system (${process.platform}) has none of them`);
+  if (route === 'ps' && !psAvailable())
+    throw new UsageError(
+      `ps reads /proc (Linux), calls the Win32 API (Windows) or runs ps and lsof (macOS); this system (${process.platform}) has none of them`,
+    );
   if (route === 'win32') {
     const api = win32ApiAvailable();
     if (!api.ok) throw new UsageError(api.reason);
   }
-  const interval = values.interval === undefined ? 500 : /^\d+$/.test(values.interval) && Number(values.interval) <= 60_000 ? Number(values.interval) : (() => { throw new UsageError(`--interval must be 0–60000 ms, not "${values.interval}"`); })();
+  const interval =
+    values.interval === undefined
+      ? 500
+      : /^\d+$/.test(values.interval) && Number(values.interval) <= 60_000
+        ? Number(values.interval)
+        : (() => {
+            throw new UsageError(`--interval must be 0–60000 ms, not "${values.interval}"`);
+          })();
   const json = values.json === true;
   if (values.threads !== undefined) {
     const pid = pidArg('--threads', values.threads);
@@ -41,11 +55,17 @@ export async function psCommand(args: string[], io: CliIo): Promise<number> {
     const only = values.pid === undefined ? undefined : pidArg('--pid', values.pid);
     const sockets = listSocketsFor(route, only);
     if (json) io.out(JSON.stringify({ sockets }));
-    else for (const s of sockets) io.out(`${s.proto.padEnd(5)} ${s.local.padEnd(46)} ${s.remote.padEnd(46)} ${s.state.padEnd(12)} ${s.pid ?? '-'} ${s.process ?? '(unknown owner)'}`);
+    else
+      for (const s of sockets)
+        io.out(`${s.proto.padEnd(5)} ${s.local.padEnd(46)} ${s.remote.padEnd(46)} ${s.state.padEnd(12)} ${s.pid ?? '-'} ${s.process ?? '(unknown owner)'}`);
     return 0;
   }
   const processes = await listProcesses(interval);
   if (json) io.out(JSON.stringify({ processes }));
-  else for (const p of processes) io.out(`${String(p.pid).padStart(7)} ${String(p.ppid).padStart(7)} ${p.state} ${String(p.threads).padStart(3)} ${String(p.cpu).padStart(6)}% ${String(Math.round(p.rssBytes / 1024)).padStart(8)}K ${(p.user ?? '?').padEnd(8)} ${p.command.slice(0, 80)}`);
+  else
+    for (const p of processes)
+      io.out(
+        `${String(p.pid).padStart(7)} ${String(p.ppid).padStart(7)} ${p.state} ${String(p.threads).padStart(3)} ${String(p.cpu).padStart(6)}% ${String(Math.round(p.rssBytes / 1024)).padStart(8)}K ${(p.user ?? '?').padEnd(8)} ${p.command.slice(0, 80)}`,
+      );
   return 0;
 }

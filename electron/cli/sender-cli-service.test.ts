@@ -21,7 +21,10 @@ describe('the CLI drives the sender service', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { sent: number; error: { code: string; message: string } | null };
     expect(doc.sent).toBe(5);
-    expect(doc.error).toEqual({ code: 'ECONNRESET', message: 'connection: ECONNRESET — the peer reset the connection (RST): it crashed, or closed with data still unread' });
+    expect(doc.error).toEqual({
+      code: 'ECONNRESET',
+      message: 'connection: ECONNRESET — the peer reset the connection (RST): it crashed, or closed with data still unread',
+    });
     expect(r.stderr).toMatch(/^wirelab send: connection: ECONNRESET — the peer reset/);
   }, 30_000);
 
@@ -35,7 +38,10 @@ describe('the CLI drives the sender service', () => {
       expect(doc.sent).toBe(10_004);
       expect(doc.messages.map((m) => m.text)).toEqual([body]);
       expect(await stop(child)).toBe(0);
-      const events = output().trim().split('\n').map((l) => JSON.parse(l) as { event: string; text?: string; hex?: string });
+      const events = output()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { event: string; text?: string; hex?: string });
       const message = events.find((e) => e.event === 'message')!;
       expect(message.text).toBe(body);
       expect(message.hex).toHaveLength(20_000);

@@ -101,7 +101,10 @@ describe('wirelab send', () => {
 
 describe('wirelab listen', () => {
   it('TCP: events as JSON lines; --echo with a framing replies framed; exits after --count', async () => {
-    const { child, line, output } = await startNode([wirelabBin, 'listen', 'tcp', '0', '--echo', '--frame', 'header-json', '--count', '1', '--json'], /listening/);
+    const { child, line, output } = await startNode(
+      [wirelabBin, 'listen', 'tcp', '0', '--echo', '--frame', 'header-json', '--count', '1', '--json'],
+      /listening/,
+    );
     const { port } = JSON.parse(line) as { port: number };
     // the Python client frames and unframes as the notes do, so an echo proves both directions
     const py = await new Promise<string>((resolve) => {
@@ -112,7 +115,10 @@ describe('wirelab listen', () => {
     });
     expect(JSON.parse(py)).toEqual({ header: { data_size: Buffer.byteLength('你好 seeds') }, body: '你好 seeds' });
     expect(await stop(child)).toBe(0);
-    const events = output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events[0]).toEqual({ event: 'listening', host: '127.0.0.1', port });
     expect(events[1]).toMatchObject({ event: 'connection' });
     expect(events[2]).toMatchObject({ event: 'message', text: '你好 seeds', header: { data_size: 12 } });

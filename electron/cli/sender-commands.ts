@@ -43,13 +43,21 @@ function whole(flag: string, value: string | undefined, fallback: number, min = 
 }
 
 const view = (bytes: Uint8Array, encoding: Encoding) => ({ hex: toHex(bytes), text: decodeText(bytes, encoding) });
-const messageView = (m: { bytes: Uint8Array; header?: Record<string, unknown> | undefined }, encoding: Encoding) => (m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding));
+const messageView = (m: { bytes: Uint8Array; header?: Record<string, unknown> | undefined }, encoding: Encoding) =>
+  m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding);
 
 export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { hex: { type: 'boolean' }, file: { type: 'string' }, encoding: { type: 'string' }, frame: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      hex: { type: 'boolean' },
+      file: { type: 'string' },
+      encoding: { type: 'string' },
+      frame: { type: 'string' },
+      wait: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const [p, hostArg, portArg, data, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" (quote data that contains spaces)`);
@@ -88,7 +96,10 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   });
   try {
     const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [] };
-    const info = kind === 'tcp' ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000) }) : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
+    const info =
+      kind === 'tcp'
+        ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000) })
+        : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
     sessionId = info.id;
     connectMs = info.connectMs;
     // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
@@ -131,7 +142,16 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { host: { type: 'string' }, echo: { type: 'boolean' }, reply: { type: 'string' }, frame: { type: 'string' }, count: { type: 'string' }, timeout: { type: 'string' }, encoding: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      host: { type: 'string' },
+      echo: { type: 'boolean' },
+      reply: { type: 'string' },
+      frame: { type: 'string' },
+      count: { type: 'string' },
+      timeout: { type: 'string' },
+      encoding: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const [p, portArg, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -173,7 +193,11 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (sessionId === null) early.push(e);
     else if (e.sessionId === sessionId) show(e);
   });
-  const answer: { reply: 'none' | 'echo' | 'fixed'; replyText: string } = values.echo ? { reply: 'echo', replyText: '' } : values.reply !== undefined ? { reply: 'fixed', replyText: values.reply } : { reply: 'none', replyText: '' };
+  const answer: { reply: 'none' | 'echo' | 'fixed'; replyText: string } = values.echo
+    ? { reply: 'echo', replyText: '' }
+    : values.reply !== undefined
+      ? { reply: 'fixed', replyText: values.reply }
+      : { reply: 'none', replyText: '' };
   const info = await service.open({ kind: kind === 'tcp' ? 'tcp-server' : 'udp', host, port, framing, encoding, ...answer, rules: [] });
   const bound = splitEndpoint(info.local)!;
   emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
@@ -205,6 +229,10 @@ export async function blastCommand(args: string[], io: CliIo): Promise<number> {
   if (kind === 'udp' && size > 65507) throw new UsageError('--size: a UDP datagram carries at most 65,507 bytes over IPv4');
   const rate = values.rate === undefined ? 0 : whole('--rate', values.rate, 0, 1);
   const doc = await runGenerator({ proto: kind, host, port, count, size, rate, portable: values.portable === true });
-  io.out(values.json ? JSON.stringify(doc) : `sent ${doc.sent} ${kind.toUpperCase()} packets (${doc.bytes} bytes) in ${doc.seconds.toFixed(3)} s: ${doc.pps} packets/s, ${doc.gbps} Gbit/s`);
+  io.out(
+    values.json
+      ? JSON.stringify(doc)
+      : `sent ${doc.sent} ${kind.toUpperCase()} packets (${doc.bytes} bytes) in ${doc.seconds.toFixed(3)} s: ${doc.pps} packets/s, ${doc.gbps} Gbit/s`,
+  );
   return 0;
 }

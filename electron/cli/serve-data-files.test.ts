@@ -47,15 +47,29 @@ describe('serve with a data file that cannot be read', () => {
       expect(info).toMatchObject({ ok: true });
       const notices = (info.value as { notices: { code: string; params?: Record<string, unknown>; message: string }[] }).notices;
       expect(notices).toEqual([
-        expect.objectContaining({ code: 'DATA_FILE_UNREADABLE', params: { path: settingsPath, reason: 'EISDIR', file: 'settings' }, message: expect.stringContaining(settingsPath) }),
-        expect.objectContaining({ code: 'DATA_FILE_UNREADABLE', params: { path: packetsPath, reason: 'EISDIR', file: 'packets' }, message: expect.stringContaining(packetsPath) }),
+        expect.objectContaining({
+          code: 'DATA_FILE_UNREADABLE',
+          params: { path: settingsPath, reason: 'EISDIR', file: 'settings' },
+          message: expect.stringContaining(settingsPath),
+        }),
+        expect.objectContaining({
+          code: 'DATA_FILE_UNREADABLE',
+          params: { path: packetsPath, reason: 'EISDIR', file: 'packets' },
+          message: expect.stringContaining(packetsPath),
+        }),
       ]);
       expect(await client.call('settings.get', {})).toMatchObject({ ok: true, value: { language: 'system', theme: 'system' } });
-      expect(await client.call('settings.update', { theme: 'dark' })).toMatchObject({ ok: false, error: { code: 'DATA_FILE_UNWRITABLE', params: { path: settingsPath, reason: 'EISDIR' } } });
+      expect(await client.call('settings.update', { theme: 'dark' })).toMatchObject({
+        ok: false,
+        error: { code: 'DATA_FILE_UNWRITABLE', params: { path: settingsPath, reason: 'EISDIR' } },
+      });
       // A refused save changes nothing, in memory either.
       expect(await client.call('settings.get', {})).toMatchObject({ ok: true, value: { theme: 'system' } });
       const payload = { mode: 'text', text: 'hi', encoding: 'utf8', lineEnding: 'none' };
-      expect(await client.call('packets.save', { name: 'p', kind: 'any', framing: 'raw', payload })).toMatchObject({ ok: false, error: { code: 'DATA_FILE_UNWRITABLE', params: { path: packetsPath } } });
+      expect(await client.call('packets.save', { name: 'p', kind: 'any', framing: 'raw', payload })).toMatchObject({
+        ok: false,
+        error: { code: 'DATA_FILE_UNWRITABLE', params: { path: packetsPath } },
+      });
       expect(await client.call('packets.list', {})).toEqual(expect.objectContaining({ ok: true, value: [] }));
       client.close();
       expect(child.exitCode).toBeNull();

@@ -12,16 +12,33 @@ async function json(args: string[]): Promise<unknown> {
 describe('wirelab calc / same / split / summarize', () => {
   it('calc --json has the public fields, counts as decimal strings', async () => {
     expect(await json(['calc', '192.168.7.20', '255.255.255.0'])).toMatchObject({
-      version: 4, address: '192.168.7.20', prefix: 24, netmask: '255.255.255.0', wildcard: '0.0.0.255', network: '192.168.7.0',
-      broadcast: '192.168.7.255', firstHost: '192.168.7.1', lastHost: '192.168.7.254', addresses: '256', hosts: '254',
-      class: 'C', type: 'private', rfc: 'RFC 1918', reverse: '20.7.168.192.in-addr.arpa', assumed: false,
+      version: 4,
+      address: '192.168.7.20',
+      prefix: 24,
+      netmask: '255.255.255.0',
+      wildcard: '0.0.0.255',
+      network: '192.168.7.0',
+      broadcast: '192.168.7.255',
+      firstHost: '192.168.7.1',
+      lastHost: '192.168.7.254',
+      addresses: '256',
+      hosts: '254',
+      class: 'C',
+      type: 'private',
+      rfc: 'RFC 1918',
+      reverse: '20.7.168.192.in-addr.arpa',
+      assumed: false,
     });
     expect(await json(['calc', '100.64.1.1'])).toMatchObject({ prefix: 32, assumed: true, type: 'shared', hosts: '1' });
     expect(await json(['calc', '2001:db8::1/48'])).toMatchObject({ addresses: '1208925819614629174706176', broadcast: null, class: null });
   });
 
   it('same --json: the course notes example both ways', async () => {
-    expect(await json(['same', '192.168.7.20', '192.168.13.18', '255.255.255.0'])).toMatchObject({ same: false, networkA: '192.168.7.0/24', networkB: '192.168.13.0/24' });
+    expect(await json(['same', '192.168.7.20', '192.168.13.18', '255.255.255.0'])).toMatchObject({
+      same: false,
+      networkA: '192.168.7.0/24',
+      networkB: '192.168.13.0/24',
+    });
     expect(await json(['same', '192.168.7.20', '192.168.13.18', '255.255.0.0'])).toMatchObject({ same: true });
   });
 
@@ -31,15 +48,23 @@ describe('wirelab calc / same / split / summarize', () => {
     expect(byPrefix.subnets[0]).toEqual({ cidr: '10.0.0.0/24', hosts: '254' });
     expect(byPrefix.subnets.at(-1)).toEqual({ cidr: '10.255.255.0/24', hosts: '254' });
     expect(await json(['split', '192.168.0.0/24', '--count', '3'])).toEqual({
-      subnets: [{ cidr: '192.168.0.0/26', hosts: '62' }, { cidr: '192.168.0.64/26', hosts: '62' }, { cidr: '192.168.0.128/26', hosts: '62' }],
+      subnets: [
+        { cidr: '192.168.0.0/26', hosts: '62' },
+        { cidr: '192.168.0.64/26', hosts: '62' },
+        { cidr: '192.168.0.128/26', hosts: '62' },
+      ],
       unused: ['192.168.0.192/26'],
     });
-    expect(await json(['split', '192.168.1.0/24', '--hosts', '50,20,2'])).toMatchObject({ unused: ['192.168.1.100/30', '192.168.1.104/29', '192.168.1.112/28', '192.168.1.128/25'] });
+    expect(await json(['split', '192.168.1.0/24', '--hosts', '50,20,2'])).toMatchObject({
+      unused: ['192.168.1.100/30', '192.168.1.104/29', '192.168.1.112/28', '192.168.1.128/25'],
+    });
   });
 
   it('summarize --json collapses CIDRs and ranges', async () => {
     expect(await json(['summarize', '10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/23'])).toEqual({ cidrs: ['10.0.0.0/22'] });
-    expect(await json(['summarize', '192.168.0.0-192.168.0.255', '2001:db8::/33', '2001:db8:8000::/33'])).toEqual({ cidrs: ['192.168.0.0/24', '2001:db8::/32'] });
+    expect(await json(['summarize', '192.168.0.0-192.168.0.255', '2001:db8::/33', '2001:db8:8000::/33'])).toEqual({
+      cidrs: ['192.168.0.0/24', '2001:db8::/32'],
+    });
   });
 
   it.each([

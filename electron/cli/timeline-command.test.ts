@@ -11,7 +11,18 @@ interface Doc {
     server: string;
     guessed: boolean;
     handshakeRttMs: number | null;
-    segments: { frame: number; t: number; from: string; flags: string[]; seq: number; ack: number | null; relSeq: number; relAck: number | null; len: number; win: number }[];
+    segments: {
+      frame: number;
+      t: number;
+      from: string;
+      flags: string[];
+      seq: number;
+      ack: number | null;
+      relSeq: number;
+      relAck: number | null;
+      len: number;
+      win: number;
+    }[];
     states: { client: { t: number; state: string }[]; server: { t: number; state: string }[] };
   }[];
 }

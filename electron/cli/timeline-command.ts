@@ -26,7 +26,11 @@ function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
 }
 
 export async function timelineCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, connect: { type: 'boolean' }, send: { type: 'string' }, wait: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, connect: { type: 'boolean' }, send: { type: 'string' }, wait: { type: 'string' } },
+  });
   const json = values.json === true;
   if (!values.connect) {
     if (positionals.length !== 1) throw new UsageError('timeline needs one capture file (or --connect HOST PORT); try wirelab timeline --help');
@@ -54,11 +58,20 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
   const host = checkHost(hostArg);
   const port = checkPort(portArg);
   if (port === 0) throw new UsageError('port: must be 1–65535');
-  const waitMs = values.wait === undefined ? 1000 : /^\d+$/.test(values.wait) && Number(values.wait) <= 60_000 ? Number(values.wait) : (() => { throw new UsageError(`--wait must be 0–60000 ms, not "${values.wait}"`); })();
+  const waitMs =
+    values.wait === undefined
+      ? 1000
+      : /^\d+$/.test(values.wait) && Number(values.wait) <= 60_000
+        ? Number(values.wait)
+        : (() => {
+            throw new UsageError(`--wait must be 0–60000 ms, not "${values.wait}"`);
+          })();
   const { address } = await lookup(host);
   const loopback = address.startsWith('127.') || address === '::1';
   const packets: TcpPacket[] = [];
-  const capture = await PacketCapture.start({ port, host: address }, (a) => packets.push(a.packet), { iface: loopback ? loopbackInterface() : process.platform === 'linux' ? 'any' : undefined });
+  const capture = await PacketCapture.start({ port, host: address }, (a) => packets.push(a.packet), {
+    iface: loopback ? loopbackInterface() : process.platform === 'linux' ? 'any' : undefined,
+  });
   let client: string | null = null;
   try {
     await new Promise<void>((resolve) => {

@@ -24,7 +24,8 @@ describe('contentSecurityPolicy', () => {
 
 describe('withNonce', () => {
   it('puts the nonce on every script, link and style tag and adds the csp-nonce meta for Vite', () => {
-    const html = '<!doctype html><html><head>\n<link rel="icon" href="./icon.svg">\n<script type="module" crossorigin src="./assets/a.js"></script><link rel="stylesheet" href="./a.css"><style>p{}</style></head><body><scriptx></scriptx></body></html>';
+    const html =
+      '<!doctype html><html><head>\n<link rel="icon" href="./icon.svg">\n<script type="module" crossorigin src="./assets/a.js"></script><link rel="stylesheet" href="./a.css"><style>p{}</style></head><body><scriptx></scriptx></body></html>';
     const out = withNonce(html, 'N0nce');
     expect(out.match(/<script nonce="N0nce" type="module"/g)).toHaveLength(1);
     expect(out.match(/<link nonce="N0nce"/g)).toHaveLength(2);
@@ -34,6 +35,8 @@ describe('withNonce', () => {
   });
 
   it('replaces a nonce already in the file instead of adding a second one', () => {
-    expect(withNonce('<head><script nonce="old" src="x"></script></head>', 'new')).toBe('<head>\n    <meta property="csp-nonce" nonce="new" /><script nonce="new" src="x"></script></head>');
+    expect(withNonce('<head><script nonce="old" src="x"></script></head>', 'new')).toBe(
+      '<head>\n    <meta property="csp-nonce" nonce="new" /><script nonce="new" src="x"></script></head>',
+    );
   });
 });

@@ -43,9 +43,7 @@ export function newNonce(): string {
  * rewrite is enough; existing nonce attributes are replaced, never duplicated.
  */
 export function withNonce(html: string, nonce: string): string {
-  const tagged = html
-    .replace(/\snonce="[^"]*"/gi, '')
-    .replace(/<(script|link|style)(?=[\s>])/gi, (_m, tag: string) => `<${tag} nonce="${nonce}"`);
+  const tagged = html.replace(/\snonce="[^"]*"/gi, '').replace(/<(script|link|style)(?=[\s>])/gi, (_m, tag: string) => `<${tag} nonce="${nonce}"`);
   const meta = `<meta property="csp-nonce" nonce="${nonce}" />`;
   return /<head[^>]*>/i.test(tagged) ? tagged.replace(/<head[^>]*>/i, (head) => `${head}\n    ${meta}`) : `${meta}\n${tagged}`;
 }

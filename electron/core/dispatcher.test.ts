@@ -24,7 +24,27 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'sender.udpOptions': () => ({ broadcast: false, groups: [] }),
     'sender.stopRepeat': () => ({ sent: 0 }),
     'sender.list': () => [],
-    'sender.log': () => ({ session: { id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters, framing: { kind: 'raw' }, encoding: 'utf8', openedAt: 0, messagesIn: 0, clients: [], repeating: false }, entries: [], firstSeq: 1, lastSeq: 0, dropped: 0 }),
+    'sender.log': () => ({
+      session: {
+        id: 'x',
+        kind: 'udp',
+        local: '',
+        remote: null,
+        connectMs: null,
+        state: 'open',
+        ...zeroCounters,
+        framing: { kind: 'raw' },
+        encoding: 'utf8',
+        openedAt: 0,
+        messagesIn: 0,
+        clients: [],
+        repeating: false,
+      },
+      entries: [],
+      firstSeq: 1,
+      lastSeq: 0,
+      dropped: 0,
+    }),
     'sender.clearLog': () => ({ cleared: 0 }),
     'sender.export': () => ({ name: 'x.txt', mime: 'text/plain', data: '', base64: false }),
     'sender.closeAll': () => ({ closed: 0 }),
@@ -36,7 +56,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'packets.delete': () => ({ deleted: false }),
     'packets.export': () => ({ json: '{}' }),
     'packets.import': () => ({ added: 0 }),
-    'timeline.capabilities': () => ({ capture: { available: false, code: 'CAPTURE_UNAVAILABLE' as const, tool: null, reason: 'test', howTo: null }, kernelStates: false }),
+    'timeline.capabilities': () => ({
+      capture: { available: false, code: 'CAPTURE_UNAVAILABLE' as const, tool: null, reason: 'test', howTo: null },
+      kernelStates: false,
+    }),
     'timeline.experiment': () => ({ timelineId: 't' }),
     'timeline.watch': () => ({ timelineId: 't' }),
     'timeline.stop': () => ({ stopped: false }),
@@ -87,8 +110,12 @@ describe('Dispatcher', () => {
     const log = new Logger();
     const d = new Dispatcher(
       handlers({
-        'app.ping': () => { throw new WirelabError('ECONNREFUSED', 'nobody listens', 'port'); },
-        'settings.get': () => { throw new Error('disk on fire'); },
+        'app.ping': () => {
+          throw new WirelabError('ECONNREFUSED', 'nobody listens', 'port');
+        },
+        'settings.get': () => {
+          throw new Error('disk on fire');
+        },
       }),
       log,
     );
@@ -102,13 +129,24 @@ describe('Dispatcher', () => {
     expect(await d.invoke('app.ping', { at: 1 })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 
-  it("the real backend answers every command that takes no input with a value inside the contract", async () => {
+  it('the real backend answers every command that takes no input with a value inside the contract', async () => {
     // The output check is what a drifted service trips (the dispatcher answers INTERNAL then);
     // a stub-handler test could not see it.
     const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
     try {
       const noInput = commandNames.filter((n) => commands[n].input.safeParse({}).success && n !== 'settings.update');
-      expect(noInput).toEqual(expect.arrayContaining(['app.info', 'settings.get', 'net.interfaces', 'sender.list', 'packets.list', 'packets.export', 'timeline.capabilities', 'processes.sockets']));
+      expect(noInput).toEqual(
+        expect.arrayContaining([
+          'app.info',
+          'settings.get',
+          'net.interfaces',
+          'sender.list',
+          'packets.list',
+          'packets.export',
+          'timeline.capabilities',
+          'processes.sockets',
+        ]),
+      );
       for (const name of noInput) {
         const r = await backend.dispatcher.invoke(name, {});
         expect(r, name).toMatchObject({ ok: true });
@@ -126,7 +164,12 @@ describe('limits', () => {
   it('a payload over payloadChars answers LIMIT_EXCEEDED naming the field and the limit; one at the limit passes', async () => {
     expect(await d.invoke('sender.send', { sessionId: 's', payload: payload('x'.repeat(limits.payloadChars + 1)) })).toEqual({
       ok: false,
-      error: { code: 'LIMIT_EXCEEDED', field: 'payload.text', message: 'payload: at most 16 MiB of text per send (limit payloadChars)', params: { limit: 'payloadChars', max: limits.payloadChars, field: 'payload.text' } },
+      error: {
+        code: 'LIMIT_EXCEEDED',
+        field: 'payload.text',
+        message: 'payload: at most 16 MiB of text per send (limit payloadChars)',
+        params: { limit: 'payloadChars', max: limits.payloadChars, field: 'payload.text' },
+      },
     });
     expect(await d.invoke('sender.send', { sessionId: 's', payload: payload('x'.repeat(limits.payloadChars)) })).toMatchObject({ ok: true });
   });
@@ -135,7 +178,12 @@ describe('limits', () => {
     const base64 = 'A'.repeat(base64Length(limits.captureImportBytes) + 4);
     expect(await d.invoke('timeline.import', { name: 'big.pcap', base64 })).toMatchObject({
       ok: false,
-      error: { code: 'LIMIT_EXCEEDED', field: 'base64', message: 'file: at most 96 MiB per capture file (limit captureImportBytes)', params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 } },
+      error: {
+        code: 'LIMIT_EXCEEDED',
+        field: 'base64',
+        message: 'file: at most 96 MiB per capture file (limit captureImportBytes)',
+        params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 },
+      },
     });
     expect(await d.invoke('timeline.import', { name: 'ok.pcap', base64: 'A'.repeat(base64Length(limits.captureImportBytes)) })).toMatchObject({ ok: true });
   });
@@ -145,24 +193,45 @@ describe('limits', () => {
 type Def = { type: string; shape?: Record<string, Z>; options?: Z[]; innerType?: Z; in?: Z; element?: Z; entries?: Record<string, string>; values?: unknown[] };
 type Z = z.ZodType & { _zod: { def: Def }; minValue?: number | null; maxValue?: number | null; isInt?: boolean };
 type Path = (string | number)[];
-interface NumberCase { value: unknown; path: Path; num: Z }
+interface NumberCase {
+  value: unknown;
+  path: Path;
+  num: Z;
+}
 
 /** The smallest valid value of a schema (optional and defaulted keys left out). */
 function sample(s: Z): unknown {
   const def = s._zod.def;
   switch (def.type) {
-    case 'object': return Object.fromEntries(Object.entries(def.shape!).map(([k, v]) => [k, sample(v)]).filter(([, v]) => v !== undefined));
-    case 'union': return sample(def.options![0]!);
-    case 'optional': case 'default': return undefined;
-    case 'nullable': return sample(def.innerType!);
-    case 'pipe': return sample(def.in!);
-    case 'array': return [];
-    case 'string': return 'x';
-    case 'boolean': return false;
-    case 'enum': return Object.values(def.entries!)[0];
-    case 'literal': return def.values![0];
-    case 'number': return s.minValue ?? 0;
-    default: return undefined;
+    case 'object':
+      return Object.fromEntries(
+        Object.entries(def.shape!)
+          .map(([k, v]) => [k, sample(v)])
+          .filter(([, v]) => v !== undefined),
+      );
+    case 'union':
+      return sample(def.options![0]!);
+    case 'optional':
+    case 'default':
+      return undefined;
+    case 'nullable':
+      return sample(def.innerType!);
+    case 'pipe':
+      return sample(def.in!);
+    case 'array':
+      return [];
+    case 'string':
+      return 'x';
+    case 'boolean':
+      return false;
+    case 'enum':
+      return Object.values(def.entries!)[0];
+    case 'literal':
+      return def.values![0];
+    case 'number':
+      return s.minValue ?? 0;
+    default:
+      return undefined;
   }
 }
 
@@ -170,16 +239,24 @@ function sample(s: Z): unknown {
 function numberCases(s: Z): NumberCase[] {
   const def = s._zod.def;
   switch (def.type) {
-    case 'number': return [{ value: s.minValue ?? 0, path: [], num: s }];
-    case 'optional': case 'default': case 'nullable': return numberCases(def.innerType!);
-    case 'pipe': return numberCases(def.in!);
-    case 'union': return def.options!.flatMap(numberCases);
-    case 'array': return numberCases(def.element!).map((c) => ({ ...c, value: [c.value], path: [0, ...c.path] }));
+    case 'number':
+      return [{ value: s.minValue ?? 0, path: [], num: s }];
+    case 'optional':
+    case 'default':
+    case 'nullable':
+      return numberCases(def.innerType!);
+    case 'pipe':
+      return numberCases(def.in!);
+    case 'union':
+      return def.options!.flatMap(numberCases);
+    case 'array':
+      return numberCases(def.element!).map((c) => ({ ...c, value: [c.value], path: [0, ...c.path] }));
     case 'object': {
       const base = sample(s) as Record<string, unknown>;
       return Object.entries(def.shape!).flatMap(([k, v]) => numberCases(v).map((c) => ({ ...c, value: { ...base, [k]: c.value }, path: [k, ...c.path] })));
     }
-    default: return [];
+    default:
+      return [];
   }
 }
 
@@ -202,30 +279,52 @@ describe('every number a user can type is validated by the contract', () => {
 
   it('finds the number fields (pids, ports, counts, sizes, intervals…)', () => {
     const fields = cases.map((c) => `${c.name} ${c.path.join('.')}`);
-    expect(fields).toEqual(expect.arrayContaining(['processes.signal pid', 'processes.details pid', 'sender.open port', 'generator.start size', 'sender.repeat intervalMs', 'timeline.stream index', 'settings.update senderLogCapacity', 'processes.labStart count']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'processes.signal pid',
+        'processes.details pid',
+        'sender.open port',
+        'generator.start size',
+        'sender.repeat intervalMs',
+        'timeline.stream index',
+        'settings.update senderLogCapacity',
+        'processes.labStart count',
+      ]),
+    );
     expect(cases.length).toBeGreaterThan(20);
   });
 
-  it.each(cases.map((c) => [`${c.name} ${c.path.join('.')}${kindOf(c.value)}`, c] as const))('%s has bounds, and out-of-range, fractional and non-number values are INVALID_INPUT naming it, never INTERNAL', async (_label, c) => {
-    const reached: string[] = [];
-    // A handler that is reached means validation let the value through.
-    const all = Object.fromEntries(commandNames.map((n) => [n, () => { reached.push(n); throw new Error('validation let this through'); }])) as unknown as Handlers;
-    const d = new Dispatcher(all, new Logger());
-    const name = c.name as CommandName;
-    expect(commands[name].input.safeParse(c.value).success, 'the valid base input').toBe(true);
-    expect(Number.isFinite(c.num.minValue), 'a lower bound').toBe(true);
-    expect(Number.isFinite(c.num.maxValue), 'an upper bound').toBe(true);
-    const bad: unknown[] = [c.num.minValue! - 1, c.num.maxValue! + 1, 'NaN', '1', null, true, {}];
-    if (c.num.isInt) bad.push(c.num.minValue! + 0.5, 2 ** 31, 2 ** 53);
-    // Integers the user types (pids, ports, counts) fit the 32-bit range the OS types use.
-    if (c.num.isInt) expect(c.num.maxValue!).toBeLessThan(2 ** 31);
-    for (const v of bad) {
-      const r = await d.invoke(name, setAt(c.value, c.path, v));
-      expect(r, `${JSON.stringify(v)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: c.path.join('.') } });
-      if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^${c.path.join('\\.')}: `));
-    }
-    expect(reached).toEqual([]);
-  });
+  it.each(cases.map((c) => [`${c.name} ${c.path.join('.')}${kindOf(c.value)}`, c] as const))(
+    '%s has bounds, and out-of-range, fractional and non-number values are INVALID_INPUT naming it, never INTERNAL',
+    async (_label, c) => {
+      const reached: string[] = [];
+      // A handler that is reached means validation let the value through.
+      const all = Object.fromEntries(
+        commandNames.map((n) => [
+          n,
+          () => {
+            reached.push(n);
+            throw new Error('validation let this through');
+          },
+        ]),
+      ) as unknown as Handlers;
+      const d = new Dispatcher(all, new Logger());
+      const name = c.name as CommandName;
+      expect(commands[name].input.safeParse(c.value).success, 'the valid base input').toBe(true);
+      expect(Number.isFinite(c.num.minValue), 'a lower bound').toBe(true);
+      expect(Number.isFinite(c.num.maxValue), 'an upper bound').toBe(true);
+      const bad: unknown[] = [c.num.minValue! - 1, c.num.maxValue! + 1, 'NaN', '1', null, true, {}];
+      if (c.num.isInt) bad.push(c.num.minValue! + 0.5, 2 ** 31, 2 ** 53);
+      // Integers the user types (pids, ports, counts) fit the 32-bit range the OS types use.
+      if (c.num.isInt) expect(c.num.maxValue!).toBeLessThan(2 ** 31);
+      for (const v of bad) {
+        const r = await d.invoke(name, setAt(c.value, c.path, v));
+        expect(r, `${JSON.stringify(v)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: c.path.join('.') } });
+        if (!r.ok) expect(r.error.message).toMatch(new RegExp(`^${c.path.join('\\.')}: `));
+      }
+      expect(reached).toEqual([]);
+    },
+  );
 
   it('processes.signal with pid 2147483648 through the real backend answers INVALID_INPUT naming pid (it was ERR_INVALID_ARG_TYPE)', async () => {
     const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });

@@ -14,9 +14,7 @@ import {
 import { limitOfIssue } from '../../shared/contract/limits.ts';
 import type { Logger } from './logger.ts';
 
-export type CommandHandler<C extends CommandName> = (
-  input: z.output<Commands[C]['input']>,
-) => Promise<CommandOutput<C>> | CommandOutput<C>;
+export type CommandHandler<C extends CommandName> = (input: z.output<Commands[C]['input']>) => Promise<CommandOutput<C>> | CommandOutput<C>;
 
 /** A handler for every command: the type makes a missing one a compile error. */
 export type Handlers = { [C in CommandName]: CommandHandler<C> };

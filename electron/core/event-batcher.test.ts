@@ -74,10 +74,13 @@ describe('EventBatcher', () => {
     const sizes: number[] = [];
     let sent = 0;
     let blocked = true;
-    const b = new EventBatcher<string>((e) => {
-      sizes.push(e.length);
-      sent++;
-    }, { flushMs: 10, maxBatchBytes: 10_000, backedUp: () => blocked || sent >= 2 });
+    const b = new EventBatcher<string>(
+      (e) => {
+        sizes.push(e.length);
+        sent++;
+      },
+      { flushMs: 10, maxBatchBytes: 10_000, backedUp: () => blocked || sent >= 2 },
+    );
     for (let i = 0; i < 10; i++) b.push('y'.repeat(2_000)); // ~4 KB each
     blocked = false;
     vi.advanceTimersByTime(10);
@@ -126,7 +129,11 @@ describe('Subscription', () => {
     const hub = new EventHub();
     const got: { stream: string; n: number; dropped: number }[] = [];
     let backedUp = true;
-    const sub = new Subscription(hub, (batch) => got.push({ stream: batch.stream, n: batch.events.length, dropped: batch.dropped }), { flushMs: 10, maxQueuedBytes: 200_000, backedUp: () => backedUp });
+    const sub = new Subscription(hub, (batch) => got.push({ stream: batch.stream, n: batch.events.length, dropped: batch.dropped }), {
+      flushMs: 10,
+      maxQueuedBytes: 200_000,
+      backedUp: () => backedUp,
+    });
     sub.subscribe('app.notice');
     sub.subscribe('generator.progress');
     const notice = { id: '1', level: 'info' as const, code: 'X', message: 'm'.repeat(20_000), at: 'now' };

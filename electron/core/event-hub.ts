@@ -48,10 +48,7 @@ export class Subscription {
 
   subscribe(stream: StreamName): void {
     if (this.active.has(stream)) return;
-    const batcher = new EventBatcher<unknown>(
-      (events, dropped) => this.send({ stream, events, dropped } as EventBatch),
-      this.options,
-    );
+    const batcher = new EventBatcher<unknown>((events, dropped) => this.send({ stream, events, dropped } as EventBatch), this.options);
     const off = this.hub.on(stream, (e) => batcher.push(e));
     this.active.set(stream, { off, batcher });
   }

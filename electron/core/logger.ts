@@ -33,10 +33,18 @@ export class Logger {
     if (this.echo && rank[level] >= rank[this.minEcho]) this.echo(`[${level}] ${scope}: ${message}`);
   }
 
-  debug(scope: string, message: string, detail?: unknown): void { this.write('debug', scope, message, detail); }
-  info(scope: string, message: string, detail?: unknown): void { this.write('info', scope, message, detail); }
-  warn(scope: string, message: string, detail?: unknown): void { this.write('warn', scope, message, detail); }
-  error(scope: string, message: string, detail?: unknown): void { this.write('error', scope, message, detail); }
+  debug(scope: string, message: string, detail?: unknown): void {
+    this.write('debug', scope, message, detail);
+  }
+  info(scope: string, message: string, detail?: unknown): void {
+    this.write('info', scope, message, detail);
+  }
+  warn(scope: string, message: string, detail?: unknown): void {
+    this.write('warn', scope, message, detail);
+  }
+  error(scope: string, message: string, detail?: unknown): void {
+    this.write('error', scope, message, detail);
+  }
 
   /** Oldest first. */
   entries(): LogEntry[] {

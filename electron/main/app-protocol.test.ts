@@ -12,7 +12,10 @@ describe('app:// protocol', () => {
   it('serves index.html with a fresh nonce on its tags and the same nonce in its CSP; assets run nothing', async () => {
     const dir = await tempDir('wirelab-app-');
     await mkdir(join(dir, 'assets'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="./assets/a.js"></script><link rel="stylesheet" href="./assets/a.css"></head></html>');
+    await writeFile(
+      join(dir, 'index.html'),
+      '<!doctype html><html><head><script type="module" src="./assets/a.js"></script><link rel="stylesheet" href="./assets/a.css"></head></html>',
+    );
     await writeFile(join(dir, 'assets', 'a.js'), 'console.log(1)');
     serveAppProtocol(dir);
     const handle = fake.protocol.handlers.get('app') as (r: Request) => Promise<Response>;

@@ -34,7 +34,15 @@ describe('Electron main process', () => {
   it('opens the window with the security checklist webPreferences', () => {
     const win = fake.BrowserWindow.instances[0]!;
     const prefs = win.options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, disableBlinkFeatures: 'Auxclick' });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.options.title).toBe('Wirelab');
     expect(win.loadedUrl).toBe('app://wirelab/index.html');
@@ -52,12 +60,22 @@ describe('Electron main process', () => {
     expect(granted).toBe(false);
     expect(s.permissionCheckHandler!()).toBe(false);
     let headers: Record<string, string[]> = {};
-    s.headersHandler!(...([{ url: 'https://example.com/', responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)] as never[]));
+    s.headersHandler!(
+      ...([
+        { url: 'https://example.com/', responseHeaders: {} },
+        (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders),
+      ] as never[]),
+    );
     // Anything but the app's own page may run nothing.
     expect(headers['Content-Security-Policy']?.[0]).toMatch(/^default-src 'none'/);
     // The app:// page's own nonce policy is kept, not replaced.
     const own = { 'content-security-policy': ["script-src 'nonce-x' 'strict-dynamic'"] };
-    s.headersHandler!(...([{ url: 'app://wirelab/index.html', responseHeaders: own }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)] as never[]));
+    s.headersHandler!(
+      ...([
+        { url: 'app://wirelab/index.html', responseHeaders: own },
+        (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders),
+      ] as never[]),
+    );
     expect(headers).toEqual(own);
   });
 
@@ -78,7 +96,12 @@ describe('Electron main process', () => {
   it('carries a command, its input and the typed answer over IPC to the real services', async () => {
     const handler = fake.ipcMain.handlers.get(ipcChannels.invoke)!;
     expect(handler).toBeTypeOf('function');
-    const call = async (command: string, input: unknown) => (await handler(...([frameEvent('app://wirelab/index.html'), { command, input }] as never[]))) as { ok: boolean; value?: unknown; error?: { code: string; field?: string } };
+    const call = async (command: string, input: unknown) =>
+      (await handler(...([frameEvent('app://wirelab/index.html'), { command, input }] as never[]))) as {
+        ok: boolean;
+        value?: unknown;
+        error?: { code: string; field?: string };
+      };
     const info = (await call('app.info', {})) as { ok: true; value: { host: string } };
     expect(info.value.host).toBe('electron');
     // The input reaches the service: the ping echoes it, and a setting changed here is the one read back.

@@ -41,7 +41,12 @@ export function hardenSession(session: Session, devServerOrigin: string | null):
     if (hasCsp(details.responseHeaders)) return callback({ responseHeaders: details.responseHeaders });
     if (dev && devServerOrigin && details.url.startsWith(devServerOrigin)) return callback({ responseHeaders: withPolicy(details.responseHeaders, dev) });
     // Written out literally (not through lockedDownPolicy) so that scanners can evaluate it.
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': ["default-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"] } });
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': ["default-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
+      },
+    });
   });
 }
 

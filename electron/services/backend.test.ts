@@ -12,11 +12,17 @@ describe('backend', () => {
   it('persists settings atomically and reads them back in a new backend', async () => {
     const dir = await dataDir();
     const a = await createBackend({ host: 'browser', dataDir: dir });
-    expect(await a.dispatcher.call('settings.update', { language: 'zh-CN', theme: 'dark' })).toMatchObject({ ok: true, value: { language: 'zh-CN', theme: 'dark' } });
+    expect(await a.dispatcher.call('settings.update', { language: 'zh-CN', theme: 'dark' })).toMatchObject({
+      ok: true,
+      value: { language: 'zh-CN', theme: 'dark' },
+    });
     await a.dispose();
     expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'zh-CN', theme: 'dark' });
     const b = await createBackend({ host: 'browser', dataDir: dir });
-    expect(await b.dispatcher.call('settings.get', {})).toEqual({ ok: true, value: { language: 'zh-CN', theme: 'dark', lastPanel: 'sender', senderLogCapacity: 100_000 } });
+    expect(await b.dispatcher.call('settings.get', {})).toEqual({
+      ok: true,
+      value: { language: 'zh-CN', theme: 'dark', lastPanel: 'sender', senderLogCapacity: 100_000 },
+    });
   });
 
   it('keeps the last of many quick updates on disk', async () => {
@@ -50,7 +56,10 @@ describe('backend', () => {
     const dir = await dataDir();
     await writeFile(join(dir, 'settings.json'), '{"theme":"light"}');
     const b = await createBackend({ host: 'browser', dataDir: dir });
-    expect(await b.dispatcher.call('settings.get', {})).toEqual({ ok: true, value: { language: 'system', theme: 'light', lastPanel: 'sender', senderLogCapacity: 100_000 } });
+    expect(await b.dispatcher.call('settings.get', {})).toEqual({
+      ok: true,
+      value: { language: 'system', theme: 'light', lastPanel: 'sender', senderLogCapacity: 100_000 },
+    });
     expect(b.notices.list()).toEqual([]);
   });
 });

@@ -63,8 +63,24 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const packets = new PacketLibraryService(options.dataDir);
   // A file that could not be read was moved aside (or, if it could not be read at all, left alone): say so, once, as a notice.
   const warn = (scope: string) => (message: string) => log.warn(scope, message);
-  reportDataFileProblem(notices, warn('settings'), { name: 'settings', path: settings.path, what: 'Your settings file', corruptCode: 'SETTINGS_CORRUPT', fallback: 'the defaults are in use' }, await settings.load());
-  reportDataFileProblem(notices, warn('packets'), { name: 'packets', path: packets.path, what: 'Your saved packets file', corruptCode: 'PACKETS_CORRUPT', fallback: 'the library starts empty and nothing was deleted' }, await packets.load());
+  reportDataFileProblem(
+    notices,
+    warn('settings'),
+    { name: 'settings', path: settings.path, what: 'Your settings file', corruptCode: 'SETTINGS_CORRUPT', fallback: 'the defaults are in use' },
+    await settings.load(),
+  );
+  reportDataFileProblem(
+    notices,
+    warn('packets'),
+    {
+      name: 'packets',
+      path: packets.path,
+      what: 'Your saved packets file',
+      corruptCode: 'PACKETS_CORRUPT',
+      fallback: 'the library starts empty and nothing was deleted',
+    },
+    await packets.load(),
+  );
 
   const sender = new SenderService(hub);
   // Everything that owns a socket or a child process is closed here when the app quits.
@@ -74,7 +90,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const concurrency = new ConcurrencyService(hub);
   // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
   // a crash); first in the list, so it closes last, after the services have ended their children.
-  const disposers: (() => Promise<void> | void)[] = [acquireChildGuard(), () => sender.dispose(), () => generator.dispose(), () => timeline.dispose(), () => processes.dispose(), () => concurrency.dispose()];
+  const disposers: (() => Promise<void> | void)[] = [
+    acquireChildGuard(),
+    () => sender.dispose(),
+    () => generator.dispose(),
+    () => timeline.dispose(),
+    () => processes.dispose(),
+    () => concurrency.dispose(),
+  ];
   let disposed = false;
 
   const handlers: Handlers = {
@@ -93,7 +116,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'net.interfaces': () => listInterfaces(),
     'sender.open': (spec) => sender.open(spec),
     'sender.send': ({ sessionId, payload, host, port, clientPeer }) => sender.send(sessionId, payload, { host, port, clientPeer }),
-    'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({ started: await sender.repeat(sessionId, payload, { host, port }, intervalMs, count) }),
+    'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({
+      started: await sender.repeat(sessionId, payload, { host, port }, intervalMs, count),
+    }),
     'sender.stopRepeat': ({ sessionId }) => ({ sent: sender.stopRepeat(sessionId) }),
     'sender.udpOptions': ({ sessionId, ...options }) => sender.udpOptions(sessionId, options),
     'sender.halfClose': ({ sessionId }) => sender.halfClose(sessionId),

@@ -25,7 +25,12 @@ describe('LatencyHistogram', () => {
     const h = new LatencyHistogram();
     for (let v = 1; v <= 10_000; v++) h.record(v);
     expect(h.count).toBe(10_000);
-    for (const [p, want] of [[50, 5000], [90, 9000], [99, 9900]] as const) expect(Math.abs(h.percentile(p) - want) / want).toBeLessThan(0.02);
+    for (const [p, want] of [
+      [50, 5000],
+      [90, 9000],
+      [99, 9900],
+    ] as const)
+      expect(Math.abs(h.percentile(p) - want) / want).toBeLessThan(0.02);
     expect(h.percentile(100)).toBe(10_000);
     expect(h.max).toBe(10_000);
     expect(h.percentile(0)).toBe(1);

@@ -47,7 +47,14 @@ export interface LoadResultDoc {
 }
 
 export function resultDoc(counts: LoadCounts, latency: LatencySummary, elapsedMs: number): LoadResultDoc {
-  return { connections: counts.connections.established, failed: counts.failed, requests: counts.answered, rps: rate(counts.answered, elapsedMs), latencyMs: latency, errors: { ...counts.errors } };
+  return {
+    connections: counts.connections.established,
+    failed: counts.failed,
+    requests: counts.answered,
+    rps: rate(counts.answered, elapsedMs),
+    latencyMs: latency,
+    errors: { ...counts.errors },
+  };
 }
 
 /** Adds one failure of `code` to the counts (the request ends failed). */

@@ -11,7 +11,8 @@ export const concurrencyModelSchema = z.enum(concurrencyModels);
 const empty = z.object({}).strict();
 const whole = (field: string) => z.number().int(`${field}: a whole number`);
 /** At most a limit of limits.ts, with its English message (the field, the limit and its name). */
-const atMost = (n: z.ZodNumber, name: 'loadConnections' | 'loadRequestBytes' | 'loadDurationMs' | 'loadWorkMs', field: string, what: string) => n.max(limits[name], limitMessage(name, field, what));
+const atMost = (n: z.ZodNumber, name: 'loadConnections' | 'loadRequestBytes' | 'loadDurationMs' | 'loadWorkMs', field: string, what: string) =>
+  n.max(limits[name], limitMessage(name, field, what));
 
 export const serverInfoSchema = z.object({
   id: z.string(),

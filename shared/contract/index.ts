@@ -6,7 +6,22 @@ import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
 import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
-import { openSessionSchema, payloadSpecSchema, repeatInputSchema, senderEventSchema, sendInputSchema, sessionInfoSchema, udpOptionsSchema, udpStateSchema, generatorStartSchema, generatorProgressSchema, sessionSummarySchema, logPageInputSchema, logPageSchema, logExportSchema } from './sender.ts';
+import {
+  openSessionSchema,
+  payloadSpecSchema,
+  repeatInputSchema,
+  senderEventSchema,
+  sendInputSchema,
+  sessionInfoSchema,
+  udpOptionsSchema,
+  udpStateSchema,
+  generatorStartSchema,
+  generatorProgressSchema,
+  sessionSummarySchema,
+  logPageInputSchema,
+  logPageSchema,
+  logExportSchema,
+} from './sender.ts';
 
 /**
  * The one contract between the UI and the services. Both transports (Electron IPC and the
@@ -59,7 +74,10 @@ const empty = z.object({}).strict();
 
 export const commands = {
   'app.info': { input: empty, output: appInfoSchema },
-  'app.ping': { input: z.object({ at: z.number().min(0, 'at: a time in ms, 0 or more').max(8.64e15, 'at: a time in ms, at most 8.64e15 (the last Date)') }).strict(), output: z.object({ at: z.number(), serverAt: z.number() }) },
+  'app.ping': {
+    input: z.object({ at: z.number().min(0, 'at: a time in ms, 0 or more').max(8.64e15, 'at: a time in ms, at most 8.64e15 (the last Date)') }).strict(),
+    output: z.object({ at: z.number(), serverAt: z.number() }),
+  },
   'app.dismissNotice': { input: z.object({ id: z.string().min(1) }).strict(), output: z.object({ dismissed: z.boolean() }) },
   'settings.get': { input: empty, output: settingsSchema },
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
@@ -97,7 +115,10 @@ export const commands = {
   /** The whole library as a JSON document (the same format the file on disk uses). */
   'packets.export': { input: empty, output: z.object({ json: z.string() }) },
   /** Adds the packets of an exported document; returns how many were added. */
-  'packets.import': { input: z.object({ json: limitedString('packetImportChars', 'file', 'of JSON per import') }).strict(), output: z.object({ added: z.number().int() }) },
+  'packets.import': {
+    input: z.object({ json: limitedString('packetImportChars', 'file', 'of JSON per import') }).strict(),
+    output: z.object({ added: z.number().int() }),
+  },
   /** The bytes a payload would be (for the composer's live count and hex preview; GBK needs the Node side). */
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
   ...timelineCommands,

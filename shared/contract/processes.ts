@@ -66,12 +66,26 @@ export type SignalName = z.infer<typeof signalNameSchema>;
  * fits the same positive range (Linux itself stops at pid_max, 4194304, see proc(5)). Bigger
  * numbers made process.kill throw ERR_INVALID_ARG_TYPE instead of a typed answer.
  */
-const pid = z.number().int('pid: a whole number').min(1, 'pid: a process id is 1 or more').max(2 ** 31 - 1, 'pid: a process id is at most 2147483647');
+const pid = z
+  .number()
+  .int('pid: a whole number')
+  .min(1, 'pid: a process id is 1 or more')
+  .max(2 ** 31 - 1, 'pid: a process id is at most 2147483647');
 
 export const processCommands = {
   /** Whether this OS is supported, and the sampling settings in force. */
   'processes.configure': {
-    input: z.object({ running: z.boolean(), intervalMs: z.number().int('intervalMs: a whole number of ms').min(250, 'intervalMs: at least 250 ms').max(10_000, 'intervalMs: at most 10 s').optional() }).strict(),
+    input: z
+      .object({
+        running: z.boolean(),
+        intervalMs: z
+          .number()
+          .int('intervalMs: a whole number of ms')
+          .min(250, 'intervalMs: at least 250 ms')
+          .max(10_000, 'intervalMs: at most 10 s')
+          .optional(),
+      })
+      .strict(),
     output: z.object({
       supported: z.boolean(),
       /** Why not, in English; the UI words `code` (PROCESSES_UNSUPPORTED) from `params`. */
@@ -90,6 +104,11 @@ export const processCommands = {
   /** Every TCP and UDP socket with its owner (TCPView). */
   'processes.sockets': { input: z.object({}).strict(), output: z.array(socketRowSchema) },
   'processes.signal': { input: z.object({ pid, signal: signalNameSchema }).strict(), output: z.object({ sent: z.boolean() }) },
-  'processes.labStart': { input: z.object({ kind: labKindSchema, count: z.number().int('count: a whole number').min(1, 'count: at least 1').max(16, 'count: at most 16').optional() }).strict(), output: labInfoSchema },
+  'processes.labStart': {
+    input: z
+      .object({ kind: labKindSchema, count: z.number().int('count: a whole number').min(1, 'count: at least 1').max(16, 'count: at most 16').optional() })
+      .strict(),
+    output: labInfoSchema,
+  },
   'processes.labStop': { input: z.object({ id: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },
 } as const;

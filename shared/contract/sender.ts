@@ -30,7 +30,14 @@ function checkRules(v: { rules: z.infer<typeof replyRuleSchema>[] }, ctx: z.Refi
 }
 
 export const openSessionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tcp-client'), host, port: port.min(1, 'port: 1–65535'), framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), timeoutMs: z.number().int().min(100).max(120_000).default(5000) }),
+  z.object({
+    kind: z.literal('tcp-client'),
+    host,
+    port: port.min(1, 'port: 1–65535'),
+    framing: framingSchema,
+    encoding: z.enum(['utf8', 'gbk']),
+    timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+  }),
   z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }).superRefine(checkRules),
   z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }).superRefine(checkRules),
 ]);
@@ -120,7 +127,12 @@ export const logPageInputSchema = z
     // a seq; 32-bit like every number a user can type (2^31 entries is 12 hours of a 50,000/s flood)
     before: z.number().int().min(0, 'before: a seq, 0 or more').max(2_147_483_647, 'before: a seq, at most 2147483647').optional(),
     after: z.number().int().min(0, 'after: a seq, 0 or more').max(2_147_483_647, 'after: a seq, at most 2147483647').optional(),
-    limit: z.number().int().min(1, 'limit: at least 1 entry').max(limits.senderLogPage, `limit: at most ${limits.senderLogPage.toLocaleString('en-US')} entries per page`).default(1000),
+    limit: z
+      .number()
+      .int()
+      .min(1, 'limit: at least 1 entry')
+      .max(limits.senderLogPage, `limit: at most ${limits.senderLogPage.toLocaleString('en-US')} entries per page`)
+      .default(1000),
   })
   .strict()
   .refine((v) => v.before === undefined || v.after === undefined, { message: 'before: give before or after, not both', path: ['before'] });
@@ -179,7 +191,11 @@ export const generatorStartSchema = z.object({
   host,
   port: port.min(1, 'port: 1–65535'),
   count: z.number().int().min(1, 'count: at least 1 packet').max(100_000_000, 'count: at most 100,000,000'),
-  size: z.number().int().min(1, 'size: at least 1 byte').max(1024 * 1024, 'size: at most 1 MiB'),
+  size: z
+    .number()
+    .int()
+    .min(1, 'size: at least 1 byte')
+    .max(1024 * 1024, 'size: at most 1 MiB'),
   /** Packets per second; 0 = as fast as possible. */
   rate: z.number().int().min(0).max(1_000_000, 'rate: at most 1,000,000 packets/s'),
   /** Send a saved packet (its payload, framed as saved) instead of `size` bytes of filler. */

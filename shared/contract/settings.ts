@@ -12,7 +12,11 @@ export const settingsSchema = z.object({
   theme: themeSchema,
   lastPanel: panelIdSchema,
   /** Entries each packet-sender log column keeps; the oldest go first. */
-  senderLogCapacity: z.number().int('senderLogCapacity: a whole number').min(1000, 'senderLogCapacity: at least 1,000').max(1_000_000, 'senderLogCapacity: at most 1,000,000'),
+  senderLogCapacity: z
+    .number()
+    .int('senderLogCapacity: a whole number')
+    .min(1000, 'senderLogCapacity: at least 1,000')
+    .max(1_000_000, 'senderLogCapacity: at most 1,000,000'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

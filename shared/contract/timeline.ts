@@ -109,7 +109,11 @@ export const streamSummarySchema = z.object({
 /** The largest index or id an int32 holds: no capture has more conversations than that. */
 const maxInt32 = 2 ** 31 - 1;
 
-const ip = z.string().trim().regex(/^[0-9a-fA-F:.]+$/, 'host: an IP address (the capture filter takes addresses, not names)').max(45);
+const ip = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F:.]+$/, 'host: an IP address (the capture filter takes addresses, not names)')
+  .max(45);
 
 export const timelineCommands = {
   /** Whether live capture works here and, if not, what is missing and how to grant it. */
@@ -118,18 +122,22 @@ export const timelineCommands = {
   'timeline.experiment': { input: z.object({ kind: experimentKindSchema }).strict(), output: z.object({ timelineId: z.string() }) },
   /** Captures every connection to or from a port (a packet-sender session's, say) until stopped. */
   'timeline.watch': {
-    input: z.object({
-      host: ip.optional(),
-      port: z.number().int('port: a whole number').min(1, 'port: 1–65535').max(65535, 'port: 1–65535'),
-      /** A packet-sender session whose socket events are drawn as markers. */
-      sessionId: z.string().max(64).optional(),
-    }).strict(),
+    input: z
+      .object({
+        host: ip.optional(),
+        port: z.number().int('port: a whole number').min(1, 'port: 1–65535').max(65535, 'port: 1–65535'),
+        /** A packet-sender session whose socket events are drawn as markers. */
+        sessionId: z.string().max(64).optional(),
+      })
+      .strict(),
     output: z.object({ timelineId: z.string() }),
   },
   'timeline.stop': { input: z.object({ timelineId: z.string() }).strict(), output: z.object({ stopped: z.boolean() }) },
   /** Reads a .pcap / .pcapng the user opened (base64); lists its TCP conversations. */
   'timeline.import': {
-    input: z.object({ name: z.string().max(255), base64: limitedString('captureImportBytes', 'file', 'per capture file', base64Length(limits.captureImportBytes)) }).strict(),
+    input: z
+      .object({ name: z.string().max(255), base64: limitedString('captureImportBytes', 'file', 'per capture file', base64Length(limits.captureImportBytes)) })
+      .strict(),
     output: z.object({
       timelineId: z.string(),
       format: z.string().nullable(),
@@ -137,12 +145,16 @@ export const timelineCommands = {
       tcpPackets: z.number().int(),
       streams: z.array(streamSummarySchema),
       /** Where reading stopped, for a truncated or corrupt file (everything before it is kept). */
-      problem: z.object({ offset: z.number().int(), framesRead: z.number().int(), message: z.string(), code: z.string(), params: wirelabErrorSchema.shape.params }).nullable(),
+      problem: z
+        .object({ offset: z.number().int(), framesRead: z.number().int(), message: z.string(), code: z.string(), params: wirelabErrorSchema.shape.params })
+        .nullable(),
     }),
   },
   /** The packets of one conversation of an imported file (at most 20,000: `truncated` says if more). */
   'timeline.stream': {
-    input: z.object({ timelineId: z.string(), index: z.number().int('index: a whole number').min(0, 'index: 0 or more').max(maxInt32, 'index: at most 2147483647') }).strict(),
+    input: z
+      .object({ timelineId: z.string(), index: z.number().int('index: a whole number').min(0, 'index: 0 or more').max(maxInt32, 'index: at most 2147483647') })
+      .strict(),
     output: z.object({ packets: z.array(timelinePacketSchema), truncated: z.boolean() }),
   },
 } as const;

@@ -43,11 +43,8 @@ export const wsClose = {
 export const envelopeSlackBytes = 1024 * 1024;
 const worstJsonBytesPerChar = 6;
 export const maxWireMessageBytes =
-  Math.max(
-    limits.payloadChars * worstJsonBytesPerChar,
-    limits.packetImportChars * worstJsonBytesPerChar,
-    base64Length(limits.captureImportBytes),
-  ) + envelopeSlackBytes;
+  Math.max(limits.payloadChars * worstJsonBytesPerChar, limits.packetImportChars * worstJsonBytesPerChar, base64Length(limits.captureImportBytes)) +
+  envelopeSlackBytes;
 
 /**
  * The UTF-8 size of an outgoing message when it is over `max`, else null. Cheap for the usual

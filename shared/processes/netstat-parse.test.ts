@@ -74,7 +74,8 @@ describe('netstat, as Linux, macOS and Windows print it', () => {
   });
 
   it('keeps a state it does not know (a localized Windows) as printed, and skips lines that are not sockets', () => {
-    const german = '  TCP    0.0.0.0:135            0.0.0.0:0              ABHÖREN         1016\r\nunix  2      [ ACC ]     STREAM     LISTENING     20519    /run/systemd/private\r\ngarbage';
+    const german =
+      '  TCP    0.0.0.0:135            0.0.0.0:0              ABHÖREN         1016\r\nunix  2      [ ACC ]     STREAM     LISTENING     20519    /run/systemd/private\r\ngarbage';
     expect(parseNetstat(german)).toEqual([{ proto: 'tcp', local: '0.0.0.0:135', remote: '0.0.0.0:0', state: 'ABHÖREN', pid: 1016 }]);
     expect(parseNetstat('')).toEqual([]);
   });

@@ -3,7 +3,8 @@ import { cpuPercent, decodeProcAddress, parseNetFile, parsePasswd, parseStat } f
 
 describe('/proc parsers', () => {
   it('reads stat, even with spaces and parentheses in the name', () => {
-    const line = '4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 15 7 0 0 20 0 3 0 12345 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
+    const line =
+      '4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 15 7 0 0 20 0 3 0 12345 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
     expect(parseStat(line)).toEqual({ pid: 4242, comm: 'my (odd) name', state: 'S', ppid: 1, utime: 15, stime: 7, numThreads: 3, starttime: 12345, rss: 250 });
     expect(parseStat('garbage')).toBeNull();
     // a UTF-8 name, and a name that ends in ") " like the field separator
@@ -24,9 +25,12 @@ describe('/proc parsers', () => {
     expect(decodeProcAddress('00000000000000000000000000000000:0000')).toBe('[::]:0');
   });
   it('reads /proc/net/tcp rows with state names and inodes', () => {
-    const text = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+    const text =
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
       '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 123456 1 0000000000000000 100 0 0 10 0\n';
-    expect(parseNetFile(text, 'tcp')).toEqual([{ proto: 'tcp', local: '127.0.0.1:8080', remote: '0.0.0.0:0', state: 'LISTEN', uid: 1000, inode: 123456, timerSec: null }]);
+    expect(parseNetFile(text, 'tcp')).toEqual([
+      { proto: 'tcp', local: '127.0.0.1:8080', remote: '0.0.0.0:0', state: 'LISTEN', uid: 1000, inode: 123456, timerSec: null },
+    ]);
   });
   it("reads a TIME_WAIT socket's countdown (timer 3, in USER_HZ ticks)", () => {
     const text = 'header\n   1: 0100007F:D4C6 0100007F:1F90 06 00000000:00000000 03:00001716 00000000     0        0 0 3 0000000000000000\n';

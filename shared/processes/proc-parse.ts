@@ -56,16 +56,30 @@ export function parseStatBytes(buf: Uint8Array, length: number): ProcStat | null
   const state = String.fromCharCode(buf[close + 2]!);
   let field = 3;
   let value = 0;
-  let ppid = 0, utime = 0, stime = 0, numThreads = 0, starttime = 0;
+  let ppid = 0,
+    utime = 0,
+    stime = 0,
+    numThreads = 0,
+    starttime = 0;
   for (i = close + 3; i <= length; i++) {
     const c = i < length ? buf[i]! : SPACE;
     if (c === SPACE || c === 0x0a) {
       switch (field) {
-        case 4: ppid = value; break;
-        case 14: utime = value; break;
-        case 15: stime = value; break;
-        case 20: numThreads = value; break;
-        case 22: starttime = value; break;
+        case 4:
+          ppid = value;
+          break;
+        case 14:
+          utime = value;
+          break;
+        case 15:
+          stime = value;
+          break;
+        case 20:
+          numThreads = value;
+          break;
+        case 22:
+          starttime = value;
+          break;
         case 24:
           return { pid, comm: decoder.decode(buf.subarray(open + 1, close)), state, ppid, utime, stime, numThreads, starttime, rss: value };
       }
@@ -90,8 +104,17 @@ export function parsePasswd(text: string): Map<number, string> {
 
 /** TCP states as /proc/net/tcp numbers them (include/net/tcp_states.h). */
 export const tcpStates: Record<number, string> = {
-  1: 'ESTABLISHED', 2: 'SYN_SENT', 3: 'SYN_RECV', 4: 'FIN_WAIT1', 5: 'FIN_WAIT2', 6: 'TIME_WAIT',
-  7: 'CLOSE', 8: 'CLOSE_WAIT', 9: 'LAST_ACK', 10: 'LISTEN', 11: 'CLOSING',
+  1: 'ESTABLISHED',
+  2: 'SYN_SENT',
+  3: 'SYN_RECV',
+  4: 'FIN_WAIT1',
+  5: 'FIN_WAIT2',
+  6: 'TIME_WAIT',
+  7: 'CLOSE',
+  8: 'CLOSE_WAIT',
+  9: 'LAST_ACK',
+  10: 'LISTEN',
+  11: 'CLOSING',
 };
 
 export interface NetSocket {

@@ -2,8 +2,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kernelStateNames } from '../timeline/tcp-state-machine.ts';
 import {
-  cpuPercent100ns, fileTimeToIso, joinOwners, parseSystemProcesses, parseTcpBasicTable, parseTcpTable, parseUdpTable, processState, threadState, win32ProcessError, winTcpStates,
-  type WinProcess, type WinThread,
+  cpuPercent100ns,
+  fileTimeToIso,
+  joinOwners,
+  parseSystemProcesses,
+  parseTcpBasicTable,
+  parseTcpTable,
+  parseUdpTable,
+  processState,
+  threadState,
+  win32ProcessError,
+  winTcpStates,
+  type WinProcess,
+  type WinThread,
 } from './win32-parse.ts';
 
 /**
@@ -17,7 +28,12 @@ const rec = JSON.parse(readFileSync(new URL('./testdata/wine-8.0-win32-tables.js
   selfPid: number;
   ports: { tcp4: number; tcp6: number; client: number; client6: number; udp4: number; udp6: number };
   processes: { base: string; bytes: string };
-  tcp4: string; tcp6: string; udp4: string; udp6: string; tcp4basic: string; tcp6basic: string;
+  tcp4: string;
+  tcp6: string;
+  udp4: string;
+  udp6: string;
+  tcp4basic: string;
+  tcp6basic: string;
 };
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 const procs = parseSystemProcesses(bytes(rec.processes.bytes), BigInt(rec.processes.base));
@@ -50,8 +66,16 @@ describe('TCP and UDP tables', () => {
   it('reads IPv4 rows with the kernel’s state names and a zero remote on listeners', () => {
     const rows = parseTcpTable(bytes(rec.tcp4), false);
     expect(rows).toContainEqual({ proto: 'tcp', local: `127.0.0.1:${rec.ports.tcp4}`, remote: '0.0.0.0:0', state: 'LISTEN', ownerPid: 0 });
-    expect(rows).toContainEqual({ proto: 'tcp', local: `127.0.0.1:${rec.ports.client}`, remote: `127.0.0.1:${rec.ports.tcp4}`, state: 'ESTABLISHED', ownerPid: rec.selfPid });
-    expect(rows).toContainEqual(expect.objectContaining({ local: `127.0.0.1:${rec.ports.tcp4}`, remote: `127.0.0.1:${rec.ports.client}`, state: 'ESTABLISHED' }));
+    expect(rows).toContainEqual({
+      proto: 'tcp',
+      local: `127.0.0.1:${rec.ports.client}`,
+      remote: `127.0.0.1:${rec.ports.tcp4}`,
+      state: 'ESTABLISHED',
+      ownerPid: rec.selfPid,
+    });
+    expect(rows).toContainEqual(
+      expect.objectContaining({ local: `127.0.0.1:${rec.ports.tcp4}`, remote: `127.0.0.1:${rec.ports.client}`, state: 'ESTABLISHED' }),
+    );
     expect(rows.filter((r) => r.state === 'TIME_WAIT').length).toBe(2);
   });
 
@@ -60,21 +84,46 @@ describe('TCP and UDP tables', () => {
     expect(v6).toContainEqual({ proto: 'tcp6', local: `[::1]:${rec.ports.tcp6}`, remote: '[::]:0', state: 'LISTEN', ownerPid: 0 });
     // Wine filled the IPv4 client's owner but not the IPv6 one's.
     expect(v6).toContainEqual({ proto: 'tcp6', local: `[::1]:${rec.ports.client6}`, remote: `[::1]:${rec.ports.tcp6}`, state: 'ESTABLISHED', ownerPid: 0 });
-    expect(parseUdpTable(bytes(rec.udp4), false)).toContainEqual({ proto: 'udp', local: `127.0.0.1:${rec.ports.udp4}`, remote: '0.0.0.0:0', state: 'UNCONN', ownerPid: rec.selfPid });
-    expect(parseUdpTable(bytes(rec.udp6), true)).toContainEqual({ proto: 'udp6', local: `[::1]:${rec.ports.udp6}`, remote: '[::]:0', state: 'UNCONN', ownerPid: rec.selfPid });
+    expect(parseUdpTable(bytes(rec.udp4), false)).toContainEqual({
+      proto: 'udp',
+      local: `127.0.0.1:${rec.ports.udp4}`,
+      remote: '0.0.0.0:0',
+      state: 'UNCONN',
+      ownerPid: rec.selfPid,
+    });
+    expect(parseUdpTable(bytes(rec.udp6), true)).toContainEqual({
+      proto: 'udp6',
+      local: `[::1]:${rec.ports.udp6}`,
+      remote: '[::]:0',
+      state: 'UNCONN',
+      ownerPid: rec.selfPid,
+    });
   });
 
   it('reads the owner-less tables (the timeline’s) as the same rows without owners', () => {
     const strip = (rows: ReturnType<typeof parseTcpTable>) => rows.map((r) => ({ ...r, ownerPid: 0 }));
     expect(parseTcpBasicTable(bytes(rec.tcp4basic), false)).toEqual(strip(parseTcpTable(bytes(rec.tcp4), false)));
     expect(parseTcpBasicTable(bytes(rec.tcp6basic), true)).toEqual(strip(parseTcpTable(bytes(rec.tcp6), true)));
-    expect(parseTcpBasicTable(bytes(rec.tcp6basic), true)).toContainEqual({ proto: 'tcp6', local: `[::1]:${rec.ports.tcp6}`, remote: `[::1]:${rec.ports.client6}`, state: 'ESTABLISHED', ownerPid: 0 });
+    expect(parseTcpBasicTable(bytes(rec.tcp6basic), true)).toContainEqual({
+      proto: 'tcp6',
+      local: `[::1]:${rec.ports.tcp6}`,
+      remote: `[::1]:${rec.ports.client6}`,
+      state: 'ESTABLISHED',
+      ownerPid: 0,
+    });
   });
 
   it('joins owners to names from the same recording; pid 0 is an unknown owner', () => {
     const names = new Map(procs.map((p) => [p.pid, p.name]));
     const joined = joinOwners(parseTcpTable(bytes(rec.tcp4), false), names);
-    expect(joined).toContainEqual({ proto: 'tcp', local: `127.0.0.1:${rec.ports.client}`, remote: `127.0.0.1:${rec.ports.tcp4}`, state: 'ESTABLISHED', pid: rec.selfPid, process: 'node.exe' });
+    expect(joined).toContainEqual({
+      proto: 'tcp',
+      local: `127.0.0.1:${rec.ports.client}`,
+      remote: `127.0.0.1:${rec.ports.tcp4}`,
+      state: 'ESTABLISHED',
+      pid: rec.selfPid,
+      process: 'node.exe',
+    });
     expect(joined).toContainEqual({ proto: 'tcp', local: `127.0.0.1:${rec.ports.tcp4}`, remote: '0.0.0.0:0', state: 'LISTEN', pid: null, process: null });
     // An owner that has exited since the table was read keeps its pid, without a name.
     const gone = joinOwners([{ proto: 'udp', local: '127.0.0.1:9', remote: '0.0.0.0:0', state: 'UNCONN', ownerPid: 999_999 }], names);
@@ -94,7 +143,16 @@ describe('TCP and UDP tables', () => {
 
 describe('states, CPU and times', () => {
   const thread = (state: number, waitReason = 0): WinThread => ({ tid: 1, cpu100ns: 0, state, waitReason });
-  const proc = (threads: WinThread[]): WinProcess => ({ pid: 100, ppid: 4, name: 'x.exe', threadCount: threads.length, createTime: 0, cpu100ns: 0, workingSetBytes: 0, threads });
+  const proc = (threads: WinThread[]): WinProcess => ({
+    pid: 100,
+    ppid: 4,
+    name: 'x.exe',
+    threadCount: threads.length,
+    createTime: 0,
+    cpu100ns: 0,
+    workingSetBytes: 0,
+    threads,
+  });
 
   it('T when every thread waits suspended, R when one runs, S when all wait', () => {
     expect(processState(proc([thread(5, 5), thread(5, 5)]), 0, null)).toBe('T');

@@ -52,14 +52,28 @@ export function parseSystemProcesses(bytes: Uint8Array, base: bigint): WinProces
     const nameAt = Number(namePtr - base);
     const pid = u64(off + 80);
     // The Idle process (pid 0) has no image name; Task Manager calls it "System Idle Process".
-    const name = namePtr !== 0n && nameAt >= 0 && nameAt + nameLen <= bytes.byteLength ? utf16(bytes.subarray(nameAt, nameAt + nameLen)) : pid === 0 ? 'System Idle Process' : '';
+    const name =
+      namePtr !== 0n && nameAt >= 0 && nameAt + nameLen <= bytes.byteLength
+        ? utf16(bytes.subarray(nameAt, nameAt + nameLen))
+        : pid === 0
+          ? 'System Idle Process'
+          : '';
     const threads: WinThread[] = [];
     for (let i = 0; i < threadCount; i++) {
       const t = off + PROCESS_INFO_SIZE + i * THREAD_INFO_SIZE;
       if (t + THREAD_INFO_SIZE > bytes.byteLength) break;
       threads.push({ tid: u64(t + 48), cpu100ns: u64(t) + u64(t + 8), state: v.getUint32(t + 68, true), waitReason: v.getUint32(t + 72, true) });
     }
-    out.push({ pid, ppid: u64(off + 88), name, threadCount, createTime: u64(off + 32), cpu100ns: u64(off + 40) + u64(off + 48), workingSetBytes: u64(off + 144), threads });
+    out.push({
+      pid,
+      ppid: u64(off + 88),
+      name,
+      threadCount,
+      createTime: u64(off + 32),
+      cpu100ns: u64(off + 40) + u64(off + 48),
+      workingSetBytes: u64(off + 144),
+      threads,
+    });
     if (next === 0) break;
     off += next;
   }
@@ -84,7 +98,11 @@ export function cpuPercent100ns(before: number, after: number, seconds: number):
   return Math.round(((after - before) / (seconds * 1e7)) * 1000) / 10;
 }
 
-const KTHREAD_READY = 1, KTHREAD_RUNNING = 2, KTHREAD_STANDBY = 3, KTHREAD_WAITING = 5, KTHREAD_DEFERRED_READY = 7;
+const KTHREAD_READY = 1,
+  KTHREAD_RUNNING = 2,
+  KTHREAD_STANDBY = 3,
+  KTHREAD_WAITING = 5,
+  KTHREAD_DEFERRED_READY = 7;
 const WAIT_SUSPENDED = 5;
 
 /** Whether the OS filled the thread states (real Windows does; Wine 8.0 leaves every one 0). */
@@ -122,8 +140,17 @@ export function processState(p: WinProcess, cpu: number, firstThreadSuspended: b
 
 /** MIB_TCP_STATE (1..12) → the kernel's (/proc's) names, which every other route uses. */
 export const winTcpStates: Record<number, string> = {
-  1: 'CLOSE', 2: 'LISTEN', 3: 'SYN_SENT', 4: 'SYN_RECV', 5: 'ESTABLISHED', 6: 'FIN_WAIT1', 7: 'FIN_WAIT2',
-  8: 'CLOSE_WAIT', 9: 'CLOSING', 10: 'LAST_ACK', 11: 'TIME_WAIT',
+  1: 'CLOSE',
+  2: 'LISTEN',
+  3: 'SYN_SENT',
+  4: 'SYN_RECV',
+  5: 'ESTABLISHED',
+  6: 'FIN_WAIT1',
+  7: 'FIN_WAIT2',
+  8: 'CLOSE_WAIT',
+  9: 'CLOSING',
+  10: 'LAST_ACK',
+  11: 'TIME_WAIT',
   // A TCB being deleted: the socket is going; Linux has no such state, CLOSE is what follows.
   12: 'CLOSE',
 };
@@ -159,13 +186,25 @@ export function parseTcpTable(bytes: Uint8Array, v6: boolean): WinSocket[] {
     if (v6) {
       // ucLocalAddr[16], dwLocalScopeId, dwLocalPort, ucRemoteAddr[16], dwRemoteScopeId, dwRemotePort, dwState, dwOwningPid
       const st = v.getUint32(r + 48, true);
-      out.push({ proto: 'tcp6', local: endpointText(ipv6(v, r), port(v, r + 20)), remote: endpointText(ipv6(v, r + 24), st === 2 ? 0 : port(v, r + 44)), state: winTcpStates[st] ?? String(st), ownerPid: v.getUint32(r + 52, true) });
+      out.push({
+        proto: 'tcp6',
+        local: endpointText(ipv6(v, r), port(v, r + 20)),
+        remote: endpointText(ipv6(v, r + 24), st === 2 ? 0 : port(v, r + 44)),
+        state: winTcpStates[st] ?? String(st),
+        ownerPid: v.getUint32(r + 52, true),
+      });
     } else {
       // dwState, dwLocalAddr, dwLocalPort, dwRemoteAddr, dwRemotePort, dwOwningPid
       const st = v.getUint32(r, true);
       // A listener's remote port is garbage on Windows (netstat prints 0): it has no peer.
       const remotePort = st === 2 ? 0 : port(v, r + 16);
-      out.push({ proto: 'tcp', local: endpointText(ipv4(v, r + 4), port(v, r + 8)), remote: endpointText(ipv4(v, r + 12), remotePort), state: winTcpStates[st] ?? String(st), ownerPid: v.getUint32(r + 20, true) });
+      out.push({
+        proto: 'tcp',
+        local: endpointText(ipv4(v, r + 4), port(v, r + 8)),
+        remote: endpointText(ipv4(v, r + 12), remotePort),
+        state: winTcpStates[st] ?? String(st),
+        ownerPid: v.getUint32(r + 20, true),
+      });
     }
   }
   return out;
@@ -189,9 +228,21 @@ export function parseTcpBasicTable(bytes: Uint8Array, v6: boolean): WinSocket[] 
     const st = v.getUint32(r, true);
     const state = winTcpStates[st] ?? String(st);
     if (v6) {
-      out.push({ proto: 'tcp6', local: endpointText(ipv6(v, r + 4), port(v, r + 24)), remote: endpointText(ipv6(v, r + 28), st === 2 ? 0 : port(v, r + 48)), state, ownerPid: 0 });
+      out.push({
+        proto: 'tcp6',
+        local: endpointText(ipv6(v, r + 4), port(v, r + 24)),
+        remote: endpointText(ipv6(v, r + 28), st === 2 ? 0 : port(v, r + 48)),
+        state,
+        ownerPid: 0,
+      });
     } else {
-      out.push({ proto: 'tcp', local: endpointText(ipv4(v, r + 4), port(v, r + 8)), remote: endpointText(ipv4(v, r + 12), st === 2 ? 0 : port(v, r + 16)), state, ownerPid: 0 });
+      out.push({
+        proto: 'tcp',
+        local: endpointText(ipv4(v, r + 4), port(v, r + 8)),
+        remote: endpointText(ipv4(v, r + 12), st === 2 ? 0 : port(v, r + 16)),
+        state,
+        ownerPid: 0,
+      });
     }
   }
   return out;
@@ -220,8 +271,13 @@ export function parseUdpTable(bytes: Uint8Array, v6: boolean): WinSocket[] {
  * Pid 0 is nobody's (Windows writes it on TIME_WAIT rows; Wine 8.0 on every row): "unknown
  * owner", as the /proc route says of sockets it may not inspect.
  */
-export function joinOwners(rows: WinSocket[], names: ReadonlyMap<number, string>): { proto: WinSocket['proto']; local: string; remote: string; state: string; pid: number | null; process: string | null }[] {
-  return rows.map(({ ownerPid, ...s }) => (ownerPid === 0 ? { ...s, pid: null, process: null } : { ...s, pid: ownerPid, process: names.get(ownerPid) ?? null }));
+export function joinOwners(
+  rows: WinSocket[],
+  names: ReadonlyMap<number, string>,
+): { proto: WinSocket['proto']; local: string; remote: string; state: string; pid: number | null; process: string | null }[] {
+  return rows.map(({ ownerPid, ...s }) =>
+    ownerPid === 0 ? { ...s, pid: null, process: null } : { ...s, pid: ownerPid, process: names.get(ownerPid) ?? null },
+  );
 }
 
 /** Win32 error (GetLastError) and NTSTATUS values the signal paths meet. */
@@ -238,9 +294,19 @@ export const STATUS_PROCESS_IS_TERMINATING = 0xc000010a;
  */
 export function win32ProcessError(value: number, pid: number, action: 'terminate' | 'suspend' | 'resume'): WirelabError {
   if (value === ERROR_ACCESS_DENIED || value === STATUS_ACCESS_DENIED) {
-    return new WirelabError('ACCESS_DENIED', `pid: Windows denied access to ${action} process ${pid}: it belongs to another user, is a service, or runs elevated. Only its owner or an administrator may; Wirelab does not ask for elevation.`, 'pid', { pid, action });
+    return new WirelabError(
+      'ACCESS_DENIED',
+      `pid: Windows denied access to ${action} process ${pid}: it belongs to another user, is a service, or runs elevated. Only its owner or an administrator may; Wirelab does not ask for elevation.`,
+      'pid',
+      { pid, action },
+    );
   }
-  if (value === ERROR_INVALID_PARAMETER || value === STATUS_PROCESS_IS_TERMINATING) return new WirelabError('ESRCH', `No process ${pid}: it has already exited.`, 'pid', { pid });
+  if (value === ERROR_INVALID_PARAMETER || value === STATUS_PROCESS_IS_TERMINATING)
+    return new WirelabError('ESRCH', `No process ${pid}: it has already exited.`, 'pid', { pid });
   const hex = `0x${value.toString(16).toUpperCase()}`;
-  return new WirelabError('WIN32_ERROR', `pid: could not ${action} process ${pid} (Windows error ${value > 0xffff ? hex : value}).`, 'pid', { pid, action, error: value });
+  return new WirelabError('WIN32_ERROR', `pid: could not ${action} process ${pid} (Windows error ${value > 0xffff ? hex : value}).`, 'pid', {
+    pid,
+    action,
+    error: value,
+  });
 }

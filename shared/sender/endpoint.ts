@@ -11,7 +11,8 @@ function bad(code: string, field: string, message: string, params: Record<string
 export function checkPort(value: string | number, field = 'port', allowZero = false): number {
   const text = String(value).trim();
   const min = allowZero ? 0 : 1;
-  if (!/^\d{1,5}$/.test(text)) throw bad('PORT_NOT_NUMBER', field, `"${text}" is not a port number (a whole number from ${min} to 65535)`, { value: text, min });
+  if (!/^\d{1,5}$/.test(text))
+    throw bad('PORT_NOT_NUMBER', field, `"${text}" is not a port number (a whole number from ${min} to 65535)`, { value: text, min });
   const n = Number(text);
   if (n > 65535 || (!allowZero && n === 0)) throw bad('PORT_RANGE', field, `${n} is out of range; ports go from ${min} to 65535`, { value: text, min });
   return n;

@@ -22,7 +22,12 @@ export interface FramingFormError {
   params: Record<string, string | number | boolean>;
 }
 
-const refuse = (code: string, field: string, message: string, params: Record<string, string | number> = {}): FramingFormError => ({ field, code, message, params: { field, ...params } });
+const refuse = (code: string, field: string, message: string, params: Record<string, string | number> = {}): FramingFormError => ({
+  field,
+  code,
+  message,
+  params: { field, ...params },
+});
 
 /** The framing a form describes, or the reason it cannot be used. */
 export function framingOf(form: { framing: FramingName | 'custom'; custom: CustomFraming }): Framing | FramingFormError {
@@ -41,7 +46,12 @@ export function framingOf(form: { framing: FramingName | 'custom'; custom: Custo
       return { kind: 'delimiter', delimiter: text };
     }
     case 'fixed':
-      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > defaultMaxFrame) return refuse('NUMBER_RANGE', 'size', `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB`, { value: c.size, min: 1, max: defaultMaxFrame });
+      if (!/^\d+$/.test(c.size) || Number(c.size) < 1 || Number(c.size) > defaultMaxFrame)
+        return refuse('NUMBER_RANGE', 'size', `size: "${c.size}" must be a whole number of bytes, 1 to 16 MiB`, {
+          value: c.size,
+          min: 1,
+          max: defaultMaxFrame,
+        });
       return { kind: 'fixed', size: Number(c.size) };
     case 'length':
       return { kind: 'length', bytes: Number(c.bytes) as 1 | 2 | 4 | 8, endian: c.endian, includesPrefix: c.includesPrefix };

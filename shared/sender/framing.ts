@@ -10,7 +10,14 @@ export const framingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('raw') }),
   /** Messages end with a delimiter (a line ending, by default). */
   z.object({ kind: z.literal('delimiter'), delimiter: z.string().min(1).max(16).default('\n') }),
-  z.object({ kind: z.literal('fixed'), size: z.number().int().min(1).max(16 * 1024 * 1024) }),
+  z.object({
+    kind: z.literal('fixed'),
+    size: z
+      .number()
+      .int()
+      .min(1)
+      .max(16 * 1024 * 1024),
+  }),
   /**
    * A length before each message. The seeds use `struct.pack('i', n)`: 4 bytes, little-endian
    * (x86's native order), signed.
@@ -32,12 +39,18 @@ export type FramingName = (typeof framingNames)[number];
 
 export function framingByName(name: string): Framing {
   switch (name) {
-    case 'raw': return { kind: 'raw' };
-    case 'line': return { kind: 'delimiter', delimiter: '\n' };
-    case 'len32le': return { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false };
-    case 'len32be': return { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false };
-    case 'len16be': return { kind: 'length', bytes: 2, endian: 'be', includesPrefix: false };
-    case 'header-json': return { kind: 'header-json', sizeKey: 'data_size' };
+    case 'raw':
+      return { kind: 'raw' };
+    case 'line':
+      return { kind: 'delimiter', delimiter: '\n' };
+    case 'len32le':
+      return { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false };
+    case 'len32be':
+      return { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false };
+    case 'len16be':
+      return { kind: 'length', bytes: 2, endian: 'be', includesPrefix: false };
+    case 'header-json':
+      return { kind: 'header-json', sizeKey: 'data_size' };
     default:
       throw new WirelabError(ErrorCode.invalidInput, `frame: "${name}" is not a framing; use one of ${framingNames.join(', ')}`, 'frame');
   }
@@ -91,7 +104,8 @@ export function encodeFrame(framing: Framing, payload: Uint8Array, header: Recor
     case 'delimiter':
       return concat([payload, utf8.encode(framing.delimiter)]);
     case 'fixed': {
-      if (payload.length > framing.size) throw new WirelabError(ErrorCode.invalidInput, `payload: ${payload.length} bytes do not fit a fixed frame of ${framing.size}`, 'payload');
+      if (payload.length > framing.size)
+        throw new WirelabError(ErrorCode.invalidInput, `payload: ${payload.length} bytes do not fit a fixed frame of ${framing.size}`, 'payload');
       const out = new Uint8Array(framing.size);
       out.set(payload);
       return out;
@@ -222,7 +236,10 @@ export class FrameDecoder {
     }
     const fill = this.fill as Fill | null; // next() may have started one
     if (!this.hold(fill ? fill.bytes.length : this.acc.length)) {
-      this.fail('FRAME_BUDGET', `partial frames on all connections would hold over the ${this.budget!.capacity}-byte budget; refusing this one`, { variant: 'partial', capacity: this.budget!.capacity });
+      this.fail('FRAME_BUDGET', `partial frames on all connections would hold over the ${this.budget!.capacity}-byte budget; refusing this one`, {
+        variant: 'partial',
+        capacity: this.budget!.capacity,
+      });
       return this.drop(out);
     }
     return out;
@@ -273,7 +290,11 @@ export class FrameDecoder {
   private startFill(buf: Uint8Array, offset: number, from: number, size: number, header?: Record<string, unknown>): number {
     if (!this.hold(size)) {
       const b = this.budget!;
-      return this.fail('FRAME_BUDGET', `a frame announces ${size} bytes, but partial frames on all connections already hold ${b.used} of the ${b.capacity}-byte budget; refusing it`, { variant: 'announced', size, used: b.used, capacity: b.capacity });
+      return this.fail(
+        'FRAME_BUDGET',
+        `a frame announces ${size} bytes, but partial frames on all connections already hold ${b.used} of the ${b.capacity}-byte budget; refusing it`,
+        { variant: 'announced', size, used: b.used, capacity: b.capacity },
+      );
     }
     const f: Fill = { bytes: new Uint8Array(size), at: buf.length - from, prefix: from - offset };
     if (header) f.header = header;
@@ -296,7 +317,12 @@ export class FrameDecoder {
         const at = indexOf(buf, d, offset + this.scanned);
         if (at < 0) {
           this.scanned = Math.max(0, avail - d.length + 1);
-          if (avail > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `no "${printable(f.delimiter)}" within ${this.maxFrame} bytes; is the framing right?`, { variant: 'delimiter', delimiter: printable(f.delimiter), max: this.maxFrame });
+          if (avail > this.maxFrame)
+            return this.fail('FRAME_TOO_LARGE', `no "${printable(f.delimiter)}" within ${this.maxFrame} bytes; is the framing right?`, {
+              variant: 'delimiter',
+              delimiter: printable(f.delimiter),
+              max: this.maxFrame,
+            });
           return 0;
         }
         this.scanned = 0;
@@ -316,8 +342,17 @@ export class FrameDecoder {
         else if (f.bytes === 4) n = view.getInt32(0, le);
         else n = Number(view.getBigUint64(0, le));
         const body = f.includesPrefix ? n - f.bytes : n;
-        if (n < 0 || body < 0) return this.fail('FRAME_BAD_LENGTH', `a frame announces ${n} bytes, which is not a possible length; the stream is out of step`, { variant: 'length', size: n });
-        if (body > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`, { variant: 'length', size: body, max: this.maxFrame });
+        if (n < 0 || body < 0)
+          return this.fail('FRAME_BAD_LENGTH', `a frame announces ${n} bytes, which is not a possible length; the stream is out of step`, {
+            variant: 'length',
+            size: n,
+          });
+        if (body > this.maxFrame)
+          return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`, {
+            variant: 'length',
+            size: body,
+            max: this.maxFrame,
+          });
         if (avail < f.bytes + body) return this.startFill(buf, offset, offset + f.bytes, body);
         out.push({ bytes: buf.slice(offset + f.bytes, offset + f.bytes + body) });
         return f.bytes + body;
@@ -325,7 +360,11 @@ export class FrameDecoder {
       case 'header-json': {
         if (avail < 4) return 0;
         const headLen = view.getInt32(0, true);
-        if (headLen < 0 || headLen > 1024 * 1024) return this.fail('FRAME_BAD_LENGTH', `a header announces ${headLen} bytes, which is not a plausible JSON header`, { variant: 'header', size: headLen });
+        if (headLen < 0 || headLen > 1024 * 1024)
+          return this.fail('FRAME_BAD_LENGTH', `a header announces ${headLen} bytes, which is not a plausible JSON header`, {
+            variant: 'header',
+            size: headLen,
+          });
         if (avail < 4 + headLen) return 0;
         let header: unknown;
         try {
@@ -337,7 +376,12 @@ export class FrameDecoder {
         if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
           return this.fail('FRAME_BAD_HEADER', `the JSON header has no whole-number "${f.sizeKey}"`, { variant: 'size-key', key: f.sizeKey });
         }
-        if (size > this.maxFrame) return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`, { variant: 'header', size, max: this.maxFrame });
+        if (size > this.maxFrame)
+          return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`, {
+            variant: 'header',
+            size,
+            max: this.maxFrame,
+          });
         const start = offset + 4 + headLen;
         if (avail < 4 + headLen + size) return this.startFill(buf, offset, start, size, header as Record<string, unknown>);
         out.push({ bytes: buf.slice(start, start + size), header: header as Record<string, unknown> });
@@ -377,10 +421,15 @@ function printable(s: string): string {
 /** A short technical description of a framing, for labels ("length 2 B BE, incl. prefix"). */
 export function describeFraming(f: Framing): string {
   switch (f.kind) {
-    case 'raw': return 'raw';
-    case 'delimiter': return `delimiter ${f.delimiter.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}`;
-    case 'fixed': return `fixed ${f.size} B`;
-    case 'length': return `length ${f.bytes} B ${f.endian.toUpperCase()}${f.includesPrefix ? ', incl. prefix' : ''}`;
-    case 'header-json': return `JSON header (${f.sizeKey})`;
+    case 'raw':
+      return 'raw';
+    case 'delimiter':
+      return `delimiter ${f.delimiter.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}`;
+    case 'fixed':
+      return `fixed ${f.size} B`;
+    case 'length':
+      return `length ${f.bytes} B ${f.endian.toUpperCase()}${f.includesPrefix ? ', incl. prefix' : ''}`;
+    case 'header-json':
+      return `JSON header (${f.sizeKey})`;
   }
 }

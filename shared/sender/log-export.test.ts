@@ -7,7 +7,21 @@ import { zeroCounters, type SenderEvent, type SessionInfo } from '../contract/se
 import { logToJson, logToPcap, logToText } from './log-export.ts';
 
 const info: SessionInfo = { id: 's', kind: 'tcp-client', local: '127.0.0.1:50000', remote: '127.0.0.1:8080', connectMs: 1, state: 'open', ...zeroCounters };
-const ev = (p: Partial<SenderEvent>): SenderEvent => ({ sessionId: 's', seq: 1, type: 'chunk', dir: 'out', at: 1_700_000_000_000, peer: '127.0.0.1:8080', length: 0, hex: '', text: '', truncated: false, code: null, message: null, ...p });
+const ev = (p: Partial<SenderEvent>): SenderEvent => ({
+  sessionId: 's',
+  seq: 1,
+  type: 'chunk',
+  dir: 'out',
+  at: 1_700_000_000_000,
+  peer: '127.0.0.1:8080',
+  length: 0,
+  hex: '',
+  text: '',
+  truncated: false,
+  code: null,
+  message: null,
+  ...p,
+});
 const events: SenderEvent[] = [
   ev({ type: 'connect', peer: '127.0.0.1:8080', message: 'from 127.0.0.1:50000 in 1 ms' }),
   ev({ dir: 'out', at: 1_700_000_000_010, length: 6, hex: 'e4bda0e5a5bd', text: '你好' }),

@@ -43,7 +43,10 @@ describe('converting the composer between Text, Hex and Escapes', () => {
 
   it('Escapes round-trips every byte value (parseEscaped reads back what escapedText wrote)', () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    for (const [decode, encode] of [[utf8, utf8Encode], [gbk, gbkEncode]] as const) {
+    for (const [decode, encode] of [
+      [utf8, utf8Encode],
+      [gbk, gbkEncode],
+    ] as const) {
       expect(parseEscaped(escapedText(all, decode), encode)).toEqual(all);
     }
     const chinese = gbkEncode('网络调试助手 ok');

@@ -31,7 +31,8 @@ export function parseHex(text: string, field = 'payload'): Uint8Array {
     for (const t of tokens) bytes.push(parseInt(t, 16));
   } else {
     const all = digits.join('');
-    if (all.length % 2 === 1) throw bad('HEX_ODD', field, `${all.length} hex digits is an odd number; every byte needs two (write 0a, not a)`, { count: all.length });
+    if (all.length % 2 === 1)
+      throw bad('HEX_ODD', field, `${all.length} hex digits is an odd number; every byte needs two (write 0a, not a)`, { count: all.length });
     for (let i = 0; i < all.length; i += 2) bytes.push(parseInt(all.slice(i, i + 2), 16));
   }
   return Uint8Array.from(bytes);
@@ -59,12 +60,16 @@ export function parseEscaped(text: string, encode: TextEncoderFn, field = 'paylo
       i++;
     } else if (n === 'x') {
       const hh = text.slice(i + 2, i + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(hh)) throw bad('ESCAPE_HEX', field, `"\\x${hh}" at position ${i + 1} needs two hex digits, like \\x0d`, { text: `\\x${hh}`, position: i + 1 });
+      if (!/^[0-9a-fA-F]{2}$/.test(hh))
+        throw bad('ESCAPE_HEX', field, `"\\x${hh}" at position ${i + 1} needs two hex digits, like \\x0d`, { text: `\\x${hh}`, position: i + 1 });
       flush();
       parts.push(Uint8Array.of(parseInt(hh, 16)));
       i += 3;
     } else {
-      throw bad('ESCAPE_UNKNOWN', field, `"\\${n}" at position ${i + 1} is not an escape; use \\r \\n \\t \\0 \\\\ or \\xHH`, { text: `\\${n}`, position: i + 1 });
+      throw bad('ESCAPE_UNKNOWN', field, `"\\${n}" at position ${i + 1} is not an escape; use \\r \\n \\t \\0 \\\\ or \\xHH`, {
+        text: `\\${n}`,
+        position: i + 1,
+      });
     }
   }
   flush();
@@ -87,11 +92,16 @@ export interface MacroContext {
 export function expandMacros(text: string, ctx: MacroContext): string {
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => {
     switch (name.toLowerCase()) {
-      case 'counter': return String(ctx.counter);
-      case 'time': return ctx.now.toISOString().slice(11, 23);
-      case 'unix': return String(Math.floor(ctx.now.getTime() / 1000));
-      case 'random': return String(Math.floor(ctx.random() * 2 ** 32));
-      default: return m;
+      case 'counter':
+        return String(ctx.counter);
+      case 'time':
+        return ctx.now.toISOString().slice(11, 23);
+      case 'unix':
+        return String(Math.floor(ctx.now.getTime() / 1000));
+      case 'random':
+        return String(Math.floor(ctx.random() * 2 ** 32));
+      default:
+        return m;
     }
   });
 }
@@ -127,7 +137,11 @@ export function visibleText(text: string): string {
 }
 
 /** Everything the composer can produce, turned into the bytes of one message (before framing). */
-export function buildPayload(spec: { mode: 'text' | 'hex' | 'escaped' | 'file'; text: string; lineEnding: LineEnding }, encode: TextEncoderFn, field = 'payload'): Uint8Array {
+export function buildPayload(
+  spec: { mode: 'text' | 'hex' | 'escaped' | 'file'; text: string; lineEnding: LineEnding },
+  encode: TextEncoderFn,
+  field = 'payload',
+): Uint8Array {
   const ending = lineEndings[spec.lineEnding];
   if (spec.mode === 'file') return fromBase64(spec.text, field);
   if (spec.mode === 'hex') {

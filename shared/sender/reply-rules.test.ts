@@ -19,7 +19,12 @@ describe('reply rules', () => {
     expect(replyFor(rules, 'nothing')).toBeNull();
   });
   it('names a broken regex by its position', () => {
-    expect(() => compileRules([{ match: 'exact', pattern: 'a', reply: '' }, { match: 'regex', pattern: '(', reply: '' }])).toThrow(/rules\[2\]\.pattern: not a valid regular expression/);
+    expect(() =>
+      compileRules([
+        { match: 'exact', pattern: 'a', reply: '' },
+        { match: 'regex', pattern: '(', reply: '' },
+      ]),
+    ).toThrow(/rules\[2\]\.pattern: not a valid regular expression/);
   });
   it('runs on a linear-time engine: ^(a+)+$ against 29 a and a ! answers at once', () => {
     const r = compileRules([{ match: 'regex', pattern: '^(a+)+$', reply: 'all a' }]);
@@ -38,10 +43,18 @@ describe('reply rules', () => {
     expect(regexProblem('(a)\\1')).toMatch(/^backreferences such as \\1 are not supported: rules run on a linear-time engine \(RE2\)/);
     expect(regexProblem('foo(?=bar)')).toMatch(/^lookahead and lookbehind are not supported/);
     expect(regexProblem('a{2,')).toBeNull();
-    expect(rulesProblem([{ match: 'exact', pattern: '(', reply: '' }, { match: 'regex', pattern: '[', reply: '' }])).toMatchObject({ field: 'rules[2].pattern', message: expect.stringMatching(/^not a valid regular expression/) });
+    expect(
+      rulesProblem([
+        { match: 'exact', pattern: '(', reply: '' },
+        { match: 'regex', pattern: '[', reply: '' },
+      ]),
+    ).toMatchObject({ field: 'rules[2].pattern', message: expect.stringMatching(/^not a valid regular expression/) });
   });
   it('turns a rule off once it overruns its deadline, and says which', () => {
-    const r = compileRules([{ match: 'regex', pattern: 'slow', reply: 'a' }, { match: 'contains', pattern: 'slow', reply: 'b' }]);
+    const r = compileRules([
+      { match: 'regex', pattern: 'slow', reply: 'a' },
+      { match: 'contains', pattern: 'slow', reply: 'b' },
+    ]);
     let clock = 0;
     const timeouts: number[] = [];
     const timing = { now: () => (clock += 150), onTimeout: (i: number) => timeouts.push(i) };

@@ -18,7 +18,11 @@ describe('framing', () => {
     ['crlf', { kind: 'delimiter', delimiter: '\r\n' }],
   ];
   it.each(cases)('%s: three quick sends stuck together in one chunk come apart again', (_n, framing) => {
-    const stream = Uint8Array.from([...encodeFrame(framing, te.encode('你好')), ...encodeFrame(framing, te.encode('b')), ...encodeFrame(framing, te.encode('ccc'))]);
+    const stream = Uint8Array.from([
+      ...encodeFrame(framing, te.encode('你好')),
+      ...encodeFrame(framing, te.encode('b')),
+      ...encodeFrame(framing, te.encode('ccc')),
+    ]);
     expect(texts(new FrameDecoder(framing).push(stream))).toEqual(['你好', 'b', 'ccc']);
   });
   it.each(cases)('%s: one message split into 1-byte chunks still decodes once', (_n, framing) => {
@@ -95,7 +99,8 @@ describe('framing', () => {
 
 describe('payload', () => {
   it('reads hex with any separators', () => {
-    for (const s of ['48 65 6c 6c 6f', '48:65:6C:6C:6F', '0x48,0x65,0x6c,0x6c,0x6f', '48656c6c6f', '48-65-6c\n6c-6f']) expect(td.decode(parseHex(s)), s).toBe('Hello');
+    for (const s of ['48 65 6c 6c 6f', '48:65:6C:6C:6F', '0x48,0x65,0x6c,0x6c,0x6f', '48656c6c6f', '48-65-6c\n6c-6f'])
+      expect(td.decode(parseHex(s)), s).toBe('Hello');
     expect(toHex(parseHex('a b c'))).toBe('0a0b0c');
   });
   it('explains bad hex', () => {

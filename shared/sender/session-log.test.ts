@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { entryCost, SessionLogs } from './session-log.ts';
 
-const chunk = (n: number, fill = 1) => ({ type: 'chunk' as const, dir: 'in' as const, at: 0, peer: null, code: null, message: null, bytes: new Uint8Array(n).fill(fill) });
+const chunk = (n: number, fill = 1) => ({
+  type: 'chunk' as const,
+  dir: 'in' as const,
+  at: 0,
+  peer: null,
+  code: null,
+  message: null,
+  bytes: new Uint8Array(n).fill(fill),
+});
 
 describe('SessionLogs', () => {
   it('numbers entries from 1 and pages the tail, before and after a seq', () => {
@@ -40,7 +48,7 @@ describe('SessionLogs', () => {
     expect(logs.used).toBeLessThanOrEqual(one * 4);
   });
 
-  it('returns a closed session\'s memory to the budget at once, and keeps seq rising after a clear', () => {
+  it("returns a closed session's memory to the budget at once, and keeps seq rising after a clear", () => {
     const one = entryCost(chunk(1000));
     const logs = new SessionLogs(one * 4);
     logs.open('a');

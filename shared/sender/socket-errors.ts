@@ -24,7 +24,12 @@ export const socketErrorText: Record<string, string> = {
  * `errno`, for one without an explanation), params {op, address} for the renderer's wording,
  * and the English sentence. `where` is the English for op and address ("connect to 1.2.3.4:80").
  */
-export function explainSocketError(code: string | undefined, where: string, op: SocketOp = 'connection', address = ''): { code: string; message: string; params: Record<string, string> } {
+export function explainSocketError(
+  code: string | undefined,
+  where: string,
+  op: SocketOp = 'connection',
+  address = '',
+): { code: string; message: string; params: Record<string, string> } {
   const c = code ?? 'ERROR';
   const text = socketErrorText[c];
   const message = text ? `${where}: ${c} — ${text}` : `${where}: ${c}`;

@@ -44,7 +44,8 @@ export function parseCalcInput(text: string, mask?: string, field = 'address'): 
     return { ip, prefix: checkPrefix(ip.version, prefixText, field), assumed: false, maskKind: 'prefix', ambiguousMask: false };
   }
   if (maskText !== undefined) {
-    if (maskText.startsWith('/')) return { ip, prefix: checkPrefix(ip.version, maskText.slice(1), 'mask'), assumed: false, maskKind: 'prefix', ambiguousMask: false };
+    if (maskText.startsWith('/'))
+      return { ip, prefix: checkPrefix(ip.version, maskText.slice(1), 'mask'), assumed: false, maskKind: 'prefix', ambiguousMask: false };
     if (/^\d{1,3}$/.test(maskText)) return { ip, prefix: checkPrefix(ip.version, maskText, 'mask'), assumed: false, maskKind: 'prefix', ambiguousMask: false };
     if (ip.version === 6) throw new SubnetError('mask-ipv6', 'mask: IPv6 has no dotted masks; write the prefix length, like /64', 'mask');
     const m = readMask(maskText, 'mask');
@@ -165,7 +166,10 @@ export function sameSubnet(a: string, b: string, maskA: string, maskB?: string):
   const ia = parseIp(a, 'addressA');
   const ib = parseIp(b, 'addressB');
   if (ia.version !== ib.version) {
-    throw new SubnetError('mixed-versions', `addressB: ${a} is IPv${ia.version} and ${b} is IPv${ib.version}; they cannot share a subnet`, 'addressB', { a, b });
+    throw new SubnetError('mixed-versions', `addressB: ${a} is IPv${ia.version} and ${b} is IPv${ib.version}; they cannot share a subnet`, 'addressB', {
+      a,
+      b,
+    });
   }
   const pa = parseCalcInput(a, maskA, 'maskA').prefix;
   const pb = maskB === undefined ? pa : parseCalcInput(b, maskB, 'maskB').prefix;

@@ -21,9 +21,18 @@ export const formatCidr = (c: Cidr): string => `${formatIp(c.version, c.network)
 
 export function checkPrefix(version: 4 | 6, text: string, field = 'prefix'): number {
   const bits = bitsOf(version);
-  if (!/^\d{1,3}$/.test(text)) throw new SubnetError('prefix-digits', `${field}: the prefix after "/" must be a whole number from 0 to ${bits}, not "${text}"`, field, { text, max: bits });
+  if (!/^\d{1,3}$/.test(text))
+    throw new SubnetError('prefix-digits', `${field}: the prefix after "/" must be a whole number from 0 to ${bits}, not "${text}"`, field, {
+      text,
+      max: bits,
+    });
   const n = Number(text);
-  if (n > bits) throw new SubnetError('prefix-range', `${field}: /${n} is out of range; IPv${version} prefixes go from /0 to /${bits}`, field, { prefix: n, max: bits, version });
+  if (n > bits)
+    throw new SubnetError('prefix-range', `${field}: /${n} is out of range; IPv${version} prefixes go from /0 to /${bits}`, field, {
+      prefix: n,
+      max: bits,
+      version,
+    });
   return n;
 }
 
@@ -90,11 +99,21 @@ export const maxSubnets = 65_536;
 export function splitToPrefix(c: Cidr, prefix: number, field = 'prefix'): Cidr[] {
   const bits = bitsOf(c.version);
   if (prefix < c.prefix || prefix > bits) {
-    throw new SubnetError('split-prefix-range', `${field}: to split ${formatCidr(c)} the new prefix must be from /${c.prefix} to /${bits}, not /${prefix}`, field, { network: formatCidr(c), min: c.prefix, max: bits, prefix });
+    throw new SubnetError(
+      'split-prefix-range',
+      `${field}: to split ${formatCidr(c)} the new prefix must be from /${c.prefix} to /${bits}, not /${prefix}`,
+      field,
+      { network: formatCidr(c), min: c.prefix, max: bits, prefix },
+    );
   }
   const count = 1n << BigInt(prefix - c.prefix);
   if (count > BigInt(maxSubnets)) {
-    throw new SubnetError('split-too-many', `${field}: splitting ${formatCidr(c)} into /${prefix} makes ${count} subnets; Wirelab lists at most ${maxSubnets.toLocaleString('en')} (pick a shorter prefix)`, field, { network: formatCidr(c), prefix, count: count.toString(), max: maxSubnets });
+    throw new SubnetError(
+      'split-too-many',
+      `${field}: splitting ${formatCidr(c)} into /${prefix} makes ${count} subnets; Wirelab lists at most ${maxSubnets.toLocaleString('en')} (pick a shorter prefix)`,
+      field,
+      { network: formatCidr(c), prefix, count: count.toString(), max: maxSubnets },
+    );
   }
   const step = 1n << BigInt(bits - prefix);
   const out: Cidr[] = [];
@@ -157,7 +176,10 @@ export function collapse(cidrs: Cidr[]): Cidr[] {
 /** What is left of `network` once `remove` is taken out, in address order. */
 export function exclude(network: Cidr, remove: Cidr, field = 'exclude'): Cidr[] {
   if (network.version !== remove.version || remove.prefix < network.prefix || !contains(network, remove.version, remove.network)) {
-    throw new SubnetError('exclude-outside', `${field}: ${formatCidr(remove)} is not inside ${formatCidr(network)}`, field, { exclude: formatCidr(remove), network: formatCidr(network) });
+    throw new SubnetError('exclude-outside', `${field}: ${formatCidr(remove)} is not inside ${formatCidr(network)}`, field, {
+      exclude: formatCidr(remove),
+      network: formatCidr(network),
+    });
   }
   const out: Cidr[] = [];
   if (network.network < remove.network) out.push(...rangeToCidrs(network.version, network.network, remove.network - 1n));

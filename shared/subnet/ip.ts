@@ -20,7 +20,12 @@ const decimalOctet = /^(0|[1-9][0-9]{0,2})$/;
 export function parseIPv4(text: string, field = 'address'): bigint {
   const parts = text.split('.');
   if (parts.length !== 4) {
-    throw new SubnetError('ipv4-parts', `${field}: an IPv4 address has four numbers separated by dots (like 192.168.1.10); "${text}" has ${parts.length}`, field, { text, count: parts.length });
+    throw new SubnetError(
+      'ipv4-parts',
+      `${field}: an IPv4 address has four numbers separated by dots (like 192.168.1.10); "${text}" has ${parts.length}`,
+      field,
+      { text, count: parts.length },
+    );
   }
   let value = 0n;
   for (const [i, part] of parts.entries()) {
@@ -36,7 +41,11 @@ export function parseIPv4(text: string, field = 'address'): bigint {
       );
     }
     const n = Number(part);
-    if (n > 255) throw new SubnetError('ipv4-octet-range', `${field}: ${n} in "${text}" is over 255; each part of an IPv4 address is one byte (0–255)`, field, { text, part: n });
+    if (n > 255)
+      throw new SubnetError('ipv4-octet-range', `${field}: ${n} in "${text}" is over 255; each part of an IPv4 address is one byte (0–255)`, field, {
+        text,
+        part: n,
+      });
     value = (value << 8n) | BigInt(n);
   }
   return value;
@@ -53,7 +62,8 @@ export function parseIPv6(text: string, field = 'address'): bigint {
     if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
   }
   const doubles = head.split('::').length - 1;
-  if (doubles > 1) throw new SubnetError('ipv6-double-colon', `${field}: "${text}" uses "::" more than once; it may stand for one run of zero groups only`, field, { text });
+  if (doubles > 1)
+    throw new SubnetError('ipv6-double-colon', `${field}: "${text}" uses "::" more than once; it may stand for one run of zero groups only`, field, { text });
   const groupsWanted = tail === null ? 8 : 6;
   const parseGroups = (s: string): number[] => {
     if (s === '') return [];
@@ -61,7 +71,9 @@ export function parseIPv6(text: string, field = 'address'): bigint {
       if (!/^[0-9a-fA-F]{1,4}$/.test(g)) {
         throw new SubnetError(
           g === '' ? 'ipv6-empty-group' : g.length > 4 ? 'ipv6-group-length' : 'ipv6-group-digits',
-          g === '' ? `${field}: "${text}" has an empty group (a single ":" where "::" or a number belongs)` : `${field}: "${g}" in "${text}" is not a group of 1–4 hex digits`,
+          g === ''
+            ? `${field}: "${text}" has an empty group (a single ":" where "::" or a number belongs)`
+            : `${field}: "${g}" in "${text}" is not a group of 1–4 hex digits`,
           field,
           { text, group: g },
         );
@@ -80,7 +92,12 @@ export function parseIPv6(text: string, field = 'address'): bigint {
   } else {
     groups = parseGroups(head);
     if (groups.length !== groupsWanted) {
-      throw new SubnetError('ipv6-group-count', `${field}: "${text}" has ${groups.length} groups; an IPv6 address has ${groupsWanted}${tail === null ? '' : ' before an IPv4 tail'} (or uses "::" for a run of zeros)`, field, { text, count: groups.length });
+      throw new SubnetError(
+        'ipv6-group-count',
+        `${field}: "${text}" has ${groups.length} groups; an IPv6 address has ${groupsWanted}${tail === null ? '' : ' before an IPv4 tail'} (or uses "::" for a run of zeros)`,
+        field,
+        { text, count: groups.length },
+      );
     }
   }
   let value = 0n;
@@ -96,19 +113,21 @@ export function parseIp(raw: string, field = 'address'): Ip {
   if (text.includes(':')) {
     const pct = text.indexOf('%');
     const zone = pct >= 0 ? text.slice(pct + 1) : undefined;
-    if (zone !== undefined && !/^[0-9A-Za-z_.-]{1,64}$/.test(zone)) throw new SubnetError('ipv6-zone', `${field}: the zone after "%" must be an interface name or number, not "${zone}"`, field, { zone });
+    if (zone !== undefined && !/^[0-9A-Za-z_.-]{1,64}$/.test(zone))
+      throw new SubnetError('ipv6-zone', `${field}: the zone after "%" must be an interface name or number, not "${zone}"`, field, { zone });
     const ip: Ip = { version: 6, value: parseIPv6(pct >= 0 ? text.slice(0, pct) : text, field) };
     if (zone !== undefined) ip.zone = zone;
     return ip;
   }
   if (/^[0-9.]+$/.test(text)) return { version: 4, value: parseIPv4(text, field) };
-  throw new SubnetError('not-an-address', `${field}: "${text}" is neither an IPv4 address (four numbers with dots) nor IPv6 (hex groups with colons)`, field, { text });
+  throw new SubnetError('not-an-address', `${field}: "${text}" is neither an IPv4 address (four numbers with dots) nor IPv6 (hex groups with colons)`, field, {
+    text,
+  });
 }
 
 export function formatIPv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
 }
-
 
 /**
  * Canonical IPv6 text, RFC 5952: lowercase, no leading zeros, `::` for the longest run of two
@@ -120,7 +139,7 @@ export function formatIPv6(value: bigint, options: { mixed?: boolean } = {}): st
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -27,14 +27,25 @@ export function split(networkText: string, by: SplitBy): SplitResult {
   const row = (c: Cidr) => ({ cidr: formatCidr(c), hosts: hostRange(c).hosts.toString() });
   if ('hosts' in by) {
     const r = vlsm(network, by.hosts);
-    return { network: formatCidr(network), subnets: r.subnets.map(({ cidr, hosts, requested }) => ({ cidr, hosts, requested })), unused: r.unused.map(formatCidr) };
+    return {
+      network: formatCidr(network),
+      subnets: r.subnets.map(({ cidr, hosts, requested }) => ({ cidr, hosts, requested })),
+      unused: r.unused.map(formatCidr),
+    };
   }
   if ('count' in by) {
     const k = by.count;
     if (!Number.isSafeInteger(k) || k < 1) throw new SubnetError('split-count', `count: the number of subnets must be a whole number, 1 or more`, 'count');
-    if (k > maxSubnets) throw new SubnetError('split-too-many', `count: Wirelab lists at most ${maxSubnets.toLocaleString('en')} subnets`, 'count', { max: maxSubnets });
+    if (k > maxSubnets)
+      throw new SubnetError('split-too-many', `count: Wirelab lists at most ${maxSubnets.toLocaleString('en')} subnets`, 'count', { max: maxSubnets });
     const prefix = network.prefix + bitsForCount(k);
-    if (prefix > bits) throw new SubnetError('split-count-range', `count: ${formatCidr(network)} has only ${sizeOf(network)} addresses; it cannot be split into ${k} subnets`, 'count', { network: formatCidr(network), count: k });
+    if (prefix > bits)
+      throw new SubnetError(
+        'split-count-range',
+        `count: ${formatCidr(network)} has only ${sizeOf(network)} addresses; it cannot be split into ${k} subnets`,
+        'count',
+        { network: formatCidr(network), count: k },
+      );
     const all = splitToPrefix(network, prefix, 'count');
     const used = all.slice(0, k);
     const rest = all.slice(k);
@@ -68,7 +79,6 @@ export function parseBlockList(items: string[], field = 'networks'): Cidr[] {
 export function summarize(items: string[]): { cidrs: string[] } {
   return { cidrs: collapse(parseBlockList(items)).map(formatCidr) };
 }
-
 
 /** One row of a split, as the panel shows it. */
 export interface SplitRow {

@@ -52,7 +52,8 @@ describe('calc against Python ipaddress', () => {
 
   it('agrees with the ip-address library on what parses', () => {
     for (const v of vectors.format6.slice(0, 300)) expect(BigInt(new Address6(v.canonical).bigInt())).toBe(parseIPv6(v.canonical));
-    for (const v of vectors.calc.filter((c) => c.version === 4).slice(0, 300)) expect(BigInt(new Address4(v.address as string).bigInt())).toBe(parseIp(v.address as string).value);
+    for (const v of vectors.calc.filter((c) => c.version === 4).slice(0, 300))
+      expect(BigInt(new Address4(v.address as string).bigInt())).toBe(parseIp(v.address as string).value);
   });
 });
 
@@ -84,11 +85,25 @@ describe('the RFC rules and the traps other calculators fall into', () => {
     expect(calc('10.0.0.7/32')).toMatchObject({ broadcast: null, firstHost: '10.0.0.7', lastHost: '10.0.0.7', hosts: '1', addresses: '1' });
   });
   it('/0 does not overflow: 4,294,967,296 addresses', () => {
-    expect(calc('0.0.0.0/0')).toMatchObject({ netmask: '0.0.0.0', wildcard: '255.255.255.255', addresses: '4294967296', hosts: '4294967294', broadcast: '255.255.255.255' });
+    expect(calc('0.0.0.0/0')).toMatchObject({
+      netmask: '0.0.0.0',
+      wildcard: '255.255.255.255',
+      addresses: '4294967296',
+      hosts: '4294967294',
+      broadcast: '255.255.255.255',
+    });
     expect(calc('::/0')).toMatchObject({ addresses: (1n << 128n).toString(), hosts: ((1n << 128n) - 1n).toString(), addressesPow2: 128 });
   });
   it('IPv6 has no broadcast; /64 counts exactly beyond 2^53; /127 and /128 use every address', () => {
-    expect(calc('2001:db8::1/64')).toMatchObject({ broadcast: null, addresses: '18446744073709551616', hosts: '18446744073709551615', firstHost: '2001:db8::1', lastHost: '2001:db8::ffff:ffff:ffff:ffff', type: 'documentation', rfc: 'RFC 3849' });
+    expect(calc('2001:db8::1/64')).toMatchObject({
+      broadcast: null,
+      addresses: '18446744073709551616',
+      hosts: '18446744073709551615',
+      firstHost: '2001:db8::1',
+      lastHost: '2001:db8::ffff:ffff:ffff:ffff',
+      type: 'documentation',
+      rfc: 'RFC 3849',
+    });
     expect(calc('2001:db8::/127')).toMatchObject({ hosts: '2', firstHost: '2001:db8::', rule: 'ipv6-127' });
     expect(calc('::1')).toMatchObject({ prefix: 128, hosts: '1', assumed: true, type: 'loopback' });
   });
@@ -104,7 +119,11 @@ describe('the RFC rules and the traps other calculators fall into', () => {
     expect(calc('192.168.7.20 0.0.0.0')).toMatchObject({ prefix: 0, ambiguousMask: true });
   });
   it('explains a non-contiguous mask, an octet over 255, a leading zero (both readings), a prefix out of range', () => {
-    expect(rule(() => calc('10.1.1.1 255.0.255.0'))).toMatchObject({ rule: 'mask-noncontiguous', field: 'mask', message: expect.stringContaining('11111111.00000000.11111111.00000000') });
+    expect(rule(() => calc('10.1.1.1 255.0.255.0'))).toMatchObject({
+      rule: 'mask-noncontiguous',
+      field: 'mask',
+      message: expect.stringContaining('11111111.00000000.11111111.00000000'),
+    });
     expect(rule(() => calc('10.1.1.256/24'))).toMatchObject({ rule: 'ipv4-octet-range', field: 'address', message: expect.stringContaining('256') });
     const zero = rule(() => calc('010.1.1.1/8'));
     expect(zero.rule).toBe('ipv4-leading-zero');
@@ -128,26 +147,63 @@ describe('the RFC rules and the traps other calculators fall into', () => {
   });
   it('classifies the special-purpose blocks, most specific first', () => {
     const types: [string, string][] = [
-      ['10.1.2.3', 'private'], ['172.31.255.255', 'private'], ['172.32.0.0', 'global'], ['192.168.1.1', 'private'],
-      ['100.64.0.1', 'shared'], ['100.127.255.255', 'shared'], ['100.128.0.0', 'global'], ['127.1.2.3', 'loopback'],
-      ['169.254.1.1', 'link-local'], ['192.0.2.1', 'documentation'], ['198.51.100.7', 'documentation'], ['203.0.113.9', 'documentation'],
-      ['198.19.0.1', 'benchmarking'], ['224.0.0.251', 'multicast'], ['240.0.0.1', 'reserved'], ['255.255.255.255', 'broadcast'],
-      ['0.0.0.0', 'unspecified'], ['0.1.2.3', 'this-network'], ['8.8.8.8', 'global'], ['192.0.0.8', 'ietf-protocol'],
-      ['::', 'unspecified'], ['::1', 'loopback'], ['fd12::1', 'unique-local'], ['fe80::1', 'link-local'], ['ff02::1', 'multicast'],
-      ['2001:db8::1', 'documentation'], ['3fff::1', 'documentation'], ['2001::1', 'teredo'], ['2001:2::1', 'benchmarking'], ['2606:4700::1', 'global'],
-      ['64:ff9b::1.2.3.4', 'nat64'], ['4000::1', 'reserved'],
+      ['10.1.2.3', 'private'],
+      ['172.31.255.255', 'private'],
+      ['172.32.0.0', 'global'],
+      ['192.168.1.1', 'private'],
+      ['100.64.0.1', 'shared'],
+      ['100.127.255.255', 'shared'],
+      ['100.128.0.0', 'global'],
+      ['127.1.2.3', 'loopback'],
+      ['169.254.1.1', 'link-local'],
+      ['192.0.2.1', 'documentation'],
+      ['198.51.100.7', 'documentation'],
+      ['203.0.113.9', 'documentation'],
+      ['198.19.0.1', 'benchmarking'],
+      ['224.0.0.251', 'multicast'],
+      ['240.0.0.1', 'reserved'],
+      ['255.255.255.255', 'broadcast'],
+      ['0.0.0.0', 'unspecified'],
+      ['0.1.2.3', 'this-network'],
+      ['8.8.8.8', 'global'],
+      ['192.0.0.8', 'ietf-protocol'],
+      ['::', 'unspecified'],
+      ['::1', 'loopback'],
+      ['fd12::1', 'unique-local'],
+      ['fe80::1', 'link-local'],
+      ['ff02::1', 'multicast'],
+      ['2001:db8::1', 'documentation'],
+      ['3fff::1', 'documentation'],
+      ['2001::1', 'teredo'],
+      ['2001:2::1', 'benchmarking'],
+      ['2606:4700::1', 'global'],
+      ['64:ff9b::1.2.3.4', 'nat64'],
+      ['4000::1', 'reserved'],
     ];
     for (const [a, t] of types) expect(calc(a).type, a).toBe(t);
   });
   it('gives classful classes A–E for IPv4 only', () => {
-    expect(['1.0.0.0', '127.0.0.1', '128.0.0.0', '191.255.0.0', '192.0.0.0', '223.1.1.1', '224.0.0.1', '240.0.0.1'].map((a) => calc(a).class)).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'E']);
+    expect(['1.0.0.0', '127.0.0.1', '128.0.0.0', '191.255.0.0', '192.0.0.0', '223.1.1.1', '224.0.0.1', '240.0.0.1'].map((a) => calc(a).class)).toEqual([
+      'A',
+      'A',
+      'B',
+      'B',
+      'C',
+      'C',
+      'D',
+      'E',
+    ]);
     expect(calc('2001:db8::1').class).toBeNull();
   });
 });
 
 describe('same subnet (the course notes example)', () => {
   it('192.168.7.20 and 192.168.13.18 differ under /24 and agree under /16', () => {
-    expect(sameSubnet('192.168.7.20', '192.168.13.18', '255.255.255.0')).toMatchObject({ same: false, networkA: '192.168.7.0/24', networkB: '192.168.13.0/24' });
+    expect(sameSubnet('192.168.7.20', '192.168.13.18', '255.255.255.0')).toMatchObject({
+      same: false,
+      networkA: '192.168.7.0/24',
+      networkB: '192.168.13.0/24',
+    });
     expect(sameSubnet('192.168.7.20', '192.168.13.18', '255.255.0.0')).toMatchObject({ same: true, networkA: '192.168.0.0/16', networkB: '192.168.0.0/16' });
     expect(sameSubnet('192.168.7.20', '192.168.13.18', '/16').same).toBe(true);
   });
@@ -187,7 +243,7 @@ describe('VLSM', () => {
 describe('properties', () => {
   // A small deterministic generator so failures reproduce.
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const randBig = (bits: number) => {
     let v = 0n;
     for (let i = 0; i < bits; i += 16) v = (v << 16n) | BigInt(Math.floor(rnd() * 65536));

@@ -31,7 +31,8 @@ export function prefixForHosts(version: 4 | 6, hosts: number): number {
 export function vlsm(network: Cidr, requests: number[], field = 'hosts'): { subnets: VlsmSubnet[]; unused: Cidr[] } {
   if (requests.length === 0) throw new SubnetError('vlsm-empty', `${field}: list the host counts, like 50,20,2`, field);
   for (const [i, h] of requests.entries()) {
-    if (!Number.isSafeInteger(h) || h < 1) throw new SubnetError('vlsm-count', `${field}: entry ${i + 1} must be a whole number of hosts, 1 or more`, field, { index: i + 1 });
+    if (!Number.isSafeInteger(h) || h < 1)
+      throw new SubnetError('vlsm-count', `${field}: entry ${i + 1} must be a whole number of hosts, 1 or more`, field, { index: i + 1 });
   }
   const order = requests.map((h, index) => ({ h, index })).sort((x, y) => y.h - x.h || x.index - y.index);
   let cursor = network.network;
@@ -40,11 +41,18 @@ export function vlsm(network: Cidr, requests: number[], field = 'hosts'): { subn
   for (const { h, index } of order) {
     const prefix = prefixForHosts(network.version, h);
     if (prefix < network.prefix) {
-      throw new SubnetError('vlsm-too-big', `${field}: ${h} hosts need a /${Math.max(prefix, 0)}, larger than ${formatCidr(network)}`, field, { hosts: h, network: formatCidr(network) });
+      throw new SubnetError('vlsm-too-big', `${field}: ${h} hosts need a /${Math.max(prefix, 0)}, larger than ${formatCidr(network)}`, field, {
+        hosts: h,
+        network: formatCidr(network),
+      });
     }
     const block: Cidr = { version: network.version, network: cursor, prefix };
     if (lastOf(block) > end) {
-      throw new SubnetError('vlsm-full', `${field}: ${formatCidr(network)} has no room left for ${h} hosts (entry ${index + 1}) after the larger ones`, field, { hosts: h, network: formatCidr(network), index: index + 1 });
+      throw new SubnetError('vlsm-full', `${field}: ${formatCidr(network)} has no room left for ${h} hosts (entry ${index + 1}) after the larger ones`, field, {
+        hosts: h,
+        network: formatCidr(network),
+        index: index + 1,
+      });
     }
     placed.push({ network: cursor, cidr: formatCidr(block), hosts: hostRange(block).hosts.toString(), requested: h, index });
     cursor += sizeOf(block);

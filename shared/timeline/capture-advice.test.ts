@@ -16,7 +16,9 @@ describe('capture advice', () => {
   });
 
   it('says to install first when nothing can capture, then how to allow it', () => {
-    expect(captureAdvice('CAPTURE_UNAVAILABLE', 'linux')).toMatch(/^Install it \(Debian\/Ubuntu: sudo apt install tcpdump.*\), then give tcpdump the capture capability/);
+    expect(captureAdvice('CAPTURE_UNAVAILABLE', 'linux')).toMatch(
+      /^Install it \(Debian\/Ubuntu: sudo apt install tcpdump.*\), then give tcpdump the capture capability/,
+    );
     expect(captureAdvice('CAPTURE_UNAVAILABLE', 'linux', 'zh-CN')).toBe(`${installAdvice('linux', 'zh-CN')}${grantAdvice('linux', 'zh-CN')}`);
     expect(captureAdvice('CAPTURE_NOT_PERMITTED', 'win32')).toBe(grantAdvice('win32'));
   });

@@ -16,7 +16,8 @@ const platformOf = (p: string): Platform => (p === 'linux' || p === 'darwin' || 
 const grant: Record<Platform, Record<AdviceLang, string>> = {
   linux: {
     en: 'Give tcpdump the capture capability once: sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)" (or install Wireshark, allow non-root capture, and join the wireshark group). Never run Wirelab itself as root.',
-    'zh-CN': '给 tcpdump 一次性授予抓包能力：sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)"（或安装 Wireshark，允许非 root 用户抓包，并加入 wireshark 组）。不要以 root 身份运行 Wirelab 本身。',
+    'zh-CN':
+      '给 tcpdump 一次性授予抓包能力：sudo setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)"（或安装 Wireshark，允许非 root 用户抓包，并加入 wireshark 组）。不要以 root 身份运行 Wirelab 本身。',
   },
   darwin: {
     en: 'Install Wireshark and its "ChmodBPF" helper (it grants your user access to /dev/bpf*), then log out and back in.',
@@ -33,8 +34,14 @@ const grant: Record<Platform, Record<AdviceLang, string>> = {
 };
 
 const install: Record<Platform, Record<AdviceLang, string>> = {
-  linux: { en: 'Install it (Debian/Ubuntu: sudo apt install tcpdump; Fedora: sudo dnf install tcpdump), then ', 'zh-CN': '先安装它（Debian/Ubuntu：sudo apt install tcpdump；Fedora：sudo dnf install tcpdump），然后' },
-  darwin: { en: 'macOS ships tcpdump in /usr/sbin; if it is missing, reinstall the command line tools, then ', 'zh-CN': 'macOS 自带 /usr/sbin/tcpdump；如果找不到，请重新安装命令行工具，然后' },
+  linux: {
+    en: 'Install it (Debian/Ubuntu: sudo apt install tcpdump; Fedora: sudo dnf install tcpdump), then ',
+    'zh-CN': '先安装它（Debian/Ubuntu：sudo apt install tcpdump；Fedora：sudo dnf install tcpdump），然后',
+  },
+  darwin: {
+    en: 'macOS ships tcpdump in /usr/sbin; if it is missing, reinstall the command line tools, then ',
+    'zh-CN': 'macOS 自带 /usr/sbin/tcpdump；如果找不到，请重新安装命令行工具，然后',
+  },
   win32: { en: 'Install Wireshark (it brings dumpcap and Npcap), then ', 'zh-CN': '先安装 Wireshark（它带有 dumpcap 和 Npcap），然后' },
   other: { en: 'Install tcpdump, then ', 'zh-CN': '先安装 tcpdump，然后' },
 };

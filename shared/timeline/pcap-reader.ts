@@ -111,7 +111,11 @@ export class CaptureReader {
       else this.fail('CAPTURE_FILE_SHORT', `only ${rest} bytes: too short for a pcap or pcapng header`, { bytes: rest });
     } else if (rest > 0) {
       const block = this.format === 'pcapng';
-      this.fail(block ? 'CAPTURE_FILE_TRUNCATED_BLOCK' : 'CAPTURE_FILE_TRUNCATED_RECORD', `the file ends in the middle of a ${block ? 'block' : 'packet record'} (${rest} bytes left over): it was truncated`, { bytes: rest });
+      this.fail(
+        block ? 'CAPTURE_FILE_TRUNCATED_BLOCK' : 'CAPTURE_FILE_TRUNCATED_RECORD',
+        `the file ends in the middle of a ${block ? 'block' : 'packet record'} (${rest} bytes left over): it was truncated`,
+        { bytes: rest },
+      );
     }
     return this.problem;
   }
@@ -122,7 +126,9 @@ export class CaptureReader {
 
   private notCapture(magic: number): void {
     const hex = `0x${magic.toString(16).padStart(8, '0')}`;
-    this.fail('CAPTURE_FILE_NOT_CAPTURE', `not a capture file: it starts with ${hex} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`, { magic: hex });
+    this.fail('CAPTURE_FILE_NOT_CAPTURE', `not a capture file: it starts with ${hex} (a pcap starts with a1b2c3d4 or a1b23c4d, a pcapng with 0a0d0d0a)`, {
+      magic: hex,
+    });
   }
 
   private readFileHeader(view: DataView): boolean {
@@ -212,19 +218,28 @@ export class CaptureReader {
           if (this.linkType === null) this.linkType = this.ifaces[0]!.linkType;
           break;
         case 6: // Enhanced Packet Block
-        case 2: { // the obsolete Packet Block: same layout with a 16-bit interface id
+        case 2: {
+          // the obsolete Packet Block: same layout with a 16-bit interface id
           const ifaceId = type === 6 ? view.getUint32(body, this.little) : view.getUint16(body, this.little);
           const iface = this.ifaces[ifaceId];
           if (!iface) return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} names interface ${ifaceId}, which no interface block described`);
           const caplen = view.getUint32(body + 12, this.little);
-          if (body + 20 + caplen > bodyEnd) return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} claims ${caplen} bytes, more than its block holds`);
+          if (body + 20 + caplen > bodyEnd)
+            return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} claims ${caplen} bytes, more than its block holds`);
           const hi = view.getUint32(body + 4, this.little);
           const lo = view.getUint32(body + 8, this.little);
           this.framesRead++;
-          onFrame({ frame: this.framesRead, ...splitTicks(hi, lo, iface), linkType: iface.linkType, data: buf.subarray(body + 20, body + 20 + caplen), origLen: view.getUint32(body + 16, this.little) });
+          onFrame({
+            frame: this.framesRead,
+            ...splitTicks(hi, lo, iface),
+            linkType: iface.linkType,
+            data: buf.subarray(body + 20, body + 20 + caplen),
+            origLen: view.getUint32(body + 16, this.little),
+          });
           break;
         }
-        case 3: { // Simple Packet Block: no interface id (always 0) and no timestamp
+        case 3: {
+          // Simple Packet Block: no interface id (always 0) and no timestamp
           const iface = this.ifaces[0];
           if (!iface) return this.fail('CAPTURE_FILE_CORRUPT', `packet ${this.framesRead + 1} comes before any interface block`);
           const origLen = view.getUint32(body, this.little);
@@ -240,7 +255,12 @@ export class CaptureReader {
   }
 
   private readIdb(view: DataView, body: number, end: number): PcapngIface {
-    const iface: PcapngIface = { linkType: view.getUint16(body, this.little), snapLen: view.getUint32(body + 4, this.little), ticksPerSecond: 1_000_000n, tsOffsetSec: 0 };
+    const iface: PcapngIface = {
+      linkType: view.getUint16(body, this.little),
+      snapLen: view.getUint32(body + 4, this.little),
+      ticksPerSecond: 1_000_000n,
+      tsOffsetSec: 0,
+    };
     // Options are type-length-value records, each value padded to 4 bytes; code 0 ends them.
     let p = body + 8;
     while (p + 4 <= end) {

@@ -97,7 +97,8 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
 
   const hasSyn = packets.some((p) => p.flags & SYN);
   // A server that answers the SYN with a RST and never a SYN-ACK had no listener: it was CLOSED.
-  const serverListened = !hasSyn || packets.some((p) => (p.flags & (SYN | ACK)) === (SYN | ACK)) || !packets.some((p) => p.flags & RST && fromOf(p) === 'server');
+  const serverListened =
+    !hasSyn || packets.some((p) => (p.flags & (SYN | ACK)) === (SYN | ACK)) || !packets.some((p) => p.flags & RST && fromOf(p) === 'server');
   const serverStart: TcpState = !hasSyn ? 'ESTABLISHED' : serverListened ? 'LISTEN' : 'CLOSED';
   const ends: Record<Side, TcpEndpoint> = {
     client: new TcpEndpoint(hasSyn ? 'CLOSED' : 'ESTABLISHED'),
@@ -139,7 +140,8 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
       // One byte back in sequence space: a probe. Wireshark calls every such segment a keep-alive;
       // sent while the peer advertises a zero window it is the zero-window probe of RFC 9293
       // §3.8.6.1 (Linux sends it this way), so it is named that.
-      if (p.len <= 1 && !isSyn && !isFin && p.seq === ((d.nextSeq - 1) >>> 0) && segments.length > 0) badges.push(peer.lastWin === 0 ? 'window-probe' : 'keep-alive');
+      if (p.len <= 1 && !isSyn && !isFin && p.seq === (d.nextSeq - 1) >>> 0 && segments.length > 0)
+        badges.push(peer.lastWin === 0 ? 'window-probe' : 'keep-alive');
       else if (segLen > 0 && !seqGE(p.seq, d.nextSeq)) badges.push('retransmission');
     }
     // A duplicate ACK (RFC 5681 §2): no data, same ack and window as the last one, at the next seq.
@@ -157,11 +159,15 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     d.lastWin = p.win;
     d.keepAlive = badges.includes('keep-alive') || badges.includes('window-probe');
 
-    const handshakeDone = ends.client.state !== 'CLOSED' && ends.client.state !== 'SYN_SENT' && ends.server.state !== 'LISTEN' && ends.server.state !== 'SYN_RCVD';
+    const handshakeDone =
+      ends.client.state !== 'CLOSED' && ends.client.state !== 'SYN_SENT' && ends.server.state !== 'LISTEN' && ends.server.state !== 'SYN_RCVD';
     if (isFin || isRst) tearing = true;
     const phase: Phase = tearing ? 'teardown' : handshakeDone ? 'data' : 'handshake';
 
-    for (const [side, sent] of [[from, true], [to, false]] as const) {
+    for (const [side, sent] of [
+      [from, true],
+      [to, false],
+    ] as const) {
       for (const s of ends[side].step(p, sent)) states[side].push({ t, state: s });
     }
 

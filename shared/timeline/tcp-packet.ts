@@ -39,7 +39,15 @@ export const CWR = 0x80;
 export const AE = 0x100;
 
 const flagNames: [number, string][] = [
-  [FIN, 'FIN'], [SYN, 'SYN'], [RST, 'RST'], [PSH, 'PSH'], [ACK, 'ACK'], [URG, 'URG'], [ECE, 'ECE'], [CWR, 'CWR'], [AE, 'AE'],
+  [FIN, 'FIN'],
+  [SYN, 'SYN'],
+  [RST, 'RST'],
+  [PSH, 'PSH'],
+  [ACK, 'ACK'],
+  [URG, 'URG'],
+  [ECE, 'ECE'],
+  [CWR, 'CWR'],
+  [AE, 'AE'],
 ];
 
 /** Flag names in bit order, the order Wireshark prints them: SYN+ACK → ["SYN", "ACK"]. */

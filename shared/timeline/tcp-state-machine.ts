@@ -10,17 +10,7 @@ import { ACK, FIN, RST, SYN } from './tcp-packet.ts';
  *   server: LISTEN → SYN_RCVD → ESTABLISHED → CLOSE_WAIT → LAST_ACK → CLOSED
  */
 export type TcpState =
-  | 'CLOSED'
-  | 'LISTEN'
-  | 'SYN_SENT'
-  | 'SYN_RCVD'
-  | 'ESTABLISHED'
-  | 'FIN_WAIT_1'
-  | 'FIN_WAIT_2'
-  | 'CLOSE_WAIT'
-  | 'CLOSING'
-  | 'LAST_ACK'
-  | 'TIME_WAIT';
+  'CLOSED' | 'LISTEN' | 'SYN_SENT' | 'SYN_RCVD' | 'ESTABLISHED' | 'FIN_WAIT_1' | 'FIN_WAIT_2' | 'CLOSE_WAIT' | 'CLOSING' | 'LAST_ACK' | 'TIME_WAIT';
 
 /** Linux keeps TIME_WAIT a fixed 60 s (TCP_TIMEWAIT_LEN), not a tunable 2×MSL (the notes). */
 export const LINUX_TIME_WAIT_SECONDS = 60;
@@ -36,8 +26,17 @@ export function timeWaitSeconds(platform: string): number {
 
 /** /proc/net/tcp's names for the same states (include/net/tcp_states.h) mapped to RFC names. */
 export const kernelStateNames: Record<string, TcpState> = {
-  ESTABLISHED: 'ESTABLISHED', SYN_SENT: 'SYN_SENT', SYN_RECV: 'SYN_RCVD', FIN_WAIT1: 'FIN_WAIT_1', FIN_WAIT2: 'FIN_WAIT_2',
-  TIME_WAIT: 'TIME_WAIT', CLOSE: 'CLOSED', CLOSE_WAIT: 'CLOSE_WAIT', LAST_ACK: 'LAST_ACK', LISTEN: 'LISTEN', CLOSING: 'CLOSING',
+  ESTABLISHED: 'ESTABLISHED',
+  SYN_SENT: 'SYN_SENT',
+  SYN_RECV: 'SYN_RCVD',
+  FIN_WAIT1: 'FIN_WAIT_1',
+  FIN_WAIT2: 'FIN_WAIT_2',
+  TIME_WAIT: 'TIME_WAIT',
+  CLOSE: 'CLOSED',
+  CLOSE_WAIT: 'CLOSE_WAIT',
+  LAST_ACK: 'LAST_ACK',
+  LISTEN: 'LISTEN',
+  CLOSING: 'CLOSING',
 };
 
 export interface SegmentView {

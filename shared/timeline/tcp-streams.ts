@@ -48,7 +48,14 @@ export function groupStreams(packets: Iterable<TcpPacket>): TcpStream[] {
     const pureSyn = (p.flags & (SYN | ACK)) === SYN;
     if (cur && pureSyn && (cur.reset || (cur.finA && cur.finB))) cur = undefined;
     if (!cur) {
-      cur = { stream: { index: all.length, client: '', server: '', guessed: false, packets: [] }, finA: false, finB: false, reset: false, synFrom: null, synAckTo: null };
+      cur = {
+        stream: { index: all.length, client: '', server: '', guessed: false, packets: [] },
+        finA: false,
+        finB: false,
+        reset: false,
+        synFrom: null,
+        synAckTo: null,
+      };
       open.set(key, cur);
       all.push(cur);
     }

@@ -29,10 +29,21 @@ describe('the TIME_WAIT countdown', () => {
 
   it("prefers the kernel's own timer, read when the socket table was polled", () => {
     const read = entered + 0.5;
-    const k = (over: Partial<KernelState>): KernelState => ({ tsSec: Math.floor(read), tsNs: Math.round((read % 1) * 1e9), client: a.client, side: 'client', state: 'TIME_WAIT', timerSec: 42, ...over });
+    const k = (over: Partial<KernelState>): KernelState => ({
+      tsSec: Math.floor(read),
+      tsNs: Math.round((read % 1) * 1e9),
+      client: a.client,
+      side: 'client',
+      state: 'TIME_WAIT',
+      timerSec: 42,
+      ...over,
+    });
     expect(timeWaitLeft(a, [k({})], 'linux', (read + 2) * 1000).client).toBeCloseTo(40, 3);
     // Another connection's timer, the other side's, or a reading without a timer do not count.
-    expect(timeWaitLeft(a, [k({ client: '10.0.0.1:1' }), k({ side: 'server' }), k({ timerSec: null })], 'linux', (entered + 10) * 1000).client).toBeCloseTo(50, 6);
+    expect(timeWaitLeft(a, [k({ client: '10.0.0.1:1' }), k({ side: 'server' }), k({ timerSec: null })], 'linux', (entered + 10) * 1000).client).toBeCloseTo(
+      50,
+      6,
+    );
   });
 
   it('shows nothing for a connection that did not end in TIME_WAIT', () => {

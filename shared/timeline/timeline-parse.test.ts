@@ -48,7 +48,22 @@ function load(name: string) {
 
 describe('capture files, compared with tshark', () => {
   it('has the fixture set the issue asks for', () => {
-    expect(files).toEqual(expect.arrayContaining(['lo-normal.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'lo-nano.pcap', 'lo-ipv6.pcap', 'dumpcap.pcapng', 'nano.pcapng', 'big-endian.pcap', 'null-macos.pcap', 'loop-openbsd.pcap', 'raw.pcap', 'truncated.pcap']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'lo-normal.pcap',
+        'any-sll.pcap',
+        'any-sll2.pcap',
+        'lo-nano.pcap',
+        'lo-ipv6.pcap',
+        'dumpcap.pcapng',
+        'nano.pcapng',
+        'big-endian.pcap',
+        'null-macos.pcap',
+        'loop-openbsd.pcap',
+        'raw.pcap',
+        'truncated.pcap',
+      ]),
+    );
     // and real captures of each badge: SYN and data retransmissions, zero window, keep-alive
     expect(files).toEqual(expect.arrayContaining(['backlog-full.pcap', 'zero-window.pcap', 'keep-alive.pcap']));
   });
@@ -164,7 +179,10 @@ describe('capture files, compared with tshark', () => {
 
   it('names what is wrong with files that are not captures', () => {
     expect(readCapture(new Uint8Array(0)).problem).toMatchObject({ code: 'CAPTURE_FILE_EMPTY', message: expect.stringMatching(/empty/) });
-    expect(readCapture(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')).problem).toMatchObject({ code: 'CAPTURE_FILE_NOT_CAPTURE', params: { magic: '0x47455420' } });
+    expect(readCapture(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')).problem).toMatchObject({
+      code: 'CAPTURE_FILE_NOT_CAPTURE',
+      params: { magic: '0x47455420' },
+    });
     expect(readCapture(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n')).problem?.message).toMatch(/not a capture file: it starts with 0x/);
     // A record header claiming 3 GB: corrupt, reported at that record's offset.
     const { bytes } = load('lo-normal.pcap');

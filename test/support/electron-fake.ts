@@ -20,9 +20,15 @@ class FakeWebContents extends EventEmitter {
   id = FakeWebContents.nextId++;
   windowOpenHandler: Fn | null = null;
   sent: { channel: string; payload: unknown }[] = [];
-  setWindowOpenHandler(handler: Fn): void { this.windowOpenHandler = handler; }
-  send(channel: string, payload: unknown): void { this.sent.push({ channel, payload }); }
-  isDestroyed(): boolean { return false; }
+  setWindowOpenHandler(handler: Fn): void {
+    this.windowOpenHandler = handler;
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push({ channel, payload });
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -33,39 +39,70 @@ export class BrowserWindow extends EventEmitter {
     super();
     BrowserWindow.instances.push(this);
   }
-  loadURL(url: string): Promise<void> { this.loadedUrl = url; return Promise.resolve(); }
+  loadURL(url: string): Promise<void> {
+    this.loadedUrl = url;
+    return Promise.resolve();
+  }
   show(): void {}
   focus(): void {}
   restore(): void {}
-  isMinimized(): boolean { return false; }
+  isMinimized(): boolean {
+    return false;
+  }
 }
 
 const userData = mkdtempSync(join(tmpdir(), 'wirelab-electron-fake-'));
 let resolveReady: () => void = () => undefined;
-const ready = new Promise<void>((r) => { resolveReady = r; });
+const ready = new Promise<void>((r) => {
+  resolveReady = r;
+});
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
-  enableSandbox(): void { record('app.enableSandbox'); }
-  requestSingleInstanceLock(): boolean { record('app.requestSingleInstanceLock'); return true; }
-  whenReady(): Promise<void> { return ready; }
-  getPath(name: string): string { return name === 'userData' ? userData : tmpdir(); }
-  getVersion(): string { return '0.0.0-test'; }
-  getLocale(): string { return 'en-US'; }
+  enableSandbox(): void {
+    record('app.enableSandbox');
+  }
+  requestSingleInstanceLock(): boolean {
+    record('app.requestSingleInstanceLock');
+    return true;
+  }
+  whenReady(): Promise<void> {
+    return ready;
+  }
+  getPath(name: string): string {
+    return name === 'userData' ? userData : tmpdir();
+  }
+  getVersion(): string {
+    return '0.0.0-test';
+  }
+  getLocale(): string {
+    return 'en-US';
+  }
   quit(): void {
     record('app.quit');
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', event);
   }
   /** Test hook: fire `ready`. */
-  makeReady(): void { resolveReady(); }
+  makeReady(): void {
+    resolveReady();
+  }
 }
 export const app = new FakeApp();
 
 class FakeIpcMain extends EventEmitter {
   handlers = new Map<string, Fn>();
-  handle(channel: string, handler: Fn): void { this.handlers.set(channel, handler); }
-  removeHandler(channel: string): void { this.handlers.delete(channel); }
+  handle(channel: string, handler: Fn): void {
+    this.handlers.set(channel, handler);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
 }
 export const ipcMain = new FakeIpcMain();
 
@@ -74,10 +111,16 @@ export const session = {
     permissionRequestHandler: null as Fn | null,
     permissionCheckHandler: null as Fn | null,
     headersHandler: null as Fn | null,
-    setPermissionRequestHandler(h: Fn) { this.permissionRequestHandler = h; },
-    setPermissionCheckHandler(h: Fn) { this.permissionCheckHandler = h; },
+    setPermissionRequestHandler(h: Fn) {
+      this.permissionRequestHandler = h;
+    },
+    setPermissionCheckHandler(h: Fn) {
+      this.permissionCheckHandler = h;
+    },
     webRequest: {
-      onHeadersReceived(h: Fn) { session.defaultSession.headersHandler = h; },
+      onHeadersReceived(h: Fn) {
+        session.defaultSession.headersHandler = h;
+      },
     },
   },
 };
@@ -85,22 +128,33 @@ export const session = {
 export const protocol = {
   privileged: [] as unknown[],
   handlers: new Map<string, Fn>(),
-  registerSchemesAsPrivileged(schemes: unknown[]) { this.privileged.push(...schemes); },
-  handle(scheme: string, handler: Fn) { this.handlers.set(scheme, handler); },
+  registerSchemesAsPrivileged(schemes: unknown[]) {
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: Fn) {
+    this.handlers.set(scheme, handler);
+  },
 };
 
 export const nativeTheme = { shouldUseDarkColors: false };
 
 export const contextBridge = {
   exposed: new Map<string, unknown>(),
-  exposeInMainWorld(key: string, api: unknown) { this.exposed.set(key, api); },
+  exposeInMainWorld(key: string, api: unknown) {
+    this.exposed.set(key, api);
+  },
 };
 
 class FakeIpcRenderer extends EventEmitter {
   sent: { channel: string; args: unknown[] }[] = [];
   invoked: { channel: string; args: unknown[] }[] = [];
-  send(channel: string, ...args: unknown[]): void { this.sent.push({ channel, args }); }
-  invoke(channel: string, ...args: unknown[]): Promise<unknown> { this.invoked.push({ channel, args }); return Promise.resolve({ ok: true, value: null }); }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invoked.push({ channel, args });
+    return Promise.resolve({ ok: true, value: null });
+  }
 }
 export const ipcRenderer = new FakeIpcRenderer();
 

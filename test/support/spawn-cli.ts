@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const wirelabBin = fileURLToPath(new URL('../../bin/wirelab.mjs', import.meta.url));
 
-export interface Finished { code: number | null; stdout: string; stderr: string }
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `wirelab …` to completion (bounded by `timeoutMs`). */
 export function runWirelab(args: string[], timeoutMs = 15_000): Promise<Finished> {
@@ -30,7 +34,12 @@ export function runNode(args: string[], timeoutMs = 15_000, env: NodeJS.ProcessE
 }
 
 /** Starts a long-running command and resolves with its first stdout line matching `ready`. */
-export function startNode(args: string[], ready: RegExp, timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; line: string; output: () => string }> {
+export function startNode(
+  args: string[],
+  ready: RegExp,
+  timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; line: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -17,14 +17,24 @@ const idle = 'setInterval(() => {}, 1000)';
 async function host() {
   const job = windowsJob()!;
   // The child in the job starts its own child once it has joined (the file says so).
-  const inJob = spawn(process.execPath, ['-e', `const fs = require('fs'); const { spawn } = require('child_process');
+  const inJob = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const fs = require('fs'); const { spawn } = require('child_process');
 const t = setInterval(() => { if (!fs.existsSync(${JSON.stringify(join(dir, 'joined'))})) return; clearInterval(t);
   const g = spawn(process.execPath, ['-e', ${JSON.stringify(idle)}], { stdio: 'ignore', detached: true });
-  fs.writeFileSync(${JSON.stringify(join(dir, 'grandchild'))}, String(g.pid)); }, 50); ${idle}`], { stdio: 'ignore', detached: true });
+  fs.writeFileSync(${JSON.stringify(join(dir, 'grandchild'))}, String(g.pid)); }, 50); ${idle}`,
+    ],
+    { stdio: 'ignore', detached: true },
+  );
   const outside = spawn(process.execPath, ['-e', idle], { stdio: 'ignore', detached: true });
   const added = job.add(inJob.pid);
   writeFileSync(join(dir, 'joined'), '');
-  writeFileSync(join(dir, 'host.json'), JSON.stringify({ inJob: inJob.pid, outside: outside.pid, added, contains: job.contains(inJob.pid!), containsOutside: job.contains(outside.pid!) }));
+  writeFileSync(
+    join(dir, 'host.json'),
+    JSON.stringify({ inJob: inJob.pid, outside: outside.pid, added, contains: job.contains(inJob.pid!), containsOutside: job.contains(outside.pid!) }),
+  );
   setInterval(() => {}, 1000);
 }
 

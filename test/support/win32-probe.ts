@@ -110,7 +110,10 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.cont = signalWin32(child.pid!, 'SIGCONT');
   const resumedAt = beat();
   // Bounded wait for the next heartbeat: on a loaded machine a resumed child may take a while to run.
-  out.beatAfterContinue = await until('a heartbeat after Continue', () => beat() > resumedAt, 15_000).then(() => beat() - resumedAt, () => 0);
+  out.beatAfterContinue = await until('a heartbeat after Continue', () => beat() > resumedAt, 15_000).then(
+    () => beat() - resumedAt,
+    () => 0,
+  );
   out.stateContinued = rowOf(sampler.sample())?.state ?? null;
 
   mark('stop/continue');
@@ -129,7 +132,8 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   const samples: ProcessSampleData[] = [];
   hub.on('processes.sample', (x) => samples.push(x));
   out.serviceConfigure = service.configure(true, 1000);
-  const inSample = (pid: number, ok: (state: string) => boolean) => until(`pid ${pid} in a published sample`, () => samples.some((x) => x.processes.some((p) => p.pid === pid && ok(p.state))), 30_000);
+  const inSample = (pid: number, ok: (state: string) => boolean) =>
+    until(`pid ${pid} in a published sample`, () => samples.some((x) => x.processes.some((p) => p.pid === pid && ok(p.state))), 30_000);
   await inSample(child.pid!, () => true);
   const elu0 = service.workerUtilization()!;
   const n0 = samples.length;
@@ -145,9 +149,15 @@ setInterval(() => fs.writeFileSync(dir + '/beat', String(++n)), 50);`,
   out.clientSocket = serviceSockets.find((x) => x.local === `127.0.0.1:${client.localPort}`) ?? null;
   service.configure(true, 250);
   out.serviceStop = service.signal(child.pid!, 'SIGSTOP');
-  await inSample(child.pid!, (st) => st === 'T').then(() => (out.serviceSawStopped = true), () => (out.serviceSawStopped = false));
+  await inSample(child.pid!, (st) => st === 'T').then(
+    () => (out.serviceSawStopped = true),
+    () => (out.serviceSawStopped = false),
+  );
   out.serviceCont = service.signal(child.pid!, 'SIGCONT');
-  await inSample(child.pid!, (st) => st !== 'T').then(() => (out.serviceSawContinued = true), () => (out.serviceSawContinued = false));
+  await inSample(child.pid!, (st) => st !== 'T').then(
+    () => (out.serviceSawContinued = true),
+    () => (out.serviceSawContinued = false),
+  );
   out.serviceGoneDetails = await service.details(999_999);
   await service.dispose();
 

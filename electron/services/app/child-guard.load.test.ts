@@ -11,7 +11,14 @@ import { tempDir } from '../../../test/support/temp-dir.ts';
 import { createBackend } from '../backend.ts';
 import { childGuard, processStartTime } from './child-guard.ts';
 
-interface Proc { pid: number; ppid: number; pgrp: number; state: string; start: number; comm: string }
+interface Proc {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  state: string;
+  start: number;
+  comm: string;
+}
 
 function procs(): Proc[] {
   const list: Proc[] = [];
@@ -20,7 +27,14 @@ function procs(): Proc[] {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      list.push({ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), state: f[0]!, ppid: Number(f[1]), pgrp: Number(f[2]), start: Number(f[19]) });
+      list.push({
+        pid: Number(name),
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        state: f[0]!,
+        ppid: Number(f[1]),
+        pgrp: Number(f[2]),
+        start: Number(f[19]),
+      });
     } catch {
       /* exited meanwhile */
     }
@@ -68,7 +82,10 @@ afterEach(() => {
   }
 });
 
-async function connect(url: string): Promise<{ call: (command: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>; close: () => void }> {
+async function connect(url: string): Promise<{
+  call: (command: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  close: () => void;
+}> {
   // Log in as a browser does: the printed URL trades the token for a cookie.
   const res = await fetch(url, { redirect: 'manual' });
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -136,7 +153,11 @@ async function busyHost(): Promise<{ child: ChildProcess; started: Proc[]; labsD
       expect(r, `timeline.watch ${port}`).toMatchObject({ ok: true });
     }
     client.close();
-    const started = await waitFor(() => descendants(host, labPids), (l) => l.filter((p) => p.comm === 'tcpdump').length >= 2, 5000);
+    const started = await waitFor(
+      () => descendants(host, labPids),
+      (l) => l.filter((p) => p.comm === 'tcpdump').length >= 2,
+      5000,
+    );
     leftovers.push(...started);
     return { child, started, labsDir };
   } catch (e) {
@@ -161,7 +182,11 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
       // A clean stop runs the host's own shutdown first (bounded), then the same 2 s.
       if (signal !== 'SIGKILL') await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
       else await gone;
-      const left = await waitFor(() => alive(started), (l) => l.length === 0 && !existsSync(labsDir), 2000);
+      const left = await waitFor(
+        () => alive(started),
+        (l) => l.length === 0 && !existsSync(labsDir),
+        2000,
+      );
       expect(left.map((p) => `${p.pid} ${p.comm} ${p.state}`)).toEqual([]);
       expect(existsSync(labsDir)).toBe(false);
     });
@@ -172,15 +197,26 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
     const server = createServer((s) => s.on('error', () => {}));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const cli = spawn(process.execPath, [wirelabBin, 'timeline', '--connect', '127.0.0.1', String(port), '--wait', '60000'], { cwd: projectRoot, stdio: 'ignore' });
+    const cli = spawn(process.execPath, [wirelabBin, 'timeline', '--connect', '127.0.0.1', String(port), '--wait', '60000'], {
+      cwd: projectRoot,
+      stdio: 'ignore',
+    });
     try {
-      const started = await waitFor(() => descendants(cli.pid!, []), (l) => l.some((p) => p.comm === 'tcpdump') && l.some((p) => p.comm === 'node'), 20_000);
+      const started = await waitFor(
+        () => descendants(cli.pid!, []),
+        (l) => l.some((p) => p.comm === 'tcpdump') && l.some((p) => p.comm === 'node'),
+        20_000,
+      );
       leftovers.push(...started);
       expect(started.map((p) => p.comm)).toContain('tcpdump');
       const gone = exited(cli);
       cli.kill('SIGKILL');
       await gone;
-      const left = await waitFor(() => alive(started), (l) => l.length === 0, 2000);
+      const left = await waitFor(
+        () => alive(started),
+        (l) => l.length === 0,
+        2000,
+      );
       expect(left.map((p) => `${p.pid} ${p.comm} ${p.state}`)).toEqual([]);
     } finally {
       cli.kill('SIGKILL');
@@ -204,7 +240,11 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
     expect(started.length).toBe(pids.length + 1);
     expect(existsSync(labsDir)).toBe(true);
     await backend.dispose();
-    const left = await waitFor(() => alive(started), (l) => l.length === 0, 2000);
+    const left = await waitFor(
+      () => alive(started),
+      (l) => l.length === 0,
+      2000,
+    );
     expect(left.map((p) => `${p.pid} ${p.comm}`)).toEqual([]);
     expect(existsSync(labsDir)).toBe(false);
     expect(childGuard()).toBeNull();

@@ -54,7 +54,12 @@ export function reportDataFileProblem(
   const { recovered, unreadable } = problem;
   if (recovered) {
     warn(`${file.what} was unreadable (${recovered.reason}); moved to ${recovered.backupPath}`);
-    notices.add('warning', file.corruptCode, `${file.what} could not be read (${recovered.reason}). It was moved to ${recovered.backupPath}; ${file.fallback}.`, { path: recovered.backupPath, file: file.name });
+    notices.add(
+      'warning',
+      file.corruptCode,
+      `${file.what} could not be read (${recovered.reason}). It was moved to ${recovered.backupPath}; ${file.fallback}.`,
+      { path: recovered.backupPath, file: file.name },
+    );
   }
   if (unreadable) {
     warn(`${file.path} could not be read (${unreadable.code}: ${unreadable.reason}); left as it is`);

@@ -54,7 +54,12 @@ export class ConcurrencyService {
     const python = pythonAvailable();
     return {
       python,
-      models: concurrencyModels.map((id) => ({ id, file: modelInfo[id].file, runtime: modelInfo[id].runtime, available: modelInfo[id].runtime === 'node' || python })),
+      models: concurrencyModels.map((id) => ({
+        id,
+        file: modelInfo[id].file,
+        runtime: modelInfo[id].runtime,
+        available: modelInfo[id].runtime === 'node' || python,
+      })),
       fdLimit: raiseFdLimit(),
     };
   }
@@ -76,10 +81,15 @@ export class ConcurrencyService {
    * CPU work per request (the server's `--work-ms`; 0 = none), within limits.loadWorkMs.
    */
   startServer(model: ConcurrencyModel, port = 0, workMs = 0): Promise<ServerInfo> {
-    if (process.platform === 'win32' && model === 'processes') throw new WirelabError('UNSUPPORTED', 'model: the process-per-connection model uses fork(), which Windows does not have', 'model');
+    if (process.platform === 'win32' && model === 'processes')
+      throw new WirelabError('UNSUPPORTED', 'model: the process-per-connection model uses fork(), which Windows does not have', 'model');
     const { runtime, file } = modelInfo[model];
-    if (runtime === 'python' && !pythonAvailable()) throw new WirelabError('NO_PYTHON', 'model: this model is a Python program and python3 is not installed here; the node model runs without it', 'model', { model });
-    if (!Number.isInteger(workMs) || workMs < 0 || workMs > limits.loadWorkMs) throw new WirelabError(ErrorCode.limitExceeded, limitMessage('loadWorkMs', 'workMs', 'ms of CPU work per request'), 'workMs', limitParams('loadWorkMs'));
+    if (runtime === 'python' && !pythonAvailable())
+      throw new WirelabError('NO_PYTHON', 'model: this model is a Python program and python3 is not installed here; the node model runs without it', 'model', {
+        model,
+      });
+    if (!Number.isInteger(workMs) || workMs < 0 || workMs > limits.loadWorkMs)
+      throw new WirelabError(ErrorCode.limitExceeded, limitMessage('loadWorkMs', 'workMs', 'ms of CPU work per request'), 'workMs', limitParams('loadWorkMs'));
     const path = serverPath(model);
     const args = [path, String(port), ...(workMs > 0 ? ['--work-ms', String(workMs)] : [])];
     // The host's own limit first: children inherit it (Python servers raise theirs to the hard limit too).
@@ -89,7 +99,11 @@ export class ConcurrencyService {
     const child =
       runtime === 'python'
         ? spawn('python3', ['-u', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env });
+        : spawn(process.execPath, args, {
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
+          });
     child.on('error', () => {});
     if (child.pid === undefined) throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
     const pid = child.pid;
@@ -101,7 +115,13 @@ export class ConcurrencyService {
       let listening: RunningServer | null = null;
       const timer = setTimeout(() => {
         this.kill(pid);
-        reject(new WirelabError('SERVER_FAILED', `model: ${file} did not report that it listens within ${startTimeoutMs / 1000} s${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`, 'model'));
+        reject(
+          new WirelabError(
+            'SERVER_FAILED',
+            `model: ${file} did not report that it listens within ${startTimeoutMs / 1000} s${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+            'model',
+          ),
+        );
       }, startTimeoutMs);
       let buffered = '';
       child.stdout!.on('data', (chunk: Buffer) => {
@@ -118,7 +138,11 @@ export class ConcurrencyService {
           }
           if (event.event === 'listening' && typeof event.port === 'number' && !listening) {
             clearTimeout(timer);
-            listening = { info: { id, model, port: event.port, pid, file, workMs, state: 'running', exit: null, error: null }, child, stats: new ServerStats(pid) };
+            listening = {
+              info: { id, model, port: event.port, pid, file, workMs, state: 'running', exit: null, error: null },
+              child,
+              stats: new ServerStats(pid),
+            };
             this.servers.set(id, listening);
             this.publishServer(listening.info);
             resolve(listening.info);
@@ -138,11 +162,22 @@ export class ConcurrencyService {
         clearTimeout(timer);
         childGuard()?.forget(pid);
         if (!listening) {
-          reject(new WirelabError('SERVER_FAILED', `model: ${file} exited (${signal ?? `code ${code}`}) before it listened${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`, 'model'));
+          reject(
+            new WirelabError(
+              'SERVER_FAILED',
+              `model: ${file} exited (${signal ?? `code ${code}`}) before it listened${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+              'model',
+            ),
+          );
           return;
         }
         const stoppedByUs = !this.servers.has(id);
-        const error = stoppedByUs ? listening.info.error : { code: 'SERVER_EXITED', message: `the ${model} server (pid ${pid}) exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}` };
+        const error = stoppedByUs
+          ? listening.info.error
+          : {
+              code: 'SERVER_EXITED',
+              message: `the ${model} server (pid ${pid}) exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+            };
         listening.info = { ...listening.info, state: 'exited', exit: { code, signal }, error };
         this.servers.delete(id);
         this.publishServer(listening.info);
@@ -169,12 +204,18 @@ export class ConcurrencyService {
 
   /** Starts a load run on a worker thread; its progress is published on concurrency.event. */
   startLoad(input: LoadStart): { id: string } {
-    if ((input.durationMs === undefined) === (input.count === undefined)) throw new WirelabError(ErrorCode.invalidInput, 'durationMs: give a duration or a count, exactly one of them', 'durationMs');
+    if ((input.durationMs === undefined) === (input.count === undefined))
+      throw new WirelabError(ErrorCode.invalidInput, 'durationMs: give a duration or a count, exactly one of them', 'durationMs');
     const host = checkHost(input.host);
     const limit = raiseFdLimit();
     const short = limit && fdShortfall(input.conns, limit.soft, limit.hard);
     if (short) {
-      throw new WirelabError('FD_LIMIT', `conns: ${input.conns} connections need about ${short.need} file descriptors, but this process may open ${short.soft} (hard limit ${short.hard}); ${fdLimitAdvice(short.need)}`, 'conns', { conns: input.conns, need: short.need, soft: short.soft, hard: short.hard });
+      throw new WirelabError(
+        'FD_LIMIT',
+        `conns: ${input.conns} connections need about ${short.need} file descriptors, but this process may open ${short.soft} (hard limit ${short.hard}); ${fdLimitAdvice(short.need)}`,
+        'conns',
+        { conns: input.conns, need: short.need, soft: short.soft, hard: short.hard },
+      );
     }
     const server = input.serverId ? this.servers.get(input.serverId) : undefined;
     const options: LoadOptions = { host, port: input.port, conns: input.conns, size: input.size, timeoutMs: input.timeoutMs, progressMs: 250 };
@@ -268,9 +309,27 @@ export class ConcurrencyService {
  */
 export function connectionsLost(r: LoadReportData): { code: string; message: string } {
   const { connections, errors } = r.counts;
-  if (connections.established === 0 && errors.ECONNREFUSED) return { code: 'ECONNREFUSED', message: `nothing is listening at that port: all ${connections.failed} connections were refused (RST to the SYN)` };
-  if (connections.established === 0) return { code: Object.keys(errors)[0] ?? 'CONNECT_FAILED', message: `no connection could be opened (${Object.entries(errors).map(([c, n]) => `${c} ×${n}`).join(', ')})` };
+  if (connections.established === 0 && errors.ECONNREFUSED)
+    return { code: 'ECONNREFUSED', message: `nothing is listening at that port: all ${connections.failed} connections were refused (RST to the SYN)` };
+  if (connections.established === 0)
+    return {
+      code: Object.keys(errors)[0] ?? 'CONNECT_FAILED',
+      message: `no connection could be opened (${Object.entries(errors)
+        .map(([c, n]) => `${c} ×${n}`)
+        .join(', ')})`,
+    };
   const codes = Object.keys(errors);
-  if (codes.length === 1 && codes[0] === 'TIMEOUT') return { code: 'TIMEOUT', message: `the server accepted the connections but did not answer within the timeout (${errors.TIMEOUT} requests); the results so far are kept` };
-  return { code: 'SERVER_GONE', message: `the server closed or reset every connection before the run ended (${Object.entries(errors).map(([c, n]) => `${c} ×${n}`).join(', ') || 'no request was in flight'}); the results so far are kept` };
+  if (codes.length === 1 && codes[0] === 'TIMEOUT')
+    return {
+      code: 'TIMEOUT',
+      message: `the server accepted the connections but did not answer within the timeout (${errors.TIMEOUT} requests); the results so far are kept`,
+    };
+  return {
+    code: 'SERVER_GONE',
+    message: `the server closed or reset every connection before the run ended (${
+      Object.entries(errors)
+        .map(([c, n]) => `${c} ×${n}`)
+        .join(', ') || 'no request was in flight'
+    }); the results so far are kept`,
+  };
 }

@@ -17,7 +17,10 @@ export function fdLimit(): { soft: number; hard: number } | null {
     return { soft: n(m[1]!), hard: n(m[2]!) };
   } catch {
     const r = spawnSync('/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
-    const [soft, hard] = (r.stdout ?? '').trim().split('\n').map((s) => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s)));
+    const [soft, hard] = (r.stdout ?? '')
+      .trim()
+      .split('\n')
+      .map((s) => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s)));
     return soft && hard ? { soft, hard } : null;
   }
 }

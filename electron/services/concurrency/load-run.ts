@@ -89,7 +89,16 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
     const now = performance.now();
     const elapsed = now - started;
     const windowRps = rate(counts.answered - lastAnswered, now - lastTick);
-    const report: LoadReport = { counts: structuredClone(counts), latencyMs: latencyMs(all), windowLatencyMs: latencyMs(window), elapsedMs: Math.round(elapsed), rps: rate(counts.answered, elapsed), windowRps, connectedMs, end };
+    const report: LoadReport = {
+      counts: structuredClone(counts),
+      latencyMs: latencyMs(all),
+      windowLatencyMs: latencyMs(window),
+      elapsedMs: Math.round(elapsed),
+      rps: rate(counts.answered, elapsed),
+      windowRps,
+      connectedMs,
+      end,
+    };
     lastTick = now;
     lastAnswered = counts.answered;
     window.reset();
@@ -123,7 +132,11 @@ export function runLoad(o: LoadOptions, progress: (r: LoadReport) => void = () =
       clearInterval(sweeper);
       if (endTimer) clearTimeout(endTimer);
       // No connection ever opened (all refused, say) is a lost run even if the count was used up by failures.
-      const reached = stopping ? 'stopped' : counts.connections.established > 0 && (performance.now() >= deadline || (o.count !== undefined && counts.sent >= o.count)) ? 'done' : 'connections-lost';
+      const reached = stopping
+        ? 'stopped'
+        : counts.connections.established > 0 && (performance.now() >= deadline || (o.count !== undefined && counts.sent >= o.count))
+          ? 'done'
+          : 'connections-lost';
       resolve(snapshot(reached));
     };
 

@@ -10,7 +10,11 @@ port.on('message', (m) => {
 });
 const options = (workerData as { options: LoadOptions }).options;
 try {
-  const report = await runLoad(options, (r) => port.postMessage({ type: 'progress', report: r }), () => stop);
+  const report = await runLoad(
+    options,
+    (r) => port.postMessage({ type: 'progress', report: r }),
+    () => stop,
+  );
   port.postMessage({ type: 'done', report });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;

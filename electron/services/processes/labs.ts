@@ -225,7 +225,14 @@ interface Running {
  * - stopped: no SIGSTOP; every thread suspended (NtSuspendProcess).
  * Every process is in the host's Job Object, so all of them, orphans included, end with it.
  */
-async function startWindowsLab(kind: LabKind, file: (name: string) => string, node: (file: string, args?: string[]) => Promise<number>, pids: number[], holds: (() => void)[], id: string): Promise<void> {
+async function startWindowsLab(
+  kind: LabKind,
+  file: (name: string) => string,
+  node: (file: string, args?: string[]) => Promise<number>,
+  pids: number[],
+  holds: (() => void)[],
+  id: string,
+): Promise<void> {
   switch (kind) {
     case 'orphan':
     case 'daemon': {
@@ -301,51 +308,54 @@ export class LabRunner {
     };
     const holds: (() => void)[] = [];
     try {
-      if (process.platform === 'win32' && (kind === 'orphan' || kind === 'daemon' || kind === 'zombie' || kind === 'stopped')) await startWindowsLab(kind, script, node, pids, holds, id);
-      else switch (kind) {
-        case 'pool':
-          for (let i = 0; i < count; i++) pids.push(await node('pool-worker.js'));
-          break;
-        case 'threads':
-          pids.push(await node('threads.js', [String(count)]));
-          break;
-        case 'producer-consumer':
-          pids.push(await node('producer-consumer.js'));
-          break;
-        case 'zombie': {
-          // The shell starts a short child, then *becomes* `sleep 3600` (exec), which never calls
-          // wait(): the child exits and stays a zombie (Z) under it.
-          const c = shell('sleep 0.2 & echo $!; exec sleep 3600', true);
-          const parent = track(c);
-          const child = Number(await firstLine(c));
-          pids.push(parent, child);
-          break;
+      if (process.platform === 'win32' && (kind === 'orphan' || kind === 'daemon' || kind === 'zombie' || kind === 'stopped'))
+        await startWindowsLab(kind, script, node, pids, holds, id);
+      else
+        switch (kind) {
+          case 'pool':
+            for (let i = 0; i < count; i++) pids.push(await node('pool-worker.js'));
+            break;
+          case 'threads':
+            pids.push(await node('threads.js', [String(count)]));
+            break;
+          case 'producer-consumer':
+            pids.push(await node('producer-consumer.js'));
+            break;
+          case 'zombie': {
+            // The shell starts a short child, then *becomes* `sleep 3600` (exec), which never calls
+            // wait(): the child exits and stays a zombie (Z) under it.
+            const c = shell('sleep 0.2 & echo $!; exec sleep 3600', true);
+            const parent = track(c);
+            const child = Number(await firstLine(c));
+            pids.push(parent, child);
+            break;
+          }
+          case 'orphan': {
+            // The shell starts `sleep` and exits at once: the child is re-parented to init (or a subreaper).
+            const c = shell('sleep 3600 & echo $!', true);
+            track(c);
+            pids.push(loner(Number(await firstLine(c))));
+            break;
+          }
+          case 'daemon': {
+            // setsid: a new session with no controlling terminal, and its parent gone — a daemon.
+            const c = shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true);
+            track(c);
+            pids.push(loner(Number(await firstLine(c))));
+            break;
+          }
+          case 'stopped': {
+            const pid = track(spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' }));
+            process.kill(pid, 'SIGSTOP');
+            pids.push(pid);
+            break;
+          }
+          case 'gil':
+            if (!pythonAvailable())
+              throw new WirelabError('NO_PYTHON', 'The GIL lab needs Python (python3; on Windows python or py), which is not installed here.');
+            pids.push(track(spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true })));
+            break;
         }
-        case 'orphan': {
-          // The shell starts `sleep` and exits at once: the child is re-parented to init (or a subreaper).
-          const c = shell('sleep 3600 & echo $!', true);
-          track(c);
-          pids.push(loner(Number(await firstLine(c))));
-          break;
-        }
-        case 'daemon': {
-          // setsid: a new session with no controlling terminal, and its parent gone — a daemon.
-          const c = shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true);
-          track(c);
-          pids.push(loner(Number(await firstLine(c))));
-          break;
-        }
-        case 'stopped': {
-          const pid = track(spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' }));
-          process.kill(pid, 'SIGSTOP');
-          pids.push(pid);
-          break;
-        }
-        case 'gil':
-          if (!pythonAvailable()) throw new WirelabError('NO_PYTHON', 'The GIL lab needs Python (python3; on Windows python or py), which is not installed here.');
-          pids.push(track(spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true })));
-          break;
-      }
     } catch (e) {
       this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids, handles, holds });
       throw e instanceof WirelabError ? e : new WirelabError('LAB_FAILED', `${kind}: ${(e as Error).message}`);

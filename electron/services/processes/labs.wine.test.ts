@@ -13,7 +13,15 @@ import { bundleForWindows, prepareWine, runWindowsNode, wineSkip } from '../../.
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const skip = wineSkip('labs.wine.test.ts');
 
-interface Row { pid: number; ppid: number; name: string; state: string; threads: number; command: string; gone?: true }
+interface Row {
+  pid: number;
+  ppid: number;
+  name: string;
+  state: string;
+  threads: number;
+  command: string;
+  gone?: true;
+}
 interface Probe {
   error?: string;
   selfPid: number;

@@ -42,8 +42,10 @@ export function procSupported(): boolean {
   return process.platform === 'linux' && readProcText('/proc/self/stat') !== null;
 }
 
-const pids = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
-
+const pids = () =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
 
 /** The row shapes are the contract's: one definition for the panel, `wirelab ps` and the services. */
 export type ProcessRow = ProcessRowData;

@@ -152,7 +152,14 @@ export class ProcessSampler {
         if (this.lastAt) added.push(pid);
       }
       const prev = k.row;
-      const same = prev !== null && prev.cpu === cpu && prev.state === s.state && prev.ppid === s.ppid && prev.threads === s.numThreads && prev.rssBytes === s.rss * sys.pageSize && prev.name === s.comm;
+      const same =
+        prev !== null &&
+        prev.cpu === cpu &&
+        prev.state === s.state &&
+        prev.ppid === s.ppid &&
+        prev.threads === s.numThreads &&
+        prev.rssBytes === s.rss * sys.pageSize &&
+        prev.name === s.comm;
       if (!same) k.row = rowOf(s, k, cpu, sys.pageSize);
       k.ticks = ticks;
       k.seen = gen;
@@ -181,7 +188,9 @@ export class ProcessSampler {
     const dir = `/proc/${pid}/task`;
     let tids: number[];
     try {
-      tids = readdirSync(dir).filter((d) => /^\d+$/.test(d)).map(Number);
+      tids = readdirSync(dir)
+        .filter((d) => /^\d+$/.test(d))
+        .map(Number);
     } catch {
       return null;
     }
@@ -196,7 +205,12 @@ export class ProcessSampler {
       const t = s.utime + s.stime;
       ticks.set(tid, t);
       const before = prev?.ticks.get(tid);
-      rows.push({ tid, name: (readProcText(`${dir}/${tid}/comm`) ?? s.comm).trim(), state: s.state, cpu: prev && before !== undefined ? cpuPercent(before, t, (now - prev.at) / 1000, sys.clkTck) : 0 });
+      rows.push({
+        tid,
+        name: (readProcText(`${dir}/${tid}/comm`) ?? s.comm).trim(),
+        state: s.state,
+        cpu: prev && before !== undefined ? cpuPercent(before, t, (now - prev.at) / 1000, sys.clkTck) : 0,
+      });
     }
     // Keep the baselines of the few processes the user looked at last, not of every pid ever.
     this.threadTicks.delete(pid);
@@ -215,7 +229,18 @@ function readCommand(pid: number, comm: string): string {
 function rowOf(s: ProcStat, k: Omit<Known, 'row' | 'seen'>, cpu: number, pageSize: number): ProcessRow {
   // A zombie has released its memory and command line; ps writes it "[name] <defunct>".
   const command = s.state === 'Z' ? `[${s.comm}] <defunct>` : k.command;
-  return { pid: s.pid, ppid: s.ppid, name: s.comm, user: k.user, state: s.state, threads: s.numThreads, cpu, rssBytes: s.rss * pageSize, startTime: k.startTime, command };
+  return {
+    pid: s.pid,
+    ppid: s.ppid,
+    name: s.comm,
+    user: k.user,
+    state: s.state,
+    threads: s.numThreads,
+    cpu,
+    rssBytes: s.rss * pageSize,
+    startTime: k.startTime,
+    command,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

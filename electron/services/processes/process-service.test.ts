@@ -48,7 +48,10 @@ const row = (pid: number) => (s: ProcessSampleData) => s.processes.find((p) => p
 
 describe('process sampler on a worker thread', () => {
   it('reports a Python process with 4 threads as 5 threads, and lists them with their names', async () => {
-    const py = child('python3', ['-c', "import threading,time\nfor i in range(4): threading.Thread(target=time.sleep, args=(30,), name=f'w{i}').start()\nprint('ready', flush=True)\ntime.sleep(30)"]);
+    const py = child('python3', [
+      '-c',
+      "import threading,time\nfor i in range(4): threading.Thread(target=time.sleep, args=(30,), name=f'w{i}').start()\nprint('ready', flush=True)\ntime.sleep(30)",
+    ]);
     await new Promise((r) => py.stdout!.once('data', r));
     const r = await until((s) => s.processes.find((p) => p.pid === py.pid && p.threads === 5));
     expect(r).toMatchObject({ ppid: process.pid, name: 'python3', state: 'S' });
@@ -59,7 +62,8 @@ describe('process sampler on a worker thread', () => {
   });
 
   it('counts a Node process with 3 worker_threads as 3 threads more than one without', async () => {
-    const code = (n: number) => `const {Worker}=require('node:worker_threads');for(let i=0;i<${n};i++)new Worker('setInterval(()=>{},1e6)',{eval:true});setTimeout(()=>console.log('ready'),300);setInterval(()=>{},1e6)`;
+    const code = (n: number) =>
+      `const {Worker}=require('node:worker_threads');for(let i=0;i<${n};i++)new Worker('setInterval(()=>{},1e6)',{eval:true});setTimeout(()=>console.log('ready'),300);setInterval(()=>{},1e6)`;
     const plain = child(process.execPath, ['-e', code(0)]);
     const three = child(process.execPath, ['-e', code(3)]);
     await Promise.all([plain, three].map((c) => new Promise((r) => c.stdout!.once('data', r))));
@@ -93,7 +97,10 @@ describe('process sampler on a worker thread', () => {
   });
 
   it('names the owner of a listening socket (who holds port N?)', async () => {
-    const srv = child(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"]);
+    const srv = child(process.execPath, [
+      '-e',
+      "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)",
+    ]);
     const port = Number(await new Promise<string>((r) => srv.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
     const sockets = await service.sockets();
     expect(sockets.find((s) => s.local === `127.0.0.1:${port}`)).toMatchObject({ proto: 'tcp', state: 'LISTEN', pid: srv.pid, process: 'node' });
@@ -142,7 +149,12 @@ describe('labs', () => {
     const daemon = await service.labStart('daemon');
     const [d] = daemon.pids as [number];
     // Field 6 of /proc/<pid>/stat is the session id; setsid runs a moment after the shell reports the pid.
-    const sessionOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[3]);
+    const sessionOf = (pid: number) =>
+      Number(
+        readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ')[3],
+      );
     for (let i = 0; i < 100 && sessionOf(d) !== d; i++) await new Promise((r) => setTimeout(r, 20));
     expect(sessionOf(d)).toBe(d);
     const pool = await service.labStart('pool', 3);
@@ -203,7 +215,11 @@ describe('signals', () => {
 
   it('explains EPERM as another user would meet it (a real kill(2) refused for nobody)', () => {
     if (!existsSync('/usr/bin/setpriv')) throw new Error('setpriv (util-linux) is needed for this test');
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', `try{process.kill(${process.pid},0)}catch(e){console.log(e.code)}`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', `try{process.kill(${process.pid},0)}catch(e){console.log(e.code)}`],
+      { encoding: 'utf8' },
+    );
     const code = r.stdout.trim();
     expect(code).toBe('EPERM');
     const err = explainSignalError(code, process.pid, 'SIGTERM');
@@ -226,7 +242,10 @@ describe('signals', () => {
     expect(refusal(() => service.signal(process.pid, 'SIGKILL'))).toMatchObject({ code: 'SIGNAL_REFUSED_SELF', params: { pid: process.pid } });
     const done = spawnSync('true');
     expect(refusal(() => service.signal(done.pid!, 'SIGTERM'))).toMatchObject({ code: 'ESRCH', params: { pid: done.pid } });
-    expect(explainSignalError('EINVAL', 42, 'SIGSTOP').toData()).toMatchObject({ code: 'SIGNAL_FAILED', params: { pid: 42, signal: 'SIGSTOP', errno: 'EINVAL' } });
+    expect(explainSignalError('EINVAL', 42, 'SIGSTOP').toData()).toMatchObject({
+      code: 'SIGNAL_FAILED',
+      params: { pid: 42, signal: 'SIGSTOP', errno: 'EINVAL' },
+    });
   });
 });
 

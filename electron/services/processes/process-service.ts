@@ -24,10 +24,19 @@ type WorkerMessage = { type: 'sample'; json: string } | { type: 'reply'; reqId: 
 /** Why a signal was refused, in words (kill(2)'s errors). */
 export function explainSignalError(code: string | undefined, pid: number, signal: SignalName): WirelabError {
   if (code === 'EPERM') {
-    return new WirelabError('EPERM', `Not allowed to send ${signal} to ${pid}: it belongs to another user (or is protected). Only its owner or root may signal it; Wirelab does not ask for root.`, 'pid', { pid, signal });
+    return new WirelabError(
+      'EPERM',
+      `Not allowed to send ${signal} to ${pid}: it belongs to another user (or is protected). Only its owner or root may signal it; Wirelab does not ask for root.`,
+      'pid',
+      { pid, signal },
+    );
   }
   if (code === 'ESRCH') return new WirelabError('ESRCH', `No process ${pid}: it has already exited.`, 'pid', { pid });
-  return new WirelabError('SIGNAL_FAILED', `Could not send ${signal} to ${pid} (${code ?? 'unknown error'}).`, 'pid', { pid, signal, errno: code ?? 'unknown' });
+  return new WirelabError('SIGNAL_FAILED', `Could not send ${signal} to ${pid} (${code ?? 'unknown error'}).`, 'pid', {
+    pid,
+    signal,
+    errno: code ?? 'unknown',
+  });
 }
 
 /**
@@ -134,7 +143,8 @@ export class ProcessService {
 
   signal(pid: number, signal: SignalName): { sent: boolean } {
     // Guards a click cannot undo: init and Wirelab itself.
-    if (pid === 1) throw new WirelabError('SIGNAL_REFUSED_INIT', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid', { pid });
+    if (pid === 1)
+      throw new WirelabError('SIGNAL_REFUSED_INIT', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid', { pid });
     if (pid === process.pid) throw new WirelabError('SIGNAL_REFUSED_SELF', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid', { pid });
     // Windows has no signals: terminate, suspend and resume through the Win32 API (win32-route.ts).
     if (process.platform === 'win32') return signalWin32(pid, signal);

@@ -15,7 +15,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('ps route', () => {
   it('agrees with /proc on pid, ppid, state, threads and command; CPU from the time column', async () => {
-    const py = spawn('python3', ['-c', "import threading,time\nfor i in range(3): threading.Thread(target=time.sleep, args=(30,)).start()\nprint('ready', flush=True)\ntime.sleep(30)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const py = spawn(
+      'python3',
+      ['-c', "import threading,time\nfor i in range(3): threading.Thread(target=time.sleep, args=(30,)).start()\nprint('ready', flush=True)\ntime.sleep(30)"],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const busy = spawn(process.execPath, ['-e', 'const e=Date.now()+4000;while(Date.now()<e);'], { stdio: 'ignore' });
     children.push(py, busy);
     await new Promise((r) => py.stdout!.once('data', r));
@@ -46,9 +50,20 @@ describe('ps route', () => {
 
   it('lsof names the owner of a listening socket', async () => {
     if (spawnSync('sh', ['-c', 'command -v lsof']).status !== 0) throw new Error('lsof is needed for this test (.ci/run installs it)');
-    const srv = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const srv = spawn(
+      process.execPath,
+      ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     children.push(srv);
     const port = Number(await new Promise<string>((r) => srv.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
-    expect(listSocketsLsof(srv.pid)).toContainEqual({ proto: 'tcp', local: `127.0.0.1:${port}`, remote: '0.0.0.0:0', state: 'LISTEN', pid: srv.pid, process: 'node' });
+    expect(listSocketsLsof(srv.pid)).toContainEqual({
+      proto: 'tcp',
+      local: `127.0.0.1:${port}`,
+      remote: '0.0.0.0:0',
+      state: 'LISTEN',
+      pid: srv.pid,
+      process: 'node',
+    });
   });
 });

@@ -52,7 +52,18 @@ export class PsSampler {
 }
 
 function toRow(r: PsRow, cpu: number): ProcessRow {
-  return { pid: r.pid, ppid: r.ppid, name: r.name, user: r.user, state: r.state, threads: r.threads, cpu, rssBytes: r.rssBytes, startTime: r.startTime, command: r.command };
+  return {
+    pid: r.pid,
+    ppid: r.ppid,
+    name: r.name,
+    user: r.user,
+    state: r.state,
+    threads: r.threads,
+    cpu,
+    rssBytes: r.rssBytes,
+    startTime: r.startTime,
+    command: r.command,
+  };
 }
 
 /** Every TCP/UDP socket with its owner, from lsof (only the sockets of processes you may inspect). */

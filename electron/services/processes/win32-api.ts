@@ -77,10 +77,16 @@ export function win32Api(): Win32Api {
     ReadProcessMemory: k32.func('int __stdcall ReadProcessMemory(void *h, uint64 addr, _Out_ uint8_t *buf, size_t n, _Out_ size_t *read)'),
     OpenProcessToken: adv.func('int __stdcall OpenProcessToken(void *h, uint32 access, _Out_ void **token)'),
     GetTokenInformation: adv.func('int __stdcall GetTokenInformation(void *token, int cls, _Out_ uint8_t *buf, uint32 len, _Out_ uint32 *ret)'),
-    LookupAccountSidW: adv.func('int __stdcall LookupAccountSidW(const char16_t *sys, void *sid, _Out_ uint16_t *name, _Inout_ uint32 *nameLen, _Out_ uint16_t *domain, _Inout_ uint32 *domainLen, _Out_ int *use)'),
-    GetExtendedTcpTable: iphlp.func('uint32 __stdcall GetExtendedTcpTable(_Out_ uint8_t *table, _Inout_ uint32 *size, int order, uint32 af, int cls, uint32 reserved)'),
+    LookupAccountSidW: adv.func(
+      'int __stdcall LookupAccountSidW(const char16_t *sys, void *sid, _Out_ uint16_t *name, _Inout_ uint32 *nameLen, _Out_ uint16_t *domain, _Inout_ uint32 *domainLen, _Out_ int *use)',
+    ),
+    GetExtendedTcpTable: iphlp.func(
+      'uint32 __stdcall GetExtendedTcpTable(_Out_ uint8_t *table, _Inout_ uint32 *size, int order, uint32 af, int cls, uint32 reserved)',
+    ),
     GetTcp6Table: iphlp.func('uint32 __stdcall GetTcp6Table(_Out_ uint8_t *table, _Inout_ uint32 *size, int order)'),
-    GetExtendedUdpTable: iphlp.func('uint32 __stdcall GetExtendedUdpTable(_Out_ uint8_t *table, _Inout_ uint32 *size, int order, uint32 af, int cls, uint32 reserved)'),
+    GetExtendedUdpTable: iphlp.func(
+      'uint32 __stdcall GetExtendedUdpTable(_Out_ uint8_t *table, _Inout_ uint32 *size, int order, uint32 af, int cls, uint32 reserved)',
+    ),
   };
   return api;
 }

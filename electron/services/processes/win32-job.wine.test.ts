@@ -45,7 +45,11 @@ describe.skipIf(skip)('Job Object under Wine', () => {
   });
 
   it('a detached child added to the job, and the child it starts, end when the host is terminated', () => {
-    expect({ added: probe.added, contains: probe.contains, containsOutside: probe.containsOutside }).toEqual({ added: true, contains: true, containsOutside: false });
+    expect({ added: probe.added, contains: probe.contains, containsOutside: probe.containsOutside }).toEqual({
+      added: true,
+      contains: true,
+      containsOutside: false,
+    });
     expect(probe.aliveBefore).toEqual({ inJob: true, grandchild: true, outside: true });
     expect(probe.aliveAfter).toEqual({ host: false, inJob: false, grandchild: false, outside: true });
   });

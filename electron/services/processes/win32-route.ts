@@ -1,8 +1,20 @@
 import { cpus } from 'node:os';
 import type { SignalName } from '../../../shared/contract/processes.ts';
 import {
-  cpuPercent100ns, fileTimeToIso, hasThreadStates, joinOwners, parseSystemProcesses, parseTcpBasicTable, parseTcpTable, parseUdpTable, processState, threadState,
-  ERROR_INVALID_PARAMETER, win32ProcessError, type WinProcess, type WinSocket,
+  cpuPercent100ns,
+  fileTimeToIso,
+  hasThreadStates,
+  joinOwners,
+  parseSystemProcesses,
+  parseTcpBasicTable,
+  parseTcpTable,
+  parseUdpTable,
+  processState,
+  threadState,
+  ERROR_INVALID_PARAMETER,
+  win32ProcessError,
+  type WinProcess,
+  type WinSocket,
 } from '../../../shared/processes/win32-parse.ts';
 import type { ProcessSample } from './process-sampler.ts';
 import type { ProcessRow, SocketRow, ThreadRow } from './proc-reader.ts';
@@ -184,7 +196,15 @@ export class Win32Sampler {
       } else {
         if (k) removed.push(k.row);
         const command = p.pid === 0 || p.pid === 4 ? `[${p.name}]` : (commandLine(this.w, p.pid) ?? `${p.name} ${ACCESS_DENIED_COMMAND}`);
-        k = { createTime: p.createTime, cpu100ns: p.cpu100ns, user: p.pid === 0 || p.pid === 4 ? 'NT AUTHORITY\\SYSTEM' : processUser(this.w, p.pid), command, startTime: fileTimeToIso(p.createTime), row: null as unknown as ProcessRow, seen: gen };
+        k = {
+          createTime: p.createTime,
+          cpu100ns: p.cpu100ns,
+          user: p.pid === 0 || p.pid === 4 ? 'NT AUTHORITY\\SYSTEM' : processUser(this.w, p.pid),
+          command,
+          startTime: fileTimeToIso(p.createTime),
+          row: null as unknown as ProcessRow,
+          seen: gen,
+        };
         this.known.set(p.pid, k);
         if (this.lastAt) added.push(p.pid);
       }
@@ -192,8 +212,26 @@ export class Win32Sampler {
       const firstSuspended = !hasThreadStates(p.threads) && p.threads[0] ? (suspendCount(this.w, p.threads[0].tid) ?? 0) > 0 : null;
       const state = processState(p, cpu, firstSuspended);
       const prev = k.row;
-      if (!(prev && prev.cpu === cpu && prev.state === state && prev.ppid === p.ppid && prev.threads === p.threadCount && prev.rssBytes === p.workingSetBytes)) {
-        k.row = { pid: p.pid, ppid: p.ppid, name: p.name, user: k.user, state, threads: p.threadCount, cpu, rssBytes: p.workingSetBytes, startTime: k.startTime, command: k.command };
+      if (!(
+        prev &&
+        prev.cpu === cpu &&
+        prev.state === state &&
+        prev.ppid === p.ppid &&
+        prev.threads === p.threadCount &&
+        prev.rssBytes === p.workingSetBytes
+      )) {
+        k.row = {
+          pid: p.pid,
+          ppid: p.ppid,
+          name: p.name,
+          user: k.user,
+          state,
+          threads: p.threadCount,
+          cpu,
+          rssBytes: p.workingSetBytes,
+          startTime: k.startTime,
+          command: k.command,
+        };
       }
       k.cpu100ns = p.cpu100ns;
       k.seen = gen;
@@ -220,7 +258,12 @@ export class Win32Sampler {
       cpu.set(t.tid, t.cpu100ns);
       const before = prev?.cpu.get(t.tid);
       // Windows threads have descriptions only where the program set one; the image name otherwise, as ps shows comm.
-      return { tid: t.tid, name: p.name, state: threadState(t, states ? null : suspendCount(this.w, t.tid)), cpu: prev && before !== undefined ? cpuPercent100ns(before, t.cpu100ns, (now - prev.at) / 1000) : 0 };
+      return {
+        tid: t.tid,
+        name: p.name,
+        state: threadState(t, states ? null : suspendCount(this.w, t.tid)),
+        cpu: prev && before !== undefined ? cpuPercent100ns(before, t.cpu100ns, (now - prev.at) / 1000) : 0,
+      };
     });
     this.threadCpu.delete(pid);
     this.threadCpu.set(pid, { at: now, cpu });
@@ -274,8 +317,14 @@ function readBasic(call: (buf: Buffer, size: number[]) => number): Buffer {
  * comes from GetTcp6Table.
  */
 export function readTcpStatesWin32(w: Win32Api = win32Api()): WinSocket[] {
-  const v4 = parseTcpBasicTable(readBasic((b, size) => w.GetExtendedTcpTable(b, size, 0, AF_INET, TCP_TABLE_BASIC_ALL, 0) as number), false);
-  const v6 = parseTcpBasicTable(readBasic((b, size) => w.GetTcp6Table(b, size, 0) as number), true);
+  const v4 = parseTcpBasicTable(
+    readBasic((b, size) => w.GetExtendedTcpTable(b, size, 0, AF_INET, TCP_TABLE_BASIC_ALL, 0) as number),
+    false,
+  );
+  const v6 = parseTcpBasicTable(
+    readBasic((b, size) => w.GetTcp6Table(b, size, 0) as number),
+    true,
+  );
   return [...v4, ...v6];
 }
 

@@ -18,7 +18,18 @@ import { bundleForWindows, prepareWine, runWindowsNode, wineSkip, type WineKit }
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const skip = wineSkip('win32-route.wine.test.ts');
 
-interface ProbeRow { pid: number; ppid: number; name: string; user: string | null; state: string; threads: number; cpu: number; rssBytes: number; startTime: string; command: string }
+interface ProbeRow {
+  pid: number;
+  ppid: number;
+  name: string;
+  user: string | null;
+  state: string;
+  threads: number;
+  cpu: number;
+  rssBytes: number;
+  startTime: string;
+  command: string;
+}
 interface Probe {
   error?: string;
   platform: string;
@@ -69,7 +80,10 @@ describe.skipIf(skip)('Windows route under Wine', () => {
     if ('missing' in prepared) throw new Error(`CI must run the Wine tests: ${prepared.missing}`);
     const kit: WineKit = prepared;
     dir = mkdtempSync(join(tmpdir(), 'wirelab-wine-'));
-    bundled = bundleForWindows(repo, kit, { 'win32-probe': join(repo, 'test/support/win32-probe.ts'), 'sampler-worker': join(repo, 'electron/services/processes/sampler-worker.ts') });
+    bundled = bundleForWindows(repo, kit, {
+      'win32-probe': join(repo, 'test/support/win32-probe.ts'),
+      'sampler-worker': join(repo, 'electron/services/processes/sampler-worker.ts'),
+    });
     const started = Date.now();
     // Bounded: a stuck Wine is killed; on a loaded CI machine a warm run takes 10–20 s.
     const r = await runWindowsNode(kit, join(bundled, 'win32-probe.js'), [dir], 240_000);
@@ -81,7 +95,9 @@ describe.skipIf(skip)('Windows route under Wine', () => {
     // Cost is measured, not asserted (the standard: timing belongs to the bench): printed for the record.
     const ms = (xs: number[]) => JSON.stringify(xs.map((t) => Math.round(t * 10) / 10));
     const median = [...probe.tookMs].sort((a, b) => a - b)[Math.floor(probe.tookMs.length / 2)]!;
-    console.log(`Win32 route under Wine: median sample ${median.toFixed(2)} ms for ${probe.processCount} processes; the sampler's worker busy ${(probe.serviceWorkerUtilization * 100).toFixed(2)}% at 1 Hz; a look at the owner-less TCP tables ${ms(probe.tcpStatesMs)} ms; node.exe ran ${wallMs} ms, phases (ms from its start) ${JSON.stringify(probe.phases)}`);
+    console.log(
+      `Win32 route under Wine: median sample ${median.toFixed(2)} ms for ${probe.processCount} processes; the sampler's worker busy ${(probe.serviceWorkerUtilization * 100).toFixed(2)}% at 1 Hz; a look at the owner-less TCP tables ${ms(probe.tcpStatesMs)} ms; node.exe ran ${wallMs} ms, phases (ms from its start) ${JSON.stringify(probe.phases)}`,
+    );
   }, 420_000);
 
   afterAll(() => {
@@ -116,7 +132,9 @@ describe.skipIf(skip)('Windows route under Wine', () => {
 
   it('shows the port the Windows child listens on in LISTEN', () => {
     // From the service's Connections list (the sampler thread's listSocketsWin32).
-    expect(probe.serviceListener).toContainEqual(expect.objectContaining({ proto: 'tcp', local: `127.0.0.1:${probe.port}`, remote: '0.0.0.0:0', state: 'LISTEN' }));
+    expect(probe.serviceListener).toContainEqual(
+      expect.objectContaining({ proto: 'tcp', local: `127.0.0.1:${probe.port}`, remote: '0.0.0.0:0', state: 'LISTEN' }),
+    );
   });
 
   it('names the owner of a connected socket (the owner join, live)', () => {

@@ -27,7 +27,14 @@ describe.runIf(process.platform === 'linux')('generator runs end their worker', 
       for (let i = 0; i < n; i += 4) {
         const batch = Math.min(4, n - i);
         for (let j = 0; j < batch; j++) {
-          const r = await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: sink.address().port, count: 1, size: 8, rate: 0 });
+          const r = await backend.dispatcher.call('generator.start', {
+            proto: 'udp',
+            host: '127.0.0.1',
+            port: sink.address().port,
+            count: 1,
+            size: 8,
+            rate: 0,
+          });
           if (!r.ok) throw new Error(r.error.message);
           started++;
         }

@@ -33,7 +33,14 @@ describe('generator on a worker thread', () => {
     // a plain socket, not a Wirelab server: nothing is known about what it received
     const sink = createSocket('udp4');
     await new Promise<void>((res) => sink.bind(0, '127.0.0.1', res));
-    const r = await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: sink.address().port, count: 10_000_000, size: 8, rate: 1000 });
+    const r = await backend.dispatcher.call('generator.start', {
+      proto: 'udp',
+      host: '127.0.0.1',
+      port: sink.address().port,
+      count: 10_000_000,
+      size: 8,
+      rate: 1000,
+    });
     if (!r.ok) throw new Error(r.error.message);
     await new Promise((res) => setTimeout(res, 300));
     expect(await backend.dispatcher.call('generator.stop', { id: r.value.id })).toEqual({ ok: true, value: { stopped: true } });
@@ -46,13 +53,26 @@ describe('generator on a worker thread', () => {
     const closedPort = sink.address().port;
     sink.close();
     // a connected UDP socket learns from ICMP "port unreachable" that nobody listens
-    const refused = await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: closedPort, count: 100_000, size: 8, rate: 10_000 });
+    const refused = await backend.dispatcher.call('generator.start', {
+      proto: 'udp',
+      host: '127.0.0.1',
+      port: closedPort,
+      count: 100_000,
+      size: 8,
+      rate: 10_000,
+    });
     if (!refused.ok) throw new Error(refused.error.message);
     const until = Date.now() + 5000;
     while (!progress.some((p) => p.id === refused.value.id && p.state === 'error') && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
     expect(progress.find((p) => p.id === refused.value.id && p.state === 'error')?.error?.code).toBe('ECONNREFUSED');
-    expect(await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: 9, count: 0, size: 8, rate: 0 })).toMatchObject({ ok: false, error: { field: 'count' } });
-    expect(await backend.dispatcher.call('generator.start', { proto: 'udp', host: 'bad host', port: 9, count: 1, size: 8, rate: 0 })).toMatchObject({ ok: false, error: { field: 'host' } });
+    expect(await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: 9, count: 0, size: 8, rate: 0 })).toMatchObject({
+      ok: false,
+      error: { field: 'count' },
+    });
+    expect(await backend.dispatcher.call('generator.start', { proto: 'udp', host: 'bad host', port: 9, count: 1, size: 8, rate: 0 })).toMatchObject({
+      ok: false,
+      error: { field: 'host' },
+    });
     await backend.dispose();
   });
 });
@@ -64,14 +84,29 @@ describe('generator with a saved packet', () => {
     const sink = createSocket('udp4');
     sink.on('message', (m) => got.push(m.toString('hex')));
     await new Promise<void>((res) => sink.bind(0, '127.0.0.1', res));
-    const saved = await backend.dispatcher.call('packets.save', { name: 'hi', kind: 'udp', framing: 'len16be', payload: { mode: 'text', text: 'hi', encoding: 'utf8', lineEnding: 'none' } });
+    const saved = await backend.dispatcher.call('packets.save', {
+      name: 'hi',
+      kind: 'udp',
+      framing: 'len16be',
+      payload: { mode: 'text', text: 'hi', encoding: 'utf8', lineEnding: 'none' },
+    });
     if (!saved.ok) throw new Error(saved.error.message);
-    const r = await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: sink.address().port, count: 5, size: 1, rate: 1000, packetId: saved.value.id });
+    const r = await backend.dispatcher.call('generator.start', {
+      proto: 'udp',
+      host: '127.0.0.1',
+      port: sink.address().port,
+      count: 5,
+      size: 1,
+      rate: 1000,
+      packetId: saved.value.id,
+    });
     expect(r.ok).toBe(true);
     const end = Date.now() + 5000;
     while (got.length < 5 && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
     expect(got).toEqual(Array(5).fill('00026869'));
-    expect(await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: 9, count: 1, size: 1, rate: 0, packetId: 'gone' })).toMatchObject({ ok: false, error: { field: 'packetId' } });
+    expect(
+      await backend.dispatcher.call('generator.start', { proto: 'udp', host: '127.0.0.1', port: 9, count: 1, size: 1, rate: 0, packetId: 'gone' }),
+    ).toMatchObject({ ok: false, error: { field: 'packetId' } });
     sink.close();
     await backend.dispose();
   });

@@ -9,7 +9,10 @@ import type { GeneratorOptions, GeneratorReport } from './generator.ts';
 import { peerName } from './tcp-client.ts';
 import type { SenderService } from './sender-service.ts';
 
-type WorkerMessage = { type: 'progress'; report: GeneratorReport } | { type: 'done'; report: GeneratorReport; stopped: boolean } | { type: 'error'; code: string; message: string };
+type WorkerMessage =
+  | { type: 'progress'; report: GeneratorReport }
+  | { type: 'done'; report: GeneratorReport; stopped: boolean }
+  | { type: 'error'; code: string; message: string };
 
 /** Runs generator jobs on worker threads (see worker-start.ts for how the thread is found). */
 function startGeneratorWorker(options: GeneratorOptions): Worker {
@@ -27,7 +30,11 @@ export class GeneratorService {
   start(options: GeneratorOptions): { id: string } {
     const host = checkHost(options.host);
     if (options.payload && options.payload.length > (options.proto === 'udp' ? 65507 : 1024 * 1024)) {
-      throw new WirelabError(ErrorCode.invalidInput, `packetId: the saved packet is ${options.payload.length} bytes, too large for one ${options.proto.toUpperCase()} packet`, 'packetId');
+      throw new WirelabError(
+        ErrorCode.invalidInput,
+        `packetId: the saved packet is ${options.payload.length} bytes, too large for one ${options.proto.toUpperCase()} packet`,
+        'packetId',
+      );
     }
     if (options.payload) options = { ...options, size: options.payload.length };
     const id = randomUUID();
@@ -43,7 +50,15 @@ export class GeneratorService {
     const publish = (state: GeneratorProgress['state'], report: GeneratorReport | null, error: GeneratorProgress['error'] = null) => {
       const received = receivedSince();
       const expected = report ? (options.proto === 'udp' ? report.sent : report.bytes) : null;
-      this.hub.publish('generator.progress', { id, state, report, target, received, lost: received !== null && expected !== null && state !== 'running' ? Math.max(0, expected - received) : null, error });
+      this.hub.publish('generator.progress', {
+        id,
+        state,
+        report,
+        target,
+        received,
+        lost: received !== null && expected !== null && state !== 'running' ? Math.max(0, expected - received) : null,
+        error,
+      });
     };
     const worker = startGeneratorWorker({ ...options, host });
     this.jobs.set(id, worker);

@@ -10,7 +10,11 @@ port.on('message', (m) => {
 });
 const options = (workerData as { options: GeneratorOptions }).options;
 try {
-  const report = await runGenerator(options, (r) => port.postMessage({ type: 'progress', report: r }), () => stop);
+  const report = await runGenerator(
+    options,
+    (r) => port.postMessage({ type: 'progress', report: r }),
+    () => stop,
+  );
   port.postMessage({ type: 'done', report, stopped: stop });
 } catch (e) {
   const err = e as NodeJS.ErrnoException & { code?: string };

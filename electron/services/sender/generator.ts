@@ -29,7 +29,15 @@ export interface GeneratorReport {
 
 export function report(o: GeneratorOptions, path: GeneratorReport['path'], sent: number, seconds: number): GeneratorReport {
   const s = Math.max(seconds, 1e-9);
-  return { proto: o.proto, path, sent, bytes: sent * o.size, seconds: Math.round(s * 1e6) / 1e6, pps: Math.round(sent / s), gbps: Math.round(((sent * o.size * 8) / s / 1e9) * 1e4) / 1e4 };
+  return {
+    proto: o.proto,
+    path,
+    sent,
+    bytes: sent * o.size,
+    seconds: Math.round(s * 1e6) / 1e6,
+    pps: Math.round(sent / s),
+    gbps: Math.round(((sent * o.size * 8) / s / 1e9) * 1e4) / 1e4,
+  };
 }
 
 /**
@@ -38,7 +46,11 @@ export function report(o: GeneratorOptions, path: GeneratorReport['path'], sent:
  * per packet drifts, as Packet Sender's resend does). `progress` is called about every 100 ms;
  * `stopped()` is polled so a run can be cut short.
  */
-export async function runGenerator(o: GeneratorOptions, progress: (r: GeneratorReport) => void = () => undefined, stopped: () => boolean = () => false): Promise<GeneratorReport> {
+export async function runGenerator(
+  o: GeneratorOptions,
+  progress: (r: GeneratorReport) => void = () => undefined,
+  stopped: () => boolean = () => false,
+): Promise<GeneratorReport> {
   const payload = o.payload ? Buffer.from(o.payload) : Buffer.alloc(o.size, 0x61);
   const started = performance.now();
   let sent = 0;

@@ -16,7 +16,10 @@ describe.runIf(canUnshare)('UDP between two network namespaces', () => {
   it('IPv4 and IPv6 multicast reach a group joined across the veth; broadcast needs its flag; the loopback toggle decides local delivery', () => {
     const run = spawnSync('unshare', ['-rn', 'sh', 'test/support/two-namespaces.sh'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
-    const [ready, rx, tx] = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [ready, rx, tx] = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(ready).toEqual({ ready: true });
     // The other namespace hears the group either way: loopback is about this host only.
     expect(rx).toEqual({ v4: ['v4 loop off', 'v4 loop on'], broadcast: ['broadcast'], v6: ['v6 group'] });

@@ -15,7 +15,11 @@ describe('saved packets', () => {
     const a = await createBackend({ host: 'browser', dataDir: dir });
     const saved = await a.dispatcher.call('packets.save', { name: 'hello', kind: 'tcp', framing: 'len32le', payload });
     expect(saved.ok).toBe(true);
-    expect(JSON.parse(await readFile(join(dir, 'packets.json'), 'utf8'))).toMatchObject({ format: 'wirelab-packets', version: 1, packets: [{ name: 'hello', framing: 'len32le' }] });
+    expect(JSON.parse(await readFile(join(dir, 'packets.json'), 'utf8'))).toMatchObject({
+      format: 'wirelab-packets',
+      version: 1,
+      packets: [{ name: 'hello', framing: 'len32le' }],
+    });
     const exported = await a.dispatcher.call('packets.export', {});
     const b = await createBackend({ host: 'browser', dataDir: dir });
     expect(await b.dispatcher.call('packets.list', {})).toMatchObject({ ok: true, value: [{ name: 'hello', payload }] });
@@ -24,13 +28,22 @@ describe('saved packets', () => {
     const list = await b.dispatcher.call('packets.list', {});
     expect(list.ok && list.value.map((p) => p.name)).toEqual(['hello', 'hello']);
     expect(list.ok && new Set(list.value.map((p) => p.id)).size).toBe(2);
-    expect(await b.dispatcher.call('packets.save', { name: '  ', kind: 'any', framing: 'raw', payload })).toMatchObject({ ok: false, error: { field: 'name' } });
+    expect(await b.dispatcher.call('packets.save', { name: '  ', kind: 'any', framing: 'raw', payload })).toMatchObject({
+      ok: false,
+      error: { field: 'name' },
+    });
   });
 
   it('refuses an import that is not a library, keeping the library as it was', async () => {
     const b = await createBackend({ host: 'browser', dataDir: await tempDir() });
-    expect(await b.dispatcher.call('packets.import', { json: '{"packets": 3' })).toMatchObject({ ok: false, error: { field: 'file', message: expect.stringContaining('not JSON') } });
-    expect(await b.dispatcher.call('packets.import', { json: '{"format":"other"}' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('not a Wirelab packet library') } });
+    expect(await b.dispatcher.call('packets.import', { json: '{"packets": 3' })).toMatchObject({
+      ok: false,
+      error: { field: 'file', message: expect.stringContaining('not JSON') },
+    });
+    expect(await b.dispatcher.call('packets.import', { json: '{"format":"other"}' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('not a Wirelab packet library') },
+    });
     expect(await b.dispatcher.call('packets.list', {})).toEqual({ ok: true, value: [] });
   });
 
@@ -45,11 +58,26 @@ describe('saved packets', () => {
 
 /** An exported library of `n` small packets, as another Wirelab would have written it. */
 function libraryOf(n: number): string {
-  const packets = Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `packet ${i}`, kind: 'udp' as const, framing: 'raw' as const, payload: { ...payload, text: `hello ${i}` }, savedAt: '2026-01-01T00:00:00.000Z' }));
+  const packets = Array.from({ length: n }, (_, i) => ({
+    id: `p${i}`,
+    name: `packet ${i}`,
+    kind: 'udp' as const,
+    framing: 'raw' as const,
+    payload: { ...payload, text: `hello ${i}` },
+    savedAt: '2026-01-01T00:00:00.000Z',
+  }));
   return JSON.stringify({ format: 'wirelab-packets', version: 1, packets } satisfies PacketLibrary, null, 2);
 }
 
-const overCount = { ok: false, error: { code: 'LIMIT_EXCEEDED', field: 'file', params: { limit: 'packetLibraryPackets', max: limits.packetLibraryPackets }, message: expect.stringMatching(/^file: .*at most 10,000 \(limit packetLibraryPackets\)/) } };
+const overCount = {
+  ok: false,
+  error: {
+    code: 'LIMIT_EXCEEDED',
+    field: 'file',
+    params: { limit: 'packetLibraryPackets', max: limits.packetLibraryPackets },
+    message: expect.stringMatching(/^file: .*at most 10,000 \(limit packetLibraryPackets\)/),
+  },
+};
 
 describe('the packet library keeps to what its next start can load', () => {
   it('refuses a second 6,000-packet import (LIMIT_EXCEEDED, nothing changed), and the next start loads the library without calling it corrupt', async () => {
@@ -80,7 +108,10 @@ describe('the packet library keeps to what its next start can load', () => {
     const again = new PacketLibraryService(await tempDir());
     await again.load();
     expect(await again.importJson(exported)).toBe(limits.packetLibraryPackets);
-    await expect(again.save({ name: 'one more', kind: 'any', framing: 'raw', payload })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED', params: { limit: 'packetLibraryPackets' } });
+    await expect(again.save({ name: 'one more', kind: 'any', framing: 'raw', payload })).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      params: { limit: 'packetLibraryPackets' },
+    });
     expect(again.list()).toHaveLength(limits.packetLibraryPackets);
 
     const dir = await tempDir();
@@ -111,12 +142,20 @@ describe('the packet library keeps to what its next start can load', () => {
       const r = await a.dispatcher.call('packets.save', { name: `small ${i}`, kind: 'any', framing: 'raw', payload: { ...payload, text: 'y'.repeat(500) } });
       if (!r.ok) refused = r;
     }
-    expect(refused).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED', field: 'file', params: { limit: 'packetLibraryChars', max: limits.packetLibraryChars }, message: expect.stringContaining('(limit packetLibraryChars)') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'LIMIT_EXCEEDED',
+        field: 'file',
+        params: { limit: 'packetLibraryChars', max: limits.packetLibraryChars },
+        message: expect.stringContaining('(limit packetLibraryChars)'),
+      },
+    });
     const exported = await a.dispatcher.call('packets.export', {});
     if (!exported.ok) throw new Error('export failed');
     expect(exported.value.json.length).toBeLessThanOrEqual(limits.packetImportChars);
     expect(exported.value.json.length).toBeGreaterThan(limits.packetLibraryChars - 4096);
-    const count = (await a.dispatcher.call('packets.list', {}) as { value: unknown[] }).value.length;
+    const count = ((await a.dispatcher.call('packets.list', {})) as { value: unknown[] }).value.length;
     await a.dispose();
     const b = await createBackend({ host: 'browser', dataDir: await tempDir() });
     expect(await b.dispatcher.call('packets.import', { json: exported.value.json })).toEqual({ ok: true, value: { added: count } });
@@ -126,7 +165,15 @@ describe('the packet library keeps to what its next start can load', () => {
   it('a document longer than the import limit is refused with LIMIT_EXCEEDED naming packetImportChars', async () => {
     const b = await createBackend({ host: 'browser', dataDir: await tempDir() });
     const r = await b.dispatcher.call('packets.import', { json: ' '.repeat(limits.packetImportChars + 1) });
-    expect(r).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED', field: 'json', params: { limit: 'packetImportChars', max: limits.packetImportChars }, message: 'file: at most 16 MiB of JSON per import (limit packetImportChars)' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'LIMIT_EXCEEDED',
+        field: 'json',
+        params: { limit: 'packetImportChars', max: limits.packetImportChars },
+        message: 'file: at most 16 MiB of JSON per import (limit packetImportChars)',
+      },
+    });
     await b.dispose();
   });
 });

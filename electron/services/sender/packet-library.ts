@@ -101,7 +101,12 @@ export class PacketLibraryService {
       }
       if (limit) {
         const n = (parsed as { packets: unknown[] }).packets.length;
-        throw new WirelabError(ErrorCode.limitExceeded, `file: the document holds ${n.toLocaleString('en-US')} packets; a library holds at most ${formatLimit(limit.limit)} (limit ${limit.limit})`, 'file', { ...limit, field: 'file', would: n });
+        throw new WirelabError(
+          ErrorCode.limitExceeded,
+          `file: the document holds ${n.toLocaleString('en-US')} packets; a library holds at most ${formatLimit(limit.limit)} (limit ${limit.limit})`,
+          'file',
+          { ...limit, field: 'file', would: n },
+        );
       }
       throw new WirelabError(ErrorCode.invalidInput, `file: not a Wirelab packet library (${issue?.path.join('.') || 'document'}: ${issue?.message})`, 'file');
     }

@@ -5,7 +5,13 @@ import { startHost, until, type HostClient } from '../../../test/support/host-cl
 // The browser host as a real child process (`wirelab serve`), one WebSocket client as the page,
 // and real peers on 127.0.0.1: what an attacker on this machine could do to a server session.
 
-interface Ev { sessionId: string; type: string; code: string | null; message: string | null; peer: string | null }
+interface Ev {
+  sessionId: string;
+  type: string;
+  code: string | null;
+  message: string | null;
+  peer: string | null;
+}
 
 const len32 = { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false } as const;
 let host: HostClient | null = null;
@@ -103,7 +109,11 @@ describe('a server session under hostile peers (host as a child process)', () =>
       // user can still export those bytes). Clearing it leaves nothing the peers brought.
       expect((await host.call('sender.clearLog', { sessionId: id })).ok).toBe(true);
       // Memory comes back once V8 collects (its memory reducer runs a few seconds after the burst).
-      await until(() => host!.rss() < before + 100 * 1024 * 1024, 30_000, `RSS to fall back near ${Math.round(before / 1e6)} MB (now ${Math.round(host!.rss() / 1e6)} MB, peak ${Math.round(peak / 1e6)} MB)`);
+      await until(
+        () => host!.rss() < before + 100 * 1024 * 1024,
+        30_000,
+        `RSS to fall back near ${Math.round(before / 1e6)} MB (now ${Math.round(host!.rss() / 1e6)} MB, peak ${Math.round(peak / 1e6)} MB)`,
+      );
     } finally {
       clearInterval(sample);
     }
@@ -112,7 +122,14 @@ describe('a server session under hostile peers (host as a child process)', () =>
   it('a pathological reply rule cannot freeze the host: the contract answers within 500 ms', async () => {
     host = await startHost();
     host.subscribe('sender.event');
-    const { id, port } = await openServer(host, { framing: { kind: 'delimiter', delimiter: '\n' }, reply: 'rules', rules: [{ match: 'regex', pattern: '^(a+)+$', reply: 'all a' }, { match: 'contains', pattern: '!', reply: 'bang' }] });
+    const { id, port } = await openServer(host, {
+      framing: { kind: 'delimiter', delimiter: '\n' },
+      reply: 'rules',
+      rules: [
+        { match: 'regex', pattern: '^(a+)+$', reply: 'all a' },
+        { match: 'contains', pattern: '!', reply: 'bang' },
+      ],
+    });
     const p = await peer(port);
     let answer = '';
     p.on('data', (d) => (answer += d.toString()));
@@ -136,7 +153,25 @@ describe('a server session under hostile peers (host as a child process)', () =>
 
   it('a pattern the engine cannot run in linear time is refused with the same words in the contract', async () => {
     host = await startHost();
-    const r = await host.call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: len32, encoding: 'utf8', reply: 'rules', rules: [{ match: 'exact', pattern: 'x', reply: 'y' }, { match: 'regex', pattern: '(a)\\1', reply: 'twice' }] });
-    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'rules[2].pattern', message: expect.stringMatching(/^rules\[2\]\.pattern: backreferences such as \\1 are not supported/) } });
+    const r = await host.call('sender.open', {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: len32,
+      encoding: 'utf8',
+      reply: 'rules',
+      rules: [
+        { match: 'exact', pattern: 'x', reply: 'y' },
+        { match: 'regex', pattern: '(a)\\1', reply: 'twice' },
+      ],
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        field: 'rules[2].pattern',
+        message: expect.stringMatching(/^rules\[2\]\.pattern: backreferences such as \\1 are not supported/),
+      },
+    });
   }, 30_000);
 });

@@ -81,7 +81,10 @@ describe('sender service', () => {
     if (!c.ok) throw new Error(c.error.message);
     const id = c.value.id;
     await until(() => events.some((e) => e.sessionId === id && e.type === 'close' && e.message === 'connection closed'));
-    expect(await call('sender.send', { sessionId: id, payload: text('x') })).toMatchObject({ ok: false, error: { code: 'SESSION_CLOSED', message: expect.stringContaining('reconnect') } });
+    expect(await call('sender.send', { sessionId: id, payload: text('x') })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_CLOSED', message: expect.stringContaining('reconnect') },
+    });
     const r = await call('sender.reconnect', { sessionId: id });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({ id, kind: 'tcp-client', state: 'open', remote: `127.0.0.1:${port}` });
@@ -89,7 +92,10 @@ describe('sender service', () => {
     await until(() => accepted === 2);
     await call('sender.send', { sessionId: id, payload: text('again') });
     await until(() => events.some((e) => e.sessionId === id && e.dir === 'in' && e.text === 'again'));
-    expect(events.filter((e) => e.sessionId === id && e.type === 'connect').map((e) => e.message)).toEqual([`from ${c.value.local} in ${c.value.connectMs} ms`, `from ${r.value.local} in ${r.value.connectMs} ms`]);
+    expect(events.filter((e) => e.sessionId === id && e.type === 'connect').map((e) => e.message)).toEqual([
+      `from ${c.value.local} in ${c.value.connectMs} ms`,
+      `from ${r.value.local} in ${r.value.connectMs} ms`,
+    ]);
     // reconnecting an open connection closes it first (the server sees the old one end)
     const before = accepted;
     const r2 = await call('sender.reconnect', { sessionId: id });
@@ -123,24 +129,41 @@ describe('sender service', () => {
   it('explains what is wrong and keeps the other sessions running', async () => {
     const { backend, call } = await setup();
     const keep = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
-    expect(await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: 1, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 })).toMatchObject({ ok: false, error: { code: 'ECONNREFUSED' } });
-    expect(await call('sender.open', { kind: 'tcp-client', host: 'no such host!', port: 80, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 })).toMatchObject({ ok: false, error: { field: 'host' } });
-    expect(await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: 70000 as number, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 })).toMatchObject({ ok: false, error: { field: 'port' } });
+    expect(
+      await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: 1, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 }),
+    ).toMatchObject({ ok: false, error: { code: 'ECONNREFUSED' } });
+    expect(
+      await call('sender.open', { kind: 'tcp-client', host: 'no such host!', port: 80, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 }),
+    ).toMatchObject({ ok: false, error: { field: 'host' } });
+    expect(
+      await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: 70000 as number, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 }),
+    ).toMatchObject({ ok: false, error: { field: 'port' } });
     expect(await call('sender.send', { sessionId: 'nope', payload: text('x') })).toMatchObject({ ok: false, error: { code: 'NO_SUCH_SESSION' } });
     if (!keep.ok) throw new Error('open failed');
-    expect(await call('sender.send', { sessionId: keep.value.id, payload: { ...text('zz'), mode: 'hex' } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('"z" at position 1') } });
+    expect(await call('sender.send', { sessionId: keep.value.id, payload: { ...text('zz'), mode: 'hex' } })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('"z" at position 1') },
+    });
     const taken = await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' });
     if (!taken.ok) throw new Error('open failed');
     const port = Number(taken.value.local.split(':').at(-1));
-    expect(await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' })).toMatchObject({ ok: false, error: { code: 'EADDRINUSE', message: expect.stringContaining('already taken') } });
+    expect(await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'none' })).toMatchObject(
+      { ok: false, error: { code: 'EADDRINUSE', message: expect.stringContaining('already taken') } },
+    );
     expect((await call('sender.list', {})).ok && (await call('sender.list', {}))).toMatchObject({ value: [{ id: keep.value.id }, { id: taken.value.id }] });
     await backend.dispose();
   });
 
   it('previews the bytes of a payload, GBK included', async () => {
     const { call } = await setup();
-    expect(await call('sender.preview', { payload: { mode: 'text', text: '你好', encoding: 'gbk', lineEnding: 'crlf' } })).toEqual({ ok: true, value: { length: 6, hex: 'c4e3bac30d0a' } });
-    expect(await call('sender.preview', { payload: { mode: 'escaped', text: 'a\\x00b', encoding: 'utf8', lineEnding: 'none' } })).toEqual({ ok: true, value: { length: 3, hex: '610062' } });
+    expect(await call('sender.preview', { payload: { mode: 'text', text: '你好', encoding: 'gbk', lineEnding: 'crlf' } })).toEqual({
+      ok: true,
+      value: { length: 6, hex: 'c4e3bac30d0a' },
+    });
+    expect(await call('sender.preview', { payload: { mode: 'escaped', text: 'a\\x00b', encoding: 'utf8', lineEnding: 'none' } })).toEqual({
+      ok: true,
+      value: { length: 3, hex: '610062' },
+    });
   });
 });
 
@@ -152,7 +175,10 @@ describe('repeat', () => {
     if (!sink.ok || !src.ok) throw new Error('open failed');
     const port = Number(sink.value.local.split(':').at(-1));
     const received = () => events.filter((e) => e.sessionId === sink.value.id && e.dir === 'in').map((e) => e.text);
-    expect(await call('sender.repeat', { sessionId: src.value.id, payload: text('#{{counter}}'), host: '127.0.0.1', port, intervalMs: 5, count: 5 })).toEqual({ ok: true, value: { started: true } });
+    expect(await call('sender.repeat', { sessionId: src.value.id, payload: text('#{{counter}}'), host: '127.0.0.1', port, intervalMs: 5, count: 5 })).toEqual({
+      ok: true,
+      value: { started: true },
+    });
     await until(() => events.some((e) => e.sessionId === src.value.id && e.type === 'repeat-end'));
     await until(() => received().length === 5);
     expect(received()).toEqual(['#1', '#2', '#3', '#4', '#5']);
@@ -164,7 +190,10 @@ describe('repeat', () => {
     const after = received().length;
     await new Promise((r) => setTimeout(r, 50));
     expect(received().length).toBeLessThanOrEqual(after + 1);
-    expect(await call('sender.repeat', { sessionId: src.value.id, payload: text('x'), host: '127.0.0.1', port, intervalMs: 0, count: 1 })).toMatchObject({ ok: false, error: { field: 'intervalMs' } });
+    expect(await call('sender.repeat', { sessionId: src.value.id, payload: text('x'), host: '127.0.0.1', port, intervalMs: 0, count: 1 })).toMatchObject({
+      ok: false,
+      error: { field: 'intervalMs' },
+    });
     await backend.dispose();
   });
 });
@@ -173,13 +202,35 @@ describe('server replies and clients', () => {
   it('answers by rules with captured groups, falls silent when none match, and sends to one client', async () => {
     const { backend, events, until, call } = await setup();
     const server = await call('sender.open', {
-      kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8',
-      reply: 'rules', rules: [{ match: 'regex', pattern: '^GET /(\\w+)', reply: 'you asked for $1' }, { match: 'exact', pattern: 'ping', reply: 'pong' }],
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'delimiter', delimiter: '\n' },
+      encoding: 'utf8',
+      reply: 'rules',
+      rules: [
+        { match: 'regex', pattern: '^GET /(\\w+)', reply: 'you asked for $1' },
+        { match: 'exact', pattern: 'ping', reply: 'pong' },
+      ],
     });
     if (!server.ok) throw new Error(server.error.message);
     const port = Number(server.value.local.split(':').at(-1));
-    const a = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', timeoutMs: 2000 });
-    const b = await call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', timeoutMs: 2000 });
+    const a = await call('sender.open', {
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port,
+      framing: { kind: 'delimiter', delimiter: '\n' },
+      encoding: 'utf8',
+      timeoutMs: 2000,
+    });
+    const b = await call('sender.open', {
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port,
+      framing: { kind: 'delimiter', delimiter: '\n' },
+      encoding: 'utf8',
+      timeoutMs: 2000,
+    });
     if (!a.ok || !b.ok) throw new Error('open failed');
     const got = (id: string) => events.filter((e) => e.sessionId === id && e.type === 'message').map((e) => e.text);
     await call('sender.send', { sessionId: a.value.id, payload: text('GET /index') });
@@ -189,22 +240,51 @@ describe('server replies and clients', () => {
     expect(got(a.value.id)).toEqual(['you asked for index', 'pong']);
     // to one client: only b gets it
     await until(() => events.filter((e) => e.sessionId === server.value.id && e.type === 'client-open').length === 2);
-    expect(await call('sender.send', { sessionId: server.value.id, payload: text('only you'), clientPeer: b.value.local })).toEqual({ ok: true, value: { bytes: 9 } });
+    expect(await call('sender.send', { sessionId: server.value.id, payload: text('only you'), clientPeer: b.value.local })).toEqual({
+      ok: true,
+      value: { bytes: 9 },
+    });
     await until(() => got(b.value.id).includes('only you'));
     expect(got(a.value.id)).not.toContain('only you');
-    expect(await call('sender.send', { sessionId: server.value.id, payload: text('x'), clientPeer: '127.0.0.1:1' })).toMatchObject({ ok: false, error: { code: 'NO_SUCH_CLIENT' } });
+    expect(await call('sender.send', { sessionId: server.value.id, payload: text('x'), clientPeer: '127.0.0.1:1' })).toMatchObject({
+      ok: false,
+      error: { code: 'NO_SUCH_CLIENT' },
+    });
     await backend.dispose();
   });
 
   it('fixed reply for UDP, and a broken rule is refused when the server opens', async () => {
     const { backend, events, until, call } = await setup();
-    const srv = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'gbk', reply: 'fixed', replyText: '收到' });
+    const srv = await call('sender.open', {
+      kind: 'udp',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'raw' },
+      encoding: 'gbk',
+      reply: 'fixed',
+      replyText: '收到',
+    });
     const cli = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'gbk' });
     if (!srv.ok || !cli.ok) throw new Error('open failed');
-    await call('sender.send', { sessionId: cli.value.id, payload: { ...text('hi'), encoding: 'gbk' }, host: '127.0.0.1', port: Number(srv.value.local.split(':').at(-1)) });
+    await call('sender.send', {
+      sessionId: cli.value.id,
+      payload: { ...text('hi'), encoding: 'gbk' },
+      host: '127.0.0.1',
+      port: Number(srv.value.local.split(':').at(-1)),
+    });
     await until(() => events.some((e) => e.sessionId === cli.value.id && e.dir === 'in'));
     expect(events.find((e) => e.sessionId === cli.value.id && e.dir === 'in')).toMatchObject({ text: '收到', hex: 'cad5b5bd' });
-    expect(await call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'rules', rules: [{ match: 'regex', pattern: '([', reply: '' }] })).toMatchObject({ ok: false, error: { field: 'rules[1].pattern' } });
+    expect(
+      await call('sender.open', {
+        kind: 'tcp-server',
+        host: '127.0.0.1',
+        port: 0,
+        framing: { kind: 'raw' },
+        encoding: 'utf8',
+        reply: 'rules',
+        rules: [{ match: 'regex', pattern: '([', reply: '' }],
+      }),
+    ).toMatchObject({ ok: false, error: { field: 'rules[1].pattern' } });
     await backend.dispose();
   });
 });
@@ -229,14 +309,23 @@ describe('UDP broadcast and multicast, as far as loopback allows', () => {
     const rx = await call('sender.open', { kind: 'udp', host: '0.0.0.0', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
     const tx = await call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
     if (!rx.ok || !tx.ok) throw new Error('open failed');
-    expect(await call('sender.udpOptions', { sessionId: rx.value.id, join: { group: '239.1.2.3', iface: '127.0.0.1' } })).toEqual({ ok: true, value: { broadcast: false, groups: ['239.1.2.3'] } });
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, join: { group: '239.1.2.3', iface: '127.0.0.1' } })).toEqual({
+      ok: true,
+      value: { broadcast: false, groups: ['239.1.2.3'] },
+    });
     // TTL 0 and the loopback interface keep every datagram on this machine.
     await call('sender.udpOptions', { sessionId: tx.value.id, multicastInterface: '127.0.0.1', multicastTtl: 0, multicastLoopback: true });
     const port = Number(rx.value.local.split(':').at(-1));
     await call('sender.send', { sessionId: tx.value.id, payload: text('group hello'), host: '239.1.2.3', port });
     await until(() => events.some((e) => e.sessionId === rx.value.id && e.text === 'group hello'));
-    expect(await call('sender.udpOptions', { sessionId: rx.value.id, leave: { group: '239.1.2.3', iface: '127.0.0.1' } })).toEqual({ ok: true, value: { broadcast: false, groups: [] } });
-    expect(await call('sender.udpOptions', { sessionId: rx.value.id, join: { group: '10.0.0.1' } })).toMatchObject({ ok: false, error: { field: 'group', message: expect.stringContaining('not a multicast address') } });
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, leave: { group: '239.1.2.3', iface: '127.0.0.1' } })).toEqual({
+      ok: true,
+      value: { broadcast: false, groups: [] },
+    });
+    expect(await call('sender.udpOptions', { sessionId: rx.value.id, join: { group: '10.0.0.1' } })).toMatchObject({
+      ok: false,
+      error: { field: 'group', message: expect.stringContaining('not a multicast address') },
+    });
     expect(await call('sender.udpOptions', { sessionId: rx.value.id, multicastTtl: 300 })).toMatchObject({ ok: false, error: { field: 'multicastTtl' } });
     await backend.dispose();
   });

@@ -80,7 +80,17 @@ export class SenderService {
       if (e.dir === 'in' && (e.type === 'message' || s.framing.kind === 'raw')) s.messagesIn++;
     }
     // The log owns a copy: a view would pin a socket's (or a recvmmsg batch's) whole buffer.
-    const entry = this.logs.append(s.info.id, { type: e.type, dir: e.dir ?? null, at: Date.now(), peer: e.peer ?? null, code: e.code ?? null, message: e.message ?? null, bytes: bytes ? new Uint8Array(bytes) : empty, ...(header ? { header } : {}), ...(e.params ? { params: e.params } : {}) });
+    const entry = this.logs.append(s.info.id, {
+      type: e.type,
+      dir: e.dir ?? null,
+      at: Date.now(),
+      peer: e.peer ?? null,
+      code: e.code ?? null,
+      message: e.message ?? null,
+      bytes: bytes ? new Uint8Array(bytes) : empty,
+      ...(header ? { header } : {}),
+      ...(e.params ? { params: e.params } : {}),
+    });
     // Formatting hex and text for every datagram is the costly part; skip it when no UI listens.
     if (this.hub.listenerCount('sender.event') === 0) return;
     this.hub.publish('sender.event', this.eventOf(s, entry, preview));
@@ -112,7 +122,14 @@ export class SenderService {
    * Incoming bytes on one stream: the raw chunk, then each message the framing completes. When
    * the session answers (`responder`), each message's reply is framed the same way and written.
    */
-  private receive(s: Session, decoder: FrameDecoder | null, peer: string, chunk: Uint8Array, write?: (bytes: Uint8Array) => void, onProblem?: () => void): void {
+  private receive(
+    s: Session,
+    decoder: FrameDecoder | null,
+    peer: string,
+    chunk: Uint8Array,
+    write?: (bytes: Uint8Array) => void,
+    onProblem?: () => void,
+  ): void {
     s.info.received++;
     s.info.receivedBytes += chunk.length;
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
@@ -132,7 +149,13 @@ export class SenderService {
     // Said once per connection (the decoder stops at its first problem).
     if (decoder?.problem) {
       const p = decoder.problem;
-      this.emit(s, { type: 'error', peer, code: p.code, message: onProblem ? `${p.message}; closing this connection` : p.message, params: onProblem ? { ...p.params, closing: true } : p.params });
+      this.emit(s, {
+        type: 'error',
+        peer,
+        code: p.code,
+        message: onProblem ? `${p.message}; closing this connection` : p.message,
+        params: onProblem ? { ...p.params, closing: true } : p.params,
+      });
       onProblem?.();
     }
   }
@@ -155,11 +178,17 @@ export class SenderService {
         return () => bytes;
       }
       case 'rules': {
-        if (spec.rules.length === 0) throw new WirelabError('RULES_EMPTY', 'rules: add at least one rule, or choose another reply mode', 'rules', { field: 'rules' });
+        if (spec.rules.length === 0)
+          throw new WirelabError('RULES_EMPTY', 'rules: add at least one rule, or choose another reply mode', 'rules', { field: 'rules' });
         const compiled = compileRules(spec.rules);
         const onTimeout = (index: number, ms: number) => {
           s.info.timedOutRules.push(index);
-          this.emit(s, { type: 'error', code: 'RULE_TIMEOUT', message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`, params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs } });
+          this.emit(s, {
+            type: 'error',
+            code: 'RULE_TIMEOUT',
+            message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`,
+            params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs },
+          });
         };
         return (m) => {
           const r = replyFor(compiled, decodeText(m, enc), { onTimeout });
@@ -173,7 +202,21 @@ export class SenderService {
     const host = checkHost(spec.host);
     const id = randomUUID();
     const s: Session = {
-      info: { id, kind: spec.kind, local: '', remote: null, connectMs: null, state: 'open', received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: spec.kind === 'udp' ? null : 0, notLogged: 0, timedOutRules: [] },
+      info: {
+        id,
+        kind: spec.kind,
+        local: '',
+        remote: null,
+        connectMs: null,
+        state: 'open',
+        received: 0,
+        receivedBytes: 0,
+        sent: 0,
+        sentBytes: 0,
+        kernelDropped: spec.kind === 'udp' ? null : 0,
+        notLogged: 0,
+        timedOutRules: [],
+      },
       framing: spec.framing,
       encoding: spec.encoding,
       counter: 1,
@@ -210,10 +253,17 @@ export class SenderService {
         // only: said once with its code, as `wirelab listen` does, then the socket is closed.
         const drop = () => c.socket.destroy();
         c.socket.on('data', (d: Buffer) =>
-          this.receive(s, decoder, c.peer, d, (b) => {
-            c.bytesOut += b.length;
-            c.socket.write(b);
-          }, drop),
+          this.receive(
+            s,
+            decoder,
+            c.peer,
+            d,
+            (b) => {
+              c.bytesOut += b.length;
+              c.socket.write(b);
+            },
+            drop,
+          ),
         );
         c.socket.on('close', () => {
           decoder.dispose(); // its partial frame goes back to the budget
@@ -228,7 +278,13 @@ export class SenderService {
         const peer = peerName(from.address, from.port);
         // Datagrams keep their boundaries: each one is framed on its own, and a frame cannot be
         // larger than the datagram that carries it.
-        this.receive(s, spec.framing.kind === 'raw' ? null : new FrameDecoder(spec.framing, d.length), peer, d, (b) => void udp.send(b, from.address, from.port));
+        this.receive(
+          s,
+          spec.framing.kind === 'raw' ? null : new FrameDecoder(spec.framing, d.length),
+          peer,
+          d,
+          (b) => void udp.send(b, from.address, from.port),
+        );
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
@@ -264,7 +320,13 @@ export class SenderService {
       s.info.state = 'closed';
       this.emit(s, { type: 'close', peer: remote, code: 'SENDER_CLOSED', message: 'connection closed' });
     });
-    this.emit(s, { type: 'connect', peer: remote, code: 'SENDER_CONNECTED', message: `from ${s.info.local} in ${s.info.connectMs} ms`, params: { local: s.info.local, ms: s.info.connectMs } });
+    this.emit(s, {
+      type: 'connect',
+      peer: remote,
+      code: 'SENDER_CONNECTED',
+      message: `from ${s.info.local} in ${s.info.connectMs} ms`,
+      params: { local: s.info.local, ms: s.info.connectMs },
+    });
   }
 
   /**
@@ -274,12 +336,14 @@ export class SenderService {
    */
   async reconnect(id: string): Promise<SessionInfo> {
     const s = this.get(id);
-    if (s.info.kind !== 'tcp-client' || !s.connectSpec) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: only a TCP client session can reconnect', 'sessionId');
+    if (s.info.kind !== 'tcp-client' || !s.connectSpec)
+      throw new WirelabError(ErrorCode.invalidInput, 'sessionId: only a TCP client session can reconnect', 'sessionId');
     const old = s.client;
     // Retire the old socket first, so its 'close' (which can come before the new connect
     // completes) is not taken for the session's end.
     s.client = undefined;
-    if (s.info.state !== 'closed') this.emit(s, { type: 'close', peer: s.info.remote, code: 'SENDER_CLOSED_TO_RECONNECT', message: 'connection closed to reconnect' });
+    if (s.info.state !== 'closed')
+      this.emit(s, { type: 'close', peer: s.info.remote, code: 'SENDER_CLOSED_TO_RECONNECT', message: 'connection closed to reconnect' });
     s.info.state = 'closed';
     old?.close();
     await this.connectClient(s);
@@ -298,7 +362,11 @@ export class SenderService {
     return { length: bytes.length, hex: toHex(bytes.subarray(0, 512)) };
   }
 
-  async send(id: string, payload: PayloadSpec, to?: { host?: string | undefined; port?: number | undefined; clientPeer?: string | undefined }): Promise<{ bytes: number }> {
+  async send(
+    id: string,
+    payload: PayloadSpec,
+    to?: { host?: string | undefined; port?: number | undefined; clientPeer?: string | undefined },
+  ): Promise<{ bytes: number }> {
     const s = this.get(id);
     if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
     // Macros make each send distinct ({{counter}} counts per session); hex is taken literally.
@@ -307,7 +375,8 @@ export class SenderService {
     const frame = encodeFrame(s.framing, body);
     s.counter++;
     if (s.client) {
-      if (s.info.state === 'half-closed') throw new WirelabError('SEND_AFTER_FIN', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
+      if (s.info.state === 'half-closed')
+        throw new WirelabError('SEND_AFTER_FIN', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
       await s.client.write(frame);
       this.countSent(s, frame.length);
       this.emit(s, { type: 'chunk', dir: 'out', peer: s.info.remote }, frame);
@@ -322,11 +391,16 @@ export class SenderService {
       s.info.sentBytes += n * frame.length;
       this.emit(s, { type: 'chunk', dir: 'out', peer: `all ${n} client${n === 1 ? '' : 's'}` }, frame);
     } else if (s.udp) {
-      if (!to?.host || !to.port) throw new WirelabError('UDP_NEEDS_DESTINATION', 'host: a UDP send needs a destination host and port', 'host', { field: 'host' });
+      if (!to?.host || !to.port)
+        throw new WirelabError('UDP_NEEDS_DESTINATION', 'host: a UDP send needs a destination host and port', 'host', { field: 'host' });
       const host = checkHost(to.host);
       const port = checkPort(to.port);
       if (isIP(host) !== 0 && isIP(host) !== isIP(s.udp.address) && s.udp.address !== '::') {
-        throw new WirelabError('UDP_FAMILY', `host: this socket is bound to ${s.udp.address} and cannot send to ${host} (another IP version)`, 'host', { field: 'host', bound: s.udp.address, host });
+        throw new WirelabError('UDP_FAMILY', `host: this socket is bound to ${s.udp.address} and cannot send to ${host} (another IP version)`, 'host', {
+          field: 'host',
+          bound: s.udp.address,
+          host,
+        });
       }
       await s.udp.send(frame, host, port);
       this.countSent(s, frame.length);
@@ -339,7 +413,13 @@ export class SenderService {
    * Repeats a send. Each send is due at start + i × interval, so one late timer does not push
    * every later send back (a fixed sleep between sends drifts, as Packet Sender's resend does).
    */
-  async repeat(id: string, payload: PayloadSpec, to: { host?: string | undefined; port?: number | undefined }, intervalMs: number, count: number): Promise<boolean> {
+  async repeat(
+    id: string,
+    payload: PayloadSpec,
+    to: { host?: string | undefined; port?: number | undefined },
+    intervalMs: number,
+    count: number,
+  ): Promise<boolean> {
     const s = this.get(id);
     this.stopRepeat(id);
     await this.send(id, payload, to); // the first send validates everything and reports errors to the caller
@@ -359,7 +439,12 @@ export class SenderService {
           const due = started + state.sent * intervalMs;
           state.timer = setTimeout(tick, Math.max(0, due - performance.now()));
         },
-        (e: unknown) => finish(`stopped after ${state.sent}: ${(e as Error).message}`, 'REPEAT_FAILED', { ...(e instanceof WirelabError ? e.params : {}), count: state.sent, error: e instanceof WirelabError ? e.code : 'INTERNAL' }),
+        (e: unknown) =>
+          finish(`stopped after ${state.sent}: ${(e as Error).message}`, 'REPEAT_FAILED', {
+            ...(e instanceof WirelabError ? e.params : {}),
+            count: state.sent,
+            error: e instanceof WirelabError ? e.code : 'INTERNAL',
+          }),
       );
     };
     if (count === 1) finish('sent 1 time', 'REPEAT_DONE', { count: 1 });
@@ -376,7 +461,17 @@ export class SenderService {
     return s.repeat.sent;
   }
 
-  udpOptions(id: string, o: { broadcast?: boolean | undefined; multicastTtl?: number | undefined; multicastLoopback?: boolean | undefined; multicastInterface?: string | undefined; join?: { group: string; iface?: string | undefined } | undefined; leave?: { group: string; iface?: string | undefined } | undefined }): { broadcast: boolean; groups: string[] } {
+  udpOptions(
+    id: string,
+    o: {
+      broadcast?: boolean | undefined;
+      multicastTtl?: number | undefined;
+      multicastLoopback?: boolean | undefined;
+      multicastInterface?: string | undefined;
+      join?: { group: string; iface?: string | undefined } | undefined;
+      leave?: { group: string; iface?: string | undefined } | undefined;
+    },
+  ): { broadcast: boolean; groups: string[] } {
     const s = this.get(id);
     const udp = s.udp;
     if (!udp) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: broadcast and multicast are for UDP sessions', 'sessionId');
@@ -392,17 +487,26 @@ export class SenderService {
       if (err instanceof WirelabError) throw err;
       throw fail('multicastInterface', err);
     }
-    for (const [op, g] of [['join', o.join], ['leave', o.leave]] as const) {
+    for (const [op, g] of [
+      ['join', o.join],
+      ['leave', o.leave],
+    ] as const) {
       if (!g) continue;
       const ip = (() => {
         try {
           return parseIp(g.group, 'group');
         } catch (e) {
-          throw new WirelabError('IP_ADDRESS', (e as Error).message, 'group', { field: 'group', ...(e instanceof SubnetError ? { ...e.params, rule: e.rule } : { rule: 'not-an-address' }) });
+          throw new WirelabError('IP_ADDRESS', (e as Error).message, 'group', {
+            field: 'group',
+            ...(e instanceof SubnetError ? { ...e.params, rule: e.rule } : { rule: 'not-an-address' }),
+          });
         }
       })();
       if (classify(ip).type !== 'multicast') {
-        throw new WirelabError('NOT_MULTICAST', `group: ${g.group} is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)`, 'group', { field: 'group', group: g.group });
+        throw new WirelabError('NOT_MULTICAST', `group: ${g.group} is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)`, 'group', {
+          field: 'group',
+          group: g.group,
+        });
       }
       try {
         if (op === 'join') {
@@ -425,7 +529,13 @@ export class SenderService {
     if (!s.client) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: half-close is for TCP client sessions', 'sessionId');
     s.client.end();
     s.info.state = 'half-closed';
-    this.emit(s, { type: 'close', dir: 'out', peer: s.info.remote, code: 'SENDER_SENT_FIN', message: 'sent FIN: this side will send no more, but keeps reading' });
+    this.emit(s, {
+      type: 'close',
+      dir: 'out',
+      peer: s.info.remote,
+      code: 'SENDER_SENT_FIN',
+      message: 'sent FIN: this side will send no more, but keeps reading',
+    });
     return this.infoOf(s);
   }
 
@@ -441,7 +551,20 @@ export class SenderService {
     this.logs.close(id);
     // Every page drops the session's tab (the one that closed it, and any other).
     if (this.hub.listenerCount('sender.event') > 0) {
-      this.hub.publish('sender.event', { sessionId: id, seq: 0, type: 'session-closed', dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null });
+      this.hub.publish('sender.event', {
+        sessionId: id,
+        seq: 0,
+        type: 'session-closed',
+        dir: null,
+        at: Date.now(),
+        peer: null,
+        length: 0,
+        hex: '',
+        text: '',
+        truncated: false,
+        code: null,
+        message: null,
+      });
     }
     return true;
   }
@@ -470,7 +593,13 @@ export class SenderService {
       while (from > 0 && fits(entries[from - 1]!)) from--;
       entries = entries.slice(Math.min(from, entries.length - 1));
     }
-    return { session: this.summaryOf(s), entries: entries.map((e) => this.eventOf(s, e, previewBytes)), firstSeq: p.firstSeq, lastSeq: p.lastSeq, dropped: p.dropped };
+    return {
+      session: this.summaryOf(s),
+      entries: entries.map((e) => this.eventOf(s, e, previewBytes)),
+      firstSeq: p.firstSeq,
+      lastSeq: p.lastSeq,
+      dropped: p.dropped,
+    };
   }
 
   /** One entry of a session's log with its full bytes (the CLI prints them whole), or null once it has gone. */
@@ -507,7 +636,8 @@ export class SenderService {
    */
   ownServer(proto: 'udp' | 'tcp', host: string, port: number): (() => { count: number; bytes: number }) | null {
     for (const s of this.sessions.values()) {
-      const bound = s.udp && proto === 'udp' ? { a: s.udp.address, p: s.udp.port } : s.server && proto === 'tcp' ? { a: s.server.host, p: s.server.port } : null;
+      const bound =
+        s.udp && proto === 'udp' ? { a: s.udp.address, p: s.udp.port } : s.server && proto === 'tcp' ? { a: s.server.host, p: s.server.port } : null;
       if (!bound || bound.p !== port) continue;
       const wildcard = bound.a === '0.0.0.0' || bound.a === '::';
       if (wildcard || bound.a === host || (host === 'localhost' && (bound.a === '127.0.0.1' || bound.a === '::1'))) {
@@ -522,8 +652,18 @@ export class SenderService {
   }
 
   private summaryOf(s: Session): SessionSummary {
-    const clients = s.server ? [...s.server.clients.values()].map((c) => ({ peer: c.peer, since: c.connectedAt, bytesIn: c.bytesIn, bytesOut: c.bytesOut })) : [];
-    return { ...this.infoOf(s), framing: s.framing, encoding: s.encoding, openedAt: s.openedAt, messagesIn: s.messagesIn, clients, repeating: !!s.repeat && !s.repeat.stopped };
+    const clients = s.server
+      ? [...s.server.clients.values()].map((c) => ({ peer: c.peer, since: c.connectedAt, bytesIn: c.bytesIn, bytesOut: c.bytesOut }))
+      : [];
+    return {
+      ...this.infoOf(s),
+      framing: s.framing,
+      encoding: s.encoding,
+      openedAt: s.openedAt,
+      messagesIn: s.messagesIn,
+      clients,
+      repeating: !!s.repeat && !s.repeat.stopped,
+    };
   }
 
   private infoOf(s: Session): SessionInfo {

@@ -41,8 +41,26 @@ describe('sessions live in the backend', () => {
   it('lists open sessions with what a tab needs, and pages each log by seq, stitching with the stream', async () => {
     const { backend, events, call, value, until } = await setup();
     try {
-      const server = await value<SessionSummary>(call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', reply: 'echo' }));
-      const client = await value<SessionSummary>(call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: portOf(server.local), framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', timeoutMs: 3000 }));
+      const server = await value<SessionSummary>(
+        call('sender.open', {
+          kind: 'tcp-server',
+          host: '127.0.0.1',
+          port: 0,
+          framing: { kind: 'delimiter', delimiter: '\n' },
+          encoding: 'utf8',
+          reply: 'echo',
+        }),
+      );
+      const client = await value<SessionSummary>(
+        call('sender.open', {
+          kind: 'tcp-client',
+          host: '127.0.0.1',
+          port: portOf(server.local),
+          framing: { kind: 'delimiter', delimiter: '\n' },
+          encoding: 'utf8',
+          timeoutMs: 3000,
+        }),
+      );
       for (let i = 0; i < 5; i++) await call('sender.send', { sessionId: client.id, payload: text(`m${i}`) });
       await until(() => events.filter((e) => e.sessionId === client.id && e.type === 'message').length === 5);
 
@@ -76,8 +94,26 @@ describe('sessions live in the backend', () => {
   it('exports a 100 KB message whole (text, JSON and pcap from the full bytes, not the 4 KiB preview)', async () => {
     const { backend, events, call, value, until } = await setup();
     try {
-      const server = await value<SessionSummary>(call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false }, encoding: 'utf8', reply: 'none' }));
-      const client = await value<SessionSummary>(call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: portOf(server.local), framing: { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false }, encoding: 'utf8', timeoutMs: 3000 }));
+      const server = await value<SessionSummary>(
+        call('sender.open', {
+          kind: 'tcp-server',
+          host: '127.0.0.1',
+          port: 0,
+          framing: { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false },
+          encoding: 'utf8',
+          reply: 'none',
+        }),
+      );
+      const client = await value<SessionSummary>(
+        call('sender.open', {
+          kind: 'tcp-client',
+          host: '127.0.0.1',
+          port: portOf(server.local),
+          framing: { kind: 'length', bytes: 4, endian: 'be', includesPrefix: false },
+          encoding: 'utf8',
+          timeoutMs: 3000,
+        }),
+      );
       await call('sender.send', { sessionId: client.id, payload: hex('ab'.repeat(100_020)) });
       await until(() => events.some((e) => e.sessionId === server.id && e.type === 'message'));
       // the stream carries a preview; the export the whole message
@@ -104,7 +140,8 @@ describe('sessions live in the backend', () => {
     try {
       const udp = await value<SessionSummary>(call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' }));
       // 1,100 datagrams of 4 KiB to itself: 2,200 entries (out and in), 8.6 MB of previews
-      for (let i = 0; i < 1100; i++) await call('sender.send', { sessionId: udp.id, payload: hex('ab'.repeat(4096)), host: '127.0.0.1', port: portOf(udp.local) });
+      for (let i = 0; i < 1100; i++)
+        await call('sender.send', { sessionId: udp.id, payload: hex('ab'.repeat(4096)), host: '127.0.0.1', port: portOf(udp.local) });
       await until(async () => (await value<SessionSummary[]>(call('sender.list', {})))[0]!.received === 1100, 15_000);
       const tail = await value<LogPage>(call('sender.log', { sessionId: udp.id, limit: 10_000 }));
       expect(tail.entries).toHaveLength(2048); // 8 MiB / 4 KiB
@@ -127,9 +164,13 @@ describe('sessions live in the backend', () => {
       return r.value as T;
     };
     try {
-      const server = await value<SessionSummary>(call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'echo' }));
+      const server = await value<SessionSummary>(
+        call('sender.open', { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', reply: 'echo' }),
+      );
       const udp = await value<SessionSummary>(call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' }));
-      const client = await value<SessionSummary>(call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: portOf(server.local), framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 3000 }));
+      const client = await value<SessionSummary>(
+        call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port: portOf(server.local), framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 3000 }),
+      );
       await call('sender.send', { sessionId: client.id, payload: text('hi') });
       const page = await value<LogPage>(call('sender.log', { sessionId: client.id }));
       expect(page.entries.map((e) => e.type)).toContain('connect');
@@ -138,7 +179,9 @@ describe('sessions live in the backend', () => {
       expect(await value(call('sender.closeAll', {}))).toEqual({ closed: 3 });
       expect(await value(call('sender.list', {}))).toEqual([]);
       expect(await canListen(portOf(server.local))).toBe(true);
-      const again = await value<SessionSummary>(call('sender.open', { kind: 'udp', host: '127.0.0.1', port: portOf(udp.local), framing: { kind: 'raw' }, encoding: 'utf8' }));
+      const again = await value<SessionSummary>(
+        call('sender.open', { kind: 'udp', host: '127.0.0.1', port: portOf(udp.local), framing: { kind: 'raw' }, encoding: 'utf8' }),
+      );
       expect(portOf(again.local)).toBe(portOf(udp.local));
       // the closed sessions' logs went back to the budget
       expect(backend.sender.logs.used).toBe(0);

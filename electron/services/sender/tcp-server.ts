@@ -31,14 +31,23 @@ export class TcpServer {
       let self: TcpServer | null = null;
       server.on('connection', (socket) => {
         if (!self) return socket.destroy();
-        const client: ServerClient = { id: self.nextId++, peer: peerName(socket.remoteAddress, socket.remotePort), socket, connectedAt: Date.now(), bytesIn: 0, bytesOut: 0 };
+        const client: ServerClient = {
+          id: self.nextId++,
+          peer: peerName(socket.remoteAddress, socket.remotePort),
+          socket,
+          connectedAt: Date.now(),
+          bytesIn: 0,
+          bytesOut: 0,
+        };
         self.clients.set(client.id, client);
         socket.on('data', (d) => (client.bytesIn += d.length));
         socket.on('close', () => self?.clients.delete(client.id));
         socket.on('error', () => undefined); // reported through 'close'; an RST from one client must not end the server
         onClient(client);
       });
-      server.once('error', (err: NodeJS.ErrnoException) => reject(socketError(err, `listen on ${peerName(options.host, options.port)}`, 'listen', peerName(options.host, options.port))));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(socketError(err, `listen on ${peerName(options.host, options.port)}`, 'listen', peerName(options.host, options.port))),
+      );
       server.listen(options.port, options.host, () => {
         const addr = server.address() as AddressInfo;
         self = new TcpServer(server, addr.address, addr.port);

@@ -6,7 +6,12 @@ import { startHost, until, type HostClient } from '../../../test/support/host-cl
 // (a WebSocket client subscribed to the sender's events and reading them) keeps what it is sent,
 // and whatever the kernel drops is counted, so nothing is lost silently.
 
-interface Info { id: string; received: number; receivedBytes: number; kernelDropped: number | null }
+interface Info {
+  id: string;
+  received: number;
+  receivedBytes: number;
+  kernelDropped: number | null;
+}
 let host: HostClient | null = null;
 
 afterEach(async () => {
@@ -30,12 +35,16 @@ describe('a UDP session under a flood (host as a child process, a page attached)
     const info = async () => ((await host!.call('sender.list', {})).value as Info[]).find((s) => s.id === session.id)!;
     // Let the host drain its socket buffer, then read the counters.
     let last = -1;
-    await until(async () => {
-      const now = (await info()).received;
-      const settled = now === last;
-      last = now;
-      return settled;
-    }, 20_000, 'the receive counter to settle');
+    await until(
+      async () => {
+        const now = (await info()).received;
+        const settled = now === last;
+        last = now;
+        return settled;
+      },
+      20_000,
+      'the receive counter to settle',
+    );
     const got = await info();
     const kept = got.received / sent;
     expect(got.receivedBytes).toBe(got.received * 8);

@@ -32,7 +32,9 @@ export class UdpSocket {
     return new Promise((resolve, reject) => {
       const socket = createSocket({ type: isIP(options.host) === 6 ? 'udp6' : 'udp4', reuseAddr: false });
       socket.on('message', onMessage);
-      socket.once('error', (err: NodeJS.ErrnoException) => reject(socketError(err, `bind UDP ${peerName(options.host, options.port)}`, 'bind', peerName(options.host, options.port))));
+      socket.once('error', (err: NodeJS.ErrnoException) =>
+        reject(socketError(err, `bind UDP ${peerName(options.host, options.port)}`, 'bind', peerName(options.host, options.port))),
+      );
       socket.bind(options.port, options.host, () => {
         socket.removeAllListeners('error');
         // A deep receive buffer rides out the host's pauses (a GC, a burst of UI work, a busy
@@ -54,7 +56,9 @@ export class UdpSocket {
 
   send(bytes: Uint8Array, host: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.socket.send(bytes, port, host, (err) => (err ? reject(socketError(err as NodeJS.ErrnoException, `send to ${peerName(host, port)}`, 'send', peerName(host, port))) : resolve()));
+      this.socket.send(bytes, port, host, (err) =>
+        err ? reject(socketError(err as NodeJS.ErrnoException, `send to ${peerName(host, port)}`, 'send', peerName(host, port))) : resolve(),
+      );
     });
   }
 

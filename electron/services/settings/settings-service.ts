@@ -1,10 +1,5 @@
 import { join } from 'node:path';
-import {
-  defaultSettings,
-  settingsSchema,
-  type Settings,
-  type SettingsPatch,
-} from '../../../shared/contract/index.ts';
+import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '../../../shared/contract/index.ts';
 import { JsonDataFile, type LoadedJson } from '../storage/json-file.ts';
 
 export const settingsFileName = 'settings.json';
@@ -19,7 +14,11 @@ export class SettingsService {
   constructor(dataDir: string) {
     this.path = join(dataDir, settingsFileName);
     // Older files may lack keys added since: fill them from the defaults rather than call them corrupt.
-    this.file = new JsonDataFile(this.path, settingsSchema.partial().transform((s) => ({ ...defaultSettings, ...s })), defaultSettings);
+    this.file = new JsonDataFile(
+      this.path,
+      settingsSchema.partial().transform((s) => ({ ...defaultSettings, ...s })),
+      defaultSettings,
+    );
   }
 
   /** Says what was wrong with the file on disk (moved aside, or unreadable and left alone), if anything. */

@@ -67,9 +67,12 @@ describe('loadJsonFile', () => {
  */
 async function killedMidSave(path: string): Promise<string> {
   const script = join(dir, 'writer.mts');
-  await writeFile(script, `import { writeFileAtomic } from ${JSON.stringify(pathToFileURL(join(projectRoot, 'electron/services/storage/json-file.ts')).href)};
+  await writeFile(
+    script,
+    `import { writeFileAtomic } from ${JSON.stringify(pathToFileURL(join(projectRoot, 'electron/services/storage/json-file.ts')).href)};
 async function* endless() { yield '{"n":'; await new Promise(() => setInterval(() => {}, 1000)); }
-void writeFileAtomic(${JSON.stringify(path)}, endless() as never);`);
+void writeFileAtomic(${JSON.stringify(path)}, endless() as never);`,
+  );
   const child = spawn(process.execPath, [join(projectRoot, 'bin/run-ts.mjs'), script], { stdio: 'ignore' });
   try {
     const deadline = Date.now() + 20_000;
@@ -126,9 +129,18 @@ describe('a data file that cannot be read', () => {
     const file = new JsonDataFile(path, schema, { n: 0 });
     const r = await file.load();
     expect(r).toMatchObject({ value: { n: 0 }, recovered: null, unreadable: { code } });
-    await expect(file.write('{"n":2}')).rejects.toMatchObject({ code: 'DATA_FILE_UNWRITABLE', params: { path, reason: code }, message: expect.stringContaining(path) });
+    await expect(file.write('{"n":2}')).rejects.toMatchObject({
+      code: 'DATA_FILE_UNWRITABLE',
+      params: { path, reason: code },
+      message: expect.stringContaining(path),
+    });
     const after = await lstat(path);
-    expect([after.ino, after.mode, after.isDirectory(), after.isSymbolicLink()]).toEqual([before.ino, before.mode, before.isDirectory(), before.isSymbolicLink()]);
+    expect([after.ino, after.mode, after.isDirectory(), after.isSymbolicLink()]).toEqual([
+      before.ino,
+      before.mode,
+      before.isDirectory(),
+      before.isSymbolicLink(),
+    ]);
     expect((await readdir(dir)).filter((f) => f !== 'settings.json')).toEqual([]);
   });
 

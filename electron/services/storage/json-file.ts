@@ -190,7 +190,10 @@ export class JsonDataFile<T> {
   async write(text: string): Promise<void> {
     if (this.blocked) {
       // Removed since start-up: nothing is lost by writing a fresh file.
-      const gone = await fs.lstat(this.path).then(() => false, (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+      const gone = await fs.lstat(this.path).then(
+        () => false,
+        (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+      );
       if (!gone) throw this.unwritable(this.blocked.code, `it could not be read at start (${this.blocked.reason}), so Wirelab does not write over it`);
       this.blocked = null;
     }
@@ -203,6 +206,9 @@ export class JsonDataFile<T> {
   }
 
   private unwritable(code: string, reason: string): WirelabError {
-    return new WirelabError(dataFileUnwritable, `${this.path}: could not be saved (${code}: ${reason}); fix or remove it and try again`, undefined, { path: this.path, reason: code });
+    return new WirelabError(dataFileUnwritable, `${this.path}: could not be saved (${code}: ${reason}); fix or remove it and try again`, undefined, {
+      path: this.path,
+      reason: code,
+    });
   }
 }

@@ -15,15 +15,29 @@ type MarkerCode = keyof typeof markerCodes;
 type Params = Record<string, string | number>;
 
 /** A marker as the hooks take it: the code and params the UI words, and the English for logs. */
-export function marker(client: string | null, side: TimelineMarker['side'], event: TimelineMarker['event'], code: MarkerCode, params: Params, detail: string): Omit<TimelineMarker, 'tsSec' | 'tsNs'> {
+export function marker(
+  client: string | null,
+  side: TimelineMarker['side'],
+  event: TimelineMarker['event'],
+  code: MarkerCode,
+  params: Params,
+  detail: string,
+): Omit<TimelineMarker, 'tsSec' | 'tsNs'> {
   return Object.keys(params).length > 0 ? { client, side, event, code, params, detail } : { client, side, event, code, detail };
 }
 
 /** A socket error as a marker: ECONNREFUSED says what it means, others name their errno. */
-export function errorMarker(client: string | null, side: TimelineMarker['side'], e: NodeJS.ErrnoException, address: string): Omit<TimelineMarker, 'tsSec' | 'tsNs'> {
+export function errorMarker(
+  client: string | null,
+  side: TimelineMarker['side'],
+  e: NodeJS.ErrnoException,
+  address: string,
+): Omit<TimelineMarker, 'tsSec' | 'tsNs'> {
   const errno = e.code ?? 'error';
   const detail = `${errno}: ${e.message}`;
-  return errno === 'ECONNREFUSED' ? marker(client, side, 'error', 'MARK_CONNECTION_REFUSED', { address }, detail) : marker(client, side, 'error', 'MARK_SOCKET_ERROR', { errno }, detail);
+  return errno === 'ECONNREFUSED'
+    ? marker(client, side, 'error', 'MARK_CONNECTION_REFUSED', { address }, detail)
+    : marker(client, side, 'error', 'MARK_SOCKET_ERROR', { errno }, detail);
 }
 
 export interface ExperimentHooks {
@@ -66,7 +80,8 @@ export async function experimentServer(kind: ExperimentKind, hooks: ExperimentHo
 
 function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks): void {
   const client = endpointText(sock.remoteAddress ?? '?', sock.remotePort ?? 0);
-  const mark = (event: TimelineMarker['event'], code: MarkerCode, params: Params, detail: string) => hooks.marker(marker(client, 'server', event, code, params, detail));
+  const mark = (event: TimelineMarker['event'], code: MarkerCode, params: Params, detail: string) =>
+    hooks.marker(marker(client, 'server', event, code, params, detail));
   const received = (n: number) => mark('receive', 'MARK_BYTES', { bytes: n }, `${n} bytes`);
   mark('accept', 'MARK_ACCEPTED', { peer: client }, `accepted ${client}`);
   sock.on('error', (e: NodeJS.ErrnoException) => hooks.marker(errorMarker(client, 'server', e, client)));
@@ -91,13 +106,13 @@ function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks):
       // their own so a failure is caught here, not left as an unhandled rejection.
       sock.on('end', () => {
         void (async () => {
-        // The client can no longer send, but it still reads: keep writing for a while.
-        for (let i = 1; i <= 3; i++) {
+          // The client can no longer send, but it still reads: keep writing for a while.
+          for (let i = 1; i <= 3; i++) {
+            await sleep(30);
+            write(`late reply ${i}\n`);
+          }
           await sleep(30);
-          write(`late reply ${i}\n`);
-        }
-        await sleep(30);
-        sock.end();
+          sock.end();
         })().catch(() => sock.destroy());
       });
       break;
@@ -109,7 +124,12 @@ function serverSide(kind: ExperimentKind, sock: Socket, hooks: ExperimentHooks):
       // Not reading lets the kernel's receive buffer fill; the window it advertises shrinks to 0
       // (RFC 9293 §3.8.6: flow control). The sender must stop and probe until it reopens.
       sock.pause();
-      mark('receive', 'MARK_NOT_READING', { seconds: ZERO_WINDOW_PAUSE_MS / 1000 }, `not reading for ${ZERO_WINDOW_PAUSE_MS / 1000} s: the receive buffer fills`);
+      mark(
+        'receive',
+        'MARK_NOT_READING',
+        { seconds: ZERO_WINDOW_PAUSE_MS / 1000 },
+        `not reading for ${ZERO_WINDOW_PAUSE_MS / 1000} s: the receive buffer fills`,
+      );
       setTimeout(() => {
         let got = 0;
         sock.on('data', (d) => {
@@ -216,7 +236,12 @@ export async function experimentClient(kind: ExperimentKind, port: number, hooks
               return;
             }
           }
-          mark('send', 'MARK_WRITTEN_ALL', { bytes: sent }, `${sent} bytes written in all: what the window does not allow yet waits in the kernel's send buffer`);
+          mark(
+            'send',
+            'MARK_WRITTEN_ALL',
+            { bytes: sent },
+            `${sent} bytes written in all: what the window does not allow yet waits in the kernel's send buffer`,
+          );
           sock.end();
         };
         pump();

@@ -47,12 +47,17 @@ describe('the kernel socket table', () => {
     await new Promise((r) => sock.once('connect', r));
     const local = sock.localPort!;
     const mine = (rows: { local: string; remote: string; state: string }[]) =>
-      rows.filter((r) => r.local.endsWith(`:${port}`) || r.remote.endsWith(`:${port}`)).map((r) => `${r.local} ${r.remote} ${r.state}`).sort();
+      rows
+        .filter((r) => r.local.endsWith(`:${port}`) || r.remote.endsWith(`:${port}`))
+        .map((r) => `${r.local} ${r.remote} ${r.state}`)
+        .sort();
     const [proc, netstat] = await Promise.all([readTcpTable('proc'), readTcpTable('netstat')]);
     sock.destroy();
     server.close();
     expect(mine(netstat)).toEqual(mine(proc));
-    expect(mine(proc)).toEqual([`127.0.0.1:${port} 0.0.0.0:0 LISTEN`, `127.0.0.1:${port} 127.0.0.1:${local} ESTABLISHED`, `127.0.0.1:${local} 127.0.0.1:${port} ESTABLISHED`].sort());
+    expect(mine(proc)).toEqual(
+      [`127.0.0.1:${port} 0.0.0.0:0 LISTEN`, `127.0.0.1:${port} 127.0.0.1:${local} ESTABLISHED`, `127.0.0.1:${local} 127.0.0.1:${port} ESTABLISHED`].sort(),
+    );
   });
 
   for (const route of ['proc', 'netstat'] as const) {

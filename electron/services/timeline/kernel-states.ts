@@ -61,13 +61,25 @@ const run = promisify(execFile);
 export async function readTcpTable(route: TcpTableRoute = 'proc'): Promise<TcpTableRow[]> {
   if (route === 'win32') {
     // One synchronous call per family, without owners (the cheap classes): no thread hop, no process.
-    return readTcpStatesWin32().map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: s.state === 'TIME_WAIT' ? WINDOWS_TIME_WAIT_SEC : null }));
+    return readTcpStatesWin32().map((s) => ({
+      local: s.local,
+      remote: s.remote,
+      state: s.state,
+      timerSec: s.state === 'TIME_WAIT' ? WINDOWS_TIME_WAIT_SEC : null,
+    }));
   }
   if (route === 'netstat') {
     const path = netstat();
     if (!path) return [];
     const calls = process.platform === 'win32' ? [netstatArgs(), ['-an', '-p', 'TCPv6']] : [netstatArgs()];
-    const outs = await Promise.all(calls.map((args) => run(path, args, { windowsHide: true, maxBuffer: 16 * 1024 * 1024 }).then((r) => r.stdout, () => '')));
+    const outs = await Promise.all(
+      calls.map((args) =>
+        run(path, args, { windowsHide: true, maxBuffer: 16 * 1024 * 1024 }).then(
+          (r) => r.stdout,
+          () => '',
+        ),
+      ),
+    );
     return outs.flatMap((o) => parseNetstat(o)).map((s) => ({ local: s.local, remote: s.remote, state: s.state, timerSec: null }));
   }
   const read = (f: string) => readFile(f, 'utf8').catch(() => '');

@@ -70,8 +70,10 @@ export function loopbackInterface(platform: NodeJS.Platform = process.platform):
 
 /** The capture filter (BPF) for one port (and host), validated so no user text reaches it unchecked. */
 function filterExpression(filter: CaptureFilter): string {
-  if (!Number.isInteger(filter.port) || filter.port < 1 || filter.port > 65535) throw new WirelabError('INVALID_INPUT', `port: must be 1–65535, not ${filter.port}`, 'port');
-  if (filter.host !== undefined && isIP(filter.host) === 0) throw new WirelabError('INVALID_INPUT', `host: the capture filter needs an IP address, not "${filter.host}"`, 'host');
+  if (!Number.isInteger(filter.port) || filter.port < 1 || filter.port > 65535)
+    throw new WirelabError('INVALID_INPUT', `port: must be 1–65535, not ${filter.port}`, 'port');
+  if (filter.host !== undefined && isIP(filter.host) === 0)
+    throw new WirelabError('INVALID_INPUT', `host: the capture filter needs an IP address, not "${filter.host}"`, 'host');
   return filter.host ? `tcp and host ${filter.host} and port ${filter.port}` : `tcp port ${filter.port}`;
 }
 
@@ -114,7 +116,10 @@ export function explainFailure(stderr: string, code: number | null, tool: Captur
  * on" (it follows the reason with blank lines and advice).
  */
 function reasonLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^Capturing on/.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Capturing on/.test(l));
   return (/^Capturing on/m.test(stderr) ? lines[0] : lines.at(-1)) ?? '';
 }
 
@@ -138,9 +143,17 @@ export class PacketCapture {
    * Starts the capture and resolves once it says it is capturing (only then is it safe to connect:
    * the notes saw the first SYN missed otherwise). Rejects with what is missing and how to fix it.
    */
-  static async start(filter: CaptureFilter, onPacket: (a: PacketArrival) => void, options: { iface?: string; tool?: CaptureTool } = {}): Promise<PacketCapture> {
+  static async start(
+    filter: CaptureFilter,
+    onPacket: (a: PacketArrival) => void,
+    options: { iface?: string; tool?: CaptureTool } = {},
+  ): Promise<PacketCapture> {
     const tool = options.tool ?? findCaptureTool();
-    if (!tool) throw new WirelabError('CAPTURE_UNAVAILABLE', `Neither tcpdump nor Wireshark's dumpcap is installed, so packets cannot be captured. ${installAdvice(process.platform)}try again.`);
+    if (!tool)
+      throw new WirelabError(
+        'CAPTURE_UNAVAILABLE',
+        `Neither tcpdump nor Wireshark's dumpcap is installed, so packets cannot be captured. ${installAdvice(process.platform)}try again.`,
+      );
     const iface = 'iface' in options ? options.iface : loopbackInterface();
     const args = tool.kind === 'tcpdump' ? tcpdumpArgs(filter, iface) : dumpcapArgs(filter, iface);
     const cap = new PacketCapture(onPacket, tool);
@@ -181,11 +194,18 @@ export class PacketCapture {
     // A program that could not start never exits: let go of the guard all the same.
     child.on('error', () => ended(null));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new WirelabError('CAPTURE_FAILED', `${tool.kind} did not start capturing within 5 s: ${cap.stderr.trim() || 'no message'}`)), 5000);
+      const timer = setTimeout(
+        () => reject(new WirelabError('CAPTURE_FAILED', `${tool.kind} did not start capturing within 5 s: ${cap.stderr.trim() || 'no message'}`)),
+        5000,
+      );
       let ready = false;
       child.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(e.code === 'ENOENT' ? new WirelabError('CAPTURE_UNAVAILABLE', `${tool.kind} is not installed (${tool.path} not found). ${installAdvice(process.platform)}try again.`) : new WirelabError('CAPTURE_FAILED', `${tool.kind} could not start: ${e.message}`));
+        reject(
+          e.code === 'ENOENT'
+            ? new WirelabError('CAPTURE_UNAVAILABLE', `${tool.kind} is not installed (${tool.path} not found). ${installAdvice(process.platform)}try again.`)
+            : new WirelabError('CAPTURE_FAILED', `${tool.kind} could not start: ${e.message}`),
+        );
       });
       child.stderr!.on('data', (c: Buffer) => {
         cap.stderr += c.toString();
@@ -221,7 +241,14 @@ export class PacketCapture {
 /** Whether capture works here, found by trying it for real on loopback for a moment. */
 export async function captureAvailability(): Promise<CaptureAvailability> {
   const tool = findCaptureTool();
-  if (!tool) return { available: false, code: 'CAPTURE_UNAVAILABLE', tool: null, reason: "Neither tcpdump nor Wireshark's dumpcap is installed.", howTo: captureAdvice('CAPTURE_UNAVAILABLE', process.platform) };
+  if (!tool)
+    return {
+      available: false,
+      code: 'CAPTURE_UNAVAILABLE',
+      tool: null,
+      reason: "Neither tcpdump nor Wireshark's dumpcap is installed.",
+      howTo: captureAdvice('CAPTURE_UNAVAILABLE', process.platform),
+    };
   try {
     const cap = await PacketCapture.start({ port: 9 }, () => {}, { tool });
     await cap.stop();

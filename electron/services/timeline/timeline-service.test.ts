@@ -181,7 +181,9 @@ describe('capture plumbing', () => {
   it('without tcpdump it says what is missing, and the experiment still runs on sockets and kernel states', async () => {
     const hub = new EventHub();
     service = new TimelineService(hub, { tool: { kind: 'tcpdump', path: '/nonexistent/tcpdump' } });
-    await expect(PacketCapture.start({ port: 80 }, () => {}, { tool: { kind: 'tcpdump', path: '/nonexistent/tcpdump' } })).rejects.toThrow(/tcpdump is not installed/);
+    await expect(PacketCapture.start({ port: 80 }, () => {}, { tool: { kind: 'tcpdump', path: '/nonexistent/tcpdump' } })).rejects.toThrow(
+      /tcpdump is not installed/,
+    );
     const events: TimelineEvent[] = [];
     hub.on('timeline.event', (e) => events.push(e));
     service.experiment('normal');
@@ -217,8 +219,13 @@ describe('capture plumbing', () => {
   it('explains a capture refused for lack of privilege (dumpcap run as nobody), naming the reason', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wirelab-dumpcap-'));
     const wrapper = join(dir, 'dumpcap-as-nobody');
-    await writeFile(wrapper, `#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ${findExecutable('dumpcap')} "$@"\n`, { mode: 0o755 });
-    const err = await PacketCapture.start({ port: 9 }, () => {}, { tool: { kind: 'dumpcap', path: wrapper } }).then(() => null, (e: WirelabError) => e);
+    await writeFile(wrapper, `#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ${findExecutable('dumpcap')} "$@"\n`, {
+      mode: 0o755,
+    });
+    const err = await PacketCapture.start({ port: 9 }, () => {}, { tool: { kind: 'dumpcap', path: wrapper } }).then(
+      () => null,
+      (e: WirelabError) => e,
+    );
     expect(err?.code).toBe('CAPTURE_NOT_PERMITTED');
     expect(err?.message).toMatch(/^dumpcap may not capture here: .*permission/i);
     expect(err?.message).toMatch(/setcap/);
@@ -226,7 +233,10 @@ describe('capture plumbing', () => {
 
   it('explains a capture refused for lack of privilege (tcpdump run as nobody) and how to grant it', () => {
     const tool = findTcpdump()!;
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', tool, '-i', 'lo', '-w', '-', 'tcp port 9'], { encoding: 'utf8', timeout: 5000 });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', tool, '-i', 'lo', '-w', '-', 'tcp port 9'], {
+      encoding: 'utf8',
+      timeout: 5000,
+    });
     expect(r.status).not.toBe(0);
     const err = explainFailure(r.stderr, r.status);
     expect(err.code).toBe('CAPTURE_NOT_PERMITTED');
@@ -256,16 +266,45 @@ describe('packet-sender events as markers', () => {
   const base = { sessionId: 's1', seq: 1, dir: null, at: 0, peer: null, length: 0, hex: '', text: '', truncated: false, code: null, message: null } as const;
   it("a client session's events sit on the client side of its own connection", () => {
     const session = { id: 's1', kind: 'tcp-client' as const, local: '127.0.0.1:40000' };
-    expect(senderMarker({ ...base, type: 'chunk', dir: 'out', length: 12 }, session)).toEqual({ client: '127.0.0.1:40000', side: 'client', event: 'send', code: 'MARK_BYTES', params: { bytes: 12 }, detail: '12 bytes' });
-    expect(senderMarker({ ...base, type: 'close', message: 'the peer sent FIN (it will send no more)' }, session)).toMatchObject({ event: 'end', code: 'MARK_FIN_FROM_SERVER', detail: 'the server sent FIN (read returned 0)' });
-    expect(senderMarker({ ...base, type: 'close', dir: 'out', message: 'sent FIN' }, session)).toMatchObject({ event: 'end', detail: 'shutdown(SHUT_WR): FIN sent, still reading' });
-    expect(senderMarker({ ...base, type: 'error', code: 'ECONNRESET', message: 'reset by peer' }, session)).toMatchObject({ event: 'error', code: 'MARK_SOCKET_ERROR', params: { errno: 'ECONNRESET' }, detail: 'ECONNRESET: reset by peer' });
+    expect(senderMarker({ ...base, type: 'chunk', dir: 'out', length: 12 }, session)).toEqual({
+      client: '127.0.0.1:40000',
+      side: 'client',
+      event: 'send',
+      code: 'MARK_BYTES',
+      params: { bytes: 12 },
+      detail: '12 bytes',
+    });
+    expect(senderMarker({ ...base, type: 'close', message: 'the peer sent FIN (it will send no more)' }, session)).toMatchObject({
+      event: 'end',
+      code: 'MARK_FIN_FROM_SERVER',
+      detail: 'the server sent FIN (read returned 0)',
+    });
+    expect(senderMarker({ ...base, type: 'close', dir: 'out', message: 'sent FIN' }, session)).toMatchObject({
+      event: 'end',
+      detail: 'shutdown(SHUT_WR): FIN sent, still reading',
+    });
+    expect(senderMarker({ ...base, type: 'error', code: 'ECONNRESET', message: 'reset by peer' }, session)).toMatchObject({
+      event: 'error',
+      code: 'MARK_SOCKET_ERROR',
+      params: { errno: 'ECONNRESET' },
+      detail: 'ECONNRESET: reset by peer',
+    });
     expect(senderMarker({ ...base, type: 'message' }, session)).toBeNull();
   });
   it("a server session's events name the client they talk to; a send to all clients names none", () => {
     const session = { id: 's1', kind: 'tcp-server' as const, local: '127.0.0.1:8080' };
-    expect(senderMarker({ ...base, type: 'client-open', peer: '127.0.0.1:50000' }, session)).toEqual({ client: '127.0.0.1:50000', side: 'server', event: 'accept', code: 'MARK_ACCEPTED', params: { peer: '127.0.0.1:50000' }, detail: 'accepted 127.0.0.1:50000' });
-    expect(senderMarker({ ...base, type: 'chunk', dir: 'in', peer: '[::1]:50001', length: 3 }, session)).toMatchObject({ client: '[::1]:50001', event: 'receive' });
+    expect(senderMarker({ ...base, type: 'client-open', peer: '127.0.0.1:50000' }, session)).toEqual({
+      client: '127.0.0.1:50000',
+      side: 'server',
+      event: 'accept',
+      code: 'MARK_ACCEPTED',
+      params: { peer: '127.0.0.1:50000' },
+      detail: 'accepted 127.0.0.1:50000',
+    });
+    expect(senderMarker({ ...base, type: 'chunk', dir: 'in', peer: '[::1]:50001', length: 3 }, session)).toMatchObject({
+      client: '[::1]:50001',
+      event: 'receive',
+    });
     expect(senderMarker({ ...base, type: 'chunk', dir: 'out', peer: 'all 3 clients', length: 3 }, session)).toBeNull();
   });
 });

@@ -70,7 +70,12 @@ export class TimelineService {
   }
 
   /** Starts capture on a port; when it cannot run, says why and carries on without packets. */
-  private async startCapture(id: string, port: number, host: string | undefined, track?: (c: string, s: string) => void): Promise<{ capture: PacketCapture | null; status: CaptureStatus }> {
+  private async startCapture(
+    id: string,
+    port: number,
+    host: string | undefined,
+    track?: (c: string, s: string) => void,
+  ): Promise<{ capture: PacketCapture | null; status: CaptureStatus }> {
     try {
       const capture = await PacketCapture.start({ port, host }, (a) => this.onPacket(id, a, track), this.options.tool ? { tool: this.options.tool } : {});
       return { capture, status: { available: true, code: null, tool: capture.tool.kind, reason: null, howTo: null } };
@@ -78,7 +83,16 @@ export class TimelineService {
       const err = e instanceof WirelabError ? e : new WirelabError('CAPTURE_FAILED', String(e));
       if (err.code === 'INVALID_INPUT') throw err;
       const status = (await this.capabilities()).capture;
-      return { capture: null, status: { available: false, code: problemOf(err.code), tool: status.tool, reason: err.message, howTo: status.howTo ?? captureAdvice(problemOf(err.code), process.platform) } };
+      return {
+        capture: null,
+        status: {
+          available: false,
+          code: problemOf(err.code),
+          tool: status.tool,
+          reason: err.message,
+          howTo: status.howTo ?? captureAdvice(problemOf(err.code), process.platform),
+        },
+      };
     }
   }
 
@@ -137,11 +151,12 @@ export class TimelineService {
     };
     const { capture, status } = await this.startCapture(id, port, host, track);
     const live: Live = { capture, kernel, server: null, stopped: false, done: Promise.resolve() };
-    if (session) live.off = this.hub.on('sender.event', (e) => {
-      if (e.sessionId !== session.id) return;
-      const m = senderMarker(e, session);
-      if (m) this.emit(id, { markers: [markerAt(m)] });
-    });
+    if (session)
+      live.off = this.hub.on('sender.event', (e) => {
+        if (e.sessionId !== session.id) return;
+        const m = senderMarker(e, session);
+        if (m) this.emit(id, { markers: [markerAt(m)] });
+      });
     this.live.set(id, live);
     this.emit(id, { status: { phase: 'capturing', message: `port ${port}`, capture: status } });
     return { timelineId: id };
@@ -172,9 +187,13 @@ export class TimelineService {
   }
 
   /** Reads a capture file the user opened: every TCP conversation in it, and where it broke if it did. */
-  import(name: string, bytes: Uint8Array): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: ReadProblem | null } {
+  import(
+    name: string,
+    bytes: Uint8Array,
+  ): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: ReadProblem | null } {
     const { frames, format, problem, packets } = readTcpPackets(bytes);
-    if (problem && frames.length === 0) throw new WirelabError('NOT_A_CAPTURE', `${name}: ${problem.message}`, 'file', { name, problem: problem.code, ...problem.params });
+    if (problem && frames.length === 0)
+      throw new WirelabError('NOT_A_CAPTURE', `${name}: ${problem.message}`, 'file', { name, problem: problem.code, ...problem.params });
     const streams = groupStreams(packets);
     const id = `file-${this.next++}`;
     this.imports.set(id, { streams, origLens: new Map(frames.map((f) => [f.frame, f.origLen])) });
@@ -206,7 +225,6 @@ export class TimelineService {
   }
 }
 
-
 /** A packet-sender event as a timeline marker, in the experiments' words (so it translates the same way). */
 export function senderMarker(e: SenderEvent, session: WatchedSession): Omit<TimelineMarker, 'tsSec' | 'tsNs'> | null {
   const side = session.kind === 'tcp-server' ? 'server' : 'client';
@@ -225,7 +243,15 @@ export function senderMarker(e: SenderEvent, session: WatchedSession): Omit<Time
     case 'close':
       if (e.dir === 'out') return marker(client, side, 'end', 'MARK_SHUT_WR', {}, 'shutdown(SHUT_WR): FIN sent, still reading');
       // The sender's close event says in its message whether the peer's FIN ended it (its code comes in a later step).
-      if (/FIN/.test(e.message ?? '')) return marker(client, side, 'end', peerSide === 'client' ? 'MARK_FIN_FROM_CLIENT' : 'MARK_FIN_FROM_SERVER', {}, `the ${peerSide} sent FIN (read returned 0)`);
+      if (/FIN/.test(e.message ?? ''))
+        return marker(
+          client,
+          side,
+          'end',
+          peerSide === 'client' ? 'MARK_FIN_FROM_CLIENT' : 'MARK_FIN_FROM_SERVER',
+          {},
+          `the ${peerSide} sent FIN (read returned 0)`,
+        );
       return marker(client, side, 'close', 'MARK_CLOSED', {}, 'socket closed');
     case 'error':
       return marker(client, side, 'error', 'MARK_SOCKET_ERROR', { errno: e.code ?? 'error' }, `${e.code ?? 'error'}: ${e.message ?? ''}`);

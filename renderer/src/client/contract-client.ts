@@ -1,12 +1,4 @@
-import type {
-  CommandInput,
-  CommandName,
-  CommandOutput,
-  EventBatch,
-  HostKind,
-  InvokeResult,
-  StreamName,
-} from '../../../shared/contract/index.ts';
+import type { CommandInput, CommandName, CommandOutput, EventBatch, HostKind, InvokeResult, StreamName } from '../../../shared/contract/index.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 

@@ -54,7 +54,11 @@ export class WebSocketClient implements ContractClient {
       this.ws = null;
       // The host says why when it closes on purpose (1007/1008/1009 and a reason): pass it on.
       const why = ev.reason ? ` (${ev.code}: ${ev.reason})` : '';
-      const error = { code: ErrorCode.disconnected, message: `The connection to the Wirelab backend was lost${why}.`, params: { closeCode: ev.code, reason: ev.reason } };
+      const error = {
+        code: ErrorCode.disconnected,
+        message: `The connection to the Wirelab backend was lost${why}.`,
+        params: { closeCode: ev.code, reason: ev.reason },
+      };
       for (const [, p] of this.pending) p.resolve({ ok: false, error });
       this.pending.clear();
       this.setConnection('disconnected');
@@ -99,7 +103,11 @@ export class WebSocketClient implements ContractClient {
     if (bytes !== null) {
       return Promise.resolve({
         ok: false,
-        error: { code: ErrorCode.limitExceeded, message: `${command}: the request is ${bytes} bytes, over the ${maxWireMessageBytes}-byte limit of one message`, params: { limit: 'maxWireMessageBytes', max: maxWireMessageBytes } },
+        error: {
+          code: ErrorCode.limitExceeded,
+          message: `${command}: the request is ${bytes} bytes, over the ${maxWireMessageBytes}-byte limit of one message`,
+          params: { limit: 'maxWireMessageBytes', max: maxWireMessageBytes },
+        },
       });
     }
     return new Promise((resolve) => {

@@ -25,7 +25,13 @@ export function formatLimitValue(locale: Locale, name: LimitName, max: number): 
  * (translate(): `.one` / `.other` by Intl.PluralRules), filled with all the params given. A
  * nested param (itself a code) is worded first by `nested`.
  */
-export function wordCode(locale: Locale, code: string, spec: CodeSpec, params: Params, nested: (code: string) => string | null = (c) => codeText(locale, c, params)): string | null {
+export function wordCode(
+  locale: Locale,
+  code: string,
+  spec: CodeSpec,
+  params: Params,
+  nested: (code: string) => string | null = (c) => codeText(locale, c, params),
+): string | null {
   const p = params ?? {};
   if (!spec.params.every((name) => p[name] !== undefined)) return null;
   const filled: Record<string, string | number> = {};

@@ -20,7 +20,9 @@ describe('i18n', () => {
     const base = (keys: string[]) => [...new Set(keys.map((k) => k.replace(pluralSuffix, '')))].sort();
     expect(base(Object.keys(zhCN))).toEqual(base(Object.keys(en)));
     const zh = zhCN as Record<string, string | undefined>;
-    const sameAsEnglish = Object.keys(en).filter((k) => zh[k] === en[k as keyof typeof en] && /[a-z]{4}/.test(en[k as keyof typeof en].replace(/\{\w+\}/g, '')));
+    const sameAsEnglish = Object.keys(en).filter(
+      (k) => zh[k] === en[k as keyof typeof en] && /[a-z]{4}/.test(en[k as keyof typeof en].replace(/\{\w+\}/g, '')),
+    );
     // Product names and system-call names (listen(), accept()…) stay as they are; everything else is translated.
     expect(sameAsEnglish).toEqual(['app.name', 'tl.ev.listen', 'tl.ev.accept', 'tl.ev.send', 'tl.ev.receive']);
   });
@@ -86,13 +88,23 @@ describe('i18n', () => {
 
 describe('wording of contract errors by code', () => {
   it('words LIMIT_EXCEEDED from its params in both languages, and keeps other messages', () => {
-    const over = { code: 'LIMIT_EXCEEDED', message: 'file: at most 10,000 packets (limit packetLibraryPackets)', params: { limit: 'packetLibraryPackets', max: 10_000 } };
+    const over = {
+      code: 'LIMIT_EXCEEDED',
+      message: 'file: at most 10,000 packets (limit packetLibraryPackets)',
+      params: { limit: 'packetLibraryPackets', max: 10_000 },
+    };
     expect(errorText('en', over)).toBe('A library holds at most 10,000 packets. Delete some first.');
     expect(errorText('zh-CN', over)).toBe('数据包库最多保存 10,000 个数据包。请先删除一些。');
-    expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: '', params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 } })).toBe('The capture file is over the limit of 96 MiB.');
-    expect(errorText('zh-CN', { code: 'DATA_FILE_UNWRITABLE', message: '', params: { path: '/d/settings.json', reason: 'EISDIR' } })).toBe('无法保存到 /d/settings.json（EISDIR）。请修复或移除它后重试。');
+    expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: '', params: { limit: 'captureImportBytes', max: 96 * 1024 * 1024 } })).toBe(
+      'The capture file is over the limit of 96 MiB.',
+    );
+    expect(errorText('zh-CN', { code: 'DATA_FILE_UNWRITABLE', message: '', params: { path: '/d/settings.json', reason: 'EISDIR' } })).toBe(
+      '无法保存到 /d/settings.json（EISDIR）。请修复或移除它后重试。',
+    );
     expect(errorText('zh-CN', { code: 'ECONNREFUSED', message: 'nobody listens' })).toBe('nobody listens');
-    expect(errorText('zh-CN', { code: 'NOT_A_CAPTURE', message: 'x', params: { name: 'a.pcap', problem: 'CAPTURE_FILE_NOT_CAPTURE', magic: '0x68656c6c' } })).toBe('a.pcap：不是抓包文件：它以 0x68656c6c 开头（pcap 以 a1b2c3d4 或 a1b23c4d 开头，pcapng 以 0a0d0d0a 开头）');
+    expect(
+      errorText('zh-CN', { code: 'NOT_A_CAPTURE', message: 'x', params: { name: 'a.pcap', problem: 'CAPTURE_FILE_NOT_CAPTURE', magic: '0x68656c6c' } }),
+    ).toBe('a.pcap：不是抓包文件：它以 0x68656c6c 开头（pcap 以 a1b2c3d4 或 a1b23c4d 开头，pcapng 以 0a0d0d0a 开头）');
     // A limit this build does not know keeps the English message.
     expect(errorText('en', { code: 'LIMIT_EXCEEDED', message: 'x: too big', params: { limit: 'nope', max: 1 } })).toBe('x: too big');
   });
@@ -123,7 +135,8 @@ describe('every code the backend can emit has a wording in every catalog', () =>
   });
 
   it('words a registered code from its params and never falls back to the English message in Chinese', () => {
-    const params = (code: string) => Object.fromEntries(codes[code]!.params.map((p) => [p, p === codes[code]!.nested ? 'CAPTURE_FILE_EMPTY' : p === codes[code]!.count ? 2 : `<${p}>`]));
+    const params = (code: string) =>
+      Object.fromEntries(codes[code]!.params.map((p) => [p, p === codes[code]!.nested ? 'CAPTURE_FILE_EMPTY' : p === codes[code]!.count ? 2 : `<${p}>`]));
     for (const code of Object.keys(catalogCodes)) {
       const zh = errorText('zh-CN', { code, message: 'ENGLISH FALLBACK', params: params(code) });
       expect(zh, code).not.toBe('ENGLISH FALLBACK');

@@ -11,7 +11,9 @@ describe('plural keys by count', () => {
   });
   it('takes counts past 2^53 (subnets, hosts) as "other"', () => {
     expect(translate('en', 'subnet.split.count', { count: '1' }, Number('1'))).toBe('1 subnet');
-    expect(translate('en', 'subnet.split.count', { count: '18,446,744,073,709,551,616' }, Number(18446744073709551616n))).toBe('18,446,744,073,709,551,616 subnets');
+    expect(translate('en', 'subnet.split.count', { count: '18,446,744,073,709,551,616' }, Number(18446744073709551616n))).toBe(
+      '18,446,744,073,709,551,616 subnets',
+    );
     expect(translate('en', 'subnet.tree.hosts', { hosts: '1' }, Number(1n))).toBe('1 host');
   });
 });

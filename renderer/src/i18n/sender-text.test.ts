@@ -28,7 +28,9 @@ describe('sender codes in the catalogs', () => {
   it('every code the sender service, its sockets and its shared checks emit is registered', () => {
     // the codes literally written where the sender makes errors and events
     const files = [
-      ...readdirSync(join(root, 'electron/services/sender')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(root, 'electron/services/sender', f)),
+      ...readdirSync(join(root, 'electron/services/sender'))
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .map((f) => join(root, 'electron/services/sender', f)),
       ...['endpoint.ts', 'payload.ts', 'framing.ts', 'framing-form.ts', 'socket-errors.ts'].map((f) => join(root, 'shared/sender', f)),
     ];
     const found = new Set<string>();
@@ -85,6 +87,8 @@ describe('sender codes in the catalogs', () => {
     expect(senderErrorText('zh-CN', cases[11]!)).toBe('连接 127.0.0.1:9：ECONNREFUSED — 那里没有程序在监听：对方用 RST 回应了 SYN');
     expect(senderCodeText('en', 'REPEAT_DONE', { count: 1 })).toBe('sent 1 time');
     expect(senderCodeText('en', 'REPEAT_DONE', { count: 2 })).toBe('sent 2 times');
-    expect(senderCodeText('zh-CN', 'REPEAT_FAILED', cases[15]!.params)).toBe('发送 2 次后停止：连接：ECONNRESET — 对方重置了连接（RST）：程序崩溃，或在还有未读数据时关闭');
+    expect(senderCodeText('zh-CN', 'REPEAT_FAILED', cases[15]!.params)).toBe(
+      '发送 2 次后停止：连接：ECONNRESET — 对方重置了连接（RST）：程序崩溃，或在还有未读数据时关闭',
+    );
   });
 });

@@ -53,5 +53,7 @@ export function senderCodeText(locale: Locale, code: string | null, params: Para
 
 /** A contract error from the sender (or any other service) in the user's language. */
 export function senderErrorText(locale: Locale, error: { code: string | null; message: string; params?: WirelabErrorData['params'] }): string {
-  return senderCodeText(locale, error.code, error.params, error.message) ?? (error.code === null ? error.message : errorText(locale, { ...error, code: error.code }));
+  return (
+    senderCodeText(locale, error.code, error.params, error.message) ?? (error.code === null ? error.message : errorText(locale, { ...error, code: error.code }))
+  );
 }

@@ -50,7 +50,18 @@ export function App() {
         <main className="content">
           {panelIds.map((id) => (
             <div key={id} role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={panel !== id} className="panel">
-              {panel === id && (id === 'subnet' ? <SubnetPanel /> : id === 'sender' ? <SenderPanel /> : id === 'timeline' ? <TimelinePanel /> : id === 'processes' ? <ProcessesPanel /> : <ConcurrencyPanel />)}
+              {panel === id &&
+                (id === 'subnet' ? (
+                  <SubnetPanel />
+                ) : id === 'sender' ? (
+                  <SenderPanel />
+                ) : id === 'timeline' ? (
+                  <TimelinePanel />
+                ) : id === 'processes' ? (
+                  <ProcessesPanel />
+                ) : (
+                  <ConcurrencyPanel />
+                ))}
             </div>
           ))}
         </main>

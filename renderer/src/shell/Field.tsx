@@ -31,9 +31,13 @@ export function Field(props: {
         <input {...common} type="text" onChange={(e) => onChange(e.target.value)} />
       )}
       {error ? (
-        <p id={`${id}-error`} className="field-error" role="alert" data-testid={`${id}-error`}>{error}</p>
+        <p id={`${id}-error`} className="field-error" role="alert" data-testid={`${id}-error`}>
+          {error}
+        </p>
       ) : hint ? (
-        <p id={`${id}-hint`} className="field-hint">{hint}</p>
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
       ) : null}
     </div>
   );

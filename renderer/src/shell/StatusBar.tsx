@@ -9,7 +9,9 @@ export function StatusBar() {
   return (
     <footer className="statusbar" data-testid="status-bar">
       <span className={`status-dot ${connection}`} aria-hidden="true" />
-      <span data-testid="connection-state" data-state={connection}>{t(`status.connection.${connection}`)}</span>
+      <span data-testid="connection-state" data-state={connection}>
+        {t(`status.connection.${connection}`)}
+      </span>
       {host && <span className="status-sep">{t(`status.host.${host}`)}</span>}
       {latency !== null && connection === 'connected' && <span className="status-sep">{t('status.latency', { ms: latency })}</span>}
       <span className="status-spacer" />

@@ -73,7 +73,20 @@ describe('sender log', () => {
     await store.getState().syncSessions();
     const id = opened.value.id;
     // seq 1..1507 with seven the stream dropped
-    const ev = (i: number) => ({ sessionId: id, seq: i + 1 + (i >= 700 ? 7 : 0), type: 'chunk' as const, dir: 'in' as const, at: 1000 + i, peer: '127.0.0.1:1', length: 1, hex: '61', text: String(i), truncated: false, code: null, message: null });
+    const ev = (i: number) => ({
+      sessionId: id,
+      seq: i + 1 + (i >= 700 ? 7 : 0),
+      type: 'chunk' as const,
+      dir: 'in' as const,
+      at: 1000 + i,
+      peer: '127.0.0.1:1',
+      length: 1,
+      hex: '61',
+      text: String(i),
+      truncated: false,
+      code: null,
+      message: null,
+    });
     store.getState().applySenderEvents({ stream: 'sender.event', events: Array.from({ length: 1500 }, (_, i) => ev(i)), dropped: 7 });
     const log = store.getState().sender.logs[id]!;
     expect(log.chunks.length).toBe(1000);
@@ -86,7 +99,7 @@ describe('sender log', () => {
 });
 
 describe('sender sessions', () => {
-  it('a reconnect stays open even when the old connection\'s events arrive after the reply (a loaded machine)', async () => {
+  it("a reconnect stays open even when the old connection's events arrive after the reply (a loaded machine)", async () => {
     const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
     const store = createAppStore(inProcessClient(backend));
     await settle(() => store.getState().settingsLoaded);
@@ -94,14 +107,38 @@ describe('sender sessions', () => {
     const srv = createServer((s) => s.on('error', () => undefined));
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as import('node:net').AddressInfo).port;
-    const opened = await backend.dispatcher.call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 2000 });
+    const opened = await backend.dispatcher.call('sender.open', {
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port,
+      framing: { kind: 'raw' },
+      encoding: 'utf8',
+      timeoutMs: 2000,
+    });
     if (!opened.ok) throw new Error(opened.error.message);
     const id = opened.value.id;
     await settle(() => store.getState().sender.sessions.some((v) => v.info.id === id));
     // the reply says open; then the batch brings the old close and the new connect, in that order
     expect(await store.getState().reconnectSession(id)).toBe(true);
-    const ev = (seq: number, type: 'close' | 'connect', message: string) => ({ sessionId: id, seq, type, dir: null, at: Date.now(), peer: null, length: 0, hex: '', text: '', truncated: false, code: type === 'close' ? 'SENDER_CLOSED' : 'SENDER_CONNECTED', message });
-    store.getState().applySenderEvents({ stream: 'sender.event', events: [ev(1e6, 'close', 'connection closed'), ev(1e6 + 1, 'connect', 'from 127.0.0.1:1 in 0.1 ms')], dropped: 0 });
+    const ev = (seq: number, type: 'close' | 'connect', message: string) => ({
+      sessionId: id,
+      seq,
+      type,
+      dir: null,
+      at: Date.now(),
+      peer: null,
+      length: 0,
+      hex: '',
+      text: '',
+      truncated: false,
+      code: type === 'close' ? 'SENDER_CLOSED' : 'SENDER_CONNECTED',
+      message,
+    });
+    store.getState().applySenderEvents({
+      stream: 'sender.event',
+      events: [ev(1e6, 'close', 'connection closed'), ev(1e6 + 1, 'connect', 'from 127.0.0.1:1 in 0.1 ms')],
+      dropped: 0,
+    });
     expect(store.getState().sender.sessions[0]!.info.state).toBe('open');
     // and a close on its own still closes it
     store.getState().applySenderEvents({ stream: 'sender.event', events: [ev(1e6 + 2, 'close', 'connection closed')], dropped: 0 });
@@ -124,7 +161,11 @@ describe('sender sessions', () => {
       expect(first.getState().sender.active).toBe(client.info.id);
       first.getState().setComposer({ text: 'hello' });
       await first.getState().sendComposer();
-      const texts = (store: typeof first, id: string) => store.getState().sender.logs[id]?.messages.toArray().map((e) => e.text) ?? [];
+      const texts = (store: typeof first, id: string) =>
+        store
+          .getState()
+          .sender.logs[id]?.messages.toArray()
+          .map((e) => e.text) ?? [];
       await settle(() => texts(first, client.info.id).includes('hello'));
 
       // "reload": a new page on the same backend shows both tabs, their logs and framing
@@ -147,7 +188,12 @@ describe('sender sessions', () => {
       // a session another window opens appears here too
       const udp = await backend.dispatcher.call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
       if (!udp.ok) throw new Error(udp.error.message);
-      await backend.dispatcher.call('sender.send', { sessionId: udp.value.id, payload: { mode: 'text', text: 'ping', encoding: 'utf8', lineEnding: 'none' }, host: '127.0.0.1', port: Number(udp.value.local.split(':').at(-1)) });
+      await backend.dispatcher.call('sender.send', {
+        sessionId: udp.value.id,
+        payload: { mode: 'text', text: 'ping', encoding: 'utf8', lineEnding: 'none' },
+        host: '127.0.0.1',
+        port: Number(udp.value.local.split(':').at(-1)),
+      });
       await settle(() => first.getState().sender.sessions.length === 3 && reloaded.getState().sender.sessions.length === 3);
 
       await reloaded.getState().closeAllSessions();

@@ -33,7 +33,15 @@ export interface SettingsSlice {
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
-export type AppState = ShellSlice & SettingsSlice & SubnetSlice & SenderSlice & GeneratorSlice & LibrarySlice & TimelineSlice & ProcessesSlice & ConcurrencySlice;
+export type AppState = ShellSlice &
+  SettingsSlice &
+  SubnetSlice &
+  SenderSlice &
+  GeneratorSlice &
+  LibrarySlice &
+  TimelineSlice &
+  ProcessesSlice &
+  ConcurrencySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(client: ContractClient): AppStore {
@@ -111,7 +119,9 @@ export function createAppStore(client: ContractClient): AppStore {
     pending = [];
     if (batches.length === 1) store.getState().applySenderEvents(batches[0]!);
     else if (batches.length > 1) {
-      store.getState().applySenderEvents({ stream: 'sender.event', events: batches.flatMap((b) => b.events), dropped: batches.reduce((n, b) => n + b.dropped, 0) });
+      store
+        .getState()
+        .applySenderEvents({ stream: 'sender.event', events: batches.flatMap((b) => b.events), dropped: batches.reduce((n, b) => n + b.dropped, 0) });
     }
   };
   client.subscribe('sender.event', (batch) => {

@@ -1,6 +1,14 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ConcurrencyModel } from '../../../shared/concurrency/models.ts';
-import type { CommandOutput, ConcurrencyEvent, EventBatch, LoadReportData, ServerInfo, ServerStatsData, WirelabErrorData } from '../../../shared/contract/index.ts';
+import type {
+  CommandOutput,
+  ConcurrencyEvent,
+  EventBatch,
+  LoadReportData,
+  ServerInfo,
+  ServerStatsData,
+  WirelabErrorData,
+} from '../../../shared/contract/index.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
 type LoadEvent = Extract<ConcurrencyEvent, { kind: 'load' }>;
@@ -79,7 +87,12 @@ export interface ConcurrencySlice {
 function higher(peak: RunRow['peak'], s: ServerStatsData): RunRow['peak'] {
   if (!s) return peak;
   if (!peak) return { processes: s.processes, threads: s.threads, rssBytes: s.rssBytes, cpu: s.cpu };
-  return { processes: Math.max(peak.processes, s.processes), threads: Math.max(peak.threads, s.threads), rssBytes: Math.max(peak.rssBytes, s.rssBytes), cpu: Math.max(peak.cpu, s.cpu) };
+  return {
+    processes: Math.max(peak.processes, s.processes),
+    threads: Math.max(peak.threads, s.threads),
+    rssBytes: Math.max(peak.rssBytes, s.rssBytes),
+    cpu: Math.max(peak.cpu, s.cpu),
+  };
 }
 
 export function createConcurrencySlice<T extends ConcurrencySlice>(client: ContractClient): StateCreator<T, [], [], ConcurrencySlice> {
@@ -88,8 +101,24 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
     const patch = (p: Partial<ConcurrencySlice['concurrency']>) => set({ concurrency: { ...c(), ...p } } as Partial<T>);
     return {
       concurrency: {
-        models: null, model: 'selectors', source: null, showSource: false, server: null, conns: 100, size: 64, durationMs: 3000, rate: 0, workMs: 0,
-        load: null, loadModel: null, loadWorkMs: 0, peak: null, series: [], runs: [], error: null, busy: false,
+        models: null,
+        model: 'selectors',
+        source: null,
+        showSource: false,
+        server: null,
+        conns: 100,
+        size: 64,
+        durationMs: 3000,
+        rate: 0,
+        workMs: 0,
+        load: null,
+        loadModel: null,
+        loadWorkMs: 0,
+        peak: null,
+        series: [],
+        runs: [],
+        error: null,
+        busy: false,
       },
       setConcurrency: patch,
       async loadModels() {
@@ -123,7 +152,15 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
         const { server, conns, size, durationMs, rate } = c();
         if (!server || server.state !== 'running') return;
         patch({ busy: true, error: null, series: [], peak: null, load: null, loadModel: server.model, loadWorkMs: server.workMs });
-        const r = await client.invoke('concurrency.loadStart', { host: '127.0.0.1', port: server.port, conns, size, durationMs, ...(rate > 0 ? { rate } : {}), serverId: server.id });
+        const r = await client.invoke('concurrency.loadStart', {
+          host: '127.0.0.1',
+          port: server.port,
+          conns,
+          size,
+          durationMs,
+          ...(rate > 0 ? { rate } : {}),
+          serverId: server.id,
+        });
         patch(r.ok ? { busy: false } : { busy: false, error: r.error });
       },
       async stopLoadRun() {
@@ -141,12 +178,37 @@ export function createConcurrencySlice<T extends ConcurrencySlice>(client: Contr
           load = e;
           peak = higher(peak, e.server);
           if (e.report && e.state === 'running') {
-            series = [...series, { t: e.report.elapsedMs, rps: e.report.windowRps, p99: e.report.windowLatencyMs.p99, open: e.report.counts.connections.open, threads: e.server?.threads ?? null, rssBytes: e.server?.rssBytes ?? null, cpu: e.server?.cpu ?? null }];
+            series = [
+              ...series,
+              {
+                t: e.report.elapsedMs,
+                rps: e.report.windowRps,
+                p99: e.report.windowLatencyMs.p99,
+                open: e.report.counts.connections.open,
+                threads: e.server?.threads ?? null,
+                rssBytes: e.server?.rssBytes ?? null,
+                cpu: e.server?.cpu ?? null,
+              },
+            ];
             if (series.length > maxPoints) series = series.slice(-maxPoints);
           }
           if (e.state !== 'running' && e.report && !runs.some((r) => r.id === e.id)) {
             const { conns, size, loadModel, loadWorkMs } = c();
-            runs = [...runs, { id: e.id, model: loadModel, conns, size, workMs: loadWorkMs, state: e.state, report: e.report, peak, error: e.error, serverError: server?.error?.code ?? null }];
+            runs = [
+              ...runs,
+              {
+                id: e.id,
+                model: loadModel,
+                conns,
+                size,
+                workMs: loadWorkMs,
+                state: e.state,
+                report: e.report,
+                peak,
+                error: e.error,
+                serverError: server?.error?.code ?? null,
+              },
+            ];
           }
         }
         patch({ server, load, series, runs, peak });

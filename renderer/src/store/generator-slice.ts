@@ -28,7 +28,12 @@ export function createGeneratorSlice<T extends GeneratorSlice>(client: ContractC
   return (set, get) => {
     const patch = (g: GeneratorSlice['generator']) => set({ generator: g } as Partial<T>);
     return {
-      generator: { form: { packetId: '', proto: 'udp', host: '127.0.0.1', port: '', count: '100000', size: '8', rate: '10000' }, runId: null, progress: null, error: null },
+      generator: {
+        form: { packetId: '', proto: 'udp', host: '127.0.0.1', port: '', count: '100000', size: '8', rate: '10000' },
+        runId: null,
+        progress: null,
+        error: null,
+      },
       setGeneratorForm(p) {
         const g = get().generator;
         patch({ ...g, form: { ...g.form, ...p }, error: null });
@@ -43,7 +48,15 @@ export function createGeneratorSlice<T extends GeneratorSlice>(client: ContractC
         const rate = checked(() => checkWhole(f.rate, 'rate', 0, 1_000_000));
         const problem = [port, count, size, rate].find(isError);
         if (problem) return patch({ ...g, error: problem });
-        const input = { proto: f.proto, host: f.host, port: port as number, count: count as number, size: size as number, rate: rate as number, ...(f.packetId ? { packetId: f.packetId } : {}) };
+        const input = {
+          proto: f.proto,
+          host: f.host,
+          port: port as number,
+          count: count as number,
+          size: size as number,
+          rate: rate as number,
+          ...(f.packetId ? { packetId: f.packetId } : {}),
+        };
         const r = await client.invoke('generator.start', input);
         const now = get().generator;
         patch(r.ok ? { ...now, runId: r.value.id, progress: null, error: null } : { ...now, error: errorOf(r.error) });

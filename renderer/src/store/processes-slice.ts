@@ -1,5 +1,14 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CommandOutput, EventBatch, LabKind, ProcessRowData, ProcessSampleData, SignalName, SocketRowData, WirelabErrorData } from '../../../shared/contract/index.ts';
+import type {
+  CommandOutput,
+  EventBatch,
+  LabKind,
+  ProcessRowData,
+  ProcessSampleData,
+  SignalName,
+  SocketRowData,
+  WirelabErrorData,
+} from '../../../shared/contract/index.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 
 export type ProcessTab = 'processes' | 'connections' | 'labs';
@@ -58,8 +67,25 @@ export function createProcessesSlice<T extends ProcessesSlice>(client: ContractC
     };
     return {
       processes: {
-        supported: null, reason: null, paused: false, intervalMs: 1000, sample: null, fresh: {}, gone: [], tab: 'processes', tree: false,
-        sort: { key: 'cpu', desc: true }, filter: '', normalized: false, selected: null, details: null, sockets: null, socketFilter: '', confirm: null, message: null, labBusy: false,
+        supported: null,
+        reason: null,
+        paused: false,
+        intervalMs: 1000,
+        sample: null,
+        fresh: {},
+        gone: [],
+        tab: 'processes',
+        tree: false,
+        sort: { key: 'cpu', desc: true },
+        filter: '',
+        normalized: false,
+        selected: null,
+        details: null,
+        sockets: null,
+        socketFilter: '',
+        confirm: null,
+        message: null,
+        labBusy: false,
       },
       setProcesses: patch,
       async startSampling() {

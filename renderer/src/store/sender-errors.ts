@@ -8,7 +8,12 @@ export interface SenderError {
   params?: Record<string, string | number | boolean>;
 }
 
-export const errorOf = (e: WirelabErrorData): SenderError => ({ field: e.field ?? null, message: e.message, code: e.code, ...(e.params ? { params: e.params } : {}) });
+export const errorOf = (e: WirelabErrorData): SenderError => ({
+  field: e.field ?? null,
+  message: e.message,
+  code: e.code,
+  ...(e.params ? { params: e.params } : {}),
+});
 
 /** A shared check's WirelabError (checkPort, checkWhole…) as a form error; anything else is a bug and rethrown. */
 export function checked<T>(check: () => T): T | SenderError {

@@ -3,9 +3,44 @@ import type { LogPage, SenderEvent, SessionSummary } from '../../../shared/contr
 import { zeroCounters } from '../../../shared/contract/index.ts';
 import { logFromPage, reduceSenderEvents, viewOf, type SenderView } from './sender-events.ts';
 
-const summary = (p: Partial<SessionSummary> = {}): SessionSummary => ({ id: 's', kind: 'tcp-client', local: '127.0.0.1:5000', remote: '127.0.0.1:80', connectMs: 1, state: 'open', ...zeroCounters, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', openedAt: 1000, messagesIn: 0, clients: [], repeating: false, ...p });
-const ev = (seq: number, p: Partial<SenderEvent> = {}): SenderEvent => ({ sessionId: 's', seq, type: 'chunk', dir: 'in', at: 1000 + seq, peer: '127.0.0.1:80', length: 3, hex: '616263', text: 'abc', truncated: false, code: null, message: null, ...p });
-const page = (entries: SenderEvent[], s = summary()): LogPage => ({ session: s, entries, firstSeq: entries[0]?.seq ?? 1, lastSeq: entries.at(-1)?.seq ?? 0, dropped: (entries[0]?.seq ?? 1) - 1 });
+const summary = (p: Partial<SessionSummary> = {}): SessionSummary => ({
+  id: 's',
+  kind: 'tcp-client',
+  local: '127.0.0.1:5000',
+  remote: '127.0.0.1:80',
+  connectMs: 1,
+  state: 'open',
+  ...zeroCounters,
+  framing: { kind: 'delimiter', delimiter: '\n' },
+  encoding: 'utf8',
+  openedAt: 1000,
+  messagesIn: 0,
+  clients: [],
+  repeating: false,
+  ...p,
+});
+const ev = (seq: number, p: Partial<SenderEvent> = {}): SenderEvent => ({
+  sessionId: 's',
+  seq,
+  type: 'chunk',
+  dir: 'in',
+  at: 1000 + seq,
+  peer: '127.0.0.1:80',
+  length: 3,
+  hex: '616263',
+  text: 'abc',
+  truncated: false,
+  code: null,
+  message: null,
+  ...p,
+});
+const page = (entries: SenderEvent[], s = summary()): LogPage => ({
+  session: s,
+  entries,
+  firstSeq: entries[0]?.seq ?? 1,
+  lastSeq: entries.at(-1)?.seq ?? 0,
+  dropped: (entries[0]?.seq ?? 1) - 1,
+});
 
 function viewWith(entries: SenderEvent[], s = summary()): SenderView {
   return { sessions: [viewOf(s)], logs: { [s.id]: logFromPage(page(entries, s), 100) }, repeating: {} };
@@ -46,10 +81,14 @@ describe('sender view reducer', () => {
     expect(closed.closed).toEqual(['s']);
   });
 
-  it('follows a server\'s clients and a client\'s state, and ends a repeat', () => {
+  it("follows a server's clients and a client's state, and ends a repeat", () => {
     const srv = summary({ kind: 'tcp-server', remote: null, framing: { kind: 'raw' } });
     const v = { ...viewWith([], srv), repeating: { s: true } };
-    const { view } = reduceSenderEvents(v, [ev(1, { type: 'client-open', peer: '127.0.0.1:6000', dir: null }), ev(2, { peer: '127.0.0.1:6000' }), ev(3, { type: 'repeat-end', dir: null })], 5000);
+    const { view } = reduceSenderEvents(
+      v,
+      [ev(1, { type: 'client-open', peer: '127.0.0.1:6000', dir: null }), ev(2, { peer: '127.0.0.1:6000' }), ev(3, { type: 'repeat-end', dir: null })],
+      5000,
+    );
     expect(view.sessions[0]!.clients).toMatchObject([{ peer: '127.0.0.1:6000', bytesIn: 3 }]);
     // raw framing: each incoming chunk is a message too
     expect(view.logs.s!.messages.length).toBe(1);

@@ -55,15 +55,48 @@ export interface SenderView {
   repeating: Record<string, boolean>;
 }
 
-const infoKeys = ['id', 'kind', 'local', 'remote', 'connectMs', 'state', 'received', 'receivedBytes', 'sent', 'sentBytes', 'kernelDropped', 'notLogged', 'timedOutRules'] as const;
+const infoKeys = [
+  'id',
+  'kind',
+  'local',
+  'remote',
+  'connectMs',
+  'state',
+  'received',
+  'receivedBytes',
+  'sent',
+  'sentBytes',
+  'kernelDropped',
+  'notLogged',
+  'timedOutRules',
+] as const;
 
 /** A tab for a session the backend reports (opened here, before a reload, or in another window). */
 export function viewOf(s: SessionSummary): SessionView {
   const info = Object.fromEntries(infoKeys.map((k) => [k, s[k]])) as SessionInfo;
-  return { info, framing: framingNameOf(s.framing), framingLabel: describeFraming(s.framing), destHost: s.kind === 'udp' ? '127.0.0.1' : '', destPort: '', clients: s.clients.map((c) => ({ ...c })), sendTo: '' };
+  return {
+    info,
+    framing: framingNameOf(s.framing),
+    framingLabel: describeFraming(s.framing),
+    destHost: s.kind === 'udp' ? '127.0.0.1' : '',
+    destPort: '',
+    clients: s.clients.map((c) => ({ ...c })),
+    sendTo: '',
+  };
 }
 
-export const emptyLog = (capacity: number, startedAt = 0): SessionLog => ({ rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 }, chunks: new EventRing(capacity), messages: new EventRing(capacity), version: 0, lastSeq: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0, dropped: 0, startedAt });
+export const emptyLog = (capacity: number, startedAt = 0): SessionLog => ({
+  rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 },
+  chunks: new EventRing(capacity),
+  messages: new EventRing(capacity),
+  version: 0,
+  lastSeq: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  messagesIn: 0,
+  dropped: 0,
+  startedAt,
+});
 
 function pushEntry(log: SessionLog, e: SenderEvent, raw: boolean): void {
   if (e.type === 'message') log.messages.push(e);
@@ -153,11 +186,29 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
     }
     // The live rate: counts roll over once per wall-clock second.
     const second = Math.floor(nowMs / 1000);
-    const r = log.rate.second === second ? { ...log.rate } : { second, bytes: 0, messages: 0, lastBytes: log.rate.second === second - 1 ? log.rate.bytes : 0, lastMessages: log.rate.second === second - 1 ? log.rate.messages : 0 };
+    const r =
+      log.rate.second === second
+        ? { ...log.rate }
+        : {
+            second,
+            bytes: 0,
+            messages: 0,
+            lastBytes: log.rate.second === second - 1 ? log.rate.bytes : 0,
+            lastMessages: log.rate.second === second - 1 ? log.rate.messages : 0,
+          };
     r.bytes += inBytes;
     r.messages += messages;
     // Events the stream dropped (a stalled page) show as gaps in this session's seq.
-    Object.assign(log, { rate: r, version: old.version + 1, lastSeq: seq, startedAt: old.startedAt || fresh[0]!.at, bytesIn: old.bytesIn + inBytes, bytesOut: old.bytesOut + outBytes, messagesIn: old.messagesIn + messages, dropped: old.dropped + gaps });
+    Object.assign(log, {
+      rate: r,
+      version: old.version + 1,
+      lastSeq: seq,
+      startedAt: old.startedAt || fresh[0]!.at,
+      bytesIn: old.bytesIn + inBytes,
+      bytesOut: old.bytesOut + outBytes,
+      messagesIn: old.messagesIn + messages,
+      dropped: old.dropped + gaps,
+    });
     logs[id] = log;
     if (fresh.some((e) => e.type === 'repeat-end') && repeating[id]) {
       repeating = { ...repeating };

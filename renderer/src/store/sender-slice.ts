@@ -9,7 +9,6 @@ import { framingOf, type CustomFraming } from '../../../shared/sender/framing-fo
 import type { ContractClient } from '../client/contract-client.ts';
 import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
 
-
 export type { ClientView, SessionLog, SessionView } from './sender-events.ts';
 export type { CustomFraming } from '../../../shared/sender/framing-form.ts';
 export type { SenderError } from './sender-errors.ts';
@@ -42,8 +41,6 @@ export interface Composer {
   fileName: string;
   fileText: string;
 }
-
-
 
 export interface SenderSlice {
   sender: {
@@ -88,7 +85,9 @@ export interface SenderSlice {
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
 }
 
-export function createSenderSlice<T extends SenderSlice & { settings: { senderLogCapacity: number } }>(client: ContractClient): StateCreator<T, [], [], SenderSlice> {
+export function createSenderSlice<T extends SenderSlice & { settings: { senderLogCapacity: number } }>(
+  client: ContractClient,
+): StateCreator<T, [], [], SenderSlice> {
   return (set, get) => {
     /** The log size from the settings (applies to logs started or cleared from now on). */
     const capacity = () => get().settings.senderLogCapacity;
@@ -113,7 +112,11 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         if (s.logs[summary.id]) continue;
         const log = logFromPage(page.value, capacity());
         const view = { ...viewOf(page.value.session), ...(s.sessions.find((v) => v.info.id === summary.id) ?? {}) };
-        const next = { sessions: [...s.sessions.filter((v) => v.info.id !== summary.id), view], logs: { ...s.logs, [summary.id]: log }, repeating: page.value.session.repeating ? { ...s.repeating, [summary.id]: true } : s.repeating };
+        const next = {
+          sessions: [...s.sessions.filter((v) => v.info.id !== summary.id), view],
+          logs: { ...s.logs, [summary.id]: log },
+          repeating: page.value.session.repeating ? { ...s.repeating, [summary.id]: true } : s.repeating,
+        };
         const held = early.get(summary.id) ?? [];
         early.delete(summary.id);
         const folded = held.length ? reduceSenderEvents(next, held, Date.now()).view : next;
@@ -168,7 +171,10 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         return null;
       }
       const base = { host: host as string, port: port as number, framing: framing as Framing, encoding: form.encoding };
-      const spec: OpenSession = form.kind === 'tcp-client' ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number } : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
+      const spec: OpenSession =
+        form.kind === 'tcp-client'
+          ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number }
+          : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
       const r = await client.invoke('sender.open', spec);
       if (!r.ok) {
         patch({ formError: errorOf(r.error) });
@@ -179,7 +185,8 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       await sync();
       const id = r.value.id;
       // This window names the framing as the user chose it (a custom rule that equals a preset stays "custom").
-      if (get().sender.sessions.some((v) => v.info.id === id)) patch({ active: id, sessions: get().sender.sessions.map((v) => (v.info.id === id ? { ...v, framing: form.framing } : v)) });
+      if (get().sender.sessions.some((v) => v.info.id === id))
+        patch({ active: id, sessions: get().sender.sessions.map((v) => (v.info.id === id ? { ...v, framing: form.framing } : v)) });
       return r.value;
     }
 
@@ -193,7 +200,12 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         patch({ sendError: { field: 'payload', message: 'file: choose a file to send', code: 'FILE_NOT_CHOSEN', params: { field: 'file' } } });
         return null;
       }
-      const payload = { mode: c.mode, text: c.mode === 'file' ? c.fileText : c.text, encoding: c.encoding, lineEnding: c.mode === 'file' ? ('none' as const) : c.lineEnding };
+      const payload = {
+        mode: c.mode,
+        text: c.mode === 'file' ? c.fileText : c.text,
+        encoding: c.encoding,
+        lineEnding: c.mode === 'file' ? ('none' as const) : c.lineEnding,
+      };
       if (view.info.kind === 'tcp-server' && view.sendTo) return { sessionId: view.info.id, payload, clientPeer: view.sendTo };
       if (view.info.kind !== 'udp') return { sessionId: view.info.id, payload };
       const port = checked(() => checkPort(view.destPort));
@@ -210,7 +222,18 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         active: null,
         logs: {},
         sessionsOpen: false,
-        form: { kind: 'tcp-client', host: '127.0.0.1', port: '', framing: 'raw', custom: { kind: 'delimiter', delimiter: '\\r\\n', size: '64', bytes: '2', endian: 'be', includesPrefix: false, sizeKey: 'data_size' }, encoding: 'utf8', reply: 'none', replyText: 'OK', rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }], timeoutMs: '5000' },
+        form: {
+          kind: 'tcp-client',
+          host: '127.0.0.1',
+          port: '',
+          framing: 'raw',
+          custom: { kind: 'delimiter', delimiter: '\\r\\n', size: '64', bytes: '2', endian: 'be', includesPrefix: false, sizeKey: 'data_size' },
+          encoding: 'utf8',
+          reply: 'none',
+          replyText: 'OK',
+          rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }],
+          timeoutMs: '5000',
+        },
         composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
         opening: false,
         repeating: {},
@@ -244,7 +267,18 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         patch({ opening: true });
         try {
           const { framing, encoding, custom } = get().sender.form;
-          const server = await open({ kind: 'tcp-server', host: '127.0.0.1', port: '0', framing, custom, encoding, reply: 'echo', replyText: '', rules: [], timeoutMs: '5000' });
+          const server = await open({
+            kind: 'tcp-server',
+            host: '127.0.0.1',
+            port: '0',
+            framing,
+            custom,
+            encoding,
+            reply: 'echo',
+            replyText: '',
+            rules: [],
+            timeoutMs: '5000',
+          });
           if (!server) return;
           const port = server.local.split(':').at(-1) ?? '0';
           await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, custom, encoding, reply: 'none', replyText: '', rules: [], timeoutMs: '5000' });
@@ -312,7 +346,12 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const log = get().sender.logs[id];
         if (!log) return;
         // Entries up to the cleared seq never come back, even from a late batch.
-        patch({ logs: { ...get().sender.logs, [id]: { ...emptyLog(capacity(), log.startedAt), lastSeq: Math.max(log.lastSeq, r.ok ? r.value.cleared : 0), version: log.version + 1 } } });
+        patch({
+          logs: {
+            ...get().sender.logs,
+            [id]: { ...emptyLog(capacity(), log.startedAt), lastSeq: Math.max(log.lastSeq, r.ok ? r.value.cleared : 0), version: log.version + 1 },
+          },
+        });
       },
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.

@@ -1,5 +1,16 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { CaptureStatus, CommandOutput, EventBatch, PanelId, ExperimentKind, KernelState, TimelineMarker, TimelinePacket, TimelineStatus, WirelabErrorData } from '../../../shared/contract/index.ts';
+import type {
+  CaptureStatus,
+  CommandOutput,
+  EventBatch,
+  PanelId,
+  ExperimentKind,
+  KernelState,
+  TimelineMarker,
+  TimelinePacket,
+  TimelineStatus,
+  WirelabErrorData,
+} from '../../../shared/contract/index.ts';
 import { splitEndpoint, type StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { toBase64 } from '../../../shared/sender/payload.ts';
@@ -20,7 +31,16 @@ export interface TimelineSource {
   /** Live sources drop their oldest packets beyond this many (the diagram is for one connection). */
   droppedPackets: number;
   /** Imported files: their conversations; packets hold the one opened. */
-  file: { name: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: CommandOutput<'timeline.import'>['problem']; openStream: number | null; truncated: boolean } | null;
+  file: {
+    name: string;
+    format: string | null;
+    frames: number;
+    tcpPackets: number;
+    streams: StreamSummary[];
+    problem: CommandOutput<'timeline.import'>['problem'];
+    openStream: number | null;
+    truncated: boolean;
+  } | null;
   /** Which connection of the source is drawn (index into the streams derived from packets); -1 follows the newest. */
   stream: number;
   /** Wall-clock ms when the source was started (for TIME_WAIT countdowns). */
@@ -62,7 +82,9 @@ const LIVE_PACKET_CAP = 20_000;
 const KEEP_SOURCES = 12;
 
 /** Needs the shell's setPanel: "show timeline" in the packet sender switches panels. */
-export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: PanelId): void }>(client: ContractClient): StateCreator<T, [], [], TimelineSlice> {
+export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: PanelId): void }>(
+  client: ContractClient,
+): StateCreator<T, [], [], TimelineSlice> {
   return (set, get) => {
     const patch = (p: Partial<TimelineSlice['timeline']>) => set({ timeline: { ...get().timeline, ...p } } as Partial<T>);
     const add = (source: TimelineSource) => {
@@ -71,13 +93,35 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
     };
     const update = (id: string, f: (s: TimelineSource) => TimelineSource) => patch({ sources: get().timeline.sources.map((s) => (s.id === id ? f(s) : s)) });
     const blank = (id: string, kind: SourceKind, label: string, experiment: ExperimentKind | null = null): TimelineSource => ({
-      id, kind, experiment, label, status: { phase: 'starting', message: null, capture: null }, packets: [], markers: [], kernel: [], droppedPackets: 0, file: null, stream: kind === 'watch' ? -1 : 0, startedAt: Date.now(), sessionId: null,
+      id,
+      kind,
+      experiment,
+      label,
+      status: { phase: 'starting', message: null, capture: null },
+      packets: [],
+      markers: [],
+      kernel: [],
+      droppedPackets: 0,
+      file: null,
+      stream: kind === 'watch' ? -1 : 0,
+      startedAt: Date.now(),
+      sessionId: null,
     });
     // Events can arrive before the command's reply names the timeline: hold them until then.
     const early = new Map<string, EventBatch<'timeline.event'>['events']>();
 
     return {
-      timeline: { capabilities: null, sources: [], selected: null, frame: null, absolute: false, watchPort: '', watchHost: '127.0.0.1', error: null, busy: false },
+      timeline: {
+        capabilities: null,
+        sources: [],
+        selected: null,
+        frame: null,
+        absolute: false,
+        watchPort: '',
+        watchHost: '127.0.0.1',
+        error: null,
+        busy: false,
+      },
       setTimeline: patch,
       async loadTimelineCapabilities() {
         const r = await client.invoke('timeline.capabilities', {});
@@ -127,14 +171,28 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         const v = r.value;
         const source = blank(v.timelineId, 'file', name);
         source.status = { phase: 'done', message: null, capture: null };
-        source.file = { name, format: v.format, frames: v.frames, tcpPackets: v.tcpPackets, streams: v.streams, problem: v.problem, openStream: null, truncated: false };
+        source.file = {
+          name,
+          format: v.format,
+          frames: v.frames,
+          tcpPackets: v.tcpPackets,
+          streams: v.streams,
+          problem: v.problem,
+          openStream: null,
+          truncated: false,
+        };
         add(source);
         if (v.streams.length > 0) await get().openFileStream(v.timelineId, 0);
       },
       async openFileStream(sourceId, index) {
         const r = await client.invoke('timeline.stream', { timelineId: sourceId, index });
         if (!r.ok) return patch({ error: r.error });
-        update(sourceId, (s) => ({ ...s, packets: r.value.packets, stream: 0, file: s.file && { ...s.file, openStream: index, truncated: r.value.truncated } }));
+        update(sourceId, (s) => ({
+          ...s,
+          packets: r.value.packets,
+          stream: 0,
+          file: s.file && { ...s.file, openStream: index, truncated: r.value.truncated },
+        }));
         patch({ frame: null });
       },
       selectSource(id) {
@@ -173,7 +231,10 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
               dropped += packets.length - LIVE_PACKET_CAP;
               packets = packets.slice(-LIVE_PACKET_CAP);
             }
-            const status = events.map((e) => e.status).filter((x) => x !== null).at(-1);
+            const status = events
+              .map((e) => e.status)
+              .filter((x) => x !== null)
+              .at(-1);
             return {
               ...s,
               packets,

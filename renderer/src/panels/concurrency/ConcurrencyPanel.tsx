@@ -41,7 +41,11 @@ export function ConcurrencyPanel() {
       <div className="cc-layout">
         <div className="cc-side">
           <h2 className="cc-h">{t('cc.models')}</h2>
-          {!python && <p className="notice warning" data-testid="cc-no-python"><span>{t('cc.noPython')}</span></p>}
+          {!python && (
+            <p className="notice warning" data-testid="cc-no-python">
+              <span>{t('cc.noPython')}</span>
+            </p>
+          )}
           <div className="cc-models" role="radiogroup" aria-label={t('cc.models')}>
             {concurrencyModels.map((m) => {
               const available = cc.models?.models.find((x) => x.id === m)?.available ?? true;
@@ -56,17 +60,33 @@ export function ConcurrencyPanel() {
           </div>
           <label className="field" title={t('cc.workHint')}>
             <span>{t('cc.workMs')}</span>
-            <input className="input" type="number" min={0} max={limits.loadWorkMs} step={1} value={cc.workMs} data-testid="cc-work-ms" onChange={(e) => set({ workMs: Math.max(0, Math.min(limits.loadWorkMs, Math.floor(Number(e.target.value) || 0))) })} />
+            <input
+              className="input"
+              type="number"
+              min={0}
+              max={limits.loadWorkMs}
+              step={1}
+              value={cc.workMs}
+              data-testid="cc-work-ms"
+              onChange={(e) => set({ workMs: Math.max(0, Math.min(limits.loadWorkMs, Math.floor(Number(e.target.value) || 0))) })}
+            />
           </label>
           <p className="muted small">{t('cc.workHint')}</p>
           <div className="cc-row">
             <button className="button primary" data-testid="cc-server-start" disabled={cc.busy} onClick={() => void startServer()}>
               {server && server.model === cc.model ? t('cc.restart') : t('cc.start')}
             </button>
-            <button className="button" data-testid="cc-server-stop" disabled={!server} onClick={() => void stopServer()}>{t('cc.stop')}</button>
+            <button className="button" data-testid="cc-server-stop" disabled={!server} onClick={() => void stopServer()}>
+              {t('cc.stop')}
+            </button>
           </div>
           <p className="muted small" data-testid="cc-server-state" role="status">
-            {server ? t('cc.listening', { model: t(`cc.model.${server.model}` as MessageKey), port: server.port, pid: server.pid }) + (server.workMs > 0 ? ` · ${t('cc.workOn', { ms: num(server.workMs) })}` : '') : cc.server?.state === 'exited' ? t('cc.exited') : t('cc.notRunning')}
+            {server
+              ? t('cc.listening', { model: t(`cc.model.${server.model}` as MessageKey), port: server.port, pid: server.pid }) +
+                (server.workMs > 0 ? ` · ${t('cc.workOn', { ms: num(server.workMs) })}` : '')
+              : cc.server?.state === 'exited'
+                ? t('cc.exited')
+                : t('cc.notRunning')}
           </p>
           {cc.server?.error && (
             <p className="field-error" role="alert" data-testid="cc-server-error">
@@ -74,8 +94,17 @@ export function ConcurrencyPanel() {
             </p>
           )}
           <div className="cc-row">
-            <button className="button small" data-testid="cc-source-toggle" onClick={() => set({ showSource: !cc.showSource })}>{cc.showSource ? t('cc.hideSource') : t('cc.viewSource')}</button>
-            <button className="button small" data-testid="cc-source-export" disabled={!cc.source} onClick={() => cc.source && saveFile(cc.source.file, 'text/plain', cc.source.text)}>{t('cc.exportSource')}</button>
+            <button className="button small" data-testid="cc-source-toggle" onClick={() => set({ showSource: !cc.showSource })}>
+              {cc.showSource ? t('cc.hideSource') : t('cc.viewSource')}
+            </button>
+            <button
+              className="button small"
+              data-testid="cc-source-export"
+              disabled={!cc.source}
+              onClick={() => cc.source && saveFile(cc.source.file, 'text/plain', cc.source.text)}
+            >
+              {t('cc.exportSource')}
+            </button>
           </div>
         </div>
 
@@ -84,28 +113,75 @@ export function ConcurrencyPanel() {
           <div className="cc-form">
             <label className="field">
               <span>{t('cc.conns')}</span>
-              <input className="input" type="number" min={1} max={limits.loadConnections} value={cc.conns} data-testid="cc-conns" onChange={(e) => set({ conns: Math.max(1, Math.min(limits.loadConnections, Math.floor(Number(e.target.value) || 1))) })} />
+              <input
+                className="input"
+                type="number"
+                min={1}
+                max={limits.loadConnections}
+                value={cc.conns}
+                data-testid="cc-conns"
+                onChange={(e) => set({ conns: Math.max(1, Math.min(limits.loadConnections, Math.floor(Number(e.target.value) || 1))) })}
+              />
             </label>
             <label className="field">
               <span>{t('cc.size')}</span>
-              <input className="input" type="number" min={1} max={65536} value={cc.size} data-testid="cc-size" onChange={(e) => set({ size: Math.max(1, Math.min(65536, Math.floor(Number(e.target.value) || 1))) })} />
+              <input
+                className="input"
+                type="number"
+                min={1}
+                max={65536}
+                value={cc.size}
+                data-testid="cc-size"
+                onChange={(e) => set({ size: Math.max(1, Math.min(65536, Math.floor(Number(e.target.value) || 1))) })}
+              />
             </label>
             <label className="field">
               <span>{t('cc.duration')}</span>
-              <input className="input" type="number" min={1} max={600} value={cc.durationMs / 1000} data-testid="cc-duration" onChange={(e) => set({ durationMs: Math.max(1, Math.min(600, Number(e.target.value) || 1)) * 1000 })} />
+              <input
+                className="input"
+                type="number"
+                min={1}
+                max={600}
+                value={cc.durationMs / 1000}
+                data-testid="cc-duration"
+                onChange={(e) => set({ durationMs: Math.max(1, Math.min(600, Number(e.target.value) || 1)) * 1000 })}
+              />
             </label>
             <label className="field">
               <span>{t('cc.rate')}</span>
-              <input className="input" type="number" min={0} value={cc.rate} data-testid="cc-rate" onChange={(e) => set({ rate: Math.max(0, Number(e.target.value) || 0) })} />
+              <input
+                className="input"
+                type="number"
+                min={0}
+                value={cc.rate}
+                data-testid="cc-rate"
+                onChange={(e) => set({ rate: Math.max(0, Number(e.target.value) || 0) })}
+              />
             </label>
             <div className="cc-row">
-              <button className="button primary" data-testid="cc-load-start" disabled={!server || running || cc.busy} onClick={() => void startLoad()}>{t('cc.run')}</button>
-              <button className="button" data-testid="cc-load-stop" disabled={!running} onClick={() => void stopLoad()}>{t('cc.stopRun')}</button>
+              <button className="button primary" data-testid="cc-load-start" disabled={!server || running || cc.busy} onClick={() => void startLoad()}>
+                {t('cc.run')}
+              </button>
+              <button className="button" data-testid="cc-load-stop" disabled={!running} onClick={() => void stopLoad()}>
+                {t('cc.stopRun')}
+              </button>
             </div>
           </div>
-          {fd && <p className="muted small" data-testid="cc-fd-limit">{t('cc.fdLimit', { soft: num(fd.soft), hard: num(fd.hard) })}</p>}
-          {cc.error && <p className="field-error" role="alert" data-testid="cc-error"><code>{cc.error.code}</code> {errorText(locale, cc.error)}</p>}
-          {cc.load?.error && <p className="field-error" role="alert" data-testid="cc-load-error"><code>{cc.load.error.code}</code> {cc.load.error.message}</p>}
+          {fd && (
+            <p className="muted small" data-testid="cc-fd-limit">
+              {t('cc.fdLimit', { soft: num(fd.soft), hard: num(fd.hard) })}
+            </p>
+          )}
+          {cc.error && (
+            <p className="field-error" role="alert" data-testid="cc-error">
+              <code>{cc.error.code}</code> {errorText(locale, cc.error)}
+            </p>
+          )}
+          {cc.load?.error && (
+            <p className="field-error" role="alert" data-testid="cc-load-error">
+              <code>{cc.load.error.code}</code> {cc.load.error.message}
+            </p>
+          )}
 
           <div className="cc-figures" data-testid="cc-figures" data-state={cc.load?.state ?? 'idle'}>
             <Figure label={t('cc.rps')} value={r ? num(running ? r.windowRps : r.rps) : '—'} testid="cc-rps" />
@@ -113,7 +189,11 @@ export function ConcurrencyPanel() {
             <Figure label="p90" value={r ? `${ms(r.latencyMs.p90)} ms` : '—'} testid="cc-p90" />
             <Figure label="p99" value={r ? `${ms(r.latencyMs.p99)} ms` : '—'} testid="cc-p99" />
             <Figure label="max" value={r ? `${ms(r.latencyMs.max)} ms` : '—'} testid="cc-max" />
-            <Figure label={t('cc.established')} value={r ? `${num(r.counts.connections.established)} / ${num(r.counts.connections.wanted)}` : '—'} testid="cc-established" />
+            <Figure
+              label={t('cc.established')}
+              value={r ? `${num(r.counts.connections.established)} / ${num(r.counts.connections.wanted)}` : '—'}
+              testid="cc-established"
+            />
             <Figure label={t('cc.answered')} value={r ? num(r.counts.answered) : '—'} testid="cc-answered" />
             <Figure label={t('cc.failed')} value={r ? num(r.counts.failed) : '—'} testid="cc-failed" />
             <Figure label={t('cc.serverProc')} value={stats ? `${stats.processes} / ${stats.threads}` : '—'} testid="cc-server-proc" />
@@ -123,7 +203,9 @@ export function ConcurrencyPanel() {
           {r && Object.keys(r.counts.errors).length > 0 && (
             <p className="cc-errors" data-testid="cc-errors">
               {Object.entries(r.counts.errors).map(([code, n]) => (
-                <span key={code} className="badge">{code} ×{num(n)}</span>
+                <span key={code} className="badge">
+                  {code} ×{num(n)}
+                </span>
               ))}
             </p>
           )}
@@ -155,8 +237,19 @@ export function ConcurrencyPanel() {
               <table className="table cc-runs" data-testid="cc-runs">
                 <thead>
                   <tr>
-                    <th>{t('cc.col.model')}</th><th className="num">{t('cc.conns')}</th><th className="num">{t('cc.col.work')}</th><th className="num">{t('cc.rps')}</th><th className="num">p50</th><th className="num">p99</th><th className="num">max</th>
-                    <th className="num">{t('cc.answered')}</th><th className="num">{t('cc.failed')}</th><th className="num">{t('cc.col.procThreads')}</th><th className="num">{t('cc.serverMemShort')}</th><th className="num">{t('cc.col.cpu')}</th><th>{t('cc.col.errors')}</th>
+                    <th>{t('cc.col.model')}</th>
+                    <th className="num">{t('cc.conns')}</th>
+                    <th className="num">{t('cc.col.work')}</th>
+                    <th className="num">{t('cc.rps')}</th>
+                    <th className="num">p50</th>
+                    <th className="num">p99</th>
+                    <th className="num">max</th>
+                    <th className="num">{t('cc.answered')}</th>
+                    <th className="num">{t('cc.failed')}</th>
+                    <th className="num">{t('cc.col.procThreads')}</th>
+                    <th className="num">{t('cc.serverMemShort')}</th>
+                    <th className="num">{t('cc.col.cpu')}</th>
+                    <th>{t('cc.col.errors')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -164,7 +257,9 @@ export function ConcurrencyPanel() {
                     <tr key={run.id} data-testid="cc-run-row">
                       <td>{run.model ? t(`cc.model.${run.model}` as MessageKey) : '?'}</td>
                       <td className="num">{num(run.conns)}</td>
-                      <td className="num" data-testid="cc-run-work">{run.workMs > 0 ? `${num(run.workMs)} ms` : '—'}</td>
+                      <td className="num" data-testid="cc-run-work">
+                        {run.workMs > 0 ? `${num(run.workMs)} ms` : '—'}
+                      </td>
                       <td className="num">{num(run.report.rps)}</td>
                       <td className="num">{ms(run.report.latencyMs.p50)}</td>
                       <td className="num">{ms(run.report.latencyMs.p99)}</td>
@@ -173,8 +268,14 @@ export function ConcurrencyPanel() {
                       <td className="num">{num(run.report.counts.failed)}</td>
                       <td className="num">{run.peak ? `${run.peak.processes} / ${run.peak.threads}` : '—'}</td>
                       <td className="num">{run.peak ? formatBytes(run.peak.rssBytes) : '—'}</td>
-                      <td className="num" data-testid="cc-run-cpu">{run.peak ? `${num(run.peak.cpu)}%` : '—'}</td>
-                      <td>{[run.error?.code, run.serverError, ...Object.entries(run.report.counts.errors).map(([c, n]) => `${c} ×${n}`)].filter(Boolean).join(', ')}</td>
+                      <td className="num" data-testid="cc-run-cpu">
+                        {run.peak ? `${num(run.peak.cpu)}%` : '—'}
+                      </td>
+                      <td>
+                        {[run.error?.code, run.serverError, ...Object.entries(run.report.counts.errors).map(([c, n]) => `${c} ×${n}`)]
+                          .filter(Boolean)
+                          .join(', ')}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -184,7 +285,9 @@ export function ConcurrencyPanel() {
         </div>
       </div>
       {cc.showSource && cc.source && (
-        <pre className="cc-source" data-testid="cc-source"><code>{cc.source.text}</code></pre>
+        <pre className="cc-source" data-testid="cc-source">
+          <code>{cc.source.text}</code>
+        </pre>
       )}
     </section>
   );

@@ -6,7 +6,9 @@ const PAD = 4;
 export function linePath(values: number[], max: number, width = W, height = H): string {
   if (values.length < 2 || max <= 0) return '';
   const step = (width - 2 * PAD) / (values.length - 1);
-  return values.map((v, i) => `${i ? 'L' : 'M'}${(PAD + i * step).toFixed(1)},${(height - PAD - (Math.min(v, max) / max) * (height - 2 * PAD)).toFixed(1)}`).join('');
+  return values
+    .map((v, i) => `${i ? 'L' : 'M'}${(PAD + i * step).toFixed(1)},${(height - PAD - (Math.min(v, max) / max) * (height - 2 * PAD)).toFixed(1)}`)
+    .join('');
 }
 
 export interface ChartLine {

@@ -25,14 +25,28 @@ export function ConnectionsView() {
   return (
     <div className="ps-connections">
       <div className="ps-toolbar">
-        <input className="input search wide" type="search" placeholder={t('ps.conn.search')} aria-label={t('ps.conn.search')} value={ps.socketFilter} data-testid="conn-filter" onChange={(e) => set({ socketFilter: e.target.value })} />
-        <button className="button small" onClick={() => void load()}>{t('ps.conn.refresh')}</button>
+        <input
+          className="input search wide"
+          type="search"
+          placeholder={t('ps.conn.search')}
+          aria-label={t('ps.conn.search')}
+          value={ps.socketFilter}
+          data-testid="conn-filter"
+          onChange={(e) => set({ socketFilter: e.target.value })}
+        />
+        <button className="button small" onClick={() => void load()}>
+          {t('ps.conn.refresh')}
+        </button>
         <span className="muted small">{t('ps.conn.count', { n: rows.length })}</span>
       </div>
       <table className="table compact" data-testid="conn-table">
         <thead>
           <tr>
-            <th>{t('ps.conn.proto')}</th><th>{t('ps.conn.local')}</th><th>{t('ps.conn.remote')}</th><th>{t('ps.conn.state')}</th><th>{t('ps.conn.process')}</th>
+            <th>{t('ps.conn.proto')}</th>
+            <th>{t('ps.conn.local')}</th>
+            <th>{t('ps.conn.remote')}</th>
+            <th>{t('ps.conn.state')}</th>
+            <th>{t('ps.conn.process')}</th>
           </tr>
         </thead>
         <tbody>
@@ -43,8 +57,24 @@ export function ConnectionsView() {
               <td className="mono">{s.remote}</td>
               <td>{s.state}</td>
               <td>
-                {s.pid === null && s.state === 'TIME_WAIT' ? <span className="muted" title={t('ps.conn.kernelHint')}>{t('ps.conn.kernel')}</span> : s.pid === null ? <span className="muted" title={t('ps.conn.unknownHint')}>{t('ps.conn.unknown')}</span> : (
-                  <button className="link" onClick={() => { set({ tab: 'processes' }); void select(s.pid); }}>{s.process} ({s.pid})</button>
+                {s.pid === null && s.state === 'TIME_WAIT' ? (
+                  <span className="muted" title={t('ps.conn.kernelHint')}>
+                    {t('ps.conn.kernel')}
+                  </span>
+                ) : s.pid === null ? (
+                  <span className="muted" title={t('ps.conn.unknownHint')}>
+                    {t('ps.conn.unknown')}
+                  </span>
+                ) : (
+                  <button
+                    className="link"
+                    onClick={() => {
+                      set({ tab: 'processes' });
+                      void select(s.pid);
+                    }}
+                  >
+                    {s.process} ({s.pid})
+                  </button>
                 )}
               </td>
             </tr>

@@ -17,25 +17,46 @@ export function DetailsView() {
   const pid = ps.selected;
   if (pid === null) return <aside className="ps-details muted">{t('ps.details.pick')}</aside>;
   const row = ps.sample?.processes.find((p) => p.pid === pid);
-  if (!row) return <aside className="ps-details" data-testid="ps-details"><p className="muted">{t('ps.details.gone')}</p></aside>;
+  if (!row)
+    return (
+      <aside className="ps-details" data-testid="ps-details">
+        <p className="muted">{t('ps.details.gone')}</p>
+      </aside>
+    );
   const children = ps.sample!.processes.filter((p) => p.ppid === pid);
   const d = ps.details?.pid === pid ? ps.details : null;
   return (
     <aside className="ps-details" data-testid="ps-details">
       <h3>{t('ps.details.title', { name: row.name, pid })}</h3>
-      <p className="mono small wrap ps-cmd" title={row.command}>{row.command}</p>
-      <p className="small"><span className={`st-${row.state}`}>{row.state}</span> {t(`ps.state.${row.state}` as MessageKey)} · PPID {row.ppid} · {row.user ?? '?'}</p>
+      <p className="mono small wrap ps-cmd" title={row.command}>
+        {row.command}
+      </p>
+      <p className="small">
+        <span className={`st-${row.state}`}>{row.state}</span> {t(`ps.state.${row.state}` as MessageKey)} · PPID {row.ppid} · {row.user ?? '?'}
+      </p>
       <div className="ps-signals">
         {signalNameSchema.options.map((s) => (
-          <button key={s} className={`button small${s === 'SIGKILL' ? ' danger' : ''}`} title={t(signalHintKey(s, platform))} data-testid={`signal-${s}`} onClick={() => request(pid, s)}>{t(`ps.sig.${s}` as MessageKey)}</button>
+          <button
+            key={s}
+            className={`button small${s === 'SIGKILL' ? ' danger' : ''}`}
+            title={t(signalHintKey(s, platform))}
+            data-testid={`signal-${s}`}
+            onClick={() => request(pid, s)}
+          >
+            {t(`ps.sig.${s}` as MessageKey)}
+          </button>
         ))}
       </div>
       {ps.confirm && ps.confirm.pid === pid && (
         <div className="ps-confirm" role="alertdialog" data-testid="signal-confirm">
           <p>{t('ps.confirm', { signal: ps.confirm.signal, pid, name: ps.confirm.name })}</p>
           <p className="muted small">{t(signalHintKey(ps.confirm.signal, platform))}</p>
-          <button className="button small danger" data-testid="signal-yes" onClick={() => void confirm()}>{t('ps.confirmYes')}</button>
-          <button className="button small" onClick={() => set({ confirm: null })}>{t('ps.cancel')}</button>
+          <button className="button small danger" data-testid="signal-yes" onClick={() => void confirm()}>
+            {t('ps.confirmYes')}
+          </button>
+          <button className="button small" onClick={() => set({ confirm: null })}>
+            {t('ps.cancel')}
+          </button>
         </div>
       )}
       <h4>{t('ps.details.threads', { n: d?.threads?.length ?? row.threads ?? '?' })}</h4>
@@ -47,7 +68,9 @@ export function DetailsView() {
               <tr key={th.tid}>
                 <td className="num">{th.tid}</td>
                 <td>{th.name}</td>
-                <td className={`st-${th.state}`} title={t(`ps.state.${th.state}` as MessageKey)}>{th.state}</td>
+                <td className={`st-${th.state}`} title={t(`ps.state.${th.state}` as MessageKey)}>
+                  {th.state}
+                </td>
                 <td className="num">{th.cpu.toFixed(1)}%</td>
               </tr>
             ))}
@@ -57,7 +80,12 @@ export function DetailsView() {
       <h4>{t('ps.details.children', { n: children.length })}</h4>
       <ul className="ps-children">
         {children.map((c) => (
-          <li key={c.pid}><button className="link" onClick={() => void select(c.pid)}>{c.pid} {c.name}</button> <span className={`st-${c.state}`}>{c.state}</span></li>
+          <li key={c.pid}>
+            <button className="link" onClick={() => void select(c.pid)}>
+              {c.pid} {c.name}
+            </button>{' '}
+            <span className={`st-${c.state}`}>{c.state}</span>
+          </li>
         ))}
       </ul>
       <h4>{t('ps.details.sockets', { n: d?.sockets.length ?? 0 })}</h4>
@@ -66,7 +94,12 @@ export function DetailsView() {
         <table className="table compact mono">
           <tbody>
             {d.sockets.map((s, i) => (
-              <tr key={i}><td>{s.proto}</td><td>{s.local}</td><td>{s.remote}</td><td>{s.state}</td></tr>
+              <tr key={i}>
+                <td>{s.proto}</td>
+                <td>{s.local}</td>
+                <td>{s.remote}</td>
+                <td>{s.state}</td>
+              </tr>
             ))}
           </tbody>
         </table>

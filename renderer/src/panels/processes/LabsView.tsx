@@ -30,14 +30,20 @@ export function LabsView() {
               <h3>{t(`ps.lab.${kind}` as MessageKey)}</h3>
               <p className="small">{t(labTextKey(kind, platform))}</p>
               <div className="ps-lab-actions">
-                <button className="button small" disabled={ps.labBusy} data-testid={`lab-start-${kind}`} onClick={() => void startLab(kind)}>{t('ps.labs.start')}</button>
+                <button className="button small" disabled={ps.labBusy} data-testid={`lab-start-${kind}`} onClick={() => void startLab(kind)}>
+                  {t('ps.labs.start')}
+                </button>
                 {kind === 'gil' && <span className="muted small">{t('ps.labNeedsPython')}</span>}
               </div>
               {running.map((l) => (
                 <div key={l.id} className="ps-lab-running" data-testid="lab-running">
                   <span className="small">{t('ps.labs.running', { pids: l.pids.join(', ') })}</span>
-                  <button className="button small" onClick={() => show(l.pids[0]!)}>{t('ps.labs.show')}</button>
-                  <button className="button small" data-testid={`lab-stop-${kind}`} onClick={() => void stopLab(l.id)}>{t('ps.labs.stop')}</button>
+                  <button className="button small" onClick={() => show(l.pids[0]!)}>
+                    {t('ps.labs.show')}
+                  </button>
+                  <button className="button small" data-testid={`lab-stop-${kind}`} onClick={() => void stopLab(l.id)}>
+                    {t('ps.labs.stop')}
+                  </button>
                 </div>
               ))}
             </div>

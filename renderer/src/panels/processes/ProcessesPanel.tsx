@@ -26,20 +26,38 @@ export function ProcessesPanel() {
   }, [start, stop, connection]);
 
   if (ps.supported === false) {
-    return <section className="processes-panel"><p className="notice warning" data-testid="processes-unsupported"><span>{t('ps.unsupported', { reason: ps.reason ? errorText(locale, ps.reason) : '' })}</span></p></section>;
+    return (
+      <section className="processes-panel">
+        <p className="notice warning" data-testid="processes-unsupported">
+          <span>{t('ps.unsupported', { reason: ps.reason ? errorText(locale, ps.reason) : '' })}</span>
+        </p>
+      </section>
+    );
   }
   const message = ps.message;
   return (
     <section className="processes-panel" data-testid="processes-panel">
       <div className="subtabs" role="tablist">
         {(['processes', 'connections', 'labs'] as const).map((tab) => (
-          <button key={tab} role="tab" aria-selected={ps.tab === tab} className={`subtab${ps.tab === tab ? ' active' : ''}`} data-testid={`ps-tab-${tab}`} onClick={() => set({ tab })}>
+          <button
+            key={tab}
+            role="tab"
+            aria-selected={ps.tab === tab}
+            className={`subtab${ps.tab === tab ? ' active' : ''}`}
+            data-testid={`ps-tab-${tab}`}
+            onClick={() => set({ tab })}
+          >
             {t(`ps.tab.${tab}`)}
           </button>
         ))}
       </div>
       {message && (
-        <p className={message.kind === 'error' ? 'field-error' : 'muted'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="ps-message" data-code={message.kind === 'error' ? message.error.code : undefined}>
+        <p
+          className={message.kind === 'error' ? 'field-error' : 'muted'}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          data-testid="ps-message"
+          data-code={message.kind === 'error' ? message.error.code : undefined}
+        >
           {message.kind === 'error' ? errorText(locale, message.error) : message.text}
         </p>
       )}

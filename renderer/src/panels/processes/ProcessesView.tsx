@@ -27,7 +27,9 @@ const columns: { key: SortKey | 'command'; className: string }[] = [
 /** The process table (virtualised, sortable, filterable, as a tree) beside the selected one's details. */
 export function ProcessesView() {
   const t = useT();
-  const ps = useApp(useShallow((s) => pick(s.processes, 'filter', 'fresh', 'gone', 'intervalMs', 'normalized', 'paused', 'sample', 'selected', 'sort', 'tree')));
+  const ps = useApp(
+    useShallow((s) => pick(s.processes, 'filter', 'fresh', 'gone', 'intervalMs', 'normalized', 'paused', 'sample', 'selected', 'sort', 'tree')),
+  );
   const set = useApp((s) => s.setProcesses);
   const setPaused = useApp((s) => s.setPaused);
   const select = useApp((s) => s.selectProcess);
@@ -39,7 +41,8 @@ export function ProcessesView() {
   const items = useMemo(() => {
     if (!sample) return [];
     const q = ps.filter.trim().toLowerCase();
-    const match = (r: ProcessRowData) => !q || String(r.pid) === q || r.name.toLowerCase().includes(q) || r.command.toLowerCase().includes(q) || (r.user ?? '').toLowerCase().includes(q);
+    const match = (r: ProcessRowData) =>
+      !q || String(r.pid) === q || r.name.toLowerCase().includes(q) || r.command.toLowerCase().includes(q) || (r.user ?? '').toLowerCase().includes(q);
     const live = new Set(sample.processes.map((p) => p.pid));
     const gone = ps.gone.filter((g) => !live.has(g.row.pid)).map((g) => g.row);
     const rows = [...sample.processes, ...gone].filter(match);
@@ -72,10 +75,24 @@ export function ProcessesView() {
     <div className="ps-layout">
       <div className="ps-main">
         <div className="ps-toolbar">
-          <input className="input search" type="search" placeholder={t('ps.filter')} aria-label={t('ps.filter')} value={ps.filter} data-testid="ps-filter" onChange={(e) => set({ filter: e.target.value })} />
-          <label className="field-inline"><input type="checkbox" checked={ps.tree} data-testid="ps-tree" onChange={(e) => set({ tree: e.target.checked })} /> {t('ps.tree')}</label>
-          <label className="field-inline" title={t('ps.normalizedHint', { cores: sample?.cores ?? '?' })}><input type="checkbox" checked={ps.normalized} onChange={(e) => set({ normalized: e.target.checked })} /> {t('ps.normalized')}</label>
-          <button className="button small" data-testid="ps-pause" onClick={() => void setPaused(!ps.paused)}>{ps.paused ? t('ps.resume') : t('ps.pause')}</button>
+          <input
+            className="input search"
+            type="search"
+            placeholder={t('ps.filter')}
+            aria-label={t('ps.filter')}
+            value={ps.filter}
+            data-testid="ps-filter"
+            onChange={(e) => set({ filter: e.target.value })}
+          />
+          <label className="field-inline">
+            <input type="checkbox" checked={ps.tree} data-testid="ps-tree" onChange={(e) => set({ tree: e.target.checked })} /> {t('ps.tree')}
+          </label>
+          <label className="field-inline" title={t('ps.normalizedHint', { cores: sample?.cores ?? '?' })}>
+            <input type="checkbox" checked={ps.normalized} onChange={(e) => set({ normalized: e.target.checked })} /> {t('ps.normalized')}
+          </label>
+          <button className="button small" data-testid="ps-pause" onClick={() => void setPaused(!ps.paused)}>
+            {ps.paused ? t('ps.resume') : t('ps.pause')}
+          </button>
           <span className="muted small" data-testid="ps-summary">
             {ps.paused ? `${t('ps.paused')} · ` : ''}
             {sample ? t('ps.summary', { n: sample.processes.length, ms: sample.tookMs.toFixed(1), interval: ps.intervalMs / 1000 }) : t('ps.loading')}
@@ -83,42 +100,69 @@ export function ProcessesView() {
         </div>
         <div className="ps-table" role="table" aria-rowcount={items.length}>
           <div className="ps-inner">
-          <div className="ps-row ps-head" role="row">
-            {columns.map((c) => (
-              <button key={c.key} role="columnheader" className={`ps-cell ${c.className}`} disabled={c.key === 'command'} onClick={() => c.key !== 'command' && sortBy(c.key)} aria-sort={ps.sort.key === c.key ? (ps.sort.desc ? 'descending' : 'ascending') : undefined}>
-                {t(`ps.col.${c.key}` as MessageKey)}{ps.sort.key === c.key ? (ps.sort.desc ? ' ▾' : ' ▴') : ''}
-              </button>
-            ))}
-          </div>
-          <div className="ps-scroll" ref={scroller} data-testid="ps-rows">
-            {sample && items.length === 0 && <p className="muted ps-empty">{t('ps.none', { q: ps.filter })}</p>}
-            <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-              {virtual.getVirtualItems().map((v) => {
-                const { row: r, depth, gone } = items[v.index]!;
-                const fresh = (ps.fresh[r.pid] ?? 0) > now;
-                const cls = `ps-row${gone ? ' gone' : fresh ? ' fresh' : ''}${ps.selected === r.pid ? ' selected' : ''}${r.state === 'Z' ? ' zombie' : ''}`;
-                return (
-                  <div key={v.key} role="row" className={cls} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${v.start}px)` }} onClick={() => void select(r.pid)} data-testid="ps-row" data-pid={r.pid} data-ppid={r.ppid} data-state={r.state} data-depth={depth}>
-                    <span className="ps-cell num">{r.pid}</span>
-                    <span className="ps-cell num">{r.ppid}</span>
-                    <span className="ps-cell name" style={{ paddingLeft: 8 + Math.min(depth, 10) * 10 }}>
-                      {depth > 0 && <span className="ps-branch" aria-hidden="true">└ </span>}
-                      {r.name}
-                      {r.pid === sample?.selfPid && <span className="badge subtle">{t('ps.self')}</span>}
-                      {labPids.has(r.pid) && <span className="badge lab">{t('ps.lab')}</span>}
-                    </span>
-                    <span className="ps-cell user">{r.user ?? '?'}</span>
-                    <span className={`ps-cell state st-${r.state}`} title={t(`ps.state.${r.state}` as MessageKey)}>{r.state} <span className="muted">{t(`ps.state.${r.state}` as MessageKey)}</span></span>
-                    <span className="ps-cell num">{cpu(r.cpu)}</span>
-                    <span className="ps-cell num">{formatBytes(r.rssBytes)}</span>
-                    <span className="ps-cell num">{r.threads ?? '—'}</span>
-                    <span className="ps-cell time">{new Date(r.startTime).toLocaleTimeString()}</span>
-                    <span className="ps-cell command mono" title={r.command}>{r.command}</span>
-                  </div>
-                );
-              })}
+            <div className="ps-row ps-head" role="row">
+              {columns.map((c) => (
+                <button
+                  key={c.key}
+                  role="columnheader"
+                  className={`ps-cell ${c.className}`}
+                  disabled={c.key === 'command'}
+                  onClick={() => c.key !== 'command' && sortBy(c.key)}
+                  aria-sort={ps.sort.key === c.key ? (ps.sort.desc ? 'descending' : 'ascending') : undefined}
+                >
+                  {t(`ps.col.${c.key}` as MessageKey)}
+                  {ps.sort.key === c.key ? (ps.sort.desc ? ' ▾' : ' ▴') : ''}
+                </button>
+              ))}
             </div>
-          </div>
+            <div className="ps-scroll" ref={scroller} data-testid="ps-rows">
+              {sample && items.length === 0 && <p className="muted ps-empty">{t('ps.none', { q: ps.filter })}</p>}
+              <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+                {virtual.getVirtualItems().map((v) => {
+                  const { row: r, depth, gone } = items[v.index]!;
+                  const fresh = (ps.fresh[r.pid] ?? 0) > now;
+                  const cls = `ps-row${gone ? ' gone' : fresh ? ' fresh' : ''}${ps.selected === r.pid ? ' selected' : ''}${r.state === 'Z' ? ' zombie' : ''}`;
+                  return (
+                    <div
+                      key={v.key}
+                      role="row"
+                      className={cls}
+                      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${v.start}px)` }}
+                      onClick={() => void select(r.pid)}
+                      data-testid="ps-row"
+                      data-pid={r.pid}
+                      data-ppid={r.ppid}
+                      data-state={r.state}
+                      data-depth={depth}
+                    >
+                      <span className="ps-cell num">{r.pid}</span>
+                      <span className="ps-cell num">{r.ppid}</span>
+                      <span className="ps-cell name" style={{ paddingLeft: 8 + Math.min(depth, 10) * 10 }}>
+                        {depth > 0 && (
+                          <span className="ps-branch" aria-hidden="true">
+                            └{' '}
+                          </span>
+                        )}
+                        {r.name}
+                        {r.pid === sample?.selfPid && <span className="badge subtle">{t('ps.self')}</span>}
+                        {labPids.has(r.pid) && <span className="badge lab">{t('ps.lab')}</span>}
+                      </span>
+                      <span className="ps-cell user">{r.user ?? '?'}</span>
+                      <span className={`ps-cell state st-${r.state}`} title={t(`ps.state.${r.state}` as MessageKey)}>
+                        {r.state} <span className="muted">{t(`ps.state.${r.state}` as MessageKey)}</span>
+                      </span>
+                      <span className="ps-cell num">{cpu(r.cpu)}</span>
+                      <span className="ps-cell num">{formatBytes(r.rssBytes)}</span>
+                      <span className="ps-cell num">{r.threads ?? '—'}</span>
+                      <span className="ps-cell time">{new Date(r.startTime).toLocaleTimeString()}</span>
+                      <span className="ps-cell command mono" title={r.command}>
+                        {r.command}
+                      </span>
+                    </div>
+                  );
+                })}
+              </div>
+            </div>
           </div>
         </div>
       </div>

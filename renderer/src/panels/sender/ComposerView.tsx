@@ -14,7 +14,6 @@ import { formatByteCount, formatCount } from '../../../../shared/format/number.t
 /** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
 const maxFileBytes = 12 * 1024 * 1024;
 
-
 /**
  * The bytes of the box in `mode`. UTF-8 and hex are read here; GBK needs iconv-lite, which is
  * on the backend, so GBK text goes through sender.preview (512 bytes at most per call, hence
@@ -48,7 +47,9 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
   const setDest = useApp((s) => s.setDestination);
   const toggleRepeat = useApp((s) => s.toggleRepeat);
   const repeating = useApp((s) => !!s.sender.repeating[session.info.id]);
-  const [preview, setPreview] = useState<{ length: number; hex: string } | { error: string | Pick<WirelabErrorData, 'code' | 'message' | 'params'> } | null>(null);
+  const [preview, setPreview] = useState<{ length: number; hex: string } | { error: string | Pick<WirelabErrorData, 'code' | 'message' | 'params'> } | null>(
+    null,
+  );
   // Why the last mode switch did not convert the box, until the next switch or edit.
   const [convertNote, setConvertNote] = useState<string | null>(null);
   const decode = useMemo(() => strictDecoder(c.encoding === 'gbk' ? 'gbk' : 'utf-8'), [c.encoding]);
@@ -62,7 +63,12 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
     } catch (e) {
       // What is typed is not valid in its own mode: switch, keep it as typed, and say why.
       // A WirelabError (bad hex, a bad escape, GBK refused by the backend) is worded from its code.
-      const message = e instanceof WirelabError ? senderErrorText(locale, { code: e.code, message: e.message, params: e.params }) : e instanceof Error ? e.message : String(e);
+      const message =
+        e instanceof WirelabError
+          ? senderErrorText(locale, { code: e.code, message: e.message, params: e.params })
+          : e instanceof Error
+            ? e.message
+            : String(e);
       setConvertNote(t('sender.convert.failed', { message }));
       return set({ mode: to });
     }
@@ -75,9 +81,16 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      void client.invoke('sender.preview', { payload: c.mode === 'file' ? { mode: 'file', text: c.fileText, encoding: c.encoding, lineEnding: 'none' } : { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding } }).then((r) => {
-        if (live) setPreview(r.ok ? r.value : { error: r.error });
-      });
+      void client
+        .invoke('sender.preview', {
+          payload:
+            c.mode === 'file'
+              ? { mode: 'file', text: c.fileText, encoding: c.encoding, lineEnding: 'none' }
+              : { mode: c.mode, text: c.text, encoding: c.encoding, lineEnding: c.lineEnding },
+        })
+        .then((r) => {
+          if (live) setPreview(r.ok ? r.value : { error: r.error });
+        });
     }, 120);
     return () => {
       live = false;
@@ -86,13 +99,29 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
   }, [client, c.mode, c.text, c.fileText, c.encoding, c.lineEnding]);
 
   const closed = session.info.state !== 'open';
-  const payloadError = error && (error.field === 'payload' || error.field === null) ? senderErrorText(locale, error) : preview && 'error' in preview ? (typeof preview.error === 'string' ? preview.error : senderErrorText(locale, preview.error)) : null;
+  const payloadError =
+    error && (error.field === 'payload' || error.field === null)
+      ? senderErrorText(locale, error)
+      : preview && 'error' in preview
+        ? typeof preview.error === 'string'
+          ? preview.error
+          : senderErrorText(locale, preview.error)
+        : null;
   return (
     <section className="composer" aria-label={t('sender.compose')}>
       <div className="composer-bar">
         <div className="segmented" role="radiogroup" aria-label={t('sender.compose')}>
           {(['text', 'hex', 'escaped', 'file'] as const).map((m) => (
-            <button key={m} role="radio" aria-checked={c.mode === m} className={c.mode === m ? 'active' : ''} data-testid={`mode-${m}`} onClick={() => void switchMode(m)}>{t(`sender.mode.${m}`)}</button>
+            <button
+              key={m}
+              role="radio"
+              aria-checked={c.mode === m}
+              className={c.mode === m ? 'active' : ''}
+              data-testid={`mode-${m}`}
+              onClick={() => void switchMode(m)}
+            >
+              {t(`sender.mode.${m}`)}
+            </button>
           ))}
         </div>
         <label className="field-inline">
@@ -105,14 +134,30 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
         <label className="field-inline">
           <span>{t('sender.lineEnding')}</span>
           <select value={c.lineEnding} onChange={(e) => set({ lineEnding: e.target.value as 'none' | 'lf' | 'crlf' })} aria-label={t('sender.lineEnding')}>
-            {(['none', 'lf', 'crlf'] as const).map((le) => <option key={le} value={le}>{t(`sender.le.${le}`)}</option>)}
+            {(['none', 'lf', 'crlf'] as const).map((le) => (
+              <option key={le} value={le}>
+                {t(`sender.le.${le}`)}
+              </option>
+            ))}
           </select>
         </label>
         {session.info.kind === 'udp' && (
           <div className="dest">
             <span className="muted">{t('sender.dest')}</span>
-            <input className="input mono" aria-label={t('sender.host')} value={session.destHost} onChange={(e) => setDest(session.info.id, e.target.value, session.destPort)} />
-            <input className={`input mono port${error?.field === 'port' ? ' invalid' : ''}`} aria-label={t('sender.port')} data-testid="dest-port" placeholder={t('sender.port')} value={session.destPort} onChange={(e) => setDest(session.info.id, session.destHost, e.target.value)} />
+            <input
+              className="input mono"
+              aria-label={t('sender.host')}
+              value={session.destHost}
+              onChange={(e) => setDest(session.info.id, e.target.value, session.destPort)}
+            />
+            <input
+              className={`input mono port${error?.field === 'port' ? ' invalid' : ''}`}
+              aria-label={t('sender.port')}
+              data-testid="dest-port"
+              placeholder={t('sender.port')}
+              value={session.destPort}
+              onChange={(e) => setDest(session.info.id, session.destHost, e.target.value)}
+            />
           </div>
         )}
       </div>
@@ -127,44 +172,94 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
               if (!f) return;
               if (f.size > maxFileBytes) {
                 set({ fileName: '', fileText: '' });
-                setPreview({ error: t('sender.fileTooBig', { name: f.name, size: formatByteCount(f.size, locale), max: formatByteCount(maxFileBytes, locale) }) });
+                setPreview({
+                  error: t('sender.fileTooBig', { name: f.name, size: formatByteCount(f.size, locale), max: formatByteCount(maxFileBytes, locale) }),
+                });
                 return;
               }
               void f.arrayBuffer().then((buf) => set({ fileName: f.name, fileText: toBase64(new Uint8Array(buf)) }));
             }}
           />
-          {c.fileName && <span className="mono" data-testid="file-name">{c.fileName}</span>}
+          {c.fileName && (
+            <span className="mono" data-testid="file-name">
+              {c.fileName}
+            </span>
+          )}
         </div>
       ) : (
-      <div
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            void send();
-          }
-        }}
-      >
-        <Field id="composer-text" multiline label={t('sender.compose')} value={c.text} onChange={(v) => { setConvertNote(null); set({ text: v }); }} error={payloadError} placeholder={c.mode === 'hex' ? '48 65 6c 6c 6f' : c.mode === 'escaped' ? 'GET / HTTP/1.1\\r\\n\\r\\n' : '你好'} />
-      </div>
+        <div
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        >
+          <Field
+            id="composer-text"
+            multiline
+            label={t('sender.compose')}
+            value={c.text}
+            onChange={(v) => {
+              setConvertNote(null);
+              set({ text: v });
+            }}
+            error={payloadError}
+            placeholder={c.mode === 'hex' ? '48 65 6c 6c 6f' : c.mode === 'escaped' ? 'GET / HTTP/1.1\\r\\n\\r\\n' : '你好'}
+          />
+        </div>
       )}
-      {convertNote && <p className="field-hint" role="status" data-testid="convert-note">{convertNote}</p>}
-      {c.mode === 'file' && payloadError && <p className="field-error" role="alert" data-testid="file-error">{payloadError}</p>}
-      {error && error.field !== 'payload' && error.field !== null && <p className="field-error" role="alert" data-testid="send-error">{senderErrorText(locale, error)}</p>}
+      {convertNote && (
+        <p className="field-hint" role="status" data-testid="convert-note">
+          {convertNote}
+        </p>
+      )}
+      {c.mode === 'file' && payloadError && (
+        <p className="field-error" role="alert" data-testid="file-error">
+          {payloadError}
+        </p>
+      )}
+      {error && error.field !== 'payload' && error.field !== null && (
+        <p className="field-error" role="alert" data-testid="send-error">
+          {senderErrorText(locale, error)}
+        </p>
+      )}
       <p className="field-hint">{t('sender.macros')}</p>
       <LibraryBar />
       <div className="composer-foot">
-        <span className="muted" data-testid="byte-count">{preview && 'length' in preview ? t('sender.bytes', { n: formatCount(preview.length, locale) }, preview.length) : ''}</span>
-        <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>{preview && 'hex' in preview ? spacedHex(preview.hex) : ''}</code>
+        <span className="muted" data-testid="byte-count">
+          {preview && 'length' in preview ? t('sender.bytes', { n: formatCount(preview.length, locale) }, preview.length) : ''}
+        </span>
+        <code className="hex-preview" data-testid="hex-preview" title={t('sender.preview')}>
+          {preview && 'hex' in preview ? spacedHex(preview.hex) : ''}
+        </code>
         <span className="spacer" />
         <label className="field-inline repeat">
           <span>{t('sender.repeatEvery')}</span>
-          <input className={`input mono${error?.field === 'intervalMs' ? ' invalid' : ''}`} aria-label={t('sender.repeatEvery')} data-testid="repeat-ms" value={c.repeatMs} onChange={(e) => set({ repeatMs: e.target.value })} />
+          <input
+            className={`input mono${error?.field === 'intervalMs' ? ' invalid' : ''}`}
+            aria-label={t('sender.repeatEvery')}
+            data-testid="repeat-ms"
+            value={c.repeatMs}
+            onChange={(e) => set({ repeatMs: e.target.value })}
+          />
           <span>ms ×</span>
-          <input className={`input mono${error?.field === 'count' ? ' invalid' : ''}`} aria-label={t('sender.repeatTimes')} title={t('sender.repeatTimes')} data-testid="repeat-count" value={c.repeatCount} onChange={(e) => set({ repeatCount: e.target.value })} />
+          <input
+            className={`input mono${error?.field === 'count' ? ' invalid' : ''}`}
+            aria-label={t('sender.repeatTimes')}
+            title={t('sender.repeatTimes')}
+            data-testid="repeat-count"
+            value={c.repeatCount}
+            onChange={(e) => set({ repeatCount: e.target.value })}
+          />
         </label>
-        <button className={repeating ? 'button warnbtn' : 'button'} data-testid="repeat" disabled={closed && !repeating} onClick={() => void toggleRepeat()}>{repeating ? t('sender.repeatStop') : t('sender.repeat')}</button>
+        <button className={repeating ? 'button warnbtn' : 'button'} data-testid="repeat" disabled={closed && !repeating} onClick={() => void toggleRepeat()}>
+          {repeating ? t('sender.repeatStop') : t('sender.repeat')}
+        </button>
         <span className="muted small">{t('sender.sendHint')}</span>
-        <button className="button primary" data-testid="send" disabled={closed} onClick={() => void send()}>{t('sender.send')}</button>
+        <button className="button primary" data-testid="send" disabled={closed} onClick={() => void send()}>
+          {t('sender.send')}
+        </button>
       </div>
     </section>
   );

@@ -48,34 +48,90 @@ export const GeneratorCard = memo(function GeneratorCard() {
         <label htmlFor="gen-payload">{t('sender.gen.payload')}</label>
         <select id="gen-payload" value={f.packetId} onChange={(e) => set({ packetId: e.target.value })}>
           <option value="">{t('sender.gen.filler')}</option>
-          {library.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          {library.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
         </select>
       </div>
       <div className="field-row compact">
         <Field id="gen-count" label={t('sender.gen.count')} value={f.count} onChange={(v) => set({ count: v })} error={err('count')} />
-        {!f.packetId && <Field id="gen-size" label={t('sender.gen.size')} hint={sizeHint} value={f.size} onChange={(v) => { setSizeNote(null); set({ size: v }); }} error={err('size')} />}
+        {!f.packetId && (
+          <Field
+            id="gen-size"
+            label={t('sender.gen.size')}
+            hint={sizeHint}
+            value={f.size}
+            onChange={(v) => {
+              setSizeNote(null);
+              set({ size: v });
+            }}
+            error={err('size')}
+          />
+        )}
       </div>
       <Field id="gen-rate" label={t('sender.gen.rate')} hint={t('sender.gen.rateHint')} value={f.rate} onChange={(v) => set({ rate: v })} error={err('rate')} />
-      {g.error && !['port', 'host', 'count', 'size', 'rate'].includes(g.error.field ?? '') && <p className="field-error" role="alert">{senderErrorText(locale, g.error)}</p>}
+      {g.error && !['port', 'host', 'count', 'size', 'rate'].includes(g.error.field ?? '') && (
+        <p className="field-error" role="alert">
+          {senderErrorText(locale, g.error)}
+        </p>
+      )}
       {running ? (
-        <button className="button warnbtn" data-testid="gen-stop" onClick={() => void stop()}>{t('sender.gen.stop')}</button>
+        <button className="button warnbtn" data-testid="gen-stop" onClick={() => void stop()}>
+          {t('sender.gen.stop')}
+        </button>
       ) : (
-        <button className="button primary" data-testid="gen-start" onClick={() => void start()}>{t('sender.gen.start')}</button>
+        <button className="button primary" data-testid="gen-start" onClick={() => void start()}>
+          {t('sender.gen.start')}
+        </button>
       )}
       {p && (
         <dl className="gen-stats" data-testid="gen-stats" data-state={p.state}>
-          <dt>{t('sender.gen.state')}</dt><dd>{t(`sender.gen.state.${p.state}`)}{p.report ? ` · ${p.report.path}` : ''}</dd>
+          <dt>{t('sender.gen.state')}</dt>
+          <dd>
+            {t(`sender.gen.state.${p.state}`)}
+            {p.report ? ` · ${p.report.path}` : ''}
+          </dd>
           {p.report && (
             <>
-              <dt>{t('sender.gen.sent')}</dt><dd className="mono" data-testid="gen-sent">{n(p.report.sent)}</dd>
-              <dt>{t('sender.gen.achieved')}</dt><dd className="mono" data-testid="gen-achieved">{n(p.report.pps)} pps · {formatBitRate(p.report.seconds > 0 ? (p.report.bytes * 8) / p.report.seconds : Number.NaN, locale)}</dd>
+              <dt>{t('sender.gen.sent')}</dt>
+              <dd className="mono" data-testid="gen-sent">
+                {n(p.report.sent)}
+              </dd>
+              <dt>{t('sender.gen.achieved')}</dt>
+              <dd className="mono" data-testid="gen-achieved">
+                {n(p.report.pps)} pps · {formatBitRate(p.report.seconds > 0 ? (p.report.bytes * 8) / p.report.seconds : Number.NaN, locale)}
+              </dd>
             </>
           )}
-          {p.received !== null && <><dt>{t(tcp ? 'sender.gen.receivedBytes' : 'sender.gen.received')}</dt><dd className="mono" data-testid="gen-received">{n(p.received)}</dd></>}
-          {p.lost !== null && <><dt>{t(tcp ? 'sender.gen.unread' : 'sender.gen.lost')}</dt><dd className="mono" data-testid="gen-lost">{n(p.lost)}</dd></>}
-          {p.lost !== null && tcp && <dd className="muted small full" data-testid="gen-unread-hint">{t('sender.gen.unreadHint')}</dd>}
+          {p.received !== null && (
+            <>
+              <dt>{t(tcp ? 'sender.gen.receivedBytes' : 'sender.gen.received')}</dt>
+              <dd className="mono" data-testid="gen-received">
+                {n(p.received)}
+              </dd>
+            </>
+          )}
+          {p.lost !== null && (
+            <>
+              <dt>{t(tcp ? 'sender.gen.unread' : 'sender.gen.lost')}</dt>
+              <dd className="mono" data-testid="gen-lost">
+                {n(p.lost)}
+              </dd>
+            </>
+          )}
+          {p.lost !== null && tcp && (
+            <dd className="muted small full" data-testid="gen-unread-hint">
+              {t('sender.gen.unreadHint')}
+            </dd>
+          )}
           {p.received === null && <dd className="muted small full">{t('sender.gen.noLoss')}</dd>}
-          {p.error && <dd className="field-error full" role="alert">{senderErrorText(locale, p.error)}</dd>}
+          {p.error && (
+            <dd className="field-error full" role="alert">
+              {senderErrorText(locale, p.error)}
+            </dd>
+          )}
         </dl>
       )}
     </section>

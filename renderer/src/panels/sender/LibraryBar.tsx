@@ -30,23 +30,70 @@ export function LibraryBar() {
 
   return (
     <div className="library" data-testid="library">
-      <select aria-label={t('sender.lib.saved')} data-testid="library-select" value={selected} onChange={(e) => { setSelected(e.target.value); if (e.target.value) use(e.target.value); }}>
-        <option value="">{t('sender.lib.saved')} ({library.length})</option>
-        {library.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+      <select
+        aria-label={t('sender.lib.saved')}
+        data-testid="library-select"
+        value={selected}
+        onChange={(e) => {
+          setSelected(e.target.value);
+          if (e.target.value) use(e.target.value);
+        }}
+      >
+        <option value="">
+          {t('sender.lib.saved')} ({library.length})
+        </option>
+        {library.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
       </select>
-      <button className="button small" disabled={!selected} onClick={() => { void remove(selected); setSelected(''); }}>{t('sender.lib.delete')}</button>
+      <button
+        className="button small"
+        disabled={!selected}
+        onClick={() => {
+          void remove(selected);
+          setSelected('');
+        }}
+      >
+        {t('sender.lib.delete')}
+      </button>
       <span className="lib-sep" />
-      <input className="input" aria-label={t('sender.lib.name')} placeholder={t('sender.lib.name')} data-testid="library-name" value={name} onChange={(e) => setName(e.target.value)} />
-      <button className="button small" data-testid="library-save" onClick={() => void save(name).then(() => setName(''))}>{t('sender.lib.save')}</button>
+      <input
+        className="input"
+        aria-label={t('sender.lib.name')}
+        placeholder={t('sender.lib.name')}
+        data-testid="library-name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <button className="button small" data-testid="library-save" onClick={() => void save(name).then(() => setName(''))}>
+        {t('sender.lib.save')}
+      </button>
       <span className="lib-sep" />
-      <button className="button small" onClick={() => file.current?.click()}>{t('sender.lib.import')}</button>
-      <input ref={file} type="file" accept="application/json,.json" hidden data-testid="library-file" onChange={(e) => {
-        const f = e.target.files?.[0];
-        if (f) void f.text().then((text) => importPackets(text));
-        e.target.value = '';
-      }} />
-      <button className="button small" data-testid="library-export" onClick={() => void download()}>{t('sender.lib.export')}</button>
-      {message && <span className={message.ok ? 'muted small' : 'field-error'} role={message.ok ? undefined : 'alert'} data-testid="library-message">{message.ok ? t('sender.lib.imported', { n: message.text }) : message.error ? errorText(locale, message.error) : message.text}</span>}
+      <button className="button small" onClick={() => file.current?.click()}>
+        {t('sender.lib.import')}
+      </button>
+      <input
+        ref={file}
+        type="file"
+        accept="application/json,.json"
+        hidden
+        data-testid="library-file"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void f.text().then((text) => importPackets(text));
+          e.target.value = '';
+        }}
+      />
+      <button className="button small" data-testid="library-export" onClick={() => void download()}>
+        {t('sender.lib.export')}
+      </button>
+      {message && (
+        <span className={message.ok ? 'muted small' : 'field-error'} role={message.ok ? undefined : 'alert'} data-testid="library-message">
+          {message.ok ? t('sender.lib.imported', { n: message.text }) : message.error ? errorText(locale, message.error) : message.text}
+        </span>
+      )}
     </div>
   );
 }

@@ -17,26 +17,54 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
   if (e.type !== 'chunk' && e.type !== 'message') {
     return (
       <div className={`log-entry marker ${e.type}`} data-testid="log-marker" data-type={e.type} data-code={e.code ?? ''}>
-        <span className="log-time" title={wall}>{when}</span>
-        <span className="log-marker-text">{t(`sender.ev.${e.type}`)}{e.peer ? ` · ${e.peer}` : ''}{e.message ? ` — ${senderCodeText(locale as Locale, e.code, e.params, e.message) ?? e.message}` : ''}</span>
+        <span className="log-time" title={wall}>
+          {when}
+        </span>
+        <span className="log-marker-text">
+          {t(`sender.ev.${e.type}`)}
+          {e.peer ? ` · ${e.peer}` : ''}
+          {e.message ? ` — ${senderCodeText(locale as Locale, e.code, e.params, e.message) ?? e.message}` : ''}
+        </span>
       </div>
     );
   }
   return (
     <div className={`log-entry ${e.dir}`} data-testid={e.type === 'chunk' ? 'log-chunk' : 'log-message'} data-dir={e.dir}>
       <div className="log-head">
-        <span className="log-time" title={wall}>{when}</span>
+        <span className="log-time" title={wall}>
+          {when}
+        </span>
         <span className={`log-dir ${e.dir}`}>{e.dir === 'in' ? '←' : '→'}</span>
         <span className="log-peer mono">{e.peer}</span>
         <span className="log-len">{e.truncated ? t('sender.truncated', { n: e.length }) : t('sender.bytes', { n: e.length })}</span>
       </div>
-      <div className="log-text mono" data-testid="log-text">{visibleText(e.text)}</div>
-      <div className="log-hex mono" data-testid="log-hex">{spacedHex(e.hex)}</div>
+      <div className="log-text mono" data-testid="log-text">
+        {visibleText(e.text)}
+      </div>
+      <div className="log-hex mono" data-testid="log-hex">
+        {spacedHex(e.hex)}
+      </div>
     </div>
   );
 }
 
-function Column({ title, entries, version, start, testId, note, query }: { title: string; entries: EventRing<SenderEvent>; version: number; start: number; testId: string; note?: string; query: string }) {
+function Column({
+  title,
+  entries,
+  version,
+  start,
+  testId,
+  note,
+  query,
+}: {
+  title: string;
+  entries: EventRing<SenderEvent>;
+  version: number;
+  start: number;
+  testId: string;
+  note?: string;
+  query: string;
+}) {
   const t = useT();
   const locale = useLocale();
   const scroller = useRef<HTMLDivElement>(null);
@@ -78,12 +106,23 @@ function Column({ title, entries, version, start, testId, note, query }: { title
     if (wait <= 0) follow();
     else if (!followTimer.current) followTimer.current = setTimeout(follow, wait);
   }, [count, version, virtual]);
-  useEffect(() => () => {
-    if (followTimer.current) clearTimeout(followTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (followTimer.current) clearTimeout(followTimer.current);
+    },
+    [],
+  );
   return (
     <div className="log-col" data-testid={testId}>
-      <h3>{title}{matches && <span className="muted" data-testid="match-count"> · {t('sender.search.matches', { n: matches.length })}</span>}</h3>
+      <h3>
+        {title}
+        {matches && (
+          <span className="muted" data-testid="match-count">
+            {' '}
+            · {t('sender.search.matches', { n: matches.length })}
+          </span>
+        )}
+      </h3>
       {note && <p className="muted small">{note}</p>}
       <div
         className="log-scroll"
@@ -130,10 +169,24 @@ function HostCounters({ id }: { id: string }) {
   if (!info) return null;
   return (
     <>
-      <span className="muted" data-testid="host-counters">{t('sender.host.counters', { rx: info.received, rxB: info.receivedBytes, tx: info.sent, txB: info.sentBytes })}</span>
-      {(info.kernelDropped ?? 0) > 0 && <span className="warn" data-testid="kernel-dropped">{t('sender.host.kernelDropped', { n: info.kernelDropped ?? 0 })}</span>}
-      {info.notLogged > 0 && <span className="muted" data-testid="not-logged">{t('sender.host.notLogged', { n: info.notLogged })}</span>}
-      {info.timedOutRules.length > 0 && <span className="warn" data-testid="rule-timeouts">{t('sender.host.ruleTimeouts', { rules: info.timedOutRules.join(', ') })}</span>}
+      <span className="muted" data-testid="host-counters">
+        {t('sender.host.counters', { rx: info.received, rxB: info.receivedBytes, tx: info.sent, txB: info.sentBytes })}
+      </span>
+      {(info.kernelDropped ?? 0) > 0 && (
+        <span className="warn" data-testid="kernel-dropped">
+          {t('sender.host.kernelDropped', { n: info.kernelDropped ?? 0 })}
+        </span>
+      )}
+      {info.notLogged > 0 && (
+        <span className="muted" data-testid="not-logged">
+          {t('sender.host.notLogged', { n: info.notLogged })}
+        </span>
+      )}
+      {info.timedOutRules.length > 0 && (
+        <span className="warn" data-testid="rule-timeouts">
+          {t('sender.host.ruleTimeouts', { rules: info.timedOutRules.join(', ') })}
+        </span>
+      )}
     </>
   );
 }
@@ -157,31 +210,71 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
     return () => clearInterval(timer);
   }, []);
   const nowSecond = Math.floor(Date.now() / 1000);
-  const rate = log.rate.second === nowSecond ? { m: log.rate.lastMessages, b: log.rate.lastBytes } : log.rate.second === nowSecond - 1 ? { m: log.rate.messages, b: log.rate.bytes } : { m: 0, b: 0 };
+  const rate =
+    log.rate.second === nowSecond
+      ? { m: log.rate.lastMessages, b: log.rate.lastBytes }
+      : log.rate.second === nowSecond - 1
+        ? { m: log.rate.messages, b: log.rate.bytes }
+        : { m: 0, b: 0 };
   return (
     <section className="log">
       <div className="log-bar">
         <span data-testid="counters">{t('sender.counters', { inB: log.bytesIn, outB: log.bytesOut, msgs: log.messagesIn })}</span>
-        <span className="muted" data-testid="rate">{t('sender.rate', { msgs: rate.m, bytes: rate.b })}</span>
+        <span className="muted" data-testid="rate">
+          {t('sender.rate', { msgs: rate.m, bytes: rate.b })}
+        </span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
         <HostCounters id={session.info.id} />
-        <input className="input search" type="search" aria-label={t('sender.search')} placeholder={t('sender.search')} data-testid="log-search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          className="input search"
+          type="search"
+          aria-label={t('sender.search')}
+          placeholder={t('sender.search')}
+          data-testid="log-search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         <span className="spacer" />
         <span className="muted">{t('sender.export')}</span>
-        <button className="button small" data-testid="export-text" onClick={() => void download('text')}>{t('sender.export.text')}</button>
-        <button className="button small" data-testid="export-json" onClick={() => void download('json')}>JSON</button>
-        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => void download('pcap')}>pcap</button>
+        <button className="button small" data-testid="export-text" onClick={() => void download('text')}>
+          {t('sender.export.text')}
+        </button>
+        <button className="button small" data-testid="export-json" onClick={() => void download('json')}>
+          JSON
+        </button>
+        <button className="button small" data-testid="export-pcap" title={t('sender.export.pcapHint')} onClick={() => void download('pcap')}>
+          pcap
+        </button>
         <label className="field-inline" title={t('sender.keepHint')}>
           <span>{t('sender.keep')}</span>
-          <select aria-label={t('sender.keep')} data-testid="log-capacity" value={capacity} onChange={(e) => void updateSettings({ senderLogCapacity: Number(e.target.value) })}>
-            {[1000, 10_000, 100_000, 1_000_000].map((n) => <option key={n} value={n}>{n.toLocaleString('en')}</option>)}
+          <select
+            aria-label={t('sender.keep')}
+            data-testid="log-capacity"
+            value={capacity}
+            onChange={(e) => void updateSettings({ senderLogCapacity: Number(e.target.value) })}
+          >
+            {[1000, 10_000, 100_000, 1_000_000].map((n) => (
+              <option key={n} value={n}>
+                {n.toLocaleString('en')}
+              </option>
+            ))}
           </select>
         </label>
-        <button className="button small" onClick={() => void clear(session.info.id)}>{t('sender.clear')}</button>
+        <button className="button small" onClick={() => void clear(session.info.id)}>
+          {t('sender.clear')}
+        </button>
       </div>
       <div className="log-cols">
         <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" query={query} />
-        <Column title={`${t('sender.log.messages')} · ${session.framing === 'custom' ? session.framingLabel : t(`sender.framing.${session.framing}`)}`} entries={log.messages} version={log.version} start={log.startedAt} testId="log-messages" query={query} note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined} />
+        <Column
+          title={`${t('sender.log.messages')} · ${session.framing === 'custom' ? session.framingLabel : t(`sender.framing.${session.framing}`)}`}
+          entries={log.messages}
+          version={log.version}
+          start={log.startedAt}
+          testId="log-messages"
+          query={query}
+          note={session.framing === 'raw' ? t('sender.log.messagesRaw') : undefined}
+        />
       </div>
     </section>
   );

@@ -24,18 +24,40 @@ export const NewSessionCard = memo(function NewSessionCard() {
       <div className="field">
         <label htmlFor="ns-kind">{t('sender.kind')}</label>
         <select id="ns-kind" value={form.kind} onChange={(e) => set({ kind: e.target.value as NewSessionForm['kind'] })}>
-          {(['tcp-client', 'tcp-server', 'udp'] as const).map((k) => <option key={k} value={k}>{t(`sender.kind.${k}`)}</option>)}
+          {(['tcp-client', 'tcp-server', 'udp'] as const).map((k) => (
+            <option key={k} value={k}>
+              {t(`sender.kind.${k}`)}
+            </option>
+          ))}
         </select>
       </div>
-      <Field id="ns-host" label={form.kind === 'tcp-client' ? t('sender.host') : t('sender.bindHost')} value={form.host} onChange={(v) => set({ host: v })} error={errorFor('host')} />
-      <Field id="ns-port" label={t('sender.port')} hint={form.kind === 'tcp-client' ? undefined : t('sender.portAny')} placeholder={form.kind === 'tcp-client' ? '8080' : '0'} value={form.port} onChange={(v) => set({ port: v })} error={errorFor('port')} />
+      <Field
+        id="ns-host"
+        label={form.kind === 'tcp-client' ? t('sender.host') : t('sender.bindHost')}
+        value={form.host}
+        onChange={(v) => set({ host: v })}
+        error={errorFor('host')}
+      />
+      <Field
+        id="ns-port"
+        label={t('sender.port')}
+        hint={form.kind === 'tcp-client' ? undefined : t('sender.portAny')}
+        placeholder={form.kind === 'tcp-client' ? '8080' : '0'}
+        value={form.port}
+        onChange={(v) => set({ port: v })}
+        error={errorFor('port')}
+      />
       {form.kind === 'tcp-client' && (
         <Field id="ns-timeout" label={t('sender.timeout')} value={form.timeoutMs} onChange={(v) => set({ timeoutMs: v })} error={errorFor('timeout')} />
       )}
       <div className="field">
         <label htmlFor="ns-framing">{t('sender.framing')}</label>
         <select id="ns-framing" value={form.framing} onChange={(e) => set({ framing: e.target.value as NewSessionForm['framing'] })}>
-          {framingNames.map((f) => <option key={f} value={f}>{t(`sender.framing.${f}`)}</option>)}
+          {framingNames.map((f) => (
+            <option key={f} value={f}>
+              {t(`sender.framing.${f}`)}
+            </option>
+          ))}
           <option value="custom">{t('sender.framing.custom')}</option>
         </select>
       </div>
@@ -52,7 +74,11 @@ export const NewSessionCard = memo(function NewSessionCard() {
           <div className="field">
             <label htmlFor="ns-reply">{t('sender.reply')}</label>
             <select id="ns-reply" value={form.reply} onChange={(e) => set({ reply: e.target.value as NewSessionForm['reply'] })}>
-              {(['none', 'echo', 'fixed', 'rules'] as const).map((r) => <option key={r} value={r}>{t(`sender.reply.${r}`)}</option>)}
+              {(['none', 'echo', 'fixed', 'rules'] as const).map((r) => (
+                <option key={r} value={r}>
+                  {t(`sender.reply.${r}`)}
+                </option>
+              ))}
             </select>
           </div>
         )}
@@ -61,10 +87,18 @@ export const NewSessionCard = memo(function NewSessionCard() {
         <Field id="ns-reply-text" label={t('sender.replyText')} value={form.replyText} onChange={(v) => set({ replyText: v })} />
       )}
       {form.kind !== 'tcp-client' && form.reply === 'rules' && <RulesEditor />}
-      {general && <p className="field-error" role="alert" data-testid="session-error">{general}</p>}
-      <button className="button primary" data-testid="open-session" disabled={opening} onClick={() => void open()}>{opening ? t('sender.opening') : action}</button>
+      {general && (
+        <p className="field-error" role="alert" data-testid="session-error">
+          {general}
+        </p>
+      )}
+      <button className="button primary" data-testid="open-session" disabled={opening} onClick={() => void open()}>
+        {opening ? t('sender.opening') : action}
+      </button>
       <hr />
-      <button className="button" data-testid="playground" disabled={opening} onClick={() => void playground()}>{t('sender.playground')}</button>
+      <button className="button" data-testid="playground" disabled={opening} onClick={() => void playground()}>
+        {t('sender.playground')}
+      </button>
       <p className="field-hint">{t('sender.playground.hint')}</p>
     </section>
   );
@@ -82,14 +116,34 @@ function RulesEditor() {
       {rules.map((r, i) => (
         <div key={i} className="rule">
           <select aria-label={t('sender.rules.match')} value={r.match} onChange={(e) => update(i, { match: e.target.value as ReplyRule['match'] })}>
-            {(['exact', 'prefix', 'contains', 'regex'] as const).map((m) => <option key={m} value={m}>{t(`sender.rules.${m}`)}</option>)}
+            {(['exact', 'prefix', 'contains', 'regex'] as const).map((m) => (
+              <option key={m} value={m}>
+                {t(`sender.rules.${m}`)}
+              </option>
+            ))}
           </select>
-          <input className={`input mono${error?.field === `rules[${i + 1}].pattern` ? ' invalid' : ''}`} aria-label={t('sender.rules.pattern')} placeholder={t('sender.rules.pattern')} value={r.pattern} onChange={(e) => update(i, { pattern: e.target.value })} />
-          <input className="input mono" aria-label={t('sender.rules.reply')} placeholder={t('sender.rules.reply')} value={r.reply} onChange={(e) => update(i, { reply: e.target.value })} />
-          <button className="icon-button" aria-label={t('sender.rules.remove')} onClick={() => set({ rules: rules.filter((_, j) => j !== i) })}>×</button>
+          <input
+            className={`input mono${error?.field === `rules[${i + 1}].pattern` ? ' invalid' : ''}`}
+            aria-label={t('sender.rules.pattern')}
+            placeholder={t('sender.rules.pattern')}
+            value={r.pattern}
+            onChange={(e) => update(i, { pattern: e.target.value })}
+          />
+          <input
+            className="input mono"
+            aria-label={t('sender.rules.reply')}
+            placeholder={t('sender.rules.reply')}
+            value={r.reply}
+            onChange={(e) => update(i, { reply: e.target.value })}
+          />
+          <button className="icon-button" aria-label={t('sender.rules.remove')} onClick={() => set({ rules: rules.filter((_, j) => j !== i) })}>
+            ×
+          </button>
         </div>
       ))}
-      <button className="button small" onClick={() => set({ rules: [...rules, { match: 'exact', pattern: '', reply: '' }] })}>{t('sender.rules.add')}</button>
+      <button className="button small" onClick={() => set({ rules: [...rules, { match: 'exact', pattern: '', reply: '' }] })}>
+        {t('sender.rules.add')}
+      </button>
     </div>
   );
 }
@@ -104,24 +158,60 @@ function CustomFramingFields() {
   const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
   return (
     <div className="custom-framing" data-testid="custom-framing">
-      <select aria-label={t('sender.framing.kind')} data-testid="custom-kind" value={c.kind} onChange={(e) => set({ kind: e.target.value as CustomFraming['kind'] })}>
-        {(['delimiter', 'fixed', 'length', 'header-json'] as const).map((k) => <option key={k} value={k}>{t(`sender.framing.kind.${k}`)}</option>)}
+      <select
+        aria-label={t('sender.framing.kind')}
+        data-testid="custom-kind"
+        value={c.kind}
+        onChange={(e) => set({ kind: e.target.value as CustomFraming['kind'] })}
+      >
+        {(['delimiter', 'fixed', 'length', 'header-json'] as const).map((k) => (
+          <option key={k} value={k}>
+            {t(`sender.framing.kind.${k}`)}
+          </option>
+        ))}
       </select>
-      {c.kind === 'delimiter' && <Field id="cf-delimiter" label={t('sender.framing.delimiter')} value={c.delimiter} onChange={(v) => set({ delimiter: v })} error={errorFor('delimiter')} />}
+      {c.kind === 'delimiter' && (
+        <Field
+          id="cf-delimiter"
+          label={t('sender.framing.delimiter')}
+          value={c.delimiter}
+          onChange={(v) => set({ delimiter: v })}
+          error={errorFor('delimiter')}
+        />
+      )}
       {c.kind === 'fixed' && <Field id="cf-size" label={t('sender.framing.size')} value={c.size} onChange={(v) => set({ size: v })} error={errorFor('size')} />}
       {c.kind === 'length' && (
         <div className="field-row compact">
-          <select aria-label={t('sender.framing.bytes')} data-testid="cf-bytes" value={c.bytes} onChange={(e) => set({ bytes: e.target.value as CustomFraming['bytes'] })}>
-            {(['1', '2', '4', '8'] as const).map((b) => <option key={b} value={b}>{b} B</option>)}
+          <select
+            aria-label={t('sender.framing.bytes')}
+            data-testid="cf-bytes"
+            value={c.bytes}
+            onChange={(e) => set({ bytes: e.target.value as CustomFraming['bytes'] })}
+          >
+            {(['1', '2', '4', '8'] as const).map((b) => (
+              <option key={b} value={b}>
+                {b} B
+              </option>
+            ))}
           </select>
-          <select aria-label={t('sender.framing.endian')} data-testid="cf-endian" value={c.endian} onChange={(e) => set({ endian: e.target.value as 'be' | 'le' })}>
+          <select
+            aria-label={t('sender.framing.endian')}
+            data-testid="cf-endian"
+            value={c.endian}
+            onChange={(e) => set({ endian: e.target.value as 'be' | 'le' })}
+          >
             <option value="be">{t('sender.framing.be')}</option>
             <option value="le">{t('sender.framing.le')}</option>
           </select>
-          <label className="check small"><input type="checkbox" checked={c.includesPrefix} onChange={(e) => set({ includesPrefix: e.target.checked })} />{t('sender.framing.incl')}</label>
+          <label className="check small">
+            <input type="checkbox" checked={c.includesPrefix} onChange={(e) => set({ includesPrefix: e.target.checked })} />
+            {t('sender.framing.incl')}
+          </label>
         </div>
       )}
-      {c.kind === 'header-json' && <Field id="cf-key" label={t('sender.framing.sizeKey')} value={c.sizeKey} onChange={(v) => set({ sizeKey: v })} error={errorFor('sizeKey')} />}
+      {c.kind === 'header-json' && (
+        <Field id="cf-key" label={t('sender.framing.sizeKey')} value={c.sizeKey} onChange={(v) => set({ sizeKey: v })} error={errorFor('sizeKey')} />
+      )}
     </div>
   );
 }

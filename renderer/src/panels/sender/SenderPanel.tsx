@@ -23,19 +23,30 @@ function OpenSessions() {
       {/* Rendered only while open: a closed <details> keeps its buttons in the DOM but out of
           the Tab order, which reads to a keyboard audit as controls it cannot reach. */}
       {open && (
-      <>
-      <p className="muted small">{t('sender.sessions.hint')}</p>
-      <ul>
-        {sessions.map((s) => (
-          <li key={s.info.id} data-testid="open-sessions-item">
-            <span>{t(`sender.kind.${s.info.kind}`)}</span> <span className="mono">{s.info.local}{s.info.remote ? ` → ${s.info.remote}` : ''}</span> <span className={`badge state-${s.info.state}`}>{t(`sender.state.${s.info.state}`)}</span>
-            <button className="button small" onClick={() => setActive(s.info.id)}>{t('sender.sessions.show')}</button>
-            <button className="button small" onClick={() => void close(s.info.id)}>{t('sender.close')}</button>
-          </li>
-        ))}
-      </ul>
-      <button className="button small danger" data-testid="close-all" onClick={() => void closeAll()}>{t('sender.sessions.closeAll')}</button>
-      </>
+        <>
+          <p className="muted small">{t('sender.sessions.hint')}</p>
+          <ul>
+            {sessions.map((s) => (
+              <li key={s.info.id} data-testid="open-sessions-item">
+                <span>{t(`sender.kind.${s.info.kind}`)}</span>{' '}
+                <span className="mono">
+                  {s.info.local}
+                  {s.info.remote ? ` → ${s.info.remote}` : ''}
+                </span>{' '}
+                <span className={`badge state-${s.info.state}`}>{t(`sender.state.${s.info.state}`)}</span>
+                <button className="button small" onClick={() => setActive(s.info.id)}>
+                  {t('sender.sessions.show')}
+                </button>
+                <button className="button small" onClick={() => void close(s.info.id)}>
+                  {t('sender.close')}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button className="button small danger" data-testid="close-all" onClick={() => void closeAll()}>
+            {t('sender.sessions.closeAll')}
+          </button>
+        </>
       )}
     </details>
   );
@@ -69,10 +80,29 @@ export function SenderPanel() {
               // The keyboard closes the selected tab with Delete (APG's deletable tabs), or
               // with the session head's Close and the Open sessions list.
               <span key={s.info.id} className="subtab-wrap" role="presentation">
-                <button role="tab" aria-selected={s.info.id === activeId} className={s.info.id === activeId ? 'subtab active' : 'subtab'} data-testid="session-tab" onClick={() => setActive(s.info.id)} onKeyDown={(e) => { if (e.key === 'Delete') void close(s.info.id); }}>
-                  <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" /> {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
+                <button
+                  role="tab"
+                  aria-selected={s.info.id === activeId}
+                  className={s.info.id === activeId ? 'subtab active' : 'subtab'}
+                  data-testid="session-tab"
+                  onClick={() => setActive(s.info.id)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Delete') void close(s.info.id);
+                  }}
+                >
+                  <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" />{' '}
+                  {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
                 </button>
-                <button className="subtab-close" title={t('sender.tab.close')} aria-hidden="true" tabIndex={-1} data-testid="session-tab-close" onClick={() => void close(s.info.id)}>×</button>
+                <button
+                  className="subtab-close"
+                  title={t('sender.tab.close')}
+                  aria-hidden="true"
+                  tabIndex={-1}
+                  data-testid="session-tab-close"
+                  onClick={() => void close(s.info.id)}
+                >
+                  ×
+                </button>
               </span>
             ))}
           </div>
@@ -87,16 +117,38 @@ export function SenderPanel() {
         {active && log && (
           <>
             <div className="session-head" data-testid="session-head">
-              <span className="mono">{active.info.local}{active.info.remote ? ` → ${active.info.remote}` : ''}</span>
+              <span className="mono">
+                {active.info.local}
+                {active.info.remote ? ` → ${active.info.remote}` : ''}
+              </span>
               {active.info.connectMs !== null && <span className="muted">{t('sender.connectedIn', { ms: active.info.connectMs })}</span>}
-              <span className={`badge state-${active.info.state}`} data-testid="session-state">{t(`sender.state.${active.info.state}`)}</span>
+              <span className={`badge state-${active.info.state}`} data-testid="session-state">
+                {t(`sender.state.${active.info.state}`)}
+              </span>
               <span className="spacer" />
-              {active.info.kind === 'tcp-client' && active.info.state === 'open' && <button className="button small" onClick={() => void halfClose(active.info.id)}>{t('sender.halfClose')}</button>}
-              {active.info.kind === 'tcp-client' && <button className="button small" title={t('sender.reconnectHint')} data-testid="reconnect" onClick={() => void reconnect(active.info.id)}>{t('sender.reconnect')}</button>}
-              {active.info.kind !== 'udp' && active.info.state !== 'closed' && (
-                <button className="button small" title={t('tl.showTimelineHint')} data-testid="show-timeline" onClick={() => void watchSession(active.info.id, active.info.kind as 'tcp-client' | 'tcp-server', active.info.local, active.info.remote)}>{t('tl.showTimeline')}</button>
+              {active.info.kind === 'tcp-client' && active.info.state === 'open' && (
+                <button className="button small" onClick={() => void halfClose(active.info.id)}>
+                  {t('sender.halfClose')}
+                </button>
               )}
-              <button className="button small" onClick={() => void close(active.info.id)}>{t('sender.close')}</button>
+              {active.info.kind === 'tcp-client' && (
+                <button className="button small" title={t('sender.reconnectHint')} data-testid="reconnect" onClick={() => void reconnect(active.info.id)}>
+                  {t('sender.reconnect')}
+                </button>
+              )}
+              {active.info.kind !== 'udp' && active.info.state !== 'closed' && (
+                <button
+                  className="button small"
+                  title={t('tl.showTimelineHint')}
+                  data-testid="show-timeline"
+                  onClick={() => void watchSession(active.info.id, active.info.kind as 'tcp-client' | 'tcp-server', active.info.local, active.info.remote)}
+                >
+                  {t('tl.showTimeline')}
+                </button>
+              )}
+              <button className="button small" onClick={() => void close(active.info.id)}>
+                {t('sender.close')}
+              </button>
             </div>
             {active.info.kind === 'udp' && <UdpOptions key={active.info.id} session={active} />}
             {active.info.kind === 'tcp-server' && (
@@ -111,7 +163,11 @@ export function SenderPanel() {
                   <span>{t('sender.sendTo')}</span>
                   <select data-testid="send-to" value={active.sendTo} onChange={(e) => setSendTo(active.info.id, e.target.value)}>
                     <option value="">{t('sender.allClients')}</option>
-                    {active.clients.map((c) => <option key={c.peer} value={c.peer}>{c.peer}</option>)}
+                    {active.clients.map((c) => (
+                      <option key={c.peer} value={c.peer}>
+                        {c.peer}
+                      </option>
+                    ))}
                   </select>
                 </label>
               </div>

@@ -37,19 +37,46 @@ export function UdpOptions({ session }: { session: SessionView }) {
       <input className="input mono" aria-label={t('sender.udp.group')} data-testid="mc-group" value={group} onChange={(e) => setGroup(e.target.value)} />
       <span className="muted">{t('sender.udp.via')}</span>
       <input className="input mono" aria-label={t('sender.udp.via')} value={iface} onChange={(e) => setIface(e.target.value)} />
-      <button className="button small" data-testid="mc-join" onClick={() => void apply({ join: { group, iface: iface || undefined }, multicastInterface: iface || undefined })}>{t('sender.udp.join')}</button>
+      <button
+        className="button small"
+        data-testid="mc-join"
+        onClick={() => void apply({ join: { group, iface: iface || undefined }, multicastInterface: iface || undefined })}
+      >
+        {t('sender.udp.join')}
+      </button>
       <span className="muted">TTL</span>
-      <input className="input mono ttl" aria-label="TTL" value={ttl} onChange={(e) => setTtl(e.target.value)} onBlur={() => /^\d+$/.test(ttl) ? void apply({ multicastTtl: Number(ttl) }) : setError(`TTL: "${ttl}" must be a whole number 0–255`)} />
+      <input
+        className="input mono ttl"
+        aria-label="TTL"
+        value={ttl}
+        onChange={(e) => setTtl(e.target.value)}
+        onBlur={() => (/^\d+$/.test(ttl) ? void apply({ multicastTtl: Number(ttl) }) : setError(`TTL: "${ttl}" must be a whole number 0–255`))}
+      />
       <label className="check" title={t('sender.udp.loopbackHint')}>
-        <input type="checkbox" data-testid="mc-loopback" checked={loopback} onChange={(e) => { const on = e.target.checked; void apply({ multicastLoopback: on }).then((ok) => ok && setLoopback(on)); }} />
+        <input
+          type="checkbox"
+          data-testid="mc-loopback"
+          checked={loopback}
+          onChange={(e) => {
+            const on = e.target.checked;
+            void apply({ multicastLoopback: on }).then((ok) => ok && setLoopback(on));
+          }}
+        />
         {t('sender.udp.loopback')}
       </label>
       {state.groups.map((g) => (
         <span key={g} className="chip" data-testid="mc-joined">
-          {g} <button className="icon-button" aria-label={t('sender.udp.leave')} onClick={() => void apply({ leave: { group: g, iface: iface || undefined } })}>×</button>
+          {g}{' '}
+          <button className="icon-button" aria-label={t('sender.udp.leave')} onClick={() => void apply({ leave: { group: g, iface: iface || undefined } })}>
+            ×
+          </button>
         </span>
       ))}
-      {error && <span className="field-error" role="alert" data-testid="udp-error">{error}</span>}
+      {error && (
+        <span className="field-error" role="alert" data-testid="udp-error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

@@ -35,7 +35,11 @@ export function BinaryView({ version, value, prefix }: { version: 4 | 6; value: 
                         {Array.from({ length: group }, (_, b) => {
                           const i = start + b;
                           const bit = (v >> BigInt(bits - 1 - i)) & 1n;
-                          return <span key={b} className={i < prefix ? 'bit net' : 'bit host'}>{bit.toString()}</span>;
+                          return (
+                            <span key={b} className={i < prefix ? 'bit net' : 'bit host'}>
+                              {bit.toString()}
+                            </span>
+                          );
                         })}
                       </span>
                     );

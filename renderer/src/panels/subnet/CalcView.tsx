@@ -6,7 +6,16 @@ import { typeNamesZh } from './subnet-zh.ts';
 import { useOutcome } from './use-subnet-result.ts';
 import { Field } from '../../shell/Field.tsx';
 
-const examples = ['192.168.7.20/24', '10.0.0.1 255.255.255.0', '172.16.5.4 0.0.0.255', '100.64.1.1/10', '10.0.0.0/31', '2001:db8::1/64', 'fe80::1%eth0/64', '::ffff:10.0.0.1'];
+const examples = [
+  '192.168.7.20/24',
+  '10.0.0.1 255.255.255.0',
+  '172.16.5.4 0.0.0.255',
+  '100.64.1.1/10',
+  '10.0.0.0/31',
+  '2001:db8::1/64',
+  'fe80::1%eth0/64',
+  '::ffff:10.0.0.1',
+];
 
 export function CalcView() {
   const t = useT();
@@ -32,13 +41,24 @@ export function CalcView() {
       <div className="chips" aria-label={t('subnet.examples')}>
         <span className="muted">{t('subnet.examples')}:</span>
         {examples.map((e) => (
-          <button key={e} className="chip" onClick={() => set({ calcInput: e })}>{e}</button>
+          <button key={e} className="chip" onClick={() => set({ calcInput: e })}>
+            {e}
+          </button>
         ))}
       </div>
       {outcome.ok && (
         <>
           <Notes r={outcome.value.result} />
-          <ResultGrid r={outcome.value.result} sep={sep} typeName={locale === 'zh-CN' ? typeNamesZh[outcome.value.result.type] ?? outcome.value.result.typeName : outcome.value.result.typeName} embeddedName={outcome.value.result.embeddedType ? (locale === 'zh-CN' ? typeNamesZh[outcome.value.result.embeddedType] : outcome.value.result.embeddedType) ?? null : null} />
+          <ResultGrid
+            r={outcome.value.result}
+            sep={sep}
+            typeName={locale === 'zh-CN' ? (typeNamesZh[outcome.value.result.type] ?? outcome.value.result.typeName) : outcome.value.result.typeName}
+            embeddedName={
+              outcome.value.result.embeddedType
+                ? ((locale === 'zh-CN' ? typeNamesZh[outcome.value.result.embeddedType] : outcome.value.result.embeddedType) ?? null)
+                : null
+            }
+          />
           <BinaryView version={outcome.value.parsed.ip.version} value={outcome.value.parsed.ip.value} prefix={outcome.value.result.prefix} />
         </>
       )}
@@ -71,10 +91,30 @@ function ResultGrid({ r, sep, typeName, embeddedName }: { r: CalcResult; sep: st
     ['subnet.f.broadcast', r.broadcast ?? none, 'broadcast'],
     ['subnet.f.firstHost', r.firstHost, 'firstHost'],
     ['subnet.f.lastHost', r.lastHost, 'lastHost'],
-    ['subnet.f.addresses', <>{groupDigits(r.addresses, sep)}{r.version === 6 && <span className="muted"> = 2<sup>{r.addressesPow2}</sup></span>}</>, 'addresses'],
+    [
+      'subnet.f.addresses',
+      <>
+        {groupDigits(r.addresses, sep)}
+        {r.version === 6 && (
+          <span className="muted">
+            {' '}
+            = 2<sup>{r.addressesPow2}</sup>
+          </span>
+        )}
+      </>,
+      'addresses',
+    ],
     ['subnet.f.hosts', groupDigits(r.hosts, sep), 'hosts'],
     ...(r.class ? ([['subnet.f.class', r.class, 'class']] as [string, React.ReactNode, string][]) : []),
-    ['subnet.f.type', <>{typeName}{r.rfc && <span className="muted"> · {r.rfc}</span>}{embeddedName && <span className="muted"> · {t('subnet.embedded', { type: embeddedName })}</span>}</>, 'type'],
+    [
+      'subnet.f.type',
+      <>
+        {typeName}
+        {r.rfc && <span className="muted"> · {r.rfc}</span>}
+        {embeddedName && <span className="muted"> · {t('subnet.embedded', { type: embeddedName })}</span>}
+      </>,
+      'type',
+    ],
     ['subnet.f.reverse', <span className="wrap">{r.reverse}</span>, 'reverse'],
   ];
   return (

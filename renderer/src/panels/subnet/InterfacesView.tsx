@@ -13,24 +13,42 @@ export function InterfacesView() {
   return (
     <div className="subnet-interfaces">
       <div className="toolbar">
-        <button className="button" onClick={() => void load()}>{t('subnet.if.refresh')}</button>
+        <button className="button" onClick={() => void load()}>
+          {t('subnet.if.refresh')}
+        </button>
       </div>
-      {error && <p className="field-error" role="alert">{error}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
       {list === null && !error && <p className="muted">{t('loading')}</p>}
       {list?.length === 0 && <p className="muted">{t('subnet.if.empty')}</p>}
       {list && list.length > 0 && (
         <table className="table" data-testid="interfaces">
           <thead>
-            <tr><th>{t('subnet.if.name')}</th><th>{t('subnet.if.addresses')}</th><th>{t('subnet.if.mac')}</th><th>{t('subnet.if.state')}</th></tr>
+            <tr>
+              <th>{t('subnet.if.name')}</th>
+              <th>{t('subnet.if.addresses')}</th>
+              <th>{t('subnet.if.mac')}</th>
+              <th>{t('subnet.if.state')}</th>
+            </tr>
           </thead>
           <tbody>
             {list.map((nic) => (
               <tr key={nic.name}>
-                <td className="mono">{nic.name}{nic.internal && <span className="badge subtle">{t('subnet.if.loopback')}</span>}</td>
+                <td className="mono">
+                  {nic.name}
+                  {nic.internal && <span className="badge subtle">{t('subnet.if.loopback')}</span>}
+                </td>
                 <td>
                   {nic.addresses.map((a) => {
                     const text = a.scopeId ? `${a.address}%${nic.name}/${a.prefix}` : a.cidr;
-                    return <button key={a.cidr} className="chip mono" data-testid="interface-address" onClick={() => pick(text)}>{text}</button>;
+                    return (
+                      <button key={a.cidr} className="chip mono" data-testid="interface-address" onClick={() => pick(text)}>
+                        {text}
+                      </button>
+                    );
                   })}
                 </td>
                 <td className="mono">{nic.mac ?? '—'}</td>

@@ -9,7 +9,10 @@ export function SameView() {
   const t = useT();
   const s = useApp(useShallow((st) => pick(st.subnet, 'sameA', 'sameB', 'sameMask', 'sameMaskB')));
   const set = useApp((st) => st.setSubnet);
-  const outcome = useOutcome(() => sameSubnet(s.sameA, s.sameB, s.sameMask, s.sameMaskB.trim() === '' ? undefined : s.sameMaskB), [s.sameA, s.sameB, s.sameMask, s.sameMaskB]);
+  const outcome = useOutcome(
+    () => sameSubnet(s.sameA, s.sameB, s.sameMask, s.sameMaskB.trim() === '' ? undefined : s.sameMaskB),
+    [s.sameA, s.sameB, s.sameMask, s.sameMaskB],
+  );
   const errorFor = (field: string) => (!outcome.ok && outcome.field === field ? outcome.message : null);
   const general = !outcome.ok && !['addressA', 'addressB', 'maskA', 'maskB', 'mask'].includes(outcome.field ?? '') ? outcome.message : null;
   return (
@@ -19,14 +22,26 @@ export function SameView() {
         <Field id="same-b" label={t('subnet.same.b')} value={s.sameB} onChange={(v) => set({ sameB: v })} error={errorFor('addressB')} />
       </div>
       <div className="field-row">
-        <Field id="same-mask" label={t('subnet.same.mask')} value={s.sameMask} onChange={(v) => set({ sameMask: v })} error={errorFor('maskA') ?? errorFor('mask')} />
+        <Field
+          id="same-mask"
+          label={t('subnet.same.mask')}
+          value={s.sameMask}
+          onChange={(v) => set({ sameMask: v })}
+          error={errorFor('maskA') ?? errorFor('mask')}
+        />
         <Field id="same-mask-b" label={t('subnet.same.maskB')} value={s.sameMaskB} onChange={(v) => set({ sameMaskB: v })} error={errorFor('maskB')} />
       </div>
-      {general && <p className="field-error" role="alert">{general}</p>}
+      {general && (
+        <p className="field-error" role="alert">
+          {general}
+        </p>
+      )}
       {outcome.ok && (
         <div className={`verdict ${outcome.value.same ? 'yes' : 'no'}`} data-testid="same-verdict" data-same={String(outcome.value.same)}>
           <strong>{outcome.value.same ? t('subnet.same.yes') : t('subnet.same.no')}</strong>
-          <span className="mono">{t('subnet.same.detail', { a: s.sameA.trim(), na: outcome.value.networkA, b: s.sameB.trim(), nb: outcome.value.networkB })}</span>
+          <span className="mono">
+            {t('subnet.same.detail', { a: s.sameA.trim(), na: outcome.value.networkA, b: s.sameB.trim(), nb: outcome.value.networkB })}
+          </span>
         </div>
       )}
       <p className="muted">{t('subnet.same.why')}</p>

@@ -18,7 +18,12 @@ function splitBy(mode: SplitMode, value: string): SplitBy {
   };
   if (mode === 'prefix') return { prefix: whole(text, 'prefix') };
   if (mode === 'count') return { count: whole(text, 'count') };
-  return { hosts: text.split(/[,\s]+/).filter(Boolean).map((h) => whole(h, 'hosts')) };
+  return {
+    hosts: text
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map((h) => whole(h, 'hosts')),
+  };
 }
 
 const rowHeight = 32;
@@ -41,23 +46,42 @@ export function SplitView() {
         <div className="field">
           <label htmlFor="split-mode">{t('subnet.split.by')}</label>
           <select id="split-mode" value={s.splitMode} onChange={(e) => set({ splitMode: e.target.value as SplitMode })}>
-            {(['prefix', 'count', 'hosts'] as const).map((m) => <option key={m} value={m}>{t(`subnet.split.mode.${m}`)}</option>)}
+            {(['prefix', 'count', 'hosts'] as const).map((m) => (
+              <option key={m} value={m}>
+                {t(`subnet.split.mode.${m}`)}
+              </option>
+            ))}
           </select>
         </div>
-        <Field id="split-value" label={t(`subnet.split.mode.${s.splitMode}`)} placeholder={t(`subnet.split.value.${s.splitMode}`)} value={s.splitValue} onChange={(v) => set({ splitValue: v })} error={valueError} />
+        <Field
+          id="split-value"
+          label={t(`subnet.split.mode.${s.splitMode}`)}
+          placeholder={t(`subnet.split.value.${s.splitMode}`)}
+          value={s.splitValue}
+          onChange={(v) => set({ splitValue: v })}
+          error={valueError}
+        />
       </div>
       {vlsm && <p className="muted">{t('subnet.split.vlsmNote')}</p>}
       {outcome.ok && (
         <>
-          <p className="split-summary" data-testid="split-count">{t('subnet.split.count', { count: groupDigits(String(outcome.value.count)) }, Number(outcome.value.count))}</p>
+          <p className="split-summary" data-testid="split-count">
+            {t('subnet.split.count', { count: groupDigits(String(outcome.value.count)) }, Number(outcome.value.count))}
+          </p>
           <div className="vtable" role="table" aria-rowcount={count + 1}>
             <div className={`vrow vhead${vlsm ? ' vlsm' : ''}`} role="row" aria-rowindex={1}>
               <span role="columnheader">{t('subnet.split.col.n')}</span>
               <span role="columnheader">{t('subnet.split.col.cidr')}</span>
               <span role="columnheader">{t('subnet.split.col.first')}</span>
               <span role="columnheader">{t('subnet.split.col.last')}</span>
-              <span role="columnheader" className="num">{t('subnet.split.col.hosts')}</span>
-              {vlsm && <span role="columnheader" className="num">{t('subnet.split.col.requested')}</span>}
+              <span role="columnheader" className="num">
+                {t('subnet.split.col.hosts')}
+              </span>
+              {vlsm && (
+                <span role="columnheader" className="num">
+                  {t('subnet.split.col.requested')}
+                </span>
+              )}
             </div>
             {/* Focusable so the list scrolls from the keyboard (its rows hold no control to tab to). */}
             <div className="vbody" ref={scroller} data-testid="split-scroller" role="rowgroup" tabIndex={0} aria-label={t('subnet.split.rows')}>
@@ -65,13 +89,28 @@ export function SplitView() {
                 {virtual.getVirtualItems().map((item) => {
                   const row = outcome.value.rowAt(item.index);
                   return (
-                    <div key={item.key} className={`vrow mono${vlsm ? ' vlsm' : ''}`} role="row" aria-rowindex={item.index + 2} data-testid="split-row" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
-                      <span role="cell" className="muted">{item.index + 1}</span>
+                    <div
+                      key={item.key}
+                      className={`vrow mono${vlsm ? ' vlsm' : ''}`}
+                      role="row"
+                      aria-rowindex={item.index + 2}
+                      data-testid="split-row"
+                      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}
+                    >
+                      <span role="cell" className="muted">
+                        {item.index + 1}
+                      </span>
                       <span role="cell">{row.cidr}</span>
                       <span role="cell">{row.first}</span>
                       <span role="cell">{row.last}</span>
-                      <span role="cell" className="num">{groupDigits(row.hosts)}</span>
-                      {vlsm && <span role="cell" className="num">{row.requested}</span>}
+                      <span role="cell" className="num">
+                        {groupDigits(row.hosts)}
+                      </span>
+                      {vlsm && (
+                        <span role="cell" className="num">
+                          {row.requested}
+                        </span>
+                      )}
                     </div>
                   );
                 })}
@@ -79,7 +118,9 @@ export function SplitView() {
             </div>
           </div>
           {outcome.value.unused.length > 0 && (
-            <p className="unused" data-testid="split-unused"><strong>{t('subnet.split.unused')}:</strong> <span className="mono">{outcome.value.unused.join('  ')}</span></p>
+            <p className="unused" data-testid="split-unused">
+              <strong>{t('subnet.split.unused')}:</strong> <span className="mono">{outcome.value.unused.join('  ')}</span>
+            </p>
           )}
         </>
       )}

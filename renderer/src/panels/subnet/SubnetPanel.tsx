@@ -17,7 +17,14 @@ export function SubnetPanel() {
     <div className="subnet-panel" data-testid="subnet-panel">
       <div className="subtabs" role="tablist" aria-label={t('panel.subnet')}>
         {tabs.map((id) => (
-          <button key={id} role="tab" id={`subnet-tab-${id}`} aria-selected={tab === id} className={tab === id ? 'subtab active' : 'subtab'} onClick={() => set({ tab: id })}>
+          <button
+            key={id}
+            role="tab"
+            id={`subnet-tab-${id}`}
+            aria-selected={tab === id}
+            className={tab === id ? 'subtab active' : 'subtab'}
+            onClick={() => set({ tab: id })}
+          >
             {t(`subnet.tab.${id}`)}
           </button>
         ))}

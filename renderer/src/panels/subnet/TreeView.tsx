@@ -26,7 +26,10 @@ export function TreeView() {
       return (
         <li key={key} className="tree-node">
           <TreeRow c={c} depth={depth} divided />
-          <ul>{node(a, depth + 1)}{node(b, depth + 1)}</ul>
+          <ul>
+            {node(a, depth + 1)}
+            {node(b, depth + 1)}
+          </ul>
         </li>
       );
     }
@@ -42,11 +45,22 @@ export function TreeView() {
   const tree = outcome.ok ? node(outcome.value, 0) : null;
   return (
     <div className="subnet-tree">
-      <Field id="tree-root" label={t('subnet.tree.root')} hint={t('subnet.tree.hint')} value={root} onChange={(v) => set({ treeRoot: v, treeDivided: [] })} error={outcome.ok ? null : outcome.message} />
+      <Field
+        id="tree-root"
+        label={t('subnet.tree.root')}
+        hint={t('subnet.tree.hint')}
+        value={root}
+        onChange={(v) => set({ treeRoot: v, treeDivided: [] })}
+        error={outcome.ok ? null : outcome.message}
+      />
       {tree && (
         <>
-          <p className="split-summary" data-testid="tree-leaves">{t('subnet.tree.leaves', { count: leaves })}</p>
-          <ul className="tree" data-testid="subnet-tree">{tree}</ul>
+          <p className="split-summary" data-testid="tree-leaves">
+            {t('subnet.tree.leaves', { count: leaves })}
+          </p>
+          <ul className="tree" data-testid="subnet-tree">
+            {tree}
+          </ul>
         </>
       )}
     </div>
@@ -63,12 +77,30 @@ function TreeRow({ c, depth, divided }: { c: Cidr; depth: number; divided: boole
   return (
     <div className={`tree-row${divided ? ' divided' : ''}`} data-testid="tree-row" data-cidr={key}>
       <span className="tree-cidr mono">{key}</span>
-      <span className="muted mono tree-range">{formatIp(c.version, c.network)} – {formatIp(c.version, lastOf(c))}</span>
+      <span className="muted mono tree-range">
+        {formatIp(c.version, c.network)} – {formatIp(c.version, lastOf(c))}
+      </span>
       <span className="muted tree-hosts">{t('subnet.tree.hosts', { hosts: groupDigits(range.hosts.toString()) }, Number(range.hosts))}</span>
       {divided ? (
-        <button className="button small" onClick={() => join(key, (other) => { try { const o = parseCidr(other); return o.prefix > c.prefix && contains(c, o.version, o.network); } catch { return false; } })}>{t('subnet.tree.join')}</button>
+        <button
+          className="button small"
+          onClick={() =>
+            join(key, (other) => {
+              try {
+                const o = parseCidr(other);
+                return o.prefix > c.prefix && contains(c, o.version, o.network);
+              } catch {
+                return false;
+              }
+            })
+          }
+        >
+          {t('subnet.tree.join')}
+        </button>
       ) : (
-        <button className="button small" disabled={!canDivide} onClick={() => divide(key)}>{t('subnet.tree.divide')}</button>
+        <button className="button small" disabled={!canDivide} onClick={() => divide(key)}>
+          {t('subnet.tree.divide')}
+        </button>
       )}
     </div>
   );

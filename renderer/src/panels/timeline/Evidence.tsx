@@ -9,7 +9,11 @@ export function Evidence({ source }: { source: TimelineSource }) {
   const locale = useLocale();
   const rows = [
     ...source.markers.map((m) => ({ at: m.tsSec + m.tsNs / 1e9, side: m.side, what: `${t(`tl.ev.${m.event}` as MessageKey)} — ${markerText(locale, m)}` })),
-    ...source.kernel.map((k) => ({ at: k.tsSec + k.tsNs / 1e9, side: k.side, what: `✓ ${t('tl.kernel')}: ${k.state}${k.timerSec !== null ? ` (${k.timerSec.toFixed(1)} s)` : ''}` })),
+    ...source.kernel.map((k) => ({
+      at: k.tsSec + k.tsNs / 1e9,
+      side: k.side,
+      what: `✓ ${t('tl.kernel')}: ${k.state}${k.timerSec !== null ? ` (${k.timerSec.toFixed(1)} s)` : ''}`,
+    })),
   ].sort((a, b) => a.at - b.at);
   if (rows.length === 0) return null;
   const t0 = rows[0]!.at;

@@ -15,7 +15,9 @@ export function ExperimentsCard() {
       <p className="field-hint">{t('tl.experimentsHint')}</p>
       <div className="tl-exp-buttons">
         {experiments.map((k) => (
-          <button key={k} className="button small" disabled={busy} data-testid={`experiment-${k}`} onClick={() => void run(k)}>{t(`tl.exp.${k}` as MessageKey)}</button>
+          <button key={k} className="button small" disabled={busy} data-testid={`experiment-${k}`} onClick={() => void run(k)}>
+            {t(`tl.exp.${k}` as MessageKey)}
+          </button>
         ))}
       </div>
     </div>

@@ -13,7 +13,13 @@ export function FileSummary({ source, file }: { source: TimelineSource; file: No
       <p className="muted">{t('tl.fileSummary', { format: file.format ?? '?', frames: file.frames, tcp: file.tcpPackets, n: file.streams.length })}</p>
       {problem && (
         <p className="field-error" role="alert" data-testid="file-problem" data-code={problem.code}>
-          {t('tl.fileProblem', { message: t('tl.fileProblemAt', { message: codeText(locale, problem.code, problem.params) ?? problem.message, offset: problem.offset, n: problem.framesRead }) })}
+          {t('tl.fileProblem', {
+            message: t('tl.fileProblemAt', {
+              message: codeText(locale, problem.code, problem.params) ?? problem.message,
+              offset: problem.offset,
+              n: problem.framesRead,
+            }),
+          })}
         </p>
       )}
       {file.streams.length === 0 && <p className="muted">{t('tl.fileNoTcp')}</p>}
@@ -22,7 +28,10 @@ export function FileSummary({ source, file }: { source: TimelineSource; file: No
           {t('tl.connections')}
           <select value={file.openStream ?? 0} onChange={(e) => void openFileStream(source.id, Number(e.target.value))} data-testid="file-streams">
             {file.streams.map((s) => (
-              <option key={s.index} value={s.index}>{`#${s.index} ${t('tl.connRow', { client: s.client, server: s.server, packets: s.packets, bytes: s.bytes })}${s.hasRst ? ' · RST' : ''}`}</option>
+              <option
+                key={s.index}
+                value={s.index}
+              >{`#${s.index} ${t('tl.connRow', { client: s.client, server: s.server, packets: s.packets, bytes: s.bytes })}${s.hasRst ? ' · RST' : ''}`}</option>
             ))}
           </select>
         </label>

@@ -6,7 +6,12 @@ import { useT } from '../../store/store-context.tsx';
 /** Everything about one segment: header fields (both numberings), options, analysis and the bytes. */
 export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; packet: TimelinePacket | null; wscale: number | null }) {
   const t = useT();
-  if (!seg || !packet) return <aside className="tl-details muted" data-testid="segment-details">{t('tl.detailsHint')}</aside>;
+  if (!seg || !packet)
+    return (
+      <aside className="tl-details muted" data-testid="segment-details">
+        {t('tl.detailsHint')}
+      </aside>
+    );
   const o = seg.options;
   const options = o
     ? [
@@ -15,7 +20,9 @@ export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; p
         o.sackPermitted && 'SACK permitted',
         o.sack && `SACK ${o.sack.map(([l, r]) => `${l}–${r}`).join(', ')}`,
         o.tsval !== undefined && `TSval ${o.tsval}\nTSecr ${o.tsecr}`,
-      ].filter(Boolean).join('\n') || o.kinds.join(', ')
+      ]
+        .filter(Boolean)
+        .join('\n') || o.kinds.join(', ')
     : '—';
   const rows: [MessageKey, string][] = [
     ['tl.f.frame', `#${seg.frame}`],
@@ -26,13 +33,18 @@ export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; p
     ['tl.f.seq', `${seg.relSeq} (${t('tl.rel')})\n${seg.seq} (${t('tl.abs')})`],
     ['tl.f.ack', seg.ack === null ? '—' : `${seg.relAck} (${t('tl.rel')})\n${seg.ack} (${t('tl.abs')})`],
     ['tl.f.len', `${seg.len} B`],
-    ['tl.f.win', `${seg.win} · ${seg.flags.includes('SYN') ? t('tl.f.synUnscaled') : seg.winScaled === null ? t('tl.f.scaleUnknown') : t('tl.f.scaled', { n: wscale ?? 0, v: seg.winScaled })}`],
+    [
+      'tl.f.win',
+      `${seg.win} · ${seg.flags.includes('SYN') ? t('tl.f.synUnscaled') : seg.winScaled === null ? t('tl.f.scaleUnknown') : t('tl.f.scaled', { n: wscale ?? 0, v: seg.winScaled })}`,
+    ],
     ['tl.f.options', options],
     ['tl.f.badges', seg.badges.length ? seg.badges.map((b) => t(`tl.badge.${b}` as MessageKey)).join(', ') : '—'],
   ];
   return (
     <aside className="tl-details" data-testid="segment-details">
-      <h3>{t('tl.details')} #{seg.frame}</h3>
+      <h3>
+        {t('tl.details')} #{seg.frame}
+      </h3>
       <dl>
         {rows.map(([k, v]) => (
           <div key={k} className="tl-detail-row">
@@ -42,7 +54,11 @@ export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; p
         ))}
       </dl>
       <h4>
-        {t('tl.f.hex')} <span className="muted small">{t('tl.f.hexLegend')}{packet.hex.length / 2 < packet.origLen ? ` · ${t('tl.f.cut', { n: packet.hex.length / 2, total: packet.origLen })}` : ''}</span>
+        {t('tl.f.hex')}{' '}
+        <span className="muted small">
+          {t('tl.f.hexLegend')}
+          {packet.hex.length / 2 < packet.origLen ? ` · ${t('tl.f.cut', { n: packet.hex.length / 2, total: packet.origLen })}` : ''}
+        </span>
       </h4>
       <HexDump hex={packet.hex} tcpStart={packet.tcpOffset} dataStart={packet.tcpOffset + packet.tcpHeaderLen} />
     </aside>
@@ -62,7 +78,11 @@ function HexDump({ hex, tcpStart, dataStart }: { hex: string; tcpStart: number; 
     for (let i = off; i < Math.min(off + PER_LINE, n); i++) {
       const b = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
       const layer = i < tcpStart ? 'hx-ip' : i < dataStart ? 'hx-tcp' : 'hx-data';
-      cells.push(<span key={i} className={layer}>{hex.slice(2 * i, 2 * i + 2)}</span>);
+      cells.push(
+        <span key={i} className={layer}>
+          {hex.slice(2 * i, 2 * i + 2)}
+        </span>,
+      );
       ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
     }
     lines.push(
@@ -73,5 +93,9 @@ function HexDump({ hex, tcpStart, dataStart }: { hex: string; tcpStart: number; 
       </div>,
     );
   }
-  return <div className="hexdump mono" data-testid="hexdump">{lines}</div>;
+  return (
+    <div className="hexdump mono" data-testid="hexdump">
+      {lines}
+    </div>
+  );
 }

@@ -130,7 +130,11 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         {state + tick}
         {left !== undefined && (
           <tspan x={x} dy={14} fontWeight={500} fontSize={10}>
-            {left === null ? t('tl.timeWaitLinux').replace('TIME_WAIT ', '') : left > 0 ? t('tl.timeWaitLeft', { s: Math.ceil(left) }).replace('TIME_WAIT · ', '') : t('tl.timeWaitOver')}
+            {left === null
+              ? t('tl.timeWaitLinux').replace('TIME_WAIT ', '')
+              : left > 0
+                ? t('tl.timeWaitLeft', { s: Math.ceil(left) }).replace('TIME_WAIT · ', '')
+                : t('tl.timeWaitOver')}
           </tspan>
         )}
       </text>
@@ -138,26 +142,54 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
   };
 
   return (
-    <svg ref={ref} xmlns="http://www.w3.org/2000/svg" width={W} height={H} viewBox={`0 0 ${W} ${H}`} fontFamily={font} role="img" aria-label={`${a.client} → ${a.server}`} data-testid="sequence-diagram">
+    <svg
+      ref={ref}
+      xmlns="http://www.w3.org/2000/svg"
+      width={W}
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+      fontFamily={font}
+      role="img"
+      aria-label={`${a.client} → ${a.server}`}
+      data-testid="sequence-diagram"
+    >
       <rect x={0} y={0} width={W} height={H} fill={c.bg} />
       {bands.map((b, i) => (
         <rect key={i} x={0} y={b.y0} width={W} height={b.y1 - b.y0} fill={c.band[b.phase]} />
       ))}
       {/* Heads */}
-      <text x={X_CLIENT} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.client}>{t('tl.client')}</text>
-      <text x={X_CLIENT} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>{a.client}</text>
-      <text x={X_SERVER} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.server}>{t('tl.server')}</text>
-      <text x={X_SERVER} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>{a.server}</text>
-      <text x={10} y={22} fontSize={11} fill={c.muted}>t</text>
-      <text x={10} y={40} fontSize={11} fill={c.muted}>Δ</text>
+      <text x={X_CLIENT} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.client}>
+        {t('tl.client')}
+      </text>
+      <text x={X_CLIENT} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
+        {a.client}
+      </text>
+      <text x={X_SERVER} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.server}>
+        {t('tl.server')}
+      </text>
+      <text x={X_SERVER} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
+        {a.server}
+      </text>
+      <text x={10} y={22} fontSize={11} fill={c.muted}>
+        t
+      </text>
+      <text x={10} y={40} fontSize={11} fill={c.muted}>
+        Δ
+      </text>
       {a.handshakeRttMs !== null && (
-        <text x={(X_CLIENT + X_SERVER) / 2} y={58} textAnchor="middle" fontSize={11} fill={c.muted}>{t('tl.rtt', { ms: a.handshakeRttMs.toFixed(3) })}</text>
+        <text x={(X_CLIENT + X_SERVER) / 2} y={58} textAnchor="middle" fontSize={11} fill={c.muted}>
+          {t('tl.rtt', { ms: a.handshakeRttMs.toFixed(3) })}
+        </text>
       )}
       {/* Lifelines */}
       <line x1={X_CLIENT} y1={HEAD} x2={X_CLIENT} y2={H - 20} stroke={c.client} strokeWidth={2} opacity={0.5} />
       <line x1={X_SERVER} y1={HEAD} x2={X_SERVER} y2={H - 20} stroke={c.server} strokeWidth={2} opacity={0.5} />
       {/* The selected segment's row, under everything else so lane labels stay readable */}
-      {rows.map((r, i) => (r.kind === 'segment' && r.seg.frame === p.selectedFrame ? <rect key={`sel-${i}`} x={0} y={ys[i]!} width={W} height={heights.segment} fill={c.select} /> : null))}
+      {rows.map((r, i) =>
+        r.kind === 'segment' && r.seg.frame === p.selectedFrame ? (
+          <rect key={`sel-${i}`} x={0} y={ys[i]!} width={W} height={heights.segment} fill={c.select} />
+        ) : null,
+      )}
       {/* State lanes */}
       {(['client', 'server'] as const).map((side) =>
         lanes[side].map((s, i) => (
@@ -186,10 +218,19 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
           return (
             <g key={i} data-testid="marker">
               <circle cx={x} cy={y0 + 11} r={4} fill={color} />
-              <text x={r.marker.side === 'client' ? x + 10 : x - 10} y={y0 + 15} fontSize={11} fontStyle="italic" fill={r.marker.event === 'error' ? c.badgeText : c.muted} textAnchor={r.marker.side === 'client' ? 'start' : 'end'}>
+              <text
+                x={r.marker.side === 'client' ? x + 10 : x - 10}
+                y={y0 + 15}
+                fontSize={11}
+                fontStyle="italic"
+                fill={r.marker.event === 'error' ? c.badgeText : c.muted}
+                textAnchor={r.marker.side === 'client' ? 'start' : 'end'}
+              >
                 {text.length > 52 ? `${text.slice(0, 51)}…` : text}
               </text>
-              <text x={8} y={y0 + 15} fontSize={10} fill={c.muted} fontFamily={mono}>{ms(r.t)}</text>
+              <text x={8} y={y0 + 15} fontSize={10} fill={c.muted} fontFamily={mono}>
+                {ms(r.t)}
+              </text>
             </g>
           );
         }
@@ -200,7 +241,9 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
               <text x={x} y={y0 + 15} fontSize={10} fill={c.ok} fontFamily={mono}>
                 {`✓ ${t('tl.kernel')}: ${r.kernel.state}${r.kernel.timerSec !== null && r.kernel.state === 'TIME_WAIT' ? ` ${r.kernel.timerSec.toFixed(1)}s` : ''}`}
               </text>
-              <text x={8} y={y0 + 15} fontSize={10} fill={c.muted} fontFamily={mono}>{ms(r.t)}</text>
+              <text x={8} y={y0 + 15} fontSize={10} fill={c.muted} fontFamily={mono}>
+                {ms(r.t)}
+              </text>
             </g>
           );
         }
@@ -215,7 +258,18 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         const seq = p.absolute ? g.seq : g.relSeq;
         const ack = g.ack === null ? null : p.absolute ? g.ack : g.relAck;
         const win = g.winScaled ?? g.win;
-        const opts = g.options && (g.flags.includes('SYN') ? [g.options.mss !== undefined && `MSS=${g.options.mss}`, g.options.wscale !== undefined && `WS=${2 ** g.options.wscale}`, g.options.sackPermitted && 'SACK_PERM', g.options.tsval !== undefined && 'TS'].filter(Boolean).join(' ') : '');
+        const opts =
+          g.options &&
+          (g.flags.includes('SYN')
+            ? [
+                g.options.mss !== undefined && `MSS=${g.options.mss}`,
+                g.options.wscale !== undefined && `WS=${2 ** g.options.wscale}`,
+                g.options.sackPermitted && 'SACK_PERM',
+                g.options.tsval !== undefined && 'TS',
+              ]
+                .filter(Boolean)
+                .join(' ')
+            : '');
         const selected = p.selectedFrame === g.frame;
         const dir = fromClient ? 1 : -1;
         return (
@@ -232,16 +286,22 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
             style={{ cursor: 'pointer' }}
           >
             <rect x={0} y={y0} width={W} height={heights.segment} fill="transparent" />
-            <text x={8} y={y0 + 16} fontSize={11} fill={c.text} fontFamily={mono}>{ms(g.t)}</text>
+            <text x={8} y={y0 + 16} fontSize={11} fill={c.text} fontFamily={mono}>
+              {ms(g.t)}
+            </text>
             <text x={8} y={y0 + 30} fontSize={10} fill={c.muted} fontFamily={mono}>{`+${ms(g.dt)}`}</text>
             <line x1={x1} y1={mid} x2={x2 - dir * 6} y2={yEnd} stroke={color} strokeWidth={selected ? 2.5 : 1.6} />
             <polygon points={`${x2},${yEnd} ${x2 - dir * 10},${yEnd - 5} ${x2 - dir * 10},${yEnd + 5}`} fill={color} />
             <text x={(x1 + x2) / 2} y={mid - 6} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
-              <tspan fontWeight={700} fill={color}>{g.flags.join(', ')}</tspan>
+              <tspan fontWeight={700} fill={color}>
+                {g.flags.join(', ')}
+              </tspan>
               <tspan>{`  seq=${seq}${ack === null ? '' : ` ack=${ack}`}`}</tspan>
-              {g.badges.filter((b) => b !== 'rst').map((b) => (
-                <tspan key={b} fill={c.badgeText} fontWeight={700}>{`  [${t(`tl.badge.${b}` as MessageKey)}]`}</tspan>
-              ))}
+              {g.badges
+                .filter((b) => b !== 'rst')
+                .map((b) => (
+                  <tspan key={b} fill={c.badgeText} fontWeight={700}>{`  [${t(`tl.badge.${b}` as MessageKey)}]`}</tspan>
+                ))}
             </text>
             <text x={(x1 + x2) / 2} y={yEnd + 13} textAnchor="middle" fontSize={10.5} fill={c.muted} fontFamily={mono}>
               {`len=${g.len} win=${win}${opts ? ` · ${opts}` : ''}`}
@@ -249,7 +309,9 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
           </g>
         );
       })}
-      <text x={W / 2} y={H - 6} textAnchor="middle" fontSize={10} fill={c.muted}>{t('tl.legendInferred')}</text>
+      <text x={W / 2} y={H - 6} textAnchor="middle" fontSize={10} fill={c.muted}>
+        {t('tl.legendInferred')}
+      </text>
     </svg>
   );
 });

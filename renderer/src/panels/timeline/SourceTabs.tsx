@@ -14,10 +14,15 @@ export function SourceTabs() {
       {sources.map((s) => (
         <div key={s.id} className={`tl-source${s.id === selected ? ' active' : ''}`}>
           <button role="tab" aria-selected={s.id === selected} onClick={() => select(s.id)} data-testid="timeline-source">
-            <span className={`status-dot ${s.status.phase === 'error' ? 'disconnected' : s.status.phase === 'done' ? 'connected' : 'connecting'}`} aria-hidden="true" />
+            <span
+              className={`status-dot ${s.status.phase === 'error' ? 'disconnected' : s.status.phase === 'done' ? 'connected' : 'connecting'}`}
+              aria-hidden="true"
+            />
             {s.kind === 'experiment' ? t(`tl.exp.${s.experiment!}` as MessageKey) : s.label}
           </button>
-          <button className="icon-button" aria-label={t('tl.remove')} title={t('tl.remove')} onClick={() => remove(s.id)}>×</button>
+          <button className="icon-button" aria-label={t('tl.remove')} title={t('tl.remove')} onClick={() => remove(s.id)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

@@ -40,7 +40,11 @@ export function SourceView({ source }: { source: TimelineSource }) {
   const rows = useMemo(() => (analysis ? buildRows(analysis, markers, source.kernel) : []), [analysis, markers, source.kernel]);
   const live = source.kind !== 'file';
   // A client session that was connected before the capture began: its handshake is not here.
-  const handshakeMissed = session !== null && session.info.kind === 'tcp-client' && source.status.phase === 'capturing' && !streams.some((s) => s.client === session.info.local && !s.guessed);
+  const handshakeMissed =
+    session !== null &&
+    session.info.kind === 'tcp-client' &&
+    source.status.phase === 'capturing' &&
+    !streams.some((s) => s.client === session.info.local && !s.guessed);
   // Tick once a second only while a TIME_WAIT countdown is on screen: re-drawing a big diagram
   // every second for nothing is work on the UI thread.
   const counting = live && analysis !== null && inTimeWait(analysis);
@@ -53,9 +57,10 @@ export function SourceView({ source }: { source: TimelineSource }) {
   }, [source.kernel, analysis]);
   const left = analysis && live ? timeWaitLeft(analysis, source.kernel, platform, now) : { client: null, server: null };
 
-  const packetOf = (f: number | null) => (f === null || !stream ? null : source.packets.find((p) => p.frame === f && stream.packets.some((q) => q.frame === f)) ?? null);
+  const packetOf = (f: number | null) =>
+    f === null || !stream ? null : (source.packets.find((p) => p.frame === f && stream.packets.some((q) => q.frame === f)) ?? null);
   const seg = analysis?.segments.find((g) => g.frame === frame) ?? null;
-  const wscale = seg ? (seg.from === 'client' ? analysis!.synOptions.client?.wscale : analysis!.synOptions.server?.wscale) ?? null : null;
+  const wscale = seg ? ((seg.from === 'client' ? analysis!.synOptions.client?.wscale : analysis!.synOptions.server?.wscale) ?? null) : null;
   const fileName = `wirelab-${(analysis?.client ?? 'timeline').replace(/[^\w.-]+/g, '_')}`;
 
   const cap = source.status.capture;
@@ -63,26 +68,47 @@ export function SourceView({ source }: { source: TimelineSource }) {
   return (
     <div className="tl-view" data-testid="timeline-view" data-phase={status.phase}>
       <div className="tl-view-head">
-        <span className="badge subtle" data-testid="timeline-status">{t(`tl.status.${status.phase}` as MessageKey)}</span>
+        <span className="badge subtle" data-testid="timeline-status">
+          {t(`tl.status.${status.phase}` as MessageKey)}
+        </span>
         {cap?.available && <span className="muted small">{t('tl.capture.on', { tool: cap.tool ?? 'tcpdump' })}</span>}
-        {source.kind === 'watch' && status.phase === 'capturing' && <button className="button small" onClick={() => void stop(source.id)}>{t('tl.stop')}</button>}
+        {source.kind === 'watch' && status.phase === 'capturing' && (
+          <button className="button small" onClick={() => void stop(source.id)}>
+            {t('tl.stop')}
+          </button>
+        )}
         <span className="tl-spacer" />
         <label className="field-inline">
-          <input type="checkbox" checked={absolute} onChange={(e) => setTimeline({ absolute: e.target.checked })} data-testid="absolute-toggle" /> {t('tl.absolute')}
+          <input type="checkbox" checked={absolute} onChange={(e) => setTimeline({ absolute: e.target.checked })} data-testid="absolute-toggle" />{' '}
+          {t('tl.absolute')}
         </label>
-        <button className="button small" onClick={() => svgRef.current && exportSvg(svgRef.current, fileName)} disabled={!analysis}>{t('tl.exportSvg')}</button>
-        <button className="button small" onClick={() => svgRef.current && exportPng(svgRef.current, fileName)} disabled={!analysis}>{t('tl.exportPng')}</button>
+        <button className="button small" onClick={() => svgRef.current && exportSvg(svgRef.current, fileName)} disabled={!analysis}>
+          {t('tl.exportSvg')}
+        </button>
+        <button className="button small" onClick={() => svgRef.current && exportPng(svgRef.current, fileName)} disabled={!analysis}>
+          {t('tl.exportPng')}
+        </button>
       </div>
-      {status.phase === 'error' && <p className="field-error" role="alert" data-code={status.code}>{(status.code && codeText(locale, status.code, status.params)) ?? status.message}</p>}
+      {status.phase === 'error' && (
+        <p className="field-error" role="alert" data-code={status.code}>
+          {(status.code && codeText(locale, status.code, status.params)) ?? status.message}
+        </p>
+      )}
       {cap && !cap.available && <CaptureOff capture={cap} />}
-      {source.experiment && <p className="tl-look" data-testid="look-for">{t(`tl.look.${source.experiment}` as MessageKey)}</p>}
+      {source.experiment && (
+        <p className="tl-look" data-testid="look-for">
+          {t(`tl.look.${source.experiment}` as MessageKey)}
+        </p>
+      )}
       {source.file && <FileSummary source={source} file={source.file} />}
       {live && streams.length > 1 && (
         <label className="field-inline">
           {t('tl.connections')}
           <select value={streamIndex} onChange={(e) => selectStream(Number(e.target.value))} data-testid="live-streams">
             {streams.map((s, i) => (
-              <option key={i} value={i}>{t('tl.connRow', { client: s.client, server: s.server, packets: s.packets.length, bytes: s.packets.reduce((n, p) => n + p.len, 0) })}</option>
+              <option key={i} value={i}>
+                {t('tl.connRow', { client: s.client, server: s.server, packets: s.packets.length, bytes: s.packets.reduce((n, p) => n + p.len, 0) })}
+              </option>
             ))}
           </select>
         </label>
@@ -91,10 +117,16 @@ export function SourceView({ source }: { source: TimelineSource }) {
       {handshakeMissed && (
         <p className="notice info" data-testid="handshake-missed">
           <span>{t('tl.handshakeBefore')}</span>
-          <button className="button small" data-testid="reconnect-capture" onClick={() => void reconnect(session.info.id)}>{t('tl.reconnectCapture')}</button>
+          <button className="button small" data-testid="reconnect-capture" onClick={() => void reconnect(session.info.id)}>
+            {t('tl.reconnectCapture')}
+          </button>
         </p>
       )}
-      {analysis?.guessed && !handshakeMissed && <p className="notice warning"><span>{t('tl.guessed')}</span></p>}
+      {analysis?.guessed && !handshakeMissed && (
+        <p className="notice warning">
+          <span>{t('tl.guessed')}</span>
+        </p>
+      )}
       {analysis ? (
         <div className="tl-body">
           <div className="tl-diagram">

@@ -40,7 +40,16 @@ export function TimelinePanel() {
   };
 
   return (
-    <section className={`timeline-panel${dragging ? ' dragging' : ''}${source ? ' has-source' : ''}`} data-testid="timeline-panel" onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+    <section
+      className={`timeline-panel${dragging ? ' dragging' : ''}${source ? ' has-source' : ''}`}
+      data-testid="timeline-panel"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <div className="tl-controls">
         <ExperimentsCard />
         <WatchCard />
@@ -48,23 +57,40 @@ export function TimelinePanel() {
           <h3>{t('tl.fileCard')}</h3>
           <label className="button tl-open">
             {t('tl.open')}
-            <input type="file" accept=".pcap,.pcapng,.cap,application/vnd.tcpdump.pcap" data-testid="pcap-input" onChange={(e) => void openFiles(e.target.files)} hidden />
+            <input
+              type="file"
+              accept=".pcap,.pcapng,.cap,application/vnd.tcpdump.pcap"
+              data-testid="pcap-input"
+              onChange={(e) => void openFiles(e.target.files)}
+              hidden
+            />
           </label>
           <p className="field-hint">{t('tl.drop')}</p>
         </div>
       </div>
-      {error && <p className="field-error tl-error" role="alert" data-testid="timeline-error" data-code={error.code}>{errorText(locale, error)}</p>}
+      {error && (
+        <p className="field-error tl-error" role="alert" data-testid="timeline-error" data-code={error.code}>
+          {errorText(locale, error)}
+        </p>
+      )}
       <SourceTabs />
-      {source ? <SourceView source={source} /> : (
+      {source ? (
+        <SourceView source={source} />
+      ) : (
         <div className="empty tl-empty" data-testid="timeline-empty">
           <h2>{t('tl.emptyTitle')}</h2>
           <p className="empty-summary">{t('tl.emptyBody')}</p>
-          {capabilities && (capabilities.capture.available ? (
-            <p className="muted" data-testid="capture-ready">{t('tl.capture.on', { tool: capabilities.capture.tool ?? 'tcpdump' })}</p>
-          ) : (
-            <CaptureOff capture={capabilities.capture} />
-          ))}
-          <p className="empty-learn"><strong>{t('empty.learn')}:</strong> {t('timeline.learn')}</p>
+          {capabilities &&
+            (capabilities.capture.available ? (
+              <p className="muted" data-testid="capture-ready">
+                {t('tl.capture.on', { tool: capabilities.capture.tool ?? 'tcpdump' })}
+              </p>
+            ) : (
+              <CaptureOff capture={capabilities.capture} />
+            ))}
+          <p className="empty-learn">
+            <strong>{t('empty.learn')}:</strong> {t('timeline.learn')}
+          </p>
         </div>
       )}
     </section>

@@ -21,7 +21,9 @@ export function buildRows(a: StreamAnalysis, markers: TimelineMarker[], kernel: 
   const rel = (sec: number, ns: number) => sec - a.startSec + (ns - a.startNs) / 1e9;
   const others: Row[] = [
     // Markers of this connection, plus the server's "listening" (which belongs to no connection yet).
-    ...markers.filter((m) => m.client === a.client || (m.client === null && m.side === 'server')).map((m): Row => ({ kind: 'marker', t: rel(m.tsSec, m.tsNs), marker: m })),
+    ...markers
+      .filter((m) => m.client === a.client || (m.client === null && m.side === 'server'))
+      .map((m): Row => ({ kind: 'marker', t: rel(m.tsSec, m.tsNs), marker: m })),
     ...kernel.filter((k) => k.client === a.client).map((k): Row => ({ kind: 'kernel', t: rel(k.tsSec, k.tsNs), kernel: k })),
   ].sort((x, y) => x.t - y.t);
   const rows: Row[] = [];
