@@ -97,7 +97,7 @@ test('a WebSocket from a foreign Origin is refused; the right Origin is accepted
 
 test('a page on another origin in the browser cannot open the WebSocket', async ({ page, host, app }) => {
   // `app` opened the real UI first, so the browser holds the cookie: the refusal is the Origin check.
-  expect(app).toBeTruthy();
+  await expect(app.locator('.app[data-ready="true"]')).toBeVisible();
   await page.goto('about:blank');
   const outcome = await page.evaluate(async (url) => {
     return await new Promise<string>((resolve) => {

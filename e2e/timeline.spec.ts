@@ -164,3 +164,13 @@ test('a capture file refused in Chinese names the file and the problem in Chines
   await expect(app.getByTestId('timeline-error')).toContainText('notes.pcap：不是抓包文件：它以 0x6e6f7420 开头');
   expect(await englishSentences(app.getByTestId('timeline-panel'))).toEqual([]);
 });
+
+test('a port or host typed into "Capture a port" is checked as the packet sender checks it, worded in the UI language', async ({ app }) => {
+  await app.getByTestId('watch-port').fill('70000');
+  await app.getByTestId('watch-port').press('Enter');
+  await expect(app.locator('.field-error')).toHaveText('port: 70000 is out of range; ports go from 1 to 65535');
+  await app.getByTestId('watch-port').fill('8080');
+  await app.locator('.tl-watch-row input').first().fill('999.1.1.1');
+  await app.getByTestId('watch-port').press('Enter');
+  await expect(app.locator('.field-error')).toContainText('999');
+});

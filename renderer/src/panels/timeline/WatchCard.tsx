@@ -1,10 +1,14 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useApp, useT } from '../../store/store-context.tsx';
+import { WirelabError } from '../../../../shared/contract/errors.ts';
+import { checkHost, checkPort } from '../../../../shared/sender/endpoint.ts';
+import { senderErrorText } from '../../i18n/sender-text.ts';
+import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 
 /** Capture every connection on a port until stopped. */
 export function WatchCard() {
   const t = useT();
+  const locale = useLocale();
   const { watchPort, watchHost, busy } = useApp(
     useShallow((s) => ({ watchPort: s.timeline.watchPort, watchHost: s.timeline.watchHost, busy: s.timeline.busy })),
   );
@@ -12,11 +16,18 @@ export function WatchCard() {
   const watch = useApp((s) => s.watchPort);
   const [portError, setPortError] = useState<string | null>(null);
   const start = () => {
-    const port = Number(watchPort);
-    if (!/^\d+$/.test(watchPort.trim()) || port < 1 || port > 65535) return setPortError(`${t('tl.port')}: 1–65535`);
-    if (watchHost.trim() && !/^[0-9a-fA-F:.]+$/.test(watchHost.trim())) return setPortError(`${t('tl.host')}: IP`);
+    // The same checks as the packet sender's forms, the CLI and the dispatcher (shared/sender/endpoint.ts).
+    let port: number;
+    let host: string | undefined;
+    try {
+      port = checkPort(watchPort);
+      host = watchHost.trim() ? checkHost(watchHost) : undefined;
+    } catch (e) {
+      if (e instanceof WirelabError) return setPortError(senderErrorText(locale, e.toData()));
+      throw e;
+    }
     setPortError(null);
-    void watch(port, watchHost.trim() || undefined);
+    void watch(port, host);
   };
   return (
     <div className="card tl-card">
