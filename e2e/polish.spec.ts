@@ -176,8 +176,10 @@ test('Text → Hex → Escapes converts the payload in the chosen encoding, and 
   await box.fill('你好\\n');
   await app.getByTestId('mode-text').click();
   await expect(box).toHaveValue('你好\n');
-  // Bytes that are no text stay in Hex, and the note says why.
+  // Bytes that are no text stay in Hex, and the note says why. (GBK converts through the
+  // backend: wait for it before typing, as a user sees the hex appear before editing it.)
   await app.getByTestId('mode-hex').click();
+  await expect(box).toHaveValue('c4 e3 ba c3 0a');
   await box.fill('00 01 02 ff');
   await app.getByTestId('mode-text').click();
   await expect(app.getByTestId('convert-note')).toContainText('not GBK text');
