@@ -11,7 +11,7 @@ import { checkHost } from '../../../shared/sender/endpoint.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { childGuard } from '../app/child-guard.ts';
 import { pythonAvailable } from '../processes/labs.ts';
-import { startWorker } from '../worker-start.ts';
+import { oneRunWorker, startWorker } from '../worker-start.ts';
 import { fdLimitAdvice, raiseFdLimit } from './fd-limit.ts';
 import type { LoadOptions } from './load-run.ts';
 import { ServerStats } from './server-stats.ts';
@@ -247,11 +247,12 @@ export class ConcurrencyService {
     };
     // The run's server is no longer running (its exit may be seen after the worker's last word).
     const serverExited = () => (entry.serverId !== undefined && !this.servers.has(entry.serverId) ? exitedError : null);
-    const finish = () => {
-      this.loads.delete(id);
-      worker.removeAllListeners('message');
-      void worker.terminate();
-    };
+    const finish = oneRunWorker(
+      worker,
+      () => this.loads.delete(id),
+      () => this.loads.get(id)?.worker === worker,
+      (e) => publish('error', null, { code: 'WORKER', message: e.message }),
+    );
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') publish('running', m.report);
       else if (m.type === 'done') {
@@ -276,14 +277,6 @@ export class ConcurrencyService {
         finish();
         publish('error', null, { code: m.code, message: m.message });
       }
-    });
-    worker.on('error', (e) => {
-      finish();
-      publish('error', null, { code: 'WORKER', message: e.message });
-    });
-    worker.once('exit', () => {
-      if (this.loads.get(id)?.worker === worker) finish();
-      worker.removeAllListeners();
     });
     publish('running', null);
     return { id };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../worker-start.ts';
+import { oneRunWorker, startWorker } from '../worker-start.ts';
 import type { GeneratorProgress } from '../../../shared/contract/sender.ts';
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
@@ -62,13 +62,12 @@ export class GeneratorService {
     };
     const worker = startGeneratorWorker({ ...options, host });
     this.jobs.set(id, worker);
-    // Each run ends its thread: a finished worker left alone keeps its isolate (~30 MB and two
-    // threads each; issue 10 measured 7.7 GB after 300 runs). terminate() is safe after exit.
-    const finish = () => {
-      this.jobs.delete(id);
-      worker.removeAllListeners('message');
-      void worker.terminate();
-    };
+    const finish = oneRunWorker(
+      worker,
+      () => this.jobs.delete(id),
+      () => this.jobs.get(id) === worker,
+      (e) => publish('error', null, { code: 'WORKER', message: e.message }),
+    );
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') publish('running', m.report);
       else if (m.type === 'done') {
@@ -79,15 +78,6 @@ export class GeneratorService {
         finish();
         publish('error', null, { code: m.code, message: m.message });
       }
-    });
-    worker.on('error', (e) => {
-      finish();
-      publish('error', null, { code: 'WORKER', message: e.message });
-    });
-    // A thread that dies without a word (out of memory, terminated) still leaves the job list.
-    worker.once('exit', () => {
-      if (this.jobs.get(id) === worker) finish();
-      worker.removeAllListeners();
     });
     publish('running', null);
     return { id };
