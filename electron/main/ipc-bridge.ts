@@ -37,7 +37,7 @@ export function registerIpc(ipcMain: IpcMain, backend: Backend, appOrigins: read
   ipcMain.handle(ipcChannels.invoke, async (event, message: unknown): Promise<InvokeResult<unknown>> => {
     if (!isTrustedSender(event, appOrigins)) {
       backend.log.warn('ipc', `refused invoke from ${event.senderFrame?.url ?? 'an unknown frame'}`);
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'This page may not use Wirelab services.' } };
+      return { ok: false, error: { code: ErrorCode.forbidden, message: 'This page may not use Wirelab services.' } };
     }
     if (typeof message !== 'object' || message === null) {
       return { ok: false, error: { code: ErrorCode.invalidInput, message: 'request: expected { command, input }' } };

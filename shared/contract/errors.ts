@@ -20,6 +20,8 @@ export const ErrorCode = {
   unknownStream: 'UNKNOWN_STREAM',
   internal: 'INTERNAL',
   disconnected: 'DISCONNECTED',
+  /** Electron IPC from a frame that is not one of the app's pages. */
+  forbidden: 'FORBIDDEN',
   /** A request over one of `shared/contract/limits.ts`'s limits; params {limit, max}. */
   limitExceeded: 'LIMIT_EXCEEDED',
 } as const;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -65,23 +65,13 @@ function refuse(res: ServerResponse, status: number, reason: string): void {
   res.end(status === 401 ? `Wirelab: ${reason}. Open the URL that \`wirelab serve\` printed (it carries the token).\n` : `Wirelab: ${reason}.\n`);
 }
 
-const statusText: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  421: 'Misdirected Request',
-  431: 'Request Header Fields Too Large',
-};
-
 /** Answers on a raw socket (a refused upgrade, a request Node could not parse) and lets it go. */
 function refuseRaw(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
   if (socket.writable) {
     const body = `Wirelab: ${reason}\r\n`;
     socket.end(
-      `HTTP/1.1 ${status} ${statusText[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   }
   // A peer that never reads or never closes its half must not hold the socket.
@@ -112,7 +102,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    refuseRaw(socket, status, status === 400 ? 'malformed request' : (statusText[status] ?? 'refused').toLowerCase());
+    refuseRaw(socket, status, status === 400 ? 'malformed request' : (STATUS_CODES[status] ?? 'refused').toLowerCase());
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

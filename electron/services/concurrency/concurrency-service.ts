@@ -10,7 +10,8 @@ import { limitMessage, limitParams, limits } from '../../../shared/contract/limi
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { childGuard } from '../app/child-guard.ts';
-import { pythonAvailable } from '../processes/labs.ts';
+import { pythonAvailable, pythonCommand } from '../processes/labs.ts';
+import { windowsJob } from '../processes/win32-job.ts';
 import { oneRunWorker, startWorker } from '../worker-start.ts';
 import { fdLimitAdvice, raiseFdLimit } from './fd-limit.ts';
 import type { LoadOptions } from './load-run.ts';
@@ -98,7 +99,8 @@ export class ConcurrencyService {
     // Inside Electron, process.execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
     const child =
       runtime === 'python'
-        ? spawn('python3', ['-u', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        ? // python3, or python / py on Windows: the labs' one lookup.
+          spawn(pythonCommand() ?? 'python3', ['-u', ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
         : spawn(process.execPath, args, {
             detached: true,
             stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,7 +109,10 @@ export class ConcurrencyService {
     child.on('error', () => {});
     if (child.pid === undefined) throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
     const pid = child.pid;
+    // Ended with the host however it ends: the guard's process group on Linux/macOS, the Job
+    // Object on Windows (which has no process groups), as the labs' children are.
     childGuard()?.watchGroup(pid);
+    windowsJob()?.add(pid);
     const id = `server-${randomUUID().slice(0, 8)}`;
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
@@ -188,7 +193,8 @@ export class ConcurrencyService {
 
   private kill(pid: number): void {
     try {
-      process.kill(-pid, 'SIGKILL');
+      // The whole group (a forking server's children too); Windows has no groups: the pid.
+      process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
     } catch {
       /* already gone */
     }

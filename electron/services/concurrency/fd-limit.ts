@@ -16,13 +16,23 @@ export function fdLimit(): { soft: number; hard: number } | null {
     const n = (s: string) => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s));
     return { soft: n(m[1]!), hard: n(m[2]!) };
   } catch {
-    const r = spawnSync('/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
-    const [soft, hard] = (r.stdout ?? '')
-      .trim()
-      .split('\n')
-      .map((s) => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s)));
-    return soft && hard ? { soft, hard } : null;
+    // Windows has no such limit (handles are not counted this way).
+    if (process.platform === 'win32') return null;
+    // Asked once where there is no /proc (macOS): the limits do not change while Wirelab runs.
+    return (shellLimits ??= shellFdLimit());
   }
+}
+
+let shellLimits: { soft: number; hard: number } | null | undefined;
+
+/** `ulimit` is a shell builtin: the fixed script runs without any input of the user's. */
+function shellFdLimit(): { soft: number; hard: number } | null {
+  const r = spawnSync('/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' });
+  const [soft, hard] = (r.stdout ?? '')
+    .trim()
+    .split('\n')
+    .map((s) => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s)));
+  return soft && hard ? { soft, hard } : null;
 }
 
 /**

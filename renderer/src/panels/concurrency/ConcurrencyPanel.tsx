@@ -6,6 +6,7 @@ import type { MessageKey } from '../../i18n/i18n.ts';
 import { saveFile } from '../../shell/save-file.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { formatBytes } from '../../../../shared/format/bytes.ts';
+import { formatCount } from '../../../../shared/format/number.ts';
 import { LiveChart } from './LiveChart.tsx';
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -34,7 +35,8 @@ export function ConcurrencyPanel() {
   const python = cc.models?.python ?? true;
   const lessonModel: ConcurrencyModel = cc.loadModel ?? cc.model;
   const fd = cc.models?.fdLimit;
-  const num = (v: number) => v.toLocaleString(locale);
+  // One cached Intl formatter per locale: the panel re-renders with every load event.
+  const num = (v: number) => formatCount(v, locale);
 
   return (
     <section className="cc-panel" data-testid="concurrency-panel">

@@ -130,11 +130,7 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         {state + tick}
         {left !== undefined && (
           <tspan x={x} dy={14} fontWeight={500} fontSize={10}>
-            {left === null
-              ? t('tl.timeWaitLinux').replace('TIME_WAIT ', '')
-              : left > 0
-                ? t('tl.timeWaitLeft', { s: Math.ceil(left) }).replace('TIME_WAIT · ', '')
-                : t('tl.timeWaitOver')}
+            {left === null ? t('tl.timeWaitLinuxShort') : left > 0 ? t('tl.timeWaitLeftShort', { s: Math.ceil(left) }) : t('tl.timeWaitOver')}
           </tspan>
         )}
       </text>
