@@ -95,10 +95,10 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     if ((e.type === 'error' && !e.code?.startsWith('FRAME_')) || (e.type === 'close' && e.dir === null)) finish();
   });
   try {
-    const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [] };
+    const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', overwrite: false };
     const info =
       kind === 'tcp'
-        ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000) })
+        ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false })
         : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
     sessionId = info.id;
     connectMs = info.connectMs;
@@ -198,7 +198,17 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     : values.reply !== undefined
       ? { reply: 'fixed', replyText: values.reply }
       : { reply: 'none', replyText: '' };
-  const info = await service.open({ kind: kind === 'tcp' ? 'tcp-server' : 'udp', host, port, framing, encoding, ...answer, rules: [] });
+  const info = await service.open({
+    kind: kind === 'tcp' ? 'tcp-server' : 'udp',
+    host,
+    port,
+    framing,
+    encoding,
+    ...answer,
+    rules: [],
+    greet: '',
+    overwrite: false,
+  });
   const bound = splitEndpoint(info.local)!;
   emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
   sessionId = info.id;

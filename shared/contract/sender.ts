@@ -10,17 +10,61 @@ export const payloadSpecSchema = z.object({
   text: limitedString('payloadChars', 'payload', 'of text per send'),
   encoding: z.enum(['utf8', 'gbk']).default('utf8'),
   lineEnding: z.enum(['none', 'lf', 'crlf']).default('none'),
+  /**
+   * header-json framing: fields of the JSON header beside the size key, e.g. the FTP homework's
+   * `{"operate": "upload", "filename": "a.bin"}`; the size key itself is always computed.
+   */
+  header: z.record(z.string().max(64), z.union([z.string().max(4096), z.number(), z.boolean(), z.null()])).optional(),
 });
 export type PayloadSpec = z.infer<typeof payloadSpecSchema>;
 
 const host = z.string().trim().min(1, 'type a host name or an address').max(253);
 const port = z.number().int().min(0).max(65535);
 
-/** How Wirelab's own servers answer each message: not at all, echo, one fixed reply, or rules. */
+/**
+ * Client authentication as the course notes do it (seed 001): the server sends 32 random bytes
+ * on connect; the client answers `md5(key + challenge).hexdigest()` (or HMAC-SHA256 of the
+ * challenge under the key, hex); the server compares and goes on, or closes. CLI: `md5:KEY`.
+ */
+export const challengeSpecSchema = z.object({
+  algo: z.enum(['md5', 'hmac-sha256']),
+  key: z.string().min(1, 'key: at least one character').max(1024, 'key: at most 1024 characters'),
+});
+export type ChallengeSpec = z.infer<typeof challengeSpecSchema>;
+
+/** A folder on the host's disk (save dir, serve dir, HTTP root); checked for existence when the session opens. */
+const dirPath = z.string().trim().min(1, 'type a folder').max(4096);
+
+/**
+ * Where incoming bodies go besides the log: each decoded message (a header-announced file under
+ * its sanitised `filename`, otherwise numbered) is streamed to this folder; `overwrite` lets a
+ * name that exists be replaced (otherwise a numbered name is chosen).
+ */
+const saveFields = {
+  saveDir: dirPath.optional(),
+  overwrite: z.boolean().default(false),
+};
+
+/** Framing per direction (the remote-command server reads raw and answers header-json): each defaults to `framing`. */
+const directionFields = {
+  framingIn: framingSchema.optional(),
+  framingOut: framingSchema.optional(),
+};
+
+/**
+ * How Wirelab's own servers answer: not at all, echo, one fixed reply (escapes such as `\r\n`
+ * and `\xHH` honoured), rules, or one of the course's protocols — `serve-dir` (the FTP
+ * homework's upload / download over header-json, rooted at `dir`), `relay` (a chat room),
+ * `http-dir` (an HTTP/1.1 static server rooted at `dir`). `challenge` puts client authentication
+ * in front of any of them; `greet` is sent to each client on connect (escapes honoured).
+ */
 const replyFields = {
-  reply: z.enum(['none', 'echo', 'fixed', 'rules']).default('none'),
+  reply: z.enum(['none', 'echo', 'fixed', 'rules', 'serve-dir', 'relay', 'http-dir']).default('none'),
   replyText: z.string().max(65536).default(''),
   rules: z.array(replyRuleSchema).max(50).default([]),
+  dir: dirPath.optional(),
+  greet: z.string().max(65536).default(''),
+  challenge: challengeSpecSchema.optional(),
 };
 
 /** A rule pattern the regex engine refuses (a backreference, say) is an input error, worded once in reply-rules.ts. */
@@ -37,9 +81,37 @@ export const openSessionSchema = z.discriminatedUnion('kind', [
     framing: framingSchema,
     encoding: z.enum(['utf8', 'gbk']),
     timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+    /** The local address to connect from (`--bind [HOST:]PORT`); port 0 lets the kernel choose. */
+    bind: z.object({ host: host.optional(), port }).optional(),
+    /** Answer the server's 32-byte challenge before anything else is sent (`--answer md5:KEY`). */
+    answer: challengeSpecSchema.optional(),
+    ...directionFields,
+    ...saveFields,
   }),
-  z.object({ kind: z.literal('tcp-server'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }).superRefine(checkRules),
-  z.object({ kind: z.literal('udp'), host, port, framing: framingSchema, encoding: z.enum(['utf8', 'gbk']), ...replyFields }).superRefine(checkRules),
+  z
+    .object({
+      kind: z.literal('tcp-server'),
+      host,
+      port,
+      framing: framingSchema,
+      encoding: z.enum(['utf8', 'gbk']),
+      ...directionFields,
+      ...saveFields,
+      ...replyFields,
+    })
+    .superRefine(checkRules),
+  z
+    .object({
+      kind: z.literal('udp'),
+      host,
+      port,
+      framing: framingSchema,
+      encoding: z.enum(['utf8', 'gbk']),
+      ...directionFields,
+      ...saveFields,
+      ...replyFields,
+    })
+    .superRefine(checkRules),
 ]);
 export type OpenSession = z.infer<typeof openSessionSchema>;
 
@@ -84,7 +156,8 @@ export const senderEventSchema = z.object({
    * `session-closed` is the one event outside the log (seq 0): the session is gone.
    */
   seq: z.number().int(),
-  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close', 'repeat-end', 'session-closed']),
+  /** `notice`: something a responder or the save dir did (saved a file, a client joined, a challenge passed), by its code. */
+  type: z.enum(['chunk', 'message', 'connect', 'close', 'error', 'client-open', 'client-close', 'repeat-end', 'session-closed', 'notice']),
   dir: z.enum(['in', 'out']).nullable(),
   at: z.number(),
   peer: z.string().nullable(),

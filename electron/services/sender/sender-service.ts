@@ -195,6 +195,9 @@ export class SenderService {
           return r === null ? null : encodeText(r, enc);
         };
       }
+      default:
+        // serve-dir, relay and http-dir arrive with the responder framework (responders/responder.ts)
+        throw new WirelabError('UNSUPPORTED', `reply: "${spec.reply}" is not available in this build`, 'reply');
     }
   }
 

@@ -87,6 +87,7 @@ export const en = {
   'sender.macros': 'Macros: {{counter}} {{time}} {{unix}} {{random}} change with every send.',
   'sender.ev.repeat-end': 'repeat ended',
   'sender.ev.session-closed': 'session closed',
+  'sender.ev.notice': 'notice',
   'sender.sessions.title': 'Open sessions: {n}',
   'sender.sessions.hint':
     'Sessions live in Wirelab, not in this page: a reload or another window shows them with their logs. Closing a session frees its port.',

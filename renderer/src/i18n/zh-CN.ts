@@ -88,6 +88,7 @@ export const zhCN: Messages = {
   'sender.macros': '宏：{{counter}} {{time}} {{unix}} {{random}} 每次发送都会变化。',
   'sender.ev.repeat-end': '循环发送结束',
   'sender.ev.session-closed': '会话已关闭',
+  'sender.ev.notice': '通知',
   'sender.sessions.title': '打开的会话：{n}',
   'sender.sessions.hint': '会话保存在 Wirelab 中，而不是这个页面里：刷新页面或另开窗口都会连同日志一起显示。关闭会话即释放它的端口。',
   'sender.sessions.closeAll': '全部关闭',
