@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { contentSecurityPolicy, lockedDownPolicy, newNonce, withNonce } from '../../core/csp.ts';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,4 +55,23 @@ export async function readStatic(root: string, urlPath: string): Promise<{ path:
   } catch {
     return null;
   }
+}
+
+/**
+ * A static file as both hosts send it (the browser host over HTTP, Electron's app:// protocol):
+ * the page gets a fresh nonce on its tags and in its policy; anything else runs nothing.
+ */
+export function servedFile(file: { path: string; body: Buffer }): { body: Buffer; page: boolean; headers: Record<string, string> } {
+  const page = file.path.endsWith('.html');
+  const nonce = page ? newNonce() : '';
+  const body = page ? Buffer.from(withNonce(file.body.toString('utf8'), nonce)) : file.body;
+  return {
+    body,
+    page,
+    headers: {
+      'content-type': contentType(file.path),
+      'content-security-policy': page ? contentSecurityPolicy(nonce) : lockedDownPolicy,
+      'x-content-type-options': 'nosniff',
+    },
+  };
 }

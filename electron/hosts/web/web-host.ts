@@ -5,11 +5,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, isStreamName, type EventBatch } from '../../../shared/contract/index.ts';
 import { maxWireMessageBytes, wsClose, type ServerMessage } from '../../../shared/contract/wire.ts';
-import { contentSecurityPolicy, lockedDownPolicy, newNonce, withNonce } from '../../core/csp.ts';
 import { Subscription } from '../../core/event-hub.ts';
 import type { Backend } from '../../services/backend.ts';
 import { guardRequest, isLoopbackHost, loopbackHostHeaders, parseRequestTarget, type GuardConfig } from './request-guard.ts';
-import { contentType, readStatic } from './static-files.ts';
+import { lockedDownPolicy } from '../../core/csp.ts';
+import { readStatic, servedFile } from './static-files.ts';
 import { closeReason, readEnvelope } from './ws-envelope.ts';
 
 export interface WebHostOptions {
@@ -137,18 +137,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const file = await readStatic(options.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, `${url.pathname.slice(0, 100)} not found`);
-    // The page gets a fresh nonce on its tags and in its policy; anything else runs nothing.
-    const page = file.path.endsWith('.html');
-    const nonce = page ? newNonce() : '';
-    const body = page ? Buffer.from(withNonce(file.body.toString('utf8'), nonce)) : file.body;
+    const { body, page, headers } = servedFile(file);
     res.writeHead(200, {
-      'content-type': contentType(file.path),
+      ...headers,
       'content-length': body.length,
-      'content-security-policy': page ? contentSecurityPolicy(nonce) : lockedDownPolicy,
-      'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
-      'cache-control': file.path.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
+      'cache-control': page ? 'no-store' : 'private, max-age=3600',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
