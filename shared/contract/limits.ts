@@ -62,12 +62,17 @@ export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
 }
 
-/** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
-export function formatLimit(name: LimitName): string {
-  const max = limits[name];
-  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs' || name === 'loadWorkMs')
-    return max.toLocaleString('en-US');
-  return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
+/** Limits that count things (packets, entries, connections, milliseconds) rather than bytes. */
+const countLimits: ReadonlySet<LimitName> = new Set(['packetLibraryPackets', 'senderLogPage', 'loadConnections', 'loadDurationMs', 'loadWorkMs']);
+
+/**
+ * "16 MiB", "96 MiB", "10,000": a limit as a reader reads it, sizes in MiB and counts with the
+ * locale's separators. The backend's English messages and the renderer's words both use it, so
+ * the two never disagree about what a limit is.
+ */
+export function formatLimit(name: LimitName, locale = 'en-US', max: number = limits[name]): string {
+  if (countLimits.has(name)) return max.toLocaleString(locale);
+  return max % MiB === 0 ? formatBytes(max) : max.toLocaleString(locale);
 }
 
 /** The params every LIMIT_EXCEEDED error carries, so the renderer can word it in any language. */

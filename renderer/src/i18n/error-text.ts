@@ -1,21 +1,12 @@
 import { catalogCodes, isCatalogCode, type CodeSpec } from '../../../shared/contract/codes.ts';
-import { formatBytes } from '../../../shared/format/bytes.ts';
 import type { WirelabErrorData } from '../../../shared/contract/errors.ts';
-import { limits, type LimitName } from '../../../shared/contract/limits.ts';
+import { formatLimit, limits, type LimitName } from '../../../shared/contract/limits.ts';
 import { hasText, translate, type Locale, type MessageKey, type TextKey } from './i18n.ts';
-
-const MiB = 1024 * 1024;
 
 type Params = Record<string, string | number | boolean> | undefined;
 
 function isLimitName(name: unknown): name is LimitName {
   return typeof name === 'string' && Object.hasOwn(limits, name);
-}
-
-/** A limit's value as the user reads it: sizes in MiB, counts with the locale's separators. */
-export function formatLimitValue(locale: Locale, name: LimitName, max: number): string {
-  if (name !== 'packetLibraryPackets' && max % MiB === 0) return formatBytes(max);
-  return max.toLocaleString(locale);
 }
 
 /**
@@ -67,7 +58,7 @@ export function codeText(locale: Locale, code: string, params: Params): string |
 export function errorText(locale: Locale, error: Pick<WirelabErrorData, 'code' | 'message' | 'params'>): string {
   const p = error.params ?? {};
   if (error.code === 'LIMIT_EXCEEDED' && isLimitName(p.limit) && typeof p.max === 'number') {
-    return translate(locale, `limit.${p.limit}` as MessageKey, { max: formatLimitValue(locale, p.limit, p.max) });
+    return translate(locale, `limit.${p.limit}` as MessageKey, { max: formatLimit(p.limit, locale, p.max) });
   }
   return codeText(locale, error.code, error.params) ?? error.message;
 }
