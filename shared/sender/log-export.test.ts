@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zeroCounters, type SenderEvent, type SessionInfo } from '../contract/sender.ts';
 import { logToJson, logToPcap, logToText } from './log-export.ts';
+import { parseHex } from './payload.ts';
+
+/** The log's entries as the backend holds them: full bytes (the events' hex here is the whole chunk). */
+const entriesOf = (es: SenderEvent[]) => es.map((e) => ({ ...e, bytes: parseHex(e.hex) }));
 
 const info: SessionInfo = { id: 's', kind: 'tcp-client', local: '127.0.0.1:50000', remote: '127.0.0.1:8080', connectMs: 1, state: 'open', ...zeroCounters };
 const ev = (p: Partial<SenderEvent>): SenderEvent => ({
@@ -43,7 +47,7 @@ describe('log export', () => {
   });
 
   it('pcap: tcpdump reads it back with the right addresses, ports, seq/ack and lengths', () => {
-    const pcap = logToPcap(info, events);
+    const pcap = logToPcap(info, entriesOf(events));
     expect([...pcap.subarray(0, 4)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
     const tcpdump = spawnSync('sh', ['-c', 'command -v tcpdump']).status === 0;
     if (!tcpdump) {
@@ -62,7 +66,7 @@ describe('log export', () => {
 
   it('pcap for UDP over IPv6', () => {
     const u: SessionInfo = { ...info, kind: 'udp', local: '[::1]:5000', remote: null };
-    const pcap = logToPcap(u, [ev({ dir: 'in', peer: '[::1]:6000', length: 3, hex: '616263', text: 'abc' })]);
+    const pcap = logToPcap(u, entriesOf([ev({ dir: 'in', peer: '[::1]:6000', length: 3, hex: '616263', text: 'abc' })]));
     const file = join(mkdtempSync(join(tmpdir(), 'wirelab-pcap-')), 'u.pcap');
     writeFileSync(file, pcap);
     const r = spawnSync('tcpdump', ['-nn', '-r', file], { encoding: 'utf8' });

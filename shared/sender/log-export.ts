@@ -3,6 +3,7 @@ import type { SenderEvent, SessionInfo } from '../contract/sender.ts';
 import { parseIp } from '../subnet/ip.ts';
 import { concat } from './framing.ts';
 import { visibleText } from './payload.ts';
+import type { LogEntry } from './session-log.ts';
 
 /** A session's log as readable text: one line per event, times relative to the first. */
 export function logToText(info: SessionInfo, events: SenderEvent[]): string {
@@ -46,12 +47,6 @@ function parseEndpoint(text: string | null): Addr | null {
   }
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
 function ipv4Checksum(h: Uint8Array): number {
   let sum = 0;
   for (let i = 0; i < h.length; i += 2) sum += (h[i]! << 8) | h[i + 1]!;
@@ -62,11 +57,11 @@ function ipv4Checksum(h: Uint8Array): number {
 /**
  * The session's raw chunks as a pcap file (LINKTYPE_RAW: each record starts at the IP header),
  * so Wireshark can open it. The capture is synthesised from the log: IP/TCP/UDP headers are
- * built around each chunk, TCP sequence numbers continue per direction, checksums are left 0
- * (Wireshark does not check them by default), and chunks the log shortened to 4 KiB are written
- * as truncated records (captured length < original length), as a snaplen would.
+ * built around each chunk, TCP sequence numbers continue per direction, and checksums are left 0
+ * (Wireshark does not check them by default). It takes the log's entries with their full bytes
+ * (session-log.ts), not the contract's events, whose hex is a preview and twice the size.
  */
-export function logToPcap(info: SessionInfo, events: SenderEvent[]): Uint8Array {
+export function logToPcap(info: SessionInfo, entries: readonly Pick<LogEntry, 'type' | 'dir' | 'at' | 'peer' | 'bytes'>[]): Uint8Array {
   const local = parseEndpoint(info.local);
   const tcp = info.kind !== 'udp';
   const records: Uint8Array[] = [];
@@ -81,17 +76,17 @@ export function logToPcap(info: SessionInfo, events: SenderEvent[]): Uint8Array 
   const seq = new Map<string, number>();
   const nextSeq = (from: string) => seq.get(from) ?? 1;
 
-  for (const e of events) {
+  for (const e of entries) {
     if (e.type !== 'chunk' || !local) continue;
     const peer = parseEndpoint(e.peer);
     if (!peer || peer.version !== local.version) continue;
     const [src, dst] = e.dir === 'in' ? [peer, local] : [local, peer];
-    const data = hexToBytes(e.hex);
+    const data = e.bytes;
     const l4 = tcp ? 20 : 8;
     const l3 = src.version === 4 ? 20 : 40;
     const pkt = new Uint8Array(l3 + l4 + data.length);
     const v = new DataView(pkt.buffer);
-    const l4Len = l4 + e.length; // the real segment length, even when the data is shortened
+    const l4Len = l4 + data.length;
     if (src.version === 4) {
       v.setUint8(0, 0x45);
       v.setUint16(2, 20 + l4Len);
@@ -119,7 +114,7 @@ export function logToPcap(info: SessionInfo, events: SenderEvent[]): Uint8Array 
       v.setUint8(l3 + 12, 5 << 4);
       v.setUint8(l3 + 13, 0x18); // PSH, ACK
       v.setUint16(l3 + 14, 65535);
-      seq.set(fromKey, (s + e.length) % 2 ** 32);
+      seq.set(fromKey, (s + data.length) % 2 ** 32);
     } else {
       v.setUint16(l3 + 4, l4Len);
     }

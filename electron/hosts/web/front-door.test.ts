@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { zeroCounters, type SenderEvent, type SessionInfo } from '../../../shared/contract/sender.ts';
+import { zeroCounters, type SessionInfo } from '../../../shared/contract/sender.ts';
 import { maxWireMessageBytes } from '../../../shared/contract/wire.ts';
 import { logToPcap } from '../../../shared/sender/log-export.ts';
-import { toHex } from '../../../shared/sender/payload.ts';
 import { clientFrame, rawExchange, upgradeHeaders } from '../../../test/support/raw-http.ts';
 import { invoke, openUiSocket, serveChild, type ServedHost } from '../../../test/support/served-host.ts';
 
@@ -163,22 +162,15 @@ describe('what the contract accepts arrives over the WebSocket (item 4, the tran
 
   it('a 4.5 MB pcap (the sender log export of 3,000 chunks) is imported over the socket', async () => {
     const info: SessionInfo = { id: 's', kind: 'tcp-server', local: '127.0.0.1:9000', remote: null, connectMs: null, state: 'open', ...zeroCounters };
-    const chunk = toHex(new Uint8Array(1400).fill(0x41));
-    const events: SenderEvent[] = Array.from({ length: 3200 }, (_, i) => ({
-      sessionId: 's',
-      seq: i + 1,
-      type: 'chunk',
-      dir: i % 2 ? 'in' : 'out',
+    const chunk = new Uint8Array(1400).fill(0x41);
+    const entries = Array.from({ length: 3200 }, (_, i) => ({
+      type: 'chunk' as const,
+      dir: i % 2 ? ('in' as const) : ('out' as const),
       at: 1_700_000_000_000 + i,
       peer: '127.0.0.1:40000',
-      length: 1400,
-      hex: chunk,
-      text: '',
-      truncated: false,
-      code: null,
-      message: null,
+      bytes: chunk,
     }));
-    const pcap = logToPcap(info, events);
+    const pcap = logToPcap(info, entries);
     expect(pcap.length).toBeGreaterThan(4_500_000);
     const ws = await openUiSocket(host);
     const r = await invoke(ws, 1, 'timeline.import', { name: 'big.pcap', base64: Buffer.from(pcap).toString('base64') }, 60_000);

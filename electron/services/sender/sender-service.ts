@@ -624,13 +624,24 @@ export class SenderService {
    */
   exportLog(id: string, format: 'text' | 'json' | 'pcap'): { name: string; mime: string; data: string; base64: boolean } {
     const s = this.get(id);
-    const all = this.logs.all(id).map((e) => this.eventOf(s, e, Infinity));
+    const entries = this.logs.all(id);
     const info = this.infoOf(s);
-    const onWire = all.filter((e) => e.type !== 'message');
     const name = `wirelab-${s.info.kind}`;
-    if (format === 'text') return { name: `${name}.txt`, mime: 'text/plain', data: logToText(info, onWire), base64: false };
-    if (format === 'json') return { name: `${name}.json`, mime: 'application/json', data: logToJson(info, all), base64: false };
-    return { name: `${name}.pcap`, mime: 'application/vnd.tcpdump.pcap', data: Buffer.from(logToPcap(info, onWire)).toString('base64'), base64: true };
+    // pcap takes the entries' bytes as they are; text and JSON need each entry's hex and text
+    if (format === 'pcap')
+      return { name: `${name}.pcap`, mime: 'application/vnd.tcpdump.pcap', data: Buffer.from(logToPcap(info, entries)).toString('base64'), base64: true };
+    const all = entries.map((e) => this.eventOf(s, e, Infinity));
+    if (format === 'text')
+      return {
+        name: `${name}.txt`,
+        mime: 'text/plain',
+        data: logToText(
+          info,
+          all.filter((e) => e.type !== 'message'),
+        ),
+        base64: false,
+      };
+    return { name: `${name}.json`, mime: 'application/json', data: logToJson(info, all), base64: false };
   }
 
   /**
