@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessSampleData, SocketRowData, ThreadRowData } from '../../shared/contract/processes.ts';
 import type { SavedPacket } from '../../shared/contract/packets.ts';
 import type { Settings } from '../../shared/contract/settings.ts';
+import type { CaptureStatus } from '../../shared/contract/timeline.ts';
+import { captureAdvice } from '../../shared/timeline/capture-advice.ts';
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { connectHost, until, type HostClient } from '../../test/support/host-client.ts';
 import { prepareWine, startWindowsNode, wineSkip, type WineKit } from '../../test/support/wine.ts';
@@ -159,7 +161,17 @@ setTimeout(() => process.exit(0), 300000);`,
     expect(rows).toContainEqual(expect.objectContaining({ proto: 'tcp', local: `127.0.0.1:${new URL(host.url).port}`, state: 'LISTEN' }));
   }, 120_000);
 
-  it('the processes panel in Chromium shows the Wine processes, then the child’s threads and sockets', async () => {
+  it('capture on Windows without Wireshark: CAPTURE_UNAVAILABLE with the Npcap advice, kernel states from the TCP tables', async () => {
+    // Wine has no dumpcap (nor tcpdump on its PATH): the Windows words, not Linux's setcap.
+    const r = await host.client.call('timeline.capabilities', {}, 60_000);
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    const { capture, kernelStates } = r.value as { capture: CaptureStatus; kernelStates: boolean };
+    expect(kernelStates).toBe(true);
+    expect(capture).toMatchObject({ available: false, code: 'CAPTURE_UNAVAILABLE', tool: null, howTo: captureAdvice('CAPTURE_UNAVAILABLE', 'win32') });
+    expect(capture.howTo).toMatch(/Npcap/);
+  }, 120_000);
+
+  it('the processes panel in Chromium shows the Wine processes, then the child’s threads and sockets; the timeline panel the Windows capture advice', async () => {
     browser = await chromium.launch({
       executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
@@ -190,6 +202,12 @@ setTimeout(() => process.exit(0), 300000);`,
           await page.waitForTimeout(1200); // one more sample: CPU columns filled
           await page.screenshot({ path: join(shotsDir, `processes-windows-wine-${lang === 'en' ? 'en' : 'zh'}-${scheme}.png`) });
         }
+        // The timeline panel words the Windows capture advice in the page's language.
+        await page.keyboard.press('Control+3');
+        await expect
+          .poll(() => page.getByTestId('capture-off').textContent(), { timeout: 30_000 })
+          .toContain(captureAdvice('CAPTURE_UNAVAILABLE', 'win32', lang));
+        if (shotsDir) await page.screenshot({ path: join(shotsDir, `timeline-windows-wine-${lang === 'en' ? 'en' : 'zh'}-${scheme}.png`) });
       } finally {
         await context.close();
       }
