@@ -64,9 +64,13 @@ describe.skipIf(skip)('the browser host served by Windows Node under Wine', () =
     const { event, url } = JSON.parse(line) as { event: string; url: string };
     expect(event).toBe('listening');
     const u = new URL(url);
+    // Bounded: a node.exe that does not end on SIGTERM within 10 s is killed.
     const stop = async () => {
       served.child.kill('SIGTERM');
-      return served.exited;
+      const killer = setTimeout(() => served.child.kill('SIGKILL'), 10_000);
+      const code = await served.exited;
+      clearTimeout(killer);
+      return code;
     };
     const client = await connectHost({ child: served.child, hostHeader: u.host, origin: u.origin, token: u.searchParams.get('token') ?? '', stop });
     return { client, url, output: served.output, cleanup: served.cleanup };
