@@ -15,6 +15,7 @@ import { calc } from '../shared/subnet/calc.ts';
 import { formatCidr, parseCidr, splitToPrefix } from '../shared/subnet/cidr.ts';
 import { benchTimeline } from './timeline.ts';
 import { benchProcesses } from './processes.ts';
+import { benchProcessesWine } from './processes-wine.ts';
 import { benchReceive } from './receive.ts';
 import { benchMemory } from './memory.ts';
 import { benchConcurrency } from './concurrency.ts';
@@ -332,6 +333,8 @@ await benchTimeline(report);
 
 // ---- processes: a full sample against systeminformation and ps, sampling cost, main-thread share ----
 await benchProcesses(report);
+// ---- the Win32 route under Wine at 1 Hz for 60 s beside the /proc route in the same window ----
+await benchProcessesWine(report);
 
 // ---- concurrency lab: the load generator against C epoll, each model, 10,000 connections held ----
 await benchConcurrency(report);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from './support/spawn-cli.ts';
@@ -8,7 +9,7 @@ import { projectRoot } from './support/spawn-cli.ts';
 // thing: the configuration passes electron-builder's own schema and names what the issue asks for.
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON, read only for assertions
-const pkg = require('../package.json') as { build: Record<string, any>; main: string };
+const pkg = require('../package.json') as { build: Record<string, any>; main: string; dependencies: Record<string, string> };
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
   validateConfiguration(config: unknown, log: { isEnabled: boolean; add(): void }): Promise<void>;
 };
@@ -32,6 +33,32 @@ describe('electron-builder configuration', () => {
     expect(existsSync(join(projectRoot, b.mac.entitlements))).toBe(true);
     expect(b.files).toContain('out/**');
     expect(pkg.main).toBe('out/main/index.js');
+  });
+
+  it('packs what the built app and CLI import at run time, and no TypeScript runner (tsx, esbuild)', () => {
+    // electron-builder packs "files" (out/**: the app, the CLI bundle, the UI) plus the
+    // production dependencies; every bare import in the built JavaScript must be one of those.
+    const built = ['out/main', 'out/cli'].flatMap((d) => {
+      const dir = join(projectRoot, d);
+      if (!existsSync(dir)) throw new Error(`${d} is not built; run "npm run build" first (npm test does)`);
+      return readdirSync(dir)
+        .filter((f) => /\.m?js$/.test(f))
+        .map((f) => readFileSync(join(dir, f), 'utf8'));
+    });
+    const specifiers = new Set<string>();
+    for (const code of built)
+      for (const m of code.matchAll(
+        /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"'./][^"']*)["']|\b(?:import|require|createRequire\([^)]*\))\(\s*["']([^"'./][^"']*)["']\s*\)/gm,
+      ))
+        specifiers.add(m[1] ?? m[2]!);
+    const packages = [...specifiers]
+      .filter((s) => !s.startsWith('node:') && !builtinModules.includes(s))
+      .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
+    expect(packages).toEqual(expect.arrayContaining(['electron', 'zod', 'koffi'])); // the scan sees static imports and koffi's createRequire
+    for (const name of new Set(packages)) if (name !== 'electron') expect(Object.keys(pkg.dependencies), name).toContain(name);
+    expect(pkg.build.files).toContain('out/**');
+    expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
+    expect(Object.keys(pkg.dependencies)).not.toContain('esbuild');
   });
 
   it('flips the fuses in release builds (RunAsNode off, inspect off, asar integrity on)', () => {

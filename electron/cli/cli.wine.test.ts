@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../scripts/build-cli.mjs';
+import { kernelDropCounter } from '../services/sender/udp-kernel.ts';
 import { projectRoot, runWirelab, wirelabBin } from '../../test/support/spawn-cli.ts';
 import { prepareWine, runWindowsNode, startWindowsNode, wineSkip, type WineKit } from '../../test/support/wine.ts';
 
@@ -99,6 +101,37 @@ describe.skipIf(skip)('wirelab CLI bundle on Windows Node under Wine', () => {
     expect(calc.code, calc.stderr).toBe(0);
     expect(JSON.parse(calc.stdout)).toMatchObject({ network: '10.0.0.0', broadcast: '10.0.0.3' });
   }, 300_000);
+
+  it('blast udp on Windows takes the dgram path (no sendmmsg there); every datagram arrives or is a kernel drop', async () => {
+    // The receiver is a Linux socket on loopback: Wine's node.exe sends through the same kernel,
+    // so /proc/net/udp counts what the receiver's buffer could not hold.
+    const rx = createSocket('udp4');
+    let received = 0;
+    let bytes = 0;
+    rx.on('message', (m) => {
+      received++;
+      bytes += m.length;
+    });
+    await new Promise<void>((r) => rx.bind(0, '127.0.0.1', r));
+    rx.setRecvBufferSize(8 * 1024 * 1024);
+    const drops = kernelDropCounter(rx);
+    try {
+      const count = 5000;
+      const r = await windows(['blast', 'udp', '127.0.0.1', String(rx.address().port), '--count', String(count), '--size', '200', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as { proto: string; path: string; sent: number; bytes: number };
+      expect(doc).toMatchObject({ proto: 'udp', path: 'dgram', sent: count, bytes: count * 200 });
+      const dropped = () => drops?.() ?? 0;
+      // Bounded: the last datagrams reach the socket's callback shortly after node.exe exits.
+      const until = Date.now() + 10_000;
+      while (received + dropped() < count && Date.now() < until) await new Promise((res) => setTimeout(res, 600));
+      expect(received + dropped()).toBe(count);
+      expect(received).toBeGreaterThan(0);
+      expect(bytes).toBe(received * 200);
+    } finally {
+      rx.close();
+    }
+  }, 180_000);
 
   it('listen and send between two Windows node processes; ps --json lists them, --threads and --sockets show the listener', async () => {
     // A Windows node.exe listening (it ends after one connection, or after 2 minutes at most).

@@ -22,4 +22,16 @@ describe('capture advice', () => {
     expect(captureAdvice('CAPTURE_UNAVAILABLE', 'linux', 'zh-CN')).toBe(`${installAdvice('linux', 'zh-CN')}${grantAdvice('linux', 'zh-CN')}`);
     expect(captureAdvice('CAPTURE_NOT_PERMITTED', 'win32')).toBe(grantAdvice('win32'));
   });
+
+  it('on Windows names Wireshark once, then Npcap with loopback support and its admin-only option (both languages)', () => {
+    const en = captureAdvice('CAPTURE_UNAVAILABLE', 'win32');
+    expect(en).toMatch(/^Install Wireshark \(it brings dumpcap\), then install Npcap .*"Support loopback traffic" ticked/);
+    expect(en.match(/Wireshark\b(?!')/g)).toHaveLength(1); // not "install Wireshark …, then install Wireshark with Npcap"
+    expect(en).toMatch(/Administrators only/);
+    const zh = captureAdvice('CAPTURE_UNAVAILABLE', 'win32', 'zh-CN');
+    expect(zh).toMatch(/^先安装 Wireshark（它带有 dumpcap），然后安装 Npcap/);
+    expect(zh.match(/安装 Wireshark/g)).toHaveLength(1);
+    for (const lang of ['en', 'zh-CN'] as const) expect(captureAdvice('CAPTURE_NOT_PERMITTED', 'win32', lang)).toMatch(/Npcap.*Support loopback traffic/);
+    expect(grantAdvice('win32')).toMatch(/^Install Npcap/);
+  });
 });

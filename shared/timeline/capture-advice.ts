@@ -23,9 +23,13 @@ const grant: Record<Platform, Record<AdviceLang, string>> = {
     en: 'Install Wireshark and its "ChmodBPF" helper (it grants your user access to /dev/bpf*), then log out and back in.',
     'zh-CN': '安装 Wireshark 及其 “ChmodBPF” 组件（它让你的用户可以访问 /dev/bpf*），然后注销并重新登录。',
   },
+  // Windows captures through the Npcap driver; loopback needs its "Support loopback traffic"
+  // option (the \Device\NPF_Loopback adapter), and Npcap's "admin only" option makes dumpcap
+  // fail for a normal user — the two ways a Wireshark that is installed still cannot capture here.
   win32: {
-    en: 'Install Wireshark with Npcap, ticking "Support loopback traffic" (Wirelab captures with its dumpcap).',
-    'zh-CN': '安装 Wireshark 和 Npcap，并勾选 “Support loopback traffic”（Wirelab 使用其中的 dumpcap 抓包）。',
+    en: 'install Npcap (Wireshark\'s installer offers it) with "Support loopback traffic" ticked; if it was installed with "Restrict Npcap driver\'s access to Administrators only", reinstall it without that option. Wirelab captures with Wireshark\'s dumpcap.',
+    'zh-CN':
+      "安装 Npcap（Wireshark 的安装程序会提供），并勾选 “Support loopback traffic”；如果安装时勾选了 “Restrict Npcap driver's access to Administrators only”，请去掉该选项重新安装。Wirelab 使用 Wireshark 的 dumpcap 抓包。",
   },
   other: {
     en: 'Install tcpdump and grant your user packet-capture rights.',
@@ -42,13 +46,14 @@ const install: Record<Platform, Record<AdviceLang, string>> = {
     en: 'macOS ships tcpdump in /usr/sbin; if it is missing, reinstall the command line tools, then ',
     'zh-CN': 'macOS 自带 /usr/sbin/tcpdump；如果找不到，请重新安装命令行工具，然后',
   },
-  win32: { en: 'Install Wireshark (it brings dumpcap and Npcap), then ', 'zh-CN': '先安装 Wireshark（它带有 dumpcap 和 Npcap），然后' },
+  win32: { en: 'Install Wireshark (it brings dumpcap), then ', 'zh-CN': '先安装 Wireshark（它带有 dumpcap），然后' },
   other: { en: 'Install tcpdump, then ', 'zh-CN': '先安装 tcpdump，然后' },
 };
 
 /** How to give the capture program its rights on this OS. */
 export function grantAdvice(platform: string, lang: AdviceLang = 'en'): string {
-  return grant[platformOf(platform)][lang];
+  const g = grant[platformOf(platform)][lang];
+  return lang === 'en' ? g.charAt(0).toUpperCase() + g.slice(1) : g;
 }
 
 /** How to install a capture program on this OS; the sentence continues with what to do next. */
@@ -59,5 +64,6 @@ export function installAdvice(platform: string, lang: AdviceLang = 'en'): string
 /** The whole advice for a problem: install first when nothing is installed, then grant. */
 export function captureAdvice(problem: CaptureProblem, platform: string, lang: AdviceLang = 'en'): string {
   const g = grantAdvice(platform, lang);
+  // The install sentence runs on into the grant one ("…, then give tcpdump …"), so no second capital.
   return problem === 'CAPTURE_UNAVAILABLE' ? `${installAdvice(platform, lang)}${lang === 'en' ? g.charAt(0).toLowerCase() + g.slice(1) : g}` : g;
 }

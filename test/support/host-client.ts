@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
-import { rssBytes, serveChild } from './served-host.ts';
+import { rssBytes, serveChild, type ServedHost } from './served-host.ts';
 
 export interface HostResult {
   ok: boolean;
@@ -27,7 +27,11 @@ export interface HostClient {
 }
 
 export async function startHost(): Promise<HostClient> {
-  const served = await serveChild();
+  return connectHost(await serveChild());
+}
+
+/** A client of a host already started (another runtime's, e.g. Windows Node under Wine); closing it stops the host. */
+export async function connectHost(served: Pick<ServedHost, 'child' | 'hostHeader' | 'origin' | 'token' | 'stop'>): Promise<HostClient> {
   const { child } = served;
   // Bearer rather than the cookie: a client that is not a browser, as the CLI or a script is.
   const ws = new WebSocket(`ws://${served.hostHeader}/ws`, { headers: { origin: served.origin, authorization: `Bearer ${served.token}` } });

@@ -9,8 +9,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSystemProcesses, signalWin32 } from '../../electron/services/processes/win32-route.ts';
 import { windowsJob } from '../../electron/services/processes/win32-job.ts';
+import { PacketCapture } from '../../electron/services/timeline/packet-capture.ts';
 
-const [mode, dir] = [process.argv[2]!, process.argv[3]!];
+/** mode, the folder the processes talk through, and (optional) a dumpcap stand-in's Windows path. */
+const [mode, dir, dumpcap] = [process.argv[2]!, process.argv[3]!, process.argv[4]];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const idle = 'setInterval(() => {}, 1000)';
 
@@ -31,33 +33,52 @@ const t = setInterval(() => { if (!fs.existsSync(${JSON.stringify(join(dir, 'joi
   const outside = spawn(process.execPath, ['-e', idle], { stdio: 'ignore', detached: true });
   const added = job.add(inJob.pid);
   writeFileSync(join(dir, 'joined'), '');
+  // A capture as the timeline starts one where dumpcap is the tool: PacketCapture spawns it and
+  // puts it in the job (there is no guard program on Windows).
+  let capture: Record<string, unknown> = {};
+  if (dumpcap) {
+    process.env.WIRELAB_FAKE_DUMPCAP_OUT = join(dir, 'dumpcap.json');
+    await PacketCapture.start({ port: 9 }, () => {}, { tool: { kind: 'dumpcap', path: dumpcap } });
+    const seen = JSON.parse(readFileSync(join(dir, 'dumpcap.json'), 'utf8')) as { pid: number; argv: string[] };
+    capture = { dumpcap: seen.pid, dumpcapArgv: seen.argv, dumpcapInJob: job.contains(seen.pid) };
+  }
   writeFileSync(
     join(dir, 'host.json'),
-    JSON.stringify({ inJob: inJob.pid, outside: outside.pid, added, contains: job.contains(inJob.pid!), containsOutside: job.contains(outside.pid!) }),
+    JSON.stringify({
+      inJob: inJob.pid,
+      outside: outside.pid,
+      added,
+      contains: job.contains(inJob.pid!),
+      containsOutside: job.contains(outside.pid!),
+      ...capture,
+    }),
   );
   setInterval(() => {}, 1000);
 }
 
 async function main() {
   const out: Record<string, unknown> = {};
-  const h = spawn(process.execPath, [process.argv[1]!, 'host', dir], { stdio: 'ignore' });
+  const h = spawn(process.execPath, [process.argv[1]!, 'host', dir, ...(dumpcap ? [dumpcap] : [])], { stdio: 'ignore' });
   const end = Date.now() + 60_000;
   while (!(existsSync(join(dir, 'host.json')) && existsSync(join(dir, 'grandchild'))) && Date.now() < end) await sleep(50);
-  const info = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as { inJob: number; outside: number };
+  const info = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8')) as { inJob: number; outside: number; dumpcap?: number };
   const grandchild = Number(readFileSync(join(dir, 'grandchild'), 'utf8'));
   Object.assign(out, info, { host: h.pid, grandchild });
   const alive = () => new Set(readSystemProcesses().map((p) => p.pid));
   const before = alive();
   out.aliveBefore = { inJob: before.has(info.inJob), grandchild: before.has(grandchild), outside: before.has(info.outside) };
+  const dumpcapPid = info.dumpcap ?? -1;
+  out.dumpcapAliveBefore = before.has(dumpcapPid);
   signalWin32(h.pid!, 'SIGKILL'); // TerminateProcess: the host's own cleanup never runs
   let now = alive();
   const until = Date.now() + 30_000;
-  while ((now.has(info.inJob) || now.has(grandchild)) && Date.now() < until) {
+  while ((now.has(info.inJob) || now.has(grandchild) || now.has(dumpcapPid)) && Date.now() < until) {
     await sleep(100);
     now = alive();
   }
   out.aliveAfter = { host: now.has(h.pid!), inJob: now.has(info.inJob), grandchild: now.has(grandchild), outside: now.has(info.outside) };
-  for (const pid of [info.outside, info.inJob, grandchild]) if (now.has(pid)) signalWin32(pid, 'SIGKILL');
+  out.dumpcapAliveAfter = now.has(dumpcapPid);
+  for (const pid of [info.outside, info.inJob, grandchild, dumpcapPid]) if (now.has(pid)) signalWin32(pid, 'SIGKILL');
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

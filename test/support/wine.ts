@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -193,4 +193,44 @@ export function startWindowsNode(
     rmSync(`${base}.err`, { force: true });
   };
   return { child, output, exited, cleanup };
+}
+
+/**
+ * A Windows program that stands in for Wireshark's dumpcap (there is none under Wine, and no
+ * Windows toolchain here): a copy of the kit's node.exe made a single executable application
+ * (Node's SEA: `--experimental-sea-config`, then postject injects the blob), so it takes dumpcap's
+ * arguments as its own instead of parsing them as Node options. It prints dumpcap's
+ * "Capturing on '<iface>'" to stderr, writes {pid, argv} to $WIRELAB_FAKE_DUMPCAP_OUT and waits
+ * to be ended. Built once per Node version into the cache (postject takes ~10 s on the 80 MB exe).
+ */
+export function dumpcapStandIn(repo: string, kit: WineKit): string {
+  const dir = join(wineCacheDir(), `dumpcap-standin-${process.versions.node}`);
+  once(dir, (scratch) => {
+    writeFileSync(
+      join(scratch, 'fake-dumpcap.cjs'),
+      `const fs = require('fs');
+const out = process.env.WIRELAB_FAKE_DUMPCAP_OUT;
+if (out) fs.writeFileSync(out, JSON.stringify({ pid: process.pid, argv: process.argv.slice(2) }));
+process.stderr.write("Capturing on '" + (process.argv[process.argv.indexOf('-i') + 1] || '?') + "'\\n");
+setInterval(() => {}, 1000);
+`,
+    );
+    writeFileSync(join(scratch, 'sea.json'), JSON.stringify({ main: 'fake-dumpcap.cjs', output: 'sea.blob', disableExperimentalSEAWarning: true }));
+    // The blob is the same on every OS for one Node version; this Node writes it.
+    execFileSync(process.execPath, ['--experimental-sea-config', 'sea.json'], { cwd: scratch, stdio: 'ignore' });
+    copyFileSync(kit.nodeExe, join(scratch, 'dumpcap.exe'));
+    // postject comes with the repo's dev tools (electron-builder's); else from the registry.
+    let cli = join(repo, 'node_modules/postject/dist/cli.js');
+    if (!existsSync(cli)) {
+      npm(['install', '--no-save', 'postject@1.0.0-alpha.6'], scratch);
+      cli = join(scratch, 'node_modules/postject/dist/cli.js');
+    }
+    execFileSync(process.execPath, [cli, 'dumpcap.exe', 'NODE_SEA_BLOB', 'sea.blob', '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], {
+      cwd: scratch,
+      stdio: 'ignore',
+      timeout: 240_000,
+    });
+    rmSync(join(scratch, 'node_modules'), { recursive: true, force: true });
+  });
+  return join(dir, 'dumpcap.exe');
 }

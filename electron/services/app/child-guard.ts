@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseStat } from '../../../shared/processes/proc-parse.ts';
 
 /**
  * Nothing Wirelab starts outlives it, however it ends. A host's own cleanup (dispose on SIGTERM,
@@ -27,11 +28,10 @@ import { fileURLToPath } from 'node:url';
 
 const program = fileURLToPath(new URL('./child-guard-program.mjs', import.meta.url));
 
-/** Field 22 of /proc/<pid>/stat: when the process started (clock ticks since boot); 0 without /proc. */
+/** Field 22 of /proc/<pid>/stat (the sampler's parseStat): when the process started, in clock ticks since boot; 0 without /proc. */
 export function processStartTime(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) || 0;
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.starttime ?? 0;
   } catch {
     return 0;
   }

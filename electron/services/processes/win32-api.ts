@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { koffiLoadError, loadKoffi, nativeLibrary, type NativeLibrary } from '../native/koffi.ts';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 
 /**
@@ -45,17 +45,16 @@ export function win32Api(): Win32Api {
   if (api) return api;
   if (process.platform !== 'win32') throw new WirelabError('UNSUPPORTED', `The Windows process route runs on Windows only (this is ${process.platform}).`);
   if (failure) throw new WirelabError('UNSUPPORTED', failure);
-  let koffi: typeof import('koffi');
-  try {
-    koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-  } catch (e) {
-    failure = `The process panel on Windows calls the Win32 API through koffi, which did not load (${(e as Error).message.split('\n')[0]}).`;
+  const koffi = loadKoffi();
+  if (!koffi) {
+    failure = `The process panel on Windows calls the Win32 API through koffi, which did not load (${koffiLoadError()}).`;
     throw new WirelabError('UNSUPPORTED', failure);
   }
-  const k32 = koffi.load('kernel32.dll');
-  const ntdll = koffi.load('ntdll.dll');
-  const adv = koffi.load('advapi32.dll');
-  const iphlp = koffi.load('iphlpapi.dll');
+  const [k32, ntdll, adv, iphlp] = ['kernel32.dll', 'ntdll.dll', 'advapi32.dll', 'iphlpapi.dll'].map((name) => {
+    const lib = nativeLibrary(name);
+    if (!lib) throw new WirelabError('UNSUPPORTED', (failure = `The process panel on Windows could not open ${name} through koffi.`));
+    return lib;
+  }) as [NativeLibrary, NativeLibrary, NativeLibrary, NativeLibrary];
   api = {
     koffi,
     NtQuerySystemInformation: ntdll.func('uint32 __stdcall NtQuerySystemInformation(int cls, _Out_ uint8_t *buf, uint32 len, _Out_ uint32 *ret)'),

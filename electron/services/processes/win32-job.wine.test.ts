@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForWindows, prepareWine, runWindowsNode, wineSkip } from '../../../test/support/wine.ts';
+import { bundleForWindows, dumpcapStandIn, prepareWine, runWindowsNode, wineSkip } from '../../../test/support/wine.ts';
 
 /**
  * Children end with Wirelab on Windows: test/support/win32-job-probe.ts runs under Wine a host
  * (Windows Node) that puts one detached child in its KILL_ON_JOB_CLOSE job (the child then starts
  * one of its own) and leaves another detached child out; the host is ended with TerminateProcess,
- * so none of its cleanup runs. Wine's own jobs do the killing here, as Windows' would.
+ * so none of its cleanup runs. Wine's own jobs do the killing here, as Windows' would. The host
+ * also starts a timeline capture whose tool is dumpcap: a stand-in Windows program (a Node single
+ * executable, test/support/wine.ts's dumpcapStandIn), since Wine has no Wireshark; what is tested is
+ * that PacketCapture puts the program it spawns in the job, not dumpcap itself capturing.
  */
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const skip = wineSkip('win32-job.wine.test.ts');
@@ -21,6 +24,11 @@ interface JobProbe {
   containsOutside: boolean;
   aliveBefore: { inJob: boolean; grandchild: boolean; outside: boolean };
   aliveAfter: { host: boolean; inJob: boolean; grandchild: boolean; outside: boolean };
+  dumpcap: number;
+  dumpcapArgv: string[];
+  dumpcapInJob: boolean;
+  dumpcapAliveBefore: boolean;
+  dumpcapAliveAfter: boolean;
 }
 
 describe.skipIf(skip)('Job Object under Wine', () => {
@@ -33,7 +41,9 @@ describe.skipIf(skip)('Job Object under Wine', () => {
     if ('missing' in kit) throw new Error(`CI must run the Wine tests: ${kit.missing}`);
     dir = mkdtempSync(join(tmpdir(), 'wirelab-wine-job-'));
     bundled = bundleForWindows(repo, kit, { 'win32-job-probe': join(repo, 'test/support/win32-job-probe.ts') });
-    const r = await runWindowsNode(kit, join(bundled, 'win32-job-probe.js'), ['main', dir], 240_000);
+    // Its Windows path (Z: is Wine's view of /), so CreateProcess needs no Unix path resolved.
+    const dumpcap = `Z:${dumpcapStandIn(repo, kit).replaceAll('/', '\\')}`;
+    const r = await runWindowsNode(kit, join(bundled, 'win32-job-probe.js'), ['main', dir, dumpcap], 240_000);
     const last = r.stdout.trim().split('\n').at(-1) ?? '';
     if (!last.startsWith('{')) throw new Error(`the probe printed no result (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     probe = JSON.parse(last) as JobProbe;
@@ -52,5 +62,12 @@ describe.skipIf(skip)('Job Object under Wine', () => {
     });
     expect(probe.aliveBefore).toEqual({ inJob: true, grandchild: true, outside: true });
     expect(probe.aliveAfter).toEqual({ host: false, inJob: false, grandchild: false, outside: true });
+  });
+
+  it('the timeline’s dumpcap (a stand-in) runs in the job with dumpcap’s arguments and ends with the host', () => {
+    expect(probe.dumpcapArgv).toEqual(['-i', '\\Device\\NPF_Loopback', '-f', 'tcp port 9', '-q', '-w', '-']);
+    expect(probe.dumpcapInJob).toBe(true);
+    expect(probe.dumpcapAliveBefore).toBe(true);
+    expect(probe.dumpcapAliveAfter).toBe(false);
   });
 });

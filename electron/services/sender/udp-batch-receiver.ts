@@ -1,5 +1,5 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { createRequire } from 'node:module';
+import { loadKoffi, nativeLibrary } from '../native/koffi.ts';
 import { socketFd } from './udp-kernel.ts';
 
 /**
@@ -41,9 +41,10 @@ function loadLibc(): Libc | null {
   if (libc !== undefined) return libc;
   libc = null;
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
+  const koffi = loadKoffi();
+  const lib = nativeLibrary('libc.so.6');
+  if (!koffi || !lib) return null;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    const lib = koffi.load('libc.so.6');
     libc = {
       recvmmsg: lib.func('int recvmmsg(int fd, void *msgvec, unsigned int vlen, int flags, void *timeout)') as Libc['recvmmsg'],
       address: (b) => koffi.address(b) as bigint,

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+import { loadKoffi, nativeLibrary } from '../native/koffi.ts';
 
 /**
  * The traffic generator's fast path on Linux: one sendmmsg(2) system call sends a batch of 64
@@ -20,13 +20,9 @@ const batch = 64;
 
 export function openBatchSender(host: string, port: number, payload: Uint8Array): BatchSender | null {
   if (process.platform !== 'linux' || isIP(host) !== 4) return null;
-  let koffi: typeof import('koffi');
-  try {
-    koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-  } catch {
-    return null;
-  }
-  const libc = koffi.load('libc.so.6');
+  const koffi = loadKoffi();
+  const libc = nativeLibrary('libc.so.6');
+  if (!koffi || !libc) return null;
   const socket = libc.func('int socket(int domain, int type, int protocol)');
   const connect = libc.func('int connect(int fd, const uint8_t *addr, uint32_t len)');
   const close = libc.func('int close(int fd)');

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:dgram';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { nativeLibrary } from '../native/koffi.ts';
 
 /**
  * What Node's dgram does not expose about a UDP socket: its file descriptor (for recvmmsg and
@@ -71,8 +71,8 @@ export function forceReceiveBuffer(socket: Socket, bytes: number): boolean {
   if (fd === null) return false;
   if (setsockopt === undefined) {
     try {
-      const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-      setsockopt = koffi.load('libc.so.6').func('int setsockopt(int fd, int level, int name, const uint8_t *value, uint32_t len)') as unknown as SetSockOpt;
+      setsockopt = (nativeLibrary('libc.so.6')?.func('int setsockopt(int fd, int level, int name, const uint8_t *value, uint32_t len)') ??
+        null) as SetSockOpt | null;
     } catch {
       setsockopt = null;
     }

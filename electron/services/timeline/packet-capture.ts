@@ -162,8 +162,15 @@ export class PacketCapture {
     // packet arrives (SIGPIPE), which on a quiet port is never; the guard ends it at once.
     // The capture holds the guard for as long as tcpdump runs, so `wirelab timeline --live`,
     // which has no backend, is covered as the hosts are (a host's guard is shared, not doubled).
-    const detached = process.platform !== 'win32';
-    const release = detached ? acquireChildGuard() : null;
+    // Windows has no guard program: dumpcap goes into the host's KILL_ON_JOB_CLOSE Job Object,
+    // so it ends with the host however the host ends. It is spawned detached there, as the labs'
+    // children are: libuv puts a non-detached child in a job of its own, and a process already in
+    // a job joins a second one only where jobs nest (Windows 8 and later; not Wine 8.0, where the
+    // add was refused). Without a job (koffi missing) it stays in libuv's, which also ends it.
+    const windows = process.platform === 'win32';
+    const job = windows ? windowsJob() : null;
+    const detached = !windows || job !== null;
+    const release = windows ? null : acquireChildGuard();
     let child: ChildProcess;
     try {
       child = spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
@@ -172,11 +179,9 @@ export class PacketCapture {
       throw e;
     }
     cap.child = child;
-    const guard = detached ? childGuard() : null;
+    const guard = windows ? null : childGuard();
     guard?.watchGroup(child.pid);
-    // Windows has no guard program: dumpcap goes into the host's KILL_ON_JOB_CLOSE Job Object,
-    // so it ends with the host however the host ends (null where koffi does not load).
-    if (!detached && child.pid !== undefined) windowsJob()?.add(child.pid);
+    if (job && child.pid !== undefined) job.add(child.pid);
     child.stdout!.on('data', (chunk: Buffer) => {
       cap.reader.push(chunk, (frame) => {
         const packet = decodeTcp(frame);

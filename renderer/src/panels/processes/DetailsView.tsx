@@ -91,13 +91,15 @@ export function DetailsView() {
       <h4>{t('ps.details.sockets', { n: d?.sockets.length ?? 0 })}</h4>
       {d && d.sockets.length === 0 && <p className="muted small">{t('ps.details.noSockets')}</p>}
       {d && d.sockets.length > 0 && (
-        <table className="table compact mono">
+        <table className="table compact mono" data-testid="ps-sockets">
           <tbody>
             {d.sockets.map((s, i) => (
               <tr key={i}>
                 <td>{s.proto}</td>
-                <td>{s.local}</td>
-                <td>{s.remote}</td>
+                {/* One cell, so a narrow panel wraps the pair at the arrow instead of pushing the state out of view. */}
+                <td>
+                  {s.local} → {s.remote}
+                </td>
                 <td>{s.state}</td>
               </tr>
             ))}
