@@ -101,7 +101,7 @@ export interface LinkRun {
 export function checkRunnable(settings: LinkSettings, st: LinkStatus): void {
   if (!st.available) throw new WirelabError(st.code ?? 'LINK_SETUP_FAILED', st.reason ?? 'emulated links are unavailable here', undefined, st.params);
   if ((settings.delayMs > 0 || settings.jitterMs > 0) && !st.delay)
-    throw new WirelabError('LINK_DELAY_UNAVAILABLE', `delay: ${netemAdvice}`, 'delayMs', { advice: netemAdvice });
+    throw new WirelabError('LINK_DELAY_UNAVAILABLE', `delay: ${netemAdvice}`, 'delayMs');
 }
 
 /** How long an experiment may take: the transfer at the link's rate, three times over, plus the handshake's timeouts. */
