@@ -40,7 +40,13 @@ describe('wirelab timeline --link', () => {
     expect(doc.streams).toHaveLength(1);
     expect(doc.streams[0]).toMatchObject({ server: '10.77.2.1:5000' });
     expect(doc.streams[0]!.segments.filter((g) => g.from === 'client' && g.len > 0).length).toBeGreaterThan(180);
-    expect(doc.link).toMatchObject({ experiment: 'lossy', rateKbit: 2000, lossPercent: 5, transferBytes: 256 * 1024, spec: 'experiment=lossy,rate=2mbit,queue=100000b,loss=5%' });
+    expect(doc.link).toMatchObject({
+      experiment: 'lossy',
+      rateKbit: 2000,
+      lossPercent: 5,
+      transferBytes: 256 * 1024,
+      spec: 'experiment=lossy,rate=2mbit,queue=100000b,loss=5%',
+    });
     expect(doc.tcpInfo.length).toBeGreaterThan(10);
     expect(Object.keys(doc.tcpInfo[0]!).sort()).toEqual(['cwnd', 'deliveryRate', 'retrans', 'rttMs', 'ssthresh', 't']);
     expect(doc.tcpInfo.every((s) => (s.cwnd ?? 0) > 0)).toBe(true);

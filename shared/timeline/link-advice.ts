@@ -22,7 +22,14 @@ export interface NamespaceSysctls {
 }
 
 /** The tools the link needs and the Debian/Ubuntu package each comes in. */
-export const linkTools: Record<string, string> = { unshare: 'util-linux', nsenter: 'util-linux', ip: 'iproute2', tc: 'iproute2', nft: 'nftables', tcpdump: 'tcpdump' };
+export const linkTools: Record<string, string> = {
+  unshare: 'util-linux',
+  nsenter: 'util-linux',
+  ip: 'iproute2',
+  tc: 'iproute2',
+  nft: 'nftables',
+  tcpdump: 'tcpdump',
+};
 
 export function missingToolProblem(tool: string): LinkProblem {
   const pkg = linkTools[tool] ?? tool;
@@ -55,9 +62,15 @@ export function namespaceProblem(stderr: string, sysctls: NamespaceSysctls): Lin
   if (sysctls.apparmorRestrict === 1)
     return forbidden('apparmor', 'kernel.apparmor_restrict_unprivileged_userns', '1', 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0');
   if (/Operation not permitted|EPERM|Permission denied/i.test(text))
-    return forbidden('sandbox', 'unshare(2)', 'denied (seccomp or a sandbox)', 'docker run --security-opt seccomp=unconfined …, or run Wirelab on the host or in a VM');
+    return forbidden(
+      'sandbox',
+      'unshare(2)',
+      'denied (seccomp or a sandbox)',
+      'docker run --security-opt seccomp=unconfined …, or run Wirelab on the host or in a VM',
+    );
   return { code: 'LINK_SETUP_FAILED', params: { step: 'unshare', error: text }, reason: `could not make the private network: ${text}` };
 }
 
 /** The advice when delay or jitter is asked for and the kernel has no sch_netem. */
-export const netemAdvice = 'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';
+export const netemAdvice =
+  'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';

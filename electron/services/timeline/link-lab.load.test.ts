@@ -30,7 +30,10 @@ const run = (spec: string, transfer?: string): Promise<LinkRun> => runLink(parse
 function tshark(pcap: Uint8Array, name: string, filter: string): number {
   const file = join(dir, `${name}.pcap`);
   writeFileSync(file, pcap);
-  const out = execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out.split('\n').filter(Boolean).length;
 }
 

@@ -100,13 +100,12 @@ export interface LinkRun {
 /** Throws the availability's code when links cannot be made here, LINK_DELAY_UNAVAILABLE when delay needs a netem the kernel lacks. */
 export function checkRunnable(settings: LinkSettings, st: LinkStatus): void {
   if (!st.available) throw new WirelabError(st.code ?? 'LINK_SETUP_FAILED', st.reason ?? 'emulated links are unavailable here', undefined, st.params);
-  if ((settings.delayMs > 0 || settings.jitterMs > 0) && !st.delay)
-    throw new WirelabError('LINK_DELAY_UNAVAILABLE', `delay: ${netemAdvice}`, 'delayMs');
+  if ((settings.delayMs > 0 || settings.jitterMs > 0) && !st.delay) throw new WirelabError('LINK_DELAY_UNAVAILABLE', `delay: ${netemAdvice}`, 'delayMs');
 }
 
 /** How long an experiment may take: the transfer at the link's rate, three times over, plus the handshake's timeouts. */
 export function linkBoundMs(s: LinkSettings): number {
-  const transferMs = s.rateKbit === null ? 0 : (s.transferBytes * 8) / s.rateKbit;
+  const transferMs = s.rateKbit === 0 ? 0 : (s.transferBytes * 8) / s.rateKbit;
   return Math.min(600_000, Math.round(20_000 + 3 * transferMs + s.delayMs * 50));
 }
 
@@ -189,7 +188,8 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
       const step = failedStep ?? 'run';
       throw new WirelabError('LINK_SETUP_FAILED', `the emulated link failed at ${step}: ${error}`, undefined, { step, error });
     }
-    if (clientStatus !== 0) throw new WirelabError('EXPERIMENT_FAILED', `the experiment's client ended with status ${clientStatus}`, undefined, { reason: `exit ${clientStatus}` });
+    if (clientStatus !== 0)
+      throw new WirelabError('EXPERIMENT_FAILED', `the experiment's client ended with status ${clientStatus}`, undefined, { reason: `exit ${clientStatus}` });
     out.pcap = new Uint8Array(readFileSync(join(dir, 'capture.pcap')));
     return out;
   } finally {

@@ -36,13 +36,13 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function linkScript({ settings: s, dir, node, program, boundMs }: LinkScriptInput): string {
   const tbf = (dev: string) => {
-    if (s.rateKbit === null && s.delayMs === 0) return '';
+    if (s.rateKbit === 0 && s.delayMs === 0) return '';
     const lines: string[] = [];
     // burst: at least one full-size frame and about 2 ms at the rate (tc-tbf(8): burst ≥ rate/HZ).
-    const burst = s.rateKbit === null ? 0 : Math.max(3028, Math.round((s.rateKbit * 1000) / 8 / 500));
-    if (s.rateKbit !== null) lines.push(`tc qdisc add dev ${dev} root handle 1: tbf rate ${s.rateKbit}kbit burst ${burst} limit ${s.queueBytes} || fail tc`);
+    const burst = s.rateKbit === 0 ? 0 : Math.max(3028, Math.round((s.rateKbit * 1000) / 8 / 500));
+    if (s.rateKbit !== 0) lines.push(`tc qdisc add dev ${dev} root handle 1: tbf rate ${s.rateKbit}kbit burst ${burst} limit ${s.queueBytes} || fail tc`);
     if (s.delayMs > 0) {
-      const parent = s.rateKbit !== null ? 'parent 1:1 handle 10:' : 'root';
+      const parent = s.rateKbit !== 0 ? 'parent 1:1 handle 10:' : 'root';
       lines.push(`tc qdisc add dev ${dev} ${parent} netem delay ${s.delayMs}ms${s.jitterMs ? ` ${s.jitterMs}ms` : ''} limit 100000 || fail netem`);
     }
     return lines.join('\n');

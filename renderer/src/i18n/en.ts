@@ -665,11 +665,14 @@ export const en = {
   'code.NOT_A_CAPTURE_NAME': '{name}: not a .pcap or .pcapng file',
   'code.EXPERIMENT_FAILED': 'The experiment failed: {reason}',
   'code.NOT_AN_ENDPOINT': '{text}: not an address and port',
-  'code.LINK_NAMESPACES_FORBIDDEN': 'This system forbids the private networks emulated links are made of: {setting} = {value} (unshare said: {error}). To allow them: {change}',
+  'code.LINK_NAMESPACES_FORBIDDEN':
+    'This system forbids the private networks emulated links are made of: {setting} = {value} (unshare said: {error}). To allow them: {change}',
   'code.LINK_TOOL_MISSING': '{tool} is not installed (Debian/Ubuntu package: {package}).',
-  'code.LINK_UNSUPPORTED_OS': 'Emulated links need Linux network namespaces, tc and nftables, which {platform} does not have. Run Wirelab on Linux or in a Linux VM.',
+  'code.LINK_UNSUPPORTED_OS':
+    'Emulated links need Linux network namespaces, tc and nftables, which {platform} does not have. Run Wirelab on Linux or in a Linux VM.',
   'code.LINK_SETUP_FAILED': 'The emulated link could not be built (step {step}): {error}',
-  'code.LINK_DELAY_UNAVAILABLE': 'Delay and jitter are unavailable: this kernel has no sch_netem. Install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem.',
+  'code.LINK_DELAY_UNAVAILABLE':
+    'Delay and jitter are unavailable: this kernel has no sch_netem. Install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem.',
   'code.LINK_TCP_INFO_UNAVAILABLE': 'No TCP_INFO samples: {reason}',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab will not signal process {pid} (init): the whole system depends on it.',
   'code.SIGNAL_REFUSED_SELF': 'Process {pid} is Wirelab itself; quit it from its window instead.',
@@ -699,11 +702,14 @@ export const en = {
   'tl.link.exp.lost-syn': 'Lost SYN',
   'tl.link.exp.lost-ack': 'Lost handshake ACK',
   'tl.link.exp.slow-reader': 'Slow reader',
-  'tl.link.lesson.lossy': 'A lost segment is sent again: at once after three duplicate ACKs (fast retransmit, SACK telling what arrived), or after the RTO, doubled each time, when the tail is lost.',
-  'tl.link.lesson.slow': 'cwnd doubles every RTT in slow start, then grows by about one segment per RTT; the queue fills and the RTT grows with it (bufferbloat).',
+  'tl.link.lesson.lossy':
+    'A lost segment is sent again: at once after three duplicate ACKs (fast retransmit, SACK telling what arrived), or after the RTO, doubled each time, when the tail is lost.',
+  'tl.link.lesson.slow':
+    'cwnd doubles every RTT in slow start, then grows by about one segment per RTT; the queue fills and the RTT grows with it (bufferbloat).',
   'tl.link.lesson.lost-syn': 'Nothing answers a lost SYN: the client sends the same SYN again when its initial RTO (1 s) runs out.',
   'tl.link.lesson.lost-ack': 'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake.',
-  'tl.link.lesson.slow-reader': 'The reader’s buffer fills, the window it advertises falls to zero, and the sender waits and probes until a read opens it again.',
+  'tl.link.lesson.slow-reader':
+    'The reader’s buffer fills, the window it advertises falls to zero, and the sender waits and probes until a read opens it again.',
   'tl.link.rate': 'Rate',
   'tl.link.rateHint': '2mbit, 500kbit; none = unlimited',
   'tl.link.queue': 'Queue',

@@ -643,7 +643,8 @@ export const zhCN: Messages = {
   'code.LINK_TOOL_MISSING': '没有安装 {tool}（Debian/Ubuntu 软件包：{package}）。',
   'code.LINK_UNSUPPORTED_OS': '模拟链路需要 Linux 的网络命名空间、tc 和 nftables，{platform} 上没有。请在 Linux 或 Linux 虚拟机中运行 Wirelab。',
   'code.LINK_SETUP_FAILED': '无法建立模拟链路（步骤 {step}）：{error}',
-  'code.LINK_DELAY_UNAVAILABLE': '无法设置时延和抖动：此内核没有 sch_netem。请安装内核模块（Debian/Ubuntu：linux-modules-extra-$(uname -r)；Fedora：kernel-modules-extra），再执行 sudo modprobe sch_netem。',
+  'code.LINK_DELAY_UNAVAILABLE':
+    '无法设置时延和抖动：此内核没有 sch_netem。请安装内核模块（Debian/Ubuntu：linux-modules-extra-$(uname -r)；Fedora：kernel-modules-extra），再执行 sudo modprobe sch_netem。',
   'code.LINK_TCP_INFO_UNAVAILABLE': '没有 TCP_INFO 采样：{reason}',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab 不会向进程 {pid}（init）发送信号：整个系统都依赖它。',
   'code.SIGNAL_REFUSED_SELF': '进程 {pid} 就是 Wirelab 自己；请从它的窗口退出。',

@@ -22,7 +22,7 @@ interface Form {
 function formOf(e: LinkExperiment): Form {
   const d = linkExperimentDefaults[e];
   return {
-    rate: d.rateKbit === null ? 'none' : d.rateKbit % 1000 === 0 ? `${d.rateKbit / 1000}mbit` : `${d.rateKbit}kbit`,
+    rate: d.rateKbit === 0 ? 'none' : d.rateKbit % 1000 === 0 ? `${d.rateKbit / 1000}mbit` : `${d.rateKbit}kbit`,
     queue: `${d.queueBytes}`,
     loss: String(d.lossPercent),
     reverseLoss: String(d.reverseLossPercent),
@@ -56,6 +56,7 @@ export function LinkLab() {
     setForm(formOf(e));
     setError(null);
   };
+  // Without a rate there is no bottleneck to queue at: the queue field waits for one.
   const field = (key: keyof Form, label: MessageKey, hint?: string, disabled = false) => (
     <label className="tl-link-field">
       <span>{t(label)}</span>
@@ -114,7 +115,7 @@ export function LinkLab() {
           </p>
           <div className="tl-link-fields">
             {field('rate', 'tl.link.rate', t('tl.link.rateHint'))}
-            {field('queue', 'tl.link.queue')}
+            {field('queue', 'tl.link.queue', undefined, /^(none|off|unlimited)$/i.test(form.rate.trim()))}
             {field('loss', 'tl.link.loss')}
             {field('reverseLoss', 'tl.link.reverseLoss')}
             {field('delay', 'tl.link.delay', undefined, !status.delay)}
