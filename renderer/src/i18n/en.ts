@@ -695,7 +695,8 @@ export const en = {
   'tl.fileProblemAt.one': '{message} (byte {offset}, after {n} packet)',
   'tl.fileProblemAt.other': '{message} (byte {offset}, after {n} packets)',
   'tl.link.title': 'Emulated link',
-  'tl.link.hint': 'Wirelab’s client sends to its server through a private router that limits the rate, queues and drops packets; captured at the client.',
+  'tl.link.hint':
+    'Wirelab’s client sends to its server through a private router that limits the rate, queues and drops packets. Captured at the client: a segment the router drops is still drawn, and its retransmission after it.',
   'tl.link.experiment': 'Experiment',
   'tl.link.exp.lossy': 'Lossy link',
   'tl.link.exp.slow': 'Slow link, deep queue',
@@ -707,7 +708,8 @@ export const en = {
   'tl.link.lesson.slow':
     'cwnd doubles every RTT in slow start, then grows by about one segment per RTT; the queue fills and the RTT grows with it (bufferbloat).',
   'tl.link.lesson.lost-syn': 'Nothing answers a lost SYN: the client sends the same SYN again when its initial RTO (1 s) runs out.',
-  'tl.link.lesson.lost-ack': 'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake.',
+  'tl.link.lesson.lost-ack':
+    'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake. (Captured at the client: the first ACK drawn is the one the router dropped, so the server’s lane turns ESTABLISHED too early.)',
   'tl.link.lesson.slow-reader':
     'The reader’s buffer fills, the window it advertises falls to zero, and the sender waits and probes until a read opens it again.',
   'tl.link.rate': 'Rate',

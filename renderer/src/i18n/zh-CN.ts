@@ -664,7 +664,7 @@ export const zhCN: Messages = {
   'code.DATA_FILE_UNWRITABLE': '无法保存到 {path}（{reason}）。请修复或移除它后重试。',
   'tl.fileProblemAt.other': '{message}（第 {offset} 字节处，已读 {n} 个报文）',
   'tl.link.title': '模拟链路',
-  'tl.link.hint': 'Wirelab 的客户端经过一台私有路由器向服务器发送数据，路由器限速、排队、丢包；在客户端抓包。',
+  'tl.link.hint': 'Wirelab 的客户端经过一台私有路由器向服务器发送数据，路由器限速、排队、丢包。在客户端抓包：被路由器丢弃的报文段仍会画出，其后是它的重传。',
   'tl.link.experiment': '实验',
   'tl.link.exp.lossy': '丢包链路',
   'tl.link.exp.slow': '慢速链路，长队列',
@@ -674,7 +674,8 @@ export const zhCN: Messages = {
   'tl.link.lesson.lossy': '丢失的报文段会重传：收到三个重复 ACK 立即重传（快速重传，SACK 说明哪些已到达）；若丢的是末尾，则等 RTO 超时，每次超时 RTO 加倍。',
   'tl.link.lesson.slow': '慢启动阶段 cwnd 每个 RTT 翻倍，之后每个 RTT 约增加一个报文段；队列被填满，RTT 随之增大（缓冲区膨胀）。',
   'tl.link.lesson.lost-syn': 'SYN 丢失后没有任何应答：客户端等初始 RTO（1 秒）到期，再发送同一个 SYN。',
-  'tl.link.lesson.lost-ack': '服务器仍处于 SYN_RECV，1 秒后重发 SYN+ACK；客户端再次发出的 ACK 完成握手。',
+  'tl.link.lesson.lost-ack':
+    '服务器仍处于 SYN_RECV，1 秒后重发 SYN+ACK；客户端再次发出的 ACK 完成握手。（在客户端抓包：图中第一个 ACK 就是被路由器丢弃的那个，所以服务器泳道会过早显示 ESTABLISHED。）',
   'tl.link.lesson.slow-reader': '接收方的缓冲区被填满，通告窗口降为零，发送方等待并发送零窗口探测，直到一次读取让窗口重新打开。',
   'tl.link.rate': '速率',
   'tl.link.rateHint': '如 2mbit、500kbit；none 表示不限速',
