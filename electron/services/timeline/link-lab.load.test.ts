@@ -99,6 +99,20 @@ describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
     expect(r.markers.find((m) => m.side === 'server' && m.code === 'MARK_BYTES')?.params).toEqual({ bytes: 256 * 1024 });
   }, 90_000);
 
+  it('a stopped run ends every process it started (namespace holders, tcpdump, both programs) at once', async () => {
+    const abort = new AbortController();
+    const started = Date.now();
+    const run = runLink(parseLinkSpec('experiment=slow,rate=1mbit', '4MiB'), { marker: () => {}, tcpInfo: () => {} }, status, abort.signal);
+    setTimeout(() => abort.abort(), 1500);
+    await expect(run).rejects.toMatchObject({ code: 'EXPERIMENT_FAILED', params: { reason: 'stopped' } });
+    // 4 MiB at 1 Mbit/s would take over 30 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('wirelab-link-') && !l.includes('ps -eo'));
+    expect(left).toEqual([]);
+  }, 30_000);
+
   it('refuses delay on a kernel without sch_netem, saying what to install', async () => {
     if (status.delay) return; // a kernel with netem runs it instead
     await expect(run('experiment=slow,delay=50ms')).rejects.toMatchObject({ code: 'LINK_DELAY_UNAVAILABLE', field: 'delayMs' });

@@ -8,6 +8,7 @@ import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/co
 import type { TimelineMarker } from '../../../shared/contract/timeline.ts';
 import { linkTools, missingToolProblem, namespaceProblem, netemAdvice, unsupportedOsProblem, type LinkProblem } from '../../../shared/timeline/link-advice.ts';
 import { decodeTcpInfo } from '../../../shared/timeline/tcp-info.ts';
+import { childGuard } from '../app/child-guard.ts';
 import { linkProgram } from './link-program.ts';
 import { linkProbeScript, linkScript } from './link-script.ts';
 
@@ -123,7 +124,7 @@ function koffiEntry(): string | undefined {
  * returned at the end. Refuses with the availability's code when links cannot be made here, and
  * with LINK_DELAY_UNAVAILABLE when delay is asked of a kernel without netem.
  */
-export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?: LinkStatus): Promise<LinkRun> {
+export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?: LinkStatus, signal?: AbortSignal): Promise<LinkRun> {
   checkRunnable(settings, status ?? (await linkAvailability()));
   const dir = mkdtempSync(join(tmpdir(), 'wirelab-link-'));
   const program = join(dir, 'link-program.cjs');
@@ -143,7 +144,14 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
       const child = spawn('unshare', [...UNSHARE, '/bin/sh', '-c', script], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let partial = '';
       let stderr = '';
+      // One process group holds everything the script starts (sh runs its background jobs in its
+      // own group): the bound, a stop, dispose and the host's child guard each end it whole.
+      const guard = childGuard();
+      guard?.watchGroup(child.pid);
+      guard?.removeOnExit(dir);
       const timer = setTimeout(() => kill(child.pid), boundMs + 10_000);
+      const stop = () => kill(child.pid);
+      signal?.addEventListener('abort', stop, { once: true });
       child.stderr.on('data', (d: Buffer) => {
         if (stderr.length < 20_000) stderr += d.toString();
       });
@@ -179,10 +187,13 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
       });
       child.on('close', (code) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', stop);
         kill(child.pid);
+        guard?.forget(child.pid);
         resolve({ code, stderr });
       });
     });
+    if (signal?.aborted) throw new WirelabError('EXPERIMENT_FAILED', 'stopped', undefined, { reason: 'stopped' });
     if (failedStep !== null || result.code !== 0) {
       const error = result.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300) || `exit ${result.code}`;
       const step = failedStep ?? 'run';
