@@ -93,8 +93,10 @@ export const linkStatusSchema = z.object({
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** The same in English, for the CLI. */
   reason: z.string().nullable(),
-  /** Whether the kernel has sch_netem (delay, jitter); when not, LINK_DELAY_UNAVAILABLE words why. */
+  /** Whether delay and jitter can be had; when not, LINK_DELAY_UNAVAILABLE words why. */
   delay: z.boolean(),
+  /** How: the kernel's sch_netem, or Wirelab's user-space delay line over TUN devices (python3). */
+  delayBy: z.enum(['netem', 'tun']).nullable(),
 });
 export type LinkStatus = z.infer<typeof linkStatusSchema>;
 

@@ -71,6 +71,6 @@ export function namespaceProblem(stderr: string, sysctls: NamespaceSysctls): Lin
   return { code: 'LINK_SETUP_FAILED', params: { step: 'unshare', error: text }, reason: `could not make the private network: ${text}` };
 }
 
-/** The advice when delay or jitter is asked for and the kernel has no sch_netem. */
+/** The advice when delay or jitter is asked for and neither sch_netem nor the TUN delay line can run. */
 export const netemAdvice =
-  'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';
+  "this kernel has no sch_netem and Wirelab's delay line (python3 and /dev/net/tun) cannot run here: install the kernel's modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem, or install python3";

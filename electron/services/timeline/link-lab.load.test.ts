@@ -8,7 +8,7 @@ import { analyzeStream } from '../../../shared/timeline/tcp-analysis.ts';
 import { ACK, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
-import { linkAvailability, runLink, type LinkRun } from './link-lab.ts';
+import { checkRunnable, linkAvailability, runLink, type LinkRun } from './link-lab.ts';
 import { LINK_CLIENT } from './link-script.ts';
 
 /**
@@ -113,8 +113,25 @@ describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
     expect(left).toEqual([]);
   }, 30_000);
 
-  it('refuses delay on a kernel without sch_netem, saying what to install', async () => {
-    if (status.delay) return; // a kernel with netem runs it instead
-    await expect(run('experiment=slow,delay=50ms')).rejects.toMatchObject({ code: 'LINK_DELAY_UNAVAILABLE', field: 'delayMs' });
+  it('delays each way by the delay asked: netem, or the TUN delay line on a kernel without it (this one)', async () => {
+    expect(status.delayBy).not.toBeNull();
+    const r = await run('experiment=slow,rate=none,delay=50ms', '64KiB');
+    const [syn, synAck] = readTcpPackets(r.pcap).packets;
+    const rttMs = (synAck!.tsSec - syn!.tsSec) * 1000 + (synAck!.tsNs - syn!.tsNs) / 1e6;
+    // 2 × 50 ms, plus what a loaded machine adds to a user-space delay line.
+    expect(rttMs).toBeGreaterThan(95);
+    expect(rttMs).toBeLessThan(400);
+    expect(r.tcpInfo.at(-1)!.rttMs).toBeGreaterThan(95);
+  }, 60_000);
+
+  it('refuses delay where neither netem nor the delay line can run, saying what to install', () => {
+    let refused: unknown = null;
+    try {
+      checkRunnable(parseLinkSpec('experiment=slow,delay=50ms'), { ...status, delay: false, delayBy: null });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toMatchObject({ code: 'LINK_DELAY_UNAVAILABLE', field: 'delayMs' });
+    expect((refused as Error).message).toMatch(/no sch_netem .*python3/);
   });
 });

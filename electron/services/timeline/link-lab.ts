@@ -9,7 +9,7 @@ import type { TimelineMarker } from '../../../shared/contract/timeline.ts';
 import { linkTools, missingToolProblem, namespaceProblem, netemAdvice, unsupportedOsProblem, type LinkProblem } from '../../../shared/timeline/link-advice.ts';
 import { decodeTcpInfo } from '../../../shared/timeline/tcp-info.ts';
 import { childGuard } from '../app/child-guard.ts';
-import { linkProgram } from './link-program.ts';
+import { linkDelayProgram, linkProgram } from './link-program.ts';
 import { linkProbeScript, linkScript } from './link-script.ts';
 
 /**
@@ -68,7 +68,7 @@ function kill(pid: number | undefined): void {
 
 /** Whether emulated links work here, and why not: the platform, a missing tool, or the namespaces forbidden. */
 export async function linkAvailability(): Promise<LinkStatus> {
-  const off = (p: LinkProblem): LinkStatus => ({ available: false, code: p.code, params: p.params, reason: p.reason, delay: false });
+  const off = (p: LinkProblem): LinkStatus => ({ available: false, code: p.code, params: p.params, reason: p.reason, delay: false, delayBy: null });
   if (process.platform !== 'linux') return off(unsupportedOsProblem(process.platform));
   const path = toolPath();
   for (const tool of Object.keys(linkTools)) if (!findTool(tool, path)) return off(missingToolProblem(tool));
@@ -81,7 +81,8 @@ export async function linkAvailability(): Promise<LinkStatus> {
     };
     return off(namespaceProblem(r.stderr || `exit ${r.code}`, sysctls));
   }
-  return { available: true, code: null, reason: null, delay: /netem=yes/.test(r.stdout) };
+  const delayBy = /netem=yes/.test(r.stdout) ? 'netem' : /tun=yes/.test(r.stdout) ? 'tun' : null;
+  return { available: true, code: null, reason: null, delay: delayBy !== null, delayBy };
 }
 
 export interface LinkHooks {
@@ -125,12 +126,15 @@ function koffiEntry(): string | undefined {
  * with LINK_DELAY_UNAVAILABLE when delay is asked of a kernel without netem.
  */
 export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?: LinkStatus, signal?: AbortSignal): Promise<LinkRun> {
-  checkRunnable(settings, status ?? (await linkAvailability()));
+  const st = status ?? (await linkAvailability());
+  checkRunnable(settings, st);
   const dir = mkdtempSync(join(tmpdir(), 'wirelab-link-'));
   const program = join(dir, 'link-program.cjs');
   writeFileSync(program, linkProgram);
+  const delayProgram = join(dir, 'link-delay.py');
+  if (st.delayBy === 'tun') writeFileSync(delayProgram, linkDelayProgram);
   const boundMs = linkBoundMs(settings);
-  const script = linkScript({ settings, dir, node: process.execPath, program, boundMs });
+  const script = linkScript({ settings, dir, node: process.execPath, program, boundMs, delayBy: st.delayBy, delayProgram });
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: toolPath() };
   const koffi = koffiEntry();
   if (koffi) env.WIRELAB_KOFFI = koffi;

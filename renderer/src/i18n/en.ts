@@ -672,7 +672,7 @@ export const en = {
     'Emulated links need Linux network namespaces, tc and nftables, which {platform} does not have. Run Wirelab on Linux or in a Linux VM.',
   'code.LINK_SETUP_FAILED': 'The emulated link could not be built (step {step}): {error}',
   'code.LINK_DELAY_UNAVAILABLE':
-    'Delay and jitter are unavailable: this kernel has no sch_netem. Install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem.',
+    'Delay and jitter are unavailable: this kernel has no sch_netem, and Wirelab’s delay line (python3 and /dev/net/tun) cannot run here. Install the kernel’s modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem, or install python3.',
   'code.LINK_TCP_INFO_UNAVAILABLE': 'No TCP_INFO samples: {reason}',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab will not signal process {pid} (init): the whole system depends on it.',
   'code.SIGNAL_REFUSED_SELF': 'Process {pid} is Wirelab itself; quit it from its window instead.',
@@ -718,10 +718,14 @@ export const en = {
   'tl.link.loss': 'Loss client → server (%)',
   'tl.link.reverseLoss': 'Loss server → client (%)',
   'tl.link.delay': 'Delay (ms)',
+  'tl.link.jitter': 'Jitter (ms)',
   'tl.link.transfer': 'Transfer',
   'tl.link.run': 'Run over the link',
   'tl.link.checking': 'Checking whether private networks can be made here…',
-  'tl.link.delayOff': 'Delay needs the kernel’s sch_netem, which this kernel lacks: the RTT here is the queue’s.',
+  'tl.link.delayTun':
+    'This kernel has no sch_netem: delay is made by Wirelab’s delay line (TUN devices, python3), which adds a little of its own, more on a busy machine.',
+  'tl.link.delayOff':
+    'Delay needs the kernel’s sch_netem, or python3 and /dev/net/tun for Wirelab’s delay line; neither is here, so the RTT here is the queue’s.',
   'tl.link.samples.one': '{n} TCP_INFO sample of the sender',
   'tl.link.samples.other': '{n} TCP_INFO samples of the sender',
   'panel.concurrency': 'Concurrency',

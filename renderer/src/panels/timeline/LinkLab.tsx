@@ -15,6 +15,7 @@ interface Form {
   loss: string;
   reverseLoss: string;
   delay: string;
+  jitter: string;
   transfer: string;
 }
 
@@ -27,6 +28,7 @@ function formOf(e: LinkExperiment): Form {
     loss: String(d.lossPercent),
     reverseLoss: String(d.reverseLossPercent),
     delay: String(d.delayMs),
+    jitter: String(d.jitterMs),
     transfer: formatBytes(d.transferBytes).replace(/\s+/g, ''),
   };
 }
@@ -74,7 +76,7 @@ export function LinkLab() {
     // The CLI's parser and the contract's schema: one set of rules and messages for both.
     let settings;
     try {
-      const spec = `experiment=${experiment},rate=${form.rate},queue=${form.queue},loss=${form.loss},reverse-loss=${form.reverseLoss},delay=${form.delay}`;
+      const spec = `experiment=${experiment},rate=${form.rate},queue=${form.queue},loss=${form.loss},reverse-loss=${form.reverseLoss},delay=${form.delay},jitter=${form.jitter}`;
       settings = parseLinkSpec(spec, form.transfer);
     } catch (e) {
       if (e instanceof WirelabError) return setError(errorText(locale, e.toData()));
@@ -119,9 +121,11 @@ export function LinkLab() {
             {field('loss', 'tl.link.loss')}
             {field('reverseLoss', 'tl.link.reverseLoss')}
             {field('delay', 'tl.link.delay', undefined, !status.delay)}
+            {field('jitter', 'tl.link.jitter', undefined, !status.delay)}
             {field('transfer', 'tl.link.transfer')}
           </div>
           {!status.delay && <p className="muted small">{t('tl.link.delayOff')}</p>}
+          {status.delayBy === 'tun' && <p className="muted small">{t('tl.link.delayTun')}</p>}
           {error && (
             <p className="field-error" role="alert" data-testid="link-error">
               {error}
