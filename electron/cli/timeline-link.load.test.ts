@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { projectRoot, runWirelab, wirelabBin, type Finished } from '../../test/support/spawn-cli.ts';
 
 /** `wirelab …` inside a user namespace whose own limit on nested user namespaces is 0. */
@@ -29,7 +32,10 @@ function runWithoutNamespaces(args: string[], timeoutMs = 30_000): Promise<Finis
 
 describe('wirelab timeline --link', () => {
   it('runs a transfer over a lossy 2 Mbit/s link and prints the timeline document with link and tcpInfo', async () => {
-    const r = await runWirelab(['timeline', '--link', 'rate=2mbit,loss=5%', '--transfer', '256KiB', '--json'], 90_000);
+    const dir = await tempDir();
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const pcap = join(dir, 'link.pcap');
+    const r = await runWirelab(['timeline', '--link', 'rate=2mbit,loss=5%', '--transfer', '256KiB', '--write', pcap, '--json'], 90_000);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {
@@ -53,6 +59,16 @@ describe('wirelab timeline --link', () => {
     // On the segments' clock: the samples lie within the capture's span.
     const last = doc.streams[0]!.segments.at(-1)!.t;
     expect(doc.tcpInfo.every((s) => s.t! > -0.1 && s.t! < last + 0.1)).toBe(true);
+    // --write kept the capture: tshark reads the same frames, retransmissions among them.
+    const frames = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'tcp.analysis.retransmission'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter(Boolean);
+    expect(frames.length).toBeGreaterThan(0);
+    const file = await runWirelab(['timeline', pcap, '--json']);
+    expect((JSON.parse(file.stdout) as { streams: unknown[] }).streams).toEqual(doc.streams);
   }, 120_000);
 
   it('names the field and the rule of a bad link spec (exit 2)', async () => {
