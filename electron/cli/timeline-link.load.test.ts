@@ -1,33 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { projectRoot, runWirelab, wirelabBin, type Finished } from '../../test/support/spawn-cli.ts';
+import { runProgram, runWirelab, wirelabBin, type Finished } from '../../test/support/spawn-cli.ts';
 
 /** `wirelab …` inside a user namespace whose own limit on nested user namespaces is 0. */
 function runWithoutNamespaces(args: string[], timeoutMs = 30_000): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    // user.max_user_namespaces is per user namespace (user_namespaces(7)): setting it to 0 inside
-    // one of our own makes unshare fail there as it does on a machine that forbids namespaces,
-    // without touching this machine's setting.
-    const child = spawn('unshare', ['-r', 'sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" "$@"', process.execPath, wirelabBin, ...args], {
-      cwd: projectRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  // user.max_user_namespaces is per user namespace (user_namespaces(7)): setting it to 0 inside
+  // one of our own makes unshare fail there as it does on a machine that forbids namespaces,
+  // without touching this machine's setting.
+  const script = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" "$@"';
+  return runProgram('unshare', ['-r', 'sh', '-c', script, process.execPath, wirelabBin, ...args], timeoutMs);
 }
 
 describe('wirelab timeline --link', () => {
