@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkStatus } from '../../../shared/contract/link.ts';
 import { parseLinkSpec } from '../../../shared/timeline/link-spec.ts';
 import { analyzeStream } from '../../../shared/timeline/tcp-analysis.ts';
-import { ACK, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
+import { ACK, FIN, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { checkRunnable, linkAvailability, runLink, type LinkRun } from './link-lab.ts';
@@ -50,6 +50,15 @@ describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
     expect(r.tcpInfo.at(-1)!.retrans).toBeGreaterThan(0);
     // Every byte arrived in spite of the loss: the server counted them.
     expect(r.markers.find((m) => m.side === 'server' && m.code === 'MARK_BYTES')?.params).toEqual({ bytes: 512 * 1024 });
+    // The tail (the segment with FIN) is dropped three times: the probe, the RTO, the RTO doubled.
+    const fins = readTcpPackets(r.pcap).packets.filter((p) => p.src === LINK_CLIENT && p.flags & FIN);
+    expect(fins.length).toBeGreaterThanOrEqual(4);
+    const at = fins.map((p) => p.tsSec + p.tsNs / 1e9);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // The first timeout (past the probe; a random loss of the FIN too only adds one more), then its double.
+    const first = gaps.findIndex((g) => g > 0.15);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(gaps[first + 1]).toBeGreaterThan(1.5 * gaps[first]!);
   }, 90_000);
 
   it('a 2 Mbit/s link carries about 2 Mbit/s, and its deep queue makes the RTT grow', async () => {

@@ -56,6 +56,18 @@ export function linkScript({ settings: s, dir, node, program, boundMs, delayBy, 
   const rule = (r: string) => rules.push(`nft add rule inet wirelab link ${r} || fail nft`);
   if (s.lossPercent > 0) rule(`iifname ra numgen random mod 100 '<' ${Math.round(s.lossPercent)} drop`);
   if (s.reverseLossPercent > 0) rule(`iifname rb numgen random mod 100 '<' ${Math.round(s.reverseLossPercent)} drop`);
+  if (s.experiment === 'lossy') {
+    // The tail: the client's segment carrying FIN (and the last data) is dropped three times, so no
+    // duplicate ACK can report it. The tail loss probe sends it again first (RFC 8985: with one
+    // segment out, after 2·SRTT plus 200 ms for a delayed ACK), then the RTO, then the RTO doubled
+    // (RFC 6298 §5.5). One set per drop: a tuple in set k has been dropped k times.
+    const drops = 3;
+    for (let k = 1; k <= drops; k++) rules.push(`nft add set inet wirelab fin${k} '{ type ipv4_addr . inet_service; }' || fail nft`);
+    rule(`iifname ra tcp flags '&' fin == fin ip saddr . tcp sport @fin${drops} accept`);
+    for (let k = drops - 1; k >= 1; k--)
+      rule(`iifname ra tcp flags '&' fin == fin ip saddr . tcp sport @fin${k} add @fin${k + 1} '{ ip saddr . tcp sport }' drop`);
+    rule(`iifname ra tcp flags '&' fin == fin add @fin1 '{ ip saddr . tcp sport }' drop`);
+  }
   if (s.experiment === 'lost-syn') {
     // The first SYN of each connection, exactly: its 4-tuple goes into a set as it is dropped, so
     // the retransmitted SYN (same ISN, same ports) passes.
