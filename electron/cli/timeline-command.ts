@@ -9,16 +9,26 @@ import { endpointText, groupStreams } from '../../shared/timeline/tcp-streams.ts
 import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
 import { loopbackInterface, PacketCapture } from '../services/timeline/packet-capture.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { linkCommand } from './timeline-link-command.ts';
 
 export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
 wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
+wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--write FILE.pcap] [--json]
 
 Draws every TCP connection in a capture file (tcpdump, Wireshark) as a sequence diagram:
 flags, relative seq/ack, length, window, badges, and each end's TCP states.
 --connect makes a real connection, captures it with tcpdump (which must be installed and
 allowed to capture), sends DATA, waits up to MS ms (default 1000) for replies, closes, and
 prints the same document. --json: {"streams": [{"client", "server", "guessed",
-"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]}.`;
+"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]}.
+--link runs an experiment over an emulated link (Linux: private network namespaces, no root):
+Wirelab's client sends --transfer bytes to its server through a router that limits the rate,
+queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthresh", "rttMs",
+"retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
+  experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
+  rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
+  delay=50ms jitter=10ms        sch_netem, or Wirelab's TUN delay line (python3)
+--write FILE saves the capture (pcap) for Wireshark.`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
   const streams = groupStreams(packets).map(analyzeStream);
@@ -29,9 +39,22 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, connect: { type: 'boolean' }, send: { type: 'string' }, wait: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      connect: { type: 'boolean' },
+      send: { type: 'string' },
+      wait: { type: 'string' },
+      link: { type: 'string' },
+      transfer: { type: 'string' },
+      write: { type: 'string' },
+    },
   });
   const json = values.json === true;
+  if (values.link !== undefined) {
+    if (positionals.length || values.connect) throw new UsageError('--link runs its own experiment: give no file and no --connect');
+    return linkCommand(values.link, values.transfer, json, io, values.write);
+  }
+  if (values.transfer !== undefined || values.write !== undefined) throw new UsageError('--transfer and --write go with --link');
   if (!values.connect) {
     if (positionals.length !== 1) throw new UsageError('timeline needs one capture file (or --connect HOST PORT); try wirelab timeline --help');
     const path = positionals[0]!;
