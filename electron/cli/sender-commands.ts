@@ -19,11 +19,12 @@ Sends data (framed as --frame says), waits up to MS ms (default 1000) for replie
 when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "error"} —
 chunks are the raw receives, messages what the framing decoded.`;
 
-export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA]
+export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
                [--frame ...] [--count N] [--timeout MS] [--json]
 
-Listens and prints one event per line with --json: listening, connection, message, close.
-Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.`;
+Listens and prints one event per line with --json: listening, connection, message, close, notice.
+Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
+--reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.`;
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
 
@@ -146,6 +147,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       host: { type: 'string' },
       echo: { type: 'boolean' },
       reply: { type: 'string' },
+      greet: { type: 'string' },
       frame: { type: 'string' },
       count: { type: 'string' },
       timeout: { type: 'string' },
@@ -180,6 +182,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (e.type === 'client-open') emit({ event: 'connection', peer }, `${peer} connected`);
     else if (e.type === 'client-close') emit({ event: 'close', peer }, `${peer} closed`);
     else if (e.type === 'error') emit({ event: 'error', peer, code: e.code, message: e.message }, `${peer}: ${e.message ?? e.code}`);
+    else if (e.type === 'notice') emit({ event: 'notice', peer, code: e.code, message: e.message, params: e.params ?? {} }, `${peer}: ${e.message ?? e.code}`);
     else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framing.kind === 'raw'))) {
       // the whole message from the log (the event carries a 4 KiB preview)
       const m = service.entry(e.sessionId, e.seq);
@@ -206,7 +209,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     encoding,
     ...answer,
     rules: [],
-    greet: '',
+    greet: values.greet ?? '',
     overwrite: false,
   });
   const bound = splitEndpoint(info.local)!;
