@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import type { SenderEvent } from '../../shared/contract/sender.ts';
+import { payloadSpecSchema, type SenderEvent } from '../../shared/contract/sender.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
@@ -10,20 +10,36 @@ import { EventHub } from '../core/event-hub.ts';
 import { runGenerator } from '../services/sender/generator.ts';
 import { SenderService } from '../services/sender/sender-service.ts';
 import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
-import { UsageError, type CliIo } from './cli-io.ts';
+import { parsePort, UsageError, type CliIo } from './cli-io.ts';
 
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
-             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json]
+             [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY] [--header JSON]
+             [--save-dir DIR [--overwrite]] [--bind [HOST:]PORT] [--broadcast] [--wait MS] [--json]
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
-when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "error"} —
-chunks are the raw receives, messages what the framing decoded.`;
+when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
+chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR.
 
-export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA]
-               [--frame ...] [--count N] [--timeout MS] [--json]
+Framing names: raw, line, len32le, len32be, len16be, header-json. --frame sets both directions;
+--frame-in / --frame-out set one (the notes' remote-command server reads raw and answers
+header-json: --frame-out raw --frame-in header-json). --size-key names header-json's size field
+(default data_size; the FTP homework's is filesize) in either direction. --header adds fields
+to the JSON header beside the computed size, e.g. '{"operate":"upload","filename":"a.bin"}'.
+--file over TCP is streamed from disk in constant memory, any size, with progress on stderr.
+--save-dir streams each decoded body to DIR (a header's "filename", sanitised; else numbered),
+via NAME.part renamed when complete; --overwrite replaces a file of the same name.
+--bind connects from a local address (TCP) or binds the UDP socket there; --broadcast sets
+SO_BROADCAST so a UDP send to a broadcast address is allowed.`;
 
-Listens and prints one event per line with --json: listening, connection, message, close.
-Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.`;
+export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
+               [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY]
+               [--save-dir DIR [--overwrite]] [--count N] [--timeout MS] [--json]
+
+Listens and prints one event per line with --json: listening, connection, message, close, notice.
+Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
+--reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.
+Framing and --save-dir as for wirelab send: each decoded body is streamed to DIR and logged as a
+notice {"event": "notice", "code": "SENDER_SAVED", "params": {"name", "bytes", "sha256"}}.`;
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
 
@@ -42,6 +58,69 @@ function whole(flag: string, value: string | undefined, fallback: number, min = 
   return Number(value);
 }
 
+/** --frame, --frame-in, --frame-out and --size-key as the session's three framings. */
+function framingsOf(values: {
+  frame?: string | undefined;
+  'frame-in'?: string | undefined;
+  'frame-out'?: string | undefined;
+  'size-key'?: string | undefined;
+}): {
+  framing: Framing;
+  framingIn: Framing;
+  framingOut: Framing;
+} {
+  const framing = framingByName(values.frame ?? 'raw');
+  let framingIn = values['frame-in'] ? framingByName(values['frame-in']) : framing;
+  let framingOut = values['frame-out'] ? framingByName(values['frame-out']) : framing;
+  const key = values['size-key'];
+  if (key === undefined) return { framing, framingIn, framingOut };
+  if (!key.trim() || key.length > 64) throw new UsageError('--size-key: name the header field that holds the body size (1–64 characters)');
+  const keyed = (f: Framing): Framing => (f.kind === 'header-json' ? { kind: 'header-json', sizeKey: key.trim() } : f);
+  if (framingIn.kind !== 'header-json' && framingOut.kind !== 'header-json')
+    throw new UsageError('--size-key applies to header-json framing; add --frame header-json (or --frame-in / --frame-out header-json)');
+  framingIn = keyed(framingIn);
+  framingOut = keyed(framingOut);
+  return { framing: keyed(framing), framingIn, framingOut };
+}
+
+/** --header JSON: the extra fields of a header-json header, checked by the contract's own schema. */
+function headerOf(text: string | undefined): Record<string, string | number | boolean | null> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--header: not JSON (${(e as Error).message}); write it like '{"operate":"upload","filename":"a.bin"}'`);
+  }
+  const r = payloadSpecSchema.shape.header.safeParse(value);
+  if (!r.success || r.data === undefined)
+    throw new UsageError(
+      `--header: a JSON object of strings, numbers, booleans or null (keys up to 64 characters)${r.success ? '' : `: ${r.error.issues[0]?.message ?? ''}`}`,
+    );
+  return r.data;
+}
+
+/** --bind [HOST:]PORT ("5000", "127.0.0.1:5000", "[::1]:5000"). */
+function bindOf(text: string | undefined): { host?: string; port: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--bind: write [HOST:]PORT, e.g. 5000 or 127.0.0.1:5000, not "${text}"`);
+  const host = m[1] ?? m[2];
+  return host ? { host: checkHost(host, 'bind'), port: parsePort(m[3], '--bind', 0) } : { port: parsePort(m[3], '--bind', 0) };
+}
+
+/** Human-sized progress on stderr, at most once a second and once at the end. */
+function progressPrinter(io: CliIo, name: string): (bytes: number, size: number) => void {
+  let last = 0;
+  return (bytes, size) => {
+    const now = Date.now();
+    if (bytes < size && now - last < 1000) return;
+    last = now;
+    const pct = size ? Math.floor((bytes / size) * 100) : 100;
+    io.err(`sending ${name}: ${pct}% (${bytes.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes)`);
+  };
+}
+
 const view = (bytes: Uint8Array, encoding: Encoding) => ({ hex: toHex(bytes), text: decodeText(bytes, encoding) });
 const messageView = (m: { bytes: Uint8Array; header?: Record<string, unknown> | undefined }, encoding: Encoding) =>
   m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding);
@@ -55,6 +134,14 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       file: { type: 'string' },
       encoding: { type: 'string' },
       frame: { type: 'string' },
+      'frame-in': { type: 'string' },
+      'frame-out': { type: 'string' },
+      'size-key': { type: 'string' },
+      header: { type: 'string' },
+      'save-dir': { type: 'string' },
+      overwrite: { type: 'boolean' },
+      bind: { type: 'string' },
+      broadcast: { type: 'boolean' },
       wait: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -66,18 +153,23 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const host = checkHost(hostArg);
   const port = checkPort(portArg);
   const encoding = checkEncoding(values.encoding ?? 'utf8');
-  const framing: Framing = framingByName(values.frame ?? 'raw');
+  const { framing, framingIn, framingOut } = framingsOf(values);
+  const header = headerOf(values.header);
+  const bind = bindOf(values.bind);
+  if (values.broadcast && kind !== 'udp') throw new UsageError('--broadcast is for UDP (SO_BROADCAST)');
   const waitMs = whole('--wait', values.wait, 1000);
   if (values.hex && values.file) throw new UsageError('give --hex or --file, not both');
-  let payload: Uint8Array;
-  if (values.file) {
-    if (data !== undefined) throw new UsageError('give data or --file, not both');
+  if (values.file && data !== undefined) throw new UsageError('give data or --file, not both');
+  // TCP streams a file from disk; a UDP datagram is small enough to read whole (64 KiB at most)
+  const streamFile = values.file !== undefined && kind === 'tcp';
+  let payload: Uint8Array = new Uint8Array(0);
+  if (values.file && !streamFile) {
     try {
       payload = readFileSync(values.file);
     } catch (e) {
       throw new UsageError(`--file: cannot read ${values.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-  } else payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
+  } else if (!values.file) payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
 
   // The app's own pipeline (SenderService): its framing, its explanations, its error codes.
   const hub = new EventHub();
@@ -92,22 +184,32 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   hub.on('sender.event', (e) => {
     if (e.sessionId !== sessionId) return;
     if (e.type === 'error' && e.code) error ??= { code: e.code, message: e.message ?? e.code };
+    if (e.type === 'notice' && e.code?.startsWith('SAVE_') && e.code !== 'SAVE_NAME_CHANGED') error ??= { code: e.code, message: e.message ?? e.code };
     if ((e.type === 'error' && !e.code?.startsWith('FRAME_')) || (e.type === 'close' && e.dir === null)) finish();
   });
+  const save = values['save-dir'] !== undefined ? { saveDir: values['save-dir'], overwrite: values.overwrite === true } : { overwrite: false };
   try {
-    const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', overwrite: false };
+    const common = { framing, framingIn, framingOut, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', ...save };
     const info =
       kind === 'tcp'
-        ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false })
-        : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
+        ? await service.open({ kind: 'tcp-client', host, port, timeoutMs: Math.max(waitMs, 3000), ...(bind ? { bind } : {}), ...common })
+        : await service.open({ kind: 'udp', host: bind?.host ?? (host.includes(':') ? '::' : '0.0.0.0'), port: bind?.port ?? 0, ...common });
     sessionId = info.id;
     connectMs = info.connectMs;
-    // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
-    const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none' } as const;
-    if (payload.length || framing.kind !== 'raw') sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
+    if (values.broadcast) service.udpOptions(info.id, { broadcast: true });
+    if (streamFile) {
+      const file = values.file!;
+      sent = (await service.sendFile(info.id, file, { header, onProgress: progressPrinter(io, file.split(/[\\/]/).at(-1) ?? file) })).bytes;
+    } else {
+      // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
+      const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none', ...(header ? { header } : {}) } as const;
+      if (payload.length || framingOut.kind !== 'raw') sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
+    }
     const timer = setTimeout(finish, waitMs);
     await ended;
     clearTimeout(timer);
+    // a body that ended with the peer's FIN is still being renamed into place: let it finish
+    await service.settle(info.id);
   } catch (e) {
     if (!(e instanceof WirelabError)) throw e;
     error ??= e.toData();
@@ -116,11 +218,13 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const entries = sessionId ? service.logs.all(sessionId) : [];
   await service.dispose();
   const chunks = entries.filter((e) => e.type === 'chunk' && e.dir === 'in');
-  const messages = framing.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
+  const messages = framingIn.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
+  const saved = entries.filter((e) => e.type === 'notice' && e.code === 'SENDER_SAVED').map((e) => e.params ?? {});
   const doc = {
     sent,
     chunks: chunks.map((c) => view(c.bytes, encoding)),
     messages: messages.map((m) => messageView(m, encoding)),
+    saved,
     connectMs,
     error: error as { code: string; message: string } | null,
   };
@@ -129,7 +233,8 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     if (connectMs !== null) io.out(`connected in ${connectMs.toFixed(3)} ms`);
     io.out(`sent ${sent} bytes`);
     for (const [i, c] of doc.chunks.entries()) io.out(`chunk ${i + 1} (${c.hex.length / 2} bytes): ${JSON.stringify(c.text)}`);
-    if (framing.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
+    if (framingIn.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
+    for (const f of saved) io.out(`saved ${String(f['name'])} (${Number(f['bytes']).toLocaleString('en-US')} bytes, sha256 ${String(f['sha256'])})`);
   }
   if (doc.error) {
     io.err(`wirelab send: ${doc.error.message}`);
@@ -146,7 +251,13 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       host: { type: 'string' },
       echo: { type: 'boolean' },
       reply: { type: 'string' },
+      greet: { type: 'string' },
       frame: { type: 'string' },
+      'frame-in': { type: 'string' },
+      'frame-out': { type: 'string' },
+      'size-key': { type: 'string' },
+      'save-dir': { type: 'string' },
+      overwrite: { type: 'boolean' },
       count: { type: 'string' },
       timeout: { type: 'string' },
       encoding: { type: 'string' },
@@ -161,7 +272,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   const host = checkHost(values.host ?? '127.0.0.1');
   if (values.echo && values.reply !== undefined) throw new UsageError('give --echo or --reply, not both');
   const encoding = checkEncoding(values.encoding ?? 'utf8');
-  const framing = framingByName(values.frame ?? 'raw');
+  const { framing, framingIn, framingOut } = framingsOf(values);
   const count = whole('--count', values.count, 0);
   const timeout = whole('--timeout', values.timeout, 0);
   const json = values.json === true;
@@ -180,7 +291,8 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (e.type === 'client-open') emit({ event: 'connection', peer }, `${peer} connected`);
     else if (e.type === 'client-close') emit({ event: 'close', peer }, `${peer} closed`);
     else if (e.type === 'error') emit({ event: 'error', peer, code: e.code, message: e.message }, `${peer}: ${e.message ?? e.code}`);
-    else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framing.kind === 'raw'))) {
+    else if (e.type === 'notice') emit({ event: 'notice', peer, code: e.code, message: e.message, params: e.params ?? {} }, `${peer}: ${e.message ?? e.code}`);
+    else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framingIn.kind === 'raw'))) {
       // the whole message from the log (the event carries a 4 KiB preview)
       const m = service.entry(e.sessionId, e.seq);
       if (!m) return;
@@ -203,11 +315,14 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     host,
     port,
     framing,
+    framingIn,
+    framingOut,
     encoding,
     ...answer,
     rules: [],
-    greet: '',
-    overwrite: false,
+    greet: values.greet ?? '',
+    ...(values['save-dir'] !== undefined ? { saveDir: values['save-dir'] } : {}),
+    overwrite: values.overwrite === true,
   });
   const bound = splitEndpoint(info.local)!;
   emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
@@ -216,6 +331,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   const timer = timeout ? setTimeout(finish, timeout) : null;
   await Promise.race([done, io.stopSignal]);
   if (timer) clearTimeout(timer);
+  await service.settle(info.id);
   await service.dispose();
   return 0;
 }

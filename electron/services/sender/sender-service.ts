@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import type { LogPage, OpenSession, PayloadSpec, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/sender.ts';
 import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
-import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type Framing } from '../../../shared/sender/framing.ts';
+import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type FrameProblem, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
 import { LogBudget } from '../../../shared/sender/log-budget.ts';
 import { logToJson, logToPcap, logToText } from '../../../shared/sender/log-export.ts';
 import { SessionLogs, type LogEntry } from '../../../shared/sender/session-log.ts';
-import { compileRules, replyFor, ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
+import { ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
 import { parseIp } from '../../../shared/subnet/ip.ts';
 import { SubnetError } from '../../../shared/subnet/subnet-error.ts';
 import { classify } from '../../../shared/subnet/special-addresses.ts';
@@ -20,7 +20,11 @@ import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
 import { decodeText, encodeText, type Encoding } from './text-codec.ts';
 import { kernelDropCounter } from './udp-kernel.ts';
+import { Connection, socketIo, type ConnectionHooks, type ConnectionIo } from './responders/connection.ts';
+import { escapedBytes, responderFactory, type ResponderPlan } from './responders/registry.ts';
 import { UdpSocket } from './udp-socket.ts';
+import { BodyIntake } from './body-intake.ts';
+import { checkSaveDir } from './save-file.ts';
 
 /** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
 const previewBytes = 4096;
@@ -29,16 +33,29 @@ const empty = new Uint8Array(0);
 interface Session {
   info: SessionInfo;
   framing: Framing;
+  /** How incoming bytes are cut into messages, and how outgoing ones are wrapped (each defaults to `framing`). */
+  framingIn: Framing;
+  framingOut: Framing;
   encoding: Encoding;
   client?: TcpClient;
   /** How a client session connected, to connect again the same way (reconnect). */
-  connectSpec?: { host: string; port: number; timeoutMs: number };
+  connectSpec?: { host: string; port: number; timeoutMs: number; bind?: { host?: string | undefined; port: number } | undefined };
   server?: TcpServer;
   udp?: UdpSocket;
   /** {{counter}} for the next send on this session. */
   counter: number;
-  /** The server's automatic answer to one incoming message, if it answers. */
-  responder: ((message: Uint8Array) => Uint8Array | null) | null;
+  /** How the session answers (responders/registry.ts), or null when it does not. */
+  plan: ResponderPlan | null;
+  /** Sent raw to each client on connect (escapes already turned into bytes). */
+  greet: Uint8Array;
+  /** Each open connection (a server's clients, a client's one) or UDP peer, as its responder sees it. */
+  conns: Map<string, Connection>;
+  /** Where incoming bodies are streamed (the save dir, or the responder's own folder), or null: all in memory. */
+  save: { dir: string; overwrite: boolean; when?: (header: Record<string, unknown> | undefined) => boolean } | null;
+  /** Bodies saved without a usable name so far (message-0001.bin …). */
+  numbered: number;
+  /** Connections that closed with work still queued (a body being renamed into place). */
+  draining: Set<Connection>;
   broadcast: boolean;
   groups: Set<string>;
   logBudget: LogBudget;
@@ -77,7 +94,7 @@ export class SenderService {
       }
       // 'bare': the page gets the length only; the backend's log still holds every byte
       if (verdict === 'bare') preview = 0;
-      if (e.dir === 'in' && (e.type === 'message' || s.framing.kind === 'raw')) s.messagesIn++;
+      if (e.dir === 'in' && (e.type === 'message' || s.framingIn.kind === 'raw')) s.messagesIn++;
     }
     // The log owns a copy: a view would pin a socket's (or a recvmmsg batch's) whole buffer.
     const entry = this.logs.append(s.info.id, {
@@ -119,15 +136,17 @@ export class SenderService {
   }
 
   /**
-   * Incoming bytes on one stream: the raw chunk, then each message the framing completes. When
-   * the session answers (`responder`), each message's reply is framed the same way and written.
+   * Incoming bytes on one stream: the raw chunk, then each message the incoming framing
+   * completes, each handed to the connection's responder (which answers through the outgoing
+   * framing, responders/connection.ts).
    */
   private receive(
     s: Session,
     decoder: FrameDecoder | null,
+    conn: Connection | null,
+    intake: BodyIntake | null,
     peer: string,
     chunk: Uint8Array,
-    write?: (bytes: Uint8Array) => void,
     onProblem?: () => void,
   ): void {
     s.info.received++;
@@ -135,28 +154,95 @@ export class SenderService {
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
     // After a framing problem the stream has no boundaries left: the chunk is logged, not decoded.
     if (decoder?.problem) return;
-    const messages = s.framing.kind === 'raw' || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
-    for (const m of messages) {
-      if (s.framing.kind !== 'raw') this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
-      const answer = write && s.responder ? s.responder(m.bytes) : null;
-      if (answer && write) {
-        const framed = encodeFrame(s.framing, answer);
-        write(framed);
-        this.countSent(s, framed.length);
-        this.emit(s, { type: 'chunk', dir: 'out', peer }, framed);
+    const raw = s.framingIn.kind === 'raw';
+    if (intake) {
+      // Streaming to disk: raw framing has no boundaries, so a connection's stream (a datagram) is one body.
+      if (raw || !decoder) {
+        if (!intake.open) intake.take([{ kind: 'start', size: 0, toDisk: true }]);
+        intake.take([{ kind: 'body', bytes: new Uint8Array(chunk) }]);
+      } else intake.take(decoder.pushStream(chunk));
+    } else {
+      const messages = raw || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
+      for (const m of messages) {
+        if (!raw) this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
+        conn?.deliver(m);
       }
     }
     // Said once per connection (the decoder stops at its first problem).
     if (decoder?.problem) {
-      const p = decoder.problem;
-      this.emit(s, {
-        type: 'error',
-        peer,
-        code: p.code,
-        message: onProblem ? `${p.message}; closing this connection` : p.message,
-        params: onProblem ? { ...p.params, closing: true } : p.params,
-      });
-      onProblem?.();
+      intake?.abort();
+      this.frameProblem(s, peer, decoder.problem, onProblem);
+    }
+  }
+
+  /** How a session's incoming framing is decoded: streaming when bodies may go to disk. */
+  private decoderFor(s: Session, maxFrame?: number, budget: FrameBudget | null = this.frameBudget): FrameDecoder {
+    const save = s.save;
+    const missingSizeIsEmpty = s.plan?.missingSizeIsEmpty ?? false;
+    return new FrameDecoder(s.framingIn, maxFrame, budget, {
+      missingSizeIsEmpty,
+      ...(save ? { stream: { toDisk: (h) => !save.when || save.when(h), maxBody: limits.senderSaveBytes } } : {}),
+    });
+  }
+
+  /** The intake of one connection when the session saves bodies to disk; null otherwise. */
+  private intakeFor(s: Session, conn: Connection | null): BodyIntake | null {
+    const save = s.save;
+    if (!save || !conn) return null;
+    const raw = s.framingIn.kind === 'raw';
+    return new BodyIntake({ dir: save.dir, overwrite: save.overwrite, nextNumber: () => ++s.numbered }, conn, {
+      message: (bytes, header) => {
+        if (!raw) this.emit(s, { type: 'message', dir: 'in', peer: conn.peer }, bytes, header);
+      },
+      note: (code, message, params) => conn.note(code, message, params),
+    });
+  }
+
+  /** A TCP connection ended: a half-received frame is reported, a half-saved body removed, a raw stream's body completed. */
+  private streamEnded(s: Session, decoder: FrameDecoder, intake: BodyIntake | null, peer: string): void {
+    const problem = s.framingIn.kind === 'raw' ? null : decoder.end();
+    if (problem) {
+      intake?.abort();
+      this.emit(s, { type: 'error', peer, code: problem.code, message: problem.message, params: problem.params });
+    } else if (intake?.open) intake.take([{ kind: 'end' }]);
+    decoder.dispose();
+  }
+
+  private frameProblem(s: Session, peer: string, p: FrameProblem, onProblem?: () => void): void {
+    this.emit(s, {
+      type: 'error',
+      peer,
+      code: p.code,
+      message: onProblem ? `${p.message}; closing this connection` : p.message,
+      params: onProblem ? { ...p.params, closing: true } : p.params,
+    });
+    onProblem?.();
+  }
+
+  /** What a connection tells its session: counted, logged, and (a relay) who else is there. */
+  private hooksOf(s: Session): ConnectionHooks {
+    return {
+      sent: (peer, bytes, log) => {
+        this.countSent(s, typeof bytes === 'number' ? bytes : bytes.length);
+        if (log && typeof bytes !== 'number') this.emit(s, { type: 'chunk', dir: 'out', peer }, bytes);
+      },
+      note: (peer, code, message, params) => this.emit(s, { type: 'notice', peer, code, message, ...(params ? { params } : {}) }),
+      others: (self) => [...s.conns.values()].filter((c) => c !== self && !c.closed),
+    };
+  }
+
+  /** A connection's responder context over a TCP socket; `onWrite` counts a server client's bytes. */
+  private socketConnection(s: Session, peer: string, socket: Socket, onWrite?: (n: number) => void): Connection {
+    return new Connection(peer, s.encoding, s.framingOut, socketIo(socket, onWrite), this.hooksOf(s), s.plan?.make() ?? null);
+  }
+
+  /** A TCP connection opened: its greeting, then its responder's opening (a challenge, a join). */
+  private opened(s: Session, conn: Connection): void {
+    if (s.greet.length) conn.sendRaw(s.greet);
+    try {
+      conn.responder?.open?.(conn);
+    } catch (e) {
+      conn.note('RESPONDER_FAILED', `the responder failed: ${(e as Error).message}`, { reason: (e as Error).message });
     }
   }
 
@@ -165,40 +251,15 @@ export class SenderService {
     s.info.sentBytes += bytes;
   }
 
-  /** Echo, a fixed reply, or the first matching rule (checked when the server opens). */
-  private responderFor(spec: Extract<OpenSession, { reply: unknown }>, s: Session): Session['responder'] {
-    const enc = spec.encoding;
-    switch (spec.reply) {
-      case 'none':
-        return null;
-      case 'echo':
-        return (m) => m;
-      case 'fixed': {
-        const bytes = encodeText(spec.replyText, enc);
-        return () => bytes;
-      }
-      case 'rules': {
-        if (spec.rules.length === 0)
-          throw new WirelabError('RULES_EMPTY', 'rules: add at least one rule, or choose another reply mode', 'rules', { field: 'rules' });
-        const compiled = compileRules(spec.rules);
-        const onTimeout = (index: number, ms: number) => {
-          s.info.timedOutRules.push(index);
-          this.emit(s, {
-            type: 'error',
-            code: 'RULE_TIMEOUT',
-            message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`,
-            params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs },
-          });
-        };
-        return (m) => {
-          const r = replyFor(compiled, decodeText(m, enc), { onTimeout });
-          return r === null ? null : encodeText(r, enc);
-        };
-      }
-      default:
-        // serve-dir, relay and http-dir arrive with the responder framework (responders/responder.ts)
-        throw new WirelabError('UNSUPPORTED', `reply: "${spec.reply}" is not available in this build`, 'reply');
-    }
+  /** RULE_TIMEOUT: a rule overran its deadline and is off for this session. */
+  private ruleTimedOut(s: Session, index: number, ms: number): void {
+    s.info.timedOutRules.push(index);
+    this.emit(s, {
+      type: 'error',
+      code: 'RULE_TIMEOUT',
+      message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`,
+      params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs },
+    });
   }
 
   async open(spec: OpenSession): Promise<SessionInfo> {
@@ -221,9 +282,16 @@ export class SenderService {
         timedOutRules: [],
       },
       framing: spec.framing,
+      framingIn: spec.framingIn ?? spec.framing,
+      framingOut: spec.framingOut ?? spec.framing,
       encoding: spec.encoding,
       counter: 1,
-      responder: null,
+      plan: null,
+      greet: new Uint8Array(0),
+      conns: new Map(),
+      save: null,
+      numbered: 0,
+      draining: new Set(),
       broadcast: false,
       groups: new Set(),
       logBudget: new LogBudget(),
@@ -244,34 +312,46 @@ export class SenderService {
   }
 
   private async start(s: Session, spec: OpenSession, host: string): Promise<void> {
-    if (spec.kind !== 'tcp-client') s.responder = this.responderFor(spec, s);
+    s.plan = responderFactory(spec, { onRuleTimeout: (index, ms) => this.ruleTimedOut(s, index, ms) });
+    if (spec.kind !== 'tcp-client' && spec.greet) s.greet = escapedBytes(spec.greet, spec.encoding, 'greet');
+    const save = s.plan?.save ?? (spec.saveDir ? { dir: spec.saveDir } : null);
+    if (save) {
+      checkSaveDir(save.dir, s.plan?.save ? 'dir' : 'saveDir');
+      s.save = { ...save, overwrite: spec.overwrite };
+    }
     if (spec.kind === 'tcp-client') {
-      s.connectSpec = { host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs };
+      s.connectSpec = {
+        host,
+        port: checkPort(spec.port),
+        timeoutMs: spec.timeoutMs,
+        ...(spec.bind ? { bind: { host: spec.bind.host ? checkHost(spec.bind.host, 'bind') : undefined, port: checkPort(spec.bind.port, 'bind', true) } } : {}),
+      };
       await this.connectClient(s);
     } else if (spec.kind === 'tcp-server') {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
-        const decoder = new FrameDecoder(spec.framing, undefined, this.frameBudget);
+        const decoder = this.decoderFor(s);
         this.emit(s, { type: 'client-open', peer: c.peer });
+        const key = String(c.id);
+        const conn = this.socketConnection(s, c.peer, c.socket, (n) => (c.bytesOut += n));
+        const intake = this.intakeFor(s, conn);
+        s.conns.set(key, conn);
         // A framing error (or the shared frame budget refusing a frame) ends this connection
         // only: said once with its code, as `wirelab listen` does, then the socket is closed.
         const drop = () => c.socket.destroy();
-        c.socket.on('data', (d: Buffer) =>
-          this.receive(
-            s,
-            decoder,
-            c.peer,
-            d,
-            (b) => {
-              c.bytesOut += b.length;
-              c.socket.write(b);
-            },
-            drop,
-          ),
-        );
+        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, intake, c.peer, d, drop));
         c.socket.on('close', () => {
-          decoder.dispose(); // its partial frame goes back to the budget
+          // its partial frame goes back to the budget; a body cut short is reported and its .part removed
+          if (!decoder.problem) this.streamEnded(s, decoder, intake, c.peer);
+          else decoder.dispose();
+          s.conns.delete(key);
+          conn.gone();
+          if (conn.busy) {
+            s.draining.add(conn);
+            void conn.idle().then(() => s.draining.delete(conn));
+          }
           this.emit(s, { type: 'client-close', peer: c.peer });
         });
+        this.opened(s, conn);
       });
       s.server = server;
       s.info.local = peerName(server.host, server.port);
@@ -281,19 +361,63 @@ export class SenderService {
         const peer = peerName(from.address, from.port);
         // Datagrams keep their boundaries: each one is framed on its own, and a frame cannot be
         // larger than the datagram that carries it.
-        this.receive(
-          s,
-          spec.framing.kind === 'raw' ? null : new FrameDecoder(spec.framing, d.length),
-          peer,
-          d,
-          (b) => void udp.send(b, from.address, from.port),
-        );
+        const conn = this.udpPeer(s, udp, from.address, from.port);
+        const decoder = s.framingIn.kind === 'raw' ? null : this.decoderFor(s, d.length, null);
+        const intake = this.intakeFor(s, conn);
+        this.receive(s, decoder, conn, intake, peer, d);
+        if (intake?.open) {
+          if (decoder?.end()) intake.abort();
+          else intake.take([{ kind: 'end' }]);
+        }
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
       const drops = kernelDropCounter(udp.socket);
       if (drops) s.kernelDrops = drops;
     }
+  }
+
+  /**
+   * The responder context of one UDP peer (its chat name, its challenge), kept for the
+   * limits.udpResponderPeers most recent peers; null when the session does not answer.
+   */
+  private udpPeer(s: Session, udp: UdpSocket, address: string, port: number): Connection | null {
+    if (!s.plan && !s.save) return null;
+    const peer = peerName(address, port);
+    const known = s.conns.get(peer);
+    if (known) {
+      // most recent last: Map keeps insertion order, so the first entry is the longest unheard
+      s.conns.delete(peer);
+      s.conns.set(peer, known);
+      return known;
+    }
+    if (s.conns.size >= limits.udpResponderPeers) {
+      const [oldest, c] = s.conns.entries().next().value as [string, Connection];
+      s.conns.delete(oldest);
+      c.gone();
+    }
+    let ended = false;
+    const io: ConnectionIo = {
+      write: (b) => {
+        udp.send(b, address, port).catch((err: unknown) => {
+          const e = err instanceof WirelabError ? err : null;
+          this.emit(s, { type: 'error', peer, code: e?.code ?? 'SOCKET_ERROR', message: (err as Error).message, ...(e?.params ? { params: e.params } : {}) });
+        });
+        return true;
+      },
+      drain: () => Promise.resolve(),
+      end: () => {
+        ended = true;
+        s.conns.delete(peer);
+        conn.gone();
+      },
+      get closed() {
+        return ended;
+      },
+    };
+    const conn = new Connection(peer, s.encoding, s.framingOut, io, this.hooksOf(s), s.plan?.make() ?? null);
+    s.conns.set(peer, conn);
+    return conn;
   }
 
   /** Connects a client session's socket and publishes what happens on it. */
@@ -304,12 +428,14 @@ export class SenderService {
     s.info.remote = peerName(client.remote.address, client.remote.port);
     s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
     s.info.state = 'open';
-    const decoder = new FrameDecoder(s.framing, undefined, this.frameBudget);
+    const decoder = this.decoderFor(s);
     const remote = s.info.remote;
-    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
+    const conn = this.socketConnection(s, remote, client.socket);
+    s.conns.set('client', conn);
+    const intake = this.intakeFor(s, conn);
+    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, intake, remote, d));
     client.socket.on('end', () => {
-      const problem = decoder.end();
-      if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message, params: problem.params });
+      if (!decoder.problem) this.streamEnded(s, decoder, intake, remote);
       this.emit(s, { type: 'close', peer: remote, code: 'SENDER_PEER_FIN', message: 'the peer sent FIN (it will send no more)' });
     });
     client.socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -317,7 +443,10 @@ export class SenderService {
       this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message, params: e.params });
     });
     client.socket.on('close', () => {
+      // closed without FIN (a reset): a body cut short is removed, not left as if whole
+      intake?.abort();
       decoder.dispose();
+      conn.gone();
       // a reconnect has already replaced this socket: its close is old news
       if (s.client !== client) return;
       s.info.state = 'closed';
@@ -330,6 +459,7 @@ export class SenderService {
       message: `from ${s.info.local} in ${s.info.connectMs} ms`,
       params: { local: s.info.local, ms: s.info.connectMs },
     });
+    this.opened(s, conn);
   }
 
   /**
@@ -351,6 +481,20 @@ export class SenderService {
     old?.close();
     await this.connectClient(s);
     return this.infoOf(s);
+  }
+
+  /**
+   * Resolves when every connection of the session has run what it had queued (a body saved
+   * just before its peer closed is renamed and logged), or after `ms`: the CLI waits for this
+   * before printing what was saved.
+   */
+  async settle(id: string, ms = 10_000): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const all = Promise.all([...s.conns.values(), ...s.draining].map((c) => c.idle()));
+    await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
   }
 
   private get(id: string): Session {
@@ -375,7 +519,7 @@ export class SenderService {
     // Macros make each send distinct ({{counter}} counts per session); hex is taken literally.
     const text = payload.mode === 'hex' ? payload.text : expandMacros(payload.text, { counter: s.counter, now: new Date(), random: Math.random });
     const body = buildPayload({ ...payload, text }, (t) => encodeText(t, payload.encoding), 'payload');
-    const frame = encodeFrame(s.framing, body);
+    const frame = encodeFrame(s.framingOut, body, payload.header);
     s.counter++;
     if (s.client) {
       if (s.info.state === 'half-closed')
@@ -410,6 +554,46 @@ export class SenderService {
       this.emit(s, { type: 'chunk', dir: 'out', peer: peerName(host, port) }, frame);
     }
     return { bytes: frame.length };
+  }
+
+  /**
+   * Streams a file from disk as one message of the session's outgoing framing (TCP): read in
+   * 256 KiB pieces at the socket's pace, so a 1 GiB file costs no more memory than a piece.
+   * Progress goes to the log at most once a second (SENDER_FILE_PROGRESS) and to `onProgress`.
+   */
+  async sendFile(
+    id: string,
+    path: string,
+    o: { header?: Record<string, unknown> | undefined; clientPeer?: string | undefined; onProgress?: (bytes: number, size: number) => void } = {},
+  ): Promise<{ bytes: number }> {
+    const s = this.get(id);
+    if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
+    if (s.info.state === 'half-closed')
+      throw new WirelabError('SEND_AFTER_FIN', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
+    if (s.udp) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: a file is sent over a TCP session (a datagram carries at most 64 KiB)', 'sessionId');
+    let conn: Connection | undefined;
+    if (s.client) conn = s.conns.get('client');
+    else {
+      const open = [...s.conns.values()].filter((c) => !c.closed);
+      if (o.clientPeer) {
+        conn = open.find((c) => c.peer === o.clientPeer);
+        if (!conn) throw new WirelabError('NO_SUCH_CLIENT', `client: ${o.clientPeer} is no longer connected`, 'client', { peer: o.clientPeer });
+      } else if (open.length === 0) throw new WirelabError('NO_CLIENTS', 'no client is connected to this server yet', 'sessionId');
+      else if (open.length > 1)
+        throw new WirelabError(ErrorCode.invalidInput, `clientPeer: ${open.length} clients are connected; choose the one to send the file to`, 'clientPeer');
+      else conn = open[0];
+    }
+    if (!conn) throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
+    const name = path.split(/[\\/]/).at(-1) ?? path;
+    let last = performance.now();
+    const target = conn;
+    return target.sendFile(path, o.header ?? {}, (bytes, size) => {
+      o.onProgress?.(bytes, size);
+      const now = performance.now();
+      if (now - last < 1000 || bytes === size) return;
+      last = now;
+      target.note('SENDER_FILE_PROGRESS', `sending ${name}: ${bytes.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes`, { name, bytes, size });
+    });
   }
 
   /**
@@ -672,6 +856,8 @@ export class SenderService {
     return {
       ...this.infoOf(s),
       framing: s.framing,
+      framingIn: s.framingIn,
+      framingOut: s.framingOut,
       encoding: s.encoding,
       openedAt: s.openedAt,
       messagesIn: s.messagesIn,

@@ -1,0 +1,59 @@
+import { WirelabError } from '../../../../shared/contract/errors.ts';
+import type { OpenSession } from '../../../../shared/contract/sender.ts';
+import { parseEscaped } from '../../../../shared/sender/payload.ts';
+import { encodeText } from '../text-codec.ts';
+import { echoResponder, fixedResponder, rulesResponder } from './basic.ts';
+import type { ResponderFactory } from './responder.ts';
+
+/** What the service needs from a session to build its responders (log lines it cannot word itself). */
+export interface ResponderEnv {
+  /** A rule overran its deadline (1-based index): the service logs RULE_TIMEOUT and counts it. */
+  onRuleTimeout(index: number, ms: number): void;
+}
+
+/**
+ * How a session answers, decided once when it opens: the factory makes one responder per
+ * connection (TCP) or peer (UDP). A plan may also change how incoming bodies are taken in:
+ * serve-dir's download request carries no size (`missingSizeIsEmpty`), and its uploads go to
+ * its own folder (`save`), whatever the session's save dir.
+ */
+export interface ResponderPlan {
+  make: ResponderFactory;
+  /** header-json: a header without the size key announces an empty body (instead of FRAME_BAD_HEADER). */
+  missingSizeIsEmpty?: boolean;
+  /** Stream bodies for which `when` holds (all when absent) into `dir` instead of memory. */
+  save?: { dir: string; when?: (header: Record<string, unknown> | undefined) => boolean };
+}
+
+/** Text with escapes (`\r\n`, `\t`, `\xHH`, `\\`) as bytes in the session's encoding; a bad escape names the field. */
+export function escapedBytes(text: string, encoding: 'utf8' | 'gbk', field: string): Uint8Array {
+  return parseEscaped(text, (t) => encodeText(t, encoding), field);
+}
+
+/**
+ * Picks the responder of a session from its spec; null when it does not answer. The protocols
+ * not in this build are refused with UNSUPPORTED (they plug in here, one case each).
+ */
+export function responderFactory(spec: OpenSession, env: ResponderEnv): ResponderPlan | null {
+  if (spec.kind === 'tcp-client') {
+    if (spec.answer) throw new WirelabError('UNSUPPORTED', 'answer: answering a challenge is not available in this build', 'answer');
+    return null;
+  }
+  if (spec.challenge) throw new WirelabError('UNSUPPORTED', 'challenge: client authentication is not available in this build', 'challenge');
+  switch (spec.reply) {
+    case 'none':
+      return null;
+    case 'echo':
+      return { make: echoResponder };
+    case 'fixed':
+      return { make: fixedResponder(escapedBytes(spec.replyText, spec.encoding, 'replyText')) };
+    case 'rules':
+      if (spec.rules.length === 0)
+        throw new WirelabError('RULES_EMPTY', 'rules: add at least one rule, or choose another reply mode', 'rules', { field: 'rules' });
+      return { make: rulesResponder(spec.rules, spec.encoding, env.onRuleTimeout) };
+    case 'serve-dir':
+    case 'relay':
+    case 'http-dir':
+      throw new WirelabError('UNSUPPORTED', `reply: "${spec.reply}" is not available in this build`, 'reply');
+  }
+}
