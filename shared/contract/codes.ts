@@ -137,6 +137,8 @@ export const senderInputCodes = spec({
   DELIMITER_LENGTH: { params: ['field'] },
   SIZE_KEY_EMPTY: { params: ['field'] },
   FILE_NOT_CHOSEN: { params: ['field'] },
+  /** `--challenge` / `--answer` / a script's `answer` step that is not `md5:KEY` or `hmac-sha256:KEY`. */
+  CHALLENGE_SPEC: { params: ['field', 'algo'] },
 });
 
 /** Socket errors by errno name; `op` says what was being done, `address` where. */

@@ -552,6 +552,7 @@ export const en = {
   'code.NUMBER_RANGE': '{field}: "{value}" must be a whole number from {min} to {max}',
   'code.DELIMITER_LENGTH': '{field}: 1–16 characters, e.g. \\r\\n',
   'code.SIZE_KEY_EMPTY': '{field}: name the header field that holds the body size',
+  'code.CHALLENGE_SPEC': '{field}: "{algo}" is not md5:KEY or hmac-sha256:KEY (an algorithm, a colon, a key of 1–1024 characters)',
   'code.FILE_NOT_CHOSEN': '{field}: choose a file to send',
   'code.ECONNREFUSED': 'nothing is listening there: the peer answered the SYN with a RST',
   'code.ETIMEDOUT': 'no answer in time: the SYN went unanswered (a firewall dropping packets, or the host is down)',

@@ -31,7 +31,7 @@ describe('sender codes in the catalogs', () => {
       ...readdirSync(join(root, 'electron/services/sender'))
         .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
         .map((f) => join(root, 'electron/services/sender', f)),
-      ...['endpoint.ts', 'payload.ts', 'framing.ts', 'framing-form.ts', 'socket-errors.ts'].map((f) => join(root, 'shared/sender', f)),
+      ...['endpoint.ts', 'payload.ts', 'framing.ts', 'framing-form.ts', 'socket-errors.ts', 'challenge.ts'].map((f) => join(root, 'shared/sender', f)),
     ];
     const found = new Set<string>();
     for (const f of files) {

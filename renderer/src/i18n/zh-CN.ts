@@ -535,6 +535,7 @@ export const zhCN: Messages = {
   'code.NUMBER_RANGE': '{field}：“{value}”应为 {min} 到 {max} 的整数',
   'code.DELIMITER_LENGTH': '{field}：1–16 个字符，例如 \\r\\n',
   'code.SIZE_KEY_EMPTY': '{field}：请填写头部中表示正文长度的字段名',
+  'code.CHALLENGE_SPEC': '{field}：“{algo}”不是 md5:密钥 或 hmac-sha256:密钥 的形式（算法、冒号、1–1024 个字符的密钥）',
   'code.FILE_NOT_CHOSEN': '{field}：请选择要发送的文件',
   'code.ECONNREFUSED': '那里没有程序在监听：对方用 RST 回应了 SYN',
   'code.ETIMEDOUT': '超时无应答：SYN 没有回音（防火墙丢包，或主机不在线）',
