@@ -53,6 +53,15 @@ export const limits = {
    * already slow enough to see; more would only make runs time out.
    */
   loadWorkMs: 1000,
+  /**
+   * The head of one HTTP request (request line, headers, or a chunked body's trailers) a Wirelab
+   * HTTP server reads before answering 431: Node's own http server stops at the same 16 KiB.
+   */
+  httpHeaderBytes: 16 * 1024,
+  /** Header lines in one HTTP request (Node's http server keeps 2,000; a static server needs far fewer). */
+  httpHeaderCount: 100,
+  /** One HTTP request body a Wirelab HTTP server holds to show in the log (Content-Length or chunked); past it, 413. */
+  httpBodyBytes: 1 * MiB,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -65,7 +74,14 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs' || name === 'loadWorkMs')
+  if (
+    name === 'packetLibraryPackets' ||
+    name === 'senderLogPage' ||
+    name === 'loadConnections' ||
+    name === 'loadDurationMs' ||
+    name === 'loadWorkMs' ||
+    name === 'httpHeaderCount'
+  )
     return max.toLocaleString('en-US');
   return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }
