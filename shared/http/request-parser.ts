@@ -130,11 +130,16 @@ export class HttpRequestParser {
       const stateBefore = this.state.at;
       const done = this.step();
       if (done) out.push(done);
-      if (this.state.at === 'failed') break;
+      if (this.failed()) break;
       if (!done && before === this.start && stateBefore === this.state.at) break; // needs more bytes
     }
     if (this.start === this.end) this.start = this.end = 0;
     return out;
+  }
+
+  /** A method, not a property read, so the narrowing of `state` before step() does not outlive the call. */
+  private failed(): boolean {
+    return this.state.at === 'failed';
   }
 
   private fail(variant: HttpProblemVariant, message: string): null {

@@ -8,6 +8,7 @@
 export const reasonPhrases: Record<number, string> = {
   200: 'OK',
   204: 'No Content',
+  301: 'Moved Permanently',
   304: 'Not Modified',
   400: 'Bad Request',
   403: 'Forbidden',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentTypeOf } from './mime.ts';
 import { listingPage, response, responseHead, statusPage } from './response.ts';
-import { resolveStaticPath } from './static-path.ts';
+import { isPlainName, resolveStaticPath } from './static-path.ts';
 
 describe('resolveStaticPath', () => {
   it('maps a path to its segments, dropping the query and "."', () => {
@@ -58,5 +58,14 @@ describe('responses', () => {
     expect(contentTypeOf('a.png')).toBe('image/png');
     expect(contentTypeOf('Makefile')).toBe('application/octet-stream');
     expect(contentTypeOf('.bashrc')).toBe('application/octet-stream');
+  });
+});
+
+describe('isPlainName', () => {
+  it("takes one plain name, refuses the FTP client's ways out of the folder", () => {
+    expect(isPlainName('a.bin')).toBe(true);
+    expect(isPlainName('报告.txt')).toBe(true);
+    for (const bad of ['', '.', '..', '../etc/passwd', '/etc/passwd', 'a/b', 'a\\b', 'C:x', 'a\0b', 'x'.repeat(256), 7, null])
+      expect(isPlainName(bad)).toBe(false);
   });
 });

@@ -41,3 +41,12 @@ export function resolveStaticPath(target: string): StaticPath {
   }
   return { ok: true, segments, dir: path.endsWith('/'), path: '/' + segments.join('/') + (path.endsWith('/') && segments.length ? '/' : '') };
 }
+
+/**
+ * Whether a file name a peer sent (serve-dir's `filename`) is one plain name in the folder: the
+ * same refusals as a path segment, and no folder part at all.
+ */
+export function isPlainName(name: unknown): name is string {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || name.length > 255) return false;
+  return !/[/\\:]/.test(name) && !name.includes('\0');
+}
