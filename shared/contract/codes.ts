@@ -219,6 +219,8 @@ export const responderCodes = spec({
   CHALLENGE_FAILED: { params: ['algo'] },
   /** A client session answered a server's challenge (`answer`). */
   CHALLENGE_ANSWERED: { params: ['algo'] },
+  /** `--answer` was given but the server sent no challenge before the wait ran out (or it closed). */
+  CHALLENGE_NONE: { params: [] },
   FTP_NOT_FOUND: { params: ['name'] },
   FTP_BAD_NAME: { params: ['name'] },
   /** A header-json request serve-dir cannot act on; `operate` is what it said (or ""). */

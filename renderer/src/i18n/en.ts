@@ -618,6 +618,7 @@ export const en = {
   'code.CHALLENGE_PASSED': 'the {algo} answer is right: the client is authenticated',
   'code.CHALLENGE_FAILED': 'the {algo} answer is wrong (another key?): told the client and closing',
   'code.CHALLENGE_ANSWERED': "answered the server's 32-byte challenge with {algo}",
+  'code.CHALLENGE_NONE': 'the server sent no 32-byte challenge to answer (is it challenging clients?)',
   'code.FTP_NOT_FOUND': 'download of {name}: no such file in the folder; told the client',
   'code.FTP_BAD_NAME': 'refused the file name {name}: it climbs out of the folder or is not a plain name',
   'code.FTP_BAD_REQUEST.operate': 'the header says operate "{operate}"; serve-dir knows upload and download',

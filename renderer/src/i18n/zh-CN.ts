@@ -600,6 +600,7 @@ export const zhCN: Messages = {
   'code.CHALLENGE_PASSED': '{algo} 应答正确：客户端验证通过',
   'code.CHALLENGE_FAILED': '{algo} 应答错误（密钥不同？）：已告知客户端并断开',
   'code.CHALLENGE_ANSWERED': '已用 {algo} 应答服务器的 32 字节挑战',
+  'code.CHALLENGE_NONE': '服务器没有发来要应答的 32 字节挑战（它在验证客户端吗？）',
   'code.FTP_NOT_FOUND': '下载 {name}：文件夹里没有这个文件，已告知客户端',
   'code.FTP_BAD_NAME': '拒绝文件名 {name}：它跳出了文件夹，或不是普通文件名',
   'code.FTP_BAD_REQUEST.operate': '头部的 operate 是“{operate}”；serve-dir 只认 upload 和 download',
