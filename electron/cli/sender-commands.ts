@@ -24,12 +24,13 @@ chunks are the raw receives, messages what the framing decoded.
 does: md5(KEY + challenge) as 32 hex characters, or HMAC-SHA256 under KEY as 64; DATA is sent
 after the answer. The challenge is not among the chunks printed.`;
 
-export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA]
+export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
                [--frame ...] [--count N] [--timeout MS] [--json]
 wirelab listen tcp <port> [--serve-dir DIR | --relay | --http-dir DIR] [--challenge md5:KEY | hmac-sha256:KEY]
 
-Listens and prints one event per line with --json: listening, connection, message, notice, close.
+Listens and prints one event per line with --json: listening, connection, message, close, notice.
 Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
+--reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.
 The course's servers (TCP):
   --serve-dir DIR   the FTP homework: {"operate":"download","filename":F} is answered with
                     {"filesize":N} and the file; {"operate":"upload","filename":F,"filesize":N}
@@ -192,6 +193,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       host: { type: 'string' },
       echo: { type: 'boolean' },
       reply: { type: 'string' },
+      greet: { type: 'string' },
       frame: { type: 'string' },
       count: { type: 'string' },
       timeout: { type: 'string' },
@@ -234,8 +236,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (e.type === 'client-open') emit({ event: 'connection', peer }, `${peer} connected`);
     else if (e.type === 'client-close') emit({ event: 'close', peer }, `${peer} closed`);
     else if (e.type === 'error') emit({ event: 'error', peer, code: e.code, message: e.message }, `${peer}: ${e.message ?? e.code}`);
-    else if (e.type === 'notice')
-      emit({ event: 'notice', peer, code: e.code, message: e.message, ...(e.params ? { params: e.params } : {}) }, `${peer}: ${e.message ?? e.code}`);
+    else if (e.type === 'notice') emit({ event: 'notice', peer, code: e.code, message: e.message, params: e.params ?? {} }, `${peer}: ${e.message ?? e.code}`);
     else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framing.kind === 'raw'))) {
       // the whole message from the log (the event carries a 4 KiB preview)
       const m = service.entry(e.sessionId, e.seq);
@@ -269,7 +270,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     ...answer,
     ...(challenge ? { challenge } : {}),
     rules: [],
-    greet: '',
+    greet: values.greet ?? '',
     overwrite: false,
   });
   const bound = splitEndpoint(info.local)!;

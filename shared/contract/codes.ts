@@ -203,10 +203,34 @@ export const serviceCodes = spec({
 });
 
 /**
+ * Notices and errors of responders and of the save dir (electron/services/sender/responders/,
+ * save-file.ts): a file sent or saved, a name made safe, a disk that refused, a responder that failed.
+ */
+export const responderCodes = spec({
+  SENDER_FILE_SENT: { params: ['name', 'bytes'], count: 'bytes' },
+  /** A file being sent (sender.sendFile): how far it is. */
+  SENDER_FILE_PROGRESS: { params: ['name', 'bytes', 'size'] },
+  SENDER_FILE_SHRANK: { params: ['name', 'bytes', 'size'] },
+  FILE_NOT_FOUND: { params: ['field', 'path'] },
+  FILE_NOT_READABLE: { params: ['field', 'path'] },
+  FILE_READ_FAILED: { params: ['field', 'path', 'errno'] },
+  RESPONDER_QUEUE_FULL: { params: ['max'] },
+  RESPONDER_FAILED: { params: ['reason'] },
+  /** A body saved to disk: its name in the save dir, its size and SHA-256. */
+  SENDER_SAVED: { params: ['name', 'bytes', 'sha256'], count: 'bytes' },
+  /** A header's `filename` that could not be used as it was (a path, `..`, a reserved name): saved as `name`. */
+  SAVE_NAME_CHANGED: { params: ['given', 'name', 'reason'], variants: ['path', 'dots', 'control', 'reserved', 'empty', 'long'] },
+  SAVE_DISK_FULL: { params: ['name', 'dir'] },
+  SAVE_NOT_PERMITTED: { params: ['name', 'dir'] },
+  SAVE_DIR_MISSING: { params: ['dir'] },
+  SAVE_FAILED: { params: ['name', 'dir', 'errno'] },
+});
+
+/**
  * The course's server protocols (electron/services/sender/responders/): what they note in the
  * log and why they refuse to open. `name` is a file or chat name as the peer sent it.
  */
-export const responderCodes = spec({
+export const courseCodes = spec({
   /** A `dir` (serve-dir, http-dir) that cannot be served: not there, or not a folder. */
   RESPONDER_DIR: { params: ['field', 'path'], variants: ['missing', 'not-dir'] },
   RESPONDER_NEEDS_DIR: { params: ['field', 'reply'] },
@@ -240,7 +264,15 @@ export const responderCodes = spec({
 });
 
 /** Every packet-sender code. */
-export const senderCodes = { ...senderInputCodes, ...socketErrnoCodes, ...framingCodes, ...senderMarkerCodes, ...serviceCodes, ...responderCodes };
+export const senderCodes = {
+  ...senderInputCodes,
+  ...socketErrnoCodes,
+  ...framingCodes,
+  ...senderMarkerCodes,
+  ...serviceCodes,
+  ...responderCodes,
+  ...courseCodes,
+};
 export type SenderCode = keyof typeof senderCodes;
 
 export function isSenderCode(code: unknown): code is SenderCode {

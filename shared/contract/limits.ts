@@ -42,6 +42,20 @@ export const limits = {
    * of previews rather than 100 MB of JSON in one message.
    */
   senderLogPageBytes: 8 * MiB,
+  /**
+   * Incoming messages one connection may have waiting while its responder is busy (a file
+   * going out): past it a TCP connection stops being read (the peer's sends wait in the
+   * kernel, TCP's own flow control), so nothing is dropped and memory stays bounded.
+   */
+  responderQueueBytes: 16 * MiB,
+  /**
+   * One body streamed to a save dir (header-json or a length prefix announcing more than the
+   * 16 MiB in-memory frame cap): a header announcing more is refused (FRAME_TOO_LARGE) before a
+   * byte is written, so a garbage size cannot fill the disk.
+   */
+  senderSaveBytes: 64 * 1024 * MiB,
+  /** UDP peers a server keeps a responder for (a chat name, a challenge's progress); past it the longest-known goes. */
+  udpResponderPeers: 1024,
   /** Concurrent connections of one load run (C10K: the lab's goal, and what its limits are raised for). */
   loadConnections: 10_000,
   /** One load request, in bytes (the echo is as long). */
@@ -77,6 +91,7 @@ export function formatLimit(name: LimitName): string {
   if (
     name === 'packetLibraryPackets' ||
     name === 'senderLogPage' ||
+    name === 'udpResponderPeers' ||
     name === 'loadConnections' ||
     name === 'loadDurationMs' ||
     name === 'loadWorkMs' ||

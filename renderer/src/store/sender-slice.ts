@@ -24,7 +24,10 @@ export interface NewSessionForm {
   custom: CustomFraming;
   encoding: 'utf8' | 'gbk';
   reply: 'none' | 'echo' | 'fixed' | 'rules';
+  /** Escapes allowed (\\r\\n, \\xHH): turned into bytes by the backend, as the fixed reply is. */
   replyText: string;
+  /** Sent raw to each client on connect (TCP server), escapes allowed. */
+  greet: string;
   rules: ReplyRule[];
   /** TCP client: give up connecting after this many ms. */
   timeoutMs: string;
@@ -174,7 +177,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       const spec: OpenSession =
         form.kind === 'tcp-client'
           ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number }
-          : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
+          : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules, greet: form.kind === 'tcp-server' ? form.greet : '' };
       const r = await client.invoke('sender.open', spec);
       if (!r.ok) {
         patch({ formError: errorOf(r.error) });
@@ -231,6 +234,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
           encoding: 'utf8',
           reply: 'none',
           replyText: 'OK',
+          greet: '',
           rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }],
           timeoutMs: '5000',
         },
@@ -266,22 +270,13 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       async openPlayground() {
         patch({ opening: true });
         try {
+          // the form's framing and encoding, one way for both directions; nothing else of the form
           const { framing, encoding, custom } = get().sender.form;
-          const server = await open({
-            kind: 'tcp-server',
-            host: '127.0.0.1',
-            port: '0',
-            framing,
-            custom,
-            encoding,
-            reply: 'echo',
-            replyText: '',
-            rules: [],
-            timeoutMs: '5000',
-          });
+          const plain = { host: '127.0.0.1', framing, custom, encoding, replyText: '', rules: [], greet: '', timeoutMs: '5000' };
+          const server = await open({ ...plain, kind: 'tcp-server', port: '0', reply: 'echo' });
           if (!server) return;
           const port = server.local.split(':').at(-1) ?? '0';
-          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, custom, encoding, reply: 'none', replyText: '', rules: [], timeoutMs: '5000' });
+          await open({ ...plain, kind: 'tcp-client', port, reply: 'none' });
         } finally {
           patch({ opening: false });
         }

@@ -16,7 +16,10 @@ export const NewSessionCard = memo(function NewSessionCard() {
   const playground = useApp((s) => s.openPlayground);
   const locale = useLocale();
   const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
-  const general = error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey'].includes(error.field ?? '') ? senderErrorText(locale, error) : null;
+  const general =
+    error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey', 'replyText', 'greet'].includes(error.field ?? '')
+      ? senderErrorText(locale, error)
+      : null;
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
   return (
     <section className="card new-session" aria-label={t('sender.new')}>
@@ -84,7 +87,25 @@ export const NewSessionCard = memo(function NewSessionCard() {
         )}
       </div>
       {form.kind !== 'tcp-client' && form.reply === 'fixed' && (
-        <Field id="ns-reply-text" label={t('sender.replyText')} value={form.replyText} onChange={(v) => set({ replyText: v })} />
+        <Field
+          id="ns-reply-text"
+          label={t('sender.replyText')}
+          hint={t('sender.escapesHint')}
+          value={form.replyText}
+          onChange={(v) => set({ replyText: v })}
+          error={errorFor('replyText')}
+        />
+      )}
+      {form.kind === 'tcp-server' && (
+        <Field
+          id="ns-greet"
+          label={t('sender.greet')}
+          hint={t('sender.escapesHint')}
+          placeholder={t('sender.greet.placeholder')}
+          value={form.greet}
+          onChange={(v) => set({ greet: v })}
+          error={errorFor('greet')}
+        />
       )}
       {form.kind !== 'tcp-client' && form.reply === 'rules' && <RulesEditor />}
       {general && (
