@@ -41,7 +41,10 @@ describe('sender codes in the catalogs', () => {
     const found = new Set<string>();
     for (const f of files) {
       const src = readFileSync(f, 'utf8');
-      for (const m of src.matchAll(/(?:new WirelabError\(|\bbad\(|\brefuse\((?:ctx, )?|this\.fail\(|code: |finish\([^)]*?, |\.note\(|\.close\()'([A-Z][A-Z0-9_]+)'/g)) found.add(m[1]!);
+      for (const m of src.matchAll(
+        /(?:new WirelabError\(|\bbad\(|\brefuse\((?:ctx, )?|this\.fail\(|code: |finish\([^)]*?, |\.note\(|\.close\()'([A-Z][A-Z0-9_]+)'/g,
+      ))
+        found.add(m[1]!);
     }
     expect(found.size).toBeGreaterThan(20);
     const unregistered = [...found].filter((c) => !Object.hasOwn(senderCodes, c) && !contractCodes.has(c) && !localErrnos.has(c));
