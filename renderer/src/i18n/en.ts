@@ -650,7 +650,7 @@ export const en = {
   'code.SAVE_NOT_PERMITTED': 'no permission to write in {dir} (EACCES): {name} was not saved',
   'code.SAVE_DIR_MISSING': 'save folder: {dir} does not exist',
   'code.SAVE_FAILED': 'saving {name} in {dir} failed ({errno}); the partial file was removed',
-  'code.RESPONDER_DIR.missing': '{field}: the folder {path} does not exist',
+  'code.RESPONDER_DIR.missing': '{field}: {path} does not exist',
   'code.RESPONDER_DIR.not-dir': '{field}: {path} is a file, not a folder',
   'code.RESPONDER_NEEDS_DIR': '{field}: {reply} serves a folder; choose one',
   'code.RESPONDER_FRAMING': '{reply} frames its own messages: choose {framing} framing for this session',

@@ -632,7 +632,7 @@ export const zhCN: Messages = {
   'code.SAVE_NOT_PERMITTED': '没有在 {dir} 中写入的权限（EACCES）：{name} 没有保存',
   'code.SAVE_DIR_MISSING': '保存目录：{dir} 不存在',
   'code.SAVE_FAILED': '在 {dir} 中保存 {name} 失败（{errno}）；未完成的文件已删除',
-  'code.RESPONDER_DIR.missing': '{field}：文件夹 {path} 不存在',
+  'code.RESPONDER_DIR.missing': '{field}：{path} 不存在',
   'code.RESPONDER_DIR.not-dir': '{field}：{path} 是文件，不是文件夹',
   'code.RESPONDER_NEEDS_DIR': '{field}：{reply} 要提供一个文件夹，请选择',
   'code.RESPONDER_FRAMING': '{reply} 自己划分消息：请为这个会话选择 {framing} 分帧',

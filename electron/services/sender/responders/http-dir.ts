@@ -38,7 +38,7 @@ export function httpDirPlan(spec: { dir?: string | undefined; framingIn: Framing
 
 interface Answer {
   status: number;
-  /** Bytes of the response: head and body. */
+  /** Bytes of the response's body (a file's size, 0 for HEAD), as curl's size_download counts them. */
   bytes: number;
 }
 
@@ -73,7 +73,7 @@ class HttpDir implements Responder {
     const r = response({ status, type: 'text/html; charset=utf-8', body: statusPage(status, detail), close, head: req.method === 'HEAD', extra });
     ctx.sendRaw(r.head);
     ctx.sendRaw(r.body);
-    return { status, bytes: r.head.length + r.body.length };
+    return { status, bytes: r.body.length };
   }
 
   private async answer(req: HttpRequest, ctx: ResponderContext, close: boolean): Promise<Answer> {
@@ -102,7 +102,7 @@ class HttpDir implements Responder {
         const r = response({ status: 200, type: 'text/html; charset=utf-8', body: listingPage(target.path, entries), close, head: req.method === 'HEAD' });
         ctx.sendRaw(r.head);
         ctx.sendRaw(r.body);
-        return { status: 200, bytes: r.head.length + r.body.length };
+        return { status: 200, bytes: r.body.length };
       }
       path = index;
       st = indexStat;
@@ -116,10 +116,10 @@ class HttpDir implements Responder {
     if (close) headers.push(['Connection', 'close']);
     const head = responseHead({ status: 200, headers });
     ctx.sendRaw(head);
-    if (req.method === 'HEAD') return { status: 200, bytes: head.length };
+    if (req.method === 'HEAD') return { status: 200, bytes: 0 };
     // raw framing: the file's bytes exactly, streamed from disk with the socket's backpressure
     const sent = await ctx.sendFile(path);
-    return { status: 200, bytes: head.length + sent.bytes };
+    return { status: 200, bytes: sent.bytes };
   }
 }
 
