@@ -60,7 +60,7 @@ function HttpEntry({ e, when, wall, t, locale }: { e: SenderEvent; when: string;
   const p = e.params!;
   const headers = String(p.headers ?? '');
   const body = typeof p.body === 'string' ? p.body : '';
-  const full = `${String(p.requestLine)}\n${headers}\n\n${body}`;
+  const full = `${e.peer ?? ''}\n${String(p.requestLine)}\n${headers}\n\n${body}`;
   return (
     <div className="log-entry in http" data-testid="log-http" data-code="HTTP_REQUEST" title={full}>
       <div className="log-head">
@@ -68,7 +68,7 @@ function HttpEntry({ e, when, wall, t, locale }: { e: SenderEvent; when: string;
           {when}
         </span>
         <span className="log-dir in">HTTP</span>
-        <span className="log-peer mono">{e.peer}</span>
+        {/* the peer (which connection: keep-alive) is in the tooltip; the outcome needs the room */}
         <span className="log-len" data-testid="http-outcome">
           {senderCodeText(locale as Locale, e.code, e.params, e.message ?? '') ?? e.message}
         </span>
