@@ -162,6 +162,31 @@ describe('challenge: client authentication', () => {
   });
 });
 
+describe('challenge before a framed protocol', () => {
+  it('takes the raw answer off the stream before the framing: header-json messages after it decode on both ends', async () => {
+    const l = await listen(['--challenge', 'md5:alexbigsb', '--echo', '--frame', 'header-json']);
+    const sent = await runWirelab([
+      'send',
+      'tcp',
+      '127.0.0.1',
+      String(l.port),
+      '你好',
+      '--frame',
+      'header-json',
+      '--answer',
+      'md5:alexbigsb',
+      '--wait',
+      '1500',
+      '--json',
+    ]);
+    const doc = JSON.parse(sent.stdout) as { messages: { text: string; header: unknown }[]; error: unknown };
+    expect(doc.error).toBeNull();
+    // the 32 challenge bytes were not taken for a header; the echo came back framed
+    expect(doc.messages).toEqual([expect.objectContaining({ text: '你好', header: { data_size: 6 } })]);
+    expect(await l.waitFor((e) => e.event === 'message', 'the decoded message')).toMatchObject({ text: '你好', header: { data_size: 6 } });
+  });
+});
+
 /** A chat client as a child process, its received lines collected. */
 function chatter(port: number, name: string) {
   const c = spawn('python3', [join(peers, 'chat_client.py'), '127.0.0.1', String(port), name], { stdio: ['pipe', 'pipe', 'pipe'] });
