@@ -28,7 +28,7 @@ export const NewSessionCard = memo(function NewSessionCard() {
       <h2>{t('sender.new')}</h2>
       <div className="field">
         <label htmlFor="ns-kind">{t('sender.kind')}</label>
-        <select id="ns-kind" value={form.kind} onChange={(e) => set({ kind: e.target.value as NewSessionForm['kind'] })}>
+        <select id="ns-kind" value={form.kind} onChange={(e) => set(kindPatch(e.target.value as NewSessionForm['kind'], form))}>
           {(['tcp-client', 'tcp-server', 'udp'] as const).map((k) => (
             <option key={k} value={k}>
               {t(`sender.kind.${k}`)}
@@ -143,6 +143,12 @@ export const NewSessionCard = memo(function NewSessionCard() {
 const basicReplies = ['none', 'echo', 'fixed', 'rules'] as const;
 /** The course's protocols need connections: a TCP server offers them. */
 const courseReplies = [...basicReplies, 'serve-dir', 'relay', 'http-dir'] as const;
+
+/** A course protocol chosen on a TCP server falls back to no reply when the kind changes (they need connections). */
+function kindPatch(kind: NewSessionForm['kind'], form: NewSessionForm): Partial<NewSessionForm> {
+  const courseOnly = !(basicReplies as readonly string[]).includes(form.reply);
+  return kind !== 'tcp-server' && courseOnly ? { kind, reply: 'none' } : { kind };
+}
 
 /** Errors of the challenge's key come back as `challenge.key` / `answer.key` from the contract. */
 const isChallengeField = (field: string | null | undefined) => !!field && /^(challenge|answer)(\.|$)/.test(field);
