@@ -44,12 +44,22 @@ interface Answer {
 
 class HttpDir implements Responder {
   private readonly parser = new HttpRequestParser();
+  /** The current request's 200 head is on the wire (its body is a file being streamed). */
+  private headSent = false;
   constructor(private readonly root: string) {}
 
   async message(m: IncomingMessage, ctx: ResponderContext): Promise<void> {
     for (const req of this.parser.push(m.bytes)) {
       const close = !keepsAlive(req);
-      const a = await this.answer(req, ctx, close);
+      let a: Answer;
+      try {
+        a = await this.answer(req, ctx, close);
+      } catch (e) {
+        // The folder changed under a request (a file removed between its checks). Before the head
+        // went out the client still gets an answer; after it, the promised length cannot be kept.
+        if (this.headSent) return ctx.close('RESPONDER_FAILED', `the responder failed: ${(e as Error).message}`, { reason: (e as Error).message });
+        a = this.page(ctx, req, 500, `reading the file failed: ${(e as Error).message}`, close);
+      }
       const path = req.target.length > 200 ? req.target.slice(0, 200) + '…' : req.target;
       ctx.note('HTTP_REQUEST', `${req.method} ${path} → ${a.status} (${a.bytes.toLocaleString('en-US')} bytes)`, {
         method: req.method,
@@ -77,6 +87,7 @@ class HttpDir implements Responder {
   }
 
   private async answer(req: HttpRequest, ctx: ResponderContext, close: boolean): Promise<Answer> {
+    this.headSent = false;
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return this.page(ctx, req, 405, `${req.method} is not served here: this is a static server (GET, HEAD)`, close, [['Allow', 'GET, HEAD']]);
     const target = resolveStaticPath(req.target);
@@ -116,6 +127,7 @@ class HttpDir implements Responder {
     if (close) headers.push(['Connection', 'close']);
     const head = responseHead({ status: 200, headers });
     ctx.sendRaw(head);
+    this.headSent = true;
     if (req.method === 'HEAD') return { status: 200, bytes: 0 };
     // raw framing: the file's bytes exactly, streamed from disk with the socket's backpressure
     const sent = await ctx.sendFile(path);
