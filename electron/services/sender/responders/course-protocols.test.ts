@@ -1,18 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot, runWirelab, startNode, stop, wirelabBin } from '../../../../test/support/spawn-cli.ts';
+import { runWirelab, startNode, stop, wirelabBin } from '../../../../test/support/spawn-cli.ts';
 import { tempDir } from '../../../../test/support/temp-dir.ts';
+import { peerScript, runPeer } from '../../../../test/support/python-peer.ts';
+
+const execFileP = promisify(execFile);
 
 /**
  * The course's server protocols against real peers: `wirelab listen` as a child process, the
  * notes' own kind of Python programs (test/peers/ftp_*, auth_*, chat_*, http_*), curl.
  */
 
-const peers = join(projectRoot, 'test/peers');
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -48,24 +51,8 @@ async function listen(args: string[]): Promise<Listener> {
 
 const notice = (code: string) => (e: Record<string, unknown>) => e.event === 'notice' && e.code === code;
 
-/** Runs a program to its end (bounded) and returns its stdout. */
-function run(cmd: string, args: string[], timeoutMs = 20_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(cmd, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => {
-      c.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.join(' ')} timed out\n${out}\n${err}`));
-    }, timeoutMs);
-    c.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+/** curl, run to its end (bounded); its stdout. */
+const curl = async (args: string[]) => (await execFileP('curl', args, { timeout: 20_000, encoding: 'utf8' })).stdout;
 
 const jsonLines = (out: string) =>
   out
@@ -87,8 +74,7 @@ describe('serve-dir: the FTP homework, advanced version', () => {
     await writeFile(join(served, 'a.bin'), file);
     await writeFile(join(dir, 'secret.txt'), 'not for peers');
     const l = await listen(['--serve-dir', served]);
-    const r = await run('python3', [
-      join(peers, 'ftp_client.py'),
+    const r = await runPeer('ftp_client.py', [
       '127.0.0.1',
       String(l.port),
       'download',
@@ -101,8 +87,8 @@ describe('serve-dir: the FTP homework, advanced version', () => {
       'a.bin',
       local,
     ]);
-    expect(r.err).toBe('');
-    const [first, missing, climb, again] = jsonLines(r.out);
+    expect(r.stderr).toBe('');
+    const [first, missing, climb, again] = jsonLines(r.stdout);
     expect(first).toMatchObject({ header: { filesize: 100_024 }, bytes: 100_024, sha256: sha256(file) });
     expect(missing).toMatchObject({ header: { error: 'FTP_NOT_FOUND', filesize: 0 } });
     expect(climb).toMatchObject({ header: { error: 'FTP_BAD_NAME', filesize: 0 } });
@@ -120,8 +106,8 @@ describe('serve-dir: the FTP homework, advanced version', () => {
     const file = randomBytes(300_000);
     await writeFile(join(dir, 'up.bin'), file);
     const l = await listen(['--serve-dir', served]);
-    const r = await run('python3', [join(peers, 'ftp_client.py'), '127.0.0.1', String(l.port), 'upload', join(dir, 'up.bin')]);
-    expect(r.err).toBe('');
+    const r = await runPeer('ftp_client.py', ['127.0.0.1', String(l.port), 'upload', join(dir, 'up.bin')]);
+    expect(r.stderr).toBe('');
     await l.waitFor((e) => e.event === 'close', 'the client closing');
     const until = Date.now() + 10_000;
     let saved: Buffer | null = null;
@@ -136,21 +122,21 @@ describe('serve-dir: the FTP homework, advanced version', () => {
 describe('challenge: client authentication', () => {
   it('lets the right md5 key through to the echo and refuses the notes own mismatch (alexbigs against alexbigsb), the server going on', async () => {
     const l = await listen(['--challenge', 'md5:alexbigsb', '--echo']);
-    const right = jsonLines((await run('python3', [join(peers, 'auth_client.py'), '127.0.0.1', String(l.port), 'alexbigsb', 'md5', 'hello'])).out)[0];
+    const right = jsonLines((await runPeer('auth_client.py', ['127.0.0.1', String(l.port), 'alexbigsb', 'md5', 'hello'])).stdout)[0];
     expect(right).toMatchObject({ received: 'hello' });
     await l.waitFor(notice('CHALLENGE_PASSED'), 'CHALLENGE_PASSED');
-    const wrong = jsonLines((await run('python3', [join(peers, 'auth_client.py'), '127.0.0.1', String(l.port), 'alexbigs', 'md5', 'hello'])).out)[0];
+    const wrong = jsonLines((await runPeer('auth_client.py', ['127.0.0.1', String(l.port), 'alexbigs', 'md5', 'hello'])).stdout)[0];
     expect(wrong).toEqual({ received: 'authentication failed\n', closed: true });
     expect(await l.waitFor(notice('CHALLENGE_FAILED'), 'CHALLENGE_FAILED')).toMatchObject({ params: { algo: 'md5' } });
     // and the session still runs: a third client with the right key is answered
-    expect(jsonLines((await run('python3', [join(peers, 'auth_client.py'), '127.0.0.1', String(l.port), 'alexbigsb', 'md5', 'again'])).out)[0]).toMatchObject({
+    expect(jsonLines((await runPeer('auth_client.py', ['127.0.0.1', String(l.port), 'alexbigsb', 'md5', 'again'])).stdout)[0]).toMatchObject({
       received: 'again',
     });
   });
 
   it('checks HMAC-SHA256 answers, and wirelab send --answer answers before sending its data', async () => {
     const l = await listen(['--challenge', 'hmac-sha256:k3y', '--echo']);
-    expect(jsonLines((await run('python3', [join(peers, 'auth_client.py'), '127.0.0.1', String(l.port), 'k3y', 'hmac', 'hi'])).out)[0]).toMatchObject({
+    expect(jsonLines((await runPeer('auth_client.py', ['127.0.0.1', String(l.port), 'k3y', 'hmac', 'hi'])).stdout)[0]).toMatchObject({
       received: 'hi',
     });
     const sent = await runWirelab(['send', 'tcp', '127.0.0.1', String(l.port), 'ping', '--answer', 'hmac-sha256:k3y', '--wait', '1500', '--json']);
@@ -189,7 +175,7 @@ describe('challenge before a framed protocol', () => {
 
 /** A chat client as a child process, its received lines collected. */
 function chatter(port: number, name: string) {
-  const c = spawn('python3', [join(peers, 'chat_client.py'), '127.0.0.1', String(port), name], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const c = spawn('python3', [peerScript('chat_client.py'), '127.0.0.1', String(port), name], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   c.stdout.on('data', (d: Buffer) => (out += d.toString()));
   cleanups.push(async () => {
@@ -251,11 +237,11 @@ describe('http-dir: a static HTTP/1.1 server', () => {
   it('answers two requests on one keep-alive connection from curl URL1 URL2, with status, length and type, then 404', async () => {
     const { l } = await site();
     const base = `http://127.0.0.1:${l.port}`;
-    const r = await run('curl', ['-s', '-i', `${base}/`, `${base}/docs/a.txt`, `${base}/nope.html`]);
-    expect(r.out).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: text\/html; charset=utf-8\r\nContent-Length: 15\r\n/);
-    expect(r.out).toContain('<h1>hello</h1>');
-    expect(r.out).toMatch(/HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain; charset=utf-8\r\nContent-Length: 6\r\n[^]*\r\n\r\nalpha\n/);
-    expect(r.out).toContain('HTTP/1.1 404 Not Found');
+    const r = await curl(['-s', '-i', `${base}/`, `${base}/docs/a.txt`, `${base}/nope.html`]);
+    expect(r).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: text\/html; charset=utf-8\r\nContent-Length: 15\r\n/);
+    expect(r).toContain('<h1>hello</h1>');
+    expect(r).toMatch(/HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain; charset=utf-8\r\nContent-Length: 6\r\n[^]*\r\n\r\nalpha\n/);
+    expect(r).toContain('HTTP/1.1 404 Not Found');
     const requests =
       (await l.waitFor((e) => notice('HTTP_REQUEST')(e) && (e.params as { path: string }).path === '/nope.html', 'the third request'),
       l.events().filter(notice('HTTP_REQUEST')));
@@ -275,12 +261,12 @@ describe('http-dir: a static HTTP/1.1 server', () => {
 
   it("serves Python's http.client two requests on one connection and answers HEAD without a body", async () => {
     const { l } = await site();
-    const r = jsonLines((await run('python3', [join(peers, 'http_client.py'), '127.0.0.1', String(l.port), '/docs/a.txt', '/docs/'])).out);
+    const r = jsonLines((await runPeer('http_client.py', ['127.0.0.1', String(l.port), '/docs/a.txt', '/docs/'])).stdout);
     expect(r[0]).toMatchObject({ status: 200, reason: 'OK', text: 'alpha\n', headers: { 'Content-Length': '6' } });
     expect(r[1]).toMatchObject({ status: 200, text: expect.stringContaining('<a href="a.txt">a.txt</a>') });
     expect(l.events().filter((e) => e.event === 'connection')).toHaveLength(1);
-    const head = await run('curl', ['-s', '-I', `http://127.0.0.1:${l.port}/docs/a.txt`]);
-    expect(head.out).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 6\r\n[^]*\r\n\r\n$/);
+    const head = await curl(['-s', '-I', `http://127.0.0.1:${l.port}/docs/a.txt`]);
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 6\r\n[^]*\r\n\r\n$/);
   });
 
   it('never hands out a file outside the folder: .., encoded, double-encoded, backslashes, NUL, a symlink out → 403 or 400', async () => {
@@ -297,11 +283,11 @@ describe('http-dir: a static HTTP/1.1 server', () => {
       '//etc/passwd',
       '/link.txt',
     ]) {
-      const r = await run('curl', ['-s', '--path-as-is', '-o', '-', '-w', '\n%{http_code}', `${base}${path}`]);
-      expect(r.out, path).not.toContain('TOP-SECRET');
-      expect(r.out.trim().split('\n').at(-1), path).toBe('403');
+      const r = await curl(['-s', '--path-as-is', '-o', '-', '-w', '\n%{http_code}', `${base}${path}`]);
+      expect(r, path).not.toContain('TOP-SECRET');
+      expect(r.trim().split('\n').at(-1), path).toBe('403');
     }
-    expect((await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${base}/%zz`])).out).toBe('400');
+    expect(await curl(['-s', '-o', '/dev/null', '-w', '%{http_code}', `${base}/%zz`])).toBe('400');
   });
 
   it('answers a line that is not HTTP with 400 and closes that connection only; the server goes on', async () => {
@@ -316,7 +302,7 @@ describe('http-dir: a static HTTP/1.1 server', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*Connection: close\r\n/);
     expect(await l.waitFor(notice('HTTP_BAD_REQUEST'), 'HTTP_BAD_REQUEST')).toMatchObject({ params: { status: 400, variant: 'not-http' } });
-    expect((await run('curl', ['-s', `http://127.0.0.1:${l.port}/docs/a.txt`])).out).toBe('alpha\n');
+    expect(await curl(['-s', `http://127.0.0.1:${l.port}/docs/a.txt`])).toBe('alpha\n');
   });
 });
 

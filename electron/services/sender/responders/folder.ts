@@ -2,6 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { WirelabError } from '../../../../shared/contract/errors.ts';
+import type { Framing } from '../../../../shared/sender/framing.ts';
 
 /**
  * The folder a course server serves (serve-dir, http-dir), checked when the session opens: it
@@ -29,4 +30,14 @@ export function servedFolder(dir: string | undefined, reply: string): string {
 export async function insideFolder(root: string, path: string): Promise<string | null> {
   const real = await realpath(path);
   return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : null;
+}
+
+/** A protocol that frames its own messages refuses a session whose framing (either direction) is another. */
+export function requireFraming(reply: string, kind: Framing['kind'], framings: Framing[]): void {
+  if (framings.every((f) => f.kind === kind)) return;
+  throw new WirelabError('RESPONDER_FRAMING', `framing: ${reply} frames its own messages: choose ${kind} framing for this session`, 'framing', {
+    field: 'framing',
+    reply,
+    framing: kind,
+  });
 }

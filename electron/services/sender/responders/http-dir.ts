@@ -1,12 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WirelabError } from '../../../../shared/contract/errors.ts';
 import type { Framing } from '../../../../shared/sender/framing.ts';
 import { contentTypeOf } from '../../../../shared/http/mime.ts';
 import { header, HttpRequestParser, keepsAlive, type HttpRequest } from '../../../../shared/http/request-parser.ts';
 import { listingPage, response, responseHead, statusPage } from '../../../../shared/http/response.ts';
 import { resolveStaticPath } from '../../../../shared/http/static-path.ts';
-import { insideFolder, servedFolder } from './folder.ts';
+import { insideFolder, requireFraming, servedFolder } from './folder.ts';
 import type { IncomingMessage, NoteParams, Responder, ResponderContext, ResponderFactory } from './responder.ts';
 
 /** How much of a request body the log shows as text (the whole body is in the raw chunks). */
@@ -24,14 +23,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * plain, encoded or through a symbolic link, is answered 403, never with the file.
  */
 export function httpDirPlan(spec: { dir?: string | undefined; framingIn: Framing; framingOut: Framing }): { make: ResponderFactory } {
-  for (const f of [spec.framingIn, spec.framingOut]) {
-    if (f.kind !== 'raw')
-      throw new WirelabError('RESPONDER_FRAMING', 'framing: http-dir frames its own messages: choose raw framing for this session', 'framing', {
-        field: 'framing',
-        reply: 'http-dir',
-        framing: 'raw',
-      });
-  }
+  requireFraming('http-dir', 'raw', [spec.framingIn, spec.framingOut]);
   const root = servedFolder(spec.dir, 'http-dir');
   return { make: () => new HttpDir(root) };
 }

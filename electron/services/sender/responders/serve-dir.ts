@@ -2,8 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Framing } from '../../../../shared/sender/framing.ts';
 import { isPlainName } from '../../../../shared/http/static-path.ts';
-import { WirelabError } from '../../../../shared/contract/errors.ts';
-import { insideFolder, servedFolder } from './folder.ts';
+import { insideFolder, requireFraming, servedFolder } from './folder.ts';
 import type { IncomingMessage, Responder, ResponderContext, ResponderFactory } from './responder.ts';
 
 /**
@@ -29,14 +28,7 @@ export interface ServeDirPlan {
 }
 
 export function serveDirPlan(spec: { dir?: string | undefined; framingIn: Framing; framingOut: Framing }): ServeDirPlan {
-  for (const f of [spec.framingIn, spec.framingOut]) {
-    if (f.kind !== 'header-json')
-      throw new WirelabError('RESPONDER_FRAMING', 'framing: serve-dir frames its own messages: choose header-json framing for this session', 'framing', {
-        field: 'framing',
-        reply: 'serve-dir',
-        framing: 'header-json',
-      });
-  }
+  requireFraming('serve-dir', 'header-json', [spec.framingIn, spec.framingOut]);
   const root = servedFolder(spec.dir, 'serve-dir');
   return {
     make: () => new ServeDir(root),
