@@ -22,7 +22,7 @@ when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "
 chunks are the raw receives, messages what the framing decoded.
 --answer (TCP) answers the server's 32-byte challenge first, as the course's authenticated client
 does: md5(KEY + challenge) as 32 hex characters, or HMAC-SHA256 under KEY as 64; DATA is sent
-after the answer. The challenge is not among the chunks printed.`;
+after the answer. The chunks show the challenge as it arrived; a framing decodes what follows it.`;
 
 export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
                [--frame ...] [--count N] [--timeout MS] [--json]

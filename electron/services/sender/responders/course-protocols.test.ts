@@ -315,5 +315,7 @@ describe('refusals when the session opens', () => {
     const challenge = await runWirelab(['listen', 'tcp', '0', '--challenge', 'sha1:k', '--timeout', '100']);
     expect(challenge.stderr).toMatch(/challenge: "sha1" is not an algorithm/);
     expect(challenge.code).toBe(2);
+    const udp = await runWirelab(['listen', 'udp', '0', '--relay', '--timeout', '100']);
+    expect(udp.stderr).toMatch(/reply: relay needs connections: open it on a TCP server/);
   });
 });
