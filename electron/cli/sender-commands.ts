@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import type { OpenSession, SenderEvent } from '../../shared/contract/sender.ts';
+import { payloadSpecSchema, type OpenSession, type SenderEvent } from '../../shared/contract/sender.ts';
 import { parseChallengeSpec } from '../../shared/sender/challenge.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
@@ -11,26 +11,41 @@ import { EventHub } from '../core/event-hub.ts';
 import { runGenerator } from '../services/sender/generator.ts';
 import { SenderService } from '../services/sender/sender-service.ts';
 import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
-import { UsageError, type CliIo } from './cli-io.ts';
+import { parsePort, UsageError, type CliIo } from './cli-io.ts';
 
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
-             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json]
+             [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY] [--header JSON]
+             [--save-dir DIR [--overwrite]] [--bind [HOST:]PORT] [--broadcast] [--wait MS] [--json]
              [--answer md5:KEY | hmac-sha256:KEY]
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
-when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "error"} —
-chunks are the raw receives, messages what the framing decoded.
+when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
+chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR.
+
+Framing names: raw, line, len32le, len32be, len16be, header-json. --frame sets both directions;
+--frame-in / --frame-out set one (the notes' remote-command server reads raw and answers
+header-json: --frame-out raw --frame-in header-json). --size-key names header-json's size field
+(default data_size; the FTP homework's is filesize) in either direction. --header adds fields
+to the JSON header beside the computed size, e.g. '{"operate":"upload","filename":"a.bin"}'.
+--file over TCP is streamed from disk in constant memory, any size, with progress on stderr.
+--save-dir streams each decoded body to DIR (a header's "filename", sanitised; else numbered),
+via NAME.part renamed when complete; --overwrite replaces a file of the same name.
+--bind connects from a local address (TCP) or binds the UDP socket there; --broadcast sets
+SO_BROADCAST so a UDP send to a broadcast address is allowed.
 --answer (TCP) answers the server's 32-byte challenge first, as the course's authenticated client
 does: md5(KEY + challenge) as 32 hex characters, or HMAC-SHA256 under KEY as 64; DATA is sent
 after the answer. The chunks show the challenge as it arrived; a framing decodes what follows it.`;
 
 export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
-               [--frame ...] [--count N] [--timeout MS] [--json]
+               [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY]
+               [--save-dir DIR [--overwrite]] [--count N] [--timeout MS] [--json]
 wirelab listen tcp <port> [--serve-dir DIR | --relay | --http-dir DIR] [--challenge md5:KEY | hmac-sha256:KEY]
 
 Listens and prints one event per line with --json: listening, connection, message, close, notice.
 Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
 --reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.
+Framing and --save-dir as for wirelab send: each decoded body is streamed to DIR and logged as a
+notice {"event": "notice", "code": "SENDER_SAVED", "params": {"name", "bytes", "sha256"}}.
 The course's servers (TCP):
   --serve-dir DIR   the FTP homework: {"operate":"download","filename":F} is answered with
                     {"filesize":N} and the file; {"operate":"upload","filename":F,"filesize":N}
@@ -62,6 +77,69 @@ function whole(flag: string, value: string | undefined, fallback: number, min = 
   return Number(value);
 }
 
+/** --frame, --frame-in, --frame-out and --size-key as the session's three framings. */
+function framingsOf(values: {
+  frame?: string | undefined;
+  'frame-in'?: string | undefined;
+  'frame-out'?: string | undefined;
+  'size-key'?: string | undefined;
+}): {
+  framing: Framing;
+  framingIn: Framing;
+  framingOut: Framing;
+} {
+  const framing = framingByName(values.frame ?? 'raw');
+  let framingIn = values['frame-in'] ? framingByName(values['frame-in']) : framing;
+  let framingOut = values['frame-out'] ? framingByName(values['frame-out']) : framing;
+  const key = values['size-key'];
+  if (key === undefined) return { framing, framingIn, framingOut };
+  if (!key.trim() || key.length > 64) throw new UsageError('--size-key: name the header field that holds the body size (1–64 characters)');
+  const keyed = (f: Framing): Framing => (f.kind === 'header-json' ? { kind: 'header-json', sizeKey: key.trim() } : f);
+  if (framingIn.kind !== 'header-json' && framingOut.kind !== 'header-json')
+    throw new UsageError('--size-key applies to header-json framing; add --frame header-json (or --frame-in / --frame-out header-json)');
+  framingIn = keyed(framingIn);
+  framingOut = keyed(framingOut);
+  return { framing: keyed(framing), framingIn, framingOut };
+}
+
+/** --header JSON: the extra fields of a header-json header, checked by the contract's own schema. */
+function headerOf(text: string | undefined): Record<string, string | number | boolean | null> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--header: not JSON (${(e as Error).message}); write it like '{"operate":"upload","filename":"a.bin"}'`);
+  }
+  const r = payloadSpecSchema.shape.header.safeParse(value);
+  if (!r.success || r.data === undefined)
+    throw new UsageError(
+      `--header: a JSON object of strings, numbers, booleans or null (keys up to 64 characters)${r.success ? '' : `: ${r.error.issues[0]?.message ?? ''}`}`,
+    );
+  return r.data;
+}
+
+/** --bind [HOST:]PORT ("5000", "127.0.0.1:5000", "[::1]:5000"). */
+function bindOf(text: string | undefined): { host?: string; port: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--bind: write [HOST:]PORT, e.g. 5000 or 127.0.0.1:5000, not "${text}"`);
+  const host = m[1] ?? m[2];
+  return host ? { host: checkHost(host, 'bind'), port: parsePort(m[3], '--bind', 0) } : { port: parsePort(m[3], '--bind', 0) };
+}
+
+/** Human-sized progress on stderr, at most once a second and once at the end. */
+function progressPrinter(io: CliIo, name: string): (bytes: number, size: number) => void {
+  let last = 0;
+  return (bytes, size) => {
+    const now = Date.now();
+    if (bytes < size && now - last < 1000) return;
+    last = now;
+    const pct = size ? Math.floor((bytes / size) * 100) : 100;
+    io.err(`sending ${name}: ${pct}% (${bytes.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes)`);
+  };
+}
+
 const view = (bytes: Uint8Array, encoding: Encoding) => ({ hex: toHex(bytes), text: decodeText(bytes, encoding) });
 const messageView = (m: { bytes: Uint8Array; header?: Record<string, unknown> | undefined }, encoding: Encoding) =>
   m.header ? { ...view(m.bytes, encoding), header: m.header } : view(m.bytes, encoding);
@@ -75,6 +153,14 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       file: { type: 'string' },
       encoding: { type: 'string' },
       frame: { type: 'string' },
+      'frame-in': { type: 'string' },
+      'frame-out': { type: 'string' },
+      'size-key': { type: 'string' },
+      header: { type: 'string' },
+      'save-dir': { type: 'string' },
+      overwrite: { type: 'boolean' },
+      bind: { type: 'string' },
+      broadcast: { type: 'boolean' },
       wait: { type: 'string' },
       json: { type: 'boolean' },
       answer: { type: 'string' },
@@ -87,20 +173,25 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const host = checkHost(hostArg);
   const port = checkPort(portArg);
   const encoding = checkEncoding(values.encoding ?? 'utf8');
-  const framing: Framing = framingByName(values.frame ?? 'raw');
+  const { framing, framingIn, framingOut } = framingsOf(values);
+  const header = headerOf(values.header);
+  const bind = bindOf(values.bind);
+  if (values.broadcast && kind !== 'udp') throw new UsageError('--broadcast is for UDP (SO_BROADCAST)');
   const waitMs = whole('--wait', values.wait, 1000);
   const answer = values.answer === undefined ? undefined : parseChallengeSpec(values.answer, 'answer');
   if (answer && kind !== 'tcp') throw new UsageError('--answer: a challenge is answered on a TCP connection');
   if (values.hex && values.file) throw new UsageError('give --hex or --file, not both');
-  let payload: Uint8Array;
-  if (values.file) {
-    if (data !== undefined) throw new UsageError('give data or --file, not both');
+  if (values.file && data !== undefined) throw new UsageError('give data or --file, not both');
+  // TCP streams a file from disk; a UDP datagram is small enough to read whole (64 KiB at most)
+  const streamFile = values.file !== undefined && kind === 'tcp';
+  let payload: Uint8Array = new Uint8Array(0);
+  if (values.file && !streamFile) {
     try {
       payload = readFileSync(values.file);
     } catch (e) {
       throw new UsageError(`--file: cannot read ${values.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-  } else payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
+  } else if (!values.file) payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
 
   // The app's own pipeline (SenderService): its framing, its explanations, its error codes.
   const hub = new EventHub();
@@ -118,27 +209,27 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     if (e.type === 'notice' && e.code === 'CHALLENGE_ANSWERED') answered();
     if (e.sessionId !== sessionId) return;
     if (e.type === 'error' && e.code) error ??= { code: e.code, message: e.message ?? e.code };
+    if (e.type === 'notice' && e.code?.startsWith('SAVE_') && e.code !== 'SAVE_NAME_CHANGED') error ??= { code: e.code, message: e.message ?? e.code };
     if ((e.type === 'error' && !e.code?.startsWith('FRAME_')) || (e.type === 'close' && e.dir === null)) finish();
   });
+  const save = values['save-dir'] !== undefined ? { saveDir: values['save-dir'], overwrite: values.overwrite === true } : { overwrite: false };
   try {
-    const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', overwrite: false };
+    const common = { framing, framingIn, framingOut, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', ...save };
     const info =
       kind === 'tcp'
         ? await service.open({
             kind: 'tcp-client',
             host,
             port,
-            framing,
-            encoding,
             timeoutMs: Math.max(waitMs, 3000),
-            overwrite: false,
+            ...(bind ? { bind } : {}),
             ...(answer ? { answer } : {}),
+            ...common,
           })
-        : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
+        : await service.open({ kind: 'udp', host: bind?.host ?? (host.includes(':') ? '::' : '0.0.0.0'), port: bind?.port ?? 0, ...common });
     sessionId = info.id;
     connectMs = info.connectMs;
-    // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
-    const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none' } as const;
+    if (values.broadcast) service.udpOptions(info.id, { broadcast: true });
     // DATA goes after the answer (the server reads the answer first), or not at all when the server never challenges
     if (answer) {
       let waited: ReturnType<typeof setTimeout> | undefined;
@@ -151,10 +242,20 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       if (gaveUp) error ??= { code: 'CHALLENGE_NONE', message: 'the server sent no 32-byte challenge to answer (is it challenging clients?)' };
       if (gaveUp) finish();
     }
-    if (!error && (payload.length || framing.kind !== 'raw')) sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
+    // no challenge came to answer: nothing is sent
+    if (error === null && streamFile) {
+      const file = values.file!;
+      sent = (await service.sendFile(info.id, file, { header, onProgress: progressPrinter(io, file.split(/[\\/]/).at(-1) ?? file) })).bytes;
+    } else if (error === null) {
+      // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
+      const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none', ...(header ? { header } : {}) } as const;
+      if (payload.length || framingOut.kind !== 'raw') sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
+    }
     const timer = setTimeout(finish, waitMs);
     await ended;
     clearTimeout(timer);
+    // a body that ended with the peer's FIN is still being renamed into place: let it finish
+    await service.settle(info.id);
   } catch (e) {
     if (!(e instanceof WirelabError)) throw e;
     error ??= e.toData();
@@ -163,11 +264,13 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const entries = sessionId ? service.logs.all(sessionId) : [];
   await service.dispose();
   const chunks = entries.filter((e) => e.type === 'chunk' && e.dir === 'in');
-  const messages = framing.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
+  const messages = framingIn.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
+  const saved = entries.filter((e) => e.type === 'notice' && e.code === 'SENDER_SAVED').map((e) => e.params ?? {});
   const doc = {
     sent,
     chunks: chunks.map((c) => view(c.bytes, encoding)),
     messages: messages.map((m) => messageView(m, encoding)),
+    saved,
     connectMs,
     error: error as { code: string; message: string } | null,
   };
@@ -176,7 +279,8 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     if (connectMs !== null) io.out(`connected in ${connectMs.toFixed(3)} ms`);
     io.out(`sent ${sent} bytes`);
     for (const [i, c] of doc.chunks.entries()) io.out(`chunk ${i + 1} (${c.hex.length / 2} bytes): ${JSON.stringify(c.text)}`);
-    if (framing.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
+    if (framingIn.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
+    for (const f of saved) io.out(`saved ${String(f['name'])} (${Number(f['bytes']).toLocaleString('en-US')} bytes, sha256 ${String(f['sha256'])})`);
   }
   if (doc.error) {
     io.err(`wirelab send: ${doc.error.message}`);
@@ -195,6 +299,11 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       reply: { type: 'string' },
       greet: { type: 'string' },
       frame: { type: 'string' },
+      'frame-in': { type: 'string' },
+      'frame-out': { type: 'string' },
+      'size-key': { type: 'string' },
+      'save-dir': { type: 'string' },
+      overwrite: { type: 'boolean' },
       count: { type: 'string' },
       timeout: { type: 'string' },
       encoding: { type: 'string' },
@@ -215,9 +324,11 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   if (modes.length > 1) throw new UsageError(`give one of --${modes.join(', --')}, not several`);
   const challenge = values.challenge === undefined ? undefined : parseChallengeSpec(values.challenge, 'challenge');
   const encoding = checkEncoding(values.encoding ?? 'utf8');
-  // The FTP homework's header names its size "filesize" (seed 001), the size key serve-dir reads
-  const framing: Framing =
-    values.frame === undefined && values['serve-dir'] !== undefined ? { kind: 'header-json', sizeKey: 'filesize' } : framingByName(values.frame ?? 'raw');
+  // The FTP homework's header names its size "filesize" (seed 001): serve-dir's default framing
+  const { framing, framingIn, framingOut } =
+    values.frame === undefined && values['frame-in'] === undefined && values['frame-out'] === undefined && values['serve-dir'] !== undefined
+      ? framingsOf({ frame: 'header-json', 'size-key': values['size-key'] ?? 'filesize' })
+      : framingsOf(values);
   const count = whole('--count', values.count, 0);
   const timeout = whole('--timeout', values.timeout, 0);
   const json = values.json === true;
@@ -237,7 +348,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     else if (e.type === 'client-close') emit({ event: 'close', peer }, `${peer} closed`);
     else if (e.type === 'error') emit({ event: 'error', peer, code: e.code, message: e.message }, `${peer}: ${e.message ?? e.code}`);
     else if (e.type === 'notice') emit({ event: 'notice', peer, code: e.code, message: e.message, params: e.params ?? {} }, `${peer}: ${e.message ?? e.code}`);
-    else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framing.kind === 'raw'))) {
+    else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framingIn.kind === 'raw'))) {
       // the whole message from the log (the event carries a 4 KiB preview)
       const m = service.entry(e.sessionId, e.seq);
       if (!m) return;
@@ -266,12 +377,15 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     host,
     port,
     framing,
+    framingIn,
+    framingOut,
     encoding,
     ...answer,
     ...(challenge ? { challenge } : {}),
     rules: [],
     greet: values.greet ?? '',
-    overwrite: false,
+    ...(values['save-dir'] !== undefined ? { saveDir: values['save-dir'] } : {}),
+    overwrite: values.overwrite === true,
   });
   const bound = splitEndpoint(info.local)!;
   emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
@@ -280,6 +394,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   const timer = timeout ? setTimeout(finish, timeout) : null;
   await Promise.race([done, io.stopSignal]);
   if (timer) clearTimeout(timer);
+  await service.settle(info.id);
   await service.dispose();
   return 0;
 }

@@ -17,6 +17,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'net.interfaces': () => [],
     'sender.open': () => ({ id: 'x', kind: 'udp', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters }),
     'sender.send': () => ({ bytes: 0 }),
+    'sender.sendFile': () => ({ bytes: 0 }),
     'sender.halfClose': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'half-closed', ...zeroCounters }),
     'sender.reconnect': () => ({ id: 'x', kind: 'tcp-client', local: '', remote: null, connectMs: null, state: 'open', ...zeroCounters }),
     'sender.close': () => ({ closed: true }),

@@ -116,6 +116,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'net.interfaces': () => listInterfaces(),
     'sender.open': (spec) => sender.open(spec),
     'sender.send': ({ sessionId, payload, host, port, clientPeer }) => sender.send(sessionId, payload, { host, port, clientPeer }),
+    'sender.sendFile': ({ sessionId, path, header, clientPeer }) => sender.sendFile(sessionId, path, { header, clientPeer }),
     'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({
       started: await sender.repeat(sessionId, payload, { host, port }, intervalMs, count),
     }),

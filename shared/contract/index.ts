@@ -12,6 +12,7 @@ import {
   repeatInputSchema,
   senderEventSchema,
   sendInputSchema,
+  sendFileInputSchema,
   sessionInfoSchema,
   udpOptionsSchema,
   udpStateSchema,
@@ -85,6 +86,8 @@ export const commands = {
   'net.interfaces': { input: empty, output: z.array(netInterfaceSchema) },
   'sender.open': { input: openSessionSchema, output: sessionInfoSchema },
   'sender.send': { input: sendInputSchema, output: z.object({ bytes: z.number().int() }) },
+  /** Streams a file from the host's disk as one framed message (constant memory, with progress notices). */
+  'sender.sendFile': { input: sendFileInputSchema, output: z.object({ bytes: z.number() }) },
   /** Send the same payload every intervalMs (drift-corrected), count times or until stopped; macros expand each time. */
   'sender.repeat': { input: repeatInputSchema, output: z.object({ started: z.boolean() }) },
   'sender.stopRepeat': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ sent: z.number().int() }) },

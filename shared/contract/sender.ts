@@ -243,6 +243,21 @@ export const sendInputSchema = z.object({
   clientPeer: z.string().max(64).optional(),
 });
 
+/**
+ * A file on the host's disk sent as one message of the session's outgoing framing (header-json:
+ * `header`'s fields beside the computed size key, then the file), streamed in constant memory;
+ * progress is logged as SENDER_FILE_PROGRESS notices, the end as SENDER_FILE_SENT.
+ */
+export const sendFileInputSchema = z
+  .object({
+    sessionId: z.string(),
+    path: z.string().trim().min(1, 'file: type the path of a file on the host').max(4096, 'file: at most 4096 characters'),
+    header: payloadSpecSchema.shape.header,
+    /** TCP server: the client to send to (its "ip:port"); needed when more than one is connected. */
+    clientPeer: z.string().max(64).optional(),
+  })
+  .strict();
+
 export const repeatInputSchema = sendInputSchema.extend({
   intervalMs: z.number().int().min(1, 'intervalMs: at least 1 ms').max(3_600_000, 'intervalMs: at most one hour'),
   /** 0 repeats until stopped. */

@@ -134,6 +134,25 @@ export interface DecodedMessage {
   header?: Record<string, unknown>;
 }
 
+/**
+ * A streaming decoder's output (`pushStream`): each message as its start (header and size),
+ * its body in pieces as they arrive, and its end. A body going to disk is never held whole;
+ * `body` pieces may be views of the pushed chunk, so a consumer writes or copies them at once.
+ */
+export type StreamPiece =
+  { kind: 'start'; size: number; header?: Record<string, unknown>; toDisk: boolean } | { kind: 'body'; bytes: Uint8Array } | { kind: 'end' };
+
+export interface DecoderOptions {
+  /**
+   * Streaming mode (pushStream): `toDisk` says whether a message of this header and size goes
+   * to disk. A body that does is streamed piece by piece and may be as large as `maxBody` (the
+   * in-memory cap `maxFrame` does not apply to it); any other is decoded whole, as `push` does.
+   */
+  stream?: { toDisk(header: Record<string, unknown> | undefined, size: number): boolean; maxBody: number };
+  /** header-json: a header without the size key announces an empty body (the FTP homework's download request). */
+  missingSizeIsEmpty?: boolean;
+}
+
 export interface FrameProblem {
   code: 'FRAME_TOO_LARGE' | 'FRAME_BAD_HEADER' | 'FRAME_TRUNCATED' | 'FRAME_BAD_LENGTH' | 'FRAME_BUDGET';
   message: string;
@@ -188,13 +207,82 @@ export class FrameDecoder {
   private held = 0;
   problem: FrameProblem | null = null;
   private readonly delimiter: Uint8Array | null;
+  /** Streaming mode: where pieces go while pushStream runs, and the body bytes still to come of the message on its way to disk. */
+  private pieces: StreamPiece[] | null = null;
+  private streamLeft = 0;
+  private streamSize = 0;
 
   constructor(
     readonly framing: Framing,
     readonly maxFrame = defaultMaxFrame,
     private readonly budget: FrameBudget | null = null,
+    private readonly options: DecoderOptions = {},
   ) {
     this.delimiter = framing.kind === 'delimiter' ? utf8.encode(framing.delimiter) : null;
+  }
+
+  /**
+   * Streaming mode: like `push`, but each message comes out as start, body pieces, end, and a
+   * length or header-json body bound for disk is passed through as it arrives (a 1 GiB upload
+   * costs no more memory than one chunk). Raw framing has no boundaries: use `push`.
+   */
+  pushStream(chunk: Uint8Array): StreamPiece[] {
+    const pieces: StreamPiece[] = [];
+    if (this.problem) return pieces;
+    if (this.streamLeft > 0) {
+      const n = Math.min(this.streamLeft, chunk.length);
+      pieces.push({ kind: 'body', bytes: chunk.subarray(0, n) });
+      this.streamLeft -= n;
+      chunk = chunk.subarray(n);
+      if (this.streamLeft > 0) return pieces;
+      pieces.push({ kind: 'end' });
+      if (chunk.length === 0) return pieces;
+    }
+    this.pieces = pieces;
+    try {
+      this.push(chunk);
+    } finally {
+      this.pieces = null;
+    }
+    return pieces;
+  }
+
+  /** A whole message: into `out` (push), or as start, body, end (pushStream). */
+  private emit(out: DecodedMessage[], m: DecodedMessage): void {
+    if (!this.pieces) {
+      out.push(m);
+      return;
+    }
+    const toDisk = this.options.stream?.toDisk(m.header, m.bytes.length) ?? false;
+    this.pieces.push(m.header ? { kind: 'start', size: m.bytes.length, header: m.header, toDisk } : { kind: 'start', size: m.bytes.length, toDisk });
+    if (m.bytes.length) this.pieces.push({ kind: 'body', bytes: m.bytes });
+    this.pieces.push({ kind: 'end' });
+  }
+
+  /**
+   * Streaming mode, a length or header-json body of `size` bytes starting at `from`: when it goes
+   * to disk, its start and what is here go out now and the rest as it comes (returns the bytes
+   * consumed); otherwise -1, and the body is decoded whole under the in-memory cap.
+   */
+  private streamBody(buf: Uint8Array, offset: number, from: number, size: number, header?: Record<string, unknown>): number {
+    const stream = this.options.stream;
+    if (!this.pieces || !stream || !stream.toDisk(header, size)) return -1;
+    if (size > stream.maxBody)
+      return this.fail('FRAME_TOO_LARGE', `a frame announces a ${size}-byte body, over the ${stream.maxBody}-byte cap of one saved body`, {
+        variant: header ? 'header' : 'length',
+        size,
+        max: stream.maxBody,
+      });
+    this.pieces.push(header ? { kind: 'start', size, header, toDisk: true } : { kind: 'start', size, toDisk: true });
+    const here = Math.min(size, buf.length - from);
+    if (here > 0) this.pieces.push({ kind: 'body', bytes: buf.subarray(from, from + here) });
+    if (here === size) {
+      this.pieces.push({ kind: 'end' });
+      return from + size - offset;
+    }
+    this.streamLeft = size - here;
+    this.streamSize = size;
+    return buf.length - offset;
   }
 
   /** Bytes received that are not yet a whole message. */
@@ -213,7 +301,7 @@ export class FrameDecoder {
       f.at += n;
       if (f.at < f.bytes.length) return out;
       this.fill = null;
-      out.push(f.header ? { bytes: f.bytes, header: f.header } : { bytes: f.bytes });
+      this.emit(out, f.header ? { bytes: f.bytes, header: f.header } : { bytes: f.bytes });
       chunk = chunk.subarray(n);
     }
     // Nothing buffered: parse straight from the chunk; otherwise append and parse the whole.
@@ -224,7 +312,7 @@ export class FrameDecoder {
       buf = this.acc.subarray(0, this.accLen);
     }
     let offset = 0;
-    while (!this.problem && !this.fill) {
+    while (!this.problem && !this.fill && this.streamLeft === 0) {
       const taken = this.next(buf, offset, out);
       if (taken === 0) break;
       offset += taken;
@@ -331,12 +419,12 @@ export class FrameDecoder {
           return 0;
         }
         this.scanned = 0;
-        out.push({ bytes: buf.slice(offset, at) });
+        this.emit(out, { bytes: buf.slice(offset, at) });
         return at - offset + d.length;
       }
       case 'fixed':
         if (avail < f.size) return this.startFill(buf, offset, offset, f.size);
-        out.push({ bytes: buf.slice(offset, offset + f.size) });
+        this.emit(out, { bytes: buf.slice(offset, offset + f.size) });
         return f.size;
       case 'length': {
         if (avail < f.bytes) return 0;
@@ -352,6 +440,8 @@ export class FrameDecoder {
             variant: 'length',
             size: n,
           });
+        const streamed = this.streamBody(buf, offset, offset + f.bytes, body);
+        if (streamed >= 0) return streamed;
         if (body > this.maxFrame)
           return this.fail('FRAME_TOO_LARGE', `a frame announces ${body} bytes, over the ${this.maxFrame}-byte cap; refusing to allocate it`, {
             variant: 'length',
@@ -359,7 +449,7 @@ export class FrameDecoder {
             max: this.maxFrame,
           });
         if (avail < f.bytes + body) return this.startFill(buf, offset, offset + f.bytes, body);
-        out.push({ bytes: buf.slice(offset + f.bytes, offset + f.bytes + body) });
+        this.emit(out, { bytes: buf.slice(offset + f.bytes, offset + f.bytes + body) });
         return f.bytes + body;
       }
       case 'header-json': {
@@ -377,10 +467,15 @@ export class FrameDecoder {
         } catch {
           return this.fail('FRAME_BAD_HEADER', `the ${headLen}-byte header is not UTF-8 JSON`, { variant: 'json', size: headLen });
         }
-        const size = typeof header === 'object' && header !== null ? (header as Record<string, unknown>)[f.sizeKey] : undefined;
+        if (typeof header !== 'object' || header === null || Array.isArray(header))
+          return this.fail('FRAME_BAD_HEADER', `the ${headLen}-byte header is JSON but not an object`, { variant: 'json', size: headLen });
+        let size = (header as Record<string, unknown>)[f.sizeKey];
+        if (size === undefined && this.options.missingSizeIsEmpty) size = 0;
         if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
           return this.fail('FRAME_BAD_HEADER', `the JSON header has no whole-number "${f.sizeKey}"`, { variant: 'size-key', key: f.sizeKey });
         }
+        const streamed = this.streamBody(buf, offset, offset + 4 + headLen, size, header as Record<string, unknown>);
+        if (streamed >= 0) return streamed;
         if (size > this.maxFrame)
           return this.fail('FRAME_TOO_LARGE', `the header announces a ${size}-byte body, over the ${this.maxFrame}-byte cap`, {
             variant: 'header',
@@ -389,7 +484,7 @@ export class FrameDecoder {
           });
         const start = offset + 4 + headLen;
         if (avail < 4 + headLen + size) return this.startFill(buf, offset, start, size, header as Record<string, unknown>);
-        out.push({ bytes: buf.slice(start, start + size), header: header as Record<string, unknown> });
+        this.emit(out, { bytes: buf.slice(start, start + size), header: header as Record<string, unknown> });
         return 4 + headLen + size;
       }
     }
@@ -399,6 +494,13 @@ export class FrameDecoder {
   end(): FrameProblem | null {
     if (this.problem) return this.problem;
     if (this.framing.kind === 'raw') return null;
+    if (this.streamLeft > 0) {
+      const got = this.streamSize - this.streamLeft;
+      const want = `a ${this.streamSize}-byte body`;
+      this.problem = { code: 'FRAME_TRUNCATED', message: `the peer closed after ${got} bytes of ${want}`, params: { got, want } };
+      this.streamLeft = 0;
+      return this.problem;
+    }
     const f = this.fill;
     if (this.accLen > 0 || f) {
       const got = f?.header ? f.at : this.buffered;

@@ -23,11 +23,13 @@ def listen():
         buf += data
         while b'\n' in buf:
             line, buf = buf.split(b'\n', 1)
-            print('< ' + line.decode('utf-8'), flush=True)
+            # one write per line: print() writes the text and the newline apart, and two threads interleave them
+            sys.stdout.write('< ' + line.decode('utf-8') + '\n')
+            sys.stdout.flush()
 
 
-threading.Thread(target=listen, daemon=True).start()
 print('ready', flush=True)
+threading.Thread(target=listen, daemon=True).start()
 for line in sys.stdin:
     line = line.rstrip('\n')
     if line == 'quit':

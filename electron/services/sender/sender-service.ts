@@ -23,6 +23,8 @@ import { kernelDropCounter } from './udp-kernel.ts';
 import { Connection, socketIo, type ConnectionHooks, type ConnectionIo } from './responders/connection.ts';
 import { escapedBytes, responderFactory, type ResponderPlan } from './responders/registry.ts';
 import { UdpSocket } from './udp-socket.ts';
+import { BodyIntake } from './body-intake.ts';
+import { checkSaveDir } from './save-file.ts';
 
 /** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
 const previewBytes = 4096;
@@ -37,7 +39,7 @@ interface Session {
   encoding: Encoding;
   client?: TcpClient;
   /** How a client session connected, to connect again the same way (reconnect). */
-  connectSpec?: { host: string; port: number; timeoutMs: number };
+  connectSpec?: { host: string; port: number; timeoutMs: number; bind?: { host?: string | undefined; port: number } | undefined };
   server?: TcpServer;
   udp?: UdpSocket;
   /** {{counter}} for the next send on this session. */
@@ -48,6 +50,12 @@ interface Session {
   greet: Uint8Array;
   /** Each open connection (a server's clients, a client's one) or UDP peer, as its responder sees it. */
   conns: Map<string, Connection>;
+  /** Where incoming bodies are streamed (the save dir, or the responder's own folder), or null: all in memory. */
+  save: { dir: string; overwrite: boolean; when?: (header: Record<string, unknown> | undefined) => boolean } | null;
+  /** Bodies saved without a usable name so far (message-0001.bin …). */
+  numbered: number;
+  /** Connections that closed with work still queued (a body being renamed into place). */
+  draining: Set<Connection>;
   broadcast: boolean;
   groups: Set<string>;
   logBudget: LogBudget;
@@ -132,7 +140,15 @@ export class SenderService {
    * completes, each handed to the connection's responder (which answers through the outgoing
    * framing, responders/connection.ts).
    */
-  private receive(s: Session, decoder: FrameDecoder | null, conn: Connection | null, peer: string, chunk: Uint8Array, onProblem?: () => void): void {
+  private receive(
+    s: Session,
+    decoder: FrameDecoder | null,
+    conn: Connection | null,
+    intake: BodyIntake | null,
+    peer: string,
+    chunk: Uint8Array,
+    onProblem?: () => void,
+  ): void {
     s.info.received++;
     s.info.receivedBytes += chunk.length;
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
@@ -150,13 +166,57 @@ export class SenderService {
       if (chunk.length === 0) return;
     }
     const raw = s.framingIn.kind === 'raw';
-    const messages = raw || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
-    for (const m of messages) {
-      if (!raw) this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
-      conn?.deliver(m);
+    if (intake) {
+      // Streaming to disk: raw framing has no boundaries, so a connection's stream (a datagram) is one body.
+      if (raw || !decoder) {
+        if (!intake.open) intake.take([{ kind: 'start', size: 0, toDisk: true }]);
+        intake.take([{ kind: 'body', bytes: new Uint8Array(chunk) }]);
+      } else intake.take(decoder.pushStream(chunk));
+    } else {
+      const messages = raw || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
+      for (const m of messages) {
+        if (!raw) this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
+        conn?.deliver(m);
+      }
     }
     // Said once per connection (the decoder stops at its first problem).
-    if (decoder?.problem) this.frameProblem(s, peer, decoder.problem, onProblem);
+    if (decoder?.problem) {
+      intake?.abort();
+      this.frameProblem(s, peer, decoder.problem, onProblem);
+    }
+  }
+
+  /** How a session's incoming framing is decoded: streaming when bodies may go to disk. */
+  private decoderFor(s: Session, maxFrame?: number, budget: FrameBudget | null = this.frameBudget): FrameDecoder {
+    const save = s.save;
+    const missingSizeIsEmpty = s.plan?.missingSizeIsEmpty ?? false;
+    return new FrameDecoder(s.framingIn, maxFrame, budget, {
+      missingSizeIsEmpty,
+      ...(save ? { stream: { toDisk: (h) => !save.when || save.when(h), maxBody: limits.senderSaveBytes } } : {}),
+    });
+  }
+
+  /** The intake of one connection when the session saves bodies to disk; null otherwise. */
+  private intakeFor(s: Session, conn: Connection | null): BodyIntake | null {
+    const save = s.save;
+    if (!save || !conn) return null;
+    const raw = s.framingIn.kind === 'raw';
+    return new BodyIntake({ dir: save.dir, overwrite: save.overwrite, nextNumber: () => ++s.numbered }, conn, {
+      message: (bytes, header) => {
+        if (!raw) this.emit(s, { type: 'message', dir: 'in', peer: conn.peer }, bytes, header);
+      },
+      note: (code, message, params) => conn.note(code, message, params),
+    });
+  }
+
+  /** A TCP connection ended: a half-received frame is reported, a half-saved body removed, a raw stream's body completed. */
+  private streamEnded(s: Session, decoder: FrameDecoder, intake: BodyIntake | null, peer: string): void {
+    const problem = s.framingIn.kind === 'raw' ? null : decoder.end();
+    if (problem) {
+      intake?.abort();
+      this.emit(s, { type: 'error', peer, code: problem.code, message: problem.message, params: problem.params });
+    } else if (intake?.open) intake.take([{ kind: 'end' }]);
+    decoder.dispose();
   }
 
   private frameProblem(s: Session, peer: string, p: FrameProblem, onProblem?: () => void): void {
@@ -240,6 +300,9 @@ export class SenderService {
       plan: null,
       greet: new Uint8Array(0),
       conns: new Map(),
+      save: null,
+      numbered: 0,
+      draining: new Set(),
       broadcast: false,
       groups: new Set(),
       logBudget: new LogBudget(),
@@ -262,24 +325,41 @@ export class SenderService {
   private async start(s: Session, spec: OpenSession, host: string): Promise<void> {
     s.plan = responderFactory(spec, { onRuleTimeout: (index, ms) => this.ruleTimedOut(s, index, ms) });
     if (spec.kind !== 'tcp-client' && spec.greet) s.greet = escapedBytes(spec.greet, spec.encoding, 'greet');
+    const save = s.plan?.save ?? (spec.saveDir ? { dir: spec.saveDir } : null);
+    if (save) {
+      checkSaveDir(save.dir, s.plan?.save ? 'dir' : 'saveDir');
+      s.save = { ...save, overwrite: spec.overwrite };
+    }
     if (spec.kind === 'tcp-client') {
-      s.connectSpec = { host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs };
+      s.connectSpec = {
+        host,
+        port: checkPort(spec.port),
+        timeoutMs: spec.timeoutMs,
+        ...(spec.bind ? { bind: { host: spec.bind.host ? checkHost(spec.bind.host, 'bind') : undefined, port: checkPort(spec.bind.port, 'bind', true) } } : {}),
+      };
       await this.connectClient(s);
     } else if (spec.kind === 'tcp-server') {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
-        const decoder = new FrameDecoder(s.framingIn, undefined, this.frameBudget);
+        const decoder = this.decoderFor(s);
         this.emit(s, { type: 'client-open', peer: c.peer });
         const key = String(c.id);
         const conn = this.socketConnection(s, c.peer, c.socket, (n) => (c.bytesOut += n));
+        const intake = this.intakeFor(s, conn);
         s.conns.set(key, conn);
         // A framing error (or the shared frame budget refusing a frame) ends this connection
         // only: said once with its code, as `wirelab listen` does, then the socket is closed.
         const drop = () => c.socket.destroy();
-        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, c.peer, d, drop));
+        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, intake, c.peer, d, drop));
         c.socket.on('close', () => {
-          decoder.dispose(); // its partial frame goes back to the budget
+          // its partial frame goes back to the budget; a body cut short is reported and its .part removed
+          if (!decoder.problem) this.streamEnded(s, decoder, intake, c.peer);
+          else decoder.dispose();
           s.conns.delete(key);
           conn.gone();
+          if (conn.busy) {
+            s.draining.add(conn);
+            void conn.idle().then(() => s.draining.delete(conn));
+          }
           this.emit(s, { type: 'client-close', peer: c.peer });
         });
         this.opened(s, conn);
@@ -292,7 +372,14 @@ export class SenderService {
         const peer = peerName(from.address, from.port);
         // Datagrams keep their boundaries: each one is framed on its own, and a frame cannot be
         // larger than the datagram that carries it.
-        this.receive(s, s.framingIn.kind === 'raw' ? null : new FrameDecoder(s.framingIn, d.length), this.udpPeer(s, udp, from.address, from.port), peer, d);
+        const conn = this.udpPeer(s, udp, from.address, from.port);
+        const decoder = s.framingIn.kind === 'raw' ? null : this.decoderFor(s, d.length, null);
+        const intake = this.intakeFor(s, conn);
+        this.receive(s, decoder, conn, intake, peer, d);
+        if (intake?.open) {
+          if (decoder?.end()) intake.abort();
+          else intake.take([{ kind: 'end' }]);
+        }
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
@@ -306,7 +393,7 @@ export class SenderService {
    * limits.udpResponderPeers most recent peers; null when the session does not answer.
    */
   private udpPeer(s: Session, udp: UdpSocket, address: string, port: number): Connection | null {
-    if (!s.plan) return null;
+    if (!s.plan && !s.save) return null;
     const peer = peerName(address, port);
     const known = s.conns.get(peer);
     if (known) {
@@ -339,7 +426,7 @@ export class SenderService {
         return ended;
       },
     };
-    const conn = new Connection(peer, s.encoding, s.framingOut, io, this.hooksOf(s), s.plan.make());
+    const conn = new Connection(peer, s.encoding, s.framingOut, io, this.hooksOf(s), s.plan?.make() ?? null);
     s.conns.set(peer, conn);
     return conn;
   }
@@ -352,13 +439,14 @@ export class SenderService {
     s.info.remote = peerName(client.remote.address, client.remote.port);
     s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
     s.info.state = 'open';
-    const decoder = new FrameDecoder(s.framingIn, undefined, this.frameBudget);
+    const decoder = this.decoderFor(s);
     const remote = s.info.remote;
-    const conn = s.plan ? this.socketConnection(s, remote, client.socket) : null;
-    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, remote, d));
+    const conn = this.socketConnection(s, remote, client.socket);
+    s.conns.set('client', conn);
+    const intake = this.intakeFor(s, conn);
+    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, intake, remote, d));
     client.socket.on('end', () => {
-      const problem = decoder.end();
-      if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message, params: problem.params });
+      if (!decoder.problem) this.streamEnded(s, decoder, intake, remote);
       this.emit(s, { type: 'close', peer: remote, code: 'SENDER_PEER_FIN', message: 'the peer sent FIN (it will send no more)' });
     });
     client.socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -366,8 +454,10 @@ export class SenderService {
       this.emit(s, { type: 'error', peer: remote, code: e.code, message: e.message, params: e.params });
     });
     client.socket.on('close', () => {
+      // closed without FIN (a reset): a body cut short is removed, not left as if whole
+      intake?.abort();
       decoder.dispose();
-      conn?.gone();
+      conn.gone();
       // a reconnect has already replaced this socket: its close is old news
       if (s.client !== client) return;
       s.info.state = 'closed';
@@ -380,7 +470,7 @@ export class SenderService {
       message: `from ${s.info.local} in ${s.info.connectMs} ms`,
       params: { local: s.info.local, ms: s.info.connectMs },
     });
-    if (conn) this.opened(s, conn);
+    this.opened(s, conn);
   }
 
   /**
@@ -402,6 +492,20 @@ export class SenderService {
     old?.close();
     await this.connectClient(s);
     return this.infoOf(s);
+  }
+
+  /**
+   * Resolves when every connection of the session has run what it had queued (a body saved
+   * just before its peer closed is renamed and logged), or after `ms`: the CLI waits for this
+   * before printing what was saved.
+   */
+  async settle(id: string, ms = 10_000): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const all = Promise.all([...s.conns.values(), ...s.draining].map((c) => c.idle()));
+    await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
   }
 
   private get(id: string): Session {
@@ -461,6 +565,46 @@ export class SenderService {
       this.emit(s, { type: 'chunk', dir: 'out', peer: peerName(host, port) }, frame);
     }
     return { bytes: frame.length };
+  }
+
+  /**
+   * Streams a file from disk as one message of the session's outgoing framing (TCP): read in
+   * 256 KiB pieces at the socket's pace, so a 1 GiB file costs no more memory than a piece.
+   * Progress goes to the log at most once a second (SENDER_FILE_PROGRESS) and to `onProgress`.
+   */
+  async sendFile(
+    id: string,
+    path: string,
+    o: { header?: Record<string, unknown> | undefined; clientPeer?: string | undefined; onProgress?: (bytes: number, size: number) => void } = {},
+  ): Promise<{ bytes: number }> {
+    const s = this.get(id);
+    if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
+    if (s.info.state === 'half-closed')
+      throw new WirelabError('SEND_AFTER_FIN', 'you already sent FIN (half-close); this side can no longer send', 'sessionId');
+    if (s.udp) throw new WirelabError(ErrorCode.invalidInput, 'sessionId: a file is sent over a TCP session (a datagram carries at most 64 KiB)', 'sessionId');
+    let conn: Connection | undefined;
+    if (s.client) conn = s.conns.get('client');
+    else {
+      const open = [...s.conns.values()].filter((c) => !c.closed);
+      if (o.clientPeer) {
+        conn = open.find((c) => c.peer === o.clientPeer);
+        if (!conn) throw new WirelabError('NO_SUCH_CLIENT', `client: ${o.clientPeer} is no longer connected`, 'client', { peer: o.clientPeer });
+      } else if (open.length === 0) throw new WirelabError('NO_CLIENTS', 'no client is connected to this server yet', 'sessionId');
+      else if (open.length > 1)
+        throw new WirelabError(ErrorCode.invalidInput, `clientPeer: ${open.length} clients are connected; choose the one to send the file to`, 'clientPeer');
+      else conn = open[0];
+    }
+    if (!conn) throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
+    const name = path.split(/[\\/]/).at(-1) ?? path;
+    let last = performance.now();
+    const target = conn;
+    return target.sendFile(path, o.header ?? {}, (bytes, size) => {
+      o.onProgress?.(bytes, size);
+      const now = performance.now();
+      if (now - last < 1000 || bytes === size) return;
+      last = now;
+      target.note('SENDER_FILE_PROGRESS', `sending ${name}: ${bytes.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes`, { name, bytes, size });
+    });
   }
 
   /**

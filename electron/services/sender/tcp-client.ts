@@ -32,12 +32,25 @@ export class TcpClient {
     readonly remote: Endpoint,
   ) {}
 
-  static connect(options: { host: string; port: number; timeoutMs?: number }): Promise<TcpClient> {
+  /** `bind`: the local address and port to connect from (bind(2) before connect; port 0 lets the kernel pick). */
+  static connect(options: {
+    host: string;
+    port: number;
+    timeoutMs?: number;
+    bind?: { host?: string | undefined; port: number } | undefined;
+  }): Promise<TcpClient> {
     const address = peerName(options.host, options.port);
     const where = `connect to ${address}`;
     return new Promise((resolve, reject) => {
       const started = performance.now();
-      const socket = createConnection({ host: options.host, port: options.port, noDelay: true });
+      const b = options.bind;
+      const socket = createConnection({
+        host: options.host,
+        port: options.port,
+        noDelay: true,
+        ...(b?.host ? { localAddress: b.host } : {}),
+        ...(b?.port ? { localPort: b.port } : {}),
+      });
       let timer: ReturnType<typeof setTimeout> | null = null;
       if (options.timeoutMs) {
         timer = setTimeout(() => {
@@ -59,7 +72,10 @@ export class TcpClient {
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
-        reject(socketError(err, where, 'connect', address));
+        // a local address that is taken or not ours fails at bind(2), before any SYN
+        const bindFailed = b && (err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL');
+        const local = bindFailed ? peerName(b.host ?? '0.0.0.0', b.port) : address;
+        reject(socketError(err, bindFailed ? `bind ${local}` : where, bindFailed ? 'bind' : 'connect', local));
       });
     });
   }

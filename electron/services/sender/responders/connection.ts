@@ -79,6 +79,7 @@ export class Connection implements ResponderContext {
   /** Reasons the socket is not being read (the queue, a save waiting on the disk). */
   private readonly holds = new Set<string>();
   private droppedNoticed = false;
+  private idleWaiters: (() => void)[] = [];
   closed = false;
 
   constructor(
@@ -100,15 +101,16 @@ export class Connection implements ResponderContext {
     this.hooks.sent(this.peer, bytes, true);
   }
 
-  async sendFile(path: string, header: Record<string, unknown> = {}): Promise<{ bytes: number }> {
-    let size: number;
+  /** As ResponderContext.sendFile; `onProgress` hears the body's bytes handed to the socket so far. */
+  async sendFile(path: string, header: Record<string, unknown> = {}, onProgress?: (bytes: number, size: number) => void): Promise<{ bytes: number }> {
+    let st;
     try {
-      const st = await stat(path);
-      if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-      size = st.size;
+      st = await stat(path);
     } catch (e) {
       throw fileError(e as NodeJS.ErrnoException, path);
     }
+    if (!st.isFile()) throw new WirelabError('FILE_NOT_FOUND', `file: ${path} is not a file`, 'file', { field: 'file', path });
+    const size = st.size;
     const { head, tail } = frameParts(this.framingOut, size, header);
     this.sendRaw(head);
     let sent = 0;
@@ -121,6 +123,7 @@ export class Connection implements ResponderContext {
           sent += chunk.length;
           this.hooks.sent(this.peer, chunk.length, false);
           if (!this.io.write(chunk)) await this.io.drain();
+          onProgress?.(sent, size);
         }
       } catch (e) {
         stream.destroy();
@@ -200,7 +203,9 @@ export class Connection implements ResponderContext {
   private async pump(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    while (this.queue.length && !this.closed) {
+    // A closed connection still runs what it had queued: a body saved just before the peer
+    // left must be renamed and logged (its responder's sends are no-ops on a closed socket).
+    while (this.queue.length) {
       const t = this.queue.shift()!;
       this.queuedBytes -= t.bytes;
       try {
@@ -221,14 +226,24 @@ export class Connection implements ResponderContext {
       }
     }
     this.running = false;
+    for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  /** The peer went away: queued work is dropped, the responder says goodbye. */
+  /** True while queued work runs (a file going out, a body being renamed into place). */
+  get busy(): boolean {
+    return this.running || this.queue.length > 0;
+  }
+
+  /** Resolves once everything queued so far has run. */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The peer went away: nothing more is queued, the responder says goodbye. */
   gone(): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue.length = 0;
-    this.queuedBytes = 0;
     try {
       this.responder?.close?.(this);
     } catch (e) {

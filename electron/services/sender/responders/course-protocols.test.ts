@@ -177,7 +177,9 @@ describe('challenge before a framed protocol', () => {
 function chatter(port: number, name: string) {
   const c = spawn('python3', [peerScript('chat_client.py'), '127.0.0.1', String(port), name], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  c.stderr.on('data', (d: Buffer) => (err += d.toString()));
   cleanups.push(async () => {
     if (c.exitCode === null) c.kill('SIGKILL');
   });
@@ -187,7 +189,7 @@ function chatter(port: number, name: string) {
       if (out.split('\n').includes(`< ${line}`)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`${name} did not hear ${JSON.stringify(line)}:\n${out}`);
+    throw new Error(`${name} did not hear ${JSON.stringify(line)}:\n${out}\n${err}`);
   };
   return { say: (text: string) => c.stdin.write(text + '\n'), heard, lines: () => out, quit: () => c.stdin.write('quit\n') };
 }
