@@ -15,11 +15,6 @@ const root = join(import.meta.dirname, '../../..');
 const contractCodes = new Set(['INVALID_INPUT', 'INTERNAL', 'LIMIT_EXCEEDED']);
 /** An errno put on a local Error for fileError (responders/connection.ts) to map to FILE_*; never sent as it is. */
 const localErrnos = new Set(['EISDIR']);
-/**
- * Registered with another area's codes and worded there: UNSUPPORTED (processCodes) is what
- * responders/registry.ts answers for a reply mode whose responder is not in this build yet.
- */
-const elsewhere = new Set(['UNSUPPORTED']);
 
 function thrown(f: () => unknown): WirelabError {
   try {
@@ -53,7 +48,7 @@ describe('sender codes in the catalogs', () => {
         found.add(m[1]!);
     }
     expect(found.size).toBeGreaterThan(20);
-    const unregistered = [...found].filter((c) => !Object.hasOwn(senderCodes, c) && !contractCodes.has(c) && !elsewhere.has(c) && !localErrnos.has(c));
+    const unregistered = [...found].filter((c) => !Object.hasOwn(senderCodes, c) && !contractCodes.has(c) && !localErrnos.has(c));
     expect(unregistered).toEqual([]);
   });
 
