@@ -119,6 +119,54 @@ describe('serve-dir: the FTP homework, advanced version', () => {
   });
 });
 
+/** One header-json message as the notes' mysend writes it: struct.pack('i', len) + JSON (+ body). */
+function headerJson(header: Record<string, unknown>, body: Buffer = Buffer.alloc(0)): Buffer {
+  const head = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(4);
+  len.writeInt32LE(head.length);
+  return Buffer.concat([len, head, body]);
+}
+
+describe('serve-dir: bad requests', () => {
+  it('refuses an upload named ../ and an unknown operate with named errors to the peer; nothing lands outside the folder; the session goes on', async () => {
+    const dir = await tempDir('wirelab-ftp-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const served = join(dir, 'remote');
+    await mkdir(served);
+    await writeFile(join(served, 'ok.txt'), 'fine');
+    const l = await listen(['--serve-dir', served]);
+    const answers = await new Promise<Buffer>((resolve, reject) => {
+      const s = connect(l.port, '127.0.0.1', () => {
+        s.write(headerJson({ operate: 'upload', filename: '../evil.bin', filesize: 5 }, Buffer.from('EVIL!')));
+        s.write(headerJson({ operate: 'delete', filename: 'ok.txt' }));
+        s.write(headerJson({ operate: 'download', filename: 'ok.txt' }));
+      });
+      let got = Buffer.alloc(0);
+      s.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.includes('fine')) s.end();
+      });
+      s.on('close', () => resolve(got));
+      s.on('error', reject);
+      s.setTimeout(10_000, () => s.destroy(new Error(`no answer: ${got.toString()}`)));
+    });
+    const headers: Record<string, unknown>[] = [];
+    for (let o = 0; o < answers.length;) {
+      const n = answers.readInt32LE(o);
+      const h = JSON.parse(answers.subarray(o + 4, o + 4 + n).toString()) as Record<string, unknown>;
+      headers.push(h);
+      o += 4 + n + (h.filesize as number);
+    }
+    expect(headers).toEqual([
+      expect.objectContaining({ error: 'FTP_BAD_NAME', filesize: 0 }),
+      expect.objectContaining({ error: 'FTP_BAD_REQUEST', filesize: 0 }),
+      { filesize: 4 },
+    ]);
+    expect(await readFile(join(dir, 'evil.bin')).catch(() => null)).toBeNull();
+    expect(await l.waitFor(notice('FTP_BAD_REQUEST'), 'FTP_BAD_REQUEST')).toMatchObject({ params: { operate: 'delete', variant: 'operate' } });
+  });
+});
+
 describe('challenge: client authentication', () => {
   it('lets the right md5 key through to the echo and refuses the notes own mismatch (alexbigs against alexbigsb), the server going on', async () => {
     const l = await listen(['--challenge', 'md5:alexbigsb', '--echo']);
