@@ -174,8 +174,9 @@ function ChallengeFields() {
   const set = useApp((s) => s.setSenderForm);
   const server = form.kind === 'tcp-server';
   const keyError = error && isChallengeField(error.field) ? senderErrorText(locale, error) : null;
+  // stacked, not side by side: the algorithm's name and the key's hint need the card's width
   return (
-    <div className="field-row compact">
+    <>
       <div className="field">
         <label htmlFor="ns-challenge">{t(server ? 'sender.challenge' : 'sender.answer')}</label>
         <select id="ns-challenge" value={form.challengeAlgo} onChange={(e) => set({ challengeAlgo: e.target.value as NewSessionForm['challengeAlgo'] })}>
@@ -197,7 +198,7 @@ function ChallengeFields() {
           error={keyError}
         />
       )}
-    </div>
+    </>
   );
 }
 
