@@ -39,6 +39,14 @@ describe('HttpRequestParser', () => {
     expect(dec.decode(got[0]!.body)).toBe('hello world');
   });
 
+  it('shows a request whose body is still to come (to answer Expect: 100-continue)', () => {
+    const p = new HttpRequestParser();
+    expect(p.push(b('POST /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n'))).toEqual([]);
+    expect(header(p.awaitingBody!.headers, 'expect')).toBe('100-continue');
+    expect(p.push(b('abc'))).toHaveLength(1);
+    expect(p.awaitingBody).toBeNull();
+  });
+
   it('accepts bare LF line endings, as typed into nc', () => {
     expect(new HttpRequestParser().push(b('GET / HTTP/1.1\nHost: x\n\n'))[0]?.target).toBe('/');
   });

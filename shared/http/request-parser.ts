@@ -120,6 +120,14 @@ export class HttpRequestParser {
     return this.state.at !== 'failed' && (this.state.at !== 'head' || this.pending > 0);
   }
 
+  /**
+   * The request whose head is in and whose body is still coming (null otherwise): a server
+   * answers its `Expect: 100-continue` before the client sends the body (RFC 9110 10.1.1).
+   */
+  get awaitingBody(): Pick<HttpRequest, 'method' | 'target' | 'version' | 'headers'> | null {
+    return this.state.at !== 'head' && this.state.at !== 'failed' && this.current ? this.current : null;
+  }
+
   /** Feeds bytes; returns every request they complete. */
   push(chunk: Uint8Array): HttpRequest[] {
     if (this.state.at === 'failed') return [];

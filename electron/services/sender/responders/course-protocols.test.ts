@@ -340,6 +340,16 @@ describe('http-dir: a static HTTP/1.1 server', () => {
     expect(await curl(['-s', '-o', '/dev/null', '-w', '%{http_code}', `${base}/%zz`])).toBe('400');
   });
 
+  it('answers Expect: 100-continue before the body comes, and logs the body parsed', async () => {
+    const { l } = await site();
+    const body = 'name=tom&' + 'x'.repeat(2000);
+    // curl 7.88 asks by itself only for bodies past 1 MiB; here it is told to ask
+    const r = await curl(['-s', '-i', '-H', 'Expect: 100-continue', '-d', body, `http://127.0.0.1:${l.port}/form`]);
+    expect(r).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 405 Method Not Allowed\r\n/);
+    const e = await l.waitFor(notice('HTTP_REQUEST'), 'the POST');
+    expect(e.params).toMatchObject({ method: 'POST', status: 405, bodyBytes: body.length, body: expect.stringMatching(/^name=tom&x+$/) });
+  });
+
   it('answers a line that is not HTTP with 400 and closes that connection only; the server goes on', async () => {
     const { l } = await site();
     const reply = await new Promise<string>((resolve, reject) => {

@@ -12,6 +12,7 @@ import type { IncomingMessage, NoteParams, Responder, ResponderContext, Responde
 const bodyPreviewChars = 2048;
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+const continueLine = new TextEncoder().encode('HTTP/1.1 100 Continue\r\n\r\n');
 
 /**
  * The course's tiny web server (seed 003) done properly: an HTTP/1.1 static server rooted at a
@@ -36,6 +37,8 @@ interface Answer {
 
 class HttpDir implements Responder {
   private readonly parser = new HttpRequestParser();
+  /** The request already told to go on with its body. */
+  private continued: object | null = null;
   /** The current request's 200 head is on the wire (its body is a file being streamed). */
   private headSent = false;
   constructor(private readonly root: string) {}
@@ -61,6 +64,12 @@ class HttpDir implements Responder {
         ...requestParams(req),
       });
       if (close) return ctx.close('HTTP_CONNECTION_CLOSE', 'closed the connection after the answer, as the request asked (Connection: close)');
+    }
+    // curl sends a body over 1 KiB only after "100 Continue" (or a second's wait): RFC 9110 10.1.1
+    const waiting = this.parser.awaitingBody;
+    if (waiting && waiting !== this.continued && /100-continue/i.test(header(waiting.headers, 'expect') ?? '')) {
+      this.continued = waiting;
+      ctx.sendRaw(continueLine);
     }
     const p = this.parser.problem;
     if (p) {
