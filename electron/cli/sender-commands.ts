@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import { payloadSpecSchema, type SenderEvent } from '../../shared/contract/sender.ts';
+import { payloadSpecSchema, type OpenSession, type SenderEvent } from '../../shared/contract/sender.ts';
+import { parseChallengeSpec } from '../../shared/sender/challenge.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
@@ -15,6 +16,7 @@ import { parsePort, UsageError, type CliIo } from './cli-io.ts';
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
              [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY] [--header JSON]
              [--save-dir DIR [--overwrite]] [--bind [HOST:]PORT] [--broadcast] [--wait MS] [--json]
+             [--answer md5:KEY | hmac-sha256:KEY]
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
@@ -29,17 +31,34 @@ to the JSON header beside the computed size, e.g. '{"operate":"upload","filename
 --save-dir streams each decoded body to DIR (a header's "filename", sanitised; else numbered),
 via NAME.part renamed when complete; --overwrite replaces a file of the same name.
 --bind connects from a local address (TCP) or binds the UDP socket there; --broadcast sets
-SO_BROADCAST so a UDP send to a broadcast address is allowed.`;
+SO_BROADCAST so a UDP send to a broadcast address is allowed.
+--answer (TCP) answers the server's 32-byte challenge first, as the course's authenticated client
+does: md5(KEY + challenge) as 32 hex characters, or HMAC-SHA256 under KEY as 64; DATA is sent
+after the answer. The chunks show the challenge as it arrived; a framing decodes what follows it.`;
 
 export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
                [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY]
                [--save-dir DIR [--overwrite]] [--count N] [--timeout MS] [--json]
+wirelab listen tcp <port> [--serve-dir DIR | --relay | --http-dir DIR] [--challenge md5:KEY | hmac-sha256:KEY]
 
 Listens and prints one event per line with --json: listening, connection, message, close, notice.
 Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
 --reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.
 Framing and --save-dir as for wirelab send: each decoded body is streamed to DIR and logged as a
-notice {"event": "notice", "code": "SENDER_SAVED", "params": {"name", "bytes", "sha256"}}.`;
+notice {"event": "notice", "code": "SENDER_SAVED", "params": {"name", "bytes", "sha256"}}.
+The course's servers (TCP):
+  --serve-dir DIR   the FTP homework: {"operate":"download","filename":F} is answered with
+                    {"filesize":N} and the file; {"operate":"upload","filename":F,"filesize":N}
+                    and N bytes are saved in DIR. Framing header-json with size key "filesize"
+                    unless --frame says otherwise. ../ and unknown files are answered
+                    {"error": CODE, "message": …}.
+  --relay           a chat room: a client's first message is its name, later ones go to every
+                    other client as "name: text"; joins and leaves are announced. --frame line
+                    for clients that send lines.
+  --http-dir DIR    an HTTP/1.1 static server (GET, HEAD, keep-alive); each request is printed
+                    parsed as a notice; paths that climb out of DIR get 403.
+  --challenge A:KEY 32 random bytes on connect; the client's answer (md5(KEY + challenge) hex, or
+                    HMAC-SHA256 hex) is checked before the other responder hears anything.`;
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
 
@@ -144,6 +163,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       broadcast: { type: 'boolean' },
       wait: { type: 'string' },
       json: { type: 'boolean' },
+      answer: { type: 'string' },
     },
   });
   const [p, hostArg, portArg, data, ...extra] = positionals;
@@ -158,6 +178,8 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const bind = bindOf(values.bind);
   if (values.broadcast && kind !== 'udp') throw new UsageError('--broadcast is for UDP (SO_BROADCAST)');
   const waitMs = whole('--wait', values.wait, 1000);
+  const answer = values.answer === undefined ? undefined : parseChallengeSpec(values.answer, 'answer');
+  if (answer && kind !== 'tcp') throw new UsageError('--answer: a challenge is answered on a TCP connection');
   if (values.hex && values.file) throw new UsageError('give --hex or --file, not both');
   if (values.file && data !== undefined) throw new UsageError('give data or --file, not both');
   // TCP streams a file from disk; a UDP datagram is small enough to read whole (64 KiB at most)
@@ -180,8 +202,11 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   let sent = 0;
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
+  let answered: () => void = () => undefined;
+  const challengeAnswered = new Promise<void>((resolve) => (answered = resolve));
   // The peer closing (FIN) or a socket error ends the wait; the first error is the one reported.
   hub.on('sender.event', (e) => {
+    if (e.type === 'notice' && e.code === 'CHALLENGE_ANSWERED') answered();
     if (e.sessionId !== sessionId) return;
     if (e.type === 'error' && e.code) error ??= { code: e.code, message: e.message ?? e.code };
     if (e.type === 'notice' && e.code?.startsWith('SAVE_') && e.code !== 'SAVE_NAME_CHANGED') error ??= { code: e.code, message: e.message ?? e.code };
@@ -192,15 +217,36 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     const common = { framing, framingIn, framingOut, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', ...save };
     const info =
       kind === 'tcp'
-        ? await service.open({ kind: 'tcp-client', host, port, timeoutMs: Math.max(waitMs, 3000), ...(bind ? { bind } : {}), ...common })
+        ? await service.open({
+            kind: 'tcp-client',
+            host,
+            port,
+            timeoutMs: Math.max(waitMs, 3000),
+            ...(bind ? { bind } : {}),
+            ...(answer ? { answer } : {}),
+            ...common,
+          })
         : await service.open({ kind: 'udp', host: bind?.host ?? (host.includes(':') ? '::' : '0.0.0.0'), port: bind?.port ?? 0, ...common });
     sessionId = info.id;
     connectMs = info.connectMs;
     if (values.broadcast) service.udpOptions(info.id, { broadcast: true });
-    if (streamFile) {
+    // DATA goes after the answer (the server reads the answer first), or not at all when the server never challenges
+    if (answer) {
+      let waited: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = await Promise.race([
+        challengeAnswered.then(() => false),
+        ended.then(() => true),
+        new Promise<boolean>((resolve) => (waited = setTimeout(() => resolve(true), Math.max(waitMs, 3000)))),
+      ]);
+      clearTimeout(waited);
+      if (gaveUp) error ??= { code: 'CHALLENGE_NONE', message: 'the server sent no 32-byte challenge to answer (is it challenging clients?)' };
+      if (gaveUp) finish();
+    }
+    // no challenge came to answer: nothing is sent
+    if (error === null && streamFile) {
       const file = values.file!;
       sent = (await service.sendFile(info.id, file, { header, onProgress: progressPrinter(io, file.split(/[\\/]/).at(-1) ?? file) })).bytes;
-    } else {
+    } else if (error === null) {
       // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
       const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none', ...(header ? { header } : {}) } as const;
       if (payload.length || framingOut.kind !== 'raw') sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
@@ -262,6 +308,10 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       timeout: { type: 'string' },
       encoding: { type: 'string' },
       json: { type: 'boolean' },
+      'serve-dir': { type: 'string' },
+      relay: { type: 'boolean' },
+      'http-dir': { type: 'string' },
+      challenge: { type: 'string' },
     },
   });
   const [p, portArg, ...extra] = positionals;
@@ -270,9 +320,15 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   if (portArg === undefined) throw new UsageError('listen needs a port (0 for any free one)');
   const port = checkPort(portArg, 'port', true);
   const host = checkHost(values.host ?? '127.0.0.1');
-  if (values.echo && values.reply !== undefined) throw new UsageError('give --echo or --reply, not both');
+  const modes = (['echo', 'reply', 'serve-dir', 'relay', 'http-dir'] as const).filter((m) => values[m] !== undefined && values[m] !== false);
+  if (modes.length > 1) throw new UsageError(`give one of --${modes.join(', --')}, not several`);
+  const challenge = values.challenge === undefined ? undefined : parseChallengeSpec(values.challenge, 'challenge');
   const encoding = checkEncoding(values.encoding ?? 'utf8');
-  const { framing, framingIn, framingOut } = framingsOf(values);
+  // The FTP homework's header names its size "filesize" (seed 001): serve-dir's default framing
+  const { framing, framingIn, framingOut } =
+    values.frame === undefined && values['frame-in'] === undefined && values['frame-out'] === undefined && values['serve-dir'] !== undefined
+      ? framingsOf({ frame: 'header-json', 'size-key': values['size-key'] ?? 'filesize' })
+      : framingsOf(values);
   const count = whole('--count', values.count, 0);
   const timeout = whole('--timeout', values.timeout, 0);
   const json = values.json === true;
@@ -305,11 +361,17 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (sessionId === null) early.push(e);
     else if (e.sessionId === sessionId) show(e);
   });
-  const answer: { reply: 'none' | 'echo' | 'fixed'; replyText: string } = values.echo
+  const answer: { reply: Extract<OpenSession, { kind: 'tcp-server' }>['reply']; replyText: string; dir?: string } = values.echo
     ? { reply: 'echo', replyText: '' }
     : values.reply !== undefined
       ? { reply: 'fixed', replyText: values.reply }
-      : { reply: 'none', replyText: '' };
+      : values['serve-dir'] !== undefined
+        ? { reply: 'serve-dir', replyText: '', dir: values['serve-dir'] }
+        : values['http-dir'] !== undefined
+          ? { reply: 'http-dir', replyText: '', dir: values['http-dir'] }
+          : values.relay
+            ? { reply: 'relay', replyText: '' }
+            : { reply: 'none', replyText: '' };
   const info = await service.open({
     kind: kind === 'tcp' ? 'tcp-server' : 'udp',
     host,
@@ -319,6 +381,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     framingOut,
     encoding,
     ...answer,
+    ...(challenge ? { challenge } : {}),
     rules: [],
     greet: values.greet ?? '',
     ...(values['save-dir'] !== undefined ? { saveDir: values['save-dir'] } : {}),

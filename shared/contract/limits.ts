@@ -72,6 +72,15 @@ export const limits = {
    * nine minutes; the experiment's own bound (shared/timeline/link-experiments.ts) ends it sooner.
    */
   linkTransferBytes: 64 * MiB,
+  /**
+   * The head of one HTTP request (request line, headers, or a chunked body's trailers) a Wirelab
+   * HTTP server reads before answering 431: Node's own http server stops at the same 16 KiB.
+   */
+  httpHeaderBytes: 16 * 1024,
+  /** Header lines in one HTTP request (Node's http server keeps 2,000; a static server needs far fewer). */
+  httpHeaderCount: 100,
+  /** One HTTP request body a Wirelab HTTP server holds to show in the log (Content-Length or chunked); past it, 413. */
+  httpBodyBytes: 1 * MiB,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -82,7 +91,15 @@ export function base64Length(bytes: number): number {
 }
 
 /** Limits that count things (packets, entries, connections, milliseconds) rather than bytes. */
-const countLimits: ReadonlySet<LimitName> = new Set(['packetLibraryPackets', 'senderLogPage', 'udpResponderPeers', 'loadConnections', 'loadDurationMs', 'loadWorkMs']);
+const countLimits: ReadonlySet<LimitName> = new Set([
+  'packetLibraryPackets',
+  'senderLogPage',
+  'udpResponderPeers',
+  'loadConnections',
+  'loadDurationMs',
+  'loadWorkMs',
+  'httpHeaderCount',
+]);
 
 /**
  * "16 MiB", "96 MiB", "10,000": a limit as a reader reads it, sizes in MiB and counts with the

@@ -154,6 +154,17 @@ export class SenderService {
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
     // After a framing problem the stream has no boundaries left: the chunk is logged, not decoded.
     if (decoder?.problem) return;
+    // A responder may take bytes before the framing (a challenge's raw answer, responder.ts's take)
+    if (conn?.responder?.take && !conn.closed) {
+      try {
+        chunk = conn.responder.take(chunk, conn);
+      } catch (e) {
+        // a responder's failure is this connection's, never the host's (as Connection.pump says)
+        conn.note('RESPONDER_FAILED', `the responder failed: ${(e as Error).message}`, { reason: (e as Error).message });
+        return;
+      }
+      if (chunk.length === 0) return;
+    }
     const raw = s.framingIn.kind === 'raw';
     if (intake) {
       // Streaming to disk: raw framing has no boundaries, so a connection's stream (a datagram) is one body.

@@ -3,6 +3,7 @@ import type { OpenSession } from '../../../../shared/contract/sender.ts';
 import { parseEscaped } from '../../../../shared/sender/payload.ts';
 import { encodeText } from '../text-codec.ts';
 import { echoResponder, fixedResponder, rulesResponder } from './basic.ts';
+import { answerPlan, coursePlan, withChallenge } from './course.ts';
 import type { ResponderFactory } from './responder.ts';
 
 /** What the service needs from a session to build its responders (log lines it cannot word itself). */
@@ -31,15 +32,17 @@ export function escapedBytes(text: string, encoding: 'utf8' | 'gbk', field: stri
 }
 
 /**
- * Picks the responder of a session from its spec; null when it does not answer. The protocols
- * not in this build are refused with UNSUPPORTED (they plug in here, one case each).
+ * Picks the responder of a session from its spec; null when it does not answer. Echo, fixed and
+ * rules are built here; the course's protocols (serve-dir, relay, http-dir, the challenge and
+ * its answer) in course.ts.
  */
 export function responderFactory(spec: OpenSession, env: ResponderEnv): ResponderPlan | null {
-  if (spec.kind === 'tcp-client') {
-    if (spec.answer) throw new WirelabError('UNSUPPORTED', 'answer: answering a challenge is not available in this build', 'answer');
-    return null;
-  }
-  if (spec.challenge) throw new WirelabError('UNSUPPORTED', 'challenge: client authentication is not available in this build', 'challenge');
+  if (spec.kind === 'tcp-client') return answerPlan(spec);
+  // client authentication goes in front of whichever responder the session has (course.ts)
+  return withChallenge(spec, basicPlan(spec, env) ?? coursePlan(spec));
+}
+
+function basicPlan(spec: Exclude<OpenSession, { kind: 'tcp-client' }>, env: ResponderEnv): ResponderPlan | null {
   switch (spec.reply) {
     case 'none':
       return null;
@@ -54,6 +57,6 @@ export function responderFactory(spec: OpenSession, env: ResponderEnv): Responde
     case 'serve-dir':
     case 'relay':
     case 'http-dir':
-      throw new WirelabError('UNSUPPORTED', `reply: "${spec.reply}" is not available in this build`, 'reply');
+      return null; // the course's protocols: course.ts
   }
 }

@@ -17,7 +17,9 @@ export const NewSessionCard = memo(function NewSessionCard() {
   const locale = useLocale();
   const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
   const general =
-    error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey', 'replyText', 'greet'].includes(error.field ?? '')
+    error &&
+    !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey', 'replyText', 'greet', 'dir'].includes(error.field ?? '') &&
+    !isChallengeField(error.field)
       ? senderErrorText(locale, error)
       : null;
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
@@ -26,7 +28,7 @@ export const NewSessionCard = memo(function NewSessionCard() {
       <h2>{t('sender.new')}</h2>
       <div className="field">
         <label htmlFor="ns-kind">{t('sender.kind')}</label>
-        <select id="ns-kind" value={form.kind} onChange={(e) => set({ kind: e.target.value as NewSessionForm['kind'] })}>
+        <select id="ns-kind" value={form.kind} onChange={(e) => set(kindPatch(e.target.value as NewSessionForm['kind'], form))}>
           {(['tcp-client', 'tcp-server', 'udp'] as const).map((k) => (
             <option key={k} value={k}>
               {t(`sender.kind.${k}`)}
@@ -76,8 +78,8 @@ export const NewSessionCard = memo(function NewSessionCard() {
         {form.kind !== 'tcp-client' && (
           <div className="field">
             <label htmlFor="ns-reply">{t('sender.reply')}</label>
-            <select id="ns-reply" value={form.reply} onChange={(e) => set({ reply: e.target.value as NewSessionForm['reply'] })}>
-              {(['none', 'echo', 'fixed', 'rules'] as const).map((r) => (
+            <select id="ns-reply" value={form.reply} onChange={(e) => set(replyPatch(e.target.value as NewSessionForm['reply'], form))}>
+              {(form.kind === 'tcp-server' ? courseReplies : basicReplies).map((r) => (
                 <option key={r} value={r}>
                   {t(`sender.reply.${r}`)}
                 </option>
@@ -108,6 +110,19 @@ export const NewSessionCard = memo(function NewSessionCard() {
         />
       )}
       {form.kind !== 'tcp-client' && form.reply === 'rules' && <RulesEditor />}
+      {form.kind === 'tcp-server' && (form.reply === 'serve-dir' || form.reply === 'http-dir') && (
+        <Field
+          id="ns-dir"
+          label={t('sender.dir')}
+          hint={t(form.reply === 'serve-dir' ? 'sender.dir.serveHint' : 'sender.dir.httpHint')}
+          placeholder={t('sender.dir.placeholder')}
+          value={form.dir}
+          onChange={(v) => set({ dir: v })}
+          error={errorFor('dir')}
+        />
+      )}
+      {form.kind === 'tcp-server' && form.reply === 'relay' && <p className="field-hint">{t('sender.relay.hint')}</p>}
+      {form.kind !== 'udp' && <ChallengeFields />}
       {general && (
         <p className="field-error" role="alert" data-testid="session-error">
           {general}
@@ -124,6 +139,68 @@ export const NewSessionCard = memo(function NewSessionCard() {
     </section>
   );
 });
+
+const basicReplies = ['none', 'echo', 'fixed', 'rules'] as const;
+/** The course's protocols need connections: a TCP server offers them. */
+const courseReplies = [...basicReplies, 'serve-dir', 'relay', 'http-dir'] as const;
+
+/** A course protocol chosen on a TCP server falls back to no reply when the kind changes (they need connections). */
+function kindPatch(kind: NewSessionForm['kind'], form: NewSessionForm): Partial<NewSessionForm> {
+  const courseOnly = !(basicReplies as readonly string[]).includes(form.reply);
+  return kind !== 'tcp-server' && courseOnly ? { kind, reply: 'none' } : { kind };
+}
+
+/** Errors of the challenge's key come back as `challenge.key` / `answer.key` from the contract. */
+const isChallengeField = (field: string | null | undefined) => !!field && /^(challenge|answer)(\.|$)/.test(field);
+
+/**
+ * Choosing a course protocol also picks the framing it speaks (serve-dir: the FTP homework's
+ * header with "filesize"; http-dir: raw bytes, HTTP finds its own boundaries; the chat room:
+ * lines), so the session opens ready; the user can change it afterwards.
+ */
+function replyPatch(reply: NewSessionForm['reply'], form: NewSessionForm): Partial<NewSessionForm> {
+  if (reply === 'serve-dir') return { reply, framing: 'custom', custom: { ...form.custom, kind: 'header-json', sizeKey: 'filesize' } };
+  if (reply === 'http-dir') return { reply, framing: 'raw' };
+  if (reply === 'relay') return { reply, framing: 'line' };
+  return { reply };
+}
+
+/** Client authentication: a server challenges each client, a client answers the server's challenge. */
+function ChallengeFields() {
+  const t = useT();
+  const locale = useLocale();
+  const form = useApp((s) => s.sender.form);
+  const error = useApp((s) => s.sender.formError);
+  const set = useApp((s) => s.setSenderForm);
+  const server = form.kind === 'tcp-server';
+  const keyError = error && isChallengeField(error.field) ? senderErrorText(locale, error) : null;
+  // stacked, not side by side: the algorithm's name and the key's hint need the card's width
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="ns-challenge">{t(server ? 'sender.challenge' : 'sender.answer')}</label>
+        <select id="ns-challenge" value={form.challengeAlgo} onChange={(e) => set({ challengeAlgo: e.target.value as NewSessionForm['challengeAlgo'] })}>
+          {(['none', 'md5', 'hmac-sha256'] as const).map((a) => (
+            <option key={a} value={a}>
+              {t(`sender.challenge.${a}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {form.challengeAlgo !== 'none' && (
+        <Field
+          id="ns-challenge-key"
+          label={t('sender.challenge.key')}
+          hint={t(server ? 'sender.challenge.serverHint' : 'sender.challenge.clientHint')}
+          placeholder="alexbigsb"
+          value={form.challengeKey}
+          onChange={(v) => set({ challengeKey: v })}
+          error={keyError}
+        />
+      )}
+    </>
+  );
+}
 
 function RulesEditor() {
   const t = useT();
