@@ -137,6 +137,10 @@ export const senderInputCodes = spec({
   DELIMITER_LENGTH: { params: ['field'] },
   SIZE_KEY_EMPTY: { params: ['field'] },
   FILE_NOT_CHOSEN: { params: ['field'] },
+  /** The HTTP composer's URL, method or a header line (shared/http/request.ts). */
+  HTTP_URL: { params: ['field'] },
+  HTTP_METHOD: { params: ['field'] },
+  HTTP_HEADER: { params: ['field'] },
 });
 
 /** Socket errors by errno name; `op` says what was being done, `address` where. */
@@ -200,8 +204,46 @@ export const serviceCodes = spec({
   WORKER: { params: [] },
 });
 
+/**
+ * A send→expect script's failed step (electron/services/scripts/script-runner.ts); `field` is
+ * the step's action as the script names it, `steps[3].expect`.
+ */
+export const scriptCodes = spec({
+  SCRIPT_TIMEOUT: { params: ['field'] },
+  SCRIPT_MISMATCH: { params: ['field'] },
+  SCRIPT_PEER_CLOSED: { params: ['field'] },
+  SCRIPT_STOPPED: { params: ['field'] },
+  SCRIPT_SAVE_DIR: { params: ['field'] },
+  /** A file could not be written (its errno in the English message). */
+  SCRIPT_IO: { params: ['field'] },
+});
+
+/** What the HTTP composer found wrong with a response (shared/http/response-parser.ts, electron/services/http/). */
+export const httpResponseCodes = spec({
+  HTTP_NOT_HTTP: { params: ['start'] },
+  HTTP_BAD_HEADER: { params: ['line'] },
+  HTTP_BAD_CHUNK: { params: ['line'] },
+  HTTP_TOO_LARGE: { params: ['max'] },
+  HTTP_TRUNCATED: { params: ['got'] },
+  HTTP_TIMEOUT: { params: ['ms', 'got'] },
+});
+
+/** Export to Python (shared/export/python.ts): a session the generator cannot write as a program. */
+export const exportCodes = spec({
+  EXPORT_UNSUPPORTED: { params: ['what'] },
+});
+
 /** Every packet-sender code. */
-export const senderCodes = { ...senderInputCodes, ...socketErrnoCodes, ...framingCodes, ...senderMarkerCodes, ...serviceCodes };
+export const senderCodes = {
+  ...senderInputCodes,
+  ...socketErrnoCodes,
+  ...framingCodes,
+  ...senderMarkerCodes,
+  ...serviceCodes,
+  ...scriptCodes,
+  ...httpResponseCodes,
+  ...exportCodes,
+};
 export type SenderCode = keyof typeof senderCodes;
 
 export function isSenderCode(code: unknown): code is SenderCode {

@@ -53,6 +53,12 @@ export const limits = {
    * already slow enough to see; more would only make runs time out.
    */
   loadWorkMs: 1000,
+  /** A send→expect script's JSON text (shared/scripts/script.ts), in characters. */
+  scriptChars: 1 * MiB,
+  /** A response body the HTTP composer reads (larger ones are refused, HTTP_TOO_LARGE). */
+  httpBodyBytes: 16 * MiB,
+  /** Steps in one script (each runs `repeat` times). */
+  scriptSteps: 1000,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -65,7 +71,7 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs' || name === 'loadWorkMs')
+  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs' || name === 'loadWorkMs' || name === 'scriptSteps')
     return max.toLocaleString('en-US');
   return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }
