@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { WirelabError } from '../../shared/contract/errors.ts';
+import { isInputCode } from '../../shared/contract/codes.ts';
 import { visibleText } from '../../shared/sender/payload.ts';
 import { httpRequest } from '../services/http/http-client.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
@@ -42,7 +44,15 @@ export async function httpCommand(args: string[], io: CliIo): Promise<number> {
   }
   const timeout = values.timeout === undefined ? 10_000 : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout < 100 || timeout > 120_000) throw new UsageError(`--timeout must be a whole number of ms from 100 to 120000, not "${values.timeout}"`);
-  const r = await httpRequest({ method, url, headers: values.header ?? [], body }, timeout);
+  let r: Awaited<ReturnType<typeof httpRequest>>;
+  try {
+    r = await httpRequest({ method, url, headers: values.header ?? [], body }, timeout);
+  } catch (e) {
+    // a server that is not HTTP, a refused connection, a timeout: the exchange failed (exit 1), said plainly
+    if (!(e instanceof WirelabError) || e.code === 'INVALID_INPUT' || isInputCode(e.code)) throw e;
+    io.err(`wirelab http: ${e.code}: ${e.message}`);
+    return 1;
+  }
   if (values.json) {
     const { status, reason, headers, body: text, bytesSent, bytesReceived, request } = r;
     io.out(JSON.stringify({ status, reason, headers, body: text, bytesSent, bytesReceived, request }));
