@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import type { SenderEvent } from '../../shared/contract/sender.ts';
+import type { OpenSession, SenderEvent } from '../../shared/contract/sender.ts';
+import { exportPython } from '../../shared/export/python.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
@@ -13,17 +14,19 @@ import { checkEncoding, decodeText, encodeText, type Encoding } from '../service
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
-             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json]
+             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json] [--python]
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "error"} —
-chunks are the raw receives, messages what the framing decoded.`;
+chunks are the raw receives, messages what the framing decoded. --python prints the same exchange
+as a Python 3 program (socket, struct, json, as the course notes write them) instead of running it.`;
 
 export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA]
-               [--frame ...] [--count N] [--timeout MS] [--json]
+               [--frame ...] [--count N] [--timeout MS] [--json] [--python]
 
 Listens and prints one event per line with --json: listening, connection, message, close.
-Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.`;
+Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
+--python prints this server as a Python 3 program (socketserver, struct, json) instead of running it.`;
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
 
@@ -57,6 +60,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       frame: { type: 'string' },
       wait: { type: 'string' },
       json: { type: 'boolean' },
+      python: { type: 'boolean' },
     },
   });
   const [p, hostArg, portArg, data, ...extra] = positionals;
@@ -78,6 +82,16 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--file: cannot read ${values.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   } else payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
+
+  if (values.python) {
+    // --python: the same session as a Python program (shared/export/python.ts), printed instead of run
+    const spec: OpenSession =
+      kind === 'tcp'
+        ? { kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false }
+        : { kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, framing, encoding, reply: 'none', replyText: '', rules: [], greet: '', overwrite: false };
+    io.out(exportPython(spec, { encode: (t) => encodeText(t, encoding), payloads: [{ bytes: payload, to: { host, port } }], waitSeconds: waitMs / 1000 }));
+    return 0;
+  }
 
   // The app's own pipeline (SenderService): its framing, its explanations, its error codes.
   const hub = new EventHub();
@@ -151,6 +165,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       timeout: { type: 'string' },
       encoding: { type: 'string' },
       json: { type: 'boolean' },
+      python: { type: 'boolean' },
     },
   });
   const [p, portArg, ...extra] = positionals;
@@ -198,17 +213,13 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     : values.reply !== undefined
       ? { reply: 'fixed', replyText: values.reply }
       : { reply: 'none', replyText: '' };
-  const info = await service.open({
-    kind: kind === 'tcp' ? 'tcp-server' : 'udp',
-    host,
-    port,
-    framing,
-    encoding,
-    ...answer,
-    rules: [],
-    greet: '',
-    overwrite: false,
-  });
+  const spec: OpenSession = { kind: kind === 'tcp' ? 'tcp-server' : 'udp', host, port, framing, encoding, ...answer, rules: [], greet: '', overwrite: false };
+  if (values.python) {
+    // --python: this server as a Python program (shared/export/python.ts), printed instead of run
+    io.out(exportPython(spec, { encode: (t) => encodeText(t, encoding) }));
+    return 0;
+  }
+  const info = await service.open(spec);
   const bound = splitEndpoint(info.local)!;
   emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
   sessionId = info.id;
