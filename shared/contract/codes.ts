@@ -216,6 +216,8 @@ export const scriptCodes = spec({
   SCRIPT_SAVE_DIR: { params: ['field'] },
   /** A file could not be written (its errno in the English message). */
   SCRIPT_IO: { params: ['field'] },
+  /** scripts.run while a run is going (one at a time per host). */
+  SCRIPT_BUSY: { params: [] },
 });
 
 /** What the HTTP composer found wrong with a response (shared/http/response-parser.ts, electron/services/http/). */

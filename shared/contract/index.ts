@@ -6,6 +6,7 @@ import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
 import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
+import { clientCommands } from './clients.ts';
 import {
   openSessionSchema,
   payloadSpecSchema,
@@ -124,6 +125,7 @@ export const commands = {
   ...timelineCommands,
   ...processCommands,
   ...concurrencyCommands,
+  ...clientCommands,
 } as const;
 
 export const streams = {
@@ -172,3 +174,4 @@ export * from './packets.ts';
 export * from './timeline.ts';
 export * from './processes.ts';
 export * from './concurrency.ts';
+export * from './clients.ts';

@@ -78,10 +78,10 @@ export class HttpResponseParser {
       const used = this.step(at);
       if (used < 0) break;
       at = used;
-      if (this.state === 'done') break;
+      if (this.done) break;
     }
     this.buf = this.buf.slice(at);
-    return this.state === 'done';
+    return this.done;
   }
 
   /** The server closed: a close-delimited body ends here; anything else unfinished is a truncated response. */
