@@ -76,6 +76,7 @@ export const scriptStepSchema = z
       ctx.addIssue({
         code: 'custom',
         path: present.length ? [present[1]!] : [],
+        params: present.length ? { rule: 'one-action', keys: present.join(', ') } : { rule: 'no-action' },
         message: present.length
           ? `a step does one thing; this one has ${present.join(' and ')} (split it into ${present.length} steps)`
           : `a step needs one action key: ${actionKeys.join(', ')}`,
@@ -126,27 +127,34 @@ export function scriptPath(path: readonly PropertyKey[]): string {
 /** One problem of a script: the field (`steps[3].expect`) and the rule. */
 export interface ScriptProblem {
   field: string;
+  /** The English, for the CLI and logs. */
   message: string;
+  /** What the editor words in the user's language (`script.problem.<rule>`); `other` shows the English. */
+  rule: 'not-json' | 'too-long' | 'unknown-key' | 'one-action' | 'no-action' | 'other';
+  params?: Record<string, string | number>;
 }
 
 /** Every problem of a script's text, for the editor (empty when it runs). */
 export function scriptProblems(text: string): ScriptProblem[] {
-  if (text.length > limits.scriptChars) return [{ field: 'script', message: `at most ${limits.scriptChars.toLocaleString('en-US')} characters` }];
+  if (text.length > limits.scriptChars)
+    return [{ field: 'script', rule: 'too-long', message: `at most ${limits.scriptChars.toLocaleString('en-US')} characters`, params: { max: limits.scriptChars } }];
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return [{ field: 'script', message: `not JSON (${(e as Error).message})` }];
+    return [{ field: 'script', rule: 'not-json', message: `not JSON (${(e as Error).message})` }];
   }
   const parsed = scriptSchema.safeParse(json);
   if (parsed.success) return [];
-  return parsed.error.issues.map((i) => {
+  return parsed.error.issues.map((i): ScriptProblem => {
     if (i.code === 'unrecognized_keys') {
       // name the stray key itself (a typo such as "sned"), and what the object accepts
       const known = i.path.at(-2) === 'steps' ? [...actionKeys, 'as', 'header', 'timeoutMs'] : i.path[0] === 'connect' ? Object.keys(scriptConnectSchema.shape) : Object.keys(scriptSchema.shape);
-      return { field: scriptPath([...i.path, i.keys[0]!]), message: `not a key of the format; use ${known.join(', ')}` };
+      return { field: scriptPath([...i.path, i.keys[0]!]), rule: 'unknown-key', message: `not a key of the format; use ${known.join(', ')}`, params: { known: known.join(', ') } };
     }
-    return { field: scriptPath(i.path), message: i.message };
+    const custom = i.code === 'custom' ? ((i.params ?? {}) as { rule?: ScriptProblem['rule']; keys?: string }) : {};
+    const rule = custom.rule ?? 'other';
+    return { field: scriptPath(i.path), rule, message: i.message, ...(rule === 'one-action' ? { params: { keys: String(custom.keys) } } : {}) };
   });
 }
 
