@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { parseScript } from '../../shared/scripts/script.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
@@ -116,5 +117,15 @@ describe('wirelab run (send→expect scripts)', () => {
     expect(code).toBe(2);
     expect(doc).toBeNull();
     expect(stderr).toMatch(message);
+  });
+});
+
+describe("the README's script", () => {
+  it('is a valid script (the documented format is the one parsed)', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const json = /#### Scripts[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(parseScript(json).steps.map((s) => Object.keys(s).find((k) => k !== 'as' && k !== 'timeoutMs' && k !== 'header'))).toEqual([
+      'answer', 'send', 'send', 'send', 'send', 'expect', 'expectRegex', 'expectHex', 'wait', 'save',
+    ]);
   });
 });
