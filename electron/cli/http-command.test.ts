@@ -57,7 +57,7 @@ describe('wirelab http (the HTTP request composer on raw TCP)', () => {
     expect(doc!.bytesReceived).toBeGreaterThan(16);
   });
 
-  it('a missing file is the server\'s 404, parsed like any response (exit 0: the exchange worked)', async () => {
+  it("a missing file is the server's 404, parsed like any response (exit 0: the exchange worked)", async () => {
     const port = await pythonHttpServer(await tempDir());
     const { code, doc } = await http(['GET', `http://127.0.0.1:${port}/nope.txt`]);
     expect(code).toBe(0);

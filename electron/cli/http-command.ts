@@ -43,7 +43,8 @@ export async function httpCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
   const timeout = values.timeout === undefined ? 10_000 : Number(values.timeout);
-  if (!Number.isInteger(timeout) || timeout < 100 || timeout > 120_000) throw new UsageError(`--timeout must be a whole number of ms from 100 to 120000, not "${values.timeout}"`);
+  if (!Number.isInteger(timeout) || timeout < 100 || timeout > 120_000)
+    throw new UsageError(`--timeout must be a whole number of ms from 100 to 120000, not "${values.timeout}"`);
   let r: Awaited<ReturnType<typeof httpRequest>>;
   try {
     r = await httpRequest({ method, url, headers: values.header ?? [], body }, timeout);

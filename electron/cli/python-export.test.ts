@@ -120,7 +120,9 @@ describe('export to Python: clients', () => {
         const fromPython = await server.bytes();
         expect(fromPython.toString('hex')).toBe(fromWirelab.toString('hex'));
         // the recorder echoes: the program decodes what comes back the way Wirelab does
-        const shown = lines(py.stdout).map((l) => l.text).join('');
+        const shown = lines(py.stdout)
+          .map((l) => l.text)
+          .join('');
         expect(shown).toBe('你好 hello');
       } finally {
         server.close();
@@ -141,12 +143,37 @@ describe('export to Python: clients', () => {
   });
 
   it('a client with --answer answers the challenge first (md5 of key + challenge, as the notes)', async () => {
-    const spec: OpenSession = { kind: 'tcp-client', host: '127.0.0.1', port: 1, framing: { kind: 'raw' }, encoding: 'utf8', timeoutMs: 5000, overwrite: false, answer: { algo: 'md5', key: 'alexbigs' } };
+    const spec: OpenSession = {
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port: 1,
+      framing: { kind: 'raw' },
+      encoding: 'utf8',
+      timeoutMs: 5000,
+      overwrite: false,
+      answer: { algo: 'md5', key: 'alexbigs' },
+    };
     // the exported challenge server, with the same key, checks it
-    const serverSpec: OpenSession = { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', overwrite: false, reply: 'echo', replyText: '', rules: [], greet: '', challenge: { algo: 'md5', key: 'alexbigs' } };
+    const serverSpec: OpenSession = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'raw' },
+      encoding: 'utf8',
+      overwrite: false,
+      reply: 'echo',
+      replyText: '',
+      rules: [],
+      greet: '',
+      challenge: { algo: 'md5', key: 'alexbigs' },
+    };
     const port = await startPythonServer(exportPython(serverSpec, { encode: utf8 }));
     const py = await runPython(exportPython({ ...spec, port }, { encode: utf8, payloads: [{ bytes: utf8('after auth') }] }));
-    expect(lines(py.stdout).map((l) => l.text).join('')).toBe('after auth');
+    expect(
+      lines(py.stdout)
+        .map((l) => l.text)
+        .join(''),
+    ).toBe('after auth');
   });
 });
 
@@ -156,7 +183,19 @@ describe('export to Python: servers', () => {
     ['fixed', 'line', { replyText: 'OK\\tdone' }, 'anything', 'OK\tdone'],
     ['rules', 'line', { rules: [{ match: 'regex', pattern: '^get (?<key>\\w+)$', reply: 'value of $<key> ($1)' }] }, 'get color', 'value of color (color)'],
   ] as const)('reply %s (%s): wirelab send gets the same answer from the export as from the responder', async (reply, frame, extra, sent, expected) => {
-    const spec = { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: frame === 'line' ? { kind: 'delimiter', delimiter: '\n' } : { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false }, encoding: 'utf8', overwrite: false, reply, replyText: '', rules: [], greet: '', ...extra } as OpenSession;
+    const spec = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: frame === 'line' ? { kind: 'delimiter', delimiter: '\n' } : { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false },
+      encoding: 'utf8',
+      overwrite: false,
+      reply,
+      replyText: '',
+      rules: [],
+      greet: '',
+      ...extra,
+    } as OpenSession;
     const port = await startPythonServer(exportPython(spec, { encode: utf8 }));
     const r = await runWirelab(['send', 'tcp', '127.0.0.1', String(port), sent, '--frame', frame, '--wait', '1500', '--json']);
     const doc = JSON.parse(r.stdout) as { messages: { text: string }[] };
@@ -166,11 +205,15 @@ describe('export to Python: servers', () => {
   it('wirelab listen --echo --python is the same server: wirelab send reads byte-identical chunks from both', async () => {
     const program = await runWirelab(['listen', 'tcp', '0', '--echo', '--frame', 'header-json', '--python']);
     const port = await startPythonServer(program.stdout);
-    const viaPython = JSON.parse((await runWirelab(['send', 'tcp', '127.0.0.1', String(port), 'same bytes', '--frame', 'header-json', '--wait', '1000', '--json'])).stdout) as { chunks: { hex: string }[] };
+    const viaPython = JSON.parse(
+      (await runWirelab(['send', 'tcp', '127.0.0.1', String(port), 'same bytes', '--frame', 'header-json', '--wait', '1000', '--json'])).stdout,
+    ) as { chunks: { hex: string }[] };
     const { child, line } = await startNode([wirelabBin, 'listen', 'tcp', '0', '--echo', '--frame', 'header-json', '--json'], /listening/);
     try {
       const own = JSON.parse(line) as { port: number };
-      const viaWirelab = JSON.parse((await runWirelab(['send', 'tcp', '127.0.0.1', String(own.port), 'same bytes', '--frame', 'header-json', '--wait', '1000', '--json'])).stdout) as { chunks: { hex: string }[] };
+      const viaWirelab = JSON.parse(
+        (await runWirelab(['send', 'tcp', '127.0.0.1', String(own.port), 'same bytes', '--frame', 'header-json', '--wait', '1000', '--json'])).stdout,
+      ) as { chunks: { hex: string }[] };
       expect(viaPython.chunks.map((c) => c.hex).join('')).toBe(viaWirelab.chunks.map((c) => c.hex).join(''));
     } finally {
       await stop(child);
@@ -180,10 +223,23 @@ describe('export to Python: servers', () => {
   // Wirelab's own challenge, relay, serve-dir and http-dir responders are being written on other
   // branches: these exports are checked against Wirelab's clients (wirelab run, wirelab http) and plain sockets.
   it('challenge: the exported server lets the right key in and refuses a wrong one (checked with wirelab run)', async () => {
-    const spec: OpenSession = { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', overwrite: false, reply: 'echo', replyText: '', rules: [], greet: '', challenge: { algo: 'hmac-sha256', key: 'k3y' } };
+    const spec: OpenSession = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'raw' },
+      encoding: 'utf8',
+      overwrite: false,
+      reply: 'echo',
+      replyText: '',
+      rules: [],
+      greet: '',
+      challenge: { algo: 'hmac-sha256', key: 'k3y' },
+    };
     const port = await startPythonServer(exportPython(spec, { encode: utf8 }));
     const dir = await tempDir();
-    const script = (key: string) => JSON.stringify({ connect: { kind: 'tcp', host: '127.0.0.1', port }, steps: [{ answer: `hmac-sha256:${key}` }, { send: 'in' }, { expect: 'in' }] });
+    const script = (key: string) =>
+      JSON.stringify({ connect: { kind: 'tcp', host: '127.0.0.1', port }, steps: [{ answer: `hmac-sha256:${key}` }, { send: 'in' }, { expect: 'in' }] });
     await writeFile(join(dir, 'right.json'), script('k3y'));
     await writeFile(join(dir, 'wrong.json'), script('nope'));
     expect((await runWirelab(['run', join(dir, 'right.json'), '--json'])).code).toBe(0);
@@ -193,7 +249,18 @@ describe('export to Python: servers', () => {
   });
 
   it('relay: a chat room among three clients, joins and leaves announced, nobody gets their own message', async () => {
-    const spec: OpenSession = { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'delimiter', delimiter: '\n' }, encoding: 'utf8', overwrite: false, reply: 'relay', replyText: '', rules: [], greet: '' };
+    const spec: OpenSession = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'delimiter', delimiter: '\n' },
+      encoding: 'utf8',
+      overwrite: false,
+      reply: 'relay',
+      replyText: '',
+      rules: [],
+      greet: '',
+    };
     const port = await startPythonServer(exportPython(spec, { encode: utf8 }));
     const [a, b, c] = [await connectLines(port), await connectLines(port), await connectLines(port)];
     a.sock.write('alice\n');
@@ -214,7 +281,19 @@ describe('export to Python: servers', () => {
 
   it('serve-dir: upload then download over the header protocol (FTP homework), names sanitised (wirelab run)', async () => {
     const root = await tempDir();
-    const spec: OpenSession = { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'header-json', sizeKey: 'filesize' }, encoding: 'utf8', overwrite: false, reply: 'serve-dir', replyText: '', rules: [], greet: '', dir: root };
+    const spec: OpenSession = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'header-json', sizeKey: 'filesize' },
+      encoding: 'utf8',
+      overwrite: false,
+      reply: 'serve-dir',
+      replyText: '',
+      rules: [],
+      greet: '',
+      dir: root,
+    };
     const port = await startPythonServer(exportPython(spec, { encode: utf8 }));
     const saveTo = join(await tempDir(), 'got');
     await mkdir(saveTo);
@@ -238,9 +317,25 @@ describe('export to Python: servers', () => {
   it('http-dir: wirelab http gets a file and a 404; a path that climbs out answers 403, never the file', async () => {
     const root = await tempDir();
     await writeFile(join(root, 'index.html'), '<p>tiny web server</p>');
-    const spec: OpenSession = { kind: 'tcp-server', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8', overwrite: false, reply: 'http-dir', replyText: '', rules: [], greet: '', dir: root };
+    const spec: OpenSession = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'raw' },
+      encoding: 'utf8',
+      overwrite: false,
+      reply: 'http-dir',
+      replyText: '',
+      rules: [],
+      greet: '',
+      dir: root,
+    };
     const port = await startPythonServer(exportPython(spec, { encode: utf8 }));
-    const ok = JSON.parse((await runWirelab(['http', 'GET', `http://127.0.0.1:${port}/`, '--json'])).stdout) as { status: number; body: string; headers: Record<string, string> };
+    const ok = JSON.parse((await runWirelab(['http', 'GET', `http://127.0.0.1:${port}/`, '--json'])).stdout) as {
+      status: number;
+      body: string;
+      headers: Record<string, string>;
+    };
     expect(ok).toMatchObject({ status: 200, body: '<p>tiny web server</p>', headers: { 'content-type': 'text/html' } });
     const missing = JSON.parse((await runWirelab(['http', 'GET', `http://127.0.0.1:${port}/nope`, '--json'])).stdout) as { status: number };
     expect(missing.status).toBe(404);

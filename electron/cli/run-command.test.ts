@@ -37,7 +37,15 @@ describe('wirelab run (send→expect scripts)', () => {
     const { code, doc } = await run({
       connect: { kind: 'tcp', host: '127.0.0.1', port },
       repeat: 2,
-      steps: [{ send: 'hello' }, { expect: 'hello' }, { send: '01 02 0a', as: 'hex' }, { expectHex: '01 02' }, { send: 'ok 42\\n', as: 'escaped' }, { expectRegex: 'ok \\d+' }, { wait: 20 }],
+      steps: [
+        { send: 'hello' },
+        { expect: 'hello' },
+        { send: '01 02 0a', as: 'hex' },
+        { expectHex: '01 02' },
+        { send: 'ok 42\\n', as: 'escaped' },
+        { expectRegex: 'ok \\d+' },
+        { wait: 20 },
+      ],
     });
     expect(code).toBe(0);
     expect(doc!.ok).toBe(true);
@@ -62,9 +70,15 @@ describe('wirelab run (send→expect scripts)', () => {
   });
 
   it('answers a challenge as the notes do: the right key gets in, a wrong one is refused and the step named', async () => {
-    const right = await run({ connect: { kind: 'tcp', host: '127.0.0.1', port: await peer('auth', 'alexbigs') }, steps: [{ answer: 'md5:alexbigs' }, { expect: 'welcome' }] });
+    const right = await run({
+      connect: { kind: 'tcp', host: '127.0.0.1', port: await peer('auth', 'alexbigs') },
+      steps: [{ answer: 'md5:alexbigs' }, { expect: 'welcome' }],
+    });
     expect(right.code).toBe(0);
-    const wrong = await run({ connect: { kind: 'tcp', host: '127.0.0.1', port: await peer('auth', 'alexbigsb') }, steps: [{ answer: 'md5:alexbigs' }, { expect: 'welcome' }] });
+    const wrong = await run({
+      connect: { kind: 'tcp', host: '127.0.0.1', port: await peer('auth', 'alexbigsb') },
+      steps: [{ answer: 'md5:alexbigs' }, { expect: 'welcome' }],
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.doc!.steps[1]).toMatchObject({ step: 1, ok: false, code: 'SCRIPT_PEER_CLOSED', error: expect.stringMatching(/^steps\[1\]\.expect: /) });
   });
@@ -72,7 +86,10 @@ describe('wirelab run (send→expect scripts)', () => {
   it('saves a header-announced body under its sanitised name, never outside the folder', async () => {
     const dir = await tempDir();
     const port = await peer('file', '../../evil.txt', 'file body 文件');
-    const { code, doc } = await run({ connect: { kind: 'tcp', host: '127.0.0.1', port, frame: { kind: 'header-json', sizeKey: 'filesize' } }, steps: [{ save: dir }] });
+    const { code, doc } = await run({
+      connect: { kind: 'tcp', host: '127.0.0.1', port, frame: { kind: 'header-json', sizeKey: 'filesize' } },
+      steps: [{ save: dir }],
+    });
     expect(code).toBe(0);
     expect(doc!.steps[0]!.got).toMatch(/^saved evil\.txt \(\d+ bytes, sha256 [0-9a-f]{64}\)$/);
     expect(await readdir(dir)).toEqual(['evil.txt']);
@@ -81,11 +98,20 @@ describe('wirelab run (send→expect scripts)', () => {
 
   it('a failing expect exits 1 and names the step; the steps after it do not run', async () => {
     const port = await peer('echo');
-    const { code, doc } = await run({ connect: { kind: 'tcp', host: '127.0.0.1', port, frame: 'line' }, steps: [{ send: 'hello' }, { expect: 'bye' }, { send: 'never' }] });
+    const { code, doc } = await run({
+      connect: { kind: 'tcp', host: '127.0.0.1', port, frame: 'line' },
+      steps: [{ send: 'hello' }, { expect: 'bye' }, { send: 'never' }],
+    });
     expect(code).toBe(1);
     expect(doc!.ok).toBe(false);
     expect(doc!.steps).toHaveLength(2);
-    expect(doc!.steps[1]).toMatchObject({ step: 1, ok: false, code: 'SCRIPT_MISMATCH', got: 'hello', error: 'steps[1].expect: the next message does not contain "bye"' });
+    expect(doc!.steps[1]).toMatchObject({
+      step: 1,
+      ok: false,
+      code: 'SCRIPT_MISMATCH',
+      got: 'hello',
+      error: 'steps[1].expect: the next message does not contain "bye"',
+    });
   });
 
   it('a step that waits past its timeoutMs fails with SCRIPT_TIMEOUT after about that long', async () => {
@@ -103,12 +129,27 @@ describe('wirelab run (send→expect scripts)', () => {
   });
 
   it.each([
-    [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'a' }, { sned: 'b' }] }, /^wirelab run: steps\[1\]\.sned: not a key of the format/],
-    [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'a', expect: 'b' }] }, /^wirelab run: steps\[0\]\.expect: a step does one thing; this one has send and expect/],
+    [
+      { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'a' }, { sned: 'b' }] },
+      /^wirelab run: steps\[1\]\.sned: not a key of the format/,
+    ],
+    [
+      { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'a', expect: 'b' }] },
+      /^wirelab run: steps\[0\]\.expect: a step does one thing; this one has send and expect/,
+    ],
     [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{}, { expectRegex: '(a)\\1' }] }, /^wirelab run: steps\[0\]: a step needs one action key/],
-    [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ expectRegex: '(a)\\1' }] }, /^wirelab run: steps\[0\]\.expectRegex: backreferences such as \\1 are not supported/],
-    [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'zz', as: 'hex' }] }, /^wirelab run: steps\[0\]\.send: "z" at position 1 is not a hex digit/],
-    [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ answer: 'sha1:k' }] }, /^wirelab run: steps\[0\]\.answer: write md5:KEY or hmac-sha256:KEY/],
+    [
+      { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ expectRegex: '(a)\\1' }] },
+      /^wirelab run: steps\[0\]\.expectRegex: backreferences such as \\1 are not supported/,
+    ],
+    [
+      { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'zz', as: 'hex' }] },
+      /^wirelab run: steps\[0\]\.send: "z" at position 1 is not a hex digit/,
+    ],
+    [
+      { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ answer: 'sha1:k' }] },
+      /^wirelab run: steps\[0\]\.answer: write md5:KEY or hmac-sha256:KEY/,
+    ],
     [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 70000 }, steps: [{ wait: 1 }] }, /^wirelab run: connect\.port: a port from 1 to 65535/],
     [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9, frame: 'len24' }, steps: [{ wait: 1 }] }, /^wirelab run: connect\.frame: a framing/],
     ['{"connect": ', /^wirelab run: script: not JSON/],
@@ -125,7 +166,16 @@ describe("the README's script", () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
     const json = /#### Scripts[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1]!;
     expect(parseScript(json).steps.map((s) => Object.keys(s).find((k) => k !== 'as' && k !== 'timeoutMs' && k !== 'header'))).toEqual([
-      'answer', 'send', 'send', 'send', 'send', 'expect', 'expectRegex', 'expectHex', 'wait', 'save',
+      'answer',
+      'send',
+      'send',
+      'send',
+      'send',
+      'expect',
+      'expectRegex',
+      'expectHex',
+      'wait',
+      'save',
     ]);
   });
 });

@@ -14,7 +14,11 @@ the script itself is wrong (the message names the field: steps[3].expect: …).`
 
 function line(r: StepResult): string {
   const where = r.step < 0 ? 'connect' : `steps[${r.step}]${r.round > 1 ? ` (round ${r.round})` : ''} ${r.action}`;
-  const tail = r.ok ? (r.got !== undefined ? ` ← ${JSON.stringify(r.got.slice(0, 200))}` : '') : ` — ${r.error}${r.got !== undefined ? ` (got ${JSON.stringify(r.got.slice(0, 200))})` : ''}`;
+  const tail = r.ok
+    ? r.got !== undefined
+      ? ` ← ${JSON.stringify(r.got.slice(0, 200))}`
+      : ''
+    : ` — ${r.error}${r.got !== undefined ? ` (got ${JSON.stringify(r.got.slice(0, 200))})` : ''}`;
   return `${r.ok ? 'ok  ' : 'FAIL'} ${where} ${r.ms.toFixed(1)} ms${tail}`;
 }
 

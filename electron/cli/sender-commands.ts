@@ -88,7 +88,18 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     const spec: OpenSession =
       kind === 'tcp'
         ? { kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false }
-        : { kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, framing, encoding, reply: 'none', replyText: '', rules: [], greet: '', overwrite: false };
+        : {
+            kind: 'udp',
+            host: host.includes(':') ? '::' : '0.0.0.0',
+            port: 0,
+            framing,
+            encoding,
+            reply: 'none',
+            replyText: '',
+            rules: [],
+            greet: '',
+            overwrite: false,
+          };
     io.out(exportPython(spec, { encode: (t) => encodeText(t, encoding), payloads: [{ bytes: payload, to: { host, port } }], waitSeconds: waitMs / 1000 }));
     return 0;
   }

@@ -20,6 +20,7 @@ import { ConcurrencyService } from './concurrency/concurrency-service.ts';
 import { ScriptService } from './scripts/script-service.ts';
 import { SessionExport } from './export/session-export.ts';
 import { httpRequest } from './http/http-client.ts';
+import { PresetService } from './presets/preset-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -93,6 +94,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const concurrency = new ConcurrencyService(hub);
   const scripts = new ScriptService();
   const sessionExport = new SessionExport(hub);
+  const presets = new PresetService(sender, options.dataDir, (id, spec) => sessionExport.remember(id, spec));
   // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
   // a crash); first in the list, so it closes last, after the services have ended their children.
   const disposers: (() => Promise<void> | void)[] = [
@@ -184,6 +186,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'scripts.save': (s) => packets.saveScript(s),
     'scripts.delete': async ({ id }) => ({ deleted: await packets.deleteScript(id) }),
     'http.request': ({ method, url, headers, body, timeoutMs }) => httpRequest({ method, url, headers, body: Buffer.from(body, 'utf8') }, timeoutMs),
+    'presets.open': ({ id }) => presets.open(id),
     'sender.exportPython': ({ sessionId }) => sessionExport.program(sessionId, sender.logs.has(sessionId) ? sender.logs.all(sessionId) : []),
   };
 

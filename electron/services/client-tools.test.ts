@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startPythonPeer, stopPeer } from '../../test/support/python-peer.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { createBackend, type Backend } from './backend.ts';
+import { openSessionSchema } from '../../shared/contract/sender.ts';
+import { presetIds, presetPlan } from '../../shared/presets/presets.ts';
 
 const children: ChildProcess[] = [];
 const backends: Backend[] = [];
@@ -26,16 +28,34 @@ describe('the client tools through the contract (scripts.*, http.request, sender
     const p = await startPythonPeer('course_peers.py', ['echo']);
     children.push(p.child);
     const b = await backend();
-    const script = JSON.stringify({ connect: { kind: 'tcp', host: '127.0.0.1', port: p.port }, steps: [{ send: 'hi' }, { expect: 'hi' }, { expect: 'more', timeoutMs: 200 }] });
+    const script = JSON.stringify({
+      connect: { kind: 'tcp', host: '127.0.0.1', port: p.port },
+      steps: [{ send: 'hi' }, { expect: 'hi' }, { expect: 'more', timeoutMs: 200 }],
+    });
     const r = await b.dispatcher.call('scripts.run', { script });
-    expect(r).toMatchObject({ ok: true, value: { ok: false, steps: [{ ok: true }, { ok: true, got: 'hi' }, { ok: false, code: 'SCRIPT_TIMEOUT', error: expect.stringMatching(/^steps\[2\]\.expect: /) }] } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        ok: false,
+        steps: [{ ok: true }, { ok: true, got: 'hi' }, { ok: false, code: 'SCRIPT_TIMEOUT', error: expect.stringMatching(/^steps\[2\]\.expect: /) }],
+      },
+    });
     expect(await b.dispatcher.call('scripts.status', {})).toMatchObject({ ok: true, value: { running: false, script, run: { ok: false } } });
   });
 
   it('a bad script is INVALID_INPUT naming the step and the field', async () => {
     const b = await backend();
-    const r = await b.dispatcher.call('scripts.run', { script: JSON.stringify({ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ wait: 1 }, { expectHex: 'zz' }] }) });
-    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'steps[1].expectHex', message: expect.stringMatching(/^steps\[1\]\.expectHex: "z" at position 1 is not a hex digit/) } });
+    const r = await b.dispatcher.call('scripts.run', {
+      script: JSON.stringify({ connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ wait: 1 }, { expectHex: 'zz' }] }),
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        field: 'steps[1].expectHex',
+        message: expect.stringMatching(/^steps\[1\]\.expectHex: "z" at position 1 is not a hex digit/),
+      },
+    });
   });
 
   it('scripts are saved in the packet library, survive a restart, and travel in its export', async () => {
@@ -49,7 +69,10 @@ describe('the client tools through the contract (scripts.*, http.request, sender
     expect(await b.dispatcher.call('scripts.list', {})).toMatchObject({ ok: true, value: [{ name: 'udp hello', script: text }] });
     const exported = await b.dispatcher.call('packets.export', {});
     const c = await backend();
-    expect(await c.dispatcher.call('packets.import', { json: (exported as { value: { json: string } }).value.json })).toEqual({ ok: true, value: { added: 1 } });
+    expect(await c.dispatcher.call('packets.import', { json: (exported as { value: { json: string } }).value.json })).toEqual({
+      ok: true,
+      value: { added: 1 },
+    });
     expect(await c.dispatcher.call('scripts.list', {})).toMatchObject({ ok: true, value: [{ name: 'udp hello' }] });
   });
 
@@ -68,8 +91,19 @@ describe('the client tools through the contract (scripts.*, http.request, sender
     });
     const b = await backend();
     const r = await b.dispatcher.call('http.request', { method: 'GET', url: `http://127.0.0.1:${port}/a.txt`, headers: ['Accept: */*'] });
-    expect(r).toMatchObject({ ok: true, value: { status: 200, body: 'plain text', framing: 'length', request: `GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: */*\r\nConnection: close\r\n\r\n` } });
-    expect(await b.dispatcher.call('http.request', { method: 'GET', url: 'https://127.0.0.1/' })).toMatchObject({ ok: false, error: { code: 'HTTP_URL', field: 'url' } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        status: 200,
+        body: 'plain text',
+        framing: 'length',
+        request: `GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: */*\r\nConnection: close\r\n\r\n`,
+      },
+    });
+    expect(await b.dispatcher.call('http.request', { method: 'GET', url: 'https://127.0.0.1/' })).toMatchObject({
+      ok: false,
+      error: { code: 'HTTP_URL', field: 'url' },
+    });
   });
 
   it('sender.exportPython: a client session that sent two header-json messages exports a program that sends the same bytes', async () => {
@@ -86,10 +120,17 @@ describe('the client tools through the contract (scripts.*, http.request, sender
     const port = (server.address() as AddressInfo).port;
     try {
       const b = await backend();
-      const open = await b.dispatcher.call('sender.open', { kind: 'tcp-client', host: '127.0.0.1', port, framing: { kind: 'header-json', sizeKey: 'filesize' }, encoding: 'utf8' });
+      const open = await b.dispatcher.call('sender.open', {
+        kind: 'tcp-client',
+        host: '127.0.0.1',
+        port,
+        framing: { kind: 'header-json', sizeKey: 'filesize' },
+        encoding: 'utf8',
+      });
       if (!open.ok) throw new Error(open.error.message);
       const id = open.value.id;
-      for (const text of ['first', '第二']) await b.dispatcher.call('sender.send', { sessionId: id, payload: { mode: 'text', text, encoding: 'utf8', lineEnding: 'none' } });
+      for (const text of ['first', '第二'])
+        await b.dispatcher.call('sender.send', { sessionId: id, payload: { mode: 'text', text, encoding: 'utf8', lineEnding: 'none' } });
       const exported = await b.dispatcher.call('sender.exportPython', { sessionId: id });
       if (!exported.ok) throw new Error(exported.error.message);
       expect(exported.value.name).toBe(`wirelab-tcp-client-${port}.py`);
@@ -112,5 +153,42 @@ describe('the client tools through the contract (scripts.*, http.request, sender
     } finally {
       server.close();
     }
+  });
+});
+
+describe('presets: a course experiment as ready sessions', () => {
+  it('header-protocol opens an echo server and a client; the client reads its three messages back, framed', async () => {
+    const b = await backend();
+    const r = await b.dispatcher.call('presets.open', { id: 'header-protocol' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.sessions).toHaveLength(2);
+    const [, client] = r.value.sessions;
+    let texts: string[] = [];
+    for (let i = 0; i < 100 && texts.length < 3; i++) {
+      await new Promise((res) => setTimeout(res, 30));
+      const page = await b.dispatcher.call('sender.log', { sessionId: client!, limit: 1000 });
+      if (page.ok) texts = page.value.entries.filter((e) => e.type === 'message' && e.dir === 'in').map((e) => e.text);
+    }
+    expect(texts).toEqual(['one', 'two', 'three']);
+    // both sessions export: the server as a program with the same responder
+    const server = await b.dispatcher.call('sender.exportPython', { sessionId: r.value.sessions[0]! });
+    expect(server).toMatchObject({ ok: true, value: { program: expect.stringContaining('conn.sendall(frame(message[1]))  # echo') } });
+  });
+
+  it.each(presetIds.filter((id) => id !== 'header-protocol'))('%s: a responder this build lacks is refused and nothing stays open', async (id) => {
+    // serve-dir, relay, challenge and http-dir arrive from the responders' branch; until then the open is refused whole
+    const b = await backend();
+    const r = await b.dispatcher.call('presets.open', { id });
+    if (r.ok) {
+      expect(r.value.sessions.length).toBeGreaterThanOrEqual(2);
+      return;
+    }
+    expect(await b.dispatcher.call('sender.list', {})).toEqual({ ok: true, value: [] });
+  });
+
+  it.each(presetIds)('%s: every session of the plan is a valid sender.open input', (id) => {
+    const plan = presetPlan(id, '/tmp/x');
+    expect(openSessionSchema.safeParse(plan.server).success).toBe(true);
+    for (const c of plan.clients) expect(openSessionSchema.safeParse({ ...c.spec, host: '127.0.0.1', port: 1 }).success).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { limitedString } from './limits.ts';
 import { scriptRunSchema, scriptTextSchema } from '../scripts/script.ts';
+import { presetIds } from '../presets/presets.ts';
 
 /**
  * The course's client tools (issue 13, items 5 and 6): send→expect scripts, the HTTP request
@@ -58,10 +59,18 @@ export const clientCommands = {
   'scripts.status': { input: z.object({}).strict(), output: scriptStatusSchema },
   'scripts.stop': { input: z.object({}).strict(), output: z.object({ stopped: z.boolean() }) },
   'scripts.list': { input: z.object({}).strict(), output: z.array(savedScriptSchema) },
-  'scripts.save': { input: savedScriptSchema.omit({ savedAt: true, id: true }).extend({ id: z.string().max(64).optional() }).strict(), output: savedScriptSchema },
+  'scripts.save': {
+    input: savedScriptSchema
+      .omit({ savedAt: true, id: true })
+      .extend({ id: z.string().max(64).optional() })
+      .strict(),
+    output: savedScriptSchema,
+  },
   'scripts.delete': { input: z.object({ id: z.string() }).strict(), output: z.object({ deleted: z.boolean() }) },
   /** One HTTP/1.1 request on raw TCP; the bytes it sends are buildHttpRequest's (shared/http/request.ts), which the composer previews. */
   'http.request': { input: httpRequestInputSchema, output: httpExchangeSchema },
+  /** Opens a course experiment as a server and its clients (shared/presets/presets.ts); answers their session ids, server first. */
+  'presets.open': { input: z.object({ id: z.enum(presetIds) }).strict(), output: z.object({ sessions: z.array(z.string()) }) },
   /** A session as a runnable Python 3 program (shared/export/python.ts). */
   'sender.exportPython': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ name: z.string(), program: z.string() }) },
 } as const;

@@ -71,7 +71,14 @@ export function base64Length(bytes: number): number {
 /** "16 MiB", "96 MiB", "10,000": a limit as the English messages print it. */
 export function formatLimit(name: LimitName): string {
   const max = limits[name];
-  if (name === 'packetLibraryPackets' || name === 'senderLogPage' || name === 'loadConnections' || name === 'loadDurationMs' || name === 'loadWorkMs' || name === 'scriptSteps')
+  if (
+    name === 'packetLibraryPackets' ||
+    name === 'senderLogPage' ||
+    name === 'loadConnections' ||
+    name === 'loadDurationMs' ||
+    name === 'loadWorkMs' ||
+    name === 'scriptSteps'
+  )
     return max.toLocaleString('en-US');
   return max % MiB === 0 ? formatBytes(max) : max.toLocaleString('en-US');
 }

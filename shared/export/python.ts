@@ -71,7 +71,7 @@ function sendCode(f: Framing): string {
         `SIZE_KEY = ${py(f.sizeKey)}`,
         '',
         'def frame(body, header=None):',
-        '    # the notes\' header protocol: struct.pack(\'i\', len(head)) + JSON head + body',
+        "    # the notes' header protocol: struct.pack('i', len(head)) + JSON head + body",
         '    head = dict(header or {})',
         '    head[SIZE_KEY] = len(body)',
         "    head_bytes = json.dumps(head, separators=(',', ':'), ensure_ascii=False).encode('utf-8')",
@@ -85,7 +85,11 @@ function recvCode(f: Framing): string {
   const lines = ['def read_message(reader):'];
   switch (f.kind) {
     case 'raw':
-      lines.push('    # raw: one recv() is one message, as the kernel hands it over (the sticky-packet lesson)', '    data = reader.some()', '    return None if data is None else (None, data)');
+      lines.push(
+        '    # raw: one recv() is one message, as the kernel hands it over (the sticky-packet lesson)',
+        '    data = reader.some()',
+        '    return None if data is None else (None, data)',
+      );
       break;
     case 'delimiter':
       lines.push(`    data = reader.until(${py(f.delimiter)}.encode('utf-8'))`, '    return None if data is None else (None, data)');
@@ -440,7 +444,10 @@ function serverProgram(spec: Extract<OpenSession, { kind: 'tcp-server' }>, o: Ex
   const inn = spec.framingIn ?? spec.framing;
   const { setup, handle } = serverBody(spec, o);
   const parts = [
-    header(`A TCP server on ${spec.host}:${spec.port} (${spec.reply === 'none' ? 'prints what arrives' : `reply: ${spec.reply}`}${spec.challenge ? `, challenge ${spec.challenge.algo}` : ''}).`, spec),
+    header(
+      `A TCP server on ${spec.host}:${spec.port} (${spec.reply === 'none' ? 'prints what arrives' : `reply: ${spec.reply}`}${spec.challenge ? `, challenge ${spec.challenge.algo}` : ''}).`,
+      spec,
+    ),
     `HOST, PORT = ${py(spec.host)}, int(sys.argv[1]) if len(sys.argv) > 1 else ${spec.port}`,
     '',
     sendCode(out),
@@ -482,11 +489,17 @@ function udpProgram(spec: Extract<OpenSession, { kind: 'udp' }>, o: ExportOption
   const out = spec.framingOut ?? spec.framing;
   const payloads = o.payloads ?? [];
   if (!['none', 'echo', 'fixed'].includes(spec.reply))
-    throw new WirelabError('EXPORT_UNSUPPORTED', `a UDP session answering "${spec.reply}" has no Python export yet; export echo, fixed or none`, 'reply', { what: `UDP reply ${spec.reply}` });
+    throw new WirelabError('EXPORT_UNSUPPORTED', `a UDP session answering "${spec.reply}" has no Python export yet; export echo, fixed or none`, 'reply', {
+      what: `UDP reply ${spec.reply}`,
+    });
   const fixed = spec.reply === 'fixed' ? parseEscaped(spec.replyText, o.encode, 'replyText') : null;
-  const reply = spec.reply === 'echo' ? '        sk.sendto(data, addr)  # echo' : fixed ? `        sk.sendto(frame(${pyBytes(fixed)}), addr)  # the fixed reply` : '';
+  const reply =
+    spec.reply === 'echo' ? '        sk.sendto(data, addr)  # echo' : fixed ? `        sk.sendto(frame(${pyBytes(fixed)}), addr)  # the fixed reply` : '';
   return [
-    header(`A UDP socket on ${spec.host}:${spec.port}${payloads.length ? ` that sends ${payloads.length} datagram(s)` : ''} and prints every datagram it receives.`, spec),
+    header(
+      `A UDP socket on ${spec.host}:${spec.port}${payloads.length ? ` that sends ${payloads.length} datagram(s)` : ''} and prints every datagram it receives.`,
+      spec,
+    ),
     `HOST, PORT = ${py(spec.host)}, ${spec.port}`,
     `WAIT_SECONDS = ${payloads.length ? (o.waitSeconds ?? 1) : 'None'}`,
     `PAYLOADS = [\n${payloads.map((p) => `    (${pyData(p.bytes)}, ${p.header ? `json.loads(${py(JSON.stringify(p.header))})` : 'None'}, (${py(p.to?.host ?? '127.0.0.1')}, ${p.to?.port ?? 0})),`).join('\n')}\n]`,

@@ -25,7 +25,8 @@ function bad(code: string, field: string, message: string): WirelabError {
 
 export function parseHttpUrl(text: string, field = 'url'): HttpTarget {
   const url = text.trim();
-  if (/^https:/i.test(url)) throw bad('HTTP_URL', field, 'https is not offered: TLS would put ciphertext on the wire, not the request you could read here; use an http:// URL');
+  if (/^https:/i.test(url))
+    throw bad('HTTP_URL', field, 'https is not offered: TLS would put ciphertext on the wire, not the request you could read here; use an http:// URL');
   if (!/^http:\/\//i.test(url)) throw bad('HTTP_URL', field, `"${url.slice(0, 60)}" is not an http:// URL (write http://127.0.0.1:8000/index.html)`);
   let u: URL;
   try {
@@ -77,7 +78,8 @@ export function buildHttpRequest(spec: HttpRequestSpec): { target: HttpTarget; b
   if (!has('host')) lines.push(`Host: ${target.authority}`);
   for (const [k, v] of fields) lines.push(`${k}: ${v}`);
   // a body's length tells the server where it ends (RFC 9112 §6.2); without it the server would wait
-  if (!has('content-length') && !has('transfer-encoding') && (spec.body.length > 0 || ['POST', 'PUT', 'PATCH'].includes(method))) lines.push(`Content-Length: ${spec.body.length}`);
+  if (!has('content-length') && !has('transfer-encoding') && (spec.body.length > 0 || ['POST', 'PUT', 'PATCH'].includes(method)))
+    lines.push(`Content-Length: ${spec.body.length}`);
   // one request per connection: the response then also ends when the server closes
   if (!has('connection')) lines.push('Connection: close');
   const head = `${lines.join('\r\n')}\r\n\r\n`;

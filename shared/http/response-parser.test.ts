@@ -29,7 +29,13 @@ describe('HttpResponseParser', () => {
   const withLength = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\n\r\nhello';
   it.each([1, 2, 7, 1000])('reads a Content-Length response fed %i bytes at a time', (size) => {
     const r = parse(withLength, size)!;
-    expect(r).toMatchObject({ version: '1.1', status: 200, reason: 'OK', framing: 'length', headers: { 'content-type': 'text/plain', 'content-length': '5', 'x-a': '1, 2' } });
+    expect(r).toMatchObject({
+      version: '1.1',
+      status: 200,
+      reason: 'OK',
+      framing: 'length',
+      headers: { 'content-type': 'text/plain', 'content-length': '5', 'x-a': '1, 2' },
+    });
     expect(r.rawHeaders[3]).toEqual(['x-a', '2']);
     expect(dec.decode(r.body)).toBe('hello');
   });
@@ -87,15 +93,27 @@ describe('HttpResponseParser', () => {
 
 describe('buildHttpRequest', () => {
   it('writes the request line, Host, the headers, Content-Length and Connection: close, exactly', () => {
-    const { bytes, target } = buildHttpRequest({ method: 'POST', url: 'http://127.0.0.1:8000/a?b=1', headers: ['Accept: text/plain', ''], body: enc.encode('hi') });
+    const { bytes, target } = buildHttpRequest({
+      method: 'POST',
+      url: 'http://127.0.0.1:8000/a?b=1',
+      headers: ['Accept: text/plain', ''],
+      body: enc.encode('hi'),
+    });
     expect(target).toEqual({ host: '127.0.0.1', port: 8000, path: '/a?b=1', authority: '127.0.0.1:8000' });
     expect(dec.decode(bytes)).toBe('POST /a?b=1 HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nAccept: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi');
   });
 
   it('keeps a Host or Connection the user wrote, and leaves the port out of Host for 80', () => {
-    const { bytes } = buildHttpRequest({ method: 'GET', url: 'http://localhost/', headers: ['Host: example.test', 'Connection: keep-alive'], body: new Uint8Array(0) });
+    const { bytes } = buildHttpRequest({
+      method: 'GET',
+      url: 'http://localhost/',
+      headers: ['Host: example.test', 'Connection: keep-alive'],
+      body: new Uint8Array(0),
+    });
     expect(dec.decode(bytes)).toBe('GET / HTTP/1.1\r\nHost: example.test\r\nConnection: keep-alive\r\n\r\n');
-    expect(dec.decode(buildHttpRequest({ method: 'GET', url: 'http://[::1]/x', headers: [], body: new Uint8Array(0) }).bytes)).toMatch(/^GET \/x HTTP\/1\.1\r\nHost: \[::1\]\r\n/);
+    expect(dec.decode(buildHttpRequest({ method: 'GET', url: 'http://[::1]/x', headers: [], body: new Uint8Array(0) }).bytes)).toMatch(
+      /^GET \/x HTTP\/1\.1\r\nHost: \[::1\]\r\n/,
+    );
   });
 
   it.each([

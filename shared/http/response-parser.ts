@@ -91,16 +91,22 @@ export class HttpResponseParser {
       return this.result!;
     }
     if (this.state === 'done') return this.result!;
-    if (this.state === 'status' && this.buf.length === 0 && !this.res) throw fail('HTTP_TRUNCATED', 'the server closed the connection without answering', { got: 0 });
-    throw fail('HTTP_TRUNCATED', `the server closed the connection in the middle of the response (${this.state === 'status' || this.state === 'headers' ? 'in the header' : 'in the body'})`, {
-      got: this.bodyBytes,
-    });
+    if (this.state === 'status' && this.buf.length === 0 && !this.res)
+      throw fail('HTTP_TRUNCATED', 'the server closed the connection without answering', { got: 0 });
+    throw fail(
+      'HTTP_TRUNCATED',
+      `the server closed the connection in the middle of the response (${this.state === 'status' || this.state === 'headers' ? 'in the header' : 'in the body'})`,
+      {
+        got: this.bodyBytes,
+      },
+    );
   }
 
   private line(at: number): string | null {
     const end = crlf(this.buf, at);
     if (end < 0) {
-      if (this.headBytes + this.buf.length - at > maxHeadBytes) throw fail('HTTP_TOO_LARGE', `the response's header is over ${maxHeadBytes} bytes`, { max: maxHeadBytes });
+      if (this.headBytes + this.buf.length - at > maxHeadBytes)
+        throw fail('HTTP_TOO_LARGE', `the response's header is over ${maxHeadBytes} bytes`, { max: maxHeadBytes });
       return null;
     }
     this.headBytes += end + 2 - at;
@@ -114,11 +120,15 @@ export class HttpResponseParser {
       case 'status': {
         // before the whole line is here, a first byte that cannot start "HTTP/" already tells
         const head = this.buf.subarray(at, at + 5);
-        if (head.length && latin1(head) !== 'HTTP/'.slice(0, head.length)) throw fail('HTTP_NOT_HTTP', `the server's answer is not HTTP: it starts "${shown(this.buf.subarray(at))}"`, { start: shown(this.buf.subarray(at)) });
+        if (head.length && latin1(head) !== 'HTTP/'.slice(0, head.length))
+          throw fail('HTTP_NOT_HTTP', `the server's answer is not HTTP: it starts "${shown(this.buf.subarray(at))}"`, { start: shown(this.buf.subarray(at)) });
         const line = this.line(at);
         if (line === null) return -1;
         const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(line);
-        if (!m) throw fail('HTTP_NOT_HTTP', `the server's answer is not HTTP: its first line is "${shown(this.buf.subarray(at))}"`, { start: shown(this.buf.subarray(at)) });
+        if (!m)
+          throw fail('HTTP_NOT_HTTP', `the server's answer is not HTTP: its first line is "${shown(this.buf.subarray(at))}"`, {
+            start: shown(this.buf.subarray(at)),
+          });
         this.res = { version: m[1]!, status: Number(m[2]), reason: m[3] ?? '', headers: {}, rawHeaders: [], framing: 'none' };
         this.state = 'headers';
         return at + line.length + 2;
@@ -169,7 +179,8 @@ export class HttpResponseParser {
       }
       case 'chunk-crlf': {
         if (this.buf.length - at < 2) return -1;
-        if (this.buf[at] !== 13 || this.buf[at + 1] !== 10) throw fail('HTTP_BAD_CHUNK', 'a chunk is longer than its size says (no CRLF after it)', { line: '' });
+        if (this.buf[at] !== 13 || this.buf[at + 1] !== 10)
+          throw fail('HTTP_BAD_CHUNK', 'a chunk is longer than its size says (no CRLF after it)', { line: '' });
         this.state = 'chunk-size';
         return at + 2;
       }
@@ -196,13 +207,21 @@ export class HttpResponseParser {
     const cl = res.headers['content-length'];
     if (this.method === 'HEAD' || res.status === 204 || res.status === 304) {
       this.finish();
-    } else if (te && te.split(',').map((s) => s.trim()).at(-1) === 'chunked') {
+    } else if (
+      te &&
+      te
+        .split(',')
+        .map((s) => s.trim())
+        .at(-1) === 'chunked'
+    ) {
       res.framing = 'chunked';
       this.state = 'chunk-size';
     } else if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl.trim())) throw fail('HTTP_BAD_HEADER', `Content-Length is not a number: "${cl.slice(0, 40)}"`, { line: `Content-Length: ${cl.slice(0, 40)}` });
+      if (!/^\d{1,15}$/.test(cl.trim()))
+        throw fail('HTTP_BAD_HEADER', `Content-Length is not a number: "${cl.slice(0, 40)}"`, { line: `Content-Length: ${cl.slice(0, 40)}` });
       this.remaining = Number(cl.trim());
-      if (this.remaining > this.maxBody) throw fail('HTTP_TOO_LARGE', `the body announces ${this.remaining} bytes, over the ${this.maxBody}-byte cap`, { max: this.maxBody });
+      if (this.remaining > this.maxBody)
+        throw fail('HTTP_TOO_LARGE', `the body announces ${this.remaining} bytes, over the ${this.maxBody}-byte cap`, { max: this.maxBody });
       res.framing = 'length';
       this.state = 'body';
       if (this.remaining === 0) this.finish();

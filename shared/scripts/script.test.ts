@@ -12,21 +12,43 @@ describe('the script format', () => {
       JSON.stringify({
         connect: { kind: 'tcp', host: '127.0.0.1', port: 9000, frame: 'len32le', frameIn: 'header-json', encoding: 'gbk' },
         repeat: 1,
-        steps: [{ send: 'hello' }, { send: '01 02', as: 'hex' }, { expect: 'hello', timeoutMs: 2000 }, { expectRegex: '^ok' }, { expectHex: '0a' }, { wait: 100 }, { answer: 'md5:KEY' }, { save: '/tmp/x' }],
+        steps: [
+          { send: 'hello' },
+          { send: '01 02', as: 'hex' },
+          { expect: 'hello', timeoutMs: 2000 },
+          { expectRegex: '^ok' },
+          { expectHex: '0a' },
+          { wait: 100 },
+          { answer: 'md5:KEY' },
+          { save: '/tmp/x' },
+        ],
       }),
     );
     expect(s.steps).toHaveLength(8);
-    expect(scriptFramings(s.connect)).toEqual({ framingIn: { kind: 'header-json', sizeKey: 'data_size' }, framingOut: { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false } });
+    expect(scriptFramings(s.connect)).toEqual({
+      framingIn: { kind: 'header-json', sizeKey: 'data_size' },
+      framingOut: { kind: 'length', bytes: 4, endian: 'le', includesPrefix: false },
+    });
     expect(parseScript(JSON.stringify({ ...base, steps: [{ wait: 1 }] })).connect).toMatchObject({ frame: 'raw', encoding: 'utf8', timeoutMs: 5000 });
   });
 
   it('names the step and the field of each problem, with a rule the editor words', () => {
     expect(problems({ ...base, steps: [{ send: 'a' }, { sned: 'b' }] })[0]).toMatchObject({ field: 'steps[1].sned', rule: 'unknown-key' });
-    expect(problems({ ...base, steps: [{ send: 'a', expect: 'b' }] })[0]).toMatchObject({ field: 'steps[0].expect', rule: 'one-action', params: { keys: 'send, expect' } });
+    expect(problems({ ...base, steps: [{ send: 'a', expect: 'b' }] })[0]).toMatchObject({
+      field: 'steps[0].expect',
+      rule: 'one-action',
+      params: { keys: 'send, expect' },
+    });
     expect(problems({ ...base, steps: [{ timeoutMs: 5 }] })[0]).toMatchObject({ field: 'steps[0]', rule: 'no-action' });
     expect(problems({ ...base, steps: [{ expect: 'x', as: 'hex' }] })[0]).toMatchObject({ field: 'steps[0].as', message: '"as" belongs to a send step' });
-    expect(problems({ ...base, steps: [{ expectRegex: '(?=x)' }] })[0]).toMatchObject({ field: 'steps[0].expectRegex', message: expect.stringMatching(/^lookahead and lookbehind are not supported/) });
-    expect(problems({ ...base, steps: [{ send: 'a\\q', as: 'escaped' }] })[0]).toMatchObject({ field: 'steps[0].send', message: expect.stringMatching(/^"\\q" at position 2 is not an escape/) });
+    expect(problems({ ...base, steps: [{ expectRegex: '(?=x)' }] })[0]).toMatchObject({
+      field: 'steps[0].expectRegex',
+      message: expect.stringMatching(/^lookahead and lookbehind are not supported/),
+    });
+    expect(problems({ ...base, steps: [{ send: 'a\\q', as: 'escaped' }] })[0]).toMatchObject({
+      field: 'steps[0].send',
+      message: expect.stringMatching(/^"\\q" at position 2 is not an escape/),
+    });
     expect(problems({ ...base, steps: [{ wait: -1 }] })[0]).toMatchObject({ field: 'steps[0].wait' });
     expect(problems({ connect: { kind: 'sctp', host: 'h', port: 1 }, steps: [{ wait: 1 }] })[0]).toMatchObject({ field: 'connect.kind' });
     expect(problems({ ...base, steps: [] })[0]).toMatchObject({ field: 'steps', message: 'a script needs at least one step' });

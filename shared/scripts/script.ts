@@ -98,7 +98,12 @@ export const scriptStepSchema = z
     if (step.expectHex !== undefined) problem('expectHex', () => parseHex(step.expectHex!, 'expectHex'));
     if (step.expectRegex !== undefined) {
       const why = regexProblem(step.expectRegex);
-      if (why) ctx.addIssue({ code: 'custom', path: ['expectRegex'], message: why.replace('so that no message can freeze the server', 'so that no reply can freeze the runner') });
+      if (why)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['expectRegex'],
+          message: why.replace('so that no message can freeze the server', 'so that no reply can freeze the runner'),
+        });
     }
     if (step.answer !== undefined) problem('answer', () => parseChallengeText(step.answer!));
   });
@@ -137,7 +142,9 @@ export interface ScriptProblem {
 /** Every problem of a script's text, for the editor (empty when it runs). */
 export function scriptProblems(text: string): ScriptProblem[] {
   if (text.length > limits.scriptChars)
-    return [{ field: 'script', rule: 'too-long', message: `at most ${limits.scriptChars.toLocaleString('en-US')} characters`, params: { max: limits.scriptChars } }];
+    return [
+      { field: 'script', rule: 'too-long', message: `at most ${limits.scriptChars.toLocaleString('en-US')} characters`, params: { max: limits.scriptChars } },
+    ];
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -149,8 +156,18 @@ export function scriptProblems(text: string): ScriptProblem[] {
   return parsed.error.issues.map((i): ScriptProblem => {
     if (i.code === 'unrecognized_keys') {
       // name the stray key itself (a typo such as "sned"), and what the object accepts
-      const known = i.path.at(-2) === 'steps' ? [...actionKeys, 'as', 'header', 'timeoutMs'] : i.path[0] === 'connect' ? Object.keys(scriptConnectSchema.shape) : Object.keys(scriptSchema.shape);
-      return { field: scriptPath([...i.path, i.keys[0]!]), rule: 'unknown-key', message: `not a key of the format; use ${known.join(', ')}`, params: { known: known.join(', ') } };
+      const known =
+        i.path.at(-2) === 'steps'
+          ? [...actionKeys, 'as', 'header', 'timeoutMs']
+          : i.path[0] === 'connect'
+            ? Object.keys(scriptConnectSchema.shape)
+            : Object.keys(scriptSchema.shape);
+      return {
+        field: scriptPath([...i.path, i.keys[0]!]),
+        rule: 'unknown-key',
+        message: `not a key of the format; use ${known.join(', ')}`,
+        params: { known: known.join(', ') },
+      };
     }
     const custom = i.code === 'custom' ? ((i.params ?? {}) as { rule?: ScriptProblem['rule']; keys?: string }) : {};
     const rule = custom.rule ?? 'other';

@@ -36,11 +36,13 @@ export class SessionExport {
       // each datagram on its own: UDP keeps the boundaries
       for (const e of out) {
         const to = splitEndpoint(e.peer);
-        for (const m of new FrameDecoder(framingOut).push(e.bytes)) payloads.push({ bytes: m.bytes, ...(m.header ? { header: stripSize(m.header, framingOut) } : {}), ...(to ? { to } : {}) });
+        for (const m of new FrameDecoder(framingOut).push(e.bytes))
+          payloads.push({ bytes: m.bytes, ...(m.header ? { header: stripSize(m.header, framingOut) } : {}), ...(to ? { to } : {}) });
       }
     } else if (spec.kind === 'tcp-client') {
       const decoder = new FrameDecoder(framingOut);
-      for (const e of out) for (const m of decoder.push(e.bytes)) payloads.push({ bytes: m.bytes, ...(m.header ? { header: stripSize(m.header, framingOut) } : {}) });
+      for (const e of out)
+        for (const m of decoder.push(e.bytes)) payloads.push({ bytes: m.bytes, ...(m.header ? { header: stripSize(m.header, framingOut) } : {}) });
     }
     const program = exportPython(spec, { encode: (t) => encodeText(t, spec.encoding), payloads, waitSeconds: 1 });
     return { name: `wirelab-${spec.kind}-${spec.port}.py`, program };

@@ -33,7 +33,13 @@ export async function httpRequest(spec: HttpRequestSpec, timeoutMs = 10_000): Pr
   try {
     const res = await new Promise<ReturnType<HttpResponseParser['end']>>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new WirelabError('HTTP_TIMEOUT', `no complete response within ${timeoutMs} ms (${received} bytes arrived)`, undefined, { ms: timeoutMs, got: received })),
+        () =>
+          reject(
+            new WirelabError('HTTP_TIMEOUT', `no complete response within ${timeoutMs} ms (${received} bytes arrived)`, undefined, {
+              ms: timeoutMs,
+              got: received,
+            }),
+          ),
         timeoutMs,
       );
       const settle = (f: () => void) => {
@@ -57,7 +63,9 @@ export async function httpRequest(spec: HttpRequestSpec, timeoutMs = 10_000): Pr
           settle(() => reject(e as Error));
         }
       });
-      client.socket.on('error', (err: NodeJS.ErrnoException) => settle(() => reject(new WirelabError(err.code ?? 'SOCKET_ERROR', `${err.code ?? 'error'} while reading the response`))));
+      client.socket.on('error', (err: NodeJS.ErrnoException) =>
+        settle(() => reject(new WirelabError(err.code ?? 'SOCKET_ERROR', `${err.code ?? 'error'} while reading the response`))),
+      );
       client.write(bytes).catch((e: unknown) => settle(() => reject(e as Error)));
     });
     return {

@@ -5,7 +5,16 @@ import { performance } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { encodeFrame, FrameDecoder, type DecodedMessage, type Framing } from '../../../shared/sender/framing.ts';
 import { RE2JS } from 're2js';
-import { actionKeys, defaultStepTimeoutMs, indexOfBytes, scriptFramings, stepAction, type Script, type ScriptRun, type StepResult } from '../../../shared/scripts/script.ts';
+import {
+  actionKeys,
+  defaultStepTimeoutMs,
+  indexOfBytes,
+  scriptFramings,
+  stepAction,
+  type Script,
+  type ScriptRun,
+  type StepResult,
+} from '../../../shared/scripts/script.ts';
 import { sanitizeFileName } from '../../../shared/scripts/file-name.ts';
 import { TcpClient } from '../sender/tcp-client.ts';
 import { UdpSocket } from '../sender/udp-socket.ts';
@@ -156,7 +165,9 @@ async function connect(script: Script, inbox: Inbox): Promise<Link> {
     const client = await TcpClient.connect({ host: c.host, port: c.port, timeoutMs: c.timeoutMs });
     client.socket.on('data', (chunk: Buffer) => inbox.push(chunk));
     client.socket.on('end', () => inbox.end(null));
-    client.socket.on('error', (err: NodeJS.ErrnoException) => inbox.end(new WirelabError(err.code ?? 'SOCKET_ERROR', `${err.code ?? 'error'} on the connection`)));
+    client.socket.on('error', (err: NodeJS.ErrnoException) =>
+      inbox.end(new WirelabError(err.code ?? 'SOCKET_ERROR', `${err.code ?? 'error'} on the connection`)),
+    );
     client.socket.on('close', () => inbox.end(null));
     return { send: (bytes) => client.write(bytes), close: async () => client.close() };
   }
@@ -242,7 +253,8 @@ export async function runScript(script: Script, options: RunOptions = {}): Promi
           got = await runStep(stepAction(step, encode), { link, inbox, framingOut, encoding, deadline, round, index: i });
           report({ step: i, round, action: key, ok: true, ms: performance.now() - t0, error: null, code: null, ...(got !== undefined ? { got } : {}) });
         } catch (e) {
-          const f = e instanceof StepFailure ? e : e instanceof WirelabError ? new StepFailure(e.code, e.message) : new StepFailure('SCRIPT_IO', (e as Error).message);
+          const f =
+            e instanceof StepFailure ? e : e instanceof WirelabError ? new StepFailure(e.code, e.message) : new StepFailure('SCRIPT_IO', (e as Error).message);
           report({
             step: i,
             round,
@@ -287,7 +299,16 @@ async function runStep(a: ReturnType<typeof stepAction>, c: StepContext): Promis
     case 'expect': {
       if (c.inbox.streamMode) {
         try {
-          return show(await c.inbox.until((b) => { const at = indexOfBytes(b, a.bytes); return at < 0 ? -1 : at + a.bytes.length; }, c.deadline, `"${a.shown}"`));
+          return show(
+            await c.inbox.until(
+              (b) => {
+                const at = indexOfBytes(b, a.bytes);
+                return at < 0 ? -1 : at + a.bytes.length;
+              },
+              c.deadline,
+              `"${a.shown}"`,
+            ),
+          );
         } catch (e) {
           throw withGot(e, show(c.inbox.bytes));
         }
@@ -317,7 +338,8 @@ async function runStep(a: ReturnType<typeof stepAction>, c: StepContext): Promis
         }
       }
       const m = await c.inbox.next(c.deadline, `a match of /${a.pattern}/`);
-      if (!re.matcher(decodeText(m.bytes, c.encoding)).find()) throw new StepFailure('SCRIPT_MISMATCH', `the next message does not match /${a.pattern}/`, show(m.bytes));
+      if (!re.matcher(decodeText(m.bytes, c.encoding)).find())
+        throw new StepFailure('SCRIPT_MISMATCH', `the next message does not match /${a.pattern}/`, show(m.bytes));
       return show(m.bytes);
     }
     case 'answer': {
@@ -343,7 +365,10 @@ async function runStep(a: ReturnType<typeof stepAction>, c: StepContext): Promis
         body = m.bytes;
         if (typeof m.header?.filename === 'string') wanted = sanitizeFileName(m.header.filename);
       }
-      const dirOk = await stat(a.dir).then((s) => s.isDirectory(), () => false);
+      const dirOk = await stat(a.dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
       if (!dirOk) throw new StepFailure('SCRIPT_SAVE_DIR', `${a.dir} is not a folder`);
       const saved = await saveBody(a.dir, wanted ?? `body-${c.round}-${c.index}.bin`, body);
       return `saved ${saved.name} (${saved.bytes.toLocaleString('en-US')} bytes, sha256 ${saved.sha256})`;

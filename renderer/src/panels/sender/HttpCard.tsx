@@ -104,7 +104,10 @@ export const HttpCard = memo(function HttpCard() {
         <div data-testid="http-response">
           <p className="mono">
             HTTP/1.1 {answer.status} {answer.reason}
-            <span className="muted small"> · {t('http.received', { n: answer.bytesReceived, body: answer.bodyBytes, how: t(`http.framing.${answer.framing}`) })}</span>
+            <span className="muted small">
+              {' '}
+              · {t('http.received', { n: answer.bytesReceived, body: answer.bodyBytes, how: t(`http.framing.${answer.framing}`) })}
+            </span>
           </p>
           <table className="http-headers">
             <tbody>

@@ -105,9 +105,7 @@ export const ScriptCard = memo(function ScriptCard() {
       )}
       {run && (
         <div data-testid="script-results">
-          <p className={run.ok ? 'ok' : 'field-error'}>
-            {run.ok ? t('script.passed', { n: run.steps.length, ms: Math.round(run.ms) }) : t('script.failed')}
-          </p>
+          <p className={run.ok ? 'ok' : 'field-error'}>{run.ok ? t('script.passed', { n: run.steps.length, ms: Math.round(run.ms) }) : t('script.failed')}</p>
           <ol className="script-steps">
             {run.steps.map((s) => {
               const field = s.step < 0 ? 'connect' : `steps[${s.step}].${s.action}`;

@@ -8,6 +8,7 @@ import { GeneratorCard } from './GeneratorCard.tsx';
 import { ScriptCard } from './ScriptCard.tsx';
 import { HttpCard } from './HttpCard.tsx';
 import { ExportPythonButton } from './ExportPythonButton.tsx';
+import { PresetsCard } from './PresetsCard.tsx';
 
 /**
  * Every session the backend holds (whichever window opened it), with Close all: a reload loses
@@ -93,6 +94,7 @@ export function SenderPanel() {
     <div className="sender-panel" data-testid="sender-panel">
       <div className="sender-side">
         <NewSessionCard />
+        <PresetsCard />
         <GeneratorCard />
       </div>
       <div className="sender-main">
