@@ -18,6 +18,7 @@ import { benchProcesses } from './processes.ts';
 import { benchReceive } from './receive.ts';
 import { benchMemory } from './memory.ts';
 import { benchConcurrency } from './concurrency.ts';
+import { benchHttpDir } from './http-dir.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -325,6 +326,7 @@ function blast(args: string[]): { pps: number; gbps: number } {
 
 // ---- receiving: UDP floods, a TCP bulk stream, 10,000 clients (the host as a child, a page attached) ----
 await benchReceive(report);
+await benchHttpDir(report);
 await benchMemory(report);
 
 // ---- handshake timeline: parsing against tshark, live capture latency ----

@@ -4,6 +4,7 @@ import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
 import type { OpenSession, SenderEvent } from '../../shared/contract/sender.ts';
 import { exportPython } from '../../shared/export/python.ts';
+import { parseChallengeSpec } from '../../shared/sender/challenge.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
@@ -14,18 +15,37 @@ import { checkEncoding, decodeText, encodeText, type Encoding } from '../service
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
-             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json] [--python]
+             [--frame raw|line|len32le|len32be|len16be|header-json] [--wait MS] [--json]
+             [--answer md5:KEY | hmac-sha256:KEY] [--python]
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "connectMs", "error"} —
-chunks are the raw receives, messages what the framing decoded. --python prints the same exchange
+chunks are the raw receives, messages what the framing decoded.
+--answer (TCP) answers the server's 32-byte challenge first, as the course's authenticated client
+does: md5(KEY + challenge) as 32 hex characters, or HMAC-SHA256 under KEY as 64; DATA is sent
+after the answer. The challenge is not among the chunks printed. --python prints the same exchange
 as a Python 3 program (socket, struct, json, as the course notes write them) instead of running it.`;
 
-export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA]
+export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
                [--frame ...] [--count N] [--timeout MS] [--json] [--python]
+wirelab listen tcp <port> [--serve-dir DIR | --relay | --http-dir DIR] [--challenge md5:KEY | hmac-sha256:KEY]
 
-Listens and prints one event per line with --json: listening, connection, message, close.
+Listens and prints one event per line with --json: listening, connection, message, close, notice.
 Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
+--reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.
+The course's servers (TCP):
+  --serve-dir DIR   the FTP homework: {"operate":"download","filename":F} is answered with
+                    {"filesize":N} and the file; {"operate":"upload","filename":F,"filesize":N}
+                    and N bytes are saved in DIR. Framing header-json with size key "filesize"
+                    unless --frame says otherwise. ../ and unknown files are answered
+                    {"error": CODE, "message": …}.
+  --relay           a chat room: a client's first message is its name, later ones go to every
+                    other client as "name: text"; joins and leaves are announced. --frame line
+                    for clients that send lines.
+  --http-dir DIR    an HTTP/1.1 static server (GET, HEAD, keep-alive); each request is printed
+                    parsed as a notice; paths that climb out of DIR get 403.
+  --challenge A:KEY 32 random bytes on connect; the client's answer (md5(KEY + challenge) hex, or
+                    HMAC-SHA256 hex) is checked before the other responder hears anything.
 --python prints this server as a Python 3 program (socketserver, struct, json) instead of running it.`;
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
@@ -61,6 +81,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       wait: { type: 'string' },
       json: { type: 'boolean' },
       python: { type: 'boolean' },
+      answer: { type: 'string' },
     },
   });
   const [p, hostArg, portArg, data, ...extra] = positionals;
@@ -72,6 +93,8 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const encoding = checkEncoding(values.encoding ?? 'utf8');
   const framing: Framing = framingByName(values.frame ?? 'raw');
   const waitMs = whole('--wait', values.wait, 1000);
+  const answer = values.answer === undefined ? undefined : parseChallengeSpec(values.answer, 'answer');
+  if (answer && kind !== 'tcp') throw new UsageError('--answer: a challenge is answered on a TCP connection');
   if (values.hex && values.file) throw new UsageError('give --hex or --file, not both');
   let payload: Uint8Array;
   if (values.file) {
@@ -87,7 +110,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     // --python: the same session as a Python program (shared/export/python.ts), printed instead of run
     const spec: OpenSession =
       kind === 'tcp'
-        ? { kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false }
+        ? { kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false, ...(answer ? { answer } : {}) }
         : {
             kind: 'udp',
             host: host.includes(':') ? '::' : '0.0.0.0',
@@ -113,8 +136,11 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   let sent = 0;
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
+  let answered: () => void = () => undefined;
+  const challengeAnswered = new Promise<void>((resolve) => (answered = resolve));
   // The peer closing (FIN) or a socket error ends the wait; the first error is the one reported.
   hub.on('sender.event', (e) => {
+    if (e.type === 'notice' && e.code === 'CHALLENGE_ANSWERED') answered();
     if (e.sessionId !== sessionId) return;
     if (e.type === 'error' && e.code) error ??= { code: e.code, message: e.message ?? e.code };
     if ((e.type === 'error' && !e.code?.startsWith('FRAME_')) || (e.type === 'close' && e.dir === null)) finish();
@@ -123,13 +149,34 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     const common = { framing, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', overwrite: false };
     const info =
       kind === 'tcp'
-        ? await service.open({ kind: 'tcp-client', host, port, framing, encoding, timeoutMs: Math.max(waitMs, 3000), overwrite: false })
+        ? await service.open({
+            kind: 'tcp-client',
+            host,
+            port,
+            framing,
+            encoding,
+            timeoutMs: Math.max(waitMs, 3000),
+            overwrite: false,
+            ...(answer ? { answer } : {}),
+          })
         : await service.open({ kind: 'udp', host: host.includes(':') ? '::' : '0.0.0.0', port: 0, ...common });
     sessionId = info.id;
     connectMs = info.connectMs;
     // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
     const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none' } as const;
-    if (payload.length || framing.kind !== 'raw') sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
+    // DATA goes after the answer (the server reads the answer first), or not at all when the server never challenges
+    if (answer) {
+      let waited: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = await Promise.race([
+        challengeAnswered.then(() => false),
+        ended.then(() => true),
+        new Promise<boolean>((resolve) => (waited = setTimeout(() => resolve(true), Math.max(waitMs, 3000)))),
+      ]);
+      clearTimeout(waited);
+      if (gaveUp) error ??= { code: 'CHALLENGE_NONE', message: 'the server sent no 32-byte challenge to answer (is it challenging clients?)' };
+      if (gaveUp) finish();
+    }
+    if (!error && (payload.length || framing.kind !== 'raw')) sent = (await service.send(info.id, body, kind === 'udp' ? { host, port } : undefined)).bytes;
     const timer = setTimeout(finish, waitMs);
     await ended;
     clearTimeout(timer);
@@ -171,12 +218,17 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       host: { type: 'string' },
       echo: { type: 'boolean' },
       reply: { type: 'string' },
+      greet: { type: 'string' },
       frame: { type: 'string' },
       count: { type: 'string' },
       timeout: { type: 'string' },
       encoding: { type: 'string' },
       json: { type: 'boolean' },
       python: { type: 'boolean' },
+      'serve-dir': { type: 'string' },
+      relay: { type: 'boolean' },
+      'http-dir': { type: 'string' },
+      challenge: { type: 'string' },
     },
   });
   const [p, portArg, ...extra] = positionals;
@@ -185,9 +237,13 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   if (portArg === undefined) throw new UsageError('listen needs a port (0 for any free one)');
   const port = checkPort(portArg, 'port', true);
   const host = checkHost(values.host ?? '127.0.0.1');
-  if (values.echo && values.reply !== undefined) throw new UsageError('give --echo or --reply, not both');
+  const modes = (['echo', 'reply', 'serve-dir', 'relay', 'http-dir'] as const).filter((m) => values[m] !== undefined && values[m] !== false);
+  if (modes.length > 1) throw new UsageError(`give one of --${modes.join(', --')}, not several`);
+  const challenge = values.challenge === undefined ? undefined : parseChallengeSpec(values.challenge, 'challenge');
   const encoding = checkEncoding(values.encoding ?? 'utf8');
-  const framing = framingByName(values.frame ?? 'raw');
+  // The FTP homework's header names its size "filesize" (seed 001), the size key serve-dir reads
+  const framing: Framing =
+    values.frame === undefined && values['serve-dir'] !== undefined ? { kind: 'header-json', sizeKey: 'filesize' } : framingByName(values.frame ?? 'raw');
   const count = whole('--count', values.count, 0);
   const timeout = whole('--timeout', values.timeout, 0);
   const json = values.json === true;
@@ -206,6 +262,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (e.type === 'client-open') emit({ event: 'connection', peer }, `${peer} connected`);
     else if (e.type === 'client-close') emit({ event: 'close', peer }, `${peer} closed`);
     else if (e.type === 'error') emit({ event: 'error', peer, code: e.code, message: e.message }, `${peer}: ${e.message ?? e.code}`);
+    else if (e.type === 'notice') emit({ event: 'notice', peer, code: e.code, message: e.message, params: e.params ?? {} }, `${peer}: ${e.message ?? e.code}`);
     else if (e.dir === 'in' && (e.type === 'message' || (e.type === 'chunk' && framing.kind === 'raw'))) {
       // the whole message from the log (the event carries a 4 KiB preview)
       const m = service.entry(e.sessionId, e.seq);
@@ -219,12 +276,29 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     if (sessionId === null) early.push(e);
     else if (e.sessionId === sessionId) show(e);
   });
-  const answer: { reply: 'none' | 'echo' | 'fixed'; replyText: string } = values.echo
+  const answer: { reply: Extract<OpenSession, { kind: 'tcp-server' }>['reply']; replyText: string; dir?: string } = values.echo
     ? { reply: 'echo', replyText: '' }
     : values.reply !== undefined
       ? { reply: 'fixed', replyText: values.reply }
-      : { reply: 'none', replyText: '' };
-  const spec: OpenSession = { kind: kind === 'tcp' ? 'tcp-server' : 'udp', host, port, framing, encoding, ...answer, rules: [], greet: '', overwrite: false };
+      : values['serve-dir'] !== undefined
+        ? { reply: 'serve-dir', replyText: '', dir: values['serve-dir'] }
+        : values['http-dir'] !== undefined
+          ? { reply: 'http-dir', replyText: '', dir: values['http-dir'] }
+          : values.relay
+            ? { reply: 'relay', replyText: '' }
+            : { reply: 'none', replyText: '' };
+  const spec: OpenSession = {
+    kind: kind === 'tcp' ? 'tcp-server' : 'udp',
+    host,
+    port,
+    framing,
+    encoding,
+    ...answer,
+    ...(challenge ? { challenge } : {}),
+    rules: [],
+    greet: values.greet ?? '',
+    overwrite: false,
+  };
   if (values.python) {
     // --python: this server as a Python program (shared/export/python.ts), printed instead of run
     io.out(exportPython(spec, { encode: (t) => encodeText(t, encoding) }));

@@ -141,6 +141,8 @@ export const senderInputCodes = spec({
   HTTP_URL: { params: ['field'] },
   HTTP_METHOD: { params: ['field'] },
   HTTP_HEADER: { params: ['field'] },
+  /** `--challenge` / `--answer` / a script's `answer` step that is not `md5:KEY` or `hmac-sha256:KEY`. */
+  CHALLENGE_SPEC: { params: ['field', 'algo'] },
 });
 
 /** Socket errors by errno name; `op` says what was being done, `address` where. */
@@ -235,6 +237,67 @@ export const exportCodes = spec({
   EXPORT_UNSUPPORTED: { params: ['what'] },
 });
 
+/**
+ * Notices and errors of responders and of the save dir (electron/services/sender/responders/,
+ * save-file.ts): a file sent or saved, a name made safe, a disk that refused, a responder that failed.
+ */
+export const responderCodes = spec({
+  SENDER_FILE_SENT: { params: ['name', 'bytes'], count: 'bytes' },
+  /** A file being sent (sender.sendFile): how far it is. */
+  SENDER_FILE_PROGRESS: { params: ['name', 'bytes', 'size'] },
+  SENDER_FILE_SHRANK: { params: ['name', 'bytes', 'size'] },
+  FILE_NOT_FOUND: { params: ['field', 'path'] },
+  FILE_NOT_READABLE: { params: ['field', 'path'] },
+  FILE_READ_FAILED: { params: ['field', 'path', 'errno'] },
+  RESPONDER_QUEUE_FULL: { params: ['max'] },
+  RESPONDER_FAILED: { params: ['reason'] },
+  /** A body saved to disk: its name in the save dir, its size and SHA-256. */
+  SENDER_SAVED: { params: ['name', 'bytes', 'sha256'], count: 'bytes' },
+  /** A header's `filename` that could not be used as it was (a path, `..`, a reserved name): saved as `name`. */
+  SAVE_NAME_CHANGED: { params: ['given', 'name', 'reason'], variants: ['path', 'dots', 'control', 'reserved', 'empty', 'long'] },
+  SAVE_DISK_FULL: { params: ['name', 'dir'] },
+  SAVE_NOT_PERMITTED: { params: ['name', 'dir'] },
+  SAVE_DIR_MISSING: { params: ['dir'] },
+  SAVE_FAILED: { params: ['name', 'dir', 'errno'] },
+});
+
+/**
+ * The course's server protocols (electron/services/sender/responders/): what they note in the
+ * log and why they refuse to open. `name` is a file or chat name as the peer sent it.
+ */
+export const courseCodes = spec({
+  /** A `dir` (serve-dir, http-dir) that cannot be served: not there, or not a folder. */
+  RESPONDER_DIR: { params: ['field', 'path'], variants: ['missing', 'not-dir'] },
+  RESPONDER_NEEDS_DIR: { params: ['field', 'reply'] },
+  /** The protocol frames its own messages: serve-dir speaks header-json, http-dir raw bytes. */
+  RESPONDER_FRAMING: { params: ['reply', 'framing'] },
+  /** serve-dir, relay, http-dir and challenge need connections: TCP server only. */
+  RESPONDER_TCP_ONLY: { params: ['reply'] },
+  CHALLENGE_SENT: { params: ['algo'] },
+  CHALLENGE_PASSED: { params: ['algo'] },
+  CHALLENGE_FAILED: { params: ['algo'] },
+  /** A client session answered a server's challenge (`answer`). */
+  CHALLENGE_ANSWERED: { params: ['algo'] },
+  /** `--answer` was given but the server sent no challenge before the wait ran out (or it closed). */
+  CHALLENGE_NONE: { params: [] },
+  FTP_NOT_FOUND: { params: ['name'] },
+  FTP_BAD_NAME: { params: ['name'] },
+  /** A header-json request serve-dir cannot act on; `operate` is what it said (or ""). */
+  FTP_BAD_REQUEST: { params: ['operate'], variants: ['operate', 'no-filename'] },
+  RELAY_JOINED: { params: ['name'] },
+  RELAY_LEFT: { params: ['name'] },
+  RELAY_NAME_REFUSED: { params: ['name'], variants: ['empty', 'too-long', 'taken'] },
+  /** The request said `Connection: close` (or was HTTP/1.0 without keep-alive): the server closed after answering. */
+  HTTP_CONNECTION_CLOSE: { params: [] },
+  /** One request a Wirelab HTTP server answered, parsed (its line and headers travel in `header`). */
+  HTTP_REQUEST: { params: ['method', 'path', 'status', 'bytes'], count: 'bytes' },
+  /** A request the HTTP parser refused (shared/http/request-parser.ts's variants), answered with `status` and closed. */
+  HTTP_BAD_REQUEST: {
+    params: ['status'],
+    variants: ['not-http', 'version', 'header-too-large', 'too-many-headers', 'bad-header', 'bad-length', 'bad-chunk', 'body-too-large', 'unsupported-coding'],
+  },
+});
+
 /** Every packet-sender code. */
 export const senderCodes = {
   ...senderInputCodes,
@@ -245,6 +308,8 @@ export const senderCodes = {
   ...scriptCodes,
   ...httpResponseCodes,
   ...exportCodes,
+  ...responderCodes,
+  ...courseCodes,
 };
 export type SenderCode = keyof typeof senderCodes;
 

@@ -42,6 +42,20 @@ export const limits = {
    * of previews rather than 100 MB of JSON in one message.
    */
   senderLogPageBytes: 8 * MiB,
+  /**
+   * Incoming messages one connection may have waiting while its responder is busy (a file
+   * going out): past it a TCP connection stops being read (the peer's sends wait in the
+   * kernel, TCP's own flow control), so nothing is dropped and memory stays bounded.
+   */
+  responderQueueBytes: 16 * MiB,
+  /**
+   * One body streamed to a save dir (header-json or a length prefix announcing more than the
+   * 16 MiB in-memory frame cap): a header announcing more is refused (FRAME_TOO_LARGE) before a
+   * byte is written, so a garbage size cannot fill the disk.
+   */
+  senderSaveBytes: 64 * 1024 * MiB,
+  /** UDP peers a server keeps a responder for (a chat name, a challenge's progress); past it the longest-known goes. */
+  udpResponderPeers: 1024,
   /** Concurrent connections of one load run (C10K: the lab's goal, and what its limits are raised for). */
   loadConnections: 10_000,
   /** One load request, in bytes (the echo is as long). */
@@ -56,9 +70,18 @@ export const limits = {
   /** A send→expect script's JSON text (shared/scripts/script.ts), in characters. */
   scriptChars: 1 * MiB,
   /** A response body the HTTP composer reads (larger ones are refused, HTTP_TOO_LARGE). */
-  httpBodyBytes: 16 * MiB,
+  httpResponseBytes: 16 * MiB,
   /** Steps in one script (each runs `repeat` times). */
   scriptSteps: 1000,
+  /**
+   * The head of one HTTP request (request line, headers, or a chunked body's trailers) a Wirelab
+   * HTTP server reads before answering 431: Node's own http server stops at the same 16 KiB.
+   */
+  httpHeaderBytes: 16 * 1024,
+  /** Header lines in one HTTP request (Node's http server keeps 2,000; a static server needs far fewer). */
+  httpHeaderCount: 100,
+  /** One HTTP request body a Wirelab HTTP server holds to show in the log (Content-Length or chunked); past it, 413. */
+  httpBodyBytes: 1 * MiB,
 } as const;
 
 export type LimitName = keyof typeof limits;
@@ -74,9 +97,11 @@ export function formatLimit(name: LimitName): string {
   if (
     name === 'packetLibraryPackets' ||
     name === 'senderLogPage' ||
+    name === 'udpResponderPeers' ||
     name === 'loadConnections' ||
     name === 'loadDurationMs' ||
     name === 'loadWorkMs' ||
+    name === 'httpHeaderCount' ||
     name === 'scriptSteps'
   )
     return max.toLocaleString('en-US');

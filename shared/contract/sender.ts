@@ -184,6 +184,9 @@ export const serverClientSchema = z.object({ peer: z.string(), since: z.number()
  */
 export const sessionSummarySchema = sessionInfoSchema.extend({
   framing: framingSchema,
+  /** How incoming bytes are cut and outgoing ones wrapped (the composer shows the outgoing one); each is `framing` unless set apart (absent: `framing`). */
+  framingIn: framingSchema.optional(),
+  framingOut: framingSchema.optional(),
   encoding: z.enum(['utf8', 'gbk']),
   openedAt: z.number(),
   /** Messages the framing decoded from incoming bytes (with raw framing: incoming chunks). */

@@ -67,6 +67,7 @@ export const defaultMaxFrame = 16 * 1024 * 1024;
 export const partialFramesBudget = 64 * 1024 * 1024;
 
 const utf8 = new TextEncoder();
+const empty = new Uint8Array(0);
 
 /** Joins byte arrays into one. */
 export function concat(parts: Uint8Array[]): Uint8Array {
@@ -96,29 +97,35 @@ function writeLength(n: number, bytes: 1 | 2 | 4 | 8, endian: 'be' | 'le'): Uint
   return out;
 }
 
-/** Wraps one message for sending. */
-export function encodeFrame(framing: Framing, payload: Uint8Array, header: Record<string, unknown> = {}): Uint8Array {
+/**
+ * What goes before and after a body of `size` bytes in this framing: a length prefix or a JSON
+ * header (`header`'s fields beside the computed size key), a delimiter, a fixed frame's padding.
+ * A body streamed from disk is sent as head, the file, tail — never held whole in memory.
+ */
+export function frameParts(framing: Framing, size: number, header: Record<string, unknown> = {}): { head: Uint8Array; tail: Uint8Array } {
   switch (framing.kind) {
     case 'raw':
-      return payload;
+      return { head: empty, tail: empty };
     case 'delimiter':
-      return concat([payload, utf8.encode(framing.delimiter)]);
-    case 'fixed': {
-      if (payload.length > framing.size)
-        throw new WirelabError(ErrorCode.invalidInput, `payload: ${payload.length} bytes do not fit a fixed frame of ${framing.size}`, 'payload');
-      const out = new Uint8Array(framing.size);
-      out.set(payload);
-      return out;
-    }
-    case 'length': {
-      const n = payload.length + (framing.includesPrefix ? framing.bytes : 0);
-      return concat([writeLength(n, framing.bytes, framing.endian), payload]);
-    }
+      return { head: empty, tail: utf8.encode(framing.delimiter) };
+    case 'fixed':
+      if (size > framing.size) throw new WirelabError(ErrorCode.invalidInput, `payload: ${size} bytes do not fit a fixed frame of ${framing.size}`, 'payload');
+      return { head: empty, tail: new Uint8Array(framing.size - size) };
+    case 'length':
+      return { head: writeLength(size + (framing.includesPrefix ? framing.bytes : 0), framing.bytes, framing.endian), tail: empty };
     case 'header-json': {
-      const head = utf8.encode(JSON.stringify({ ...header, [framing.sizeKey]: payload.length }));
-      return concat([writeLength(head.length, 4, 'le'), head, payload]);
+      // the size key is always computed: a size typed into the extra fields cannot lie about the body
+      const head = utf8.encode(JSON.stringify({ ...header, [framing.sizeKey]: size }));
+      return { head: concat([writeLength(head.length, 4, 'le'), head]), tail: empty };
     }
   }
+}
+
+/** Wraps one message for sending. */
+export function encodeFrame(framing: Framing, payload: Uint8Array, header: Record<string, unknown> = {}): Uint8Array {
+  if (framing.kind === 'raw') return payload;
+  const { head, tail } = frameParts(framing, payload.length, header);
+  return concat([head, payload, tail]);
 }
 
 export interface DecodedMessage {
@@ -155,8 +162,6 @@ export class FrameBudget {
     this.used = Math.max(0, this.used - n);
   }
 }
-
-const empty = new Uint8Array(0);
 
 /** A frame whose size is known, being filled in place (one allocation, no re-copying per chunk). */
 interface Fill {

@@ -28,7 +28,7 @@ export interface HttpExchange {
 export async function httpRequest(spec: HttpRequestSpec, timeoutMs = 10_000): Promise<HttpExchange> {
   const { target, bytes } = buildHttpRequest(spec);
   const client = await TcpClient.connect({ host: target.host, port: target.port, timeoutMs });
-  const parser = new HttpResponseParser(spec.method.trim().toUpperCase(), limits.httpBodyBytes);
+  const parser = new HttpResponseParser(spec.method.trim().toUpperCase(), limits.httpResponseBytes);
   let received = 0;
   try {
     const res = await new Promise<ReturnType<HttpResponseParser['end']>>((resolve, reject) => {

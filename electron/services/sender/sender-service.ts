@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import type { LogPage, OpenSession, PayloadSpec, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/sender.ts';
 import { checkHost, checkPort } from '../../../shared/sender/endpoint.ts';
 import { explainSocketError } from '../../../shared/sender/socket-errors.ts';
-import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type Framing } from '../../../shared/sender/framing.ts';
+import { encodeFrame, FrameBudget, FrameDecoder, partialFramesBudget, type FrameProblem, type Framing } from '../../../shared/sender/framing.ts';
 import { buildPayload, expandMacros, toHex } from '../../../shared/sender/payload.ts';
 import { LogBudget } from '../../../shared/sender/log-budget.ts';
 import { logToJson, logToPcap, logToText } from '../../../shared/sender/log-export.ts';
 import { SessionLogs, type LogEntry } from '../../../shared/sender/session-log.ts';
-import { compileRules, replyFor, ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
+import { ruleDeadlineMs } from '../../../shared/sender/reply-rules.ts';
 import { parseIp } from '../../../shared/subnet/ip.ts';
 import { SubnetError } from '../../../shared/subnet/subnet-error.ts';
 import { classify } from '../../../shared/subnet/special-addresses.ts';
@@ -20,6 +20,8 @@ import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
 import { decodeText, encodeText, type Encoding } from './text-codec.ts';
 import { kernelDropCounter } from './udp-kernel.ts';
+import { Connection, socketIo, type ConnectionHooks, type ConnectionIo } from './responders/connection.ts';
+import { escapedBytes, responderFactory, type ResponderPlan } from './responders/registry.ts';
 import { UdpSocket } from './udp-socket.ts';
 
 /** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
@@ -29,6 +31,9 @@ const empty = new Uint8Array(0);
 interface Session {
   info: SessionInfo;
   framing: Framing;
+  /** How incoming bytes are cut into messages, and how outgoing ones are wrapped (each defaults to `framing`). */
+  framingIn: Framing;
+  framingOut: Framing;
   encoding: Encoding;
   client?: TcpClient;
   /** How a client session connected, to connect again the same way (reconnect). */
@@ -37,8 +42,12 @@ interface Session {
   udp?: UdpSocket;
   /** {{counter}} for the next send on this session. */
   counter: number;
-  /** The server's automatic answer to one incoming message, if it answers. */
-  responder: ((message: Uint8Array) => Uint8Array | null) | null;
+  /** How the session answers (responders/registry.ts), or null when it does not. */
+  plan: ResponderPlan | null;
+  /** Sent raw to each client on connect (escapes already turned into bytes). */
+  greet: Uint8Array;
+  /** Each open connection (a server's clients, a client's one) or UDP peer, as its responder sees it. */
+  conns: Map<string, Connection>;
   broadcast: boolean;
   groups: Set<string>;
   logBudget: LogBudget;
@@ -77,7 +86,7 @@ export class SenderService {
       }
       // 'bare': the page gets the length only; the backend's log still holds every byte
       if (verdict === 'bare') preview = 0;
-      if (e.dir === 'in' && (e.type === 'message' || s.framing.kind === 'raw')) s.messagesIn++;
+      if (e.dir === 'in' && (e.type === 'message' || s.framingIn.kind === 'raw')) s.messagesIn++;
     }
     // The log owns a copy: a view would pin a socket's (or a recvmmsg batch's) whole buffer.
     const entry = this.logs.append(s.info.id, {
@@ -119,44 +128,72 @@ export class SenderService {
   }
 
   /**
-   * Incoming bytes on one stream: the raw chunk, then each message the framing completes. When
-   * the session answers (`responder`), each message's reply is framed the same way and written.
+   * Incoming bytes on one stream: the raw chunk, then each message the incoming framing
+   * completes, each handed to the connection's responder (which answers through the outgoing
+   * framing, responders/connection.ts).
    */
-  private receive(
-    s: Session,
-    decoder: FrameDecoder | null,
-    peer: string,
-    chunk: Uint8Array,
-    write?: (bytes: Uint8Array) => void,
-    onProblem?: () => void,
-  ): void {
+  private receive(s: Session, decoder: FrameDecoder | null, conn: Connection | null, peer: string, chunk: Uint8Array, onProblem?: () => void): void {
     s.info.received++;
     s.info.receivedBytes += chunk.length;
     this.emit(s, { type: 'chunk', dir: 'in', peer }, chunk);
     // After a framing problem the stream has no boundaries left: the chunk is logged, not decoded.
     if (decoder?.problem) return;
-    const messages = s.framing.kind === 'raw' || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
-    for (const m of messages) {
-      if (s.framing.kind !== 'raw') this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
-      const answer = write && s.responder ? s.responder(m.bytes) : null;
-      if (answer && write) {
-        const framed = encodeFrame(s.framing, answer);
-        write(framed);
-        this.countSent(s, framed.length);
-        this.emit(s, { type: 'chunk', dir: 'out', peer }, framed);
+    // A responder may take bytes before the framing (a challenge's raw answer, responder.ts's take)
+    if (conn?.responder?.take && !conn.closed) {
+      try {
+        chunk = conn.responder.take(chunk, conn);
+      } catch (e) {
+        // a responder's failure is this connection's, never the host's (as Connection.pump says)
+        conn.note('RESPONDER_FAILED', `the responder failed: ${(e as Error).message}`, { reason: (e as Error).message });
+        return;
       }
+      if (chunk.length === 0) return;
+    }
+    const raw = s.framingIn.kind === 'raw';
+    const messages = raw || !decoder ? [{ bytes: chunk }] : decoder.push(chunk);
+    for (const m of messages) {
+      if (!raw) this.emit(s, { type: 'message', dir: 'in', peer }, m.bytes, 'header' in m ? m.header : undefined);
+      conn?.deliver(m);
     }
     // Said once per connection (the decoder stops at its first problem).
-    if (decoder?.problem) {
-      const p = decoder.problem;
-      this.emit(s, {
-        type: 'error',
-        peer,
-        code: p.code,
-        message: onProblem ? `${p.message}; closing this connection` : p.message,
-        params: onProblem ? { ...p.params, closing: true } : p.params,
-      });
-      onProblem?.();
+    if (decoder?.problem) this.frameProblem(s, peer, decoder.problem, onProblem);
+  }
+
+  private frameProblem(s: Session, peer: string, p: FrameProblem, onProblem?: () => void): void {
+    this.emit(s, {
+      type: 'error',
+      peer,
+      code: p.code,
+      message: onProblem ? `${p.message}; closing this connection` : p.message,
+      params: onProblem ? { ...p.params, closing: true } : p.params,
+    });
+    onProblem?.();
+  }
+
+  /** What a connection tells its session: counted, logged, and (a relay) who else is there. */
+  private hooksOf(s: Session): ConnectionHooks {
+    return {
+      sent: (peer, bytes, log) => {
+        this.countSent(s, typeof bytes === 'number' ? bytes : bytes.length);
+        if (log && typeof bytes !== 'number') this.emit(s, { type: 'chunk', dir: 'out', peer }, bytes);
+      },
+      note: (peer, code, message, params) => this.emit(s, { type: 'notice', peer, code, message, ...(params ? { params } : {}) }),
+      others: (self) => [...s.conns.values()].filter((c) => c !== self && !c.closed),
+    };
+  }
+
+  /** A connection's responder context over a TCP socket; `onWrite` counts a server client's bytes. */
+  private socketConnection(s: Session, peer: string, socket: Socket, onWrite?: (n: number) => void): Connection {
+    return new Connection(peer, s.encoding, s.framingOut, socketIo(socket, onWrite), this.hooksOf(s), s.plan?.make() ?? null);
+  }
+
+  /** A TCP connection opened: its greeting, then its responder's opening (a challenge, a join). */
+  private opened(s: Session, conn: Connection): void {
+    if (s.greet.length) conn.sendRaw(s.greet);
+    try {
+      conn.responder?.open?.(conn);
+    } catch (e) {
+      conn.note('RESPONDER_FAILED', `the responder failed: ${(e as Error).message}`, { reason: (e as Error).message });
     }
   }
 
@@ -165,40 +202,15 @@ export class SenderService {
     s.info.sentBytes += bytes;
   }
 
-  /** Echo, a fixed reply, or the first matching rule (checked when the server opens). */
-  private responderFor(spec: Extract<OpenSession, { reply: unknown }>, s: Session): Session['responder'] {
-    const enc = spec.encoding;
-    switch (spec.reply) {
-      case 'none':
-        return null;
-      case 'echo':
-        return (m) => m;
-      case 'fixed': {
-        const bytes = encodeText(spec.replyText, enc);
-        return () => bytes;
-      }
-      case 'rules': {
-        if (spec.rules.length === 0)
-          throw new WirelabError('RULES_EMPTY', 'rules: add at least one rule, or choose another reply mode', 'rules', { field: 'rules' });
-        const compiled = compileRules(spec.rules);
-        const onTimeout = (index: number, ms: number) => {
-          s.info.timedOutRules.push(index);
-          this.emit(s, {
-            type: 'error',
-            code: 'RULE_TIMEOUT',
-            message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`,
-            params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs },
-          });
-        };
-        return (m) => {
-          const r = replyFor(compiled, decodeText(m, enc), { onTimeout });
-          return r === null ? null : encodeText(r, enc);
-        };
-      }
-      default:
-        // serve-dir, relay and http-dir arrive with the responder framework (responders/responder.ts)
-        throw new WirelabError('UNSUPPORTED', `reply: "${spec.reply}" is not available in this build`, 'reply');
-    }
+  /** RULE_TIMEOUT: a rule overran its deadline and is off for this session. */
+  private ruleTimedOut(s: Session, index: number, ms: number): void {
+    s.info.timedOutRules.push(index);
+    this.emit(s, {
+      type: 'error',
+      code: 'RULE_TIMEOUT',
+      message: `rules[${index}] took ${Math.round(ms)} ms on one message (over ${ruleDeadlineMs} ms); it is turned off for this session`,
+      params: { rule: index, ms: Math.round(ms), limit: ruleDeadlineMs },
+    });
   }
 
   async open(spec: OpenSession): Promise<SessionInfo> {
@@ -221,9 +233,13 @@ export class SenderService {
         timedOutRules: [],
       },
       framing: spec.framing,
+      framingIn: spec.framingIn ?? spec.framing,
+      framingOut: spec.framingOut ?? spec.framing,
       encoding: spec.encoding,
       counter: 1,
-      responder: null,
+      plan: null,
+      greet: new Uint8Array(0),
+      conns: new Map(),
       broadcast: false,
       groups: new Set(),
       logBudget: new LogBudget(),
@@ -244,34 +260,29 @@ export class SenderService {
   }
 
   private async start(s: Session, spec: OpenSession, host: string): Promise<void> {
-    if (spec.kind !== 'tcp-client') s.responder = this.responderFor(spec, s);
+    s.plan = responderFactory(spec, { onRuleTimeout: (index, ms) => this.ruleTimedOut(s, index, ms) });
+    if (spec.kind !== 'tcp-client' && spec.greet) s.greet = escapedBytes(spec.greet, spec.encoding, 'greet');
     if (spec.kind === 'tcp-client') {
       s.connectSpec = { host, port: checkPort(spec.port), timeoutMs: spec.timeoutMs };
       await this.connectClient(s);
     } else if (spec.kind === 'tcp-server') {
       const server = await TcpServer.listen({ host, port: checkPort(spec.port, 'port', true) }, (c) => {
-        const decoder = new FrameDecoder(spec.framing, undefined, this.frameBudget);
+        const decoder = new FrameDecoder(s.framingIn, undefined, this.frameBudget);
         this.emit(s, { type: 'client-open', peer: c.peer });
+        const key = String(c.id);
+        const conn = this.socketConnection(s, c.peer, c.socket, (n) => (c.bytesOut += n));
+        s.conns.set(key, conn);
         // A framing error (or the shared frame budget refusing a frame) ends this connection
         // only: said once with its code, as `wirelab listen` does, then the socket is closed.
         const drop = () => c.socket.destroy();
-        c.socket.on('data', (d: Buffer) =>
-          this.receive(
-            s,
-            decoder,
-            c.peer,
-            d,
-            (b) => {
-              c.bytesOut += b.length;
-              c.socket.write(b);
-            },
-            drop,
-          ),
-        );
+        c.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, c.peer, d, drop));
         c.socket.on('close', () => {
           decoder.dispose(); // its partial frame goes back to the budget
+          s.conns.delete(key);
+          conn.gone();
           this.emit(s, { type: 'client-close', peer: c.peer });
         });
+        this.opened(s, conn);
       });
       s.server = server;
       s.info.local = peerName(server.host, server.port);
@@ -281,19 +292,56 @@ export class SenderService {
         const peer = peerName(from.address, from.port);
         // Datagrams keep their boundaries: each one is framed on its own, and a frame cannot be
         // larger than the datagram that carries it.
-        this.receive(
-          s,
-          spec.framing.kind === 'raw' ? null : new FrameDecoder(spec.framing, d.length),
-          peer,
-          d,
-          (b) => void udp.send(b, from.address, from.port),
-        );
+        this.receive(s, s.framingIn.kind === 'raw' ? null : new FrameDecoder(s.framingIn, d.length), this.udpPeer(s, udp, from.address, from.port), peer, d);
       });
       s.udp = udp;
       s.info.local = peerName(udp.address, udp.port);
       const drops = kernelDropCounter(udp.socket);
       if (drops) s.kernelDrops = drops;
     }
+  }
+
+  /**
+   * The responder context of one UDP peer (its chat name, its challenge), kept for the
+   * limits.udpResponderPeers most recent peers; null when the session does not answer.
+   */
+  private udpPeer(s: Session, udp: UdpSocket, address: string, port: number): Connection | null {
+    if (!s.plan) return null;
+    const peer = peerName(address, port);
+    const known = s.conns.get(peer);
+    if (known) {
+      // most recent last: Map keeps insertion order, so the first entry is the longest unheard
+      s.conns.delete(peer);
+      s.conns.set(peer, known);
+      return known;
+    }
+    if (s.conns.size >= limits.udpResponderPeers) {
+      const [oldest, c] = s.conns.entries().next().value as [string, Connection];
+      s.conns.delete(oldest);
+      c.gone();
+    }
+    let ended = false;
+    const io: ConnectionIo = {
+      write: (b) => {
+        udp.send(b, address, port).catch((err: unknown) => {
+          const e = err instanceof WirelabError ? err : null;
+          this.emit(s, { type: 'error', peer, code: e?.code ?? 'SOCKET_ERROR', message: (err as Error).message, ...(e?.params ? { params: e.params } : {}) });
+        });
+        return true;
+      },
+      drain: () => Promise.resolve(),
+      end: () => {
+        ended = true;
+        s.conns.delete(peer);
+        conn.gone();
+      },
+      get closed() {
+        return ended;
+      },
+    };
+    const conn = new Connection(peer, s.encoding, s.framingOut, io, this.hooksOf(s), s.plan.make());
+    s.conns.set(peer, conn);
+    return conn;
   }
 
   /** Connects a client session's socket and publishes what happens on it. */
@@ -304,9 +352,10 @@ export class SenderService {
     s.info.remote = peerName(client.remote.address, client.remote.port);
     s.info.connectMs = Math.round(client.connectMs * 1000) / 1000;
     s.info.state = 'open';
-    const decoder = new FrameDecoder(s.framing, undefined, this.frameBudget);
+    const decoder = new FrameDecoder(s.framingIn, undefined, this.frameBudget);
     const remote = s.info.remote;
-    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, remote, d));
+    const conn = s.plan ? this.socketConnection(s, remote, client.socket) : null;
+    client.socket.on('data', (d: Buffer) => this.receive(s, decoder, conn, remote, d));
     client.socket.on('end', () => {
       const problem = decoder.end();
       if (problem) this.emit(s, { type: 'error', peer: remote, code: problem.code, message: problem.message, params: problem.params });
@@ -318,6 +367,7 @@ export class SenderService {
     });
     client.socket.on('close', () => {
       decoder.dispose();
+      conn?.gone();
       // a reconnect has already replaced this socket: its close is old news
       if (s.client !== client) return;
       s.info.state = 'closed';
@@ -330,6 +380,7 @@ export class SenderService {
       message: `from ${s.info.local} in ${s.info.connectMs} ms`,
       params: { local: s.info.local, ms: s.info.connectMs },
     });
+    if (conn) this.opened(s, conn);
   }
 
   /**
@@ -375,7 +426,7 @@ export class SenderService {
     // Macros make each send distinct ({{counter}} counts per session); hex is taken literally.
     const text = payload.mode === 'hex' ? payload.text : expandMacros(payload.text, { counter: s.counter, now: new Date(), random: Math.random });
     const body = buildPayload({ ...payload, text }, (t) => encodeText(t, payload.encoding), 'payload');
-    const frame = encodeFrame(s.framing, body);
+    const frame = encodeFrame(s.framingOut, body, payload.header);
     s.counter++;
     if (s.client) {
       if (s.info.state === 'half-closed')
@@ -661,6 +712,8 @@ export class SenderService {
     return {
       ...this.infoOf(s),
       framing: s.framing,
+      framingIn: s.framingIn,
+      framingOut: s.framingOut,
       encoding: s.encoding,
       openedAt: s.openedAt,
       messagesIn: s.messagesIn,

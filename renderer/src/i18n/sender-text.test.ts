@@ -13,6 +13,8 @@ import { senderCodeText, senderErrorText } from './sender-text.ts';
 const root = join(import.meta.dirname, '../../..');
 /** The contract machinery's own codes, worded elsewhere (error-text.ts) or shown as they are. */
 const contractCodes = new Set(['INVALID_INPUT', 'INTERNAL', 'LIMIT_EXCEEDED']);
+/** An errno put on a local Error for fileError (responders/connection.ts) to map to FILE_*; never sent as it is. */
+const localErrnos = new Set(['EISDIR']);
 
 function thrown(f: () => unknown): WirelabError {
   try {
@@ -31,15 +33,21 @@ describe('sender codes in the catalogs', () => {
       ...readdirSync(join(root, 'electron/services/sender'))
         .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
         .map((f) => join(root, 'electron/services/sender', f)),
-      ...['endpoint.ts', 'payload.ts', 'framing.ts', 'framing-form.ts', 'socket-errors.ts'].map((f) => join(root, 'shared/sender', f)),
+      ...readdirSync(join(root, 'electron/services/sender/responders'))
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .map((f) => join(root, 'electron/services/sender/responders', f)),
+      ...['endpoint.ts', 'payload.ts', 'framing.ts', 'framing-form.ts', 'socket-errors.ts', 'challenge.ts'].map((f) => join(root, 'shared/sender', f)),
     ];
     const found = new Set<string>();
     for (const f of files) {
       const src = readFileSync(f, 'utf8');
-      for (const m of src.matchAll(/(?:new WirelabError\(|\bbad\(|\brefuse\(|this\.fail\(|code: |finish\([^)]*?, )'([A-Z][A-Z0-9_]+)'/g)) found.add(m[1]!);
+      for (const m of src.matchAll(
+        /(?:new WirelabError\(|\bbad\(|\brefuse\((?:ctx, )?|this\.fail\(|code: |finish\([^)]*?, |\.note\(|\.close\()'([A-Z][A-Z0-9_]+)'/g,
+      ))
+        found.add(m[1]!);
     }
     expect(found.size).toBeGreaterThan(20);
-    const unregistered = [...found].filter((c) => !Object.hasOwn(senderCodes, c) && !contractCodes.has(c));
+    const unregistered = [...found].filter((c) => !Object.hasOwn(senderCodes, c) && !contractCodes.has(c) && !localErrnos.has(c));
     expect(unregistered).toEqual([]);
   });
 

@@ -56,6 +56,15 @@ describe('sender view reducer', () => {
     expect(viewOf(summary({ framing: { kind: 'delimiter', delimiter: '\r\n\r\n' } })).framing).toBe('custom');
   });
 
+  it("shows an HTTP server's parsed request among the decoded messages, other notices only in the chunks column", () => {
+    const raw = summary({ kind: 'tcp-server', framing: { kind: 'raw' } });
+    const http = ev(2, { type: 'notice', dir: null, code: 'HTTP_REQUEST', params: { method: 'GET', path: '/', status: 200, bytes: 10, requestLine: 'GET / HTTP/1.1' } });
+    const v = viewWith([ev(1), http, ev(3, { type: 'notice', dir: null, code: 'RELAY_JOINED', params: { name: 'a' } })], raw);
+    expect(v.logs.s!.messages.length).toBe(2);
+    expect(v.logs.s!.messages.at(1)!.code).toBe('HTTP_REQUEST');
+    expect(v.logs.s!.chunks.length).toBe(3);
+  });
+
   it('stitches the stream onto a page by seq: entries already read are not shown twice', () => {
     const v = viewWith([ev(1), ev(2)]);
     const { view } = reduceSenderEvents(v, [ev(2), ev(3), ev(4, { dir: 'out', length: 5 })], 5000);

@@ -104,6 +104,8 @@ function pushEntry(log: SessionLog, e: SenderEvent, raw: boolean): void {
     log.chunks.push(e);
     // Without framing every incoming chunk is a message of its own.
     if (raw && e.type === 'chunk' && e.dir === 'in') log.messages.push(e);
+    // an HTTP server's request, parsed (http-dir): what the raw chunks decoded to
+    if (e.type === 'notice' && e.code === 'HTTP_REQUEST') log.messages.push(e);
   }
 }
 

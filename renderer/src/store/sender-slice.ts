@@ -23,8 +23,16 @@ export interface NewSessionForm {
   framing: FramingName | 'custom';
   custom: CustomFraming;
   encoding: 'utf8' | 'gbk';
-  reply: 'none' | 'echo' | 'fixed' | 'rules';
+  reply: 'none' | 'echo' | 'fixed' | 'rules' | 'serve-dir' | 'relay' | 'http-dir';
+  /** The folder serve-dir and http-dir serve (a path on the host's disk). */
+  dir: string;
+  /** TCP server: challenge each client (client authentication); TCP client: answer the server's challenge. */
+  challengeAlgo: 'none' | 'md5' | 'hmac-sha256';
+  challengeKey: string;
+  /** Escapes allowed (\\r\\n, \\xHH): turned into bytes by the backend, as the fixed reply is. */
   replyText: string;
+  /** Sent raw to each client on connect (TCP server), escapes allowed. */
+  greet: string;
   rules: ReplyRule[];
   /** TCP client: give up connecting after this many ms. */
   timeoutMs: string;
@@ -171,10 +179,22 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         return null;
       }
       const base = { host: host as string, port: port as number, framing: framing as Framing, encoding: form.encoding };
+      // the key is checked by the contract's schema (challengeSpecSchema), its error names the field
+      const challenge = form.challengeAlgo === 'none' ? undefined : { algo: form.challengeAlgo, key: form.challengeKey };
+      const dir = form.kind !== 'tcp-client' && (form.reply === 'serve-dir' || form.reply === 'http-dir') ? { dir: form.dir } : {};
       const spec: OpenSession =
         form.kind === 'tcp-client'
-          ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number }
-          : { kind: form.kind, ...base, reply: form.reply, replyText: form.replyText, rules: form.rules };
+          ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number, ...(challenge ? { answer: challenge } : {}) }
+          : {
+              kind: form.kind,
+              ...base,
+              reply: form.reply,
+              replyText: form.replyText,
+              rules: form.rules,
+              greet: form.kind === 'tcp-server' ? form.greet : '',
+              ...dir,
+              ...(challenge && form.kind === 'tcp-server' ? { challenge } : {}),
+            };
       const r = await client.invoke('sender.open', spec);
       if (!r.ok) {
         patch({ formError: errorOf(r.error) });
@@ -231,6 +251,10 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
           encoding: 'utf8',
           reply: 'none',
           replyText: 'OK',
+          greet: '',
+          dir: '',
+          challengeAlgo: 'none',
+          challengeKey: '',
           rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }],
           timeoutMs: '5000',
         },
@@ -266,22 +290,25 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       async openPlayground() {
         patch({ opening: true });
         try {
+          // the form's framing and encoding, one way for both directions; nothing else of the form
           const { framing, encoding, custom } = get().sender.form;
-          const server = await open({
-            kind: 'tcp-server',
+          const plain = {
             host: '127.0.0.1',
-            port: '0',
             framing,
             custom,
             encoding,
-            reply: 'echo',
             replyText: '',
             rules: [],
+            greet: '',
+            dir: '',
+            challengeAlgo: 'none' as const,
+            challengeKey: '',
             timeoutMs: '5000',
-          });
+          };
+          const server = await open({ ...plain, kind: 'tcp-server', port: '0', reply: 'echo' });
           if (!server) return;
           const port = server.local.split(':').at(-1) ?? '0';
-          await open({ kind: 'tcp-client', host: '127.0.0.1', port, framing, custom, encoding, reply: 'none', replyText: '', rules: [], timeoutMs: '5000' });
+          await open({ ...plain, kind: 'tcp-client', port, reply: 'none' });
         } finally {
           patch({ opening: false });
         }

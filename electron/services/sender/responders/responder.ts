@@ -51,6 +51,13 @@ export interface ResponderContext {
 export interface Responder {
   /** The peer connected (TCP): a greeting, a challenge, a join notice. */
   open?(ctx: ResponderContext): void;
+  /**
+   * Incoming bytes before the framing decodes them. Client authentication's answer is 32 raw
+   * hex characters whatever the session's framing (the notes' `conn.recv(32)`), and may share a
+   * recv() with the first framed message: the responder takes what it needs and returns the rest
+   * for the framing (empty while it is still taking). Without it, every byte goes to the framing.
+   */
+  take?(chunk: Uint8Array, ctx: ResponderContext): Uint8Array;
   /** One incoming message. A promise holds the next message of this connection until it settles (a file being sent). */
   message(m: IncomingMessage, ctx: ResponderContext): void | Promise<void>;
   /** The peer went away: a leave notice. */

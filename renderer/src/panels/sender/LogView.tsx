@@ -14,6 +14,8 @@ const rowHeight = 58;
 function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: ReturnType<typeof useT>; locale: string }) {
   const when = `+${((e.at - start) / 1000).toFixed(3)}s`;
   const wall = new Date(e.at).toLocaleTimeString(undefined, { hour12: false }) + '.' + String(e.at % 1000).padStart(3, '0');
+  if (e.type === 'notice' && e.code === 'HTTP_REQUEST' && typeof e.params?.requestLine === 'string')
+    return <HttpEntry e={e} when={when} wall={wall} t={t} locale={locale} />;
   if (e.type !== 'chunk' && e.type !== 'message') {
     return (
       <div className={`log-entry marker ${e.type}`} data-testid="log-marker" data-type={e.type} data-code={e.code ?? ''}>
@@ -43,6 +45,40 @@ function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: Retu
       </div>
       <div className="log-hex mono" data-testid="log-hex">
         {spacedHex(e.hex)}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * One request a Wirelab HTTP server answered, parsed (http-dir's HTTP_REQUEST notice): the
+ * worded outcome, then the request line and the headers one after another, then the body — the
+ * course's request picture (request line, headers, blank line, body) instead of a wall of bytes.
+ * The whole request is the row's tooltip; its bytes are in the chunk before it.
+ */
+function HttpEntry({ e, when, wall, t, locale }: { e: SenderEvent; when: string; wall: string; t: ReturnType<typeof useT>; locale: string }) {
+  const p = e.params!;
+  const headers = String(p.headers ?? '');
+  const body = typeof p.body === 'string' ? p.body : '';
+  const full = `${e.peer ?? ''}\n${String(p.requestLine)}\n${headers}\n\n${body}`;
+  return (
+    <div className="log-entry in http" data-testid="log-http" data-code="HTTP_REQUEST" title={full}>
+      <div className="log-head">
+        <span className="log-time" title={wall}>
+          {when}
+        </span>
+        <span className="log-dir in">HTTP</span>
+        {/* the peer (which connection: keep-alive) is in the tooltip; the outcome needs the room */}
+        <span className="log-len" data-testid="http-outcome">
+          {senderCodeText(locale as Locale, e.code, e.params, e.message ?? '') ?? e.message}
+        </span>
+      </div>
+      <div className="log-text mono" data-testid="http-request-line">
+        <strong>{String(p.requestLine)}</strong>
+        <span className="muted"> · {headers.split('\n').join(' · ')}</span>
+      </div>
+      <div className="log-hex mono" data-testid="http-body">
+        {body ? `${t('sender.http.body')}: ${visibleText(body)}` : ' '}
       </div>
     </div>
   );

@@ -16,14 +16,19 @@ export const NewSessionCard = memo(function NewSessionCard() {
   const playground = useApp((s) => s.openPlayground);
   const locale = useLocale();
   const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
-  const general = error && !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey'].includes(error.field ?? '') ? senderErrorText(locale, error) : null;
+  const general =
+    error &&
+    !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey', 'replyText', 'greet', 'dir'].includes(error.field ?? '') &&
+    !isChallengeField(error.field)
+      ? senderErrorText(locale, error)
+      : null;
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
   return (
     <section className="card new-session" aria-label={t('sender.new')}>
       <h2>{t('sender.new')}</h2>
       <div className="field">
         <label htmlFor="ns-kind">{t('sender.kind')}</label>
-        <select id="ns-kind" value={form.kind} onChange={(e) => set({ kind: e.target.value as NewSessionForm['kind'] })}>
+        <select id="ns-kind" value={form.kind} onChange={(e) => set(kindPatch(e.target.value as NewSessionForm['kind'], form))}>
           {(['tcp-client', 'tcp-server', 'udp'] as const).map((k) => (
             <option key={k} value={k}>
               {t(`sender.kind.${k}`)}
@@ -73,8 +78,8 @@ export const NewSessionCard = memo(function NewSessionCard() {
         {form.kind !== 'tcp-client' && (
           <div className="field">
             <label htmlFor="ns-reply">{t('sender.reply')}</label>
-            <select id="ns-reply" value={form.reply} onChange={(e) => set({ reply: e.target.value as NewSessionForm['reply'] })}>
-              {(['none', 'echo', 'fixed', 'rules'] as const).map((r) => (
+            <select id="ns-reply" value={form.reply} onChange={(e) => set(replyPatch(e.target.value as NewSessionForm['reply'], form))}>
+              {(form.kind === 'tcp-server' ? courseReplies : basicReplies).map((r) => (
                 <option key={r} value={r}>
                   {t(`sender.reply.${r}`)}
                 </option>
@@ -84,9 +89,40 @@ export const NewSessionCard = memo(function NewSessionCard() {
         )}
       </div>
       {form.kind !== 'tcp-client' && form.reply === 'fixed' && (
-        <Field id="ns-reply-text" label={t('sender.replyText')} value={form.replyText} onChange={(v) => set({ replyText: v })} />
+        <Field
+          id="ns-reply-text"
+          label={t('sender.replyText')}
+          hint={t('sender.escapesHint')}
+          value={form.replyText}
+          onChange={(v) => set({ replyText: v })}
+          error={errorFor('replyText')}
+        />
+      )}
+      {form.kind === 'tcp-server' && (
+        <Field
+          id="ns-greet"
+          label={t('sender.greet')}
+          hint={t('sender.escapesHint')}
+          placeholder={t('sender.greet.placeholder')}
+          value={form.greet}
+          onChange={(v) => set({ greet: v })}
+          error={errorFor('greet')}
+        />
       )}
       {form.kind !== 'tcp-client' && form.reply === 'rules' && <RulesEditor />}
+      {form.kind === 'tcp-server' && (form.reply === 'serve-dir' || form.reply === 'http-dir') && (
+        <Field
+          id="ns-dir"
+          label={t('sender.dir')}
+          hint={t(form.reply === 'serve-dir' ? 'sender.dir.serveHint' : 'sender.dir.httpHint')}
+          placeholder={t('sender.dir.placeholder')}
+          value={form.dir}
+          onChange={(v) => set({ dir: v })}
+          error={errorFor('dir')}
+        />
+      )}
+      {form.kind === 'tcp-server' && form.reply === 'relay' && <p className="field-hint">{t('sender.relay.hint')}</p>}
+      {form.kind !== 'udp' && <ChallengeFields />}
       {general && (
         <p className="field-error" role="alert" data-testid="session-error">
           {general}
@@ -103,6 +139,67 @@ export const NewSessionCard = memo(function NewSessionCard() {
     </section>
   );
 });
+
+const basicReplies = ['none', 'echo', 'fixed', 'rules'] as const;
+/** The course's protocols need connections: a TCP server offers them. */
+const courseReplies = [...basicReplies, 'serve-dir', 'relay', 'http-dir'] as const;
+
+/** A course protocol chosen on a TCP server falls back to no reply when the kind changes (they need connections). */
+function kindPatch(kind: NewSessionForm['kind'], form: NewSessionForm): Partial<NewSessionForm> {
+  const courseOnly = !(basicReplies as readonly string[]).includes(form.reply);
+  return kind !== 'tcp-server' && courseOnly ? { kind, reply: 'none' } : { kind };
+}
+
+/** Errors of the challenge's key come back as `challenge.key` / `answer.key` from the contract. */
+const isChallengeField = (field: string | null | undefined) => !!field && /^(challenge|answer)(\.|$)/.test(field);
+
+/**
+ * Choosing a course protocol also picks the framing it speaks (serve-dir: the FTP homework's
+ * header with "filesize"; http-dir: raw bytes, HTTP finds its own boundaries; the chat room:
+ * lines), so the session opens ready; the user can change it afterwards.
+ */
+function replyPatch(reply: NewSessionForm['reply'], form: NewSessionForm): Partial<NewSessionForm> {
+  if (reply === 'serve-dir') return { reply, framing: 'custom', custom: { ...form.custom, kind: 'header-json', sizeKey: 'filesize' } };
+  if (reply === 'http-dir') return { reply, framing: 'raw' };
+  if (reply === 'relay') return { reply, framing: 'line' };
+  return { reply };
+}
+
+/** Client authentication: a server challenges each client, a client answers the server's challenge. */
+function ChallengeFields() {
+  const t = useT();
+  const locale = useLocale();
+  const form = useApp((s) => s.sender.form);
+  const error = useApp((s) => s.sender.formError);
+  const set = useApp((s) => s.setSenderForm);
+  const server = form.kind === 'tcp-server';
+  const keyError = error && isChallengeField(error.field) ? senderErrorText(locale, error) : null;
+  return (
+    <div className="field-row compact">
+      <div className="field">
+        <label htmlFor="ns-challenge">{t(server ? 'sender.challenge' : 'sender.answer')}</label>
+        <select id="ns-challenge" value={form.challengeAlgo} onChange={(e) => set({ challengeAlgo: e.target.value as NewSessionForm['challengeAlgo'] })}>
+          {(['none', 'md5', 'hmac-sha256'] as const).map((a) => (
+            <option key={a} value={a}>
+              {t(`sender.challenge.${a}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {form.challengeAlgo !== 'none' && (
+        <Field
+          id="ns-challenge-key"
+          label={t('sender.challenge.key')}
+          hint={t(server ? 'sender.challenge.serverHint' : 'sender.challenge.clientHint')}
+          placeholder="alexbigsb"
+          value={form.challengeKey}
+          onChange={(v) => set({ challengeKey: v })}
+          error={keyError}
+        />
+      )}
+    </div>
+  );
+}
 
 function RulesEditor() {
   const t = useT();
