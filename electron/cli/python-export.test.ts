@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createConnection, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -248,7 +248,27 @@ describe('export to Python: servers', () => {
     expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, steps: [{ ok: true }, { ok: true }, { ok: false, got: 'authentication failed\n' }] });
   });
 
-  it('relay: a chat room among three clients, joins and leaves announced, nobody gets their own message', async () => {
+  /** Three clients in a chat room on `port`: what each one heard. */
+  async function chat(port: number): Promise<string[][]> {
+    const [a, b, c] = [await connectLines(port), await connectLines(port), await connectLines(port)];
+    const pause = () => new Promise((r) => setTimeout(r, 150));
+    a.sock.write('alice\n');
+    await pause();
+    b.sock.write('bob\n');
+    await pause();
+    c.sock.write('carol\n');
+    await pause();
+    a.sock.write('hello room\n');
+    await b.next(3);
+    c.sock.end();
+    await a.next(4);
+    const heard = [await a.next(4), await b.next(4), await c.next(2)];
+    a.sock.destroy();
+    b.sock.destroy();
+    return heard;
+  }
+
+  it('relay: the exported chat room says to three clients exactly what wirelab listen --relay says', async () => {
     const spec: OpenSession = {
       kind: 'tcp-server',
       host: '127.0.0.1',
@@ -261,25 +281,21 @@ describe('export to Python: servers', () => {
       rules: [],
       greet: '',
     };
-    const port = await startPythonServer(exportPython(spec, { encode: utf8 }));
-    const [a, b, c] = [await connectLines(port), await connectLines(port), await connectLines(port)];
-    a.sock.write('alice\n');
-    await new Promise((r) => setTimeout(r, 150));
-    b.sock.write('bob\n');
-    await new Promise((r) => setTimeout(r, 150));
-    c.sock.write('carol\n');
-    await new Promise((r) => setTimeout(r, 150));
-    a.sock.write('hello room\n');
-    expect(await b.next(2)).toEqual(['*** carol joined', 'alice: hello room']);
-    expect(await c.next(1)).toEqual(['alice: hello room']);
-    c.sock.end();
-    expect(await a.next(3)).toEqual(['*** bob joined', '*** carol joined', '*** carol left']);
-    expect(a.lines).not.toContain('alice: hello room');
-    a.sock.destroy();
-    b.sock.destroy();
+    const exported = await chat(await startPythonServer(exportPython(spec, { encode: utf8 })));
+    expect(exported).toEqual([
+      ['* welcome, alice; nobody else is here yet', '* bob joined the room', '* carol joined the room', '* carol left the room'],
+      ['* welcome, bob; here: alice', '* carol joined the room', 'alice: hello room', '* carol left the room'],
+      ['* welcome, carol; here: alice, bob', 'alice: hello room'],
+    ]);
+    const { child, line } = await startNode([wirelabBin, 'listen', 'tcp', '0', '--relay', '--frame', 'line', '--json'], /listening/);
+    try {
+      expect(await chat((JSON.parse(line) as { port: number }).port)).toEqual(exported);
+    } finally {
+      await stop(child);
+    }
   });
 
-  it('serve-dir: upload then download over the header protocol (FTP homework), names sanitised (wirelab run)', async () => {
+  it('serve-dir: upload then download over the header protocol (FTP homework), ../ refused (wirelab run)', async () => {
     const root = await tempDir();
     const spec: OpenSession = {
       kind: 'tcp-server',
@@ -300,10 +316,12 @@ describe('export to Python: servers', () => {
     const script = {
       connect: { kind: 'tcp', host: '127.0.0.1', port, frame: { kind: 'header-json', sizeKey: 'filesize' } },
       steps: [
-        { send: 'file body', header: { operate: 'upload', filename: '../../up.txt' } },
-        { expectRegex: '^$' },
+        { send: 'file body', header: { operate: 'upload', filename: 'up.txt' } },
         { send: '', header: { operate: 'download', filename: 'up.txt' } },
         { save: saveTo },
+        // a name that climbs out is refused with an empty body (its header says why)
+        { send: '', header: { operate: 'download', filename: '../etc/passwd' } },
+        { expectRegex: '^$' },
       ],
     };
     const dir = await tempDir();
@@ -311,7 +329,53 @@ describe('export to Python: servers', () => {
     const r = await runWirelab(['run', join(dir, 's.json'), '--json']);
     expect(r.code).toBe(0);
     expect(await readFile(join(root, 'up.txt'), 'utf8')).toBe('file body');
-    expect(await readFile(join(saveTo, 'up.txt'), 'utf8')).toBe('file body');
+    // the download's header is {"filesize": N} alone, as the notes': the body is saved under a numbered name
+    expect(await readdir(saveTo)).toEqual(['body-1-2.bin']);
+    expect(await readFile(join(saveTo, 'body-1-2.bin'), 'utf8')).toBe('file body');
+  });
+
+  it('serve-dir download: the exported server and wirelab listen --serve-dir send the same bytes for the same request', async () => {
+    const root = await tempDir();
+    await writeFile(join(root, 'a.bin'), Buffer.from([0, 1, 2, 255, 10, 13]));
+    const spec: OpenSession = {
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      framing: { kind: 'header-json', sizeKey: 'filesize' },
+      encoding: 'utf8',
+      overwrite: false,
+      reply: 'serve-dir',
+      replyText: '',
+      rules: [],
+      greet: '',
+      dir: root,
+    };
+    const exportedPort = await startPythonServer(exportPython(spec, { encode: utf8 }));
+    const { child, line } = await startNode([wirelabBin, 'listen', 'tcp', '0', '--serve-dir', root, '--json'], /listening/);
+    try {
+      const wirelabPort = (JSON.parse(line) as { port: number }).port;
+      // with "filesize": 0, as Wirelab's own client frames it (this build's listen --serve-dir refuses a
+      // download header without the size key with FRAME_BAD_HEADER; the export reads it as an empty body)
+      const head = Buffer.from(JSON.stringify({ operate: 'download', filename: 'a.bin', filesize: 0 }));
+      const frame = Buffer.concat([Buffer.from(Uint32Array.of(head.length).buffer), head]);
+      const answer = (port: number) =>
+        new Promise<string>((resolve) => {
+          const sock = createConnection({ host: '127.0.0.1', port }, () => sock.write(frame));
+          let got = Buffer.alloc(0);
+          sock.on('data', (d) => {
+            got = Buffer.concat([got, d]);
+            if (got.length >= 4 && got.length >= 4 + got.readInt32LE(0) + 6) sock.destroy();
+          });
+          sock.on('close', () => resolve(got.toString('hex')));
+        });
+      const fromExport = await answer(exportedPort);
+      expect(fromExport).toBe(
+        Buffer.concat([Buffer.from(Uint32Array.of(14).buffer), Buffer.from('{"filesize":6}'), Buffer.from([0, 1, 2, 255, 10, 13])]).toString('hex'),
+      );
+      expect(await answer(wirelabPort)).toBe(fromExport);
+    } finally {
+      await stop(child);
+    }
   });
 
   it('http-dir: wirelab http gets a file and a 404; a path that climbs out answers 403, never the file', async () => {

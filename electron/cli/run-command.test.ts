@@ -148,7 +148,7 @@ describe('wirelab run (send→expect scripts)', () => {
     ],
     [
       { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ answer: 'sha1:k' }] },
-      /^wirelab run: steps\[0\]\.answer: write md5:KEY or hmac-sha256:KEY/,
+      /^wirelab run: steps\[0\]\.answer: "sha1" is not an algorithm; write md5:KEY or hmac-sha256:KEY/,
     ],
     [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 70000 }, steps: [{ wait: 1 }] }, /^wirelab run: connect\.port: a port from 1 to 65535/],
     [{ connect: { kind: 'tcp', host: '127.0.0.1', port: 9, frame: 'len24' }, steps: [{ wait: 1 }] }, /^wirelab run: connect\.frame: a framing/],

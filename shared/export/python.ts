@@ -288,6 +288,7 @@ def reply_for(text):
 }
 
 function serverBody(spec: Extract<OpenSession, { kind: 'tcp-server' }>, o: ExportOptions): { setup: string; handle: string } {
+  const inn = spec.framingIn ?? spec.framing;
   const greet = spec.greet ? parseEscaped(spec.greet, o.encode, 'greet') : new Uint8Array(0);
   const auth = spec.challenge
     ? `        # client authentication (seed 001): 32 random bytes, the answer compared as the notes do
@@ -327,26 +328,50 @@ function serverBody(spec: Extract<OpenSession, { kind: 'tcp-server' }>, o: Expor
 ${answer}`;
       break;
     }
-    case 'relay':
-      setup = `CLIENTS = {}  # conn -> name
+    case 'relay': {
+      // the words of Wirelab's own chat room (shared/sender/relay-text.ts), so a client cannot tell the two apart
+      const lineFraming = inn.kind === 'delimiter';
+      setup = `CLIENTS = {}  # conn -> (name, line ending)
 LOCK = threading.Lock()
+LINE_FRAMING = ${lineFraming ? 'True' : 'False'}
+
+def say(conn, eol, text):
+    if not text.endswith(('\\r', '\\n')):
+        text += eol
+    try:
+        conn.sendall(frame(text.encode(ENCODING)))
+    except OSError:
+        pass
 
 def broadcast(text, sender=None):
     # the chat room: a message goes to every client but its sender
     with LOCK:
-        targets = [c for c in CLIENTS if c is not sender]
-    for c in targets:
-        try:
-            c.sendall(frame(text.encode(ENCODING)))
-        except OSError:
-            pass`;
-      loop = `        first = read_message(reader)
-        if first is None:
-            return
-        name = first[1].decode(ENCODING, errors='replace').strip() or peer
+        targets = [(c, eol) for c, (_, eol) in CLIENTS.items() if c is not sender]
+    for c, eol in targets:
+        say(c, eol, text)`;
+      loop = `        name, eol = None, ''
+        while name is None:
+            first = read_message(reader)
+            if first is None:
+                return
+            raw = first[1].decode(ENCODING, errors='replace')
+            eol = '' if LINE_FRAMING else ('\\r\\n' if raw.endswith('\\r\\n') else '\\n' if raw.endswith('\\n') else '')
+            wanted = raw.rstrip('\\r\\n').strip()
+            with LOCK:
+                taken = wanted in [n for n, _ in CLIENTS.values()]
+            if not wanted or any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in wanted):
+                say(conn, eol, '* send your name first (printable text)')
+            elif len(wanted) > 32:
+                say(conn, eol, '* a name is at most 32 characters; send another name')
+            elif taken:
+                say(conn, eol, '* the name %s is taken; send another name' % wanted)
+            else:
+                name = wanted
         with LOCK:
-            CLIENTS[conn] = name
-        broadcast('*** %s joined' % name, conn)
+            others = [n for n, _ in CLIENTS.values()]
+            CLIENTS[conn] = (name, eol)
+        say(conn, eol, '* welcome, %s; %s' % (name, 'here: ' + ', '.join(others) if others else 'nobody else is here yet'))
+        broadcast('* %s joined the room' % name, conn)
         try:
             while True:
                 message = read_message(reader)
@@ -357,22 +382,26 @@ def broadcast(text, sender=None):
         finally:
             with LOCK:
                 CLIENTS.pop(conn, None)
-            broadcast('*** %s left' % name)`;
+            broadcast('* %s left the room' % name)`;
       break;
+    }
     case 'serve-dir':
       setup = `ROOT = ${py(spec.dir ?? '.')}
 
-def safe_name(name):
-    # only the last path segment: "../../etc/passwd" cannot leave ROOT
-    name = os.path.basename(str(name).replace('\\\\', '/'))
-    return None if name in ('', '.', '..') else name
+def plain_name(name):
+    # one plain name in ROOT, as Wirelab's serve-dir accepts: no folder part, no "..", no NUL or ":"
+    return isinstance(name, str) and name not in ('', '.', '..') and not any(ch in name for ch in '/\\\\\\0:')
 
 def free_name(name):
     base, ext = os.path.splitext(name)
     candidate, i = name, 1
     while os.path.exists(os.path.join(ROOT, candidate)):
         candidate, i = '%s (%d)%s' % (base, i, ext), i + 1
-    return candidate`;
+    return candidate
+
+def refuse(conn, code, message):
+    # answered as a header with an empty body: the notes' client reads filesize 0 and writes nothing
+    conn.sendall(frame(b'', {'error': code, 'message': message}))`;
       loop = `        while True:
             message = read_message(reader)
             if message is None:
@@ -380,17 +409,22 @@ def free_name(name):
             header, body = message
             header = header or {}
             show(message, peer)
-            name = safe_name(header.get('filename', ''))
-            if header.get('operate') == 'upload' and name:
-                name = free_name(name)
-                with open(os.path.join(ROOT, name), 'wb') as f:
+            operate, name = header.get('operate', ''), header.get('filename', '')
+            if operate not in ('upload', 'download'):
+                refuse(conn, 'FTP_BAD_REQUEST', 'the header says operate "%s"; serve-dir knows upload and download' % operate)
+            elif name in (None, ''):
+                refuse(conn, 'FTP_BAD_REQUEST', 'the %s header has no "filename"' % operate)
+            elif not plain_name(name):
+                refuse(conn, 'FTP_BAD_NAME', 'refused the file name %s: it climbs out of the folder or is not a plain name' % json.dumps(str(name)))
+            elif operate == 'upload':
+                # saved, and not answered: the notes' server answers nothing
+                with open(os.path.join(ROOT, free_name(name)), 'wb') as f:
                     f.write(body)
-                conn.sendall(frame(b'', {'operate': 'upload', 'filename': name, 'saved': True}))
-            elif header.get('operate') == 'download' and name and os.path.isfile(os.path.join(ROOT, name)):
-                with open(os.path.join(ROOT, name), 'rb') as f:
-                    conn.sendall(frame(f.read(), {'filename': name}))
+            elif not os.path.isfile(os.path.join(ROOT, name)):
+                refuse(conn, 'FTP_NOT_FOUND', 'download of %s: no such file in the folder' % name)
             else:
-                conn.sendall(frame(b'', {'error': 'no such file or operation', 'filename': name or ''}))`;
+                with open(os.path.join(ROOT, name), 'rb') as f:
+                    conn.sendall(frame(f.read()))`;
       break;
     case 'http-dir':
       setup = `import mimetypes

@@ -61,7 +61,7 @@ describe('the script format', () => {
     expect(stepAction({ send: 'ff 00', as: 'hex' }, utf8Encode)).toEqual({ action: 'send', bytes: Uint8Array.of(0xff, 0) });
     expect(stepAction({ expectHex: '0a0d' }, utf8Encode)).toMatchObject({ action: 'expect', bytes: Uint8Array.of(10, 13) });
     expect(stepAction({ answer: 'hmac-sha256:k:ey' }, utf8Encode)).toEqual({ action: 'answer', algo: 'hmac-sha256', key: 'k:ey' });
-    expect(() => parseChallengeText('md5:')).toThrow(/answer: write md5:KEY or hmac-sha256:KEY/);
+    expect(() => parseChallengeText('md5:')).toThrow(/answer: the key after "md5:" must be 1–1024 characters/);
   });
 
   it('writes paths as the JSON reads them', () => {

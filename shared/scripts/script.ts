@@ -4,6 +4,7 @@ import { limitedArray, limitedString, limits } from '../contract/limits.ts';
 import { framingByName, framingNames, framingSchema, type Framing } from '../sender/framing.ts';
 import { parseEscaped, parseHex, utf8Encode } from '../sender/payload.ts';
 import { regexProblem } from '../sender/reply-rules.ts';
+import { parseChallengeSpec } from '../sender/challenge.ts';
 
 /**
  * Send→expect scripts (issue 13, item 5): steps on one connection — send, expect text / a
@@ -44,15 +45,8 @@ export const defaultStepTimeoutMs = 2000;
 export const actionKeys = ['send', 'expect', 'expectRegex', 'expectHex', 'wait', 'answer', 'save'] as const;
 export type ActionKey = (typeof actionKeys)[number];
 
-const challengeText = /^(md5|hmac-sha256):(.+)$/s;
-
-/** `md5:KEY` or `hmac-sha256:KEY` (the CLI's `--answer` spelling) as the contract's challenge spec. */
-export function parseChallengeText(text: string, field = 'answer'): { algo: 'md5' | 'hmac-sha256'; key: string } {
-  const m = challengeText.exec(text);
-  if (!m || m[2]!.length > 1024)
-    throw new WirelabError(ErrorCode.invalidInput, `${field}: write md5:KEY or hmac-sha256:KEY (a key of 1 to 1024 characters)`, field, { field });
-  return { algo: m[1] as 'md5' | 'hmac-sha256', key: m[2]! };
-}
+/** `md5:KEY` or `hmac-sha256:KEY`, parsed as `--answer` and `--challenge` are (shared/sender/challenge.ts). */
+export const parseChallengeText = (text: string, field = 'answer') => parseChallengeSpec(text, field);
 
 export const scriptStepSchema = z
   .object({

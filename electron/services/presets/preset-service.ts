@@ -19,6 +19,14 @@ export class PresetService {
     private readonly opened: (id: string, spec: Parameters<SenderService['open']>[0]) => void,
   ) {}
 
+  /** Waits (at most 3 s) until a session's log holds an entry with `code`. */
+  private async logged(id: string, code: string): Promise<void> {
+    for (let i = 0; i < 60; i++) {
+      if (this.sender.logs.all(id).some((e) => e.code === code)) return;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+
   async open(id: PresetId): Promise<{ sessions: string[] }> {
     const dir = join(this.dataDir, 'presets', id);
     const plan = presetPlan(id, dir);
@@ -34,15 +42,29 @@ export class PresetService {
       this.opened(info.id, server);
       sessions.push(info.id);
       const port = splitEndpoint(info.local)!.port;
+      const clients: string[] = [];
       for (const c of plan.clients) {
         const spec = openSessionSchema.parse({ ...c.spec, host: '127.0.0.1', port });
         const client = await this.sender.open(spec);
         this.opened(client.id, spec);
         sessions.push(client.id);
-        for (const p of c.sends) {
-          await this.sender.send(client.id, p);
-          // one message at a time, so a relay sees a name before the next client joins
-          await new Promise((r) => setTimeout(r, 50));
+        clients.push(client.id);
+        // a client that answers a challenge sends nothing before its answer is out
+        if (spec.kind === 'tcp-client' && spec.answer) await this.logged(client.id, 'CHALLENGE_ANSWERED');
+      }
+      // round by round (every client's first message, then every second one…): a chat room
+      // hears all the names before anyone speaks
+      const rounds = Math.max(...plan.clients.map((c) => c.sends.length));
+      for (let r = 0; r < rounds; r++) {
+        for (const [i, c] of plan.clients.entries()) {
+          const p = c.sends[r];
+          if (!p) continue;
+          try {
+            await this.sender.send(clients[i]!, p);
+          } catch {
+            // the server closed this client (a refused challenge): that is the experiment, its log says so
+          }
+          await new Promise((res) => setTimeout(res, 50));
         }
       }
       return { sessions };

@@ -1,4 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { answerFor } from '../sender/challenge.ts';
+import { challengeBytes } from '../../../shared/sender/challenge.ts';
 import { mkdir, link, open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,12 +24,6 @@ import { decodeText, encodeText, type Encoding } from '../sender/text-codec.ts';
 
 /** What a step shows of what it read. */
 const gotPreview = 4096;
-
-/** The answer to a 32-byte challenge as the course notes compute it (seed 001): hex ASCII, sent raw. */
-export function challengeAnswer(algo: 'md5' | 'hmac-sha256', key: string, challenge: Uint8Array): string {
-  if (algo === 'md5') return createHash('md5').update(Buffer.from(key, 'utf8')).update(challenge).digest('hex');
-  return createHmac('sha256', Buffer.from(key, 'utf8')).update(challenge).digest('hex');
-}
 
 /** A step failed: its code (shared/contract/codes.ts) and the English, naming the step. */
 class StepFailure extends Error {
@@ -343,11 +339,11 @@ async function runStep(a: ReturnType<typeof stepAction>, c: StepContext): Promis
       return show(m.bytes);
     }
     case 'answer': {
-      const challenge = await c.inbox.raw(32, c.deadline, 'the 32-byte challenge');
-      const answer = challengeAnswer(a.algo, a.key, challenge);
+      const challenge = await c.inbox.raw(challengeBytes, c.deadline, 'the 32-byte challenge');
+      const answer = answerFor({ algo: a.algo, key: a.key }, challenge);
       // raw, outside the framing: the notes' server reads it with conn.recv(32)
-      await c.link.send(new TextEncoder().encode(answer));
-      return `${a.algo} ${answer}`;
+      await c.link.send(answer);
+      return `${a.algo} ${new TextDecoder().decode(answer)}`;
     }
     case 'save': {
       let body: Uint8Array;
