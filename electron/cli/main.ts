@@ -8,6 +8,8 @@ import { psCommand, psHelp } from './ps-command.ts';
 import { timelineCommand, timelineHelp } from './timeline-command.ts';
 import { labCommand, labHelp, loadCommand, loadHelp } from './concurrency-commands.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { runCommand, runHelp } from './run-command.ts';
+import { httpCommand, httpHelp } from './http-command.ts';
 
 export const mainHelp = `wirelab — a network toolbox (packet sender, subnet calculator, handshake timeline, processes, concurrency)
 
@@ -17,6 +19,8 @@ Commands:
   serve     serve the Wirelab UI to a browser on 127.0.0.1
   send      send TCP or UDP data and show the replies, raw and framed
   listen    a TCP or UDP server that prints (and optionally echoes) what arrives
+  run       run a send→expect script (steps on one connection), exit 1 when a step fails
+  http      one HTTP/1.1 request over plain TCP: the exact bytes sent, the response parsed
   blast     a traffic generator: N packets, as fast as possible or at a rate
   calc      subnet of an address: network, broadcast, hosts, type (IPv4 and IPv6)
   same      are two addresses in the same subnet?
@@ -35,6 +39,8 @@ const helps: Record<string, string> = {
   serve: serveHelp,
   send: sendHelp,
   listen: listenHelp,
+  run: runHelp,
+  http: httpHelp,
   blast: blastHelp,
   calc: calcHelp,
   same: sameHelp,
@@ -85,6 +91,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await sendCommand(rest, io);
       case 'listen':
         return await listenCommand(rest, io);
+      case 'http':
+        return await httpCommand(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
       case 'blast':
         return await blastCommand(rest, io);
       case 'ps':

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
 import { payloadSpecSchema, type OpenSession, type SenderEvent } from '../../shared/contract/sender.ts';
+import { exportPython } from '../../shared/export/python.ts';
 import { parseChallengeSpec } from '../../shared/sender/challenge.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
@@ -16,7 +17,7 @@ import { parsePort, UsageError, type CliIo } from './cli-io.ts';
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
              [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY] [--header JSON]
              [--save-dir DIR [--overwrite]] [--bind [HOST:]PORT] [--broadcast] [--wait MS] [--json]
-             [--answer md5:KEY | hmac-sha256:KEY]
+             [--answer md5:KEY | hmac-sha256:KEY] [--python]
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
@@ -34,11 +35,13 @@ via NAME.part renamed when complete; --overwrite replaces a file of the same nam
 SO_BROADCAST so a UDP send to a broadcast address is allowed.
 --answer (TCP) answers the server's 32-byte challenge first, as the course's authenticated client
 does: md5(KEY + challenge) as 32 hex characters, or HMAC-SHA256 under KEY as 64; DATA is sent
-after the answer. The chunks show the challenge as it arrived; a framing decodes what follows it.`;
+after the answer. The chunks show the challenge as it arrived; a framing decodes what follows it.
+--python prints the same exchange as a Python 3 program (socket, struct, json, as the course notes
+write them) instead of running it.`;
 
 export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
                [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY]
-               [--save-dir DIR [--overwrite]] [--count N] [--timeout MS] [--json]
+               [--save-dir DIR [--overwrite]] [--count N] [--timeout MS] [--json] [--python]
 wirelab listen tcp <port> [--serve-dir DIR | --relay | --http-dir DIR] [--challenge md5:KEY | hmac-sha256:KEY]
 
 Listens and prints one event per line with --json: listening, connection, message, close, notice.
@@ -58,7 +61,8 @@ The course's servers (TCP):
   --http-dir DIR    an HTTP/1.1 static server (GET, HEAD, keep-alive); each request is printed
                     parsed as a notice; paths that climb out of DIR get 403.
   --challenge A:KEY 32 random bytes on connect; the client's answer (md5(KEY + challenge) hex, or
-                    HMAC-SHA256 hex) is checked before the other responder hears anything.`;
+                    HMAC-SHA256 hex) is checked before the other responder hears anything.
+--python prints this server as a Python 3 program (socketserver, struct, json) instead of running it.`;
 
 export const blastHelp = `wirelab blast <udp|tcp> <host> <port> --count N [--size B] [--rate PPS] [--json]
 
@@ -163,6 +167,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       broadcast: { type: 'boolean' },
       wait: { type: 'string' },
       json: { type: 'boolean' },
+      python: { type: 'boolean' },
       answer: { type: 'string' },
     },
   });
@@ -192,6 +197,47 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--file: cannot read ${values.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   } else if (!values.file) payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
+
+  if (values.python) {
+    // --python: the same session as a Python program (shared/export/python.ts), printed instead of run
+    if (streamFile) throw new UsageError('--python: give the data inline or with --hex; a --file streamed over TCP is not written into the program');
+    const spec: OpenSession =
+      kind === 'tcp'
+        ? {
+            kind: 'tcp-client',
+            host,
+            port,
+            framing,
+            framingIn,
+            framingOut,
+            encoding,
+            timeoutMs: Math.max(waitMs, 3000),
+            overwrite: false,
+            ...(answer ? { answer } : {}),
+          }
+        : {
+            kind: 'udp',
+            host: host.includes(':') ? '::' : '0.0.0.0',
+            port: 0,
+            framing,
+            framingIn,
+            framingOut,
+            encoding,
+            reply: 'none',
+            replyText: '',
+            rules: [],
+            greet: '',
+            overwrite: false,
+          };
+    io.out(
+      exportPython(spec, {
+        encode: (t) => encodeText(t, encoding),
+        payloads: [{ bytes: payload, to: { host, port }, ...(header ? { header } : {}) }],
+        waitSeconds: waitMs / 1000,
+      }),
+    );
+    return 0;
+  }
 
   // The app's own pipeline (SenderService): its framing, its explanations, its error codes.
   const hub = new EventHub();
@@ -308,6 +354,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
       timeout: { type: 'string' },
       encoding: { type: 'string' },
       json: { type: 'boolean' },
+      python: { type: 'boolean' },
       'serve-dir': { type: 'string' },
       relay: { type: 'boolean' },
       'http-dir': { type: 'string' },
@@ -372,7 +419,7 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
           : values.relay
             ? { reply: 'relay', replyText: '' }
             : { reply: 'none', replyText: '' };
-  const info = await service.open({
+  const spec: OpenSession = {
     kind: kind === 'tcp' ? 'tcp-server' : 'udp',
     host,
     port,
@@ -386,7 +433,13 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     greet: values.greet ?? '',
     ...(values['save-dir'] !== undefined ? { saveDir: values['save-dir'] } : {}),
     overwrite: values.overwrite === true,
-  });
+  };
+  if (values.python) {
+    // --python: this server as a Python program (shared/export/python.ts), printed instead of run
+    io.out(exportPython(spec, { encode: (t) => encodeText(t, encoding) }));
+    return 0;
+  }
+  const info = await service.open(spec);
   const bound = splitEndpoint(info.local)!;
   emit({ event: 'listening', host: bound.host, port: bound.port }, `listening on ${kind.toUpperCase()} ${bound.host}:${bound.port}`);
   sessionId = info.id;

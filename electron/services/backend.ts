@@ -17,6 +17,10 @@ import { TimelineService } from './timeline/timeline-service.ts';
 import { ProcessService } from './processes/process-service.ts';
 import type { NodeLauncher } from './processes/labs.ts';
 import { ConcurrencyService } from './concurrency/concurrency-service.ts';
+import { ScriptService } from './scripts/script-service.ts';
+import { SessionExport } from './export/session-export.ts';
+import { httpRequest } from './http/http-client.ts';
+import { PresetService } from './presets/preset-service.ts';
 
 export interface BackendOptions {
   host: HostKind;
@@ -88,6 +92,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const timeline = new TimelineService(hub);
   const processes = new ProcessService(hub, options.launchNode);
   const concurrency = new ConcurrencyService(hub);
+  const scripts = new ScriptService();
+  const sessionExport = new SessionExport(hub);
+  const presets = new PresetService(sender, options.dataDir, (id, spec) => sessionExport.remember(id, spec));
   // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
   // a crash); first in the list, so it closes last, after the services have ended their children.
   const disposers: (() => Promise<void> | void)[] = [
@@ -97,6 +104,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     () => timeline.dispose(),
     () => processes.dispose(),
     () => concurrency.dispose(),
+    () => scripts.dispose(),
   ];
   let disposed = false;
 
@@ -114,7 +122,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     'net.interfaces': () => listInterfaces(),
-    'sender.open': (spec) => sender.open(spec),
+    'sender.open': async (spec) => {
+      const info = await sender.open(spec);
+      sessionExport.remember(info.id, spec);
+      return info;
+    },
     'sender.send': ({ sessionId, payload, host, port, clientPeer }) => sender.send(sessionId, payload, { host, port, clientPeer }),
     'sender.sendFile': ({ sessionId, path, header, clientPeer }) => sender.sendFile(sessionId, path, { header, clientPeer }),
     'sender.repeat': async ({ sessionId, payload, host, port, intervalMs, count }) => ({
@@ -170,6 +182,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'concurrency.servers': () => concurrency.list(),
     'concurrency.loadStart': (input) => concurrency.startLoad(input),
     'concurrency.loadStop': ({ id }) => ({ stopped: concurrency.stopLoad(id) }),
+    'scripts.run': ({ script }) => scripts.run(script),
+    'scripts.status': () => scripts.status(),
+    'scripts.stop': () => ({ stopped: scripts.stop() }),
+    'scripts.list': () => packets.listScripts(),
+    'scripts.save': (s) => packets.saveScript(s),
+    'scripts.delete': async ({ id }) => ({ deleted: await packets.deleteScript(id) }),
+    'http.request': ({ method, url, headers, body, timeoutMs }) => httpRequest({ method, url, headers, body: Buffer.from(body, 'utf8') }, timeoutMs),
+    'presets.open': ({ id }) => presets.open(id),
+    'sender.exportPython': ({ sessionId }) => sessionExport.program(sessionId, sender.logs.has(sessionId) ? sender.logs.all(sessionId) : []),
   };
 
   return {

@@ -148,6 +148,10 @@ export const senderInputCodes = spec({
   DELIMITER_LENGTH: { params: ['field'] },
   SIZE_KEY_EMPTY: { params: ['field'] },
   FILE_NOT_CHOSEN: { params: ['field'] },
+  /** The HTTP composer's URL, method or a header line (shared/http/request.ts). */
+  HTTP_URL: { params: ['field'] },
+  HTTP_METHOD: { params: ['field'] },
+  HTTP_HEADER: { params: ['field'] },
   /** `--challenge` / `--answer` / a script's `answer` step that is not `md5:KEY` or `hmac-sha256:KEY`. */
   CHALLENGE_SPEC: { params: ['field', 'algo'] },
 });
@@ -211,6 +215,37 @@ export const serviceCodes = spec({
   NO_SUCH_PACKET: { params: [] },
   /** The traffic generator's worker thread failed (its English message says how). */
   WORKER: { params: [] },
+});
+
+/**
+ * A send→expect script's failed step (electron/services/scripts/script-runner.ts); `field` is
+ * the step's action as the script names it, `steps[3].expect`.
+ */
+export const scriptCodes = spec({
+  SCRIPT_TIMEOUT: { params: ['field'] },
+  SCRIPT_MISMATCH: { params: ['field'] },
+  SCRIPT_PEER_CLOSED: { params: ['field'] },
+  SCRIPT_STOPPED: { params: ['field'] },
+  SCRIPT_SAVE_DIR: { params: ['field'] },
+  /** A file could not be written (its errno in the English message). */
+  SCRIPT_IO: { params: ['field'] },
+  /** scripts.run while a run is going (one at a time per host). */
+  SCRIPT_BUSY: { params: [] },
+});
+
+/** What the HTTP composer found wrong with a response (shared/http/response-parser.ts, electron/services/http/). */
+export const httpResponseCodes = spec({
+  HTTP_NOT_HTTP: { params: ['start'] },
+  HTTP_BAD_HEADER: { params: ['line'] },
+  HTTP_BAD_CHUNK: { params: ['line'] },
+  HTTP_TOO_LARGE: { params: ['max'] },
+  HTTP_TRUNCATED: { params: ['got'] },
+  HTTP_TIMEOUT: { params: ['ms', 'got'] },
+});
+
+/** Export to Python (shared/export/python.ts): a session the generator cannot write as a program. */
+export const exportCodes = spec({
+  EXPORT_UNSUPPORTED: { params: ['what'] },
 });
 
 /**
@@ -281,6 +316,9 @@ export const senderCodes = {
   ...framingCodes,
   ...senderMarkerCodes,
   ...serviceCodes,
+  ...scriptCodes,
+  ...httpResponseCodes,
+  ...exportCodes,
   ...responderCodes,
   ...courseCodes,
 };

@@ -7,6 +7,7 @@ import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { linkCommands } from './link.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
 import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
+import { clientCommands } from './clients.ts';
 import {
   openSessionSchema,
   payloadSpecSchema,
@@ -129,6 +130,7 @@ export const commands = {
   ...linkCommands,
   ...processCommands,
   ...concurrencyCommands,
+  ...clientCommands,
 } as const;
 
 export const streams = {
@@ -177,3 +179,4 @@ export * from './packets.ts';
 export * from './timeline.ts';
 export * from './processes.ts';
 export * from './concurrency.ts';
+export * from './clients.ts';

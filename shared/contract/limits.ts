@@ -67,6 +67,12 @@ export const limits = {
    * already slow enough to see; more would only make runs time out.
    */
   loadWorkMs: 1000,
+  /** A send→expect script's JSON text (shared/scripts/script.ts), in characters. */
+  scriptChars: 1 * MiB,
+  /** A response body the HTTP composer reads (larger ones are refused, HTTP_TOO_LARGE). */
+  httpResponseBytes: 16 * MiB,
+  /** Steps in one script (each runs `repeat` times). */
+  scriptSteps: 1000,
   /**
    * What one emulated-link experiment's client sends. 64 MiB over a 1 Mbit/s link would take
    * nine minutes; the experiment's own bound (shared/timeline/link-experiments.ts) ends it sooner.
@@ -99,6 +105,7 @@ const countLimits: ReadonlySet<LimitName> = new Set([
   'loadDurationMs',
   'loadWorkMs',
   'httpHeaderCount',
+  'scriptSteps',
 ]);
 
 /**

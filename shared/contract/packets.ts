@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { framingNames } from '../sender/framing.ts';
 import { limitedArray } from './limits.ts';
 import { payloadSpecSchema } from './sender.ts';
+import { savedScriptSchema } from './clients.ts';
 
 /** A saved packet: what the composer held, under a name, for the library. */
 export const savedPacketSchema = z.object({
@@ -23,5 +24,7 @@ export const packetLibrarySchema = z.object({
   format: z.literal('wirelab-packets'),
   version: z.literal(1),
   packets: limitedArray(savedPacketSchema, 'packetLibraryPackets', 'packets', 'packets in a library'),
+  /** Send→expect scripts (a later kind of item: a file without it loads as having none). */
+  scripts: limitedArray(savedScriptSchema, 'packetLibraryPackets', 'scripts', 'scripts in a library').default([]),
 });
 export type PacketLibrary = z.infer<typeof packetLibrarySchema>;

@@ -66,7 +66,7 @@ function libraryOf(n: number): string {
     payload: { ...payload, text: `hello ${i}` },
     savedAt: '2026-01-01T00:00:00.000Z',
   }));
-  return JSON.stringify({ format: 'wirelab-packets', version: 1, packets } satisfies PacketLibrary, null, 2);
+  return JSON.stringify({ format: 'wirelab-packets', version: 1, packets } satisfies Omit<PacketLibrary, 'scripts'>, null, 2);
 }
 
 const overCount = {

@@ -3,15 +3,19 @@ import { join } from 'node:path';
 import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import { formatLimit, limitOfIssue, limitParams, limits } from '../../../shared/contract/limits.ts';
 import { packetLibrarySchema, type PacketLibrary, type SavedPacket } from '../../../shared/contract/packets.ts';
+import type { SavedScript } from '../../../shared/contract/clients.ts';
 import { JsonDataFile, type LoadedJson } from '../storage/json-file.ts';
 
 export const packetsFileName = 'packets.json';
 
-const emptyLibrary: PacketLibrary = { format: 'wirelab-packets', version: 1, packets: [] };
+const emptyLibrary: PacketLibrary = { format: 'wirelab-packets', version: 1, packets: [], scripts: [] };
 
 /** The library as a document: the export, and the file's text less its final newline. */
-function documentText(packets: SavedPacket[]): string {
-  return JSON.stringify({ format: 'wirelab-packets', version: 1, packets } satisfies PacketLibrary, null, 2);
+function documentText(packets: SavedPacket[], scripts: SavedScript[]): string {
+  // a library without scripts is written as before, so an older Wirelab reads it unchanged
+  const doc: Omit<PacketLibrary, 'scripts'> & { scripts?: SavedScript[] } = { format: 'wirelab-packets', version: 1, packets };
+  if (scripts.length) doc.scripts = scripts;
+  return JSON.stringify(doc, null, 2);
 }
 
 /**
@@ -24,6 +28,8 @@ function documentText(packets: SavedPacket[]): string {
  */
 export class PacketLibraryService {
   private packets: SavedPacket[] = [];
+  /** Send→expect scripts, the library's second kind of item (shared/scripts/script.ts). */
+  private scripts: SavedScript[] = [];
   private changing: Promise<unknown> = Promise.resolve();
   private readonly file: JsonDataFile<PacketLibrary>;
   readonly path: string;
@@ -36,6 +42,7 @@ export class PacketLibraryService {
   async load(): Promise<Pick<LoadedJson<PacketLibrary>, 'recovered' | 'unreadable'>> {
     const loaded = await this.file.load();
     this.packets = loaded.value.packets;
+    this.scripts = loaded.value.scripts;
     return loaded;
   }
 
@@ -48,14 +55,17 @@ export class PacketLibraryService {
    * against the limits and written, and only then becomes the library. A refused or failed
    * change leaves both the library and the file as they were.
    */
-  private change<R>(next: (current: SavedPacket[]) => { packets: SavedPacket[]; result: R; grows: boolean }): Promise<R> {
+  private change<R>(
+    next: (current: SavedPacket[], scripts: SavedScript[]) => { packets: SavedPacket[]; scripts?: SavedScript[]; result: R; grows: boolean },
+  ): Promise<R> {
     const run = async (): Promise<R> => {
-      const { packets, result, grows } = next(this.packets);
-      const text = documentText(packets);
+      const { packets, result, grows, scripts = this.scripts } = next(this.packets, this.scripts);
+      const text = documentText(packets, scripts);
       // Deleting always goes through, so a library that is over a limit can be brought back under it.
-      if (grows) checkLibraryLimits(packets.length, text.length);
+      if (grows) checkLibraryLimits(Math.max(packets.length, scripts.length), text.length);
       await this.file.write(`${text}\n`);
       this.packets = packets;
+      this.scripts = scripts;
       return result;
     };
     const done = this.changing.then(run, run);
@@ -81,7 +91,25 @@ export class PacketLibraryService {
   }
 
   exportJson(): string {
-    return documentText(this.packets);
+    return documentText(this.packets, this.scripts);
+  }
+
+  listScripts(): SavedScript[] {
+    return [...this.scripts];
+  }
+
+  /** Saves (or replaces, by id) one script; its text is checked by the contract's schema, not run. */
+  saveScript(input: { id?: string | undefined; name: string; script: string }): Promise<SavedScript> {
+    const saved: SavedScript = { id: input.id ?? randomUUID(), name: input.name, script: input.script, savedAt: new Date().toISOString() };
+    return this.change((packets, scripts) => {
+      const i = scripts.findIndex((x) => x.id === saved.id);
+      return { packets, scripts: i >= 0 ? scripts.map((x, j) => (j === i ? saved : x)) : [...scripts, saved], result: saved, grows: true };
+    });
+  }
+
+  async deleteScript(id: string): Promise<boolean> {
+    if (!this.scripts.some((x) => x.id === id)) return false;
+    return this.change((packets, scripts) => ({ packets, scripts: scripts.filter((x) => x.id !== id), result: true, grows: false }));
   }
 
   /** Imported packets get new ids, so importing the same file twice never overwrites anything. */
@@ -112,7 +140,13 @@ export class PacketLibraryService {
     }
     const now = new Date().toISOString();
     const incoming = doc.data.packets.map((p) => ({ ...p, id: randomUUID(), savedAt: now }));
-    return this.change((current) => ({ packets: [...current, ...incoming], result: incoming.length, grows: true }));
+    const incomingScripts = doc.data.scripts.map((x) => ({ ...x, id: randomUUID(), savedAt: now }));
+    return this.change((current, scripts) => ({
+      packets: [...current, ...incoming],
+      scripts: [...scripts, ...incomingScripts],
+      result: incoming.length + incomingScripts.length,
+      grows: true,
+    }));
   }
 }
 

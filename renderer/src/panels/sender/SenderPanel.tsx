@@ -1,9 +1,14 @@
+import { useState } from 'react';
 import { useApp, useT } from '../../store/store-context.tsx';
 import { ComposerView } from './ComposerView.tsx';
 import { LogView } from './LogView.tsx';
 import { NewSessionCard } from './NewSessionCard.tsx';
 import { UdpOptions } from './UdpOptions.tsx';
 import { GeneratorCard } from './GeneratorCard.tsx';
+import { ScriptCard } from './ScriptCard.tsx';
+import { HttpCard } from './HttpCard.tsx';
+import { ExportPythonButton } from './ExportPythonButton.tsx';
+import { PresetsCard } from './PresetsCard.tsx';
 
 /**
  * Every session the backend holds (whichever window opened it), with Close all: a reload loses
@@ -52,6 +57,26 @@ function OpenSessions() {
   );
 }
 
+/**
+ * Send→expect scripts and the HTTP composer: they own their connections (no session tab), so
+ * they sit above the sessions, folded away until wanted; wide enough for a response.
+ */
+function ClientTools() {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="client-tools" data-testid="client-tools" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('tools.title')}</summary>
+      {open && (
+        <div className="client-tools-grid">
+          <ScriptCard />
+          <HttpCard />
+        </div>
+      )}
+    </details>
+  );
+}
+
 export function SenderPanel() {
   const t = useT();
   const sessions = useApp((s) => s.sender.sessions);
@@ -69,6 +94,7 @@ export function SenderPanel() {
     <div className="sender-panel" data-testid="sender-panel">
       <div className="sender-side">
         <NewSessionCard />
+        <PresetsCard />
         <GeneratorCard />
       </div>
       <div className="sender-main">
@@ -108,6 +134,7 @@ export function SenderPanel() {
           </div>
         )}
         {sessions.length > 0 && <OpenSessions />}
+        <ClientTools />
         {!active && (
           <section className="empty" data-testid="empty-sender">
             <h2>{t('sender.empty.title')}</h2>
@@ -146,6 +173,7 @@ export function SenderPanel() {
                   {t('tl.showTimeline')}
                 </button>
               )}
+              <ExportPythonButton sessionId={active.info.id} />
               <button className="button small" onClick={() => void close(active.info.id)}>
                 {t('sender.close')}
               </button>
