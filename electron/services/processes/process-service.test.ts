@@ -167,6 +167,20 @@ describe('labs', () => {
   });
 });
 
+describe('labs whose processes exit', () => {
+  it('names the pids that have exited (killed from outside), and a lab whose pids all exited as finished', async () => {
+    const lab = await service.labStart('pool', 2);
+    const [a, b] = lab.pids as [number, number];
+    expect(service.labs.list().find((l) => l.id === lab.id)?.exited).toEqual([]);
+    process.kill(a, 'SIGKILL');
+    await until((s) => s.labs.find((l) => l.id === lab.id)?.exited.includes(a));
+    expect(service.labs.list().find((l) => l.id === lab.id)?.exited).toEqual([a]);
+    process.kill(b, 'SIGKILL');
+    await until((s) => s.labs.find((l) => l.id === lab.id)?.exited.length === 2);
+    expect(service.labStop(lab.id)).toBe(true);
+  });
+});
+
 describe('labs that teach with CPU numbers', () => {
   it('producer/consumer: the spinning consumer thread runs (R, most of a core), the waiting one sleeps', async () => {
     const lab = await service.labStart('producer-consumer');

@@ -9,6 +9,7 @@ import type { SortKey } from '../../store/processes-slice.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
 import { DetailsView } from './DetailsView.tsx';
 import { pick } from '../../store/pick.ts';
+import { rowMatches } from './row-filter.ts';
 
 const ROW = 30;
 const columns: { key: SortKey | 'command'; className: string }[] = [
@@ -40,9 +41,7 @@ export function ProcessesView() {
   // Derived, never stored: filtered, sorted, tree-ordered rows plus the recently vanished.
   const items = useMemo(() => {
     if (!sample) return [];
-    const q = ps.filter.trim().toLowerCase();
-    const match = (r: ProcessRowData) =>
-      !q || String(r.pid) === q || r.name.toLowerCase().includes(q) || r.command.toLowerCase().includes(q) || (r.user ?? '').toLowerCase().includes(q);
+    const match = (r: ProcessRowData) => rowMatches(r, ps.filter);
     const live = new Set(sample.processes.map((p) => p.pid));
     const gone = ps.gone.filter((g) => !live.has(g.row.pid)).map((g) => g.row);
     const rows = [...sample.processes, ...gone].filter(match);
