@@ -93,6 +93,17 @@ test('a lab whose processes have exited says it has finished, not that it runs',
   await expect(running).toHaveCount(0);
 });
 
+test("Wirelab's own process offers no signals and says how to end this host (the browser host has no window)", async ({ app }) => {
+  await app.getByTestId('ps-filter').fill('wirelab');
+  const self = app.locator('[data-testid=ps-row][data-self=true]');
+  await expect(self).toHaveCount(1);
+  await self.click();
+  await expect(app.getByTestId('ps-details')).toBeVisible();
+  for (const s of ['SIGTERM', 'SIGKILL', 'SIGSTOP', 'SIGCONT']) await expect(app.getByTestId(`signal-${s}`)).toHaveCount(0);
+  await expect(app.getByTestId('ps-self-note')).toContainText('Ctrl+C in the terminal that runs `wirelab serve`');
+  await expect(app.getByTestId('ps-details')).not.toContainText('window');
+});
+
 test('stop and continue a process, with a confirmation; the state follows', async ({ app }) => {
   await app.getByTestId('ps-tab-labs').click();
   await app.getByTestId('lab-start-stopped').click();

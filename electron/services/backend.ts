@@ -86,7 +86,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Everything that owns a socket or a child process is closed here when the app quits.
   const generator = new GeneratorService(hub, sender);
   const timeline = new TimelineService(hub);
-  const processes = new ProcessService(hub, options.launchNode);
+  const processes = new ProcessService(hub, options.launchNode, 'auto', options.host);
   const concurrency = new ConcurrencyService(hub);
   // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
   // a crash); first in the list, so it closes last, after the services have ended their children.

@@ -458,6 +458,9 @@ export const en = {
   'ps.details.title': '{name} · pid {pid}',
   'ps.details.pick': 'Select a process to see its threads, children and sockets.',
   'ps.details.gone': 'This process has exited.',
+  'ps.details.self.electron': 'This is Wirelab itself: no signals are offered for it. To end it, quit from its window.',
+  'ps.details.self.browser':
+    'This is Wirelab itself (the browser host): no signals are offered for it. To end it, press Ctrl+C in the terminal that runs `wirelab serve`.',
   'ps.details.threads': 'Threads ({n})',
   'ps.details.noThreads': 'This system’s route (ps) does not list threads.',
   'ps.details.children': 'Children ({n})',
@@ -671,7 +674,8 @@ export const en = {
   'code.EXPERIMENT_FAILED': 'The experiment failed: {reason}',
   'code.NOT_AN_ENDPOINT': '{text}: not an address and port',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab will not signal process {pid} (init): the whole system depends on it.',
-  'code.SIGNAL_REFUSED_SELF': 'Process {pid} is Wirelab itself; quit it from its window instead.',
+  'code.SIGNAL_REFUSED_SELF.electron': 'Process {pid} is Wirelab itself; quit it from its window instead.',
+  'code.SIGNAL_REFUSED_SELF.browser': 'Process {pid} is Wirelab itself (the browser host); stop it with Ctrl+C in the terminal that runs `wirelab serve`.',
   'code.EPERM':
     'Not allowed to send {signal} to {pid}: it belongs to another user (or is protected). Only its owner or root may signal it; Wirelab does not ask for root.',
   'code.ESRCH': 'No process {pid}: it has already exited.',

@@ -133,6 +133,7 @@ export function ProcessesView() {
                       data-ppid={r.ppid}
                       data-state={r.state}
                       data-depth={depth}
+                      data-self={r.pid === sample?.selfPid || undefined}
                     >
                       <span className="ps-cell num">{r.pid}</span>
                       <span className="ps-cell num">{r.ppid}</span>
