@@ -42,6 +42,7 @@ export const en = {
   'sender.state.open': 'open',
   'sender.state.half-closed': 'half-closed (FIN sent)',
   'sender.state.closed': 'closed',
+  'sender.state.unknown': 'state unknown (no backend)',
   'sender.connectedIn': 'connected in {ms} ms',
   'sender.halfClose': 'Half-close (FIN)',
   'sender.reconnect': 'Reconnect',

@@ -43,6 +43,7 @@ export const zhCN: Messages = {
   'sender.state.open': '已打开',
   'sender.state.half-closed': '半关闭（已发 FIN）',
   'sender.state.closed': '已关闭',
+  'sender.state.unknown': '状态未知（后端不可用）',
   'sender.connectedIn': '{ms} 毫秒内连上',
   'sender.halfClose': '半关闭（FIN）',
   'sender.reconnect': '重新连接',
