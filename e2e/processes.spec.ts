@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { englishSentences, serveAsNobody } from './chinese-check.ts';
 import type { Page } from '@playwright/test';
@@ -181,4 +183,61 @@ test('a signal the OS refuses (EPERM: another user owns the process) is explaine
     sleeper.kill('SIGKILL');
     await nobody.stop();
   }
+});
+
+test.describe('the process table at 1400 px', () => {
+  test.use({ viewport: { width: 1400, height: 900 } });
+
+  /** Cells and header labels cut short, and whether the table scrolls sideways. */
+  async function fit(app: Page) {
+    return app.evaluate(() => {
+      type El = { scrollWidth: number; clientWidth: number; textContent: string | null; getAttribute(n: string): string | null };
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): El; querySelectorAll(s: string): El[] } }).document;
+      const table = doc.querySelector('.ps-table');
+      const cut = [...doc.querySelectorAll('.ps-th-label'), ...doc.querySelectorAll('[data-testid=ps-row] .ps-cell:not(.name):not(.command)')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.textContent);
+      return { sideways: table.scrollWidth > table.clientWidth + 1, cut };
+    });
+  }
+
+  for (const lang of ['en', 'zh-CN'] as const)
+    test(`columns fit without a sideways scroll, nothing cut (${lang})`, async ({ app }) => {
+      await app.getByTestId('language-select').selectOption(lang);
+      await app.getByTestId('ps-row').nth(3).click();
+      await app.getByTestId('ps-rows').evaluate((e) => (e.scrollTop = e.scrollHeight));
+      await expect.poll(() => fit(app)).toEqual({ sideways: false, cut: [] });
+      await expect(app.locator('.ps-head [data-column=startTime]')).toBeVisible();
+      await expect(app.locator('.ps-head [data-column=command]')).toBeVisible();
+    });
+
+  test('hidden columns and dragged widths are kept in the settings: a reload keeps them', async ({ app, host }) => {
+    await app.getByTestId('ps-columns').locator('summary').click();
+    await app.getByTestId('ps-column-user').uncheck();
+    await expect(app.locator('.ps-head [data-column=user]')).toHaveCount(0);
+    const name = app.getByTestId('ps-resize-name');
+    const before = Number(await name.getAttribute('aria-valuenow'));
+    await name.focus();
+    await app.keyboard.press('ArrowRight');
+    await app.keyboard.press('ArrowRight');
+    await expect(name).toHaveAttribute('aria-valuenow', String(before + 32));
+    await expect
+      .poll(() => JSON.parse(readFileSync(join(host.dataDir, 'settings.json'), 'utf8')).processColumns)
+      .toEqual({ hidden: ['user'], widths: { name: before + 32 } });
+    await app.reload();
+    await app.keyboard.press('Control+4');
+    await expect(app.getByTestId('ps-row').first()).toBeVisible();
+    await expect(app.locator('.ps-head [data-column=user]')).toHaveCount(0);
+    await expect(app.getByTestId('ps-resize-name')).toHaveAttribute('aria-valuenow', String(before + 32));
+    // A drag with the pointer changes the width too.
+    const box = (await app.getByTestId('ps-resize-cpu').boundingBox())!;
+    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await app.mouse.down();
+    await app.mouse.move(box.x + 40, box.y + box.height / 2, { steps: 4 });
+    await app.mouse.up();
+    await expect.poll(async () => Number(await app.getByTestId('ps-resize-cpu').getAttribute('aria-valuenow'))).toBeGreaterThan(90);
+    await app.getByTestId('ps-columns').locator('summary').click();
+    await app.getByTestId('ps-columns-reset').click();
+    await expect(app.locator('.ps-head [data-column=user]')).toHaveCount(1);
+  });
 });
