@@ -320,3 +320,21 @@ test('kernel confirmations sit where they were observed and the TIME_WAIT countd
     expect((await established.boundingBox())!.y).toBeLessThan(finY);
   }
 });
+
+test('keep-alive: the segment details say why the first answer is a "window update" and later ones "keep-alive ACK", in both languages', async ({ app }) => {
+  test.setTimeout(60_000);
+  await app.keyboard.press('Control+3');
+  await app.getByTestId('experiment-keep-alive').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 45_000 });
+  await app.getByTestId('segment').filter({ hasText: '[window update]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toContainText('Why “window update” and not “keep-alive ACK”?');
+  await expect(app.getByTestId('badge-why')).toContainText('tshark');
+  await app.getByTestId('segment').filter({ hasText: '[keep-alive ACK]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toContainText('The first such answer was badged “window update”');
+  // A probe itself needs no such note.
+  await app.getByTestId('segment').filter({ hasText: '[keep-alive]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toHaveCount(0);
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await app.getByTestId('segment').filter({ hasText: '[窗口更新]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toContainText('为什么标成“窗口更新”而不是“保活确认”？');
+});

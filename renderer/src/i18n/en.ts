@@ -394,6 +394,10 @@ export const en = {
   'tl.f.synUnscaled': 'never scaled in a SYN (RFC 7323)',
   'tl.f.options': 'Options',
   'tl.f.badges': 'Analysis',
+  'tl.why.keepAliveWindowUpdate':
+    'Why “window update” and not “keep-alive ACK”? This ACK answers the keep-alive probe just before it, but its window differs from the one in this side’s previous segment (the SYN+ACK, whose window is never scaled). An ACK without data that changes the window is a window update, and tshark tests for that before keep-alive ACK. The later answers repeat the same window, so they are badged “keep-alive ACK”. Both say the same to the probe: still here, expecting byte {ack}.',
+  'tl.why.keepAliveAck':
+    'A keep-alive ACK: the probe just before it carried one byte the peer had already acknowledged (seq = ack − 1), and the peer answered by repeating its ACK. The first such answer was badged “window update”: its window had changed since that side’s previous segment, which tshark checks first.',
   'tl.f.hex': 'Bytes',
   'tl.f.hexLegend': 'link + IP header · TCP header · data',
   'tl.f.cut': 'first {n} of {total} bytes',

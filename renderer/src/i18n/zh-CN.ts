@@ -384,6 +384,10 @@ export const zhCN: Messages = {
   'tl.f.synUnscaled': 'SYN 中的窗口从不缩放（RFC 7323）',
   'tl.f.options': '选项',
   'tl.f.badges': '分析',
+  'tl.why.keepAliveWindowUpdate':
+    '为什么标成“窗口更新”而不是“保活确认”？这个 ACK 回应的正是它前面的保活探测，但它的窗口与这一方上一个报文段（SYN+ACK，其窗口从不缩放）不同。不带数据、改变了窗口的 ACK 就是窗口更新，而 tshark 先判断窗口更新、再判断保活 ACK。之后的回应窗口不变，所以标成“保活确认”。两者对探测的回答相同：我还在，期待字节 {ack}。',
+  'tl.why.keepAliveAck':
+    '保活确认：前面的探测带着对方已确认过的一个字节（seq = ack − 1），对方重复了它的 ACK 作为回应。第一次这样的回应被标成“窗口更新”：它的窗口与这一方上一个报文段相比变了，而 tshark 先判断这一点。',
   'tl.f.hex': '字节',
   'tl.f.hexLegend': '链路层 + IP 首部 · TCP 首部 · 数据',
   'tl.f.cut': '{total} 字节中的前 {n} 字节',
