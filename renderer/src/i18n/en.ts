@@ -326,6 +326,8 @@ export const en = {
   'tl.start': 'Start capture',
   'tl.stop': 'Stop',
   'tl.remove': 'Remove',
+  'tl.diagramLabel': 'Sequence diagram',
+  'tl.removeKey': 'Delete removes this timeline',
   'tl.open': 'Open .pcap / .pcapng…',
   'tl.fileCard': 'Capture file',
   'tl.drop': 'Drop a capture file anywhere on this panel',

@@ -317,6 +317,8 @@ export const zhCN: Messages = {
   'tl.start': '开始抓包',
   'tl.stop': '停止',
   'tl.remove': '移除',
+  'tl.diagramLabel': '时序图',
+  'tl.removeKey': '按 Delete 键移除这条时间线',
   'tl.open': '打开 .pcap / .pcapng……',
   'tl.fileCard': '抓包文件',
   'tl.drop': '把抓包文件拖到本面板任意位置',

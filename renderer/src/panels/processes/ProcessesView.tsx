@@ -146,7 +146,14 @@ export function ProcessesView() {
               ))}
             </div>
             <div className="ps-scroll" ref={scroller} data-testid="ps-rows" role="rowgroup" tabIndex={0} aria-label={t('ps.rowsLabel')}>
-              {sample && items.length === 0 && <p className="muted ps-empty">{t('ps.none', { q: ps.filter })}</p>}
+              {sample && items.length === 0 && (
+                // A rowgroup holds rows: the empty result is one row of one cell.
+                <div role="row">
+                  <p role="cell" className="muted ps-empty">
+                    {t('ps.none', { q: ps.filter })}
+                  </p>
+                </div>
+              )}
               <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
                 {virtual.getVirtualItems().map((v) => {
                   const { row: r, depth, gone } = items[v.index]!;

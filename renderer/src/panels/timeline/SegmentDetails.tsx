@@ -62,7 +62,8 @@ export function SegmentDetails({
       ? t('tl.why.keepAliveWindowUpdate', { ack: seg.relAck ?? '?' })
       : null;
   return (
-    <aside className="tl-details" data-testid="segment-details">
+    // Focusable and named: it scrolls, and a keyboard must be able to scroll it (axe scrollable-region-focusable).
+    <aside className="tl-details" data-testid="segment-details" tabIndex={0} aria-label={`${t('tl.details')} #${seg.frame}`}>
       <h3>
         {t('tl.details')} #{seg.frame}
       </h3>

@@ -310,8 +310,9 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
       height={H}
       viewBox={`0 0 ${W} ${H}`}
       fontFamily={font}
-      role="img"
-      aria-label={`${a.client} → ${a.server}`}
+      // A group, not an image: its segments are buttons a keyboard reaches (an img's children are presentational; axe nested-interactive).
+      role="group"
+      aria-label={`${t('tl.diagramLabel')}: ${a.client} → ${a.server}`}
       data-testid="sequence-diagram"
     >
       <rect x={0} y={0} width={W} height={H} fill={c.bg} />
