@@ -216,7 +216,8 @@ export function ProcessesView() {
                           key={c}
                           role="cell"
                           className={`ps-cell ${cellClass[c]}${c === 'state' ? ` st-${r.state}` : ''}${c === 'command' ? ' mono' : ''}`}
-                          style={c === 'name' ? { paddingLeft: 8 + Math.min(depth, 10) * 10 } : undefined}
+                          // Indented 6 px a level, at most 8 levels: deep trees keep room for the name.
+                          style={c === 'name' ? { paddingLeft: 8 + Math.min(depth, 8) * 6 } : undefined}
                           title={c === 'command' ? r.command : c === 'state' ? t(`ps.state.${r.state}` as MessageKey) : undefined}
                         >
                           {cell[c]()}
