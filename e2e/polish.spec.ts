@@ -72,9 +72,11 @@ function laneLabelContrast(page: Page): Promise<{ state: string; ratio: number }
     const svg = document.querySelector('[data-testid=sequence-diagram]')!;
     const bands = [...svg.querySelectorAll(':scope > rect')].map((r) => rgb(r.getAttribute('fill')!)).filter((c) => c.length === 3);
     return [...svg.querySelectorAll('[data-testid^=lane-]')].map((g) => {
+      // The colour the markup carries, not what a stylesheet paints on screen: the exported SVG
+      // and PNG have no stylesheet, so the palette itself must read at 4.5:1.
       const text = g.querySelector('text')!;
       const tint = g.querySelector('rect')!;
-      const fg = rgb(getComputedStyle(text).fill);
+      const fg = rgb((text.querySelector('tspan') ?? text).getAttribute('fill') ?? getComputedStyle(text).fill);
       const lane = rgb(tint.getAttribute('fill')!);
       const alpha = Number(tint.getAttribute('opacity') ?? 1);
       return { state: g.getAttribute('data-state')!, ratio: Math.min(...bands.map((b) => ratio(fg, over(lane, b, alpha)))) };
@@ -83,7 +85,7 @@ function laneLabelContrast(page: Page): Promise<{ state: string; ratio: number }
 }
 
 for (const theme of ['dark', 'light'] as const) {
-  test(`every state-lane label reads at 4.5:1 or more in the ${theme} theme`, async ({ app }) => {
+  test(`every state-lane label reads at 4.5:1 or more in the ${theme} theme, in the exported SVG/PNG too`, async ({ app }) => {
     await app.getByTestId(`theme-${theme}`).click();
     await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
     await app.keyboard.press('Control+3');
@@ -232,4 +234,107 @@ test('the UDP options offer the multicast-loopback toggle, and it follows what t
   await expect(loop).toBeChecked();
   await app.getByTestId('language-select').selectOption('zh-CN');
   await expect(app.getByTestId('udp-options')).toContainText('本机回环');
+});
+
+/** The diagram's labels as drawn: lane labels, kernel confirmations, socket events; the card and the panel that show them. */
+function labelBoxes(page: Page) {
+  return page.evaluate(() => {
+    type Box = { left: number; right: number; top: number; bottom: number };
+    type Node = {
+      getBoundingClientRect(): Box;
+      getAttribute(n: string): string | null;
+      closest(s: string): Node | null;
+      textContent: string | null;
+      clientWidth: number;
+      scrollWidth: number;
+    };
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): Node; querySelectorAll(s: string): Node[] } }).document;
+    const box = doc.querySelector('.tl-diagram');
+    const svg = doc.querySelector('[data-testid=sequence-diagram]').getBoundingClientRect();
+    const clip = [box.getBoundingClientRect(), doc.querySelector('[data-testid=timeline-view]').getBoundingClientRect()];
+    const right = Math.min(...clip.map((c) => c.right), svg.right);
+    const texts = new Set(
+      doc.querySelectorAll('[data-testid^=lane-] > text, [data-testid=kernel-state] > text:first-of-type, [data-testid=marker] > text:first-of-type'),
+    );
+    const labels = [...texts].map((n) => {
+      const b = n.getBoundingClientRect();
+      const owner = n.closest('[data-testid]')!;
+      return { kind: owner.getAttribute('data-testid')!, text: n.textContent ?? '', left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+    });
+    const lanes = [...doc.querySelectorAll('[data-testid^=lane-] > rect:first-of-type')].map((n) => n.getBoundingClientRect());
+    return { labels, lanes, sideways: box.scrollWidth > box.clientWidth + 1, left: svg.left, right };
+  });
+}
+
+for (const experiment of ['normal', 'server-first', 'keep-alive'] as const)
+  test(`timeline lane labels never overlap nor are cut, at 1024 and 1400 px in both languages (${experiment})`, async ({ app }) => {
+    test.setTimeout(90_000);
+    await app.keyboard.press('Control+3');
+    await app.getByTestId(`experiment-${experiment}`).click();
+    await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 45_000 });
+    for (const lang of ['en', 'zh-CN'] as const)
+      for (const width of [1024, 1400]) {
+        await app.setViewportSize({ width, height: 900 });
+        await app.getByTestId('language-select').selectOption(lang);
+        await expect(app.locator('html')).toHaveAttribute('lang', lang);
+        const where = `${experiment} ${lang} ${width}px`;
+        // Laid out to the new width (a ResizeObserver): poll until the card and the diagram agree.
+        await expect.poll(async () => (await labelBoxes(app)).sideways, { message: `${where}: sideways scroll` }).toBe(false);
+        const { labels, lanes, left, right } = await labelBoxes(app);
+        expect(labels.length, where).toBeGreaterThan(4);
+        for (const l of labels) {
+          // Inside the diagram, its card and the panel (not clipped at the right edge).
+          expect(l.right, `${where}: "${l.text}" cut at the right`).toBeLessThanOrEqual(right + 0.5);
+          expect(l.left, `${where}: "${l.text}" cut at the left`).toBeGreaterThanOrEqual(left - 0.5);
+          // A lane label stays within its lane.
+          if (l.kind !== 'marker') {
+            const lane = lanes.find((b) => l.left >= b.left - 1 && l.left <= b.right);
+            expect(lane && l.right <= lane.right + 0.5, `${where}: "${l.text}" runs past its lane`).toBe(true);
+          }
+        }
+        for (let i = 0; i < labels.length; i++)
+          for (let j = i + 1; j < labels.length; j++) {
+            const a = labels[i]!;
+            const b = labels[j]!;
+            const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+            expect(overlap, `${where}: "${a.text}" overlaps "${b.text}"`).toBe(false);
+          }
+      }
+  });
+
+test('kernel confirmations sit where they were observed and the TIME_WAIT countdown starts from the kernel timer', async ({ app }) => {
+  await app.keyboard.press('Control+3');
+  await app.getByTestId('experiment-normal').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 45_000 });
+  const kernelTw = app.locator('[data-testid=kernel-state][data-side=client][data-state=TIME_WAIT]');
+  await expect(kernelTw).toHaveCount(1);
+  const timer = Number(/(\d+\.\d)s/.exec((await kernelTw.textContent())!)![1]);
+  const countdown = Number(/(\d+) s left/.exec((await app.locator('[data-testid=lane-client][data-state=TIME_WAIT]').textContent())!)![1]);
+  // Never more than the kernel said (it was "63 s left" beside "TIME_WAIT 60.0s").
+  expect(countdown).toBeLessThanOrEqual(Math.ceil(timer));
+  expect(countdown).toBeGreaterThan(timer - 15);
+  // A state the kernel saw is drawn before the packet that ended it: ESTABLISHED before the client's FIN.
+  const established = app.locator('[data-testid=kernel-state][data-side=client][data-state=ESTABLISHED]');
+  if ((await established.count()) > 0) {
+    const finY = (await app.locator('[data-testid=segment][data-from=client][data-flags*=FIN]').first().boundingBox())!.y;
+    expect((await established.boundingBox())!.y).toBeLessThan(finY);
+  }
+});
+
+test('keep-alive: the segment details say why the first answer is a "window update" and later ones "keep-alive ACK", in both languages', async ({ app }) => {
+  test.setTimeout(60_000);
+  await app.keyboard.press('Control+3');
+  await app.getByTestId('experiment-keep-alive').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 45_000 });
+  await app.getByTestId('segment').filter({ hasText: '[window update]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toContainText('Why “window update” and not “keep-alive ACK”?');
+  await expect(app.getByTestId('badge-why')).toContainText('tshark');
+  await app.getByTestId('segment').filter({ hasText: '[keep-alive ACK]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toContainText('The first such answer was badged “window update”');
+  // A probe itself needs no such note.
+  await app.getByTestId('segment').filter({ hasText: '[keep-alive]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toHaveCount(0);
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await app.getByTestId('segment').filter({ hasText: '[窗口更新]' }).first().click();
+  await expect(app.getByTestId('badge-why')).toContainText('为什么标成“窗口更新”而不是“保活确认”？');
 });

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { englishSentences, serveAsNobody } from './chinese-check.ts';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ app }) => {
@@ -16,7 +19,7 @@ test('the zombie lab: a Z row under its parent in the tree, and stopping the lab
   await expect(running).toContainText(/pids \d+, \d+/);
   const [parent, zombie] = ((await running.textContent())!.match(/\d+/g) ?? []).map(Number) as [number, number];
   await app.getByTestId('lab-zombie').getByRole('button', { name: 'Show in table' }).click();
-  await expect(app.getByTestId('ps-tree')).toBeChecked();
+  await app.getByTestId('ps-tree').check();
   const z = app.locator(`[data-testid=ps-row][data-pid="${zombie}"]`);
   await expect(z).toHaveAttribute('data-state', 'Z');
   await expect(z).toHaveAttribute('data-ppid', String(parent));
@@ -30,6 +33,77 @@ test('the zombie lab: a Z row under its parent in the tree, and stopping the lab
   await app.getByTestId('lab-stop-zombie').click();
   await app.getByTestId('ps-tab-processes').click();
   await expect(app.locator(`[data-testid=ps-row][data-pid="${zombie}"]:not(.gone)`)).toHaveCount(0, { timeout: 6000 });
+});
+
+const pidHeader = (app: Page) => app.getByRole('columnheader', { name: /^PID/ });
+
+test('"Show in table" scrolls the row into view and keeps the table as the user set it (Tree unticked stays unticked)', async ({ app }) => {
+  // Enough rows that the lab's is far below the first screen: 80 idle sleeps of the test's own.
+  const filler = spawn('/bin/sh', ['-c', 'i=0; while [ $i -lt 80 ]; do sleep 120 & i=$((i+1)); done; wait'], { detached: true, stdio: 'ignore' });
+  try {
+    await app.getByTestId('ps-tab-labs').click();
+    await app.getByTestId('lab-start-stopped').click();
+    const running = app.getByTestId('lab-stopped').getByTestId('lab-running');
+    await expect(running).toContainText(/\d+/);
+    const pid = Number(((await running.textContent())!.match(/\d+/) ?? [])[0]);
+    await app.getByTestId('ps-tab-processes').click();
+    await expect(app.getByTestId('ps-tree')).not.toBeChecked();
+    // Sorted by PID with the newest last, the table scrolled to the top: the lab's row is out of sight.
+    await pidHeader(app).click();
+    await expect(pidHeader(app)).toHaveAttribute('aria-sort', 'ascending');
+    await expect.poll(() => app.getByTestId('ps-row').count()).toBeGreaterThan(10);
+    await app.getByTestId('ps-rows').evaluate((e) => (e.scrollTop = 0));
+    await expect(app.locator(`[data-testid=ps-row][data-pid="${pid}"]`)).toHaveCount(0);
+    await app.getByTestId('ps-tab-labs').click();
+    await app.getByTestId('lab-stopped').getByRole('button', { name: 'Show in table' }).click();
+    const row = app.locator(`[data-testid=ps-row][data-pid="${pid}"]`);
+    await expect(row).toHaveClass(/selected/);
+    // Inside the scroller's visible box, not only rendered.
+    await expect
+      .poll(async () => {
+        const r = await row.boundingBox();
+        const box = await app.getByTestId('ps-rows').boundingBox();
+        return !!r && !!box && r.y >= box.y && r.y + r.height <= box.y + box.height;
+      })
+      .toBe(true);
+    await expect(app.getByTestId('ps-tree')).not.toBeChecked();
+    await expect(pidHeader(app)).toHaveAttribute('aria-sort', 'ascending');
+    await app.getByTestId('ps-tab-labs').click();
+    await app.getByTestId('lab-stop-stopped').click();
+  } finally {
+    process.kill(-filler.pid!, 'SIGKILL');
+  }
+});
+
+test('a lab whose processes have exited says it has finished, not that it runs', async ({ app }) => {
+  await app.getByTestId('ps-tab-labs').click();
+  await app.getByTestId('lab-start-zombie').click();
+  const running = app.getByTestId('lab-zombie').getByTestId('lab-running');
+  await expect(running).toContainText(/pids \d+, \d+/);
+  const [parent] = ((await running.textContent())!.match(/\d+/g) ?? []).map(Number) as [number, number];
+  await app.getByTestId('lab-zombie').getByRole('button', { name: 'Show in table' }).click();
+  // Killing the parent lets init reap the zombie: both of the lab's pids exit.
+  await expect(app.getByTestId('ps-details')).toContainText(`pid ${parent}`);
+  await app.getByTestId('signal-SIGKILL').click();
+  await app.getByTestId('signal-yes').click();
+  await app.getByTestId('ps-tab-labs').click();
+  await expect(running).toHaveAttribute('data-state', 'finished', { timeout: 10_000 });
+  await expect(running).toContainText(/^Finished: pids \d+, \d+ have exited/);
+  await expect(running).not.toContainText('Running');
+  await expect(running.getByRole('button', { name: 'Show in table' })).toHaveCount(0);
+  await running.getByRole('button', { name: 'Remove' }).click();
+  await expect(running).toHaveCount(0);
+});
+
+test("Wirelab's own process offers no signals and says how to end this host (the browser host has no window)", async ({ app }) => {
+  await app.getByTestId('ps-filter').fill('wirelab');
+  const self = app.locator('[data-testid=ps-row][data-self=true]');
+  await expect(self).toHaveCount(1);
+  await self.click();
+  await expect(app.getByTestId('ps-details')).toBeVisible();
+  for (const s of ['SIGTERM', 'SIGKILL', 'SIGSTOP', 'SIGCONT']) await expect(app.getByTestId(`signal-${s}`)).toHaveCount(0);
+  await expect(app.getByTestId('ps-self-note')).toContainText('Ctrl+C in the terminal that runs `wirelab serve`');
+  await expect(app.getByTestId('ps-details')).not.toContainText('window');
 });
 
 test('stop and continue a process, with a confirmation; the state follows', async ({ app }) => {
@@ -109,4 +183,61 @@ test('a signal the OS refuses (EPERM: another user owns the process) is explaine
     sleeper.kill('SIGKILL');
     await nobody.stop();
   }
+});
+
+test.describe('the process table at 1400 px', () => {
+  test.use({ viewport: { width: 1400, height: 900 } });
+
+  /** Cells and header labels cut short, and whether the table scrolls sideways. */
+  async function fit(app: Page) {
+    return app.evaluate(() => {
+      type El = { scrollWidth: number; clientWidth: number; textContent: string | null; getAttribute(n: string): string | null };
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): El; querySelectorAll(s: string): El[] } }).document;
+      const table = doc.querySelector('.ps-table');
+      const cut = [...doc.querySelectorAll('.ps-th-label'), ...doc.querySelectorAll('[data-testid=ps-row] .ps-cell:not(.name):not(.command)')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.textContent);
+      return { sideways: table.scrollWidth > table.clientWidth + 1, cut };
+    });
+  }
+
+  for (const lang of ['en', 'zh-CN'] as const)
+    test(`columns fit without a sideways scroll, nothing cut (${lang})`, async ({ app }) => {
+      await app.getByTestId('language-select').selectOption(lang);
+      await app.getByTestId('ps-row').nth(3).click();
+      await app.getByTestId('ps-rows').evaluate((e) => (e.scrollTop = e.scrollHeight));
+      await expect.poll(() => fit(app)).toEqual({ sideways: false, cut: [] });
+      await expect(app.locator('.ps-head [data-column=startTime]')).toBeVisible();
+      await expect(app.locator('.ps-head [data-column=command]')).toBeVisible();
+    });
+
+  test('hidden columns and dragged widths are kept in the settings: a reload keeps them', async ({ app, host }) => {
+    await app.getByTestId('ps-columns').locator('summary').click();
+    await app.getByTestId('ps-column-user').uncheck();
+    await expect(app.locator('.ps-head [data-column=user]')).toHaveCount(0);
+    const name = app.getByTestId('ps-resize-name');
+    const before = Number(await name.getAttribute('aria-valuenow'));
+    await name.focus();
+    await app.keyboard.press('ArrowRight');
+    await app.keyboard.press('ArrowRight');
+    await expect(name).toHaveAttribute('aria-valuenow', String(before + 32));
+    await expect
+      .poll(() => JSON.parse(readFileSync(join(host.dataDir, 'settings.json'), 'utf8')).processColumns)
+      .toEqual({ hidden: ['user'], widths: { name: before + 32 } });
+    await app.reload();
+    await app.keyboard.press('Control+4');
+    await expect(app.getByTestId('ps-row').first()).toBeVisible();
+    await expect(app.locator('.ps-head [data-column=user]')).toHaveCount(0);
+    await expect(app.getByTestId('ps-resize-name')).toHaveAttribute('aria-valuenow', String(before + 32));
+    // A drag with the pointer changes the width too.
+    const box = (await app.getByTestId('ps-resize-cpu').boundingBox())!;
+    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await app.mouse.down();
+    await app.mouse.move(box.x + 40, box.y + box.height / 2, { steps: 4 });
+    await app.mouse.up();
+    await expect.poll(async () => Number(await app.getByTestId('ps-resize-cpu').getAttribute('aria-valuenow'))).toBeGreaterThan(90);
+    await app.getByTestId('ps-columns').locator('summary').click();
+    await app.getByTestId('ps-columns-reset').click();
+    await expect(app.locator('.ps-head [data-column=user]')).toHaveCount(1);
+  });
 });

@@ -95,6 +95,22 @@ test('a corrupt packet library is named in Chinese from its code (PACKETS_CORRUP
   expect(await englishSentences(page.locator('.notices'))).toEqual([]);
 });
 
+test('when the backend stops, session tabs lose their green dots: their state is unknown until it is back', async ({ app, host }) => {
+  await app.getByTestId('playground').click();
+  await expect(app.getByTestId('session-tab')).toHaveCount(2);
+  const dots = app.getByTestId('session-dot');
+  for (const dot of await dots.all()) await expect(dot).toHaveAttribute('data-state', 'open');
+  await expect(dots.first()).toHaveClass(/\bconnected\b/);
+  const restarting = host.restart();
+  await expect(app.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
+  for (const dot of await dots.all()) {
+    await expect(dot).toHaveAttribute('data-state', 'unknown');
+    await expect(dot).not.toHaveClass(/\bconnected\b/);
+  }
+  await expect(app.getByTestId('session-state')).toHaveText('state unknown (no backend)');
+  await restarting;
+});
+
 test('the UI says so when the backend goes away', async ({ app, host }) => {
   await expect(app.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
   // restart() stops the server first (the new one gets another port); the page notices the lost socket

@@ -95,8 +95,9 @@ test('opening a capture file lists its connections; each draws; SVG export is th
   await app.getByRole('button', { name: 'Export PNG' }).click();
   const png = readFileSync(await (await pngDownload).path());
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-  // Drawn at twice the size for sharp slides: width from the PNG header (IHDR) = 2 × 900.
-  expect(png.readUInt32BE(16)).toBe(1800);
+  // Drawn at twice the size for sharp slides: width from the PNG header (IHDR) = 2 × the diagram's (it follows its card).
+  const width = Number(await app.getByTestId('sequence-diagram').getAttribute('width'));
+  expect(png.readUInt32BE(16)).toBe(2 * width);
 });
 
 test('a truncated file shows what was read and where it broke; a non-capture is refused by name', async ({ app }) => {

@@ -190,6 +190,8 @@ const zombie = async (page) => {
     .getByTestId('lab-zombie')
     .getByRole('button', { name: /Show in table|在表格中显示/ })
     .click();
+  // "Show in table" keeps the user's view; the tree shows the Z row under its parent.
+  await page.getByTestId('ps-tree').check();
   await page.locator('[data-testid=ps-row][data-state=Z]').first().waitFor();
   await page.locator('[data-testid=ps-row][data-state=Z]').first().scrollIntoViewIfNeeded();
 };

@@ -21,7 +21,7 @@ describe('backend', () => {
     const b = await createBackend({ host: 'browser', dataDir: dir });
     expect(await b.dispatcher.call('settings.get', {})).toEqual({
       ok: true,
-      value: { language: 'zh-CN', theme: 'dark', lastPanel: 'sender', senderLogCapacity: 100_000 },
+      value: { language: 'zh-CN', theme: 'dark', lastPanel: 'sender', senderLogCapacity: 100_000, processColumns: { hidden: [], widths: {} } },
     });
   });
 
@@ -58,7 +58,7 @@ describe('backend', () => {
     const b = await createBackend({ host: 'browser', dataDir: dir });
     expect(await b.dispatcher.call('settings.get', {})).toEqual({
       ok: true,
-      value: { language: 'system', theme: 'light', lastPanel: 'sender', senderLogCapacity: 100_000 },
+      value: { language: 'system', theme: 'light', lastPanel: 'sender', senderLogCapacity: 100_000, processColumns: { hidden: [], widths: {} } },
     });
     expect(b.notices.list()).toEqual([]);
   });

@@ -90,7 +90,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Everything that owns a socket or a child process is closed here when the app quits.
   const generator = new GeneratorService(hub, sender);
   const timeline = new TimelineService(hub);
-  const processes = new ProcessService(hub, options.launchNode);
+  const processes = new ProcessService(hub, options.launchNode, 'auto', options.host);
   const concurrency = new ConcurrencyService(hub);
   const scripts = new ScriptService();
   const sessionExport = new SessionExport(hub);

@@ -81,7 +81,8 @@ export const linkCodes = spec({
 /** The process monitor's refusals. */
 export const processCodes = spec({
   SIGNAL_REFUSED_INIT: { params: ['pid'] },
-  SIGNAL_REFUSED_SELF: { params: ['pid'] },
+  /** Worded per host: the desktop app is quit from its window, the browser host (`wirelab serve`) from its terminal. */
+  SIGNAL_REFUSED_SELF: { params: ['pid'], variants: ['electron', 'browser'] },
   EPERM: { params: ['pid', 'signal'] },
   ESRCH: { params: ['pid'] },
   SIGNAL_FAILED: { params: ['pid', 'signal', 'errno'] },

@@ -39,6 +39,8 @@ export const labInfoSchema = z.object({
   kind: labKindSchema,
   /** Every pid the lab started (the ones to look for in the table). */
   pids: z.array(z.number().int()),
+  /** Those of `pids` that have exited (ended by a signal, or done); when all have, the lab has finished. */
+  exited: z.array(z.number().int()),
   startedAt: z.number(),
   /** Set when the lab could not start or its processes failed. */
   error: z.string().nullable(),

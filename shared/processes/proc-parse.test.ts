@@ -5,7 +5,20 @@ describe('/proc parsers', () => {
   it('reads stat, even with spaces and parentheses in the name', () => {
     const line =
       '4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 15 7 0 0 20 0 3 0 12345 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
-    expect(parseStat(line)).toEqual({ pid: 4242, comm: 'my (odd) name', state: 'S', ppid: 1, utime: 15, stime: 7, numThreads: 3, starttime: 12345, rss: 250 });
+    expect(parseStat(line)).toEqual({
+      pid: 4242,
+      comm: 'my (odd) name',
+      state: 'S',
+      ppid: 1,
+      utime: 15,
+      stime: 7,
+      numThreads: 3,
+      starttime: 12345,
+      rss: 250,
+      startStack: 0,
+    });
+    const withStack = '9 (python3) S 1 9 9 0 -1 4194304 0 0 0 0 3 4 0 0 20 0 1 0 99 1000 9 18446744073709551615 94 95 140736224522688 0 0';
+    expect(parseStat(withStack)).toMatchObject({ comm: 'python3', rss: 9, startStack: 140736224522688 });
     expect(parseStat('garbage')).toBeNull();
     // a UTF-8 name, and a name that ends in ") " like the field separator
     const zh = '77 (服务器) R 1 77 77 0 -1 4194304 0 0 0 0 3 4 0 0 20 0 2 0 999 1000 9 18446744073709551615';

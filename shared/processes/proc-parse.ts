@@ -19,6 +19,13 @@ export interface ProcStat {
   starttime: number;
   /** Resident pages. */
   rss: number;
+  /**
+   * Field 28, the stack's start address: exec(2) builds a new stack (at a random address under
+   * ASLR, and at another offset for other arguments), so a change means the process exec'd even
+   * when its name stayed the same (python3 exec'ing python3). 0 for a kernel thread, a zombie, a
+   * process of another user (the kernel hides it without ptrace access) or a line cut short.
+   */
+  startStack: number;
 }
 
 /**
@@ -52,7 +59,7 @@ export function parseStatBytes(buf: Uint8Array, length: number): ProcStat | null
   const open = i + 1;
   if (i === 0 || buf[open] !== 0x28 || close <= open) return null;
   // Fields after the name are single-space separated; field 3 is the state letter. Only the
-  // fields up to 24 (rss) are read, so the ~28 after it cost nothing.
+  // fields up to 28 (startstack) are read, so the ~24 after it cost nothing.
   const state = String.fromCharCode(buf[close + 2]!);
   let field = 3;
   let value = 0;
@@ -60,7 +67,20 @@ export function parseStatBytes(buf: Uint8Array, length: number): ProcStat | null
     utime = 0,
     stime = 0,
     numThreads = 0,
-    starttime = 0;
+    starttime = 0,
+    rss = 0;
+  const stat = (startStack: number): ProcStat => ({
+    pid,
+    comm: decoder.decode(buf.subarray(open + 1, close)),
+    state,
+    ppid,
+    utime,
+    stime,
+    numThreads,
+    starttime,
+    rss,
+    startStack,
+  });
   for (i = close + 3; i <= length; i++) {
     const c = i < length ? buf[i]! : SPACE;
     if (c === SPACE || c === 0x0a) {
@@ -81,7 +101,10 @@ export function parseStatBytes(buf: Uint8Array, length: number): ProcStat | null
           starttime = value;
           break;
         case 24:
-          return { pid, comm: decoder.decode(buf.subarray(open + 1, close)), state, ppid, utime, stime, numThreads, starttime, rss: value };
+          rss = value;
+          break;
+        case 28:
+          return stat(value);
       }
       field++;
       value = 0;
@@ -89,7 +112,8 @@ export function parseStatBytes(buf: Uint8Array, length: number): ProcStat | null
       value = value * 10 + (c - 48);
     }
   }
-  return null;
+  // A line that ends after rss but before startstack (older kernels, tests): no exec hint.
+  return field > 24 ? stat(0) : null;
 }
 
 /** /etc/passwd → uid → name. */

@@ -39,6 +39,8 @@ describe('the TIME_WAIT countdown', () => {
       ...over,
     });
     expect(timeWaitLeft(a, [k({})], 'linux', (read + 2) * 1000).client).toBeCloseTo(40, 3);
+    // A "now" from before the reading (a panel that had not ticked yet) adds nothing: never past the kernel's 42 s.
+    expect(timeWaitLeft(a, [k({})], 'linux', (read - 3) * 1000).client).toBe(42);
     // Another connection's timer, the other side's, or a reading without a timer do not count.
     expect(timeWaitLeft(a, [k({ client: '10.0.0.1:1' }), k({ side: 'server' }), k({ timerSec: null })], 'linux', (entered + 10) * 1000).client).toBeCloseTo(
       50,

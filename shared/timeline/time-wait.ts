@@ -18,7 +18,10 @@ export function timeWaitLeft(analysis: StreamAnalysis, kernel: readonly KernelSt
     const last = analysis.states[side].at(-1);
     if (last?.state !== 'TIME_WAIT') continue;
     const k = kernel.filter((x) => x.client === analysis.client && x.side === side && x.state === 'TIME_WAIT' && x.timerSec !== null).at(-1);
-    left[side] = k ? k.timerSec! - (now - (k.tsSec + k.tsNs / 1e9)) : timeWaitSeconds(platform) - (now - (analysis.startSec + analysis.startNs / 1e9 + last.t));
+    // Never more than the timer itself: a "now" older than the observation cannot add time.
+    left[side] = k
+      ? k.timerSec! - Math.max(0, now - (k.tsSec + k.tsNs / 1e9))
+      : timeWaitSeconds(platform) - Math.max(0, now - (analysis.startSec + analysis.startNs / 1e9 + last.t));
   }
   return left;
 }

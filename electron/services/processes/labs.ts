@@ -128,6 +128,16 @@ export function sweepLeftoverLabs(base: string = tmpdir()): string[] {
   return removed;
 }
 
+/** The process that had `pid` when the lab started it (start time `start`, 0 where unknown) still runs. */
+function sameProcess(pid: number, start: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !start || processStartTime(pid) === start;
+}
+
 let swept = false;
 /** Runners alive in this process: the last one to go removes the scripts' folder. */
 let runners = 0;
@@ -205,6 +215,8 @@ async function pidFromFile(file: string, timeoutMs = 15_000): Promise<number> {
 
 interface Running {
   info: LabInfo;
+  /** Each pid's start time (Linux; 0 elsewhere), so a pid the kernel gave to a new process is not taken for the lab's. */
+  starts: Map<number, number>;
   /** Process groups to end, single pids that left their group (orphan, daemon), and launcher handles. */
   groups: number[];
   pids: number[];
@@ -273,7 +285,18 @@ export class LabRunner {
     }
   }
 
+  /**
+   * The labs with the pids that have exited since they started: a lab keeps its place (the
+   * user ends a pid from the table, the GIL lab is done after 40 s) but is not called running.
+   * kill(pid, 0) says whether the pid exists (a zombie does: it is in the table); a start time
+   * that changed means the pid now belongs to another process.
+   */
   list(): LabInfo[] {
+    for (const r of this.running.values()) {
+      if (r.info.exited.length === r.info.pids.length) continue;
+      const exited = r.info.pids.filter((pid) => r.info.exited.includes(pid) || !sameProcess(pid, r.starts.get(pid) ?? 0));
+      if (exited.length !== r.info.exited.length) r.info = { ...r.info, exited };
+    }
     return [...this.running.values()].map((r) => r.info);
   }
 
@@ -357,11 +380,12 @@ export class LabRunner {
             break;
         }
     } catch (e) {
-      this.end({ info: { id, kind, pids, startedAt: Date.now(), error: null }, groups, pids, handles, holds });
+      this.end({ info: { id, kind, pids, exited: [], startedAt: Date.now(), error: null }, starts: new Map(), groups, pids, handles, holds });
       throw e instanceof WirelabError ? e : new WirelabError('LAB_FAILED', `${kind}: ${(e as Error).message}`);
     }
-    const info: LabInfo = { id, kind, pids: pids.filter((p) => Number.isInteger(p) && p > 0), startedAt: Date.now(), error: null };
-    this.running.set(id, { info, groups, pids: info.pids, handles, holds });
+    const info: LabInfo = { id, kind, pids: pids.filter((p) => Number.isInteger(p) && p > 0), exited: [], startedAt: Date.now(), error: null };
+    const starts = new Map(info.pids.map((p) => [p, processStartTime(p)]));
+    this.running.set(id, { info, starts, groups, pids: info.pids, handles, holds });
     return info;
   }
 
@@ -376,7 +400,8 @@ export class LabRunner {
     for (const h of r.handles) h.kill();
     // Windows has no process groups: each pid is ended by itself (process.kill is TerminateProcess there).
     if (process.platform !== 'win32') for (const g of r.groups) kill(-g);
-    for (const p of r.pids) kill(p);
+    // A pid that has exited may already name another process: never signal it.
+    for (const p of r.pids) if (!r.info.exited.includes(p) && sameProcess(p, r.starts.get(p) ?? 0)) kill(p);
     for (const close of r.holds) close();
     const guard = childGuard();
     for (const p of new Set([...r.groups, ...r.pids])) guard?.forget(p);

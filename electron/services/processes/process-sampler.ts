@@ -10,7 +10,8 @@ import { listSocketsWin32, Win32Sampler } from './win32-route.ts';
  * One sample of every process, for the panel's once-a-second refresh. Measured in the notes:
  * `stat` for every pid each sample is cheap (~9 ms for 370 processes); the owner and `cmdline`
  * are read only for pids not seen before (a pid reused by a new process has a new start time,
- * so the cache key is pid + start time). Runs on a worker thread; reads are synchronous
+ * so the cache key is pid + start time), and `cmdline` again after an exec (a new name or
+ * stack address in `stat`). Runs on a worker thread; reads are synchronous
  * because small async /proc reads cost 3–5× more.
  */
 
@@ -89,6 +90,9 @@ export interface ProcessSample {
 
 interface Known {
   start: number;
+  /** The name and stack address the command line was read with (exec changes them). */
+  name: string;
+  stack: number;
   user: string | null;
   command: string;
   startTime: string;
@@ -131,8 +135,16 @@ export class ProcessSampler {
       let cpu = 0;
       if (k && k.start === s.starttime) {
         if (seconds > 0) cpu = cpuPercent(k.ticks, ticks, seconds, sys.clkTck);
-        // exec(2) keeps the pid and start time but changes the name: the command line changed too.
-        if (k.row.name !== s.comm) k.command = readCommand(pid, s.comm);
+        // exec(2) keeps the pid and the start time. It builds a new stack (startstack moves, even
+        // when python3 execs python3) and usually a new name; a fork waiting to exec still has
+        // its parent's (Wirelab's) command line, and a process caught mid-exec has none yet. So
+        // the command line is read again when either changed (for another user's process the
+        // kernel hides startstack: the name alone tells).
+        if (k.stack !== s.startStack || k.name !== s.comm) {
+          k.command = readCommand(pid, s.comm);
+          k.stack = s.startStack;
+          k.name = s.comm;
+        }
       } else {
         // A new pid, or a pid reused by a new process (its start time differs).
         if (k) removed.push(k.row);
@@ -141,6 +153,8 @@ export class ProcessSampler {
         const uid = ownerUid(pid);
         k = {
           start: s.starttime,
+          name: s.comm,
+          stack: s.startStack,
           user: uid === null ? null : (sys.users.get(uid) ?? String(uid)),
           command: readCommand(pid, s.comm),
           startTime: new Date(sys.bootTimeMs + (s.starttime / sys.clkTck) * 1000).toISOString(),
@@ -159,7 +173,8 @@ export class ProcessSampler {
         prev.ppid === s.ppid &&
         prev.threads === s.numThreads &&
         prev.rssBytes === s.rss * sys.pageSize &&
-        prev.name === s.comm;
+        prev.name === s.comm &&
+        prev.command === (s.state === 'Z' ? prev.command : k.command);
       if (!same) k.row = rowOf(s, k, cpu, sys.pageSize);
       k.ticks = ticks;
       k.seen = gen;

@@ -167,6 +167,20 @@ describe('labs', () => {
   });
 });
 
+describe('labs whose processes exit', () => {
+  it('names the pids that have exited (killed from outside), and a lab whose pids all exited as finished', async () => {
+    const lab = await service.labStart('pool', 2);
+    const [a, b] = lab.pids as [number, number];
+    expect(service.labs.list().find((l) => l.id === lab.id)?.exited).toEqual([]);
+    process.kill(a, 'SIGKILL');
+    await until((s) => s.labs.find((l) => l.id === lab.id)?.exited.includes(a));
+    expect(service.labs.list().find((l) => l.id === lab.id)?.exited).toEqual([a]);
+    process.kill(b, 'SIGKILL');
+    await until((s) => s.labs.find((l) => l.id === lab.id)?.exited.length === 2);
+    expect(service.labStop(lab.id)).toBe(true);
+  });
+});
+
 describe('labs that teach with CPU numbers', () => {
   it('producer/consumer: the spinning consumer thread runs (R, most of a core), the waiting one sleeps', async () => {
     const lab = await service.labStart('producer-consumer');
@@ -239,7 +253,14 @@ describe('signals', () => {
       throw new Error('not refused');
     };
     expect(refusal(() => service.signal(1, 'SIGTERM'))).toMatchObject({ code: 'SIGNAL_REFUSED_INIT', field: 'pid', params: { pid: 1 } });
-    expect(refusal(() => service.signal(process.pid, 'SIGKILL'))).toMatchObject({ code: 'SIGNAL_REFUSED_SELF', params: { pid: process.pid } });
+    // Worded for the host that runs: the browser host has no window to quit from.
+    const browser = refusal(() => service.signal(process.pid, 'SIGKILL'));
+    expect(browser).toMatchObject({ code: 'SIGNAL_REFUSED_SELF', params: { pid: process.pid, variant: 'browser' } });
+    expect(browser.message).toContain('Ctrl+C');
+    expect(browser.message).not.toContain('window');
+    const electron = refusal(() => new ProcessService(new EventHub(), undefined, 'auto', 'electron').signal(process.pid, 'SIGTERM'));
+    expect(electron).toMatchObject({ code: 'SIGNAL_REFUSED_SELF', params: { variant: 'electron' } });
+    expect(electron.message).toContain('window');
     const done = spawnSync('true');
     expect(refusal(() => service.signal(done.pid!, 'SIGTERM'))).toMatchObject({ code: 'ESRCH', params: { pid: done.pid } });
     expect(explainSignalError('EINVAL', 42, 'SIGSTOP').toData()).toMatchObject({

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
+import type { HostKind } from '../../../shared/contract/index.ts';
 import type { LabInfo, LabKind, SignalName, SocketRowData } from '../../../shared/contract/processes.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { startWorker } from '../worker-start.ts';
@@ -58,6 +59,8 @@ export class ProcessService {
     launchNode?: NodeLauncher,
     /** Force the ps/lsof route (tests run it on Linux); default: /proc where it exists. */
     private readonly route: 'auto' | 'ps' = 'auto',
+    /** Which host this process is: how the user ends it instead of signalling it (its window, or its terminal). */
+    private readonly host: HostKind = 'browser',
   ) {
     this.labs = new LabRunner(launchNode);
   }
@@ -145,7 +148,10 @@ export class ProcessService {
     // Guards a click cannot undo: init and Wirelab itself.
     if (pid === 1)
       throw new WirelabError('SIGNAL_REFUSED_INIT', 'pid: Wirelab will not signal process 1 (init): the whole system depends on it.', 'pid', { pid });
-    if (pid === process.pid) throw new WirelabError('SIGNAL_REFUSED_SELF', 'pid: that is Wirelab itself; quit it from its window instead.', 'pid', { pid });
+    if (pid === process.pid) {
+      const how = this.host === 'electron' ? 'quit it from its window instead' : 'stop it with Ctrl+C in the terminal that runs `wirelab serve` instead';
+      throw new WirelabError('SIGNAL_REFUSED_SELF', `pid: that is Wirelab itself; ${how}.`, 'pid', { pid, variant: this.host });
+    }
     // Windows has no signals: terminate, suspend and resume through the Win32 API (win32-route.ts).
     if (process.platform === 'win32') return signalWin32(pid, signal);
     try {

@@ -136,8 +136,11 @@ export class KernelStateWatcher {
     if (this.polling || this.tracked.size === 0 || this.route === null) return;
     this.polling = true;
     try {
-      const table = await readTcpTable(this.route);
+      // Stamped when the look starts, not when its answer is back: the read waits for the thread
+      // pool (or netstat), and a state stamped then lands after the packet that had already ended
+      // it ("ESTABLISHED" drawn inside FIN_WAIT_1).
       const { tsSec, tsNs } = wallClock();
+      const table = await readTcpTable(this.route);
       for (const t of this.tracked.values()) {
         for (const side of ['client', 'server'] as const) {
           const local = side === 'client' ? t.client : t.server;

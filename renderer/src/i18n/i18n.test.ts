@@ -121,11 +121,21 @@ describe('every code the backend can emit has a wording in every catalog', () =>
   const rules = (locale: Locale) => new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
 
   it.each(Object.keys(catalogCodes))('%s', (code) => {
-    const spec = catalogCodes[code as keyof typeof catalogCodes] as { params: readonly string[]; count?: string; nested?: string };
+    const spec = catalogCodes[code as keyof typeof catalogCodes] as {
+      params: readonly string[];
+      count?: string;
+      nested?: string;
+      variants?: readonly string[];
+    };
     for (const locale of locales) {
       const catalog = catalogs[locale] as Record<string, string | undefined>;
-      // A counted code has each plural form its language uses; any other has one entry.
-      const keys = spec.count ? rules(locale).map((c) => `code.${code}.${c}`) : [`code.${code}`];
+      // A counted code has each plural form its language uses, a code with variants one entry
+      // per variant; any other has one entry.
+      const keys = spec.count
+        ? rules(locale).map((c) => `code.${code}.${c}`)
+        : spec.variants
+          ? spec.variants.map((v) => `code.${code}.${v}`)
+          : [`code.${code}`];
       for (const key of keys) {
         expect(catalog[key], `${locale} ${key}`).toBeDefined();
         // Only the params the backend sends can fill it, and every param it sends is used.
@@ -138,7 +148,8 @@ describe('every code the backend can emit has a wording in every catalog', () =>
     const params = (code: string) =>
       Object.fromEntries(codes[code]!.params.map((p) => [p, p === codes[code]!.nested ? 'CAPTURE_FILE_EMPTY' : p === codes[code]!.count ? 2 : `<${p}>`]));
     for (const code of Object.keys(catalogCodes)) {
-      const zh = errorText('zh-CN', { code, message: 'ENGLISH FALLBACK', params: params(code) });
+      const variant = (codes[code] as { variants?: readonly string[] }).variants?.[0];
+      const zh = errorText('zh-CN', { code, message: 'ENGLISH FALLBACK', params: { ...params(code), ...(variant ? { variant } : {}) } });
       expect(zh, code).not.toBe('ENGLISH FALLBACK');
       expect(zh, code).not.toMatch(/\{\w+\}/);
     }

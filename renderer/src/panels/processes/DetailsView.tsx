@@ -14,6 +14,7 @@ export function DetailsView() {
   const confirm = useApp((s) => s.confirmSignal);
   const set = useApp((s) => s.setProcesses);
   const platform = useApp((s) => s.info?.platform);
+  const host = useApp((s) => s.info?.host);
   const pid = ps.selected;
   if (pid === null) return <aside className="ps-details muted">{t('ps.details.pick')}</aside>;
   const row = ps.sample?.processes.find((p) => p.pid === pid);
@@ -25,6 +26,8 @@ export function DetailsView() {
     );
   const children = ps.sample!.processes.filter((p) => p.ppid === pid);
   const d = ps.details?.pid === pid ? ps.details : null;
+  // The backend names its own pid in every sample: Wirelab is ended by its window or terminal, never by a signal from itself.
+  const self = pid === ps.sample!.selfPid;
   return (
     <aside className="ps-details" data-testid="ps-details">
       <h3>{t('ps.details.title', { name: row.name, pid })}</h3>
@@ -34,20 +37,26 @@ export function DetailsView() {
       <p className="small">
         <span className={`st-${row.state}`}>{row.state}</span> {t(`ps.state.${row.state}` as MessageKey)} · PPID {row.ppid} · {row.user ?? '?'}
       </p>
-      <div className="ps-signals">
-        {signalNameSchema.options.map((s) => (
-          <button
-            key={s}
-            className={`button small${s === 'SIGKILL' ? ' danger' : ''}`}
-            title={t(signalHintKey(s, platform))}
-            data-testid={`signal-${s}`}
-            onClick={() => request(pid, s)}
-          >
-            {t(`ps.sig.${s}` as MessageKey)}
-          </button>
-        ))}
-      </div>
-      {ps.confirm && ps.confirm.pid === pid && (
+      {self ? (
+        <p className="small" data-testid="ps-self-note">
+          {t(host === 'electron' ? 'ps.details.self.electron' : 'ps.details.self.browser')}
+        </p>
+      ) : (
+        <div className="ps-signals">
+          {signalNameSchema.options.map((s) => (
+            <button
+              key={s}
+              className={`button small${s === 'SIGKILL' ? ' danger' : ''}`}
+              title={t(signalHintKey(s, platform))}
+              data-testid={`signal-${s}`}
+              onClick={() => request(pid, s)}
+            >
+              {t(`ps.sig.${s}` as MessageKey)}
+            </button>
+          ))}
+        </div>
+      )}
+      {!self && ps.confirm && ps.confirm.pid === pid && (
         <div className="ps-confirm" role="alertdialog" data-testid="signal-confirm">
           <p>{t('ps.confirm', { signal: ps.confirm.signal, pid, name: ps.confirm.name })}</p>
           <p className="muted small">{t(signalHintKey(ps.confirm.signal, platform))}</p>

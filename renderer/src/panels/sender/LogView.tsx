@@ -160,9 +160,13 @@ function Column({
         )}
       </h3>
       {note && <p className="muted small">{note}</p>}
+      {/* Focusable and named, so a keyboard can scroll it (axe scrollable-region-focusable); a region, not role=log, which would announce every entry of a flood. */}
       <div
         className="log-scroll"
         ref={scroller}
+        role="region"
+        tabIndex={0}
+        aria-label={title}
         onScroll={(e) => {
           const el = e.currentTarget;
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;

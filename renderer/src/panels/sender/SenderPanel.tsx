@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { SessionInfo } from '../../../../shared/contract/sender.ts';
+import { sessionDotClass, shownSessionState } from '../../store/session-state.ts';
 import { useApp, useT } from '../../store/store-context.tsx';
 import { ComposerView } from './ComposerView.tsx';
 import { LogView } from './LogView.tsx';
@@ -14,6 +16,20 @@ import { PresetsCard } from './PresetsCard.tsx';
  * Every session the backend holds (whichever window opened it), with Close all: a reload loses
  * none, so this is where a user sees what still holds a port.
  */
+/** A session's state in words, or "unknown" while the backend cannot be asked. */
+function StateBadge({ state, testId }: { state: SessionInfo['state']; testId?: string }) {
+  const t = useT();
+  const shown = shownSessionState(
+    state,
+    useApp((s) => s.connection),
+  );
+  return (
+    <span className={`badge state-${shown}`} data-testid={testId}>
+      {t(`sender.state.${shown}`)}
+    </span>
+  );
+}
+
 function OpenSessions() {
   const t = useT();
   const sessions = useApp((s) => s.sender.sessions);
@@ -38,7 +54,7 @@ function OpenSessions() {
                   {s.info.local}
                   {s.info.remote ? ` → ${s.info.remote}` : ''}
                 </span>{' '}
-                <span className={`badge state-${s.info.state}`}>{t(`sender.state.${s.info.state}`)}</span>
+                <StateBadge state={s.info.state} />
                 <button className="button small" onClick={() => setActive(s.info.id)}>
                   {t('sender.sessions.show')}
                 </button>
@@ -90,6 +106,7 @@ export function SenderPanel() {
   const watchSession = useApp((s) => s.watchSession);
   const reconnect = useApp((s) => s.reconnectSession);
   const active = sessions.find((s) => s.info.id === activeId) ?? null;
+  const connection = useApp((s) => s.connection);
   return (
     <div className="sender-panel" data-testid="sender-panel">
       <div className="sender-side">
@@ -116,7 +133,12 @@ export function SenderPanel() {
                     if (e.key === 'Delete') void close(s.info.id);
                   }}
                 >
-                  <span className={`status-dot ${s.info.state === 'closed' ? 'disconnected' : 'connected'}`} aria-hidden="true" />{' '}
+                  <span
+                    className={`status-dot ${sessionDotClass(shownSessionState(s.info.state, connection))}`}
+                    data-testid="session-dot"
+                    data-state={shownSessionState(s.info.state, connection)}
+                    aria-hidden="true"
+                  />{' '}
                   {t(`sender.kind.${s.info.kind}`)} <span className="mono small">{s.info.kind === 'tcp-client' ? s.info.remote : s.info.local}</span>
                 </button>
                 <button
@@ -149,9 +171,7 @@ export function SenderPanel() {
                 {active.info.remote ? ` → ${active.info.remote}` : ''}
               </span>
               {active.info.connectMs !== null && <span className="muted">{t('sender.connectedIn', { ms: active.info.connectMs })}</span>}
-              <span className={`badge state-${active.info.state}`} data-testid="session-state">
-                {t(`sender.state.${active.info.state}`)}
-              </span>
+              <StateBadge state={active.info.state} testId="session-state" />
               <span className="spacer" />
               {active.info.kind === 'tcp-client' && active.info.state === 'open' && (
                 <button className="button small" onClick={() => void halfClose(active.info.id)}>

@@ -4,7 +4,18 @@ import type { MessageKey } from '../../i18n/i18n.ts';
 import { useT } from '../../store/store-context.tsx';
 
 /** Everything about one segment: header fields (both numberings), options, analysis and the bytes. */
-export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; packet: TimelinePacket | null; wscale: number | null }) {
+export function SegmentDetails({
+  seg,
+  prev = null,
+  packet,
+  wscale,
+}: {
+  seg: Segment | null;
+  /** The segment before it in the connection (what it may answer). */
+  prev?: Segment | null;
+  packet: TimelinePacket | null;
+  wscale: number | null;
+}) {
   const t = useT();
   if (!seg || !packet)
     return (
@@ -40,8 +51,19 @@ export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; p
     ['tl.f.options', options],
     ['tl.f.badges', seg.badges.length ? seg.badges.map((b) => t(`tl.badge.${b}` as MessageKey)).join(', ') : '—'],
   ];
+  // The answers to a keep-alive probe are badged as tshark badges them: the first is a "window
+  // update" (its window differs from that side's previous segment, the unscaled SYN+ACK, and tshark
+  // tests for a window update before a keep-alive ACK), the later ones "keep-alive ACK". Said
+  // here, so the two names for one answer do not puzzle a student.
+  const answersProbe = prev !== null && prev.from !== seg.from && prev.badges.includes('keep-alive');
+  const why = seg.badges.includes('keep-alive-ack')
+    ? t('tl.why.keepAliveAck')
+    : answersProbe && seg.badges.includes('window-update')
+      ? t('tl.why.keepAliveWindowUpdate', { ack: seg.relAck ?? '?' })
+      : null;
   return (
-    <aside className="tl-details" data-testid="segment-details">
+    // Focusable and named: it scrolls, and a keyboard must be able to scroll it (axe scrollable-region-focusable).
+    <aside className="tl-details" data-testid="segment-details" tabIndex={0} aria-label={`${t('tl.details')} #${seg.frame}`}>
       <h3>
         {t('tl.details')} #{seg.frame}
       </h3>
@@ -53,6 +75,11 @@ export function SegmentDetails({ seg, packet, wscale }: { seg: Segment | null; p
           </div>
         ))}
       </dl>
+      {why && (
+        <p className="tl-why small" data-testid="badge-why">
+          {why}
+        </p>
+      )}
       <h4>
         {t('tl.f.hex')}{' '}
         <span className="muted small">

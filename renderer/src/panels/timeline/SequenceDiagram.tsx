@@ -1,4 +1,4 @@
-import { forwardRef } from 'react';
+import { forwardRef, useLayoutEffect, useRef, useState } from 'react';
 import type { StreamAnalysis, StateChange } from '../../../../shared/timeline/tcp-analysis.ts';
 import type { TcpState } from '../../../../shared/timeline/tcp-state-machine.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
@@ -21,21 +21,28 @@ export interface Palette {
   badge: string;
   badgeText: string;
   ok: string;
+  /** A state's hue: its lane's tint and edge. */
   state: (s: TcpState) => string;
+  /** A state's label: the same hue, darker in light and lighter in dark, so it reads at 4.5:1 on its tinted lane. */
+  stateText: (s: TcpState) => string;
 }
 
-const stateHue: Record<TcpState, [string, string]> = {
-  CLOSED: ['#9ca3af', '#6b7280'],
-  LISTEN: ['#94a3b8', '#64748b'],
-  SYN_SENT: ['#f59e0b', '#fbbf24'],
-  SYN_RCVD: ['#f59e0b', '#fbbf24'],
-  ESTABLISHED: ['#16a34a', '#4ade80'],
-  FIN_WAIT_1: ['#ea580c', '#fb923c'],
-  FIN_WAIT_2: ['#c2410c', '#fdba74'],
-  CLOSE_WAIT: ['#9333ea', '#c084fc'],
-  CLOSING: ['#db2777', '#f472b6'],
-  LAST_ACK: ['#7c3aed', '#a78bfa'],
-  TIME_WAIT: ['#2563eb', '#60a5fa'],
+/** [tint light, tint dark, label light, label dark] per state. */
+const stateHue: Record<TcpState, [string, string, string, string]> = {
+  // Labels measured at ≥ 4.8:1 (WCAG 2) against their own lane on the worst band they sit on
+  // (handshake, teardown, the selected row), in the palette itself so the exported SVG and PNG
+  // read as well as the screen.
+  CLOSED: ['#9ca3af', '#6b7280', '#5a5f65', '#a3a8b0'],
+  LISTEN: ['#94a3b8', '#64748b', '#565f6b', '#9ca6b5'],
+  SYN_SENT: ['#f59e0b', '#fbbf24', '#7f5206', '#fbbf24'],
+  SYN_RCVD: ['#f59e0b', '#fbbf24', '#7f5206', '#fbbf24'],
+  ESTABLISHED: ['#16a34a', '#4ade80', '#0e682f', '#4ade80'],
+  FIN_WAIT_1: ['#ea580c', '#fb923c', '#9a3a08', '#fb923c'],
+  FIN_WAIT_2: ['#c2410c', '#fdba74', '#9b340a', '#fdba74'],
+  CLOSE_WAIT: ['#9333ea', '#c084fc', '#792ac0', '#ca98fc'],
+  CLOSING: ['#db2777', '#f472b6', '#a21d58', '#f686c0'],
+  LAST_ACK: ['#7c3aed', '#a78bfa', '#6831c7', '#b59efb'],
+  TIME_WAIT: ['#2563eb', '#60a5fa', '#1e4fbc', '#76b2fb'],
 };
 
 export function palette(theme: 'light' | 'dark'): Palette {
@@ -53,6 +60,7 @@ export function palette(theme: 'light' | 'dark'): Palette {
     badgeText: dark ? '#fecaca' : '#991b1b',
     ok: dark ? '#4ade80' : '#15803d',
     state: (s) => stateHue[s][dark ? 1 : 0],
+    stateText: (s) => stateHue[s][dark ? 3 : 2],
   };
 }
 
@@ -70,19 +78,115 @@ export interface DiagramProps {
   confirmed: { client: Set<string>; server: Set<string> };
 }
 
-const W = 900;
+/** The diagram's width follows its card (from 720 px, the 1024 px window, up to 1200 px); the rest is laid out from it. */
+const MIN_W = 720;
+const MAX_W = 1200;
+const TIME_COL = 96;
 const HEAD = 64;
-const X_CLIENT = 300;
-const X_SERVER = 640;
-const LANE_C = 106;
-const LANE_S = 730;
-const LANE_W = 130;
+/** Room between a lifeline and its lane, for arrowheads and the socket-event dots. */
+const LANE_GAP = 36;
+
+interface Geometry {
+  W: number;
+  laneW: number;
+  laneC: number;
+  laneS: number;
+  xClient: number;
+  xServer: number;
+}
+
+export function geometry(width: number): Geometry {
+  const W = Math.round(Math.min(MAX_W, Math.max(MIN_W, width)));
+  // Lanes wide enough for "✓ kernel: ESTABLISHED" on one line when there is room; narrower ones wrap it.
+  const laneW = W >= 820 ? 160 : W >= 760 ? 140 : 120;
+  const laneC = TIME_COL;
+  const laneS = W - laneW - 6;
+  return { W, laneW, laneC, laneS, xClient: laneC + laneW + LANE_GAP, xServer: laneS - LANE_GAP };
+}
+
 const heights: Record<Row['kind'], number> = { phase: 24, segment: 46, marker: 22, kernel: 22 };
 const font = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif";
 const mono = "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace";
 
 function ms(t: number): string {
   return `${(t * 1000).toFixed(3)} ms`;
+}
+
+let measurer: CanvasRenderingContext2D | null | undefined;
+/**
+ * A text's width in px in the diagram's fonts: the page's canvas measures it (the same font
+ * stack the SVG draws with); without a canvas, an estimate (CJK a full em, others 0.62 em, a
+ * monospace advance).
+ */
+export function textWidth(text: string, size: number, weight: number, family: string): number {
+  if (measurer === undefined) measurer = typeof document === 'undefined' ? null : (document.createElement('canvas').getContext('2d') ?? null);
+  if (measurer) {
+    measurer.font = `${weight} ${size}px ${family}`;
+    return measurer.measureText(text).width;
+  }
+  let w = 0;
+  for (const ch of text) w += ch.codePointAt(0)! >= 0x2e80 ? size : size * 0.62;
+  return w;
+}
+
+interface Line {
+  text: string;
+  size: number;
+  weight: number;
+  fill: string;
+}
+
+/** Lines broken at spaces so each fits `max` px (a word longer than that stands alone). */
+function wrap(text: string, max: number, style: Omit<Line, 'text'>): Line[] {
+  const words = text.split(' ');
+  const lines: Line[] = [];
+  let cur = '';
+  for (const w of words) {
+    const next = cur ? `${cur} ${w}` : w;
+    if (cur && textWidth(next, style.size, style.weight, mono) > max) {
+      lines.push({ ...style, text: cur });
+      cur = w;
+    } else cur = next;
+  }
+  if (cur) lines.push({ ...style, text: cur });
+  return lines;
+}
+
+/** A text cut with "…" to fit `max` px. */
+function fit(text: string, max: number, size: number, family: string): string {
+  if (textWidth(text, size, 400, family) <= max) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (textWidth(`${text.slice(0, mid)}…`, size, 400, family) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+/** A label in a state lane: where it would like to start, and the lines it is made of. */
+interface LaneLabel {
+  want: number;
+  lines: Line[];
+  top: number;
+}
+
+const lineHeight = (l: Line) => l.size + 3;
+const labelHeight = (l: LaneLabel) => l.lines.reduce((h, x) => h + lineHeight(x), 0);
+
+/**
+ * Lane labels top to bottom, each at the height it wants unless the one above still occupies
+ * it: then just below. Labels of one lane never overlap, whatever the spans' heights (a short
+ * FIN_WAIT_2 and the TIME_WAIT countdown under it, a kernel confirmation in between).
+ */
+export function placeLabels<T extends LaneLabel>(labels: T[], gap = 3): T[] {
+  let bottom = -Infinity;
+  for (const l of [...labels].sort((a, b) => a.want - b.want)) {
+    l.top = Math.max(l.want, bottom + gap);
+    bottom = l.top + labelHeight(l);
+  }
+  return labels;
 }
 
 /**
@@ -103,14 +207,73 @@ function laneSpans(changes: StateChange[], rows: Row[], ys: number[], top: numbe
 
 export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function SequenceDiagram(p, ref) {
   const { analysis: a, rows, colors: c, t } = p;
+  const own = useRef<SVGSVGElement | null>(null);
+  const setRef = (el: SVGSVGElement | null) => {
+    own.current = el;
+    if (typeof ref === 'function') ref(el);
+    else if (ref) ref.current = el;
+  };
+  // The card's width, followed as the window or the details pane changes it.
+  const [width, setWidth] = useState(900);
+  useLayoutEffect(() => {
+    const box = own.current?.parentElement;
+    if (!box) return;
+    const read = () => setWidth(box.clientWidth);
+    read();
+    const observer = new ResizeObserver(read);
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, []);
+  const g0 = geometry(width);
+  const { W, laneW } = g0;
+  const laneX = (side: 'client' | 'server') => (side === 'client' ? g0.laneC : g0.laneS);
+  const textMax = laneW - 14;
+
   const ys: number[] = [];
   let y = HEAD + 18;
   for (const r of rows) {
     ys.push(y);
     y += heights[r.kind];
   }
-  const H = y + 40;
-  const lanes = { client: laneSpans(a.states.client, rows, ys, HEAD + 18, H - 24), server: laneSpans(a.states.server, rows, ys, HEAD + 18, H - 24) };
+  const rowsEnd = y;
+  const spans = {
+    client: laneSpans(a.states.client, rows, ys, HEAD + 18, rowsEnd + 16),
+    server: laneSpans(a.states.server, rows, ys, HEAD + 18, rowsEnd + 16),
+  };
+
+  // Every label of each lane — the state names (with the TIME_WAIT countdown) and the kernel's
+  // confirmations — measured, wrapped to the lane and placed so that none overlaps another.
+  const stateLabels = { client: [] as (LaneLabel & { span: number })[], server: [] as (LaneLabel & { span: number })[] };
+  const kernelLabels = { client: [] as (LaneLabel & { row: number })[], server: [] as (LaneLabel & { row: number })[] };
+  for (const side of ['client', 'server'] as const) {
+    spans[side].forEach((sp, i) => {
+      const tick = p.confirmed[side].has(sp.state) ? ' ✓' : '';
+      const lines = wrap(sp.state + tick, textMax, { size: 11, weight: 700, fill: c.stateText(sp.state) });
+      const left = sp.state === 'TIME_WAIT' ? p.timeWaitLeft[side] : undefined;
+      if (left !== undefined) {
+        const note = left === null ? t('tl.timeWaitLinuxShort') : left > 0 ? t('tl.timeWaitLeftShort', { s: Math.ceil(left) }) : t('tl.timeWaitOver');
+        lines.push(...wrap(note, textMax, { size: 10, weight: 500, fill: c.stateText(sp.state) }));
+      }
+      stateLabels[side].push({ want: sp.y0 + 4, lines, top: 0, span: i });
+    });
+  }
+  rows.forEach((r, i) => {
+    if (r.kind !== 'kernel') return;
+    const timer = r.kernel.timerSec !== null && r.kernel.state === 'TIME_WAIT' ? ` ${r.kernel.timerSec.toFixed(1)}s` : '';
+    kernelLabels[r.kernel.side].push({
+      want: ys[i]! + 4,
+      lines: wrap(`✓ ${t('tl.kernel')}: ${r.kernel.state}${timer}`, textMax, { size: 10, weight: 400, fill: c.ok }),
+      top: 0,
+      row: i,
+    });
+  });
+  let labelsEnd = rowsEnd;
+  for (const side of ['client', 'server'] as const) {
+    placeLabels<LaneLabel>([...stateLabels[side], ...kernelLabels[side]]);
+    for (const l of [...stateLabels[side], ...kernelLabels[side]]) labelsEnd = Math.max(labelsEnd, l.top + labelHeight(l));
+  }
+  const H = Math.max(rowsEnd, labelsEnd + 8) + 40;
+  for (const side of ['client', 'server'] as const) if (spans[side].length) spans[side].at(-1)!.y1 = H - 24;
 
   // Phase bands behind the rows, from each phase heading to the next.
   const bands: { phase: 'handshake' | 'data' | 'teardown'; y0: number; y1: number }[] = [];
@@ -120,33 +283,36 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
     bands.push({ phase: r.phase, y0: ys[i]!, y1: H - 24 });
   });
 
-  const label = (side: 'client' | 'server', state: TcpState, y0: number) => {
-    const x = (side === 'client' ? LANE_C : LANE_S) + 10;
-    const tick = p.confirmed[side].has(state) ? ' ✓' : '';
-    const left = state === 'TIME_WAIT' ? p.timeWaitLeft[side] : undefined;
+  const drawLabel = (side: 'client' | 'server', l: LaneLabel, title?: string) => {
+    const x = laneX(side) + 10;
+    let dy = 0;
     return (
-      <text x={x} y={y0 + 15} fontSize={11} fontWeight={700} fill={c.state(state)} fontFamily={mono}>
-        <title>{t(`tl.state.${state}` as MessageKey)}</title>
-        {state + tick}
-        {left !== undefined && (
-          <tspan x={x} dy={14} fontWeight={500} fontSize={10}>
-            {left === null ? t('tl.timeWaitLinuxShort') : left > 0 ? t('tl.timeWaitLeftShort', { s: Math.ceil(left) }) : t('tl.timeWaitOver')}
-          </tspan>
-        )}
+      <text x={x} y={l.top} fontFamily={mono} data-label={side}>
+        {title && <title>{title}</title>}
+        {l.lines.map((line, k) => {
+          dy = lineHeight(line);
+          return (
+            <tspan key={k} x={x} dy={k === 0 ? line.size : dy} fontSize={line.size} fontWeight={line.weight} fill={line.fill}>
+              {line.text}
+            </tspan>
+          );
+        })}
       </text>
     );
   };
+  const markerMax = g0.xServer - g0.xClient - 24;
 
   return (
     <svg
-      ref={ref}
+      ref={setRef}
       xmlns="http://www.w3.org/2000/svg"
       width={W}
       height={H}
       viewBox={`0 0 ${W} ${H}`}
       fontFamily={font}
-      role="img"
-      aria-label={`${a.client} → ${a.server}`}
+      // A group, not an image: its segments are buttons a keyboard reaches (an img's children are presentational; axe nested-interactive).
+      role="group"
+      aria-label={`${t('tl.diagramLabel')}: ${a.client} → ${a.server}`}
       data-testid="sequence-diagram"
     >
       <rect x={0} y={0} width={W} height={H} fill={c.bg} />
@@ -154,16 +320,16 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         <rect key={i} x={0} y={b.y0} width={W} height={b.y1 - b.y0} fill={c.band[b.phase]} />
       ))}
       {/* Heads */}
-      <text x={X_CLIENT} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.client}>
+      <text x={g0.xClient} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.client}>
         {t('tl.client')}
       </text>
-      <text x={X_CLIENT} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
+      <text x={g0.xClient} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
         {a.client}
       </text>
-      <text x={X_SERVER} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.server}>
+      <text x={g0.xServer} y={22} textAnchor="middle" fontSize={14} fontWeight={700} fill={c.server}>
         {t('tl.server')}
       </text>
-      <text x={X_SERVER} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
+      <text x={g0.xServer} y={40} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
         {a.server}
       </text>
       <text x={10} y={22} fontSize={11} fill={c.muted}>
@@ -173,13 +339,13 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         Δ
       </text>
       {a.handshakeRttMs !== null && (
-        <text x={(X_CLIENT + X_SERVER) / 2} y={58} textAnchor="middle" fontSize={11} fill={c.muted}>
+        <text x={(g0.xClient + g0.xServer) / 2} y={58} textAnchor="middle" fontSize={11} fill={c.muted}>
           {t('tl.rtt', { ms: a.handshakeRttMs.toFixed(3) })}
         </text>
       )}
       {/* Lifelines */}
-      <line x1={X_CLIENT} y1={HEAD} x2={X_CLIENT} y2={H - 20} stroke={c.client} strokeWidth={2} opacity={0.5} />
-      <line x1={X_SERVER} y1={HEAD} x2={X_SERVER} y2={H - 20} stroke={c.server} strokeWidth={2} opacity={0.5} />
+      <line x1={g0.xClient} y1={HEAD} x2={g0.xClient} y2={H - 20} stroke={c.client} strokeWidth={2} opacity={0.5} />
+      <line x1={g0.xServer} y1={HEAD} x2={g0.xServer} y2={H - 20} stroke={c.server} strokeWidth={2} opacity={0.5} />
       {/* The selected segment's row, under everything else so lane labels stay readable */}
       {rows.map((r, i) =>
         r.kind === 'segment' && r.seg.frame === p.selectedFrame ? (
@@ -188,13 +354,13 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
       )}
       {/* State lanes */}
       {(['client', 'server'] as const).map((side) =>
-        lanes[side].map((s, i) => (
-          <g key={`${side}-${i}`} data-testid={`lane-${side}`} data-state={s.state}>
-            <rect x={side === 'client' ? LANE_C : LANE_S} y={s.y0} width={LANE_W} height={Math.max(2, s.y1 - s.y0)} fill={c.state(s.state)} opacity={0.14}>
-              <title>{`${s.state}: ${t(`tl.state.${s.state}` as MessageKey)}`}</title>
+        spans[side].map((sp, i) => (
+          <g key={`${side}-${i}`} data-testid={`lane-${side}`} data-state={sp.state}>
+            <rect x={laneX(side)} y={sp.y0} width={laneW} height={Math.max(2, sp.y1 - sp.y0)} fill={c.state(sp.state)} opacity={0.14}>
+              <title>{`${sp.state}: ${t(`tl.state.${sp.state}` as MessageKey)}`}</title>
             </rect>
-            <rect x={side === 'client' ? LANE_C : LANE_S} y={s.y0} width={4} height={Math.max(2, s.y1 - s.y0)} fill={c.state(s.state)} />
-            {label(side, s.state, s.y0)}
+            <rect x={laneX(side)} y={sp.y0} width={4} height={Math.max(2, sp.y1 - sp.y0)} fill={c.state(sp.state)} />
+            {drawLabel(side, stateLabels[side][i]!, t(`tl.state.${sp.state}` as MessageKey))}
           </g>
         )),
       )}
@@ -202,13 +368,13 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         const y0 = ys[i]!;
         if (r.kind === 'phase') {
           return (
-            <text key={i} x={(X_CLIENT + X_SERVER) / 2} y={y0 + 16} textAnchor="middle" fontSize={11} fontWeight={700} letterSpacing={1} fill={c.muted}>
+            <text key={i} x={(g0.xClient + g0.xServer) / 2} y={y0 + 16} textAnchor="middle" fontSize={11} fontWeight={700} letterSpacing={1} fill={c.muted}>
               {t(r.reset ? 'tl.phase.reset' : `tl.phase.${r.phase}`).toUpperCase()}
             </text>
           );
         }
         if (r.kind === 'marker') {
-          const x = r.marker.side === 'client' ? X_CLIENT : X_SERVER;
+          const x = r.marker.side === 'client' ? g0.xClient : g0.xServer;
           const color = r.marker.side === 'client' ? c.client : c.server;
           const text = `${t(`tl.ev.${r.marker.event}` as MessageKey)} — ${r.marker.detail}`;
           return (
@@ -221,8 +387,10 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
                 fontStyle="italic"
                 fill={r.marker.event === 'error' ? c.badgeText : c.muted}
                 textAnchor={r.marker.side === 'client' ? 'start' : 'end'}
+                data-label="marker"
               >
-                {text.length > 52 ? `${text.slice(0, 51)}…` : text}
+                <title>{text}</title>
+                {fit(text, markerMax, 11, font)}
               </text>
               <text x={8} y={y0 + 15} fontSize={10} fill={c.muted} fontFamily={mono}>
                 {ms(r.t)}
@@ -231,12 +399,11 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
           );
         }
         if (r.kind === 'kernel') {
-          const x = (r.kernel.side === 'client' ? LANE_C : LANE_S) + 10;
+          const side = r.kernel.side;
+          const label = kernelLabels[side].find((l) => l.row === i)!;
           return (
-            <g key={i} data-testid="kernel-state" data-state={r.kernel.state} data-side={r.kernel.side}>
-              <text x={x} y={y0 + 15} fontSize={10} fill={c.ok} fontFamily={mono}>
-                {`✓ ${t('tl.kernel')}: ${r.kernel.state}${r.kernel.timerSec !== null && r.kernel.state === 'TIME_WAIT' ? ` ${r.kernel.timerSec.toFixed(1)}s` : ''}`}
-              </text>
+            <g key={i} data-testid="kernel-state" data-state={r.kernel.state} data-side={side}>
+              {drawLabel(side, label)}
               <text x={8} y={y0 + 15} fontSize={10} fill={c.muted} fontFamily={mono}>
                 {ms(r.t)}
               </text>
@@ -245,8 +412,8 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
         }
         const g = r.seg;
         const fromClient = g.from === 'client';
-        const x1 = fromClient ? X_CLIENT : X_SERVER;
-        const x2 = fromClient ? X_SERVER : X_CLIENT;
+        const x1 = fromClient ? g0.xClient : g0.xServer;
+        const x2 = fromClient ? g0.xServer : g0.xClient;
         const mid = y0 + 20;
         // The arrow slopes down a little: time passes while the segment travels.
         const yEnd = mid + 8;

@@ -12,15 +12,35 @@ export function SourceTabs() {
   return (
     <div className="tl-sources" role="tablist" aria-label={t('tl.sources')}>
       {sources.map((s) => (
-        <div key={s.id} className={`tl-source${s.id === selected ? ' active' : ''}`}>
-          <button role="tab" aria-selected={s.id === selected} onClick={() => select(s.id)} data-testid="timeline-source">
+        // A tablist owns only tabs (WAI-ARIA; axe aria-required-children): the wrapper is
+        // presentation and the × a mouse shortcut hidden from assistive tech and Tab; the
+        // keyboard removes the selected tab with Delete (APG's deletable tabs), as the sender's tabs do.
+        <div key={s.id} className={`tl-source${s.id === selected ? ' active' : ''}`} role="presentation">
+          <button
+            role="tab"
+            aria-selected={s.id === selected}
+            aria-keyshortcuts="Delete"
+            title={t('tl.removeKey')}
+            onClick={() => select(s.id)}
+            onKeyDown={(e) => {
+              if (e.key === 'Delete') remove(s.id);
+            }}
+            data-testid="timeline-source"
+          >
             <span
               className={`status-dot ${s.status.phase === 'error' ? 'disconnected' : s.status.phase === 'done' ? 'connected' : 'connecting'}`}
               aria-hidden="true"
             />
             {s.kind === 'experiment' && s.experiment ? t(`tl.exp.${s.experiment}` as MessageKey) : s.label}
           </button>
-          <button className="icon-button" aria-label={t('tl.remove')} title={t('tl.remove')} onClick={() => remove(s.id)}>
+          <button
+            className="icon-button"
+            aria-hidden="true"
+            tabIndex={-1}
+            title={t('tl.remove')}
+            onClick={() => remove(s.id)}
+            data-testid="timeline-source-remove"
+          >
             ×
           </button>
         </div>

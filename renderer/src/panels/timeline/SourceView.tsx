@@ -148,7 +148,12 @@ export function SourceView({ source }: { source: TimelineSource }) {
               confirmed={confirmed}
             />
           </div>
-          <SegmentDetails seg={seg} packet={packetOf(frame)} wscale={wscale} />
+          <SegmentDetails
+            seg={seg}
+            prev={seg ? (analysis.segments[analysis.segments.indexOf(seg) - 1] ?? null) : null}
+            packet={packetOf(frame)}
+            wscale={wscale}
+          />
         </div>
       ) : status.phase === 'done' || status.phase === 'error' || (cap && !cap.available) ? (
         <Evidence source={source} />

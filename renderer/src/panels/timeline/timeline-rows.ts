@@ -17,6 +17,21 @@ export function streamsOf(packets: TimelinePacket[]): TcpStream[] {
   return groupStreams(packets.map(packetFromWire));
 }
 
+/**
+ * Where a kernel reading goes on the time axis. The service stamps a look at the socket table
+ * when it starts (kernel-states.ts); the table itself is read a moment later (the thread pool,
+ * netstat), so the state it shows held at some time at or after the stamp. A state is never
+ * seen before the segment that entered it: a reading stamped earlier than that entry (TIME_WAIT
+ * "seen" before the FIN that led to it) is drawn at the entry, the earliest moment that agrees
+ * with both the packets and the kernel. A state seen at its stamp stays there — before the
+ * segment that ended it ("ESTABLISHED" before the FIN, never inside FIN_WAIT_1).
+ */
+function observedAt(a: StreamAnalysis, k: KernelState, stamped: number): number {
+  const entries = a.states[k.side].filter((c) => c.state === k.state).map((c) => c.t);
+  if (entries.length === 0 || entries.some((e) => e <= stamped)) return stamped;
+  return Math.min(...entries);
+}
+
 export function buildRows(a: StreamAnalysis, markers: TimelineMarker[], kernel: KernelState[]): Row[] {
   const rel = (sec: number, ns: number) => sec - a.startSec + (ns - a.startNs) / 1e9;
   const others: Row[] = [
@@ -24,7 +39,7 @@ export function buildRows(a: StreamAnalysis, markers: TimelineMarker[], kernel: 
     ...markers
       .filter((m) => m.client === a.client || (m.client === null && m.side === 'server'))
       .map((m): Row => ({ kind: 'marker', t: rel(m.tsSec, m.tsNs), marker: m })),
-    ...kernel.filter((k) => k.client === a.client).map((k): Row => ({ kind: 'kernel', t: rel(k.tsSec, k.tsNs), kernel: k })),
+    ...kernel.filter((k) => k.client === a.client).map((k): Row => ({ kind: 'kernel', t: observedAt(a, k, rel(k.tsSec, k.tsNs)), kernel: k })),
   ].sort((x, y) => x.t - y.t);
   const rows: Row[] = [];
   let phase: Phase | null = null;
