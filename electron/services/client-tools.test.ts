@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -220,20 +220,21 @@ describe('presets: a course experiment as ready sessions', () => {
     expect(incoming(alice!)).not.toContain('alice: hello, room');
   });
 
-  it("ftp-upload sends the notes' upload header and body to serve-dir; ftp-download receives a file back framed with its filesize", async () => {
-    const b = await backend();
+  it("ftp-upload: serve-dir saves the notes' upload (header + body) under its filename; ftp-download saves the served file (numbered: the answer names no file) in the client's downloads folder", async () => {
+    const dataDir = await tempDir();
+    const b = await backend(dataDir);
     const up = await b.dispatcher.call('presets.open', { id: 'ftp-upload' });
     if (!up.ok) throw new Error(up.error.message);
-    // saving the upload to disk is the save-dir machinery's (course-core); here: what serve-dir was handed
-    const [server] = await logsUntil(b, up.value.sessions, ([s1]) => s1!.some((e) => e.type === 'message' && e.dir === 'in'));
-    expect(server!.find((e) => e.type === 'message' && e.dir === 'in')).toMatchObject({
-      text: 'uploaded by Wirelab\n',
-      header: { operate: 'upload', filename: 'upload.txt', filesize: 20 },
-    });
+    const saved = (l: { type: string; code: string | null }[]) => l.some((e) => e.type === 'notice' && e.code === 'SENDER_SAVED');
+    const [server] = await logsUntil(b, up.value.sessions, ([s1]) => saved(s1!));
+    expect(server!.find((e) => e.type === 'message' && e.dir === 'in')).toMatchObject({ header: { operate: 'upload', filename: 'upload.txt', filesize: 20 } });
+    expect(await readFile(join(dataDir, 'presets', 'ftp-upload', 'upload.txt'), 'utf8')).toBe('uploaded by Wirelab\n');
     const down = await b.dispatcher.call('presets.open', { id: 'ftp-download' });
     if (!down.ok) throw new Error(down.error.message);
-    const [, client] = await logsUntil(b, down.value.sessions, ([, c]) => c!.some((e) => e.type === 'message' && e.dir === 'in'));
-    expect(client!.find((e) => e.type === 'message' && e.dir === 'in')).toMatchObject({ text: 'hello from the server folder\n', header: { filesize: 29 } });
+    const [, client] = await logsUntil(b, down.value.sessions, ([, c]) => saved(c!));
+    expect(client!.find((e) => e.type === 'message' && e.dir === 'in')).toMatchObject({ header: { filesize: 29 } });
+    // the notes' download answer is {"filesize": N} alone, with no name: the body is saved numbered
+    expect(await readFile(join(dataDir, 'presets', 'ftp-download', 'downloads', 'message-0001.bin'), 'utf8')).toBe('hello from the server folder\n');
   });
 
   it("http-server answers the client's GET with the folder's index.html", async () => {
