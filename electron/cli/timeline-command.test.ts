@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ interface Doc {
       relAck: number | null;
       len: number;
       win: number;
+      badges: string[];
+      dupAckNum: number | null;
     }[];
     states: { client: { t: number; state: string }[]; server: { t: number; state: string }[] };
   }[];
@@ -35,7 +38,7 @@ describe('wirelab timeline', () => {
     expect(doc.streams).toHaveLength(1);
     const s = doc.streams[0]!;
     expect(Object.keys(s)).toEqual(['client', 'server', 'guessed', 'handshakeRttMs', 'segments', 'states']);
-    expect(Object.keys(s.segments[0]!)).toEqual(['frame', 't', 'from', 'flags', 'seq', 'ack', 'relSeq', 'relAck', 'len', 'win']);
+    expect(Object.keys(s.segments[0]!)).toEqual(['frame', 't', 'from', 'flags', 'seq', 'ack', 'relSeq', 'relAck', 'len', 'win', 'badges', 'dupAckNum']);
     expect(s.segments[0]).toMatchObject({ frame: 1, t: 0, from: 'client', flags: ['SYN'], ack: null, relSeq: 0, relAck: null, len: 0 });
     expect(s.segments[1]).toMatchObject({ frame: 2, from: 'server', flags: ['SYN', 'ACK'], relSeq: 0, relAck: 1 });
     // Absolute and relative agree: relSeq = seq − ISN.
@@ -43,6 +46,30 @@ describe('wirelab timeline', () => {
     expect(s.states.client.map((x) => x.state)).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
     expect(s.states.server[0]).toEqual({ t: 0, state: 'LISTEN' });
     expect(s.handshakeRttMs).toBeGreaterThan(0);
+  });
+
+  it('labels the anomalies of a capture over a lossy link as Wireshark does (badges, duplicate ACK #n)', async () => {
+    const lossy = fileURLToPath(new URL('../../test/fixtures/graphs/lossy-4pct.pcap', import.meta.url));
+    const r = await runWirelab(['timeline', lossy, '--json']);
+    expect(r.code).toBe(0);
+    const segs = (JSON.parse(r.stdout) as Doc).streams[0]!.segments;
+    // tshark's reading of the same file, committed beside it
+    const reading = (
+      JSON.parse(readFileSync(`${lossy}.tshark.json`, 'utf8')) as {
+        frames: { frame: number; retransmission?: boolean; fastRetransmission?: boolean; dupAckNum?: number }[];
+      }
+    ).frames;
+    const resent = (g: Doc['streams'][number]['segments'][number]) => g.badges.some((b) => /retransmission$/.test(b));
+    expect(segs.filter(resent).map((g) => g.frame)).toEqual(reading.filter((f) => f.retransmission).map((f) => f.frame));
+    expect(segs.filter((g) => g.badges.includes('fast-retransmission')).map((g) => g.frame)).toEqual(
+      reading.filter((f) => f.fastRetransmission).map((f) => f.frame),
+    );
+    expect(segs.filter((g) => g.badges.includes('dup-ack')).map((g) => [g.frame, g.dupAckNum])).toEqual(
+      reading.filter((f) => f.dupAckNum !== undefined).map((f) => [f.frame, f.dupAckNum]),
+    );
+    expect(segs.some((g) => g.badges.includes('fast-retransmission'))).toBe(true);
+    const text = await runWirelab(['timeline', lossy]);
+    expect(text.stdout).toMatch(/\[dup-ack #3\]/);
   });
 
   it('prints what it could read of a truncated file, then says where it broke (exit 1)', async () => {

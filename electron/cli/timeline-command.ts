@@ -18,7 +18,9 @@ flags, relative seq/ack, length, window, badges, and each end's TCP states.
 --connect makes a real connection, captures it with tcpdump (which must be installed and
 allowed to capture), sends DATA, waits up to MS ms (default 1000) for replies, closes, and
 prints the same document. --json: {"streams": [{"client", "server", "guessed",
-"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]}.`;
+"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]};
+each segment's "badges" are Wireshark's TCP analysis labels (retransmission, fast-retransmission,
+dup-ack with "dupAckNum", out-of-order, zero-window, window-update, ...).`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
   const streams = groupStreams(packets).map(analyzeStream);
