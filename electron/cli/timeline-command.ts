@@ -9,9 +9,11 @@ import { endpointText, groupStreams } from '../../shared/timeline/tcp-streams.ts
 import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
 import { loopbackInterface, PacketCapture } from '../services/timeline/packet-capture.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { linkCommand } from './timeline-link-command.ts';
 
 export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
 wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
+wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--json]
 
 Draws every TCP connection in a capture file (tcpdump, Wireshark) as a sequence diagram:
 flags, relative seq/ack, length, window, badges, and each end's TCP states.
@@ -20,7 +22,14 @@ allowed to capture), sends DATA, waits up to MS ms (default 1000) for replies, c
 prints the same document. --json: {"streams": [{"client", "server", "guessed",
 "handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]};
 each segment's "badges" are Wireshark's TCP analysis labels (retransmission, fast-retransmission,
-dup-ack with "dupAckNum", out-of-order, zero-window, window-update, ...).`;
+dup-ack with "dupAckNum", out-of-order, zero-window, window-update, ...).
+--link runs an experiment over an emulated link (Linux: private network namespaces, no root):
+Wirelab's client sends --transfer bytes to its server through a router that limits the rate,
+queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthresh", "rttMs",
+"retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
+  experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
+  rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
+  delay=50ms jitter=10ms        only where the kernel has sch_netem`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
   const streams = groupStreams(packets).map(analyzeStream);
@@ -31,9 +40,21 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, connect: { type: 'boolean' }, send: { type: 'string' }, wait: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      connect: { type: 'boolean' },
+      send: { type: 'string' },
+      wait: { type: 'string' },
+      link: { type: 'string' },
+      transfer: { type: 'string' },
+    },
   });
   const json = values.json === true;
+  if (values.link !== undefined) {
+    if (positionals.length || values.connect) throw new UsageError('--link runs its own experiment: give no file and no --connect');
+    return linkCommand(values.link, values.transfer, json, io);
+  }
+  if (values.transfer !== undefined) throw new UsageError('--transfer goes with --link');
   if (!values.connect) {
     if (positionals.length !== 1) throw new UsageError('timeline needs one capture file (or --connect HOST PORT); try wirelab timeline --help');
     const path = positionals[0]!;

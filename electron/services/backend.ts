@@ -154,6 +154,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'timeline.stop': async ({ timelineId }) => ({ stopped: await timeline.stop(timelineId) }),
     'timeline.import': ({ name, base64 }) => timeline.import(name, new Uint8Array(Buffer.from(base64, 'base64'))),
     'timeline.stream': ({ timelineId, index }) => timeline.stream(timelineId, index),
+    'timeline.linkCapabilities': () => timeline.linkCapabilities(),
+    'timeline.link': (settings) => timeline.link(settings),
     'processes.configure': ({ running, intervalMs }) => processes.configure(running, intervalMs),
     'processes.details': ({ pid }) => processes.details(pid),
     'processes.sockets': () => processes.sockets(),

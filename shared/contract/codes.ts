@@ -67,6 +67,16 @@ export const timelineCodes = spec({
   NOT_AN_ENDPOINT: { params: ['text'] },
 });
 
+/** Why an emulated-link experiment cannot run (shared/timeline/link-advice.ts, link-lab.ts). */
+export const linkCodes = spec({
+  LINK_NAMESPACES_FORBIDDEN: { params: ['setting', 'value', 'change', 'error'] },
+  LINK_TOOL_MISSING: { params: ['tool', 'package'] },
+  LINK_UNSUPPORTED_OS: { params: ['platform'] },
+  LINK_SETUP_FAILED: { params: ['step', 'error'] },
+  LINK_DELAY_UNAVAILABLE: { params: ['advice'] },
+  LINK_TCP_INFO_UNAVAILABLE: { params: ['reason'] },
+});
+
 /** The process monitor's refusals. */
 export const processCodes = spec({
   SIGNAL_REFUSED_INIT: { params: ['pid'] },
@@ -96,7 +106,7 @@ export const noticeCodes = spec({
  * The codes the renderer words from `code.<CODE>` catalog entries. LIMIT_EXCEEDED is worded per
  * limit (`limit.<name>`, {max}) and has its own catalog test.
  */
-export const catalogCodes = { ...captureCodes, ...readProblemCodes, ...markerCodes, ...timelineCodes, ...processCodes, ...noticeCodes };
+export const catalogCodes = { ...captureCodes, ...readProblemCodes, ...markerCodes, ...timelineCodes, ...linkCodes, ...processCodes, ...noticeCodes };
 export type CatalogCode = keyof typeof catalogCodes;
 
 /** The contract machinery's own codes; the renderer shows their English message as it is for now. */

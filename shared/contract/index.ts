@@ -4,6 +4,7 @@ import { wirelabErrorSchema } from './errors.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { savedPacketSchema } from './packets.ts';
 import { timelineCommands, timelineEventSchema } from './timeline.ts';
+import { linkCommands } from './link.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
 import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
 import {
@@ -122,6 +123,7 @@ export const commands = {
   /** The bytes a payload would be (for the composer's live count and hex preview; GBK needs the Node side). */
   'sender.preview': { input: z.object({ payload: payloadSpecSchema }).strict(), output: z.object({ length: z.number().int(), hex: z.string() }) },
   ...timelineCommands,
+  ...linkCommands,
   ...processCommands,
   ...concurrencyCommands,
 } as const;

@@ -53,6 +53,11 @@ export const limits = {
    * already slow enough to see; more would only make runs time out.
    */
   loadWorkMs: 1000,
+  /**
+   * What one emulated-link experiment's client sends. 64 MiB over a 1 Mbit/s link would take
+   * nine minutes; the experiment's own bound (shared/timeline/link-experiments.ts) ends it sooner.
+   */
+  linkTransferBytes: 64 * MiB,
 } as const;
 
 export type LimitName = keyof typeof limits;

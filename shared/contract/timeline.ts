@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { wirelabErrorSchema } from './errors.ts';
 import { base64Length, limitedString, limits } from './limits.ts';
+import { tcpInfoSampleSchema } from './link.ts';
 
 /**
  * The handshake timeline's part of the contract. Packets travel decoded down to the TCP header
@@ -89,6 +90,8 @@ export const timelineEventSchema = z.object({
   markers: z.array(timelineMarkerSchema),
   kernel: z.array(kernelStateSchema),
   status: timelineStatusSchema.nullable(),
+  /** The sender socket's TCP_INFO samples, on an emulated-link experiment (shared/contract/link.ts). */
+  tcpInfo: z.array(tcpInfoSampleSchema).optional(),
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 

@@ -10,6 +10,9 @@ import type { EventHub } from '../../core/event-hub.ts';
 import { captureAvailability, PacketCapture, problemOf, type CaptureTool, type PacketArrival } from './packet-capture.ts';
 import { captureAdvice } from '../../../shared/timeline/capture-advice.ts';
 import { KernelStateWatcher, kernelStatesSupported } from './kernel-states.ts';
+import type { LinkSettings, LinkStatus } from '../../../shared/contract/link.ts';
+import { checkRunnable, linkAvailability } from './link-lab.ts';
+import { linkTimeline } from './link-timeline.ts';
 import { closedPort, experimentClient, experimentServer, marker, markerAt, type ExperimentHooks } from './experiments.ts';
 
 /** A packet-sender session whose socket events become markers on a watched timeline. */
@@ -42,6 +45,9 @@ export class TimelineService {
   private readonly live = new Map<string, Live>();
   private readonly imports = new Map<string, { streams: TcpStream[]; origLens: Map<number, number> }>();
   private availability: Promise<CaptureStatus> | null = null;
+  private linkStatus: Promise<LinkStatus> | null = null;
+  /** Emulated-link runs still going, so dispose() waits for their namespaces to end. */
+  private readonly links = new Set<Promise<void>>();
   /** Packet → parsed latencies in ms (kernel timestamp to parser output), for `npm run bench`. */
   readonly latencies: number[] = [];
   private latencyCount = 0;
@@ -55,6 +61,22 @@ export class TimelineService {
   capabilities(): Promise<{ capture: CaptureStatus; kernelStates: boolean }> {
     this.availability ??= captureAvailability();
     return this.availability.then((capture) => ({ capture, kernelStates: kernelStatesSupported() }));
+  }
+
+  /** Whether emulated-link experiments run here (probed once: it makes a namespace). */
+  linkCapabilities(): Promise<LinkStatus> {
+    this.linkStatus ??= linkAvailability();
+    return this.linkStatus;
+  }
+
+  /** Runs one emulated-link experiment (link-timeline.ts); refuses at once when links cannot be made here. */
+  async link(settings: LinkSettings): Promise<{ timelineId: string }> {
+    const status = await this.linkCapabilities();
+    checkRunnable(settings, status);
+    const id = `tl-${this.next++}`;
+    const run = linkTimeline(settings, status, (part) => this.emit(id, part)).finally(() => this.links.delete(run));
+    this.links.add(run);
+    return { timelineId: id };
   }
 
   private emit(timelineId: string, part: Partial<Omit<TimelineEvent, 'timelineId'>>): void {
@@ -222,6 +244,7 @@ export class TimelineService {
 
   async dispose(): Promise<void> {
     await Promise.all([...this.live].map(([id, l]) => this.finish(id, l)));
+    await Promise.all(this.links);
   }
 }
 

@@ -1,0 +1,76 @@
+import { WirelabError } from '../../shared/contract/errors.ts';
+import type { TcpInfoSample } from '../../shared/contract/link.ts';
+import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
+import { readTcpPackets } from '../../shared/timeline/tcp-packet.ts';
+import { groupStreams } from '../../shared/timeline/tcp-streams.ts';
+import { linkSpecText, parseLinkSpec } from '../../shared/timeline/link-spec.ts';
+import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
+import { runLink } from '../services/timeline/link-lab.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
+
+/** The document's TCP_INFO series: `t` on the segments' clock (seconds since the stream's first packet). */
+export interface TcpInfoPoint {
+  t: number;
+  cwnd: number;
+  ssthresh: number | null;
+  rttMs: number;
+  retrans: number;
+  deliveryRate: number;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function tcpInfoSeries(samples: TcpInfoSample[], startSec: number, startNs: number): TcpInfoPoint[] {
+  return samples.map((s) => ({
+    t: round(s.tsSec - startSec + (s.tsNs - startNs) / 1e9, 6),
+    cwnd: s.cwnd,
+    ssthresh: s.ssthresh,
+    rttMs: round(s.rttMs, 3),
+    retrans: s.retrans,
+    deliveryRate: s.deliveryRate,
+  }));
+}
+
+/**
+ * `wirelab timeline --link SPEC [--transfer SIZE] [--json]`: one emulated-link experiment, printed
+ * as `wirelab timeline FILE` prints a capture, plus `link` (the settings used) and `tcpInfo`.
+ * When the link cannot be made here the coded reason goes to stderr (and, with --json, to
+ * stdout as {"error": {code, message, params}}), exit 3.
+ */
+export async function linkCommand(spec: string, transfer: string | undefined, json: boolean, io: CliIo): Promise<number> {
+  let settings;
+  try {
+    settings = parseLinkSpec(spec, transfer);
+  } catch (e) {
+    if (e instanceof WirelabError) throw new UsageError(`--link: ${e.message}`);
+    throw e;
+  }
+  let run;
+  try {
+    run = await runLink(settings, { marker: () => {}, tcpInfo: () => {} });
+  } catch (e) {
+    if (!(e instanceof WirelabError) || !e.code.startsWith('LINK_')) throw e;
+    if (json) io.out(JSON.stringify({ error: e.toData() }));
+    io.err(`wirelab timeline: ${e.code}: ${e.message}`);
+    return 3;
+  }
+  const { packets } = readTcpPackets(run.pcap);
+  const streams = groupStreams(packets).map(analyzeStream);
+  // Samples are on the capture's clock: put them on the stream's time axis (0 = its first packet), as its segments are.
+  const start = packets[0] ?? { tsSec: run.tcpInfo[0]?.tsSec ?? 0, tsNs: run.tcpInfo[0]?.tsNs ?? 0 };
+  const tcpInfo = tcpInfoSeries(run.tcpInfo, start.tsSec, start.tsNs);
+  if (json) io.out(JSON.stringify({ ...timelineDocument(streams), link: { ...settings, spec: linkSpecText(settings) }, tcpInfo }));
+  else {
+    io.out(`emulated link: ${linkSpecText(settings)}, ${settings.transferBytes} bytes`);
+    io.out(timelineText(streams));
+    const last = run.tcpInfo.at(-1);
+    const maxCwnd = Math.max(0, ...run.tcpInfo.map((s) => s.cwnd));
+    const maxRtt = Math.max(0, ...run.tcpInfo.map((s) => s.rttMs));
+    io.out(
+      last
+        ? `TCP_INFO: ${run.tcpInfo.length} samples; cwnd up to ${maxCwnd} segments, RTT up to ${maxRtt.toFixed(1)} ms, ${last.retrans} retransmitted${packets.length ? '' : ' (no packets captured)'}`
+        : 'TCP_INFO: no samples (koffi could not be loaded)',
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,122 @@
+import type { LinkSettings } from '../../../shared/contract/link.ts';
+
+/**
+ * The shell script that builds the emulated link and runs one experiment in it. It runs in the
+ * namespace `unshare --map-user=1000 -n --keep-caps` made (link-lab.ts), which plays the router R;
+ * the client's A and the server's B are two more network namespaces in the same user namespace,
+ * each held open by a `sleep` and entered with nsenter:
+ *
+ *   A client 10.77.1.1 ─ veth ─ ra  R  rb ─ veth ─ 10.77.2.1 B server
+ *
+ * - Mapping to a non-zero uid keeps the capabilities as ambient ones (--keep-caps) and makes
+ *   tcpdump see a non-root user: as "root" it would try to drop to its own user and fail on
+ *   setgroups, which an unprivileged user namespace denies (measured; `-Z root` fails the same way).
+ * - Rate and queue are tc tbf on R's two egress ports, loss is nftables on R's forward hook
+ *   (numgen random, per direction by input port), so the capture in A sees every segment the
+ *   client sent, the lost ones too, beside their retransmissions.
+ * - GSO is off on every veth (gso_max_segs 1): TCP then sends MSS-sized segments, as on a real
+ *   link, instead of 64 KiB super-packets the capture would show as one.
+ * - tcpdump gets snaplen 640 and a 16 MiB ring: with the default 256 KiB snaplen, immediate mode's
+ *   ring holds a handful of frames and the kernel drops most of a fast transfer (measured: 182 of 326).
+ */
+export interface LinkScriptInput {
+  settings: LinkSettings;
+  dir: string;
+  node: string;
+  program: string;
+  /** The experiment's bound: every program exits by then. */
+  boundMs: number;
+}
+
+export const LINK_CLIENT = '10.77.1.1';
+export const LINK_SERVER = '10.77.2.1';
+export const LINK_PORT = 5000;
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function linkScript({ settings: s, dir, node, program, boundMs }: LinkScriptInput): string {
+  const tbf = (dev: string) => {
+    if (s.rateKbit === null && s.delayMs === 0) return '';
+    const lines: string[] = [];
+    // burst: at least one full-size frame and about 2 ms at the rate (tc-tbf(8): burst ≥ rate/HZ).
+    const burst = s.rateKbit === null ? 0 : Math.max(3028, Math.round((s.rateKbit * 1000) / 8 / 500));
+    if (s.rateKbit !== null) lines.push(`tc qdisc add dev ${dev} root handle 1: tbf rate ${s.rateKbit}kbit burst ${burst} limit ${s.queueBytes} || fail tc`);
+    if (s.delayMs > 0) {
+      const parent = s.rateKbit !== null ? 'parent 1:1 handle 10:' : 'root';
+      lines.push(`tc qdisc add dev ${dev} ${parent} netem delay ${s.delayMs}ms${s.jitterMs ? ` ${s.jitterMs}ms` : ''} limit 100000 || fail netem`);
+    }
+    return lines.join('\n');
+  };
+  const rules: string[] = [];
+  const rule = (r: string) => rules.push(`nft add rule inet wirelab link ${r} || fail nft`);
+  if (s.lossPercent > 0) rule(`iifname ra numgen random mod 100 '<' ${Math.round(s.lossPercent)} drop`);
+  if (s.reverseLossPercent > 0) rule(`iifname rb numgen random mod 100 '<' ${Math.round(s.reverseLossPercent)} drop`);
+  if (s.experiment === 'lost-syn') {
+    // The first SYN of each connection, exactly: its 4-tuple goes into a set as it is dropped, so
+    // the retransmitted SYN (same ISN, same ports) passes.
+    rules.push(`nft add set inet wirelab seen '{ type ipv4_addr . inet_service; }' || fail nft`);
+    rule(`iifname ra tcp flags '&' '(syn|ack)' == syn ip saddr . tcp sport @seen accept`);
+    rule(`iifname ra tcp flags '&' '(syn|ack)' == syn add @seen '{ ip saddr . tcp sport }' drop`);
+  }
+  if (s.experiment === 'lost-ack') {
+    // The handshake's final ACK: the client's first segment with only ACK set (it sends nothing
+    // else until the server has spoken), once per connection.
+    rules.push(`nft add set inet wirelab seen '{ type ipv4_addr . inet_service; }' || fail nft`);
+    rule(`iifname ra tcp flags '&' '(syn|ack|fin|rst|psh)' == ack ip saddr . tcp sport @seen accept`);
+    rule(`iifname ra tcp flags '&' '(syn|ack|fin|rst|psh)' == ack add @seen '{ ip saddr . tcp sport }' drop`);
+  }
+  const nft = rules.length
+    ? [`nft add table inet wirelab || fail nft`, `nft add chain inet wirelab link '{ type filter hook forward priority 0; }' || fail nft`, ...rules].join('\n')
+    : '';
+  const args = (mode: string, host: string) => [q(node), q(program), mode, s.experiment, host, LINK_PORT, s.transferBytes, boundMs].join(' ');
+  // A slow reader needs a small receive buffer, or Linux's autotuning grows the window past what the transfer fills.
+  const rmem = s.experiment === 'slow-reader' ? `sysctl -qw net.ipv4.tcp_rmem='4096 16384 32768' || fail sysctl` : ':';
+  return `set -u
+D=${q(dir)}
+fail() { echo "{\\"type\\":\\"setupFailed\\",\\"step\\":\\"$1\\"}"; exit 4; }
+PIDS=""
+trap 'kill $PIDS 2>/dev/null' EXIT
+ip link set lo up || fail ip
+echo 1 > /proc/sys/net/ipv4/ip_forward || fail forward
+unshare -n sleep ${Math.ceil(boundMs / 1000) + 5} & A=$!
+unshare -n sleep ${Math.ceil(boundMs / 1000) + 5} & B=$!
+PIDS="$A $B"
+sleep 0.05
+n=0; until nsenter -t $A -n true 2>/dev/null && nsenter -t $B -n true 2>/dev/null; do n=$((n+1)); [ $n -gt 100 ] && fail nsenter; sleep 0.02; done
+ip link add ra type veth peer name a0 || fail veth
+ip link add rb type veth peer name b0 || fail veth
+ip link set a0 netns $A && ip link set b0 netns $B || fail veth
+for d in ra rb; do ip link set $d gso_max_segs 1 gso_max_size 1514 up || fail ip; done
+ip addr add 10.77.1.254/24 dev ra && ip addr add 10.77.2.254/24 dev rb || fail ip
+nsenter -t $A -n sh -c 'ip link set lo up && ip link set a0 gso_max_segs 1 gso_max_size 1514 up && ip addr add ${LINK_CLIENT}/24 dev a0 && ip route add default via 10.77.1.254' || fail ip
+nsenter -t $B -n sh -c 'ip link set lo up && ip link set b0 gso_max_segs 1 gso_max_size 1514 up && ip addr add ${LINK_SERVER}/24 dev b0 && ip route add default via 10.77.2.254' || fail ip
+${tbf('ra')}
+${tbf('rb')}
+${nft}
+nsenter -t $B -n sh -c ${q(rmem)}
+nsenter -t $B -n ${args('server', LINK_SERVER)} & S=$!
+PIDS="$PIDS $S"
+nsenter -t $A -n tcpdump -i a0 -n -s 640 -B 16384 -U --immediate-mode -w - tcp port ${LINK_PORT} > "$D/capture.pcap" 2> "$D/tcpdump.err" & T=$!
+PIDS="$PIDS $T"
+n=0; until grep -q listening "$D/tcpdump.err"; do n=$((n+1)); [ $n -gt 200 ] && fail tcpdump; kill -0 $T 2>/dev/null || fail tcpdump; sleep 0.025; done
+n=0; until nsenter -t $B -n ss -Hltn "sport = :${LINK_PORT}" | grep -q LISTEN; do n=$((n+1)); [ $n -gt 200 ] && fail server; sleep 0.025; done
+echo '{"type":"ready"}'
+nsenter -t $A -n ${args('client', LINK_SERVER)}
+echo "{\\"type\\":\\"clientExit\\",\\"status\\":$?}"
+n=0; while kill -0 $S 2>/dev/null && [ $n -lt 40 ]; do n=$((n+1)); sleep 0.05; done
+# The last ACKs and FINs reach the capture; then tcpdump flushes what it holds and ends.
+sleep 0.2
+kill $T; wait $T
+echo '{"type":"done"}'
+`;
+}
+
+/** A script that answers whether the link can be made here and whether the kernel has netem. */
+export const linkProbeScript = `set -u
+ip link set lo up || { echo 'ip link: failed' >&2; exit 5; }
+ip link add ra type veth peer name rb || { echo 'veth: failed' >&2; exit 5; }
+tc qdisc add dev ra root tbf rate 1mbit burst 3028 limit 10000 || { echo 'tc tbf: failed' >&2; exit 5; }
+nft add table inet wirelab || { echo 'nft: failed' >&2; exit 5; }
+unshare -n true || { echo 'nested network namespace: failed' >&2; exit 5; }
+if tc qdisc add dev rb root netem delay 1ms 2>/dev/null; then echo netem=yes; else echo netem=no; fi
+`;

@@ -1,0 +1,52 @@
+import { WirelabError } from '../../../shared/contract/errors.ts';
+import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
+import type { CaptureStatus, TimelineEvent } from '../../../shared/contract/timeline.ts';
+import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
+import { readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
+import { runLink } from './link-lab.ts';
+
+type Emit = (part: Partial<Omit<TimelineEvent, 'timelineId'>>) => void;
+
+/** Packets per event when the capture is sent at the end: big enough to be quick, small enough for one WebSocket frame. */
+const PACKETS_PER_EVENT = 2000;
+
+/**
+ * One emulated-link experiment as a live timeline: socket markers and TCP_INFO samples go out
+ * as they happen (samples ten at a time), the packets when the capture has been read (the
+ * capture is a file inside the namespace: the link's speed is the kernel's, not the parser's).
+ */
+export async function linkTimeline(settings: LinkSettings, status: LinkStatus, emit: Emit): Promise<void> {
+  const capture: CaptureStatus = { available: true, code: null, tool: 'tcpdump', reason: null, howTo: null };
+  emit({ status: { phase: 'starting', message: null, capture: null } });
+  let held: TcpInfoSample[] = [];
+  const flush = () => {
+    if (held.length) emit({ tcpInfo: held });
+    held = [];
+  };
+  try {
+    emit({ status: { phase: 'capturing', message: null, capture } });
+    const run = await runLink(
+      settings,
+      {
+        marker: (m) => emit({ markers: [m] }),
+        tcpInfo: (s) => {
+          held.push(s);
+          if (held.length >= 10) flush();
+        },
+        tcpInfoUnavailable: (reason) =>
+          emit({ status: { phase: 'capturing', message: `no TCP_INFO: ${reason}`, code: 'LINK_TCP_INFO_UNAVAILABLE', params: { reason }, capture } }),
+      },
+      status,
+    );
+    flush();
+    const read = readTcpPackets(run.pcap);
+    const lens = new Map(read.frames.map((f) => [f.frame, f.origLen]));
+    const packets = read.packets.map((p) => packetToWire(p, { origLen: lens.get(p.frame) ?? p.data.length }));
+    for (let i = 0; i < packets.length; i += PACKETS_PER_EVENT) emit({ packets: packets.slice(i, i + PACKETS_PER_EVENT) });
+    emit({ status: { phase: 'done', message: null, capture } });
+  } catch (e) {
+    flush();
+    const err = e instanceof WirelabError ? e : new WirelabError('EXPERIMENT_FAILED', String(e), undefined, { reason: String(e) });
+    emit({ status: { phase: 'error', message: err.message, code: err.code, params: err.params ?? {}, capture: null } });
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { limitMessage, limitParams, limits } from './limits.ts';
+
+/**
+ * The emulated link's part of the contract (issue 16): Wirelab's own client and server in two
+ * private network namespaces joined through a third that plays the router (rate, queue, loss),
+ * captured in the client's. One schema checks the settings for the GUI, the CLI (after
+ * shared/timeline/link-spec.ts has read `--link "rate=2mbit,loss=5%"`) and the host.
+ */
+
+/** The lessons: each sets its own defaults (shared/timeline/link-experiments.ts) that settings override. */
+export const linkExperimentSchema = z.enum(['lossy', 'slow', 'lost-syn', 'lost-ack', 'slow-reader']);
+export type LinkExperiment = z.infer<typeof linkExperimentSchema>;
+
+const percent = (field: string) =>
+  z
+    .number(`${field}: a percentage`)
+    .min(0, `${field}: 0–50 % (more than half lost is no longer a link TCP can use)`)
+    .max(50, `${field}: 0–50 % (more than half lost is no longer a link TCP can use)`);
+const ms = (field: string) => z.number(`${field}: milliseconds`).min(0, `${field}: 0–5000 ms`).max(5000, `${field}: 0–5000 ms`);
+
+export const linkSettingsSchema = z
+  .object({
+    experiment: linkExperimentSchema,
+    /** The bottleneck's rate in kbit/s (tc tbf on the router, both ways); null: as fast as veth goes. */
+    rateKbit: z.number('rate: a bit rate such as 2mbit').int('rate: whole kbit/s').min(8, 'rate: 8kbit–1gbit').max(1_000_000, 'rate: 8kbit–1gbit').nullable(),
+    /** The router's queue in bytes (tbf limit): what waits before the bottleneck; only with a rate. */
+    queueBytes: z
+      .number('queue: a size in bytes such as 64kb')
+      .int('queue: whole bytes')
+      .min(3000, 'queue: 3kb–16mb (at least two full-size packets)')
+      .max(16 * 1024 * 1024, 'queue: 3kb–16mb (at least two full-size packets)'),
+    /** Share of the client → server packets the router drops (nftables numgen). */
+    lossPercent: percent('loss'),
+    /** Share of the server → client packets (ACKs, in a bulk transfer) the router drops. */
+    reverseLossPercent: percent('reverse-loss'),
+    /** One-way delay and its jitter: sch_netem on the router, where the kernel has it. */
+    delayMs: ms('delay'),
+    jitterMs: ms('jitter'),
+    /** What the client sends (the server sends one line back in lost-ack). */
+    transferBytes: z
+      .number('transfer: a size such as 4MiB')
+      .int('transfer: whole bytes')
+      .min(1, 'transfer: at least 1 byte')
+      .refine((n) => n <= limits.linkTransferBytes, {
+        message: limitMessage('linkTransferBytes', 'transfer', 'per experiment'),
+        params: limitParams('linkTransferBytes'),
+        abort: true,
+      }),
+  })
+  .strict()
+  .refine((s) => s.jitterMs === 0 || s.delayMs > 0, { message: 'jitter: needs a delay to vary (delay=…)', path: ['jitterMs'] });
+export type LinkSettings = z.infer<typeof linkSettingsSchema>;
+
+/**
+ * One TCP_INFO sample of the sender's socket (getsockopt(TCP_INFO), linux/tcp.h), on the
+ * capture's clock: `t` is seconds since the capture's first packet in the CLI document, and
+ * Unix seconds + ns on the wire (like packets).
+ */
+export const tcpInfoSampleSchema = z.object({
+  tsSec: z.number(),
+  tsNs: z.number().int(),
+  /** Congestion window, in segments. */
+  cwnd: z.number().int(),
+  /** Slow-start threshold in segments; null while it is still "infinite" (slow start never left). */
+  ssthresh: z.number().int().nullable(),
+  /** Smoothed RTT and its variation, ms (tcpi_rtt, tcpi_rttvar are µs). */
+  rttMs: z.number(),
+  rttvarMs: z.number(),
+  /** Segments retransmitted so far on this connection (tcpi_total_retrans). */
+  retrans: z.number().int(),
+  /** The kernel's delivery rate estimate, bytes per second (tcpi_delivery_rate). */
+  deliveryRate: z.number(),
+  /** Bytes in flight the kernel counts unacknowledged (tcpi_unacked × mss). */
+  unacked: z.number().int(),
+  /** The RTO in ms and its backoff exponent: the doubling after each timeout (RFC 6298 §5.5). */
+  rtoMs: z.number(),
+  backoff: z.number().int(),
+  caState: z.enum(['open', 'disorder', 'cwr', 'recovery', 'loss']),
+});
+export type TcpInfoSample = z.infer<typeof tcpInfoSampleSchema>;
+
+/** Whether emulated links work here; when not, the code says what forbids them and how to change it. */
+export const linkStatusSchema = z.object({
+  available: z.boolean(),
+  /** LINK_NAMESPACES_FORBIDDEN, LINK_TOOL_MISSING, LINK_UNSUPPORTED_OS; null when it works. */
+  code: z.string().nullable(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** The same in English, for the CLI. */
+  reason: z.string().nullable(),
+  /** Whether the kernel has sch_netem (delay, jitter); when not, LINK_DELAY_UNAVAILABLE words why. */
+  delay: z.boolean(),
+});
+export type LinkStatus = z.infer<typeof linkStatusSchema>;
+
+export const linkCommands = {
+  /** Whether emulated-link experiments run here (namespaces, tc, nft, tcpdump) and whether delay does. */
+  'timeline.linkCapabilities': { input: z.object({}).strict(), output: linkStatusSchema },
+  /** Runs one emulated-link experiment; packets, markers and TCP_INFO samples arrive on `timeline.event`. */
+  'timeline.link': { input: linkSettingsSchema, output: z.object({ timelineId: z.string() }) },
+} as const;

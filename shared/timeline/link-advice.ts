@@ -1,0 +1,64 @@
+/**
+ * Why an emulated link cannot be made here, as a code the UI words and the English the CLI
+ * prints. The namespaces are made without root (`unshare --map-user … -n`, user_namespaces(7));
+ * what forbids them is a setting of the machine, each with its own fix:
+ * - `user.max_user_namespaces = 0`: unshare fails with ENOSPC ("No space left on device");
+ * - `kernel.unprivileged_userns_clone = 0` (Debian's patch, older kernels): EPERM;
+ * - `kernel.apparmor_restrict_unprivileged_userns = 1` (Ubuntu 23.10 and later): EPERM, or the
+ *   namespace is made but without the capabilities to add a veth link;
+ * - a container or seccomp policy that forbids unshare(2): EPERM with neither setting to blame.
+ */
+export interface LinkProblem {
+  code: 'LINK_NAMESPACES_FORBIDDEN' | 'LINK_TOOL_MISSING' | 'LINK_UNSUPPORTED_OS' | 'LINK_SETUP_FAILED';
+  params: Record<string, string>;
+  reason: string;
+}
+
+/** The settings the kernel exposes under /proc/sys (null: not on this kernel). */
+export interface NamespaceSysctls {
+  maxUserNamespaces: number | null;
+  unprivilegedUsernsClone: number | null;
+  apparmorRestrict: number | null;
+}
+
+/** The tools the link needs and the Debian/Ubuntu package each comes in. */
+export const linkTools: Record<string, string> = { unshare: 'util-linux', nsenter: 'util-linux', ip: 'iproute2', tc: 'iproute2', nft: 'nftables', tcpdump: 'tcpdump' };
+
+export function missingToolProblem(tool: string): LinkProblem {
+  const pkg = linkTools[tool] ?? tool;
+  return { code: 'LINK_TOOL_MISSING', params: { tool, package: pkg }, reason: `${tool} is not installed (Debian/Ubuntu: apt install ${pkg})` };
+}
+
+export function unsupportedOsProblem(platform: string): LinkProblem {
+  return {
+    code: 'LINK_UNSUPPORTED_OS',
+    params: { platform },
+    reason: `emulated links use Linux network namespaces, tc and nftables; ${platform} has none of them (run Wirelab on Linux, or in a Linux VM)`,
+  };
+}
+
+/** What `unshare` (or the first step inside the namespace) printed, and the machine's settings → the problem. */
+export function namespaceProblem(stderr: string, sysctls: NamespaceSysctls): LinkProblem {
+  const text = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
+  const forbidden = (setting: string, value: string, change: string): LinkProblem => ({
+    code: 'LINK_NAMESPACES_FORBIDDEN',
+    params: { setting, value, change, error: text },
+    reason: `unprivileged user namespaces are forbidden here (${setting} = ${value}): ${change} — unshare said: ${text}`,
+  });
+  if (/No space left on device|ENOSPC/i.test(text) || sysctls.maxUserNamespaces === 0)
+    return forbidden('user.max_user_namespaces', String(sysctls.maxUserNamespaces ?? 0), 'sudo sysctl -w user.max_user_namespaces=15000');
+  if (sysctls.unprivilegedUsernsClone === 0)
+    return forbidden('kernel.unprivileged_userns_clone', '0', 'sudo sysctl -w kernel.unprivileged_userns_clone=1');
+  if (sysctls.apparmorRestrict === 1)
+    return forbidden(
+      'kernel.apparmor_restrict_unprivileged_userns',
+      '1',
+      'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or an AppArmor profile for Wirelab that allows userns',
+    );
+  if (/Operation not permitted|EPERM|Permission denied/i.test(text))
+    return forbidden('unshare(2)', 'denied', 'allow unshare(2) in this container or sandbox (for Docker: --security-opt seccomp=unconfined, or a VM)');
+  return { code: 'LINK_SETUP_FAILED', params: { step: 'unshare', error: text }, reason: `could not make the private network: ${text}` };
+}
+
+/** The advice when delay or jitter is asked for and the kernel has no sch_netem. */
+export const netemAdvice = 'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';
