@@ -72,6 +72,52 @@ describe('wirelab timeline', () => {
     expect(text.stdout).toMatch(/\[dup-ack #3\]/);
   });
 
+  it('--graph prints one stream graph as a series: tcptrace marks what tshark calls retransmissions, rtt is ack_rtt in ms', async () => {
+    const lossy = fileURLToPath(new URL('../../test/fixtures/link/lossy-5pct.pcap', import.meta.url));
+    const reading = (
+      JSON.parse(readFileSync(`${lossy}.tshark.json`, 'utf8')) as { frames: { retransmission: boolean; ackRtt: number | null; srcPort: number }[] }
+    ).frames;
+    const trace = await runWirelab(['timeline', lossy, '--graph', 'tcptrace', '--json']);
+    expect(trace.code).toBe(0);
+    const t = JSON.parse(trace.stdout) as { stream: number; direction: string; unit: string; columns: string[]; points: (number | null)[][] };
+    expect(Object.keys(t)).toEqual(['stream', 'direction', 'unit', 'columns', 'points']);
+    // the client sent the data, so it is the default direction
+    expect([t.stream, t.direction, t.unit]).toEqual([0, 'client', 'bytes']);
+    expect(t.points.filter((p) => p[3] === 1).length).toBe(reading.filter((f) => f.retransmission && f.srcPort !== 5000).length);
+    expect(t.points.every((p) => typeof p[0] === 'number')).toBe(true);
+
+    const r = JSON.parse((await runWirelab(['timeline', lossy, '--graph', 'rtt', '--json'])).stdout) as { unit: string; points: number[][] };
+    expect(r.unit).toBe('ms');
+    const tsharkMs = new Set(reading.filter((f) => f.ackRtt !== null && f.srcPort === 5000).map((f) => Math.round(f.ackRtt! * 1e6)));
+    expect(r.points.length).toBeGreaterThan(10);
+    // every sample is one of tshark's ack_rtt values for the server's ACKs (a few are left out: Karn)
+    expect(r.points.filter((p) => !tsharkMs.has(Math.round(p[1]! * 1000)))).toEqual([]);
+    expect(r.points.length).toBeLessThan(tsharkMs.size + 1);
+
+    const server = JSON.parse((await runWirelab(['timeline', lossy, '--graph', 'stevens', '--direction', 'server', '--json'])).stdout) as {
+      points: number[][];
+    };
+    // the server sent only its SYN-ACK and FIN
+    expect(server.points.length).toBeLessThanOrEqual(3);
+    const csv = await runWirelab(['timeline', lossy, '--graph', 'throughput']);
+    expect(csv.stdout.split('\n')[0]).toBe('t,bitsPerSecond');
+  });
+
+  it('--graph, --stream and --direction name the flag and the rule when they are wrong (exit 2)', async () => {
+    const lossy = fileURLToPath(new URL('../../test/fixtures/link/lossy-5pct.pcap', import.meta.url));
+    const cases: [string[], RegExp][] = [
+      [['--graph', 'sequence'], /--graph must be one of stevens, tcptrace, throughput, rtt, window, not "sequence"/],
+      [['--graph', 'rtt', '--stream', '1'], /--stream must be a connection's index from 0 to 0 \(the capture has 1\), not "1"/],
+      [['--graph', 'rtt', '--direction', 'up'], /--direction must be client or server, not "up"/],
+      [['--stream', '0'], /--stream goes with --graph/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runWirelab(['timeline', lossy, ...flags, '--json']);
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it('prints what it could read of a truncated file, then says where it broke (exit 1)', async () => {
     const r = await runWirelab(['timeline', fixture('truncated.pcap'), '--json']);
     expect(r.code).toBe(1);

@@ -9,9 +9,11 @@ import { endpointText, groupStreams } from '../../shared/timeline/tcp-streams.ts
 import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
 import { loopbackInterface, PacketCapture } from '../services/timeline/packet-capture.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { graphHelp, graphRequest, printGraph } from './timeline-graph.ts';
 import { linkCommand } from './timeline-link-command.ts';
 
 export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
+wirelab timeline <file> --graph stevens|tcptrace|throughput|rtt|window [--stream N] [--direction client|server] [--json]
 wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
 wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--json]
 
@@ -29,7 +31,8 @@ queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthre
 "retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
   experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
   rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
-  delay=50ms jitter=10ms        only where the kernel has sch_netem`;
+  delay=50ms jitter=10ms        only where the kernel has sch_netem
+${graphHelp}`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
   const streams = groupStreams(packets).map(analyzeStream);
@@ -47,9 +50,14 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
       wait: { type: 'string' },
       link: { type: 'string' },
       transfer: { type: 'string' },
+      graph: { type: 'string' },
+      stream: { type: 'string' },
+      direction: { type: 'string' },
     },
   });
   const json = values.json === true;
+  const graph = graphRequest(values);
+  if (graph && (values.link !== undefined || values.connect)) throw new UsageError('--graph draws a capture file: give the file, not --link or --connect');
   if (values.link !== undefined) {
     if (positionals.length || values.connect) throw new UsageError('--link runs its own experiment: give no file and no --connect');
     return linkCommand(values.link, values.transfer, json, io);
@@ -66,7 +74,8 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
     }
     const { frames, problem, packets } = readTcpPackets(bytes);
     if (problem && frames.length === 0) throw new UsageError(`file: ${path}: ${problem.message}`);
-    print(packets, json, io);
+    if (graph) printGraph(packets, graph, json, io);
+    else print(packets, json, io);
     // What was read is printed; the damage is reported, with where it is, and the exit code says so.
     if (problem) {
       io.err(`${path}: ${problem.message} (at byte ${problem.offset}, after ${problem.framesRead} packets)`);

@@ -104,13 +104,14 @@ describe('TCP stream graphs', () => {
 
   it('cwnd from TCP_INFO samples, and CSV with a header and empty cells for gaps', () => {
     const c = cwnd(
+      { startSec: 100, startNs: 500_000_000 },
       [
-        { t: 0.1, cwnd: 10, ssthresh: null, rttMs: 1, retrans: 0, deliveryRate: 1e6 },
-        { t: 0.2, cwnd: 20, ssthresh: 14, rttMs: 1, retrans: 1, deliveryRate: 1e6 },
+        { tsSec: 100, tsNs: 750_000_000, cwnd: 10, ssthresh: null },
+        { tsSec: 101, tsNs: 0, cwnd: 20, ssthresh: 14 },
       ],
       'client',
     );
-    expect(seriesCsv(c)).toBe('t,cwnd,ssthresh\n0.1,10,\n0.2,20,14\n');
+    expect(seriesCsv(c)).toBe('t,cwnd,ssthresh\n0.25,10,\n0.5,20,14\n');
     const { a } = load('graphs/lossy-4pct.pcap');
     expect(graphSeries('window', a, 'client').columns).toEqual(['bytesInFlight', 'receiveWindow']);
   });

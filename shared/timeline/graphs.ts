@@ -1,3 +1,4 @@
+import type { TcpInfoSample } from '../contract/link.ts';
 import { RETRANSMISSION_BADGES, type Segment, type Side, type StreamAnalysis } from './tcp-analysis.ts';
 
 /**
@@ -20,18 +21,8 @@ export interface GraphSeries {
   windowSec?: number;
 }
 
-/**
- * TCP_INFO sampled from the experiment's socket (link-lab's `tcpInfo` in the timeline document),
- * on the same clock as the packets: `t` in seconds since the stream's first packet.
- */
-export interface TcpInfoSample {
-  t: number;
-  cwnd: number;
-  ssthresh: number | null;
-  rttMs: number;
-  retrans: number;
-  deliveryRate: number;
-}
+/** The part of a TCP_INFO sample (shared/contract/link.ts) the cwnd graph draws, stamped like packets. */
+export type CwndSample = Pick<TcpInfoSample, 'tsSec' | 'tsNs' | 'cwnd' | 'ssthresh'>;
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 const isResend = (g: Segment) => g.badges.some((b) => RETRANSMISSION_BADGES.includes(b));
@@ -153,12 +144,16 @@ export function windowGraph(a: StreamAnalysis, dir: Side): GraphSeries {
   return { kind: 'window', direction: dir, unit: 'bytes', columns: ['bytesInFlight', 'receiveWindow'], points };
 }
 
-/** The kernel's congestion window and slow-start threshold (TCP_INFO, in segments) where they were sampled. */
-export function cwnd(samples: readonly TcpInfoSample[], dir: Side): GraphSeries {
-  return { kind: 'cwnd', direction: dir, unit: 'segments', columns: ['cwnd', 'ssthresh'], points: samples.map((s) => [s.t, s.cwnd, s.ssthresh]) };
+/**
+ * The kernel's congestion window and slow-start threshold (TCP_INFO, in segments) where an
+ * experiment sampled them, put on the stream's clock; ssthresh is null while slow start lasts.
+ */
+export function cwnd(a: Pick<StreamAnalysis, 'startSec' | 'startNs'>, samples: readonly CwndSample[], dir: Side): GraphSeries {
+  const points = samples.map((s) => [s.tsSec - a.startSec + (s.tsNs - a.startNs) / 1e9, s.cwnd, s.ssthresh]);
+  return { kind: 'cwnd', direction: dir, unit: 'segments', columns: ['cwnd', 'ssthresh'], points };
 }
 
-export function graphSeries(kind: GraphKind, a: StreamAnalysis, dir: Side, tcpInfo: readonly TcpInfoSample[] = []): GraphSeries {
+export function graphSeries(kind: GraphKind, a: StreamAnalysis, dir: Side, tcpInfo: readonly CwndSample[] = []): GraphSeries {
   switch (kind) {
     case 'stevens':
       return stevens(a, dir);
@@ -171,7 +166,7 @@ export function graphSeries(kind: GraphKind, a: StreamAnalysis, dir: Side, tcpIn
     case 'window':
       return windowGraph(a, dir);
     case 'cwnd':
-      return cwnd(tcpInfo, dir);
+      return cwnd(a, tcpInfo, dir);
   }
 }
 
