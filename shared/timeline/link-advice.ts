@@ -22,7 +22,14 @@ export interface NamespaceSysctls {
 }
 
 /** The tools the link needs and the Debian/Ubuntu package each comes in. */
-export const linkTools: Record<string, string> = { unshare: 'util-linux', nsenter: 'util-linux', ip: 'iproute2', tc: 'iproute2', nft: 'nftables', tcpdump: 'tcpdump' };
+export const linkTools: Record<string, string> = {
+  unshare: 'util-linux',
+  nsenter: 'util-linux',
+  ip: 'iproute2',
+  tc: 'iproute2',
+  nft: 'nftables',
+  tcpdump: 'tcpdump',
+};
 
 export function missingToolProblem(tool: string): LinkProblem {
   const pkg = linkTools[tool] ?? tool;
@@ -47,8 +54,7 @@ export function namespaceProblem(stderr: string, sysctls: NamespaceSysctls): Lin
   });
   if (/No space left on device|ENOSPC/i.test(text) || sysctls.maxUserNamespaces === 0)
     return forbidden('user.max_user_namespaces', String(sysctls.maxUserNamespaces ?? 0), 'sudo sysctl -w user.max_user_namespaces=15000');
-  if (sysctls.unprivilegedUsernsClone === 0)
-    return forbidden('kernel.unprivileged_userns_clone', '0', 'sudo sysctl -w kernel.unprivileged_userns_clone=1');
+  if (sysctls.unprivilegedUsernsClone === 0) return forbidden('kernel.unprivileged_userns_clone', '0', 'sudo sysctl -w kernel.unprivileged_userns_clone=1');
   if (sysctls.apparmorRestrict === 1)
     return forbidden(
       'kernel.apparmor_restrict_unprivileged_userns',
@@ -61,4 +67,5 @@ export function namespaceProblem(stderr: string, sysctls: NamespaceSysctls): Lin
 }
 
 /** The advice when delay or jitter is asked for and the kernel has no sch_netem. */
-export const netemAdvice = 'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';
+export const netemAdvice =
+  'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';

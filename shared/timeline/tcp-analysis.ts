@@ -1,5 +1,5 @@
 import { ACK, FIN, RST, SYN, flagList, tcpOptions, type TcpOptions, type TcpPacket } from './tcp-packet.ts';
-import { endpointText, type TcpStream } from './tcp-streams.ts';
+import { endpointText, splitEndpoint, type TcpStream } from './tcp-streams.ts';
 import { TcpEndpoint, type TcpState } from './tcp-state-machine.ts';
 
 export type Side = 'client' | 'server';
@@ -147,8 +147,18 @@ const newFlow = (): FlowState => ({
   sack: [],
 });
 
+/** One shared, frozen list per flag combination: a stream has a handful of them and a million segments. */
+const flagCache = new Map<number, string[]>();
+function flagNames(flags: number): string[] {
+  let f = flagCache.get(flags);
+  if (!f) flagCache.set(flags, (f = Object.freeze(flagList(flags)) as string[]));
+  return f;
+}
+
 /** Wireshark stops listing unacknowledged segments past this many (TCP_MAX_UNACKED_SEGMENTS). */
 const MAX_UNACKED = 10000;
+const NO_BADGES = Object.freeze([]) as unknown as Badge[];
+const NO_SACK = Object.freeze([]) as unknown as [number, number][];
 const diff = (a: number, b: number) => (a - b) | 0;
 const GT = (a: number, b: number) => diff(a, b) > 0;
 const LT = (a: number, b: number) => diff(a, b) < 0;
@@ -277,9 +287,11 @@ function judge(p: TcpPacket, t: number, fwd: FlowState, rev: FlowState, revShift
   let ackRtt: number | null = null;
   let ackedFrame: number | null = null;
   let ackRttAmbiguous = false;
-  const kept: Unacked[] = [];
   let matches = 0;
-  for (const u of rev.unacked) {
+  const list = rev.unacked;
+  let w = 0;
+  for (let r = 0; r < list.length; r++) {
+    const u = list[r]!;
     if (ack === u.nextseq) {
       if (matches++ === 0) {
         ackRtt = t - u.t;
@@ -289,10 +301,10 @@ function judge(p: TcpPacket, t: number, fwd: FlowState, rev: FlowState, revShift
       continue;
     }
     if (GT(ack, u.seq) && LE(ack, u.nextseq)) u.seq = ack;
-    if (GT(u.nextseq, ack)) kept.push(u);
+    if (GT(u.nextseq, ack)) list[w++] = u;
   }
+  list.length = w;
   if (matches > 1) ackRttAmbiguous = true;
-  if (kept.length !== rev.unacked.length) rev.unacked = kept;
   if (ackRtt === 0) ackRtt = null;
 
   // Bytes in flight after this segment: from the lowest unacknowledged seq to the highest
@@ -309,8 +321,9 @@ function judge(p: TcpPacket, t: number, fwd: FlowState, rev: FlowState, revShift
     for (const [l, r] of rev.sack) inFlight = (inFlight - ((r - l) >>> 0)) >>> 0;
     if (inFlight > 0 && inFlight < 2e9) bytesInFlight = inFlight - (flags & (SYN | FIN) ? 1 : 0);
   }
-  fwd.sack = options?.sack ? options.sack.slice(0, 3) : [];
-  return { badges, dupAckNum, bytesInFlight, ackRtt, ackedFrame, ackRttAmbiguous };
+  fwd.sack = options?.sack ? options.sack.slice(0, 3) : NO_SACK;
+  // Most segments have no badge: share one empty list rather than keep a million.
+  return { badges: badges.length ? badges : NO_BADGES, dupAckNum, bytesInFlight, ackRtt, ackedFrame, ackRttAmbiguous };
 }
 
 /** Builds the diagram of one stream: relative numbers, scaled windows, badges, phases and both state lanes. */
@@ -321,7 +334,16 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
   const startNs = first.tsNs;
   const timeOf = (p: TcpPacket) => p.tsSec - startSec + (p.tsNs - startNs) / 1e9;
 
-  const fromOf = (p: TcpPacket): Side => (endpointText(p.src, p.srcPort) === stream.client ? 'client' : 'server');
+  // The client's address and port once, not a string built per packet (a million-packet stream).
+  const clientEnd = splitEndpoint(stream.client);
+  const fromOf = (p: TcpPacket): Side =>
+    clientEnd
+      ? p.srcPort === clientEnd.port && p.src === clientEnd.host
+        ? 'client'
+        : 'server'
+      : endpointText(p.src, p.srcPort) === stream.client
+        ? 'client'
+        : 'server';
   const dirs: Record<Side, DirState> = { client: { isn: null, wscale: null }, server: { isn: null, wscale: null } };
   const synOptions: StreamAnalysis['synOptions'] = { client: null, server: null };
 
@@ -396,26 +418,22 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
 
     const options = p.tcpHeaderLen > 20 ? tcpOptions(p) : null;
     const judged = judge(p, t, flows[from], flows[to], windowShift[to], options);
-    if (isRst) judged.badges.unshift('rst');
+    if (isRst) judged.badges = ['rst', ...judged.badges];
 
     const handshakeDone =
       ends.client.state !== 'CLOSED' && ends.client.state !== 'SYN_SENT' && ends.server.state !== 'LISTEN' && ends.server.state !== 'SYN_RCVD';
     if (isFin || isRst) tearing = true;
     const phase: Phase = tearing ? 'teardown' : handshakeDone ? 'data' : 'handshake';
 
-    for (const [side, sent] of [
-      [from, true],
-      [to, false],
-    ] as const) {
-      for (const s of ends[side].step(p, sent)) states[side].push({ t, state: s });
-    }
+    for (const st of ends[from].step(p, true)) states[from].push({ t, state: st });
+    for (const st of ends[to].step(p, false)) states[to].push({ t, state: st });
 
     segments.push({
       frame: p.frame,
       t,
       dt: t - prevT,
       from,
-      flags: flagList(p.flags),
+      flags: flagNames(p.flags),
       seq: p.seq,
       ack: hasAck ? p.ack : null,
       relSeq: (p.seq - d.isn!) >>> 0,

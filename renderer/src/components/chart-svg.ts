@@ -87,11 +87,12 @@ export function chartSvg(data: Columns, series: ChartSeries[], v: View): string 
     }
   });
   out.push('</g>');
-  series.forEach((s, k) => {
-    if (s.style === 'hidden') return;
-    out.push(`<rect x="${m.l + 8 + k * 150}" y="${m.t + 4}" width="10" height="10" fill="${s.color}"/>`);
-    out.push(`<text x="${m.l + 22 + k * 150}" y="${m.t + 13}" fill="${fg}">${esc(s.label)}</text>`);
-  });
+  series
+    .filter((s) => s.style !== 'hidden')
+    .forEach((s, k) => {
+      out.push(`<rect x="${m.l + 8 + k * 150}" y="${m.t + 4}" width="10" height="10" fill="${s.color}"/>`);
+      out.push(`<text x="${m.l + 22 + k * 150}" y="${m.t + 13}" fill="${fg}">${esc(s.label)}</text>`);
+    });
   out.push('</svg>');
   return out.join('\n');
 }
