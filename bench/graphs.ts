@@ -135,7 +135,7 @@ function allSeries(path: string): { ms: number; points: number } {
 }
 
 /** The tcptrace series of the file, as the chart's columns, for the page. */
-function tcptraceColumns(path: string): (number | null)[][] {
+export function tcptraceColumns(path: string): (number | null)[][] {
   const { packets } = readTcpPackets(new Uint8Array(readFileSync(path)));
   const a = analyzeStream(groupStreams(packets)[0]!);
   const s = graphSeries('tcptrace', a, 'client');
@@ -170,20 +170,34 @@ window.drawChart = (cols, decimated) => {
     flushSync(() => createRoot(el).render(createElement(Chart, { ref, data: cols, series, xLabel: 't', yLabel: 'seq', dark: false, ariaLabel: 'bench', height: 500 })));
     return;
   }
-  // The baseline: uPlot itself, every row, no decimation (what the chart would cost without it).
-  new uPlot({ width: el.clientWidth, height: 500, scales: { x: { time: false } }, legend: { show: false },
+  // The baseline: uPlot itself given every row (no decimation), zoomed by the same wheel rule.
+  const u = new uPlot({ width: el.clientWidth, height: 500, scales: { x: { time: false } }, legend: { show: false },
     series: [{}, { show: false }, { stroke: '#2563eb' }, { stroke: '#16a34a', spanGaps: true }, { stroke: '#d97706', spanGaps: true }] }, cols, el);
+  const x = cols[0];
+  u.over.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const min = u.scales.x.min, max = u.scales.x.max, at = u.posToVal(e.offsetX, 'x'), f = e.deltaY < 0 ? 0.8 : 1.25;
+    const lo = Math.max(x[0], at - (at - min) * f), hi = Math.min(x[x.length - 1], at + (max - at) * f);
+    if (hi > lo) u.setScale('x', { min: lo, max: hi });
+  }, { passive: false });
 };
 `;
 
 /** p95 frame time (ms) in Chromium while the wheel zooms in and out over the chart. */
-async function zoomFrames(cols: (number | null)[][], decimated: boolean, bundle: string): Promise<{ p50: number; p95: number; frames: number }> {
+export async function zoomFrames(
+  cols: (number | null)[][],
+  decimated: boolean,
+  bundle: string,
+  cpuSlowdown = 1,
+): Promise<{ p50: number; p95: number; frames: number }> {
   const browser = await chromium.launch({
     executablePath: process.env.WIRELAB_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Optionally as a slower machine would run it (Chromium's CPU throttling, as DevTools offers).
+    if (cpuSlowdown > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
     await page.setContent(`<!doctype html><html><body style="margin:0"><div id="root" style="width:1200px"></div></body></html>`);
     await page.addScriptTag({ content: bundle });
     await page.evaluate(([c, d]) => (globalThis as unknown as { drawChart(c: unknown, d: boolean): void }).drawChart(c, d as boolean), [
@@ -214,6 +228,28 @@ async function zoomFrames(cols: (number | null)[][], decimated: boolean, bundle:
   }
 }
 
+/** The shared chart (and uPlot) bundled for a blank page, as the app's build bundles it. */
+export async function chartBundle(): Promise<string> {
+  const entry = join(root, '.bench-chart-entry.tsx');
+  writeFileSync(entry, pageEntry);
+  try {
+    const out = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      jsx: 'automatic',
+      loader: { '.css': 'empty' },
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+      absWorkingDir: root,
+    });
+    return out.outputFiles[0]!.text;
+  } finally {
+    rmSync(entry, { force: true });
+  }
+}
+
 export async function benchGraphs(report: Report, log: (line: string) => void = console.log): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wirelab-bench-graphs-'));
   const file = join(dir, 'bulk-1m.pcap');
@@ -240,26 +276,12 @@ export async function benchGraphs(report: Report, log: (line: string) => void = 
 
     // Drawing: the tcptrace rows of the same stream.
     const cols = tcptraceColumns(file);
-    const entry = join(root, '.bench-chart-entry.tsx');
-    writeFileSync(entry, pageEntry);
-    let bundle: string;
-    try {
-      const out = await build({
-        entryPoints: [entry],
-        bundle: true,
-        write: false,
-        format: 'iife',
-        loader: { '.css': 'empty' },
-        define: { 'process.env.NODE_ENV': '"production"' },
-        logLevel: 'silent',
-        absWorkingDir: root,
-      });
-      bundle = out.outputFiles[0]!.text;
-    } finally {
-      rmSync(entry, { force: true });
-    }
+    const bundle = await chartBundle();
     const dec = await zoomFrames(cols, true, bundle);
     const raw = await zoomFrames(cols, false, bundle);
+    const slowDec = await zoomFrames(cols, true, bundle, 4);
+    const slowRaw = await zoomFrames(cols, false, bundle, 4);
+    log(`graphs: the same at 4× CPU slowdown: p95 ${slowDec.p95.toFixed(1)} ms with decimation, ${slowRaw.p95.toFixed(1)} ms without`);
     log(
       `graphs: zooming a ${cols[0]!.length.toLocaleString('en')}-row tcptrace chart: frame p50 ${dec.p50.toFixed(1)} ms, p95 ${dec.p95.toFixed(1)} ms with decimation; p95 ${raw.p95.toFixed(1)} ms without`,
     );

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures.ts';
@@ -23,6 +24,9 @@ test('a capture over a lossy link: the tcptrace graph marks each retransmission,
   expect(resent).toBeGreaterThanOrEqual(5);
   await expect(app.getByTestId('graph-marked')).toHaveAttribute('data-count', String(resent));
   await expect(app.getByTestId('graph-marked')).toContainText(`${resent} retransmissions marked`);
+  // no serious or critical WCAG 2.1 A/AA violation in the graph view (names, roles, contrast)
+  const axe = await new AxeBuilder({ page: app }).include('[data-testid=graph-view]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
   const chart = app.getByTestId('graph-chart');
   await expect(chart.locator('canvas')).toBeVisible();
   await expect(chart.locator('.u-legend')).toContainText('Retransmitted');
