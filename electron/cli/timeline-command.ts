@@ -15,7 +15,7 @@ import { linkCommand } from './timeline-link-command.ts';
 export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
 wirelab timeline <file> --graph stevens|tcptrace|throughput|rtt|window [--stream N] [--direction client|server] [--json]
 wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
-wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--json]
+wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--write FILE.pcap] [--json]
 
 Draws every TCP connection in a capture file (tcpdump, Wireshark) as a sequence diagram:
 flags, relative seq/ack, length, window, badges, and each end's TCP states.
@@ -31,7 +31,8 @@ queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthre
 "retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
   experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
   rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
-  delay=50ms jitter=10ms        only where the kernel has sch_netem
+  delay=50ms jitter=10ms        sch_netem, or Wirelab's TUN delay line (python3)
+--write FILE saves the capture (pcap) for Wireshark.
 ${graphHelp}`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
@@ -50,6 +51,7 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
       wait: { type: 'string' },
       link: { type: 'string' },
       transfer: { type: 'string' },
+      write: { type: 'string' },
       graph: { type: 'string' },
       stream: { type: 'string' },
       direction: { type: 'string' },
@@ -60,9 +62,9 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
   if (graph && (values.link !== undefined || values.connect)) throw new UsageError('--graph draws a capture file: give the file, not --link or --connect');
   if (values.link !== undefined) {
     if (positionals.length || values.connect) throw new UsageError('--link runs its own experiment: give no file and no --connect');
-    return linkCommand(values.link, values.transfer, json, io);
+    return linkCommand(values.link, values.transfer, json, io, values.write);
   }
-  if (values.transfer !== undefined) throw new UsageError('--transfer goes with --link');
+  if (values.transfer !== undefined || values.write !== undefined) throw new UsageError('--transfer and --write go with --link');
   if (!values.connect) {
     if (positionals.length !== 1) throw new UsageError('timeline needs one capture file (or --connect HOST PORT); try wirelab timeline --help');
     const path = positionals[0]!;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import type { TcpInfoSample } from '../../shared/contract/link.ts';
 import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
@@ -32,12 +33,12 @@ export function tcpInfoSeries(samples: TcpInfoSample[], startSec: number, startN
 }
 
 /**
- * `wirelab timeline --link SPEC [--transfer SIZE] [--json]`: one emulated-link experiment, printed
+ * `wirelab timeline --link SPEC [--transfer SIZE] [--write FILE] [--json]`: one emulated-link experiment, printed
  * as `wirelab timeline FILE` prints a capture, plus `link` (the settings used) and `tcpInfo`.
  * When the link cannot be made here the coded reason goes to stderr (and, with --json, to
  * stdout as {"error": {code, message, params}}), exit 3.
  */
-export async function linkCommand(spec: string, transfer: string | undefined, json: boolean, io: CliIo): Promise<number> {
+export async function linkCommand(spec: string, transfer: string | undefined, json: boolean, io: CliIo, write?: string): Promise<number> {
   let settings;
   try {
     settings = parseLinkSpec(spec, transfer);
@@ -53,6 +54,14 @@ export async function linkCommand(spec: string, transfer: string | undefined, js
     if (json) io.out(JSON.stringify({ error: e.toData() }));
     io.err(`wirelab timeline: ${e.code}: ${e.message}`);
     return 3;
+  }
+  // The capture as tcpdump wrote it, for Wireshark (or `wirelab timeline FILE`).
+  if (write !== undefined) {
+    try {
+      writeFileSync(write, run.pcap);
+    } catch (e) {
+      throw new UsageError(`--write: cannot write "${write}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   }
   const { packets } = readTcpPackets(run.pcap);
   const streams = groupStreams(packets).map(analyzeStream);

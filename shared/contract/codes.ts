@@ -69,11 +69,12 @@ export const timelineCodes = spec({
 
 /** Why an emulated-link experiment cannot run (shared/timeline/link-advice.ts, link-lab.ts). */
 export const linkCodes = spec({
+  /** {change} is a command (language-neutral): the sysctl to set, or how to start a container that allows unshare(2). */
   LINK_NAMESPACES_FORBIDDEN: { params: ['setting', 'value', 'change', 'error'] },
   LINK_TOOL_MISSING: { params: ['tool', 'package'] },
   LINK_UNSUPPORTED_OS: { params: ['platform'] },
   LINK_SETUP_FAILED: { params: ['step', 'error'] },
-  LINK_DELAY_UNAVAILABLE: { params: ['advice'] },
+  LINK_DELAY_UNAVAILABLE: { params: [] },
   LINK_TCP_INFO_UNAVAILABLE: { params: ['reason'] },
 });
 

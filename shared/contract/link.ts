@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limitMessage, limitParams, limits } from './limits.ts';
+import { limitMessage, limits } from './limits.ts';
 
 /**
  * The emulated link's part of the contract (issue 16): Wirelab's own client and server in two
@@ -12,6 +12,10 @@ import { limitMessage, limitParams, limits } from './limits.ts';
 export const linkExperimentSchema = z.enum(['lossy', 'slow', 'lost-syn', 'lost-ack', 'slow-reader']);
 export type LinkExperiment = z.infer<typeof linkExperimentSchema>;
 
+/**
+ * Each message starts with the contract's field name, as every other schema's does (the GUI
+ * marks that field); the CLI puts its own key (`rate`, `loss`…) in its place (link-spec.ts).
+ */
 const percent = (field: string) =>
   z
     .number(`${field}: a percentage`)
@@ -22,34 +26,35 @@ const ms = (field: string) => z.number(`${field}: milliseconds`).min(0, `${field
 export const linkSettingsSchema = z
   .object({
     experiment: linkExperimentSchema,
-    /** The bottleneck's rate in kbit/s (tc tbf on the router, both ways); null: as fast as veth goes. */
-    rateKbit: z.number('rate: a bit rate such as 2mbit').int('rate: whole kbit/s').min(8, 'rate: 8kbit–1gbit').max(1_000_000, 'rate: 8kbit–1gbit').nullable(),
+    /** The bottleneck's rate in kbit/s (tc tbf on the router, both ways); 0: no limit (as fast as veth goes). */
+    rateKbit: z
+      .number('rateKbit: a bit rate in kbit/s such as 2000')
+      .int('rateKbit: whole kbit/s')
+      .min(0, 'rateKbit: 0 (no limit) or 8kbit–1gbit')
+      .max(1_000_000, 'rateKbit: 0 (no limit) or 8kbit–1gbit')
+      .refine((n) => n === 0 || n >= 8, 'rateKbit: 0 (no limit) or 8kbit–1gbit'),
     /** The router's queue in bytes (tbf limit): what waits before the bottleneck; only with a rate. */
     queueBytes: z
-      .number('queue: a size in bytes such as 64kb')
-      .int('queue: whole bytes')
-      .min(3000, 'queue: 3kb–16mb (at least two full-size packets)')
-      .max(16 * 1024 * 1024, 'queue: 3kb–16mb (at least two full-size packets)'),
+      .number('queueBytes: a size in bytes such as 64kb')
+      .int('queueBytes: whole bytes')
+      .min(3000, 'queueBytes: 3kb–16mb (at least two full-size packets)')
+      .max(16 * 1024 * 1024, 'queueBytes: 3kb–16mb (at least two full-size packets)'),
     /** Share of the client → server packets the router drops (nftables numgen). */
-    lossPercent: percent('loss'),
+    lossPercent: percent('lossPercent'),
     /** Share of the server → client packets (ACKs, in a bulk transfer) the router drops. */
-    reverseLossPercent: percent('reverse-loss'),
+    reverseLossPercent: percent('reverseLossPercent'),
     /** One-way delay and its jitter: sch_netem on the router, where the kernel has it. */
-    delayMs: ms('delay'),
-    jitterMs: ms('jitter'),
+    delayMs: ms('delayMs'),
+    jitterMs: ms('jitterMs'),
     /** What the client sends (the server sends one line back in lost-ack). */
     transferBytes: z
-      .number('transfer: a size such as 4MiB')
-      .int('transfer: whole bytes')
-      .min(1, 'transfer: at least 1 byte')
-      .refine((n) => n <= limits.linkTransferBytes, {
-        message: limitMessage('linkTransferBytes', 'transfer', 'per experiment'),
-        params: limitParams('linkTransferBytes'),
-        abort: true,
-      }),
+      .number('transferBytes: a size such as 4MiB')
+      .int('transferBytes: whole bytes')
+      .min(1, 'transferBytes: at least 1 byte')
+      .max(limits.linkTransferBytes, limitMessage('linkTransferBytes', 'transferBytes', 'per experiment')),
   })
   .strict()
-  .refine((s) => s.jitterMs === 0 || s.delayMs > 0, { message: 'jitter: needs a delay to vary (delay=…)', path: ['jitterMs'] });
+  .refine((s) => s.jitterMs === 0 || s.delayMs > 0, { message: 'jitterMs: needs a delay to vary', path: ['jitterMs'] });
 export type LinkSettings = z.infer<typeof linkSettingsSchema>;
 
 /**
@@ -88,8 +93,10 @@ export const linkStatusSchema = z.object({
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** The same in English, for the CLI. */
   reason: z.string().nullable(),
-  /** Whether the kernel has sch_netem (delay, jitter); when not, LINK_DELAY_UNAVAILABLE words why. */
+  /** Whether delay and jitter can be had; when not, LINK_DELAY_UNAVAILABLE words why. */
   delay: z.boolean(),
+  /** How: the kernel's sch_netem, or Wirelab's user-space delay line over TUN devices (python3). */
+  delayBy: z.enum(['netem', 'tun']).nullable(),
 });
 export type LinkStatus = z.infer<typeof linkStatusSchema>;
 

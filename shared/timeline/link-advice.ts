@@ -47,25 +47,30 @@ export function unsupportedOsProblem(platform: string): LinkProblem {
 /** What `unshare` (or the first step inside the namespace) printed, and the machine's settings → the problem. */
 export function namespaceProblem(stderr: string, sysctls: NamespaceSysctls): LinkProblem {
   const text = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
-  const forbidden = (setting: string, value: string, change: string): LinkProblem => ({
+  const forbidden = (variant: 'sysctl' | 'apparmor' | 'sandbox', setting: string, value: string, change: string): LinkProblem => ({
     code: 'LINK_NAMESPACES_FORBIDDEN',
     params: { setting, value, change, error: text },
-    reason: `unprivileged user namespaces are forbidden here (${setting} = ${value}): ${change} — unshare said: ${text}`,
+    reason:
+      variant === 'sandbox'
+        ? `this container or sandbox forbids unshare(2): run Wirelab on the host, in a VM, or in a container started with --security-opt seccomp=unconfined — unshare said: ${text}`
+        : `unprivileged user namespaces are forbidden here (${setting} = ${value}); allow them with: ${change}${variant === 'apparmor' ? ', or give Wirelab an AppArmor profile that allows userns' : ''} — unshare said: ${text}`,
   });
   if (/No space left on device|ENOSPC/i.test(text) || sysctls.maxUserNamespaces === 0)
-    return forbidden('user.max_user_namespaces', String(sysctls.maxUserNamespaces ?? 0), 'sudo sysctl -w user.max_user_namespaces=15000');
-  if (sysctls.unprivilegedUsernsClone === 0) return forbidden('kernel.unprivileged_userns_clone', '0', 'sudo sysctl -w kernel.unprivileged_userns_clone=1');
+    return forbidden('sysctl', 'user.max_user_namespaces', String(sysctls.maxUserNamespaces ?? 0), 'sudo sysctl -w user.max_user_namespaces=15000');
+  if (sysctls.unprivilegedUsernsClone === 0)
+    return forbidden('sysctl', 'kernel.unprivileged_userns_clone', '0', 'sudo sysctl -w kernel.unprivileged_userns_clone=1');
   if (sysctls.apparmorRestrict === 1)
-    return forbidden(
-      'kernel.apparmor_restrict_unprivileged_userns',
-      '1',
-      'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or an AppArmor profile for Wirelab that allows userns',
-    );
+    return forbidden('apparmor', 'kernel.apparmor_restrict_unprivileged_userns', '1', 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0');
   if (/Operation not permitted|EPERM|Permission denied/i.test(text))
-    return forbidden('unshare(2)', 'denied', 'allow unshare(2) in this container or sandbox (for Docker: --security-opt seccomp=unconfined, or a VM)');
+    return forbidden(
+      'sandbox',
+      'unshare(2)',
+      'denied (seccomp or a sandbox)',
+      'docker run --security-opt seccomp=unconfined …, or run Wirelab on the host or in a VM',
+    );
   return { code: 'LINK_SETUP_FAILED', params: { step: 'unshare', error: text }, reason: `could not make the private network: ${text}` };
 }
 
-/** The advice when delay or jitter is asked for and the kernel has no sch_netem. */
+/** The advice when delay or jitter is asked for and neither sch_netem nor the TUN delay line can run. */
 export const netemAdvice =
-  'this kernel has no sch_netem: install its modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and load it with sudo modprobe sch_netem';
+  "this kernel has no sch_netem and Wirelab's delay line (python3 and /dev/net/tun) cannot run here: install the kernel's modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem, or install python3";

@@ -16,15 +16,29 @@ export const linkExperimentDefaults: Record<LinkExperiment, Omit<LinkSettings, '
   // 2 Mbit/s with a deep queue: slow start fills the queue, the RTT grows with it (bufferbloat).
   slow: { rateKbit: 2_000, queueBytes: 150_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 512 * 1024 },
   // The first SYN is dropped by a rule matching only it: the client sends it again after the initial RTO.
-  'lost-syn': { rateKbit: null, queueBytes: 100_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 1024 },
+  'lost-syn': { rateKbit: 0, queueBytes: 100_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 1024 },
   // The handshake's final ACK is dropped: the server, still in SYN_RECV, sends its SYN+ACK again.
-  'lost-ack': { rateKbit: null, queueBytes: 100_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 1024 },
+  'lost-ack': { rateKbit: 0, queueBytes: 100_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 1024 },
   // A fast link and a reader that sleeps between small reads: the window closes and opens.
-  'slow-reader': { rateKbit: null, queueBytes: 100_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 256 * 1024 },
+  'slow-reader': { rateKbit: 0, queueBytes: 100_000, lossPercent: 0, reverseLossPercent: 0, delayMs: 0, jitterMs: 0, transferBytes: 256 * 1024 },
 };
 
-const fail = (field: string, rule: string, value: string): never => {
-  throw new WirelabError('INVALID_INPUT', `${field}: ${rule} (got "${value}")`, field);
+/** The contract's field → the CLI's key, for messages: the user wrote `rate=`, not `rateKbit`. */
+export const linkSpecKeys: Record<string, string> = {
+  experiment: 'experiment',
+  rateKbit: 'rate',
+  queueBytes: 'queue',
+  lossPercent: 'loss',
+  reverseLossPercent: 'reverse-loss',
+  delayMs: 'delay',
+  jitterMs: 'jitter',
+  transferBytes: 'transfer',
+};
+
+/** A mistake in what was typed: the message names the key typed, `field` the contract's field (the GUI marks it). */
+const fail = (key: string, rule: string, value: string): never => {
+  const field = Object.keys(linkSpecKeys).find((f) => linkSpecKeys[f] === key) ?? key;
+  throw new WirelabError('INVALID_INPUT', `${key}: ${rule} (got "${value}")`, field);
 };
 
 /** tc's rates: bit, kbit, mbit, gbit (×1000), also with "/s" or "bps" for bytes per second. Returns kbit/s. */
@@ -85,7 +99,7 @@ export function parseLinkSpec(text: string, transfer?: string): LinkSettings {
   } else experiment = given.has('loss') || given.has('reverse-loss') ? 'lossy' : 'slow';
   const s: LinkSettings = { experiment, ...linkExperimentDefaults[experiment] };
   const rate = given.get('rate');
-  if (rate !== undefined) s.rateKbit = /^(none|off|unlimited)$/i.test(rate) ? null : parseRate(rate);
+  if (rate !== undefined) s.rateKbit = /^(none|off|unlimited|0)$/i.test(rate) ? 0 : parseRate(rate);
   const queue = given.get('queue');
   if (queue !== undefined) s.queueBytes = parseSize(queue, 'queue');
   const loss = given.get('loss');
@@ -100,22 +114,23 @@ export function parseLinkSpec(text: string, transfer?: string): LinkSettings {
   return checkLinkSettings(s);
 }
 
-/** The contract's schema, its first issue as a WirelabError naming the field (INVALID_INPUT or LIMIT_EXCEEDED). */
+/** The contract's schema; its first issue as INVALID_INPUT naming the field (the contract's), its message in the CLI's words. */
 export function checkLinkSettings(s: unknown): LinkSettings {
   const r = linkSettingsSchema.safeParse(s);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const params = (issue as { params?: Record<string, string | number> }).params;
   const field = String(issue.path[0] ?? 'link');
-  if (params && 'limit' in params) throw new WirelabError('LIMIT_EXCEEDED', issue.message, 'transfer', params);
-  throw new WirelabError('INVALID_INPUT', issue.message, field);
+  const key = linkSpecKeys[field] ?? field;
+  // Every message of the schema starts with its field's name: swap that name for the key typed.
+  const message = issue.message.startsWith(`${field}: `) ? `${key}: ${issue.message.slice(field.length + 2)}` : issue.message;
+  throw new WirelabError('INVALID_INPUT', message, field);
 }
 
 /** The settings as the CLI and the panel print them: "rate=2mbit queue=150000b loss=5%". */
 export function linkSpecText(s: LinkSettings): string {
   const parts = [`experiment=${s.experiment}`];
-  parts.push(s.rateKbit === null ? 'rate=none' : s.rateKbit % 1000 === 0 ? `rate=${s.rateKbit / 1000}mbit` : `rate=${s.rateKbit}kbit`);
-  if (s.rateKbit !== null) parts.push(`queue=${s.queueBytes}b`);
+  parts.push(s.rateKbit === 0 ? 'rate=none' : s.rateKbit % 1000 === 0 ? `rate=${s.rateKbit / 1000}mbit` : `rate=${s.rateKbit}kbit`);
+  if (s.rateKbit !== 0) parts.push(`queue=${s.queueBytes}b`);
   if (s.lossPercent) parts.push(`loss=${s.lossPercent}%`);
   if (s.reverseLossPercent) parts.push(`reverse-loss=${s.reverseLossPercent}%`);
   if (s.delayMs) parts.push(`delay=${s.delayMs}ms`);

@@ -16,8 +16,13 @@ export function runWirelab(args: string[], timeoutMs = 15_000): Promise<Finished
 }
 
 export function runNode(args: string[], timeoutMs = 15_000, env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+  return runProgram(process.execPath, args, timeoutMs, env);
+}
+
+/** Runs any program to completion in the project's folder (bounded by `timeoutMs`). */
+export function runProgram(command: string, args: string[], timeoutMs = 15_000, env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

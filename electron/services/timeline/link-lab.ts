@@ -8,7 +8,8 @@ import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/co
 import type { TimelineMarker } from '../../../shared/contract/timeline.ts';
 import { linkTools, missingToolProblem, namespaceProblem, netemAdvice, unsupportedOsProblem, type LinkProblem } from '../../../shared/timeline/link-advice.ts';
 import { decodeTcpInfo } from '../../../shared/timeline/tcp-info.ts';
-import { linkProgram } from './link-program.ts';
+import { childGuard } from '../app/child-guard.ts';
+import { linkDelayProgram, linkProgram } from './link-program.ts';
 import { linkProbeScript, linkScript } from './link-script.ts';
 
 /**
@@ -67,7 +68,7 @@ function kill(pid: number | undefined): void {
 
 /** Whether emulated links work here, and why not: the platform, a missing tool, or the namespaces forbidden. */
 export async function linkAvailability(): Promise<LinkStatus> {
-  const off = (p: LinkProblem): LinkStatus => ({ available: false, code: p.code, params: p.params, reason: p.reason, delay: false });
+  const off = (p: LinkProblem): LinkStatus => ({ available: false, code: p.code, params: p.params, reason: p.reason, delay: false, delayBy: null });
   if (process.platform !== 'linux') return off(unsupportedOsProblem(process.platform));
   const path = toolPath();
   for (const tool of Object.keys(linkTools)) if (!findTool(tool, path)) return off(missingToolProblem(tool));
@@ -80,7 +81,8 @@ export async function linkAvailability(): Promise<LinkStatus> {
     };
     return off(namespaceProblem(r.stderr || `exit ${r.code}`, sysctls));
   }
-  return { available: true, code: null, reason: null, delay: /netem=yes/.test(r.stdout) };
+  const delayBy = /netem=yes/.test(r.stdout) ? 'netem' : /tun=yes/.test(r.stdout) ? 'tun' : null;
+  return { available: true, code: null, reason: null, delay: delayBy !== null, delayBy };
 }
 
 export interface LinkHooks {
@@ -100,13 +102,12 @@ export interface LinkRun {
 /** Throws the availability's code when links cannot be made here, LINK_DELAY_UNAVAILABLE when delay needs a netem the kernel lacks. */
 export function checkRunnable(settings: LinkSettings, st: LinkStatus): void {
   if (!st.available) throw new WirelabError(st.code ?? 'LINK_SETUP_FAILED', st.reason ?? 'emulated links are unavailable here', undefined, st.params);
-  if ((settings.delayMs > 0 || settings.jitterMs > 0) && !st.delay)
-    throw new WirelabError('LINK_DELAY_UNAVAILABLE', `delay: ${netemAdvice}`, 'delayMs', { advice: netemAdvice });
+  if ((settings.delayMs > 0 || settings.jitterMs > 0) && !st.delay) throw new WirelabError('LINK_DELAY_UNAVAILABLE', `delay: ${netemAdvice}`, 'delayMs');
 }
 
 /** How long an experiment may take: the transfer at the link's rate, three times over, plus the handshake's timeouts. */
 export function linkBoundMs(s: LinkSettings): number {
-  const transferMs = s.rateKbit === null ? 0 : (s.transferBytes * 8) / s.rateKbit;
+  const transferMs = s.rateKbit === 0 ? 0 : (s.transferBytes * 8) / s.rateKbit;
   return Math.min(600_000, Math.round(20_000 + 3 * transferMs + s.delayMs * 50));
 }
 
@@ -124,13 +125,16 @@ function koffiEntry(): string | undefined {
  * returned at the end. Refuses with the availability's code when links cannot be made here, and
  * with LINK_DELAY_UNAVAILABLE when delay is asked of a kernel without netem.
  */
-export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?: LinkStatus): Promise<LinkRun> {
-  checkRunnable(settings, status ?? (await linkAvailability()));
+export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?: LinkStatus, signal?: AbortSignal): Promise<LinkRun> {
+  const st = status ?? (await linkAvailability());
+  checkRunnable(settings, st);
   const dir = mkdtempSync(join(tmpdir(), 'wirelab-link-'));
   const program = join(dir, 'link-program.cjs');
   writeFileSync(program, linkProgram);
+  const delayProgram = join(dir, 'link-delay.py');
+  if (st.delayBy === 'tun') writeFileSync(delayProgram, linkDelayProgram);
   const boundMs = linkBoundMs(settings);
-  const script = linkScript({ settings, dir, node: process.execPath, program, boundMs });
+  const script = linkScript({ settings, dir, node: process.execPath, program, boundMs, delayBy: st.delayBy, delayProgram });
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: toolPath() };
   const koffi = koffiEntry();
   if (koffi) env.WIRELAB_KOFFI = koffi;
@@ -144,7 +148,14 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
       const child = spawn('unshare', [...UNSHARE, '/bin/sh', '-c', script], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let partial = '';
       let stderr = '';
+      // One process group holds everything the script starts (sh runs its background jobs in its
+      // own group): the bound, a stop, dispose and the host's child guard each end it whole.
+      const guard = childGuard();
+      guard?.watchGroup(child.pid);
+      guard?.removeOnExit(dir);
       const timer = setTimeout(() => kill(child.pid), boundMs + 10_000);
+      const stop = () => kill(child.pid);
+      signal?.addEventListener('abort', stop, { once: true });
       child.stderr.on('data', (d: Buffer) => {
         if (stderr.length < 20_000) stderr += d.toString();
       });
@@ -180,16 +191,20 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
       });
       child.on('close', (code) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', stop);
         kill(child.pid);
+        guard?.forget(child.pid);
         resolve({ code, stderr });
       });
     });
+    if (signal?.aborted) throw new WirelabError('EXPERIMENT_FAILED', 'stopped', undefined, { reason: 'stopped' });
     if (failedStep !== null || result.code !== 0) {
       const error = result.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300) || `exit ${result.code}`;
       const step = failedStep ?? 'run';
       throw new WirelabError('LINK_SETUP_FAILED', `the emulated link failed at ${step}: ${error}`, undefined, { step, error });
     }
-    if (clientStatus !== 0) throw new WirelabError('EXPERIMENT_FAILED', `the experiment's client ended with status ${clientStatus}`, undefined, { reason: `exit ${clientStatus}` });
+    if (clientStatus !== 0)
+      throw new WirelabError('EXPERIMENT_FAILED', `the experiment's client ended with status ${clientStatus}`, undefined, { reason: `exit ${clientStatus}` });
     out.pcap = new Uint8Array(readFileSync(join(dir, 'capture.pcap')));
     return out;
   } finally {

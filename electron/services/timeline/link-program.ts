@@ -159,3 +159,38 @@ if (mode === 'server') {
   sock.on('data', () => {});
 }
 `;
+
+/**
+ * The user-space delay line, for kernels without sch_netem (this machine's): four TUN devices in
+ * the router's namespace, dl0 → dl1 for client → server and dl2 → dl3 back; what the kernel
+ * routes into dl0 is read here and written to dl1 `delay` ms later (± jitter, never reordered),
+ * and comes out of dl1 as if it had arrived there (link-script.ts routes it on). Python, as the
+ * course notes' programs: fcntl.ioctl(TUNSETIFF) is all a TUN device needs.
+ */
+export const linkDelayProgram = String.raw`import fcntl, heapq, os, random, select, struct, sys, time
+TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454CA, 0x0001, 0x1000
+def tun(name):
+    fd = os.open('/dev/net/tun', os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', name.encode(), IFF_TUN | IFF_NO_PI))
+    return fd
+delay, jitter = float(sys.argv[1]) / 1000, float(sys.argv[2]) / 1000
+route = {tun('dl0'): tun('dl1'), tun('dl2'): tun('dl3')}
+print('{"type":"delayReady"}', flush=True)
+queue, n, last = [], 0, {}
+while True:
+    wait = max(0.0, queue[0][0] - time.monotonic()) if queue else None
+    ready, _, _ = select.select(list(route), [], [], wait)
+    now = time.monotonic()
+    for fd in ready:
+        packet = os.read(fd, 65536)
+        due = now + max(0.0, delay + (random.gauss(0, jitter) if jitter else 0.0))
+        # A later packet never overtakes an earlier one: jitter without reordering.
+        due = max(due, last.get(fd, 0.0))
+        last[fd] = due
+        n += 1
+        heapq.heappush(queue, (due, n, route[fd], packet))
+    now = time.monotonic()
+    while queue and queue[0][0] <= now:
+        _, _, out, packet = heapq.heappop(queue)
+        os.write(out, packet)
+`;

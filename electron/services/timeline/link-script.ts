@@ -26,6 +26,10 @@ export interface LinkScriptInput {
   program: string;
   /** The experiment's bound: every program exits by then. */
   boundMs: number;
+  /** How delay is made, when asked for: the kernel's netem, or the user-space delay line (link-program.ts). */
+  delayBy: 'netem' | 'tun' | null;
+  /** The delay line's file, for delayBy 'tun'. */
+  delayProgram?: string;
 }
 
 export const LINK_CLIENT = '10.77.1.1';
@@ -34,15 +38,16 @@ export const LINK_PORT = 5000;
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function linkScript({ settings: s, dir, node, program, boundMs }: LinkScriptInput): string {
+export function linkScript({ settings: s, dir, node, program, boundMs, delayBy, delayProgram }: LinkScriptInput): string {
+  const netem = s.delayMs > 0 && delayBy === 'netem';
   const tbf = (dev: string) => {
-    if (s.rateKbit === null && s.delayMs === 0) return '';
+    if (s.rateKbit === 0 && !netem) return '';
     const lines: string[] = [];
     // burst: at least one full-size frame and about 2 ms at the rate (tc-tbf(8): burst ≥ rate/HZ).
-    const burst = s.rateKbit === null ? 0 : Math.max(3028, Math.round((s.rateKbit * 1000) / 8 / 500));
-    if (s.rateKbit !== null) lines.push(`tc qdisc add dev ${dev} root handle 1: tbf rate ${s.rateKbit}kbit burst ${burst} limit ${s.queueBytes} || fail tc`);
-    if (s.delayMs > 0) {
-      const parent = s.rateKbit !== null ? 'parent 1:1 handle 10:' : 'root';
+    const burst = s.rateKbit === 0 ? 0 : Math.max(3028, Math.round((s.rateKbit * 1000) / 8 / 500));
+    if (s.rateKbit !== 0) lines.push(`tc qdisc add dev ${dev} root handle 1: tbf rate ${s.rateKbit}kbit burst ${burst} limit ${s.queueBytes} || fail tc`);
+    if (netem) {
+      const parent = s.rateKbit !== 0 ? 'parent 1:1 handle 10:' : 'root';
       lines.push(`tc qdisc add dev ${dev} ${parent} netem delay ${s.delayMs}ms${s.jitterMs ? ` ${s.jitterMs}ms` : ''} limit 100000 || fail netem`);
     }
     return lines.join('\n');
@@ -51,6 +56,18 @@ export function linkScript({ settings: s, dir, node, program, boundMs }: LinkScr
   const rule = (r: string) => rules.push(`nft add rule inet wirelab link ${r} || fail nft`);
   if (s.lossPercent > 0) rule(`iifname ra numgen random mod 100 '<' ${Math.round(s.lossPercent)} drop`);
   if (s.reverseLossPercent > 0) rule(`iifname rb numgen random mod 100 '<' ${Math.round(s.reverseLossPercent)} drop`);
+  if (s.experiment === 'lossy') {
+    // The tail: the client's segment carrying FIN (and the last data) is dropped three times, so no
+    // duplicate ACK can report it. The tail loss probe sends it again first (RFC 8985: with one
+    // segment out, after 2·SRTT plus 200 ms for a delayed ACK), then the RTO, then the RTO doubled
+    // (RFC 6298 §5.5). One set per drop: a tuple in set k has been dropped k times.
+    const drops = 3;
+    for (let k = 1; k <= drops; k++) rules.push(`nft add set inet wirelab fin${k} '{ type ipv4_addr . inet_service; }' || fail nft`);
+    rule(`iifname ra tcp flags '&' fin == fin ip saddr . tcp sport @fin${drops} accept`);
+    for (let k = drops - 1; k >= 1; k--)
+      rule(`iifname ra tcp flags '&' fin == fin ip saddr . tcp sport @fin${k} add @fin${k + 1} '{ ip saddr . tcp sport }' drop`);
+    rule(`iifname ra tcp flags '&' fin == fin add @fin1 '{ ip saddr . tcp sport }' drop`);
+  }
   if (s.experiment === 'lost-syn') {
     // The first SYN of each connection, exactly: its 4-tuple goes into a set as it is dropped, so
     // the retransmitted SYN (same ISN, same ports) passes.
@@ -68,6 +85,19 @@ export function linkScript({ settings: s, dir, node, program, boundMs }: LinkScr
   const nft = rules.length
     ? [`nft add table inet wirelab || fail nft`, `nft add chain inet wirelab link '{ type filter hook forward priority 0; }' || fail nft`, ...rules].join('\n')
     : '';
+  // The delay line: what arrives from A is routed into dl0 and comes out of dl1 delayed, then goes
+  // on to B by the main table; B's answers go through dl2 → dl3 the same way (policy routing by
+  // the input port). rp_filter would drop what comes out of dl1/dl3 (the source is routed elsewhere).
+  const delayLine =
+    s.delayMs > 0 && delayBy === 'tun'
+      ? `python3 ${q(delayProgram ?? '')} ${s.delayMs} ${s.jitterMs} & DL=$!
+PIDS="$PIDS $DL"
+n=0; until ip link show dl3 >/dev/null 2>&1; do n=$((n+1)); [ $n -gt 200 ] && fail delay-line; kill -0 $DL 2>/dev/null || fail delay-line; sleep 0.025; done
+for d in dl0 dl1 dl2 dl3; do ip link set $d up || fail delay-line; done
+for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done
+ip rule add iif ra lookup 100 && ip route add 10.77.2.0/24 dev dl0 table 100 || fail delay-line
+ip rule add iif rb lookup 101 && ip route add 10.77.1.0/24 dev dl2 table 101 || fail delay-line`
+      : '';
   const args = (mode: string, host: string) => [q(node), q(program), mode, s.experiment, host, LINK_PORT, s.transferBytes, boundMs].join(' ');
   // A slow reader needs a small receive buffer, or Linux's autotuning grows the window past what the transfer fills.
   const rmem = s.experiment === 'slow-reader' ? `sysctl -qw net.ipv4.tcp_rmem='4096 16384 32768' || fail sysctl` : ':';
@@ -93,6 +123,7 @@ nsenter -t $B -n sh -c 'ip link set lo up && ip link set b0 gso_max_segs 1 gso_m
 ${tbf('ra')}
 ${tbf('rb')}
 ${nft}
+${delayLine}
 nsenter -t $B -n sh -c ${q(rmem)}
 nsenter -t $B -n ${args('server', LINK_SERVER)} & S=$!
 PIDS="$PIDS $S"
@@ -119,4 +150,6 @@ tc qdisc add dev ra root tbf rate 1mbit burst 3028 limit 10000 || { echo 'tc tbf
 nft add table inet wirelab || { echo 'nft: failed' >&2; exit 5; }
 unshare -n true || { echo 'nested network namespace: failed' >&2; exit 5; }
 if tc qdisc add dev rb root netem delay 1ms 2>/dev/null; then echo netem=yes; else echo netem=no; fi
+# Without netem: can a TUN device be made here, for the user-space delay line?
+if python3 -c "import fcntl, os, struct; fd = os.open('/dev/net/tun', os.O_RDWR); fcntl.ioctl(fd, 0x400454CA, struct.pack('16sH', b'wlprobe', 0x1001))" 2>/dev/null; then echo tun=yes; else echo tun=no; fi
 `;

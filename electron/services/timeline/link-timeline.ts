@@ -15,7 +15,7 @@ const PACKETS_PER_EVENT = 2000;
  * as they happen (samples ten at a time), the packets when the capture has been read (the
  * capture is a file inside the namespace: the link's speed is the kernel's, not the parser's).
  */
-export async function linkTimeline(settings: LinkSettings, status: LinkStatus, emit: Emit): Promise<void> {
+export async function linkTimeline(settings: LinkSettings, status: LinkStatus, emit: Emit, signal?: AbortSignal): Promise<void> {
   const capture: CaptureStatus = { available: true, code: null, tool: 'tcpdump', reason: null, howTo: null };
   emit({ status: { phase: 'starting', message: null, capture: null } });
   let held: TcpInfoSample[] = [];
@@ -37,6 +37,7 @@ export async function linkTimeline(settings: LinkSettings, status: LinkStatus, e
           emit({ status: { phase: 'capturing', message: `no TCP_INFO: ${reason}`, code: 'LINK_TCP_INFO_UNAVAILABLE', params: { reason }, capture } }),
       },
       status,
+      signal,
     );
     flush();
     const read = readTcpPackets(run.pcap);

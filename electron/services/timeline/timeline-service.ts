@@ -46,8 +46,8 @@ export class TimelineService {
   private readonly imports = new Map<string, { streams: TcpStream[]; origLens: Map<number, number> }>();
   private availability: Promise<CaptureStatus> | null = null;
   private linkStatus: Promise<LinkStatus> | null = null;
-  /** Emulated-link runs still going, so dispose() waits for their namespaces to end. */
-  private readonly links = new Set<Promise<void>>();
+  /** Emulated-link runs still going: stop() and dispose() end their namespaces. */
+  private readonly links = new Map<string, { abort: AbortController; done: Promise<void> }>();
   /** Packet → parsed latencies in ms (kernel timestamp to parser output), for `npm run bench`. */
   readonly latencies: number[] = [];
   private latencyCount = 0;
@@ -74,8 +74,9 @@ export class TimelineService {
     const status = await this.linkCapabilities();
     checkRunnable(settings, status);
     const id = `tl-${this.next++}`;
-    const run = linkTimeline(settings, status, (part) => this.emit(id, part)).finally(() => this.links.delete(run));
-    this.links.add(run);
+    const abort = new AbortController();
+    const done = linkTimeline(settings, status, (part) => this.emit(id, part), abort.signal).finally(() => this.links.delete(id));
+    this.links.set(id, { abort, done });
     return { timelineId: id };
   }
 
@@ -201,6 +202,12 @@ export class TimelineService {
   }
 
   async stop(timelineId: string): Promise<boolean> {
+    const link = this.links.get(timelineId);
+    if (link) {
+      link.abort.abort();
+      await link.done;
+      return true;
+    }
     const live = this.live.get(timelineId);
     if (!live) return false;
     await this.finish(timelineId, live);
@@ -244,7 +251,8 @@ export class TimelineService {
 
   async dispose(): Promise<void> {
     await Promise.all([...this.live].map(([id, l]) => this.finish(id, l)));
-    await Promise.all(this.links);
+    for (const l of this.links.values()) l.abort.abort();
+    await Promise.all([...this.links.values()].map((l) => l.done));
   }
 }
 

@@ -717,6 +717,15 @@ export const en = {
   'code.NOT_A_CAPTURE_NAME': '{name}: not a .pcap or .pcapng file',
   'code.EXPERIMENT_FAILED': 'The experiment failed: {reason}',
   'code.NOT_AN_ENDPOINT': '{text}: not an address and port',
+  'code.LINK_NAMESPACES_FORBIDDEN':
+    'This system forbids the private networks emulated links are made of: {setting} = {value} (unshare said: {error}). To allow them: {change}',
+  'code.LINK_TOOL_MISSING': '{tool} is not installed (Debian/Ubuntu package: {package}).',
+  'code.LINK_UNSUPPORTED_OS':
+    'Emulated links need Linux network namespaces, tc and nftables, which {platform} does not have. Run Wirelab on Linux or in a Linux VM.',
+  'code.LINK_SETUP_FAILED': 'The emulated link could not be built (step {step}): {error}',
+  'code.LINK_DELAY_UNAVAILABLE':
+    'Delay and jitter are unavailable: this kernel has no sch_netem, and Wirelab’s delay line (python3 and /dev/net/tun) cannot run here. Install the kernel’s modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem, or install python3.',
+  'code.LINK_TCP_INFO_UNAVAILABLE': 'No TCP_INFO samples: {reason}',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab will not signal process {pid} (init): the whole system depends on it.',
   'code.SIGNAL_REFUSED_SELF': 'Process {pid} is Wirelab itself; quit it from its window instead.',
   'code.EPERM':
@@ -737,11 +746,46 @@ export const en = {
   'code.DATA_FILE_UNWRITABLE': 'Could not save to {path} ({reason}). Fix or remove it and try again.',
   'tl.fileProblemAt.one': '{message} (byte {offset}, after {n} packet)',
   'tl.fileProblemAt.other': '{message} (byte {offset}, after {n} packets)',
+  'tl.link.title': 'Emulated link',
+  'tl.link.hint':
+    'Wirelab’s client sends to its server through a private router that limits the rate, queues and drops packets. Captured at the client: a segment the router drops is still drawn, and its retransmission after it.',
+  'tl.link.experiment': 'Experiment',
+  'tl.link.exp.lossy': 'Lossy link',
+  'tl.link.exp.slow': 'Slow link, deep queue',
+  'tl.link.exp.lost-syn': 'Lost SYN',
+  'tl.link.exp.lost-ack': 'Lost handshake ACK',
+  'tl.link.exp.slow-reader': 'Slow reader',
+  'tl.link.lesson.lossy':
+    'A lost segment is sent again: at once after three duplicate ACKs (fast retransmit, SACK telling what arrived), or after the RTO, doubled each time, when the tail is lost.',
+  'tl.link.lesson.slow':
+    'cwnd doubles every RTT in slow start, then grows by about one segment per RTT; the queue fills and the RTT grows with it (bufferbloat).',
+  'tl.link.lesson.lost-syn': 'Nothing answers a lost SYN: the client sends the same SYN again when its initial RTO (1 s) runs out.',
+  'tl.link.lesson.lost-ack':
+    'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake. (Captured at the client: the first ACK drawn is the one the router dropped, so the server’s lane turns ESTABLISHED too early.)',
+  'tl.link.lesson.slow-reader':
+    'The reader’s buffer fills, the window it advertises falls to zero, and the sender waits and probes until a read opens it again.',
+  'tl.link.rate': 'Rate',
+  'tl.link.rateHint': '2mbit, 500kbit; none = unlimited',
+  'tl.link.queue': 'Queue',
+  'tl.link.loss': 'Loss client → server (%)',
+  'tl.link.reverseLoss': 'Loss server → client (%)',
+  'tl.link.delay': 'Delay (ms)',
+  'tl.link.jitter': 'Jitter (ms)',
+  'tl.link.transfer': 'Transfer',
+  'tl.link.run': 'Run over the link',
+  'tl.link.checking': 'Checking whether private networks can be made here…',
+  'tl.link.delayTun':
+    'This kernel has no sch_netem: delay is made by Wirelab’s delay line (TUN devices, python3), which adds a little of its own, more on a busy machine.',
+  'tl.link.delayOff':
+    'Delay needs the kernel’s sch_netem, or python3 and /dev/net/tun for Wirelab’s delay line; neither is here, so the RTT here is the queue’s.',
+  'tl.link.samples.one': '{n} TCP_INFO sample of the sender',
+  'tl.link.samples.other': '{n} TCP_INFO samples of the sender',
   'panel.concurrency': 'Concurrency',
   'limit.loadConnections': 'A load run opens at most {max} connections.',
   'limit.loadRequestBytes': 'A load request is at most {max}.',
   'limit.loadDurationMs': 'A load run lasts at most {max} ms.',
   'limit.loadWorkMs': 'CPU work per request is at most {max} ms.',
+  'limit.linkTransferBytes': 'An experiment sends at most {max}.',
   'cc.models': 'Server models',
   'cc.noPython': 'python3 is not installed here, so the Python models cannot run; the Node event-loop model runs without it.',
   'cc.model.blocking': 'Blocking (one client at a time)',

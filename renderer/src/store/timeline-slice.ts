@@ -14,6 +14,7 @@ import type {
 import { splitEndpoint, type StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { toBase64 } from '../../../shared/sender/payload.ts';
+import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
 
 /** Where a timeline's evidence came from. */
 export type SourceKind = 'experiment' | 'watch' | 'file';
@@ -28,6 +29,10 @@ export interface TimelineSource {
   packets: TimelinePacket[];
   markers: TimelineMarker[];
   kernel: KernelState[];
+  /** The sender socket's TCP_INFO samples (emulated-link experiments only). */
+  tcpInfo: TcpInfoSample[];
+  /** The emulated link's settings, for a link experiment. */
+  link: LinkSettings | null;
   /** Live sources drop their oldest packets beyond this many (the diagram is for one connection). */
   droppedPackets: number;
   /** Imported files: their conversations; packets hold the one opened. */
@@ -62,10 +67,15 @@ export interface TimelineSlice {
     /** The last refusal, worded by its code when shown (renderer/src/i18n/error-text.ts). */
     error: WirelabErrorData | null;
     busy: boolean;
+    /** Whether emulated-link experiments run here (asked once, when the link card first shows). */
+    linkStatus: LinkStatus | null;
   };
   setTimeline(patch: Partial<TimelineSlice['timeline']>): void;
   loadTimelineCapabilities(): Promise<void>;
   runExperiment(kind: ExperimentKind): Promise<void>;
+  loadLinkStatus(): Promise<void>;
+  /** Runs one emulated-link experiment; its label is what the card shows for it. */
+  runLinkExperiment(settings: LinkSettings, label: string): Promise<void>;
   watchPort(port: number, host?: string, label?: string, sessionId?: string): Promise<boolean>;
   /** The packet sender's "show timeline": capture a TCP session's port (its server's), then show the panel. */
   watchSession(sessionId: string, kind: 'tcp-client' | 'tcp-server', local: string, remote: string | null): Promise<void>;
@@ -101,6 +111,8 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
       packets: [],
       markers: [],
       kernel: [],
+      tcpInfo: [],
+      link: null,
       droppedPackets: 0,
       file: null,
       stream: kind === 'watch' ? -1 : 0,
@@ -121,6 +133,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         watchHost: '127.0.0.1',
         error: null,
         busy: false,
+        linkStatus: null,
       },
       setTimeline: patch,
       async loadTimelineCapabilities() {
@@ -133,6 +146,20 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
         patch({ busy: false });
         if (!r.ok) return patch({ error: r.error });
         add(blank(r.value.timelineId, 'experiment', kind, kind));
+        const held = early.get(r.value.timelineId);
+        early.delete(r.value.timelineId);
+        if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
+      },
+      async loadLinkStatus() {
+        const r = await client.invoke('timeline.linkCapabilities', {});
+        if (r.ok) patch({ linkStatus: r.value });
+      },
+      async runLinkExperiment(settings, label) {
+        patch({ busy: true });
+        const r = await client.invoke('timeline.link', settings);
+        patch({ busy: false });
+        if (!r.ok) return patch({ error: r.error });
+        add({ ...blank(r.value.timelineId, 'experiment', label), link: settings });
         const held = early.get(r.value.timelineId);
         early.delete(r.value.timelineId);
         if (held) get().applyTimelineEvents({ stream: 'timeline.event', events: held, dropped: 0 });
@@ -241,6 +268,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
               droppedPackets: dropped,
               markers: s.markers.concat(events.flatMap((e) => e.markers)),
               kernel: s.kernel.concat(events.flatMap((e) => e.kernel)),
+              tcpInfo: events.some((e) => e.tcpInfo) ? s.tcpInfo.concat(events.flatMap((e) => e.tcpInfo ?? [])) : s.tcpInfo,
               status: status ? { ...status, capture: status.capture ?? s.status.capture } : s.status,
             };
           }),

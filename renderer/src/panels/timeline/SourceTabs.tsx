@@ -18,7 +18,7 @@ export function SourceTabs() {
               className={`status-dot ${s.status.phase === 'error' ? 'disconnected' : s.status.phase === 'done' ? 'connected' : 'connecting'}`}
               aria-hidden="true"
             />
-            {s.kind === 'experiment' ? t(`tl.exp.${s.experiment!}` as MessageKey) : s.label}
+            {s.kind === 'experiment' && s.experiment ? t(`tl.exp.${s.experiment}` as MessageKey) : s.label}
           </button>
           <button className="icon-button" aria-label={t('tl.remove')} title={t('tl.remove')} onClick={() => remove(s.id)}>
             ×

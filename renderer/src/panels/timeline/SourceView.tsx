@@ -106,6 +106,11 @@ export function SourceView({ source }: { source: TimelineSource }) {
           {t(`tl.look.${source.experiment}` as MessageKey)}
         </p>
       )}
+      {source.link && (
+        <p className="tl-look" data-testid="look-for">
+          {t(`tl.link.lesson.${source.link.experiment}` as MessageKey)} {source.tcpInfo.length > 0 && `(${t('tl.link.samples', { n: source.tcpInfo.length })})`}
+        </p>
+      )}
       {source.file && <FileSummary source={source} file={source.file} />}
       {live && streams.length > 1 && (
         <label className="field-inline">

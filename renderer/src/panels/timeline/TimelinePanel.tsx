@@ -4,6 +4,7 @@ import { errorText } from '../../i18n/error-text.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import { CaptureOff } from './CaptureOff.tsx';
 import { ExperimentsCard } from './ExperimentsCard.tsx';
+import { LinkLab } from './LinkLab.tsx';
 import { SourceTabs } from './SourceTabs.tsx';
 import { SourceView } from './SourceView.tsx';
 import { WatchCard } from './WatchCard.tsx';
@@ -67,6 +68,7 @@ export function TimelinePanel() {
           </label>
           <p className="field-hint">{t('tl.drop')}</p>
         </div>
+        <LinkLab />
       </div>
       {error && (
         <p className="field-error tl-error" role="alert" data-testid="timeline-error" data-code={error.code}>

@@ -1,0 +1,35 @@
+import { englishSentences } from './chinese-check.ts';
+import { expect, test } from './fixtures.ts';
+
+// The emulated link through the browser host: real namespaces, Wirelab's own client and server.
+test.beforeEach(async ({ app }) => {
+  await app.keyboard.press('Control+3');
+  await expect(app.getByTestId('link-lab')).toBeVisible();
+  await expect(app.getByTestId('link-run')).toBeVisible({ timeout: 15_000 });
+});
+
+test('the lost-SYN experiment draws the SYN sent twice, a second apart, with its lesson', async ({ app }) => {
+  await app.getByTestId('link-exp-lost-syn').click();
+  await expect(app.getByTestId('link-lesson')).toContainText('initial RTO (1 s)');
+  await expect(app.getByTestId('link-rate')).toHaveValue('none');
+  await app.getByTestId('link-run').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 30_000 });
+  const segments = app.getByTestId('segment');
+  await expect(segments.nth(0)).toHaveAttribute('data-flags', 'SYN');
+  await expect(segments.nth(1)).toHaveAttribute('data-flags', 'SYN');
+  await expect(segments.nth(1)).toHaveAttribute('data-from', 'client');
+  await expect(segments.nth(2)).toHaveAttribute('data-flags', 'SYN+ACK');
+  await expect(app.getByTestId('timeline-source').first()).toContainText('Lost SYN');
+  await expect(app.getByTestId('look-for')).toContainText(/runs out\. \(\d+ TCP_INFO samples of the sender\)/);
+});
+
+test('a bad rate names the field and the rule; the lessons and settings read in Chinese', async ({ app }) => {
+  await app.getByTestId('link-rate').fill('fast');
+  await app.getByTestId('link-run').click();
+  await expect(app.getByTestId('link-error')).toContainText('rate: a bit rate such as 500kbit');
+  await app.getByTestId('language-select').selectOption('zh-CN');
+  await app.getByTestId('link-exp-slow').click();
+  await expect(app.getByTestId('link-lesson')).toContainText('缓冲区膨胀');
+  await expect(app.getByTestId('link-rate')).toHaveValue('2mbit');
+  expect(await englishSentences(app.getByTestId('link-lab'))).toEqual([]);
+});

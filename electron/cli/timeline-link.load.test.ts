@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runProgram, runWirelab, wirelabBin, type Finished } from '../../test/support/spawn-cli.ts';
+
+/** `wirelab …` inside a user namespace whose own limit on nested user namespaces is 0. */
+function runWithoutNamespaces(args: string[], timeoutMs = 30_000): Promise<Finished> {
+  // user.max_user_namespaces is per user namespace (user_namespaces(7)): setting it to 0 inside
+  // one of our own makes unshare fail there as it does on a machine that forbids namespaces,
+  // without touching this machine's setting.
+  const script = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" "$@"';
+  return runProgram('unshare', ['-r', 'sh', '-c', script, process.execPath, wirelabBin, ...args], timeoutMs);
+}
+
+describe('wirelab timeline --link', () => {
+  it('runs a transfer over a lossy 2 Mbit/s link and prints the timeline document with link and tcpInfo', async () => {
+    const dir = await tempDir();
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const pcap = join(dir, 'link.pcap');
+    const r = await runWirelab(['timeline', '--link', 'rate=2mbit,loss=5%', '--transfer', '256KiB', '--write', pcap, '--json'], 90_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      streams: { client: string; server: string; segments: { from: string; len: number; t: number }[] }[];
+      link: Record<string, unknown>;
+      tcpInfo: Record<string, number | null>[];
+    };
+    expect(doc.streams).toHaveLength(1);
+    expect(doc.streams[0]).toMatchObject({ server: '10.77.2.1:5000' });
+    expect(doc.streams[0]!.segments.filter((g) => g.from === 'client' && g.len > 0).length).toBeGreaterThan(180);
+    expect(doc.link).toMatchObject({
+      experiment: 'lossy',
+      rateKbit: 2000,
+      lossPercent: 5,
+      transferBytes: 256 * 1024,
+      spec: 'experiment=lossy,rate=2mbit,queue=100000b,loss=5%',
+    });
+    expect(doc.tcpInfo.length).toBeGreaterThan(10);
+    expect(Object.keys(doc.tcpInfo[0]!).sort()).toEqual(['cwnd', 'deliveryRate', 'retrans', 'rttMs', 'ssthresh', 't']);
+    expect(doc.tcpInfo.every((s) => (s.cwnd ?? 0) > 0)).toBe(true);
+    // On the segments' clock: the samples lie within the capture's span.
+    const last = doc.streams[0]!.segments.at(-1)!.t;
+    expect(doc.tcpInfo.every((s) => s.t! > -0.1 && s.t! < last + 0.1)).toBe(true);
+    // --write kept the capture: tshark reads the same frames, retransmissions among them.
+    const frames = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'tcp.analysis.retransmission'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter(Boolean);
+    expect(frames.length).toBeGreaterThan(0);
+    const file = await runWirelab(['timeline', pcap, '--json']);
+    expect((JSON.parse(file.stdout) as { streams: unknown[] }).streams).toEqual(doc.streams);
+  }, 120_000);
+
+  it('names the field and the rule of a bad link spec (exit 2)', async () => {
+    const bad = await runWirelab(['timeline', '--link', 'rate=fast']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('wirelab timeline: --link: rate: a bit rate such as 500kbit, 2mbit or 1gbit (got "fast")\n');
+    const loss = await runWirelab(['timeline', '--link', 'loss=80%']);
+    expect(loss.stderr).toMatch(/--link: loss: 0–50 %/);
+    const both = await runWirelab(['timeline', 'x.pcap', '--link', 'rate=2mbit']);
+    expect(both.stderr).toMatch(/--link runs its own experiment/);
+  }, 30_000);
+
+  it('where user namespaces are forbidden, names user.max_user_namespaces and how to allow them (exit 3)', async () => {
+    const r = await runWithoutNamespaces(['timeline', '--link', 'rate=2mbit', '--json']);
+    expect(r.code).toBe(3);
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; params: Record<string, string> } };
+    expect(error.code).toBe('LINK_NAMESPACES_FORBIDDEN');
+    expect(error.params).toMatchObject({ setting: 'user.max_user_namespaces', value: '0', change: 'sudo sysctl -w user.max_user_namespaces=15000' });
+    expect(error.params.error).toMatch(/No space left on device/);
+    expect(r.stderr).toMatch(/^wirelab timeline: LINK_NAMESPACES_FORBIDDEN: unprivileged user namespaces are forbidden here \(user\.max_user_namespaces = 0\)/);
+  }, 60_000);
+});
