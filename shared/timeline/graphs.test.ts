@@ -115,4 +115,18 @@ describe('TCP stream graphs', () => {
     const { a } = load('graphs/lossy-4pct.pcap');
     expect(graphSeries('window', a, 'client').columns).toEqual(['bytesInFlight', 'receiveWindow']);
   });
+
+  it("cwnd from an emulated-link run's TCP_INFO (timeline --link --json): slow start from 10 segments, on the packets' clock", () => {
+    const doc = JSON.parse(readFileSync(fixture('link/slow-2mbit-rtt40ms.timeline.json'), 'utf8')) as {
+      tcpInfo: { t: number; cwnd: number; ssthresh: number | null }[];
+    };
+    const { a } = load('link/slow-2mbit-rtt40ms.pcap');
+    const s = graphSeries('cwnd', a, 'client', doc.tcpInfo);
+    expect(s.unit).toBe('segments');
+    expect(s.points.length).toBe(doc.tcpInfo.length);
+    expect(s.points[0]![1]).toBe(10);
+    expect(Math.max(...s.points.map((p) => p[1]!))).toBeGreaterThan(20);
+    // the samples fall within the transfer's packets
+    expect(s.points.at(-1)![0]!).toBeLessThanOrEqual(a.segments.at(-1)!.t + 0.1);
+  });
 });

@@ -22,7 +22,7 @@ export interface GraphSeries {
 }
 
 /** The part of a TCP_INFO sample (shared/contract/link.ts) the cwnd graph draws, stamped like packets. */
-export type CwndSample = Pick<TcpInfoSample, 'tsSec' | 'tsNs' | 'cwnd' | 'ssthresh'>;
+export type CwndSample = Pick<TcpInfoSample, 'cwnd' | 'ssthresh'> & ({ tsSec: number; tsNs: number } | { t: number });
 
 const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 const isResend = (g: Segment) => g.badges.some((b) => RETRANSMISSION_BADGES.includes(b));
@@ -149,7 +149,8 @@ export function windowGraph(a: StreamAnalysis, dir: Side): GraphSeries {
  * experiment sampled them, put on the stream's clock; ssthresh is null while slow start lasts.
  */
 export function cwnd(a: Pick<StreamAnalysis, 'startSec' | 'startNs'>, samples: readonly CwndSample[], dir: Side): GraphSeries {
-  const points = samples.map((s) => [s.tsSec - a.startSec + (s.tsNs - a.startNs) / 1e9, s.cwnd, s.ssthresh]);
+  // Stamped like packets (the contract's samples) or already on the stream's clock (`timeline --link --json`'s `t`).
+  const points = samples.map((s) => ['t' in s ? s.t : s.tsSec - a.startSec + (s.tsNs - a.startNs) / 1e9, s.cwnd, s.ssthresh]);
   return { kind: 'cwnd', direction: dir, unit: 'segments', columns: ['cwnd', 'ssthresh'], points };
 }
 

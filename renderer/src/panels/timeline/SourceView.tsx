@@ -148,7 +148,7 @@ export function SourceView({ source }: { source: TimelineSource }) {
         </div>
       )}
       {analysis && view === 'graphs' ? (
-        <GraphView analysis={analysis} fileName={fileName} />
+        <GraphView analysis={analysis} tcpInfo={source.tcpInfo} fileName={fileName} />
       ) : analysis ? (
         <div className="tl-body">
           <div className="tl-diagram">
