@@ -180,11 +180,15 @@ interface Judged {
  * here is what tshark prints for the frame. `fwd` is the sender's direction, `rev` the peer's;
  * `revShift` the peer's window scale (null when the handshake was not captured).
  */
+const scratchBadges: Badge[] = [];
+const judged: Judged = { badges: [], dupAckNum: null, bytesInFlight: null, ackRtt: null, ackedFrame: null, ackRttAmbiguous: false };
+
 function judge(p: TcpPacket, t: number, fwd: FlowState, rev: FlowState, revShift: number | null, options: TcpOptions | null): Judged {
   const { seq, ack, win: window, flags } = p;
   const seglen = p.len;
   const synFinRst = (flags & (SYN | FIN | RST)) !== 0;
-  const badges: Badge[] = [];
+  const badges = scratchBadges;
+  badges.length = 0;
   let dupAckNum: number | null = null;
   if (flags & ACK) rev.validBif = true;
 
@@ -323,7 +327,15 @@ function judge(p: TcpPacket, t: number, fwd: FlowState, rev: FlowState, revShift
   }
   fwd.sack = options?.sack ? options.sack.slice(0, 3) : NO_SACK;
   // Most segments have no badge: share one empty list rather than keep a million.
-  return { badges: badges.length ? badges : NO_BADGES, dupAckNum, bytesInFlight, ackRtt, ackedFrame, ackRttAmbiguous };
+  // One result object reused for every segment (read at once by the caller): a million-packet
+  // stream then allocates a million fewer objects.
+  judged.badges = badges.length ? badges.slice() : NO_BADGES;
+  judged.dupAckNum = dupAckNum;
+  judged.bytesInFlight = bytesInFlight;
+  judged.ackRtt = ackRtt;
+  judged.ackedFrame = ackedFrame;
+  judged.ackRttAmbiguous = ackRttAmbiguous;
+  return judged;
 }
 
 /** Builds the diagram of one stream: relative numbers, scaled windows, badges, phases and both state lanes. */
@@ -417,8 +429,8 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
     flows[from].firstRtt = flows[to].firstRtt = firstRtt;
 
     const options = p.tcpHeaderLen > 20 ? tcpOptions(p) : null;
-    const judged = judge(p, t, flows[from], flows[to], windowShift[to], options);
-    if (isRst) judged.badges = ['rst', ...judged.badges];
+    const j = judge(p, t, flows[from], flows[to], windowShift[to], options);
+    const badges = isRst ? (['rst', ...j.badges] as Badge[]) : j.badges;
 
     const handshakeDone =
       ends.client.state !== 'CLOSED' && ends.client.state !== 'SYN_SENT' && ends.server.state !== 'LISTEN' && ends.server.state !== 'SYN_RCVD';
@@ -441,13 +453,13 @@ export function analyzeStream(stream: TcpStream): StreamAnalysis {
       len: p.len,
       win: p.win,
       winScaled: isSyn ? p.win : sawBothSyns ? (scaling ? p.win * 2 ** d.wscale! : p.win) : null,
-      badges: judged.badges,
-      dupAckNum: judged.dupAckNum,
+      badges,
+      dupAckNum: j.dupAckNum,
       sack: options?.sack ? options.sack.map(([l, r]) => [(l - peer.isn!) >>> 0, (r - peer.isn!) >>> 0]) : null,
-      bytesInFlight: judged.bytesInFlight,
-      ackRttMs: judged.ackRtt === null ? null : judged.ackRtt * 1000,
-      ackedFrame: judged.ackedFrame,
-      ackRttAmbiguous: judged.ackRttAmbiguous,
+      bytesInFlight: j.bytesInFlight,
+      ackRttMs: j.ackRtt === null ? null : j.ackRtt * 1000,
+      ackedFrame: j.ackedFrame,
+      ackRttAmbiguous: j.ackRttAmbiguous,
       phase,
       options,
     });
