@@ -33,6 +33,8 @@ test('a capture over a lossy link: the tcptrace graph marks each retransmission,
 
   // zoom: drag across the middle of the plot narrows the time axis; double-click shows all again
   const over = chart.locator('.u-over');
+  // (the panel's cards can push the chart below the fold: the mouse must reach it)
+  await over.scrollIntoViewIfNeeded();
   const box = (await over.boundingBox())!;
   await app.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
   await app.mouse.down();
