@@ -14,6 +14,7 @@ import { chromium } from '@playwright/test';
 import { calc } from '../shared/subnet/calc.ts';
 import { formatCidr, parseCidr, splitToPrefix } from '../shared/subnet/cidr.ts';
 import { benchTimeline } from './timeline.ts';
+import { benchGraphs } from './graphs.ts';
 import { benchProcesses } from './processes.ts';
 import { benchProcessesWine } from './processes-wine.ts';
 import { benchReceive } from './receive.ts';
@@ -332,6 +333,9 @@ await benchMemory(report);
 
 // ---- handshake timeline: parsing against tshark, live capture latency ----
 await benchTimeline(report);
+
+// ---- TCP stream graphs: a 1,000,000-packet stream's series against tshark's ack_rtt; zooming its chart ----
+await benchGraphs(report);
 
 // ---- processes: a full sample against systeminformation and ps, sampling cost, main-thread share ----
 await benchProcesses(report);

@@ -9,9 +9,11 @@ import { endpointText, groupStreams } from '../../shared/timeline/tcp-streams.ts
 import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
 import { loopbackInterface, PacketCapture } from '../services/timeline/packet-capture.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { graphHelp, graphRequest, printGraph } from './timeline-graph.ts';
 import { linkCommand } from './timeline-link-command.ts';
 
 export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
+wirelab timeline <file> --graph stevens|tcptrace|throughput|rtt|window [--stream N] [--direction client|server] [--json]
 wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
 wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--write FILE.pcap] [--json]
 
@@ -20,7 +22,9 @@ flags, relative seq/ack, length, window, badges, and each end's TCP states.
 --connect makes a real connection, captures it with tcpdump (which must be installed and
 allowed to capture), sends DATA, waits up to MS ms (default 1000) for replies, closes, and
 prints the same document. --json: {"streams": [{"client", "server", "guessed",
-"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]}.
+"handshakeRttMs", "segments": [...], "states": {"client": [...], "server": [...]}}]};
+each segment's "badges" are Wireshark's TCP analysis labels (retransmission, fast-retransmission,
+dup-ack with "dupAckNum", out-of-order, zero-window, window-update, ...).
 --link runs an experiment over an emulated link (Linux: private network namespaces, no root):
 Wirelab's client sends --transfer bytes to its server through a router that limits the rate,
 queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthresh", "rttMs",
@@ -28,7 +32,8 @@ queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthre
   experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
   rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
   delay=50ms jitter=10ms        sch_netem, or Wirelab's TUN delay line (python3)
---write FILE saves the capture (pcap) for Wireshark.`;
+--write FILE saves the capture (pcap) for Wireshark.
+${graphHelp}`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
   const streams = groupStreams(packets).map(analyzeStream);
@@ -47,9 +52,14 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
       link: { type: 'string' },
       transfer: { type: 'string' },
       write: { type: 'string' },
+      graph: { type: 'string' },
+      stream: { type: 'string' },
+      direction: { type: 'string' },
     },
   });
   const json = values.json === true;
+  const graph = graphRequest(values);
+  if (graph && (values.link !== undefined || values.connect)) throw new UsageError('--graph draws a capture file: give the file, not --link or --connect');
   if (values.link !== undefined) {
     if (positionals.length || values.connect) throw new UsageError('--link runs its own experiment: give no file and no --connect');
     return linkCommand(values.link, values.transfer, json, io, values.write);
@@ -66,7 +76,8 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
     }
     const { frames, problem, packets } = readTcpPackets(bytes);
     if (problem && frames.length === 0) throw new UsageError(`file: ${path}: ${problem.message}`);
-    print(packets, json, io);
+    if (graph) printGraph(packets, graph, json, io);
+    else print(packets, json, io);
     // What was read is printed; the damage is reported, with where it is, and the exit code says so.
     if (problem) {
       io.err(`${path}: ${problem.message} (at byte ${problem.offset}, after ${problem.framesRead} packets)`);

@@ -226,13 +226,17 @@ export interface TcpOptions {
 
 const kindNames: Record<number, string> = { 0: 'EOL', 1: 'NOP', 2: 'MSS', 3: 'WS', 4: 'SACK_PERM', 5: 'SACK', 8: 'TS', 30: 'MPTCP', 34: 'TFO' };
 
+const NOP_NOP_TS = Object.freeze(['NOP', 'NOP', 'TS']) as string[];
+
 /** Parses the options between the fixed header and the data offset (RFC 9293 §3.1). */
 export function tcpOptions(p: TcpPacket): TcpOptions {
   const d = p.data;
-  const out: TcpOptions = { kinds: [] };
   let i = p.tcpOffset + 20;
   const end = Math.min(p.tcpOffset + p.tcpHeaderLen, d.length);
   const u32 = (o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+  // What nearly every segment of a Linux connection carries: NOP, NOP, timestamps (RFC 7323 §3).
+  if (end - i === 12 && d[i] === 1 && d[i + 1] === 1 && d[i + 2] === 8 && d[i + 3] === 10) return { tsval: u32(i + 4), tsecr: u32(i + 8), kinds: NOP_NOP_TS };
+  const out: TcpOptions = { kinds: [] };
   while (i < end) {
     const kind = d[i]!;
     out.kinds.push(kindNames[kind] ?? `kind ${kind}`);

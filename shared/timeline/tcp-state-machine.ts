@@ -51,6 +51,8 @@ export function seqGE(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
 }
 
+const NO_CHANGE: TcpState[] = Object.freeze([]) as unknown as TcpState[];
+
 export class TcpEndpoint {
   state: TcpState;
   /** The sequence number just past our FIN, once sent: the peer's ACK of it has ack ≥ this. */
@@ -63,6 +65,8 @@ export class TcpEndpoint {
 
   /** Feeds one segment this end sent (sent=true) or received; returns the states it passed through. */
   step(seg: SegmentView, sent: boolean): TcpState[] {
+    // The bulk of a transfer: an established end, no SYN/FIN/RST, no FIN of ours to be acked.
+    if (this.state === 'ESTABLISHED' && this.finEnd === null && !(seg.flags & (RST | SYN | FIN))) return NO_CHANGE;
     const before = this.state;
     const changes: TcpState[] = [];
     const go = (s: TcpState) => {

@@ -40,10 +40,24 @@ interface Open {
 export function groupStreams(packets: Iterable<TcpPacket>): TcpStream[] {
   const open = new Map<string, Open>();
   const all: Open[] = [];
+  // The last two directions seen, so a bulk transfer's million packets build no strings.
+  const recent: { src: string; srcPort: number; dst: string; dstPort: number; a: string; b: string; key: string }[] = [];
   for (const p of packets) {
-    const a = endpointText(p.src, p.srcPort);
-    const b = endpointText(p.dst, p.dstPort);
-    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    let hit = recent[0]!;
+    if (!(hit && hit.srcPort === p.srcPort && hit.dstPort === p.dstPort && hit.src === p.src && hit.dst === p.dst)) {
+      const other = recent[1];
+      if (other && other.srcPort === p.srcPort && other.dstPort === p.dstPort && other.src === p.src && other.dst === p.dst) {
+        recent[1] = hit;
+        hit = recent[0] = other;
+      } else {
+        const a = endpointText(p.src, p.srcPort);
+        const b = endpointText(p.dst, p.dstPort);
+        hit = { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, a, b, key: a < b ? `${a} ${b}` : `${b} ${a}` };
+        recent.unshift(hit);
+        recent.length = Math.min(recent.length, 2);
+      }
+    }
+    const { a, b, key } = hit;
     let cur = open.get(key);
     const pureSyn = (p.flags & (SYN | ACK)) === SYN;
     if (cur && pureSyn && (cur.reset || (cur.finA && cur.finB))) cur = undefined;

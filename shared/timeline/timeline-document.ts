@@ -5,7 +5,7 @@ import type { TcpState } from './tcp-state-machine.ts';
  * The `wirelab timeline --json` document (a public interface: names and fields stay as the
  * issue fixed them). Times are rounded to the nanosecond so the JSON stays short.
  */
-export type DocumentSegment = Pick<Segment, 'frame' | 't' | 'from' | 'flags' | 'seq' | 'ack' | 'relSeq' | 'relAck' | 'len' | 'win'>;
+export type DocumentSegment = Pick<Segment, 'frame' | 't' | 'from' | 'flags' | 'seq' | 'ack' | 'relSeq' | 'relAck' | 'len' | 'win' | 'badges' | 'dupAckNum'>;
 
 export interface TimelineDocument {
   streams: (Pick<StreamAnalysis, 'client' | 'server' | 'guessed' | 'handshakeRttMs' | 'states'> & { segments: DocumentSegment[] })[];
@@ -31,6 +31,8 @@ export function timelineDocument(streams: StreamAnalysis[]): TimelineDocument {
         relAck: g.relAck,
         len: g.len,
         win: g.win,
+        badges: g.badges,
+        dupAckNum: g.dupAckNum,
       })),
       states: {
         client: s.states.client.map((c) => ({ t: ns(c.t), state: c.state })),
@@ -47,7 +49,7 @@ export function timelineText(streams: StreamAnalysis[]): string {
     out.push(`${s.client} → ${s.server}${s.guessed ? '  (client guessed: no SYN captured)' : ''}`);
     if (s.handshakeRttMs !== null) out.push(`  handshake RTT (SYN → SYN-ACK): ${s.handshakeRttMs.toFixed(3)} ms`);
     for (const g of s.segments) {
-      const label = `${g.flags.join(',')} seq=${g.relSeq}${g.relAck === null ? '' : ` ack=${g.relAck}`} len=${g.len} win=${g.winScaled ?? g.win}${g.badges.length ? ` [${g.badges.join(', ')}]` : ''}`;
+      const label = `${g.flags.join(',')} seq=${g.relSeq}${g.relAck === null ? '' : ` ack=${g.relAck}`} len=${g.len} win=${g.winScaled ?? g.win}${g.badges.length ? ` [${g.badges.map((b) => (b === 'dup-ack' ? `dup-ack #${g.dupAckNum}` : b)).join(', ')}]` : ''}`;
       const arrow = g.from === 'client' ? `  ──${label}──▶` : `◀──${label}──  `;
       out.push(`  #${String(g.frame).padEnd(6)} ${g.t.toFixed(6).padStart(11)}s  ${arrow}`);
     }

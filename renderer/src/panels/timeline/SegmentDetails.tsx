@@ -2,6 +2,7 @@ import type { TimelinePacket } from '../../../../shared/contract/index.ts';
 import type { Segment } from '../../../../shared/timeline/tcp-analysis.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { useT } from '../../store/store-context.tsx';
+import { badgeTexts } from './badge-text.ts';
 
 /** Everything about one segment: header fields (both numberings), options, analysis and the bytes. */
 export function SegmentDetails({
@@ -49,7 +50,7 @@ export function SegmentDetails({
       `${seg.win} · ${seg.flags.includes('SYN') ? t('tl.f.synUnscaled') : seg.winScaled === null ? t('tl.f.scaleUnknown') : t('tl.f.scaled', { n: wscale ?? 0, v: seg.winScaled })}`,
     ],
     ['tl.f.options', options],
-    ['tl.f.badges', seg.badges.length ? seg.badges.map((b) => t(`tl.badge.${b}` as MessageKey)).join(', ') : '—'],
+    ['tl.f.badges', seg.badges.length ? badgeTexts(t, seg).join(', ') : '—'],
   ];
   // The answers to a keep-alive probe are badged as tshark badges them: the first is a "window
   // update" (its window differs from that side's previous segment, the unscaled SYN+ACK, and tshark

@@ -2,6 +2,7 @@ import { forwardRef, useLayoutEffect, useRef, useState } from 'react';
 import type { StreamAnalysis, StateChange } from '../../../../shared/timeline/tcp-analysis.ts';
 import type { TcpState } from '../../../../shared/timeline/tcp-state-machine.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
+import { badgeTexts } from './badge-text.ts';
 import type { Row } from './timeline-rows.ts';
 
 /**
@@ -460,11 +461,9 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
                 {g.flags.join(', ')}
               </tspan>
               <tspan>{`  seq=${seq}${ack === null ? '' : ` ack=${ack}`}`}</tspan>
-              {g.badges
-                .filter((b) => b !== 'rst')
-                .map((b) => (
-                  <tspan key={b} fill={c.badgeText} fontWeight={700}>{`  [${t(`tl.badge.${b}` as MessageKey)}]`}</tspan>
-                ))}
+              {badgeTexts(t, g, ['rst']).map((b) => (
+                <tspan key={b} fill={c.badgeText} fontWeight={700}>{`  [${b}]`}</tspan>
+              ))}
             </text>
             <text x={(x1 + x2) / 2} y={yEnd + 13} textAnchor="middle" fontSize={10.5} fill={c.muted} fontFamily={mono}>
               {`len=${g.len} win=${win}${opts ? ` · ${opts}` : ''}`}

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { inTimeWait, timeWaitLeft } from '../../../../shared/timeline/time-wait.ts';
 import { codeText } from '../../i18n/error-text.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
@@ -9,6 +9,7 @@ import { CaptureOff } from './CaptureOff.tsx';
 import { exportPng, exportSvg } from './diagram-export.ts';
 import { Evidence } from './Evidence.tsx';
 import { FileSummary } from './FileSummary.tsx';
+import { GraphView } from './GraphView.tsx';
 import { markerText } from './marker-text.ts';
 import { SegmentDetails } from './SegmentDetails.tsx';
 import { palette, SequenceDiagram } from './SequenceDiagram.tsx';
@@ -29,6 +30,7 @@ export function SourceView({ source }: { source: TimelineSource }) {
   const reconnect = useApp((s) => s.reconnectSession);
   const session = useApp((s) => (source.sessionId ? (s.sender.sessions.find((x) => x.info.id === source.sessionId) ?? null) : null));
   const svgRef = useRef<SVGSVGElement>(null);
+  const [view, setView] = useState<'diagram' | 'graphs'>('diagram');
 
   // Derived, never stored: connections, the chosen one's analysis and its rows.
   const streams = useMemo(() => streamsOf(source.packets), [source.packets]);
@@ -82,12 +84,16 @@ export function SourceView({ source }: { source: TimelineSource }) {
           <input type="checkbox" checked={absolute} onChange={(e) => setTimeline({ absolute: e.target.checked })} data-testid="absolute-toggle" />{' '}
           {t('tl.absolute')}
         </label>
-        <button className="button small" onClick={() => svgRef.current && exportSvg(svgRef.current, fileName)} disabled={!analysis}>
-          {t('tl.exportSvg')}
-        </button>
-        <button className="button small" onClick={() => svgRef.current && exportPng(svgRef.current, fileName)} disabled={!analysis}>
-          {t('tl.exportPng')}
-        </button>
+        {view === 'diagram' && (
+          <>
+            <button className="button small" onClick={() => svgRef.current && exportSvg(svgRef.current, fileName)} disabled={!analysis}>
+              {t('tl.exportSvg')}
+            </button>
+            <button className="button small" onClick={() => svgRef.current && exportPng(svgRef.current, fileName)} disabled={!analysis}>
+              {t('tl.exportPng')}
+            </button>
+          </>
+        )}
       </div>
       {status.phase === 'error' && (
         <p className="field-error" role="alert" data-code={status.code}>
@@ -132,7 +138,18 @@ export function SourceView({ source }: { source: TimelineSource }) {
           <span>{t('tl.guessed')}</span>
         </p>
       )}
-      {analysis ? (
+      {analysis && (
+        <div className="segmented tl-view-switch" role="radiogroup" aria-label={t('tl.view.graphs')}>
+          {(['diagram', 'graphs'] as const).map((v) => (
+            <button key={v} role="radio" aria-checked={view === v} className={view === v ? 'active' : ''} onClick={() => setView(v)} data-testid={`view-${v}`}>
+              {t(`tl.view.${v}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      {analysis && view === 'graphs' ? (
+        <GraphView analysis={analysis} tcpInfo={source.tcpInfo} fileName={fileName} />
+      ) : analysis ? (
         <div className="tl-body">
           <div className="tl-diagram">
             <SequenceDiagram
