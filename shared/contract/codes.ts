@@ -137,6 +137,8 @@ export const senderInputCodes = spec({
   DELIMITER_LENGTH: { params: ['field'] },
   SIZE_KEY_EMPTY: { params: ['field'] },
   FILE_NOT_CHOSEN: { params: ['field'] },
+  BIND_FORMAT: { params: ['field', 'value'] },
+  HEADER_JSON: { params: ['field'] },
 });
 
 /** Socket errors by errno name; `op` says what was being done, `address` where. */
