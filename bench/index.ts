@@ -18,6 +18,7 @@ import { benchProcesses } from './processes.ts';
 import { benchReceive } from './receive.ts';
 import { benchMemory } from './memory.ts';
 import { benchConcurrency } from './concurrency.ts';
+import { benchCourse } from './course.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -326,6 +327,9 @@ function blast(args: string[]): { pps: number; gbps: number } {
 // ---- receiving: UDP floods, a TCP bulk stream, 10,000 clients (the host as a child, a page attached) ----
 await benchReceive(report);
 await benchMemory(report);
+
+// ---- the course's file transfer: 1 GiB up and down through the header protocol, against the homework's Python peers ----
+await benchCourse(report);
 
 // ---- handshake timeline: parsing against tshark, live capture latency ----
 await benchTimeline(report);
