@@ -76,6 +76,7 @@ export async function benchCourse(report: Report, mib = 1024): Promise<void> {
   await f.close();
   const host = await startHost();
   const mbps = (ms: number) => size / 1e6 / (ms / 1000);
+  let server: ReturnType<typeof python> | null = null;
   try {
     host.subscribe('sender.event');
     // ---- upload ----
@@ -102,11 +103,11 @@ export async function benchCourse(report: Report, mib = 1024): Promise<void> {
     await rm(saveW, { recursive: true, force: true });
 
     const remote = mkdtempSync(join(work, 'python-'));
-    const server = python([peer('ftp_server.py'), remote]);
+    server = python([peer('ftp_server.py'), remote]);
     const pyPort = String(await portOf(server));
     const t1 = performance.now();
     await python([peer('ftp_upload_client.py'), '127.0.0.1', pyPort, src, '--mode', 'sendfile']).done;
-    await until(() => server.out().includes('"upload"'), 600_000);
+    await until(() => server!.out().includes('"upload"'), 600_000);
     const pythonUp = performance.now() - t1;
     await rm(join(remote, 'big.bin'), { force: true });
     console.log(
@@ -153,7 +154,6 @@ export async function benchCourse(report: Report, mib = 1024): Promise<void> {
     await dl.done;
     const pythonDown = performance.now() - t2;
     await rm(local, { recursive: true, force: true });
-    server.child.kill();
     console.log(
       `course: ${mib} MiB download (the server sends with socket.sendfile): Wirelab's client into its save dir ${mbps(wirelabDown).toFixed(0)} MB/s (host RSS +${(downGrew / 1e6).toFixed(0)} MB), the notes' Python client ${mbps(pythonDown).toFixed(0)} MB/s`,
     );
@@ -167,6 +167,7 @@ export async function benchCourse(report: Report, mib = 1024): Promise<void> {
     );
     report(`course: host RSS growth during the ${mib} MiB download`, downGrew / 1e6, 'MB', 'the file size', size / 1e6, false);
   } finally {
+    server?.child.kill();
     await host.close();
     await rm(work, { recursive: true, force: true });
   }

@@ -130,8 +130,8 @@ describe('1 GiB through the header protocol in constant memory (the host as a ch
       expect(line.sha256).toBe(await sha256(src));
       expect(peak - before).toBeLessThan(200 * MB);
     } finally {
+      await stopPeer(peer.child); // first: a host that fails to close must not leave the peer running
       await host.close();
-      await stopPeer(peer.child);
       await rm(remote, { recursive: true, force: true });
     }
   }, 600_000);
