@@ -21,6 +21,7 @@ import { benchReceive } from './receive.ts';
 import { benchMemory } from './memory.ts';
 import { benchConcurrency } from './concurrency.ts';
 import { benchHttpDir } from './http-dir.ts';
+import { benchCourse } from './course.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rows: { figure: string; value: string; baseline: string; ratio: string }[] = [];
@@ -330,6 +331,9 @@ function blast(args: string[]): { pps: number; gbps: number } {
 await benchReceive(report);
 await benchHttpDir(report);
 await benchMemory(report);
+
+// ---- the course's file transfer: 1 GiB up and down through the header protocol, against the homework's Python peers ----
+await benchCourse(report);
 
 // ---- handshake timeline: parsing against tshark, live capture latency ----
 await benchTimeline(report);

@@ -135,9 +135,9 @@ describe('course protocols on the command line', () => {
     const taken = await send(['tcp', '127.0.0.1', port, 'x', '--bind', `127.0.0.1:${port}`, '--wait', '500']);
     expect(taken.code).toBe(1);
     expect(taken.doc.error?.code).toBe('EADDRINUSE');
-    const bad = await runWirelab(['send', 'tcp', '127.0.0.1', port, 'x', '--bind', 'nonsense:port']);
+    const bad = await runWirelab(['send', 'tcp', '127.0.0.1', port, 'x', '--bind', 'a:b:c']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--bind: write \[HOST:\]PORT/);
+    expect(bad.stderr).toMatch(/bind: write \[HOST:\]PORT/);
     await new Promise((r) => server.close(r));
   }, 60_000);
 

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
-import { checkHost, checkPort } from '../../shared/sender/endpoint.ts';
-import { payloadSpecSchema, type OpenSession, type SenderEvent } from '../../shared/contract/sender.ts';
+import { checkHost, checkPort, parseBind } from '../../shared/sender/endpoint.ts';
+import type { OpenSession, SenderEvent } from '../../shared/contract/sender.ts';
 import { exportPython } from '../../shared/export/python.ts';
 import { parseChallengeSpec } from '../../shared/sender/challenge.ts';
+import { parseHeaderFields } from '../../shared/sender/header-fields.ts';
 import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
@@ -12,7 +13,7 @@ import { EventHub } from '../core/event-hub.ts';
 import { runGenerator } from '../services/sender/generator.ts';
 import { SenderService } from '../services/sender/sender-service.ts';
 import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
-import { parsePort, UsageError, type CliIo } from './cli-io.ts';
+import { UsageError, type CliIo } from './cli-io.ts';
 
 export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
              [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY] [--header JSON]
@@ -106,32 +107,6 @@ function framingsOf(values: {
   return { framing: keyed(framing), framingIn, framingOut };
 }
 
-/** --header JSON: the extra fields of a header-json header, checked by the contract's own schema. */
-function headerOf(text: string | undefined): Record<string, string | number | boolean | null> | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--header: not JSON (${(e as Error).message}); write it like '{"operate":"upload","filename":"a.bin"}'`);
-  }
-  const r = payloadSpecSchema.shape.header.safeParse(value);
-  if (!r.success || r.data === undefined)
-    throw new UsageError(
-      `--header: a JSON object of strings, numbers, booleans or null (keys up to 64 characters)${r.success ? '' : `: ${r.error.issues[0]?.message ?? ''}`}`,
-    );
-  return r.data;
-}
-
-/** --bind [HOST:]PORT ("5000", "127.0.0.1:5000", "[::1]:5000"). */
-function bindOf(text: string | undefined): { host?: string; port: number } | undefined {
-  if (text === undefined) return undefined;
-  const m = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d+)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--bind: write [HOST:]PORT, e.g. 5000 or 127.0.0.1:5000, not "${text}"`);
-  const host = m[1] ?? m[2];
-  return host ? { host: checkHost(host, 'bind'), port: parsePort(m[3], '--bind', 0) } : { port: parsePort(m[3], '--bind', 0) };
-}
-
 /** Human-sized progress on stderr, at most once a second and once at the end. */
 function progressPrinter(io: CliIo, name: string): (bytes: number, size: number) => void {
   let last = 0;
@@ -179,8 +154,8 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const port = checkPort(portArg);
   const encoding = checkEncoding(values.encoding ?? 'utf8');
   const { framing, framingIn, framingOut } = framingsOf(values);
-  const header = headerOf(values.header);
-  const bind = bindOf(values.bind);
+  const header = values.header === undefined ? undefined : parseHeaderFields(values.header, '--header');
+  const bind = values.bind === undefined ? undefined : parseBind(values.bind, 'bind');
   if (values.broadcast && kind !== 'udp') throw new UsageError('--broadcast is for UDP (SO_BROADCAST)');
   const waitMs = whole('--wait', values.wait, 1000);
   const answer = values.answer === undefined ? undefined : parseChallengeSpec(values.answer, 'answer');

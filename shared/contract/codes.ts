@@ -155,6 +155,8 @@ export const senderInputCodes = spec({
   HTTP_HEADER: { params: ['field'] },
   /** `--challenge` / `--answer` / a script's `answer` step that is not `md5:KEY` or `hmac-sha256:KEY`. */
   CHALLENGE_SPEC: { params: ['field', 'algo'] },
+  BIND_FORMAT: { params: ['field', 'value'] },
+  HEADER_JSON: { params: ['field'] },
 });
 
 /** Socket errors by errno name; `op` says what was being done, `address` where. */

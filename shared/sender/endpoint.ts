@@ -51,3 +51,16 @@ export function checkWhole(value: string, field: string, min: number, max: numbe
   }
   return Number(text);
 }
+
+/**
+ * A local address to connect from or bind to, typed as [HOST:]PORT: "5000", "127.0.0.1:5000",
+ * "[::1]:5000" (the CLI's --bind, the new-session card's field). Port 0 lets the kernel choose.
+ */
+export function parseBind(value: string, field = 'bind'): { host?: string; port: number } {
+  const text = value.trim();
+  const m = /^(?:\[([^\]]+)\]:|([^:]+):)?([^:]+)$/.exec(text);
+  if (!m) throw bad('BIND_FORMAT', field, `write [HOST:]PORT, e.g. 5000 or 127.0.0.1:5000, not "${text}"`, { value: text });
+  const host = m[1] ?? m[2];
+  const port = checkPort(m[3]!, field, true);
+  return host ? { host: checkHost(host, field), port } : { port };
+}

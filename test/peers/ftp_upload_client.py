@@ -6,6 +6,7 @@
 #   --mode  notes: send(len); send(header); send(4096-byte pieces) as the notes do
 #           split: the 4-byte length and the header one byte per send (TCP_NODELAY, a pause between)
 #           one:   length, header and the whole file in one sendall
+#           sendfile: length and header, then the file with socket.sendfile (zero-copy; the bench's peer)
 #   --count upload the same file N times on one connection
 #   --cut   close after sending only this many bytes of the body (a transfer cut short)
 import argparse
@@ -40,6 +41,9 @@ for _ in range(args.count):
         body = f.read() if args.mode == 'one' else None
         if args.mode == 'one':
             sk.sendall(num_bytes + opt_bytes + body)
+        elif args.mode == 'sendfile':
+            sk.sendall(num_bytes + opt_bytes)
+            sk.sendfile(f)
         else:
             if args.mode == 'split':
                 for b in num_bytes + opt_bytes:

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { variantName } from '../../../shared/sender/save-name.ts';
 
+/** What one save may hold in memory ahead of the disk (the socket is paused past it). */
+export const writeAheadBytes = 8 * 1024 * 1024;
+
 /** `.part` paths this process is writing: two bodies of one name arriving together get two. */
 const partsInUse = new Set<string>();
 
@@ -75,7 +78,9 @@ export class SaveWriter {
     this.part = partOf(n);
     partsInUse.add(this.part);
     // 'wx': never write into a file someone else made under that name in the meantime
-    this.out = createWriteStream(this.part, { flags: 'wx' });
+    // 8 MiB may wait for the disk before the socket is paused: with the default 16 KiB every
+    // 64 KiB read would pause the socket until its write completed, serialising network and disk
+    this.out = createWriteStream(this.part, { flags: 'wx', highWaterMark: writeAheadBytes });
     this.closed = new Promise((resolve) => this.out.once('close', () => resolve()));
     void this.closed.then(() => partsInUse.delete(this.part));
     this.out.on('error', (e: NodeJS.ErrnoException) => this.fail(e));

@@ -22,11 +22,14 @@ export function wordCode(
   spec: CodeSpec,
   params: Params,
   nested: (code: string) => string | null = (c) => codeText(locale, c, params),
+  /** Params shown otherwise than their value (a byte count with its digit groups); the count still picks the plural form. */
+  shown: Record<string, string> = {},
 ): string | null {
   const p = params ?? {};
   if (!spec.params.every((name) => p[name] !== undefined)) return null;
   const filled: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(p)) filled[name] = typeof value === 'number' ? value : String(value);
+  Object.assign(filled, shown);
   if (spec.nested) {
     const inner = nested(String(p[spec.nested]));
     if (inner === null) return null;

@@ -1,5 +1,6 @@
 import type { WirelabErrorData } from '../../../shared/contract/errors.ts';
-import { isSenderCode, senderCodes, socketErrnoCodes, type CodeSpec } from '../../../shared/contract/codes.ts';
+import { isSenderCode, responderCodes, senderCodes, socketErrnoCodes, type CodeSpec } from '../../../shared/contract/codes.ts';
+import { formatCount } from '../../../shared/format/number.ts';
 import { errorsZh } from '../panels/subnet/subnet-zh.ts';
 import { errorText, wordCode } from './error-text.ts';
 import { catalogs, translate, type Locale, type MessageKey } from './i18n.ts';
@@ -46,7 +47,10 @@ export function senderCodeText(locale: Locale, code: string | null, params: Para
     return translate(locale, 'code.IP_ADDRESS', { ...p, detail });
   }
   if (code === 'REPEAT_FAILED') p.error = senderCodeText(locale, String(p.error), params) ?? english.replace(/^stopped after \d+: /, '');
-  const text = wordCode(locale, code, spec, p);
+  // sizes of files sent and saved read with digit groups ("100,024 bytes"); ports and counts of other codes stay as they are
+  const shown: Record<string, string> = {};
+  if (Object.hasOwn(responderCodes, code)) for (const k of ['bytes', 'size']) if (typeof p[k] === 'number') shown[k] = formatCount(p[k], locale);
+  const text = wordCode(locale, code, spec, p, undefined, shown);
   if (text === null) return null;
   return params?.closing === true ? translate(locale, 'sender.frame.closing', { text }) : text;
 }

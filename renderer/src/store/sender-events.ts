@@ -1,6 +1,6 @@
 import type { LogPage, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/index.ts';
 import { EventRing } from '../../../shared/sender/event-ring.ts';
-import { describeFraming, type FramingName } from '../../../shared/sender/framing.ts';
+import { describeFraming, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
 import { framingNameOf } from '../../../shared/sender/framing-form.ts';
 
 /**
@@ -40,6 +40,8 @@ export interface SessionView {
   /** The preset in force, or 'custom'; `framingLabel` describes the rule actually in force. */
   framing: FramingName | 'custom';
   framingLabel: string;
+  /** What goes out is wrapped this way (the composer shows it and computes its lengths); `framing` unless set apart. */
+  framingOut: Framing;
   /** UDP sessions remember where the user sends to. */
   destHost: string;
   destPort: string;
@@ -72,12 +74,20 @@ const infoKeys = [
 ] as const;
 
 /** A tab for a session the backend reports (opened here, before a reload, or in another window). */
+/** "length 4 B LE", or "in: raw · out: JSON header (data_size)" when the directions differ. */
+export function framingLabelOf(framingIn: Framing, framingOut: Framing): string {
+  const a = describeFraming(framingIn);
+  const b = describeFraming(framingOut);
+  return a === b ? a : `in: ${a} · out: ${b}`;
+}
+
 export function viewOf(s: SessionSummary): SessionView {
   const info = Object.fromEntries(infoKeys.map((k) => [k, s[k]])) as SessionInfo;
   return {
     info,
     framing: framingNameOf(s.framing),
-    framingLabel: describeFraming(s.framing),
+    framingLabel: framingLabelOf(s.framingIn ?? s.framing, s.framingOut ?? s.framing),
+    framingOut: s.framingOut ?? s.framing,
     destHost: s.kind === 'udp' ? '127.0.0.1' : '',
     destPort: '',
     clients: s.clients.map((c) => ({ ...c })),

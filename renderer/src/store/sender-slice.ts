@@ -1,10 +1,11 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { CommandInput, EventBatch, PayloadSpec, SenderEvent, SessionInfo } from '../../../shared/contract/index.ts';
-import { checkHost, checkPort, checkWhole } from '../../../shared/sender/endpoint.ts';
+import { checkHost, checkPort, checkWhole, parseBind } from '../../../shared/sender/endpoint.ts';
 import { checked, errorOf, isError, type SenderError } from './sender-errors.ts';
 import { limits } from '../../../shared/contract/limits.ts';
 import type { ReplyRule } from '../../../shared/sender/reply-rules.ts';
-import type { Framing, FramingName } from '../../../shared/sender/framing.ts';
+import { framingByName, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
+import { parseHeaderFields, type HeaderFields } from '../../../shared/sender/header-fields.ts';
 import { framingOf, type CustomFraming } from '../../../shared/sender/framing-form.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
@@ -12,6 +13,13 @@ import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, typ
 export type { ClientView, SessionLog, SessionView } from './sender-events.ts';
 export type { CustomFraming } from '../../../shared/sender/framing-form.ts';
 export type { SenderError } from './sender-errors.ts';
+
+/** The composer's extra header fields for a session whose outgoing framing is header-json (else none), or why they cannot be sent. */
+function headerFields(view: SessionView, text: string): { fields?: HeaderFields } | SenderError {
+  if (view.framingOut.kind !== 'header-json' || !text.trim()) return {};
+  const fields = checked(() => parseHeaderFields(text, 'header'));
+  return isError(fields) ? fields : { fields };
+}
 export type { GeneratorForm } from './generator-slice.ts';
 
 type OpenSession = CommandInput<'sender.open'>;
@@ -36,6 +44,19 @@ export interface NewSessionForm {
   rules: ReplyRule[];
   /** TCP client: give up connecting after this many ms. */
   timeoutMs: string;
+  /** 'same': `framing` both ways; 'split': `framingIn` cuts what arrives, `framingOut` wraps what goes (the remote-command server). */
+  direction?: 'same' | 'split';
+  framingIn?: FramingName;
+  framingOut?: FramingName;
+  /** The size field of a header-json preset, either way (the FTP homework's is filesize). */
+  sizeKey?: string;
+  /** A folder on the host: each decoded body is streamed there. */
+  saveDir?: string;
+  overwrite?: boolean;
+  /** TCP client: the local [HOST:]PORT to connect from (empty: the kernel chooses). */
+  bind?: string;
+  /** UDP: SO_BROADCAST from the start. */
+  broadcast?: boolean;
 }
 
 export interface Composer {
@@ -48,6 +69,10 @@ export interface Composer {
   /** File mode: the chosen file's name; its bytes travel base64-encoded in `text`. */
   fileName: string;
   fileText: string;
+  /** header-json out: extra header fields as JSON text ('' for none); the size key is computed. */
+  headerText: string;
+  /** A file on the host to stream as one message (sender.sendFile), any size. */
+  hostPath: string;
 }
 
 export interface SenderSlice {
@@ -75,6 +100,8 @@ export interface SenderSlice {
   /** A local echo server and a client connected to it, for a first experiment. */
   openPlayground(): Promise<void>;
   sendComposer(): Promise<void>;
+  /** Streams the composer's host file (any size) as one message of the outgoing framing. */
+  sendHostFile(): Promise<void>;
   /** Starts repeating the composer's payload, or stops a running repeat. */
   toggleRepeat(): Promise<void>;
   halfCloseSession(id: string): Promise<void>;
@@ -171,20 +198,49 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       // The checks the CLI and the dispatcher use (shared/sender/endpoint.ts), with their codes.
       const host = checked(() => checkHost(form.host));
       const port = checked(() => checkPort(form.port, 'port', form.kind !== 'tcp-client'));
-      const framing = framingOf(form);
+      const keyed = (f: Framing): Framing =>
+        f.kind === 'header-json' && (form.framing !== 'custom' || form.direction === 'split') && form.sizeKey?.trim()
+          ? { kind: 'header-json', sizeKey: form.sizeKey.trim() }
+          : f;
+      // split: the two presets decide; `framing` (the contract's default for both) is the incoming one
+      const framing = form.direction === 'split' ? framingByName(form.framingIn ?? 'raw') : framingOf(form);
       const timeout = form.kind === 'tcp-client' ? checked(() => checkWhole(form.timeoutMs, 'timeout', 100, 120_000)) : 0;
-      const problem = [host, port, 'code' in framing ? framing : null, timeout].find(isError);
+      const bind = form.kind === 'tcp-client' && form.bind?.trim() ? checked(() => parseBind(form.bind!, 'bind')) : null;
+      const problem = [host, port, 'code' in framing ? framing : null, timeout, bind].find(isError);
       if (problem) {
         patch({ formError: problem });
         return null;
       }
-      const base = { host: host as string, port: port as number, framing: framing as Framing, encoding: form.encoding };
+      const main = keyed(framing as Framing);
+      const split = form.direction === 'split';
+      const directions = split
+        ? {
+            framingIn: form.framingIn ? keyed(framingByName(form.framingIn)) : main,
+            framingOut: form.framingOut ? keyed(framingByName(form.framingOut)) : main,
+          }
+        : {};
+      const save = form.saveDir?.trim() ? { saveDir: form.saveDir.trim() } : {};
+      const base = {
+        host: host as string,
+        port: port as number,
+        framing: main,
+        encoding: form.encoding,
+        ...directions,
+        ...save,
+        overwrite: form.overwrite ?? false,
+      };
       // the key is checked by the contract's schema (challengeSpecSchema), its error names the field
       const challenge = form.challengeAlgo === 'none' ? undefined : { algo: form.challengeAlgo, key: form.challengeKey };
       const dir = form.kind !== 'tcp-client' && (form.reply === 'serve-dir' || form.reply === 'http-dir') ? { dir: form.dir } : {};
       const spec: OpenSession =
         form.kind === 'tcp-client'
-          ? { kind: 'tcp-client', ...base, timeoutMs: timeout as number, ...(challenge ? { answer: challenge } : {}) }
+          ? {
+              kind: 'tcp-client',
+              ...base,
+              timeoutMs: timeout as number,
+              ...(bind ? { bind: bind as { host?: string; port: number } } : {}),
+              ...(challenge ? { answer: challenge } : {}),
+            }
           : {
               kind: form.kind,
               ...base,
@@ -201,6 +257,7 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         return null;
       }
       patch({ formError: null });
+      if (form.kind === 'udp' && form.broadcast) await client.invoke('sender.udpOptions', { sessionId: r.value.id, broadcast: true });
       // The tab comes from the backend's list like every other (this window's or another's).
       await sync();
       const id = r.value.id;
@@ -220,11 +277,17 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         patch({ sendError: { field: 'payload', message: 'file: choose a file to send', code: 'FILE_NOT_CHOSEN', params: { field: 'file' } } });
         return null;
       }
+      const header = headerFields(view, c.headerText);
+      if (isError(header)) {
+        patch({ sendError: header });
+        return null;
+      }
       const payload = {
         mode: c.mode,
         text: c.mode === 'file' ? c.fileText : c.text,
         encoding: c.encoding,
         lineEnding: c.mode === 'file' ? ('none' as const) : c.lineEnding,
+        ...(header.fields ? { header: header.fields } : {}),
       };
       if (view.info.kind === 'tcp-server' && view.sendTo) return { sessionId: view.info.id, payload, clientPeer: view.sendTo };
       if (view.info.kind !== 'udp') return { sessionId: view.info.id, payload };
@@ -257,8 +320,27 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
           challengeKey: '',
           rules: [{ match: 'regex', pattern: '^GET /(\\S*)', reply: 'you asked for $1' }],
           timeoutMs: '5000',
+          direction: 'same',
+          framingIn: 'raw',
+          framingOut: 'header-json',
+          sizeKey: 'data_size',
+          saveDir: '',
+          overwrite: false,
+          bind: '',
+          broadcast: false,
         },
-        composer: { mode: 'text', text: '你好', encoding: 'utf8', lineEnding: 'none', repeatMs: '1000', repeatCount: '10', fileName: '', fileText: '' },
+        composer: {
+          mode: 'text',
+          text: '你好',
+          encoding: 'utf8',
+          lineEnding: 'none',
+          repeatMs: '1000',
+          repeatCount: '10',
+          fileName: '',
+          fileText: '',
+          headerText: '',
+          hostPath: '',
+        },
         opening: false,
         repeating: {},
         formError: null,
@@ -291,12 +373,13 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         patch({ opening: true });
         try {
           // the form's framing and encoding, one way for both directions; nothing else of the form
-          const { framing, encoding, custom } = get().sender.form;
+          const { framing, encoding, custom, sizeKey } = get().sender.form;
           const plain = {
             host: '127.0.0.1',
             framing,
             custom,
             encoding,
+            sizeKey,
             replyText: '',
             rules: [],
             greet: '',
@@ -312,6 +395,25 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         } finally {
           patch({ opening: false });
         }
+      },
+      async sendHostFile() {
+        const s = get().sender;
+        const view = s.sessions.find((x) => x.info.id === s.active);
+        if (!view) return;
+        const path = s.composer.hostPath.trim();
+        if (!path)
+          return patch({
+            sendError: { field: 'hostPath', message: 'file: type the path of a file on the host', code: 'FILE_NOT_CHOSEN', params: { field: 'file' } },
+          });
+        const header = headerFields(view, s.composer.headerText);
+        if (isError(header)) return patch({ sendError: header });
+        const r = await client.invoke('sender.sendFile', {
+          sessionId: view.info.id,
+          path,
+          ...(header.fields ? { header: header.fields } : {}),
+          ...(view.info.kind === 'tcp-server' && view.sendTo ? { clientPeer: view.sendTo } : {}),
+        });
+        patch({ sendError: r.ok ? null : { ...errorOf(r.error), field: r.error.field === 'file' ? 'hostPath' : (r.error.field ?? null) } });
       },
       async sendComposer() {
         const req = request();

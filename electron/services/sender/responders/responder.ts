@@ -40,7 +40,10 @@ export interface ResponderContext {
    * socket's backpressure. Resolves when the last byte is handed to the socket.
    */
   sendFile(path: string, header?: Record<string, unknown>): Promise<{ bytes: number }>;
-  /** The other open connections of this server, for a relay. Empty on a client or UDP. */
+  /**
+   * The other open connections of this server, for a relay; on a UDP server, the other peers it
+   * has heard from (the most recent limits.udpResponderPeers). Empty on a client.
+   */
   others(): ResponderContext[];
   /** A line in the session's log with a code from shared/contract/codes.ts. */
   note(code: string, message: string, params?: NoteParams): void;

@@ -10,6 +10,8 @@ import { parseHex, spacedHex, toBase64, utf8Encode } from '../../../../shared/se
 import { strictDecoder, typedBytes, typedChunks, writeTyped, type TypedMode } from '../../../../shared/sender/payload-convert.ts';
 import type { ContractClient } from '../../client/contract-client.ts';
 import { formatByteCount, formatCount } from '../../../../shared/format/number.ts';
+import { describeFraming, frameParts } from '../../../../shared/sender/framing.ts';
+import { parseHeaderFields } from '../../../../shared/sender/header-fields.ts';
 
 /** Files up to 12 MiB; the bytes go base64-encoded through the contract. */
 const maxFileBytes = 12 * 1024 * 1024;
@@ -34,6 +36,81 @@ async function bytesOf(client: ContractClient, mode: TypedMode, text: string, en
     at += p.length;
   }
   return out;
+}
+
+/**
+ * What wraps the message on its way out: the session's outgoing framing, and for header-json the
+ * extra header fields, the header exactly as it will be sent and every length (the 4-byte
+ * prefix, the header, the body) — nothing to count by hand. A file on the host streams as one
+ * such message, whatever its size (sender.sendFile).
+ */
+function OutgoingFraming({ session, bodyBytes }: { session: SessionView; bodyBytes: number | null }) {
+  const t = useT();
+  const locale = useLocale();
+  const c = useApp((s) => s.sender.composer);
+  const set = useApp((s) => s.setComposer);
+  const sendHostFile = useApp((s) => s.sendHostFile);
+  const error = useApp((s) => s.sender.sendError);
+  const f = session.framingOut;
+  const head = useMemo(() => {
+    if (f.kind !== 'header-json' || bodyBytes === null) return null;
+    try {
+      const fields = c.headerText.trim() ? parseHeaderFields(c.headerText, 'header') : {};
+      const parts = frameParts(f, bodyBytes, fields);
+      return { json: new TextDecoder().decode(parts.head.subarray(4)), headBytes: parts.head.length - 4, error: null };
+    } catch (e) {
+      return {
+        json: '',
+        headBytes: 0,
+        error: e instanceof WirelabError ? senderErrorText(locale, { code: e.code, message: e.message, params: e.params }) : String(e),
+      };
+    }
+  }, [f, bodyBytes, c.headerText, locale]);
+  const closed = session.info.state !== 'open';
+  return (
+    <div className="outgoing" data-testid="outgoing-framing">
+      <p className="field-hint">{t('sender.outFraming', { framing: describeFraming(f) })}</p>
+      {f.kind === 'header-json' && (
+        <>
+          <Field
+            id="composer-header"
+            label={t('sender.headerFields')}
+            hint={t('sender.headerFields.hint', { key: f.sizeKey })}
+            placeholder='{"operate": "upload", "filename": "a.bin"}'
+            value={c.headerText}
+            onChange={(v) => set({ headerText: v })}
+            error={head?.error ?? (error?.field === 'header' ? senderErrorText(locale, error) : null)}
+          />
+          {head && !head.error && bodyBytes !== null && (
+            <p className="field-hint mono" data-testid="header-preview">
+              {t('sender.headerPreview', {
+                head: formatCount(head.headBytes, locale),
+                body: formatCount(bodyBytes, locale),
+                total: formatCount(4 + head.headBytes + bodyBytes, locale),
+              })}{' '}
+              <code>{head.json}</code>
+            </p>
+          )}
+        </>
+      )}
+      {session.info.kind !== 'udp' && (
+        <div className="host-file">
+          <Field
+            id="composer-host-path"
+            label={t('sender.hostFile')}
+            hint={t('sender.hostFile.hint')}
+            placeholder="/home/me/a.bin"
+            value={c.hostPath}
+            onChange={(v) => set({ hostPath: v })}
+            error={error?.field === 'hostPath' ? senderErrorText(locale, error) : null}
+          />
+          <button className="button" data-testid="send-host-file" disabled={closed} onClick={() => void sendHostFile()}>
+            {t('sender.hostFile.send')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
 }
 
 export const ComposerView = memo(function ComposerView({ session }: { session: SessionView }) {
@@ -219,12 +296,13 @@ export const ComposerView = memo(function ComposerView({ session }: { session: S
           {payloadError}
         </p>
       )}
-      {error && error.field !== 'payload' && error.field !== null && (
+      {error && error.field !== 'payload' && error.field !== null && error.field !== 'header' && error.field !== 'hostPath' && (
         <p className="field-error" role="alert" data-testid="send-error">
           {senderErrorText(locale, error)}
         </p>
       )}
       <p className="field-hint">{t('sender.macros')}</p>
+      <OutgoingFraming session={session} bodyBytes={preview && 'length' in preview ? preview.length : null} />
       <LibraryBar />
       <div className="composer-foot">
         <span className="muted" data-testid="byte-count">

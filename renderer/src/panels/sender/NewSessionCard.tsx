@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { framingNames } from '../../../../shared/sender/framing.ts';
+import { framingNames, type FramingName } from '../../../../shared/sender/framing.ts';
 import type { CustomFraming, NewSessionForm } from '../../store/sender-slice.ts';
 import type { ReplyRule } from '../../../../shared/sender/reply-rules.ts';
 import { useApp, useLocale, useT } from '../../store/store-context.tsx';
@@ -18,10 +18,12 @@ export const NewSessionCard = memo(function NewSessionCard() {
   const errorFor = (field: string) => (error && error.field === field ? senderErrorText(locale, error) : null);
   const general =
     error &&
-    !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey', 'replyText', 'greet', 'dir'].includes(error.field ?? '') &&
+    !['host', 'port', 'timeout', 'delimiter', 'size', 'sizeKey', 'replyText', 'greet', 'dir', 'bind', 'saveDir'].includes(error.field ?? '') &&
     !isChallengeField(error.field)
       ? senderErrorText(locale, error)
       : null;
+  const split = form.direction === 'split';
+  const usesHeaderPreset = split ? form.framingIn === 'header-json' || form.framingOut === 'header-json' : form.framing === 'header-json';
   const action = form.kind === 'tcp-client' ? t('sender.connect') : form.kind === 'tcp-server' ? t('sender.listen') : t('sender.bind');
   return (
     <section className="card new-session" aria-label={t('sender.new')}>
@@ -55,18 +57,62 @@ export const NewSessionCard = memo(function NewSessionCard() {
       {form.kind === 'tcp-client' && (
         <Field id="ns-timeout" label={t('sender.timeout')} value={form.timeoutMs} onChange={(v) => set({ timeoutMs: v })} error={errorFor('timeout')} />
       )}
-      <div className="field">
-        <label htmlFor="ns-framing">{t('sender.framing')}</label>
-        <select id="ns-framing" value={form.framing} onChange={(e) => set({ framing: e.target.value as NewSessionForm['framing'] })}>
-          {framingNames.map((f) => (
-            <option key={f} value={f}>
-              {t(`sender.framing.${f}`)}
-            </option>
-          ))}
-          <option value="custom">{t('sender.framing.custom')}</option>
-        </select>
-      </div>
-      {form.framing === 'custom' && <CustomFramingFields />}
+      <DirectionFields />
+      {form.direction !== 'split' && (
+        <div className="field">
+          <label htmlFor="ns-framing">{t('sender.framing')}</label>
+          <select id="ns-framing" value={form.framing} onChange={(e) => set({ framing: e.target.value as NewSessionForm['framing'] })}>
+            {framingNames.map((f) => (
+              <option key={f} value={f}>
+                {t(`sender.framing.${f}`)}
+              </option>
+            ))}
+            <option value="custom">{t('sender.framing.custom')}</option>
+          </select>
+        </div>
+      )}
+      {form.direction !== 'split' && form.framing === 'custom' && <CustomFramingFields />}
+      {usesHeaderPreset && (
+        <Field
+          id="ns-size-key"
+          label={t('sender.framing.sizeKey')}
+          hint={t('sender.sizeKey.hint')}
+          value={form.sizeKey ?? 'data_size'}
+          onChange={(v) => set({ sizeKey: v })}
+        />
+      )}
+      <Field
+        id="ns-save-dir"
+        label={t('sender.saveDir')}
+        hint={t('sender.saveDir.hint')}
+        placeholder={t('sender.saveDir.placeholder')}
+        value={form.saveDir ?? ''}
+        onChange={(v) => set({ saveDir: v })}
+        error={errorFor('saveDir')}
+      />
+      {form.saveDir?.trim() && (
+        <label className="check small">
+          <input type="checkbox" data-testid="ns-overwrite" checked={form.overwrite ?? false} onChange={(e) => set({ overwrite: e.target.checked })} />
+          {t('sender.overwrite')}
+        </label>
+      )}
+      {form.kind === 'tcp-client' && (
+        <Field
+          id="ns-bind"
+          label={t('sender.bindLocal')}
+          hint={t('sender.bindLocal.hint')}
+          placeholder="127.0.0.1:0"
+          value={form.bind ?? ''}
+          onChange={(v) => set({ bind: v })}
+          error={errorFor('bind')}
+        />
+      )}
+      {form.kind === 'udp' && (
+        <label className="check small">
+          <input type="checkbox" data-testid="ns-broadcast" checked={form.broadcast ?? false} onChange={(e) => set({ broadcast: e.target.checked })} />
+          {t('sender.udp.broadcast')}
+        </label>
+      )}
       <div className="field-row compact">
         <div className="field">
           <label htmlFor="ns-encoding">{t('sender.encoding')}</label>
@@ -198,6 +244,39 @@ function ChallengeFields() {
           error={keyError}
         />
       )}
+    </>
+  );
+}
+
+/** Framing per direction: the same both ways (default), or one for what arrives and one for what goes; a header-json preset's size key. */
+function DirectionFields() {
+  const t = useT();
+  const form = useApp((s) => s.sender.form);
+  const set = useApp((s) => s.setSenderForm);
+  const split = form.direction === 'split';
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="ns-direction">{t('sender.direction')}</label>
+        <select id="ns-direction" value={form.direction ?? 'same'} onChange={(e) => set({ direction: e.target.value as 'same' | 'split' })}>
+          <option value="same">{t('sender.direction.same')}</option>
+          <option value="split">{t('sender.direction.split')}</option>
+        </select>
+      </div>
+      {split &&
+        (['framingIn', 'framingOut'] as const).map((k) => (
+          <div className="field" key={k}>
+            <label htmlFor={`ns-${k}`}>{t(`sender.${k}`)}</label>
+            <select id={`ns-${k}`} value={form[k] ?? 'raw'} onChange={(e) => set({ [k]: e.target.value as FramingName })}>
+              {framingNames.map((f) => (
+                <option key={f} value={f}>
+                  {t(`sender.framing.${f}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
+      {split && <p className="field-hint">{t('sender.direction.hint')}</p>}
     </>
   );
 }
