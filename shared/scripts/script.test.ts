@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Encode } from '../sender/payload.ts';
-import { sanitizeFileName } from './file-name.ts';
 import { parseChallengeText, parseScript, scriptFramings, scriptPath, scriptProblems, stepAction } from './script.ts';
 
 const base = { connect: { kind: 'tcp', host: '127.0.0.1', port: 9000 } };
@@ -68,18 +67,5 @@ describe('the script format', () => {
     expect(scriptPath(['steps', 3, 'expect'])).toBe('steps[3].expect');
     expect(scriptPath(['connect', 'port'])).toBe('connect.port');
     expect(scriptPath([])).toBe('script');
-  });
-});
-
-describe('sanitizeFileName', () => {
-  it.each([
-    ['a.bin', 'a.bin'],
-    ['../../etc/passwd', 'passwd'],
-    ['C:\\Users\\x\\evil.exe', 'evil.exe'],
-    ['..', null],
-    ['dir/', null],
-    ['a\u0000b\nc', 'a_b_c'],
-  ])('%j → %j', (name, expected) => {
-    expect(sanitizeFileName(name)).toBe(expected);
   });
 });

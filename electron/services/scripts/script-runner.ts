@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { answerFor } from '../sender/challenge.ts';
 import { challengeBytes } from '../../../shared/sender/challenge.ts';
-import { mkdir, link, open, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { encodeFrame, FrameDecoder, type DecodedMessage, type Framing } from '../../../shared/sender/framing.ts';
@@ -17,7 +15,8 @@ import {
   type ScriptRun,
   type StepResult,
 } from '../../../shared/scripts/script.ts';
-import { sanitizeFileName } from '../../../shared/scripts/file-name.ts';
+import { safeFileName } from '../../../shared/sender/save-name.ts';
+import { SaveWriter, type SavedBody } from '../sender/save-file.ts';
 import { TcpClient } from '../sender/tcp-client.ts';
 import { UdpSocket } from '../sender/udp-socket.ts';
 import { decodeText, encodeText, type Encoding } from '../sender/text-codec.ts';
@@ -172,36 +171,18 @@ async function connect(script: Script, inbox: Inbox): Promise<Link> {
 }
 
 /** A name in `dir` that does not exist yet: `a.bin`, then `a (1).bin`, … */
-async function saveBody(dir: string, wanted: string, body: Uint8Array): Promise<{ name: string; bytes: number; sha256: string }> {
-  await mkdir(dir, { recursive: true });
-  const sha256 = createHash('sha256').update(body).digest('hex');
-  // written under a temporary name first, then linked to its own: a failed write leaves no file named as if complete
-  const tmp = join(dir, `.wirelab-${process.pid}-${Date.now()}.part`);
-  const fh = await open(tmp, 'wx');
-  try {
-    await fh.writeFile(body);
-  } catch (e) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  await fh.close();
-  const dot = wanted.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [wanted.slice(0, dot), wanted.slice(dot)] : [wanted, ''];
-  try {
-    for (let i = 0; i < 10_000; i++) {
-      const name = i === 0 ? wanted : `${stem} (${i})${ext}`;
-      try {
-        await link(tmp, join(dir, name)); // link(2) fails with EEXIST rather than replacing a file
-        return { name, bytes: body.length, sha256 };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-    }
-    throw new Error('no free file name');
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
+/**
+ * A `save` step's body, through the save dir's own writer (save-file.ts): `NAME.part` renamed
+ * when complete, SHA-256 while writing, a free variant of a name that exists, and the save
+ * dir's named errors (SAVE_DISK_FULL, SAVE_NOT_PERMITTED …).
+ */
+async function saveBody(dir: string, wanted: string, body: Uint8Array): Promise<SavedBody> {
+  let failure: WirelabError | null = null;
+  const writer = new SaveWriter(dir, wanted, false, (e) => (failure = e));
+  writer.write(body);
+  const saved = await writer.finish();
+  if (!saved) throw failure ?? new WirelabError('SAVE_FAILED', `saving ${wanted} in ${dir} failed`, 'save', { name: wanted, dir, errno: 'EIO' });
+  return saved;
 }
 
 export interface RunOptions {
@@ -359,7 +340,7 @@ async function runStep(a: ReturnType<typeof stepAction>, c: StepContext): Promis
       } else {
         const m = await c.inbox.next(c.deadline, 'a body to save');
         body = m.bytes;
-        if (typeof m.header?.filename === 'string') wanted = sanitizeFileName(m.header.filename);
+        if (typeof m.header?.filename === 'string') wanted = safeFileName(m.header.filename).name;
       }
       const dirOk = await stat(a.dir).then(
         (s) => s.isDirectory(),
