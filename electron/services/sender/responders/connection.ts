@@ -160,8 +160,9 @@ export class Connection implements ResponderContext {
 
   /**
    * The file's body, read into a few reused buffers: a buffer is read again only once the socket
-   * has written it (the write's callback), which is also the backpressure. Fresh 256 KiB buffers
-   * per read (a read stream) cost page faults and garbage collection for every chunk.
+   * has written it (the write's callback), which is also the backpressure. A read stream's fresh
+   * 256 KiB buffer per read cost garbage collection and page faults for every chunk: reused, the
+   * course's HTTP server went from 0.71–0.74× to 0.82–0.89× python3 -m http.server (README).
    * A bounded read: a file that grows while it is sent cannot send more than its header said.
    */
   private async streamFile(path: string, size: number, onProgress?: (bytes: number, size: number) => void): Promise<number> {
