@@ -6,6 +6,8 @@
  *    to Wirelab's TCP server session with a save dir (the served host, a page attached), against
  *    the same client sending it to the homework's Python server (test/peers/ftp_server.py: the
  *    notes' recv loop, 1024 bytes a call as the notes write it, sha256 while writing as Wirelab does);
+ *  - send: Wirelab's client session sends it with sender.sendFile (the file reader serve-dir and
+ *    http-dir use) to the homework's Python server, against the homework's upload client;
  *  - download: Wirelab's client session with a save dir asks the Python server for it (the server
  *    answers with socket.sendfile), against the homework's own download client.
  * MB/s (wall clock from the first byte sent to the file complete) as a ratio, and the RSS the
@@ -110,6 +112,37 @@ export async function benchCourse(report: Report, mib = 1024): Promise<void> {
     await until(() => server!.out().includes('"upload"'), 600_000);
     const pythonUp = performance.now() - t1;
     await rm(join(remote, 'big.bin'), { force: true });
+
+    // ---- send: sender.sendFile (Connection.sendFile, as serve-dir and http-dir send) to the same server ----
+    const uploads = () =>
+      server!
+        .out()
+        .split('\n')
+        .filter((l) => l.includes('"upload"')).length;
+    const sender = await host.call('sender.open', {
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port: Number(pyPort),
+      framing: { kind: 'header-json', sizeKey: 'filesize' },
+      encoding: 'utf8',
+    });
+    const senderId = (sender.value as { id: string }).id;
+    await sleep(300);
+    const ts = performance.now();
+    await host.call('sender.sendFile', { sessionId: senderId, path: src, header: { operate: 'upload', filename: 'big.bin' } }, 600_000);
+    await until(() => uploads() >= 2, 600_000);
+    const wirelabSend = performance.now() - ts;
+    await host.call('sender.close', { sessionId: senderId });
+    await rm(join(remote, 'big.bin'), { force: true });
+    report(
+      `course: ${mib} MiB sent by sender.sendFile to the FTP homework's Python server`,
+      mbps(wirelabSend),
+      'MB/s',
+      "the homework's upload client (socket.sendfile) to the same server",
+      mbps(pythonUp),
+      true,
+    );
+
     console.log(
       `course: ${mib} MiB upload: Wirelab's save dir ${mbps(wirelabUp).toFixed(0)} MB/s (host RSS +${(upGrew / 1e6).toFixed(0)} MB), the notes' Python server ${mbps(pythonUp).toFixed(0)} MB/s`,
     );

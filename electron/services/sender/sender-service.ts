@@ -411,11 +411,15 @@ export class SenderService {
     }
     let ended = false;
     const io: ConnectionIo = {
-      write: (b) => {
-        udp.send(b, address, port).catch((err: unknown) => {
-          const e = err instanceof WirelabError ? err : null;
-          this.emit(s, { type: 'error', peer, code: e?.code ?? 'SOCKET_ERROR', message: (err as Error).message, ...(e?.params ? { params: e.params } : {}) });
-        });
+      write: (b, done) => {
+        udp
+          .send(b, address, port)
+          .catch((err: unknown) => {
+            const e = err instanceof WirelabError ? err : null;
+            this.emit(s, { type: 'error', peer, code: e?.code ?? 'SOCKET_ERROR', message: (err as Error).message, ...(e?.params ? { params: e.params } : {}) });
+          })
+          // the datagram has left (or failed): a file's sender may fill its buffer again
+          .finally(() => done?.());
         return true;
       },
       drain: () => Promise.resolve(),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -155,5 +155,54 @@ describe('responder framework', () => {
     expect(sentBytes).toBe(4 + headLen + body.length);
     conn.gone();
     await close();
+  }, 60_000);
+
+  it('sendFile sends a file of many chunks byte for byte to a slow reader, counts it exactly, and settles when the reader leaves mid-file', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'random.bin');
+    // random bytes, several of sendFile's reused buffers long and not a multiple of one: a buffer
+    // filled again before the socket had written it would show up as wrong bytes here
+    const body = randomBytes(9 * 1024 * 1024 + 12_345);
+    await writeFile(file, body);
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const { server, client, close } = await socketPair();
+    const notes: string[] = [];
+    let sentBytes = 0;
+    const hooks: ConnectionHooks = {
+      sent: (_p, b) => (sentBytes += typeof b === 'number' ? b : b.length),
+      note: (_p, code) => notes.push(code),
+      others: () => [],
+    };
+    const raw = new Connection('peer', 'utf8', { kind: 'raw' }, socketIo(server), hooks, null);
+    const got: Buffer[] = [];
+    // a slow reader: the socket's buffer fills and empties many times while the file goes out
+    client.on('data', (d: Buffer) => {
+      got.push(d);
+      client.pause();
+      setTimeout(() => client.resume(), 1);
+    });
+    const progress: number[] = [];
+    const r = await raw.sendFile(file, {}, (n) => progress.push(n));
+    expect(r.bytes).toBe(body.length);
+    const end = Date.now() + 30_000;
+    while (got.reduce((n, b) => n + b.length, 0) < body.length && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+    expect(sha(Buffer.concat(got))).toBe(sha(body));
+    expect(sentBytes).toBe(body.length);
+    expect(progress.at(-1)).toBe(body.length);
+    // the log keeps the file as one notice with its length, not its bytes chunk by chunk
+    expect(notes).toEqual(['SENDER_FILE_SENT']);
+    await close();
+
+    // the reader goes away after the first bytes: the send settles, the connection is closed
+    const pair = await socketPair();
+    pair.server.on('error', () => {}); // the reset, as the service's own socket handler takes it
+    const cut = new Connection('peer', 'utf8', { kind: 'raw' }, socketIo(pair.server), hooks, null);
+    pair.client.pause();
+    const pending = cut.sendFile(file);
+    setTimeout(() => pair.client.destroy(), 100);
+    const settled = await Promise.race([pending.then((x) => x.bytes), new Promise<string>((res) => setTimeout(() => res('hung'), 20_000))]);
+    expect(settled).not.toBe('hung');
+    expect(settled as number).toBeLessThan(body.length);
+    await pair.close();
   }, 60_000);
 });
