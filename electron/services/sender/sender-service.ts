@@ -574,8 +574,9 @@ export class SenderService {
   }
 
   /**
-   * Streams a file from disk as one message of the session's outgoing framing (TCP): read in
-   * 256 KiB pieces at the socket's pace, so a 1 GiB file costs no more memory than a piece.
+   * Streams a file from disk as one message of the session's outgoing framing (TCP): read into
+   * at most four reused 1 MiB buffers at the socket's pace (responders/connection.ts), so a 1 GiB
+   * file costs no more memory than those.
    * Progress goes to the log at most once a second (SENDER_FILE_PROGRESS) and to `onProgress`.
    */
   async sendFile(
