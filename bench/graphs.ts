@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -123,15 +123,18 @@ export function writeBulkTransfer(path: string, n: number): void {
   writeFileSync(path, buf.subarray(0, 24 + i * rec));
 }
 
-/** Read, analyse and compute every graph of the file's one stream; ms. */
-function allSeries(path: string): { ms: number; points: number } {
+/** Read, analyse and compute every graph of the file's one stream; ms, in total and per phase. */
+function allSeries(path: string): { ms: number; read: number; analysis: number; series: number; points: number } {
   const t0 = performance.now();
   const { packets } = readTcpPackets(new Uint8Array(readFileSync(path)));
+  const t1 = performance.now();
   const [stream] = groupStreams(packets);
   const a = analyzeStream(stream!);
+  const t2 = performance.now();
   let points = 0;
   for (const kind of graphKinds) points += graphSeries(kind, a, 'client').points.length;
-  return { ms: performance.now() - t0, points };
+  const t3 = performance.now();
+  return { ms: t3 - t0, read: t1 - t0, analysis: t2 - t1, series: t3 - t2, points };
 }
 
 /** The tcptrace series of the file, as the chart's columns, for the page. */
@@ -258,7 +261,12 @@ export async function benchGraphs(report: Report, log: (line: string) => void = 
     writeBulkTransfer(file, n);
     const runs = [0, 1, 2].map(() => allSeries(file));
     const ours = median(runs.map((r) => r.ms));
-    log(`graphs: 5 series of a ${n.toLocaleString('en')}-packet stream (${runs[0]!.points.toLocaleString('en')} points) in ${ours.toFixed(0)} ms`);
+    const phase = (k: 'read' | 'analysis' | 'series') => (median(runs.map((r) => r[k])) / 1000).toFixed(1);
+    // The machine is shared: its load says how far a figure is from a quiet machine's.
+    log(
+      `graphs: 5 series of a ${n.toLocaleString('en')}-packet stream (${runs[0]!.points.toLocaleString('en')} points) in ${ours.toFixed(0)} ms ` +
+        `(read ${phase('read')} s, analysis ${phase('analysis')} s, series ${phase('series')} s; load average ${loadavg()[0]!.toFixed(1)})`,
+    );
     if (spawnSync('sh', ['-c', 'command -v tshark']).status === 0) {
       const t0 = performance.now();
       const r = await new Promise<number>((resolve) => {

@@ -75,7 +75,7 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
       throw new UsageError(`file: cannot read "${path}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     const { frames, problem, packets } = readTcpPackets(bytes);
-    if (problem && frames.length === 0) throw new UsageError(`file: ${path}: ${problem.message}`);
+    if (problem && frames === 0) throw new UsageError(`file: ${path}: ${problem.message}`);
     if (graph) printGraph(packets, graph, json, io);
     else print(packets, json, io);
     // What was read is printed; the damage is reported, with where it is, and the exit code says so.

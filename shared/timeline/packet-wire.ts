@@ -1,6 +1,5 @@
 import type { TimelinePacket } from '../contract/timeline.ts';
 import { toHex } from '../sender/payload.ts';
-import type { RawFrame } from './pcap-reader.ts';
 import type { TcpPacket } from './tcp-packet.ts';
 
 /**
@@ -11,17 +10,17 @@ import type { TcpPacket } from './tcp-packet.ts';
 export const WIRE_PAYLOAD_BYTES = 512;
 
 /** A decoded packet as the contract carries it (bytes as hex). */
-export function packetToWire(p: TcpPacket, frame: Pick<RawFrame, 'origLen'>): TimelinePacket {
+export function packetToWire(p: TcpPacket): TimelinePacket {
   const { data, ...fields } = p;
   const keep = Math.min(data.length, p.tcpOffset + p.tcpHeaderLen + WIRE_PAYLOAD_BYTES);
-  return { ...fields, hex: toHex(data.subarray(0, keep)), origLen: frame.origLen };
+  return { ...fields, hex: toHex(data.subarray(0, keep)) };
 }
 
 const nibble = (c: number) => (c <= 57 ? c - 48 : (c | 32) - 87);
 
 /** Back to the shape the shared analysis takes. */
 export function packetFromWire(w: TimelinePacket): TcpPacket {
-  const { hex, origLen: _origLen, ...fields } = w;
+  const { hex, ...fields } = w;
   const data = new Uint8Array(hex.length >> 1);
   for (let i = 0; i < data.length; i++) data[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return { ...fields, data };

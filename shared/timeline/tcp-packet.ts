@@ -1,4 +1,4 @@
-import { readCapture, type RawFrame } from './pcap-reader.ts';
+import { CaptureReader, type CaptureFormat, type RawFrame, type ReadProblem } from './pcap-reader.ts';
 import { formatIPv6 } from '../subnet/ip.ts';
 
 /**
@@ -26,6 +26,8 @@ export interface TcpPacket {
   tcpOffset: number;
   tcpHeaderLen: number;
   data: Uint8Array;
+  /** The packet's length on the wire (the record's original length; `data` may be cut by snaplen). */
+  origLen: number;
 }
 
 export const FIN = 0x01;
@@ -197,18 +199,25 @@ export function decodeTcp(f: RawFrame): TcpPacket | null {
     tcpOffset: tcp,
     tcpHeaderLen: hlen,
     data: d,
+    origLen: f.origLen,
   };
 }
 
-/** A whole capture held in memory, read down to its TCP packets (non-TCP frames are skipped). */
-export function readTcpPackets(bytes: Uint8Array): ReturnType<typeof readCapture> & { packets: TcpPacket[] } {
-  const read = readCapture(bytes);
+/**
+ * A whole capture held in memory, read down to its TCP packets (non-TCP frames are skipped).
+ * Each frame is decoded as the reader hands it over rather than kept in a list first: a
+ * million-frame capture then keeps no million RawFrame objects alive (they die young, which the
+ * garbage collector's scavenger handles cheaply), and `frames` is only their count.
+ */
+export function readTcpPackets(bytes: Uint8Array): { frames: number; format: CaptureFormat | null; problem: ReadProblem | null; packets: TcpPacket[] } {
+  const reader = new CaptureReader();
   const packets: TcpPacket[] = [];
-  for (const f of read.frames) {
+  reader.push(bytes, (f) => {
     const p = decodeTcp(f);
     if (p) packets.push(p);
-  }
-  return { ...read, packets };
+  });
+  const problem = reader.end();
+  return { frames: reader.framesRead, format: reader.format, problem, packets };
 }
 
 export interface TcpOptions {
@@ -228,14 +237,17 @@ const kindNames: Record<number, string> = { 0: 'EOL', 1: 'NOP', 2: 'MSS', 3: 'WS
 
 const NOP_NOP_TS = Object.freeze(['NOP', 'NOP', 'TS']) as string[];
 
+/** A big-endian 32-bit field; top-level so parsing a segment's options creates no closure. */
+const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+
 /** Parses the options between the fixed header and the data offset (RFC 9293 §3.1). */
 export function tcpOptions(p: TcpPacket): TcpOptions {
   const d = p.data;
   let i = p.tcpOffset + 20;
   const end = Math.min(p.tcpOffset + p.tcpHeaderLen, d.length);
-  const u32 = (o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
   // What nearly every segment of a Linux connection carries: NOP, NOP, timestamps (RFC 7323 §3).
-  if (end - i === 12 && d[i] === 1 && d[i + 1] === 1 && d[i + 2] === 8 && d[i + 3] === 10) return { tsval: u32(i + 4), tsecr: u32(i + 8), kinds: NOP_NOP_TS };
+  if (end - i === 12 && d[i] === 1 && d[i + 1] === 1 && d[i + 2] === 8 && d[i + 3] === 10)
+    return { tsval: u32(d, i + 4), tsecr: u32(d, i + 8), kinds: NOP_NOP_TS };
   const out: TcpOptions = { kinds: [] };
   while (i < end) {
     const kind = d[i]!;
@@ -252,10 +264,10 @@ export function tcpOptions(p: TcpPacket): TcpOptions {
     else if (kind === 4) out.sackPermitted = true;
     else if (kind === 5) {
       out.sack = [];
-      for (let b = i + 2; b + 8 <= i + len; b += 8) out.sack.push([u32(b), u32(b + 4)]);
+      for (let b = i + 2; b + 8 <= i + len; b += 8) out.sack.push([u32(d, b), u32(d, b + 4)]);
     } else if (kind === 8 && len === 10) {
-      out.tsval = u32(i + 2);
-      out.tsecr = u32(i + 6);
+      out.tsval = u32(d, i + 2);
+      out.tsecr = u32(d, i + 6);
     }
     i += len;
   }

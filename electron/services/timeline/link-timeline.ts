@@ -41,8 +41,7 @@ export async function linkTimeline(settings: LinkSettings, status: LinkStatus, e
     );
     flush();
     const read = readTcpPackets(run.pcap);
-    const lens = new Map(read.frames.map((f) => [f.frame, f.origLen]));
-    const packets = read.packets.map((p) => packetToWire(p, { origLen: lens.get(p.frame) ?? p.data.length }));
+    const packets = read.packets.map((p) => packetToWire(p));
     for (let i = 0; i < packets.length; i += PACKETS_PER_EVENT) emit({ packets: packets.slice(i, i + PACKETS_PER_EVENT) });
     emit({ status: { phase: 'done', message: null, capture } });
   } catch (e) {

@@ -43,7 +43,7 @@ const STREAM_PACKET_CAP = 20_000;
 export class TimelineService {
   private next = 1;
   private readonly live = new Map<string, Live>();
-  private readonly imports = new Map<string, { streams: TcpStream[]; origLens: Map<number, number> }>();
+  private readonly imports = new Map<string, { streams: TcpStream[] }>();
   private availability: Promise<CaptureStatus> | null = null;
   private linkStatus: Promise<LinkStatus> | null = null;
   /** Emulated-link runs still going: stop() and dispose() end their namespaces. */
@@ -89,7 +89,7 @@ export class TimelineService {
     // The last 10,000, overwritten in place: shift() would copy the array on every packet.
     this.latencies[this.latencyCount++ % 10_000] = a.parsedAt - ts;
     if (track && (a.packet.flags & (SYN | ACK)) === SYN) track(endpointText(a.packet.src, a.packet.srcPort), endpointText(a.packet.dst, a.packet.dstPort));
-    this.emit(id, { packets: [packetToWire(a.packet, a.frame)] });
+    this.emit(id, { packets: [packetToWire(a.packet)] });
   }
 
   /** Starts capture on a port; when it cannot run, says why and carries on without packets. */
@@ -221,16 +221,16 @@ export class TimelineService {
     bytes: Uint8Array,
   ): { timelineId: string; format: string | null; frames: number; tcpPackets: number; streams: StreamSummary[]; problem: ReadProblem | null } {
     const { frames, format, problem, packets } = readTcpPackets(bytes);
-    if (problem && frames.length === 0)
+    if (problem && frames === 0)
       throw new WirelabError('NOT_A_CAPTURE', `${name}: ${problem.message}`, 'file', { name, problem: problem.code, ...problem.params });
     const streams = groupStreams(packets);
     const id = `file-${this.next++}`;
-    this.imports.set(id, { streams, origLens: new Map(frames.map((f) => [f.frame, f.origLen])) });
+    this.imports.set(id, { streams });
     while (this.imports.size > KEEP_IMPORTS) this.imports.delete(this.imports.keys().next().value!);
     return {
       timelineId: id,
       format,
-      frames: frames.length,
+      frames,
       tcpPackets: packets.length,
       streams: streams.map(summarizeStream),
       problem: problem ? { ...problem, message: `${name}: ${problem.message}` } : null,
@@ -242,9 +242,8 @@ export class TimelineService {
     if (!file) throw new WirelabError('NO_SUCH_TIMELINE', 'timelineId: that file is no longer open: import it again', 'timelineId');
     const s = file.streams[index];
     if (!s) throw new WirelabError('INVALID_INPUT', `index: the file has ${file.streams.length} conversations (0–${file.streams.length - 1})`, 'index');
-    const lens = file.origLens;
     return {
-      packets: s.packets.slice(0, STREAM_PACKET_CAP).map((p) => packetToWire(p, { origLen: lens.get(p.frame) ?? p.data.length })),
+      packets: s.packets.slice(0, STREAM_PACKET_CAP).map((p) => packetToWire(p)),
       truncated: s.packets.length > STREAM_PACKET_CAP,
     };
   }
