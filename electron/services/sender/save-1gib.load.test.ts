@@ -50,7 +50,7 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
 }
 
 describe('1 GiB through the header protocol in constant memory (the host as a child process, a page attached)', () => {
-  it('an upload from the FTP homework client is saved to disk whole; the host grows by < 200 MB', async () => {
+  it('an upload from the FTP homework client is saved to disk whole; the host grows by < 256 MB', async () => {
     const src = await sparseFile(await tempDir(), 'big.bin', GiB);
     const save = await tempDir('wirelab-save-');
     const host = await startHost();
