@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { englishSentences, serveAsNobody } from './chinese-check.ts';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
 test.beforeEach(async ({ app }) => {
@@ -40,6 +40,13 @@ test('the zombie lab: a Z row under its parent in the tree, and stopping the lab
 
 const pidHeader = (app: Page) => app.getByRole('columnheader', { name: /^PID/ });
 
+/** A row inside the table scroller's visible box, not only rendered. */
+async function inView(app: Page, row: Locator): Promise<boolean> {
+  const r = await row.boundingBox();
+  const box = await app.getByTestId('ps-rows').boundingBox();
+  return !!r && !!box && r.y >= box.y && r.y + r.height <= box.y + box.height;
+}
+
 test('"Show in table" scrolls the row into view and keeps the table as the user set it (Tree unticked stays unticked)', async ({ app }) => {
   // Enough rows that the lab's is far below the first screen: 80 idle sleeps of the test's own.
   const filler = spawn('/bin/sh', ['-c', 'i=0; while [ $i -lt 80 ]; do sleep 120 & i=$((i+1)); done; wait'], { detached: true, stdio: 'ignore' });
@@ -62,15 +69,15 @@ test('"Show in table" scrolls the row into view and keeps the table as the user 
     const row = app.locator(`[data-testid=ps-row][data-pid="${pid}"]`);
     await expect(row).toHaveClass(/selected/);
     // Inside the scroller's visible box, not only rendered.
-    await expect
-      .poll(async () => {
-        const r = await row.boundingBox();
-        const box = await app.getByTestId('ps-rows').boundingBox();
-        return !!r && !!box && r.y >= box.y && r.y + r.height <= box.y + box.height;
-      })
-      .toBe(true);
+    await expect.poll(async () => inView(app, row)).toBe(true);
     await expect(app.getByTestId('ps-tree')).not.toBeChecked();
     await expect(pidHeader(app)).toHaveAttribute('aria-sort', 'ascending');
+    // Re-arranging the table keeps the selection in view: Tree re-orders every row, and by PID
+    // descending puts the newest first, far from where it was.
+    for (const change of [() => app.getByTestId('ps-tree').check(), () => pidHeader(app).click()]) {
+      await change();
+      await expect.poll(async () => inView(app, row)).toBe(true);
+    }
     await app.getByTestId('ps-tab-labs').click();
     await app.getByTestId('lab-stop-stopped').click();
   } finally {

@@ -71,15 +71,18 @@ export function ProcessesView() {
   }, [sample, ps.filter, ps.sort, ps.tree, ps.gone]);
 
   const virtual = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
-  // Bring a newly selected process into view (a lab's "show in table", a child clicked in details).
-  const scrolledTo = useRef<number | null>(null);
+  // Bring a newly selected process into view (a lab's "show in table", a child clicked in
+  // details), and again when the user re-arranges the table (Tree, sort, filter) so the selection
+  // does not vanish from the rendered window; a new sample alone never moves the scroll.
+  const scrolledTo = useRef<string | null>(null);
+  const view = `${ps.selected}|${ps.tree}|${ps.sort.key}|${ps.sort.desc}|${ps.filter}`;
   useEffect(() => {
-    if (ps.selected === null || scrolledTo.current === ps.selected) return;
+    if (ps.selected === null || scrolledTo.current === view) return;
     const index = items.findIndex((i) => i.row.pid === ps.selected);
     if (index < 0) return;
-    scrolledTo.current = ps.selected;
+    scrolledTo.current = view;
     virtual.scrollToIndex(index, { align: 'center' });
-  }, [ps.selected, items, virtual]);
+  }, [ps.selected, view, items, virtual]);
   const now = Date.now();
   const cpu = (c: number) => (ps.normalized && sample ? c / sample.cores : c).toFixed(1);
   const sortBy = (key: SortKey | 'command') =>
