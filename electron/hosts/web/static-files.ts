@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, sep } from 'node:path';
+import { resolveStaticPath as resolvePath } from '../../../shared/http/static-path.ts';
 import { contentSecurityPolicy, lockedDownPolicy, newNonce, withNonce } from '../../core/csp.ts';
 
 const types: Record<string, string> = {
@@ -20,20 +21,15 @@ export function contentType(path: string): string {
 }
 
 /**
- * Maps a URL path onto a file inside `root`, or null when it would escape it (`..`, encoded
- * slashes, NUL). Unknown paths fall back to index.html so the single-page app can route.
+ * Maps a URL path onto a file inside `root`, or null when it would escape it: the same pure
+ * check the course's HTTP server uses (shared/http/static-path.ts: `..` plain or encoded, an
+ * encoded slash, NUL, drive letters). Unknown paths fall back to index.html so the single-page
+ * app can route.
  */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
-  const rel = normalize(decoded).replace(/^([/\\])+/, '');
-  if (rel.split(/[/\\]/).includes('..')) return null;
-  const full = join(root, rel === '' || rel === '.' ? 'index.html' : rel);
+  const r = resolvePath(urlPath);
+  if (!r.ok) return null;
+  const full = join(root, ...(r.segments.length ? r.segments : ['index.html']));
   const rootWithSep = root.endsWith(sep) ? root : root + sep;
   if (full !== root && !full.startsWith(rootWithSep)) return null;
   return full;
