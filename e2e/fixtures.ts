@@ -75,7 +75,10 @@ export const test = base.extend<{ host: ServedHost; app: Page }>({
     // Anything the page logs as an error (a CSP violation, an uncaught exception) fails the test.
     const problems: string[] = [];
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/WebSocket connection to .* failed/.test(m.text())) problems.push(m.text());
+      // A refused WebSocket or request is what a test that stops the backend on purpose causes;
+      // anything else the page logs as an error is a problem.
+      if (m.type() === 'error' && !/WebSocket connection to .* failed|^Failed to load resource: net::ERR_CONNECTION_REFUSED$/.test(m.text()))
+        problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(host.url);
