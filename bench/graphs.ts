@@ -15,10 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
-import { graphKinds, graphSeries } from '../shared/timeline/graphs.ts';
-import { analyzeStream } from '../shared/timeline/tcp-analysis.ts';
-import { readTcpPackets } from '../shared/timeline/tcp-packet.ts';
-import { groupStreams } from '../shared/timeline/tcp-streams.ts';
+import { graphKinds, graphSeries, seriesLength } from '../shared/timeline/graphs.ts';
+import { readPacketTable } from '../shared/timeline/packet-table.ts';
+import { analyzeRows } from '../shared/timeline/tcp-analysis.ts';
+import { groupTable } from '../shared/timeline/tcp-streams.ts';
 import type { Report } from './timeline.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -123,32 +123,34 @@ export function writeBulkTransfer(path: string, n: number): void {
   writeFileSync(path, buf.subarray(0, 24 + i * rec));
 }
 
-/** Read, analyse and compute every graph of the file's one stream; ms, in total and per phase. */
+/**
+ * Read, analyse and compute every graph of the file's one stream, as `wirelab timeline FILE
+ * --graph` does (the file as columns: packet-table.ts); ms, in total and per phase.
+ */
 function allSeries(path: string): { ms: number; read: number; analysis: number; series: number; points: number } {
   const t0 = performance.now();
-  const { packets } = readTcpPackets(new Uint8Array(readFileSync(path)));
+  const { table } = readPacketTable(readFileSync(path));
   const t1 = performance.now();
-  const [stream] = groupStreams(packets);
-  const a = analyzeStream(stream!);
+  const a = analyzeRows(table, groupTable(table)[0]!);
   const t2 = performance.now();
   let points = 0;
-  for (const kind of graphKinds) points += graphSeries(kind, a, 'client').points.length;
+  for (const kind of graphKinds) points += seriesLength(graphSeries(kind, a, 'client'));
   const t3 = performance.now();
   return { ms: t3 - t0, read: t1 - t0, analysis: t2 - t1, series: t3 - t2, points };
 }
 
-/** The tcptrace series of the file, as the chart's columns, for the page. */
+/** The tcptrace series of the file, as the chart's columns (plain arrays, null for gaps: they go to the page as JSON). */
 export function tcptraceColumns(path: string): (number | null)[][] {
-  const { packets } = readTcpPackets(new Uint8Array(readFileSync(path)));
-  const a = analyzeStream(groupStreams(packets)[0]!);
-  const s = graphSeries('tcptrace', a, 'client');
+  const { table } = readPacketTable(readFileSync(path));
+  const s = graphSeries('tcptrace', analyzeRows(table, groupTable(table)[0]!), 'client');
+  const v = (c: number, i: number) => (Number.isNaN(s.values[c]![i]!) ? null : s.values[c]![i]!);
   const cols: (number | null)[][] = [[], [], [], [], []];
-  for (const p of s.points) {
-    cols[0]!.push(p[0]!);
-    cols[1]!.push(p[1] ?? null);
-    cols[2]!.push(p[3] === 1 ? null : (p[2] ?? null));
-    cols[3]!.push(p[4] ?? null);
-    cols[4]!.push(p[5] ?? null);
+  for (let i = 0; i < s.t.length; i++) {
+    cols[0]!.push(s.t[i]!);
+    cols[1]!.push(v(0, i));
+    cols[2]!.push(s.values[2]![i] === 1 ? null : v(1, i));
+    cols[3]!.push(v(3, i));
+    cols[4]!.push(v(4, i));
   }
   return cols;
 }

@@ -1,7 +1,7 @@
-import { busiestSide, graphKinds, graphSeries, seriesCsv, type GraphKind } from '../../shared/timeline/graphs.ts';
-import { analyzeStream, type Side } from '../../shared/timeline/tcp-analysis.ts';
-import type { TcpPacket } from '../../shared/timeline/tcp-packet.ts';
-import { groupStreams } from '../../shared/timeline/tcp-streams.ts';
+import { busiestSide, graphKinds, graphSeries, seriesCsv, seriesRow, type GraphKind } from '../../shared/timeline/graphs.ts';
+import type { PacketTable } from '../../shared/timeline/packet-table.ts';
+import { analyzeRows, type Side } from '../../shared/timeline/tcp-analysis.ts';
+import { groupTable } from '../../shared/timeline/tcp-streams.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 export const graphHelp = `--graph stevens|tcptrace|throughput|rtt|window [--stream N] [--direction client|server]
@@ -31,16 +31,16 @@ export function graphRequest(flags: GraphFlags): { kind: GraphKind; stream: stri
 }
 
 /** Prints the series of one stream of a capture's packets. */
-export function printGraph(packets: TcpPacket[], req: NonNullable<ReturnType<typeof graphRequest>>, json: boolean, io: CliIo): void {
-  const streams = groupStreams(packets);
+export function printGraph(table: PacketTable, req: NonNullable<ReturnType<typeof graphRequest>>, json: boolean, io: CliIo): void {
+  const streams = groupTable(table);
   if (streams.length === 0) throw new UsageError('--graph: the capture has no TCP connection');
   let index: number;
   if (req.stream === undefined) {
-    const bytes = streams.map((s) => s.packets.reduce((n, p) => n + p.len, 0));
+    const bytes = streams.map((s) => s.rows.reduce((n, i) => n + table.len[i]!, 0));
     index = bytes.indexOf(Math.max(...bytes));
   } else if (/^\d+$/.test(req.stream) && Number(req.stream) < streams.length) index = Number(req.stream);
   else throw new UsageError(`--stream must be a connection's index from 0 to ${streams.length - 1} (the capture has ${streams.length}), not "${req.stream}"`);
-  const analysis = analyzeStream(streams[index]!);
+  const analysis = analyzeRows(table, streams[index]!);
   const direction = req.direction ?? busiestSide(analysis);
   const s = graphSeries(req.kind, analysis, direction);
   if (!json) {
@@ -48,7 +48,7 @@ export function printGraph(packets: TcpPacket[], req: NonNullable<ReturnType<typ
     return;
   }
   const ns = (x: number | null) => (x === null ? null : Math.round(x * 1e9) / 1e9);
-  const points = s.points.map((p) => p.map(ns));
+  const points = Array.from(s.t, (_, i) => seriesRow(s, i).map(ns));
   io.out(
     JSON.stringify({ stream: index, direction, unit: s.unit, columns: s.columns, ...(s.windowSec === undefined ? {} : { windowSec: s.windowSec }), points }),
   );

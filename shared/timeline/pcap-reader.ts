@@ -25,6 +25,14 @@ export interface RawFrame {
   origLen: number;
 }
 
+/**
+ * Where push's frames go without a RawFrame each: the frame is buf[start, end). The columnar
+ * reader (packet-table.ts) takes frames this way, so a million-frame file makes no million views.
+ */
+export interface FrameSink {
+  frame(buf: Uint8Array, start: number, end: number, frame: number, tsSec: number, tsNs: number, linkType: number, origLen: number): void;
+}
+
 export interface ReadProblem {
   /** Byte offset in the file where reading stopped. */
   offset: number;
@@ -73,6 +81,13 @@ export class CaptureReader {
 
   /** Parses what it can of `chunk` (plus any carried-over bytes); calls onFrame for each frame. */
   push(chunk: Uint8Array, onFrame: (frame: RawFrame) => void): void {
+    this.pushTo(chunk, {
+      frame: (buf, start, end, frame, tsSec, tsNs, linkType, origLen) => onFrame({ frame, tsSec, tsNs, linkType, data: buf.subarray(start, end), origLen }),
+    });
+  }
+
+  /** push, with each frame handed to `sink` as where it lies in the buffer (valid only during the call). */
+  pushTo(chunk: Uint8Array, sink: FrameSink): void {
     if (this.problem || this.ended) return;
     const rest = this.buf.length - this.pos;
     if (rest === 0) {
@@ -89,8 +104,8 @@ export class CaptureReader {
     this.pos = 0;
     const view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     if (this.format !== null || this.readFileHeader(view)) {
-      if (this.format === 'pcapng') this.readBlocks(view, onFrame);
-      else this.readRecords(view, onFrame);
+      if (this.format === 'pcapng') this.readBlocks(view, sink);
+      else this.readRecords(view, sink);
     }
     // Copy an unfinished record: the caller may reuse its chunk buffer for the next read (and
     // Node's Buffer#slice would only be a view, so copy through the Uint8Array constructor).
@@ -159,7 +174,7 @@ export class CaptureReader {
     return true;
   }
 
-  private readRecords(view: DataView, onFrame: (frame: RawFrame) => void): void {
+  private readRecords(view: DataView, sink: FrameSink): void {
     const le = this.little;
     const buf = this.buf;
     const linkType = this.linkType!;
@@ -175,20 +190,13 @@ export class CaptureReader {
       if (pos + 16 + incl > buf.length) break;
       const frac = view.getUint32(pos + 4, le);
       this.framesRead++;
-      onFrame({
-        frame: this.framesRead,
-        tsSec: view.getUint32(pos, le),
-        tsNs: frac * fracScale,
-        linkType,
-        data: buf.subarray(pos + 16, pos + 16 + incl),
-        origLen: view.getUint32(pos + 12, le),
-      });
+      sink.frame(buf, pos + 16, pos + 16 + incl, this.framesRead, view.getUint32(pos, le), frac * fracScale, linkType, view.getUint32(pos + 12, le));
       pos += 16 + incl;
     }
     this.pos = pos;
   }
 
-  private readBlocks(view: DataView, onFrame: (frame: RawFrame) => void): void {
+  private readBlocks(view: DataView, sink: FrameSink): void {
     const buf = this.buf;
     while (this.pos + 12 <= buf.length) {
       const pos = this.pos;
@@ -229,13 +237,8 @@ export class CaptureReader {
           const hi = view.getUint32(body + 4, this.little);
           const lo = view.getUint32(body + 8, this.little);
           this.framesRead++;
-          onFrame({
-            frame: this.framesRead,
-            ...splitTicks(hi, lo, iface),
-            linkType: iface.linkType,
-            data: buf.subarray(body + 20, body + 20 + caplen),
-            origLen: view.getUint32(body + 16, this.little),
-          });
+          const ts = splitTicks(hi, lo, iface);
+          sink.frame(buf, body + 20, body + 20 + caplen, this.framesRead, ts.tsSec, ts.tsNs, iface.linkType, view.getUint32(body + 16, this.little));
           break;
         }
         case 3: {
@@ -245,7 +248,7 @@ export class CaptureReader {
           const origLen = view.getUint32(body, this.little);
           const caplen = Math.min(origLen, bodyEnd - body - 4, iface.snapLen || Infinity);
           this.framesRead++;
-          onFrame({ frame: this.framesRead, tsSec: 0, tsNs: 0, linkType: iface.linkType, data: buf.subarray(body + 4, body + 4 + caplen), origLen });
+          sink.frame(buf, body + 4, body + 4 + caplen, this.framesRead, 0, 0, iface.linkType, origLen);
           break;
         }
         default: // SHB, name resolution, statistics, custom blocks: nothing a timeline needs

@@ -1,17 +1,9 @@
 import { CaptureReader, type CaptureFormat, type RawFrame, type ReadProblem } from './pcap-reader.ts';
 import { formatIPv6 } from '../subnet/ip.ts';
 
-/**
- * One captured frame decoded down to its TCP header: link layer → IPv4/IPv6 → TCP.
- * Only what the timeline needs is decoded eagerly; options are parsed on demand.
- */
-export interface TcpPacket {
-  frame: number;
-  tsSec: number;
-  tsNs: number;
+/** The TCP header's fields as numbers: what every reader decodes from a frame. */
+export interface TcpHeaderFields {
   family: 4 | 6;
-  src: string;
-  dst: string;
   srcPort: number;
   dstPort: number;
   seq: number;
@@ -25,6 +17,18 @@ export interface TcpPacket {
   /** Where the TCP header starts in `data`, and its length (20 + options). */
   tcpOffset: number;
   tcpHeaderLen: number;
+}
+
+/**
+ * One captured frame decoded down to its TCP header: link layer → IPv4/IPv6 → TCP.
+ * Only what the timeline needs is decoded eagerly; options are parsed on demand.
+ */
+export interface TcpPacket extends TcpHeaderFields {
+  frame: number;
+  tsSec: number;
+  tsNs: number;
+  src: string;
+  dst: string;
   data: Uint8Array;
   /** The packet's length on the wire (the record's original length; `data` may be cut by snaplen). */
   origLen: number;
@@ -87,117 +91,146 @@ function ipv6Text(d: Uint8Array, o: number): string {
   return s;
 }
 
-/** Offset of the IP header for a link type, or -1 when the frame is not IP. */
-function ipOffset(linkType: number, d: Uint8Array): number {
+/** Offset in d of the IP header of the frame d[o, end) for a link type, or -1 when the frame is not IP. */
+function ipOffset(linkType: number, d: Uint8Array, o: number, end: number): number {
   switch (linkType) {
     case LinkType.EN10MB: {
-      let off = 12;
+      let off = o + 12;
       let type = (d[off]! << 8) | d[off + 1]!;
       // 802.1Q / 802.1ad VLAN tags: skip each 4-byte tag.
-      while ((type === 0x8100 || type === 0x88a8) && off + 6 <= d.length) {
+      while ((type === 0x8100 || type === 0x88a8) && off + 6 <= end) {
         off += 4;
         type = (d[off]! << 8) | d[off + 1]!;
       }
       return type === 0x0800 || type === 0x86dd ? off + 2 : -1;
     }
     case LinkType.LINUX_SLL: {
-      const type = (d[14]! << 8) | d[15]!;
-      return type === 0x0800 || type === 0x86dd ? 16 : -1;
+      const type = (d[o + 14]! << 8) | d[o + 15]!;
+      return type === 0x0800 || type === 0x86dd ? o + 16 : -1;
     }
     case LinkType.LINUX_SLL2: {
-      const type = (d[0]! << 8) | d[1]!;
-      return type === 0x0800 || type === 0x86dd ? 20 : -1;
+      const type = (d[o]! << 8) | d[o + 1]!;
+      return type === 0x0800 || type === 0x86dd ? o + 20 : -1;
     }
     case LinkType.NULL:
     case LinkType.LOOP: {
       // A 4-byte address family: host byte order for NULL (so either), big-endian for LOOP.
       // AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD…), 28 (FreeBSD), 30 (macOS).
-      const le = d[0]! | (d[1]! << 8);
-      const be = (d[2]! << 8) | d[3]!;
+      const le = d[o]! | (d[o + 1]! << 8);
+      const be = (d[o + 2]! << 8) | d[o + 3]!;
       const af = linkType === LinkType.LOOP ? be : le || be;
-      return af === 2 || af === 10 || af === 24 || af === 28 || af === 30 ? 4 : -1;
+      return af === 2 || af === 10 || af === 24 || af === 28 || af === 30 ? o + 4 : -1;
     }
     case LinkType.RAW:
     case 12:
     case 14:
     case LinkType.IPV4:
     case LinkType.IPV6:
-      return 0;
+      return o;
     default:
       return -1;
   }
 }
 
-/** Decodes a frame's TCP segment; null for anything else (ARP, UDP, a non-first fragment, a cut header). */
-export function decodeTcp(f: RawFrame): TcpPacket | null {
-  const d = f.data;
-  const ip = ipOffset(f.linkType, d);
-  if (ip < 0 || ip + 20 > d.length) return null;
+/**
+ * A frame's TCP header fields, and where the addresses start in the frame rather than their
+ * text: what both the object reader and the columnar table take from a frame.
+ */
+export interface TcpFields extends TcpHeaderFields {
+  srcAt: number;
+  dstAt: number;
+}
+
+const scratch: TcpFields = { family: 4, srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, win: 0, len: 0, tcpOffset: 0, tcpHeaderLen: 0 };
+
+/**
+ * The one decoder: the frame d[o, end), link layer → IPv4/IPv6 → TCP, into `out` (offsets in d);
+ * false for anything else (ARP, UDP, a non-first fragment, a cut header).
+ */
+export function decodeTcpFields(linkType: number, d: Uint8Array, o: number, end: number, out: TcpFields): boolean {
+  const ip = ipOffset(linkType, d, o, end);
+  if (ip < 0 || ip + 20 > end) return false;
   const version = d[ip]! >> 4;
-  let family: 4 | 6;
-  let src: string;
-  let dst: string;
   let tcp: number;
   let tcpTotal: number;
   if (version === 4) {
     const ihl = (d[ip]! & 0x0f) * 4;
-    if (d[ip + 9] !== 6 || ihl < 20) return null;
+    if (d[ip + 9] !== 6 || ihl < 20) return false;
     // Only the first fragment carries the TCP header.
-    if ((((d[ip + 6]! & 0x1f) << 8) | d[ip + 7]!) !== 0) return null;
+    if ((((d[ip + 6]! & 0x1f) << 8) | d[ip + 7]!) !== 0) return false;
     const total = (d[ip + 2]! << 8) | d[ip + 3]!;
-    family = 4;
-    src = ipv4Text(d, ip + 12);
-    dst = ipv4Text(d, ip + 16);
+    out.family = 4;
+    out.srcAt = ip + 12;
+    out.dstAt = ip + 16;
     tcp = ip + ihl;
     // A total length of 0 is what segmentation offload leaves in some captures: use what was captured.
-    tcpTotal = total === 0 ? d.length - tcp : total - ihl;
+    tcpTotal = total === 0 ? end - tcp : total - ihl;
   } else if (version === 6) {
-    if (ip + 40 > d.length) return null;
+    if (ip + 40 > end) return false;
     const payload = (d[ip + 4]! << 8) | d[ip + 5]!;
     let next = d[ip + 6]!;
     let p = ip + 40;
     // Extension headers (RFC 8200 §4): hop-by-hop 0, routing 43, fragment 44, AH 51, destination 60.
     while (next !== 6) {
-      if (p + 8 > d.length) return null;
+      if (p + 8 > end) return false;
       if (next === 0 || next === 43 || next === 60) {
         const n = d[p]!;
         p += (d[p + 1]! + 1) * 8;
         next = n;
       } else if (next === 44) {
-        if ((((d[p + 2]! << 8) | d[p + 3]!) & 0xfff8) !== 0) return null;
+        if ((((d[p + 2]! << 8) | d[p + 3]!) & 0xfff8) !== 0) return false;
         next = d[p]!;
         p += 8;
       } else if (next === 51) {
         const n = d[p]!;
         p += (d[p + 1]! + 2) * 4;
         next = n;
-      } else return null;
+      } else return false;
     }
-    family = 6;
-    src = ipv6Text(d, ip + 8);
-    dst = ipv6Text(d, ip + 24);
+    out.family = 6;
+    out.srcAt = ip + 8;
+    out.dstAt = ip + 24;
     tcp = p;
-    tcpTotal = payload === 0 ? d.length - tcp : payload - (p - ip - 40);
-  } else return null;
-  if (tcp + 20 > d.length) return null;
+    tcpTotal = payload === 0 ? end - tcp : payload - (p - ip - 40);
+  } else return false;
+  if (tcp + 20 > end) return false;
   const hlen = (d[tcp + 12]! >> 4) * 4;
-  if (hlen < 20) return null;
+  if (hlen < 20) return false;
+  out.srcPort = (d[tcp]! << 8) | d[tcp + 1]!;
+  out.dstPort = (d[tcp + 2]! << 8) | d[tcp + 3]!;
+  out.seq = ((d[tcp + 4]! << 24) | (d[tcp + 5]! << 16) | (d[tcp + 6]! << 8) | d[tcp + 7]!) >>> 0;
+  out.ack = ((d[tcp + 8]! << 24) | (d[tcp + 9]! << 16) | (d[tcp + 10]! << 8) | d[tcp + 11]!) >>> 0;
+  out.flags = ((d[tcp + 12]! & 1) << 8) | d[tcp + 13]!;
+  out.win = (d[tcp + 14]! << 8) | d[tcp + 15]!;
+  out.len = Math.max(0, tcpTotal - hlen);
+  out.tcpOffset = tcp;
+  out.tcpHeaderLen = hlen;
+  return true;
+}
+
+export const addressText = (family: 4 | 6, d: Uint8Array, at: number) => (family === 4 ? ipv4Text(d, at) : ipv6Text(d, at));
+
+/** Decodes a frame's TCP segment; null for anything else (ARP, UDP, a non-first fragment, a cut header). */
+export function decodeTcp(f: RawFrame): TcpPacket | null {
+  const d = f.data;
+  const o = scratch;
+  if (!decodeTcpFields(f.linkType, d, 0, d.length, o)) return null;
   return {
     frame: f.frame,
     tsSec: f.tsSec,
     tsNs: f.tsNs,
-    family,
-    src,
-    dst,
-    srcPort: (d[tcp]! << 8) | d[tcp + 1]!,
-    dstPort: (d[tcp + 2]! << 8) | d[tcp + 3]!,
-    seq: ((d[tcp + 4]! << 24) | (d[tcp + 5]! << 16) | (d[tcp + 6]! << 8) | d[tcp + 7]!) >>> 0,
-    ack: ((d[tcp + 8]! << 24) | (d[tcp + 9]! << 16) | (d[tcp + 10]! << 8) | d[tcp + 11]!) >>> 0,
-    flags: ((d[tcp + 12]! & 1) << 8) | d[tcp + 13]!,
-    win: (d[tcp + 14]! << 8) | d[tcp + 15]!,
-    len: Math.max(0, tcpTotal - hlen),
-    tcpOffset: tcp,
-    tcpHeaderLen: hlen,
+    family: o.family,
+    src: addressText(o.family, d, o.srcAt),
+    dst: addressText(o.family, d, o.dstAt),
+    srcPort: o.srcPort,
+    dstPort: o.dstPort,
+    seq: o.seq,
+    ack: o.ack,
+    flags: o.flags,
+    win: o.win,
+    len: o.len,
+    tcpOffset: o.tcpOffset,
+    tcpHeaderLen: o.tcpHeaderLen,
     data: d,
     origLen: f.origLen,
   };
@@ -242,23 +275,33 @@ const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (
 
 /** Parses the options between the fixed header and the data offset (RFC 9293 §3.1). */
 export function tcpOptions(p: TcpPacket): TcpOptions {
-  const d = p.data;
-  let i = p.tcpOffset + 20;
-  const end = Math.min(p.tcpOffset + p.tcpHeaderLen, d.length);
-  // What nearly every segment of a Linux connection carries: NOP, NOP, timestamps (RFC 7323 §3).
-  if (end - i === 12 && d[i] === 1 && d[i + 1] === 1 && d[i + 2] === 8 && d[i + 3] === 10)
-    return { tsval: u32(d, i + 4), tsecr: u32(d, i + 8), kinds: NOP_NOP_TS };
+  return parseTcpOptions(p.data, p.tcpOffset + 20, Math.min(p.tcpOffset + p.tcpHeaderLen, p.data.length));
+}
+
+/** What nearly every segment of a Linux connection carries: NOP, NOP, timestamps (RFC 7323 §3). */
+const isNopNopTs = (d: Uint8Array, i: number, end: number) => end - i === 12 && d[i] === 1 && d[i + 1] === 1 && d[i + 2] === 8 && d[i + 3] === 10;
+
+/**
+ * The length of the option at d[i] (1 for a NOP); 0 where the list ends there: EOL, or a length
+ * that is impossible or runs past `end` (RFC 9293 §3.2).
+ */
+function optionLength(d: Uint8Array, i: number, end: number): number {
+  const kind = d[i]!;
+  if (kind === 0) return 0;
+  if (kind === 1) return 1;
+  const len = d[i + 1] ?? 0;
+  return len < 2 || i + len > end ? 0 : len;
+}
+
+/** The options in d[i, end): what tcpOptions reads from a packet and a PacketTable from its option bytes. */
+export function parseTcpOptions(d: Uint8Array, i: number, end: number): TcpOptions {
+  if (isNopNopTs(d, i, end)) return { tsval: u32(d, i + 4), tsecr: u32(d, i + 8), kinds: NOP_NOP_TS };
   const out: TcpOptions = { kinds: [] };
-  while (i < end) {
+  for (let len = 0; i < end; i += len) {
     const kind = d[i]!;
     out.kinds.push(kindNames[kind] ?? `kind ${kind}`);
-    if (kind === 0) break;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    const len = d[i + 1] ?? 0;
-    if (len < 2 || i + len > end) break;
+    len = optionLength(d, i, end);
+    if (len === 0) break;
     if (kind === 2 && len === 4) out.mss = (d[i + 2]! << 8) | d[i + 3]!;
     else if (kind === 3 && len === 3) out.wscale = d[i + 2]!;
     else if (kind === 4) out.sackPermitted = true;
@@ -269,7 +312,28 @@ export function tcpOptions(p: TcpPacket): TcpOptions {
       out.tsval = u32(d, i + 2);
       out.tsecr = u32(d, i + 6);
     }
-    i += len;
   }
   return out;
+}
+
+/**
+ * Only the SACK blocks of the options in d[i, end), as left/right pairs into `out` (cleared
+ * first): what the analysis needs of each of a million segments, without an options object.
+ * Walks the options as parseTcpOptions does (optionLength), so both see the same blocks.
+ */
+export function sackBlocksInto(d: Uint8Array, i: number, end: number, out: number[]): boolean {
+  out.length = 0;
+  let found = false;
+  if (isNopNopTs(d, i, end)) return false;
+  for (let len = 0; i < end; i += len) {
+    len = optionLength(d, i, end);
+    if (len === 0) break;
+    if (d[i] === 5) {
+      // A second SACK option replaces the first, as parseTcpOptions's `out.sack = []` does.
+      out.length = 0;
+      found = true;
+      for (let b = i + 2; b + 8 <= i + len; b += 8) out.push(u32(d, b), u32(d, b + 4));
+    }
+  }
+  return found;
 }

@@ -1,3 +1,4 @@
+import { PacketTable } from './packet-table.ts';
 import { ACK, FIN, RST, SYN, type TcpPacket } from './tcp-packet.ts';
 
 /** "ip:port", with IPv6 in brackets as URLs write it (RFC 3986 §3.2.2). */
@@ -23,8 +24,17 @@ export interface TcpStream {
   packets: TcpPacket[];
 }
 
+/** A connection as rows of a PacketTable: what the columnar analysis reads. */
+export interface StreamRows {
+  index: number;
+  client: string;
+  server: string;
+  guessed: boolean;
+  rows: Uint32Array;
+}
+
 interface Open {
-  stream: TcpStream;
+  rows: number[];
   finA: boolean;
   finB: boolean;
   reset: boolean;
@@ -37,66 +47,69 @@ interface Open {
  * Splits packets into connections by 4-tuple. A fresh SYN on a 4-tuple whose connection has
  * closed starts a new stream (ports are reused once TIME_WAIT ends, or at once after a RST).
  */
-export function groupStreams(packets: Iterable<TcpPacket>): TcpStream[] {
+export function groupTable(t: PacketTable): StreamRows[] {
   const open = new Map<string, Open>();
   const all: Open[] = [];
   // The last two directions seen, so a bulk transfer's million packets build no strings.
-  const recent: { src: string; srcPort: number; dst: string; dstPort: number; a: string; b: string; key: string }[] = [];
-  for (const p of packets) {
+  const recent: { src: number; srcPort: number; dst: number; dstPort: number; a: string; b: string; key: string }[] = [];
+  const { src, dst, srcPort, dstPort, flags: flagsOf, addrs } = t;
+  for (let i = 0; i < t.length; i++) {
+    const s = src[i]!;
+    const d = dst[i]!;
+    const sp = srcPort[i]!;
+    const dp = dstPort[i]!;
+    const flags = flagsOf[i]!;
     let hit = recent[0]!;
-    if (!(hit && hit.srcPort === p.srcPort && hit.dstPort === p.dstPort && hit.src === p.src && hit.dst === p.dst)) {
+    if (!(hit && hit.srcPort === sp && hit.dstPort === dp && hit.src === s && hit.dst === d)) {
       const other = recent[1];
-      if (other && other.srcPort === p.srcPort && other.dstPort === p.dstPort && other.src === p.src && other.dst === p.dst) {
+      if (other && other.srcPort === sp && other.dstPort === dp && other.src === s && other.dst === d) {
         recent[1] = hit;
         hit = recent[0] = other;
       } else {
-        const a = endpointText(p.src, p.srcPort);
-        const b = endpointText(p.dst, p.dstPort);
-        hit = { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, a, b, key: a < b ? `${a} ${b}` : `${b} ${a}` };
+        const a = endpointText(addrs[s]!, sp);
+        const b = endpointText(addrs[d]!, dp);
+        hit = { src: s, srcPort: sp, dst: d, dstPort: dp, a, b, key: a < b ? `${a} ${b}` : `${b} ${a}` };
         recent.unshift(hit);
         recent.length = Math.min(recent.length, 2);
       }
     }
     const { a, b, key } = hit;
     let cur = open.get(key);
-    const pureSyn = (p.flags & (SYN | ACK)) === SYN;
+    const pureSyn = (flags & (SYN | ACK)) === SYN;
     if (cur && pureSyn && (cur.reset || (cur.finA && cur.finB))) cur = undefined;
     if (!cur) {
-      cur = {
-        stream: { index: all.length, client: '', server: '', guessed: false, packets: [] },
-        finA: false,
-        finB: false,
-        reset: false,
-        synFrom: null,
-        synAckTo: null,
-      };
+      cur = { rows: [], finA: false, finB: false, reset: false, synFrom: null, synAckTo: null };
       open.set(key, cur);
       all.push(cur);
     }
-    cur.stream.packets.push(p);
+    cur.rows.push(i);
     if (pureSyn && cur.synFrom === null) cur.synFrom = a;
-    if ((p.flags & (SYN | ACK)) === (SYN | ACK) && cur.synAckTo === null) cur.synAckTo = b;
-    if (p.flags & FIN) {
+    if ((flags & (SYN | ACK)) === (SYN | ACK) && cur.synAckTo === null) cur.synAckTo = b;
+    if (flags & FIN) {
       if (a < b) cur.finA = true;
       else cur.finB = true;
     }
-    if (p.flags & RST) cur.reset = true;
+    if (flags & RST) cur.reset = true;
   }
-  return all.map(({ stream, synFrom, synAckTo }) => {
-    const first = stream.packets[0]!;
-    const x = endpointText(first.src, first.srcPort);
-    const y = endpointText(first.dst, first.dstPort);
+  return all.map(({ rows, synFrom, synAckTo }, index) => {
+    const first = rows[0]!;
+    const x = endpointText(addrs[src[first]!]!, srcPort[first]!);
+    const y = endpointText(addrs[dst[first]!]!, dstPort[first]!);
     let client = synFrom ?? synAckTo;
+    let guessed = false;
     if (client === null) {
       // No handshake captured: the server is the end with the lower port (services listen on
       // low, well-known ports; clients get high ephemeral ones).
-      stream.guessed = true;
-      client = first.srcPort > first.dstPort ? x : first.srcPort < first.dstPort ? y : x;
+      guessed = true;
+      client = srcPort[first]! > dstPort[first]! ? x : srcPort[first]! < dstPort[first]! ? y : x;
     }
-    stream.client = client;
-    stream.server = client === x ? y : x;
-    return stream;
+    return { index, client, server: client === x ? y : x, guessed, rows: Uint32Array.from(rows) };
   });
+}
+
+/** groupTable for packets decoded as objects: each stream holds its packets. */
+export function groupStreams(packets: readonly TcpPacket[]): TcpStream[] {
+  return groupTable(PacketTable.of(packets)).map(({ rows, ...s }) => ({ ...s, packets: Array.from(rows, (i) => packets[i]!) }));
 }
 
 /** One line per conversation, for the "pick a connection" list of an imported capture. */

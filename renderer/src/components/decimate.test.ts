@@ -29,6 +29,20 @@ describe('min/max decimation per pixel column', () => {
     expect(Array.from(b as (number | null)[]).filter((v) => v !== null).length).toBeGreaterThan(300);
   });
 
+  it('reads NaN in a typed-array column (a graph series) as a gap and hands the chart null, never NaN', () => {
+    const tx = Float64Array.from({ length: 10_000 }, (_, i) => i);
+    const ty = tx.map((v) => (v % 3 === 0 ? NaN : v));
+    for (const width of [100, 10_000]) {
+      const [dx, dy] = decimate([tx, ty], 0, 10_000, width);
+      const cells = Array.from(dy as (number | null)[]);
+      expect(cells.some((v) => Number.isNaN(v))).toBe(false);
+      expect(cells.length).toBe(dx.length);
+      // a zoomed-out column keeps its highest value, which NaN must not hide
+      if (width === 100) expect(Math.max(...cells.filter((v): v is number => v !== null))).toBe(9_998);
+      else expect(cells.filter((v) => v === null).length).toBeGreaterThan(3000);
+    }
+  });
+
   it('finds the first row at or after a time', () => {
     expect(lowerBound([1, 2, 2, 3], 2)).toBe(1);
     expect(lowerBound([1, 2, 3], 9)).toBe(3);

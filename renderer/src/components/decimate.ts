@@ -1,8 +1,12 @@
 /**
- * Column-aligned chart data: `x` ascending, each of `ys` as long as `x`, null where a row has no
- * value for that series (uPlot's AlignedData shape).
+ * Column-aligned chart data: `x` ascending, each of `ys` as long as `x`, null (or NaN, in a typed
+ * array such as a graph series' column) where a row has no value for that series (uPlot's
+ * AlignedData shape, which wants null).
  */
 export type Columns = [x: ArrayLike<number>, ...ys: ArrayLike<number | null>[]];
+
+/** A cell as uPlot takes it: null where there is no value (null, undefined or NaN). */
+const cell = (v: number | null | undefined): number | null => (v === null || v === undefined || v !== v ? null : v);
 
 /** First index with x[i] >= v (x ascending). */
 export function lowerBound(x: ArrayLike<number>, v: number): number {
@@ -28,7 +32,7 @@ export function decimate(data: Columns, xMin: number, xMax: number, width: numbe
   const to = Math.min(x.length, lowerBound(x, xMax) + 1);
   const cols = Math.max(1, Math.floor(width));
   if (to - from <= cols * 4)
-    return [Array.prototype.slice.call(x, from, to) as number[], ...ys.map((y) => Array.prototype.slice.call(y, from, to) as (number | null)[])];
+    return [Array.prototype.slice.call(x, from, to) as number[], ...ys.map((y) => Array.from({ length: to - from }, (_, i) => cell(y[from + i])))];
   const keep = new Uint8Array(to - from);
   keep[0] = 1;
   keep[to - from - 1] = 1;
@@ -44,8 +48,8 @@ export function decimate(data: Columns, xMin: number, xMax: number, width: numbe
       keep[first - from] = keep[last - from] = keep[lo - from] = keep[hi - from] = 1;
     };
     for (let i = from; i < to; i++) {
-      const v = y[i];
-      if (v === null || v === undefined) continue;
+      const v = cell(y[i]);
+      if (v === null) continue;
       const c = Math.min(cols - 1, Math.max(0, Math.floor(((x[i]! - xMin) / span) * cols)));
       if (c !== col) {
         flush();
@@ -64,7 +68,7 @@ export function decimate(data: Columns, xMin: number, xMax: number, width: numbe
   for (let i = from; i < to; i++) {
     if (!keep[i - from]) continue;
     outX.push(x[i]!);
-    for (let s = 0; s < ys.length; s++) outYs[s]!.push(ys[s]![i] ?? null);
+    for (let s = 0; s < ys.length; s++) outYs[s]!.push(cell(ys[s]![i]));
   }
   return [outX, ...outYs];
 }

@@ -1,6 +1,15 @@
 import { useMemo, useRef, useState } from 'react';
-import { busiestSide, graphKinds, graphSeries, seriesCsv, type CwndSample, type GraphKind, type GraphSeries } from '../../../../shared/timeline/graphs.ts';
-import type { Side, StreamAnalysis } from '../../../../shared/timeline/tcp-analysis.ts';
+import {
+  busiestSide,
+  graphKinds,
+  graphSeries,
+  seriesCsv,
+  seriesLength,
+  type CwndSample,
+  type GraphKind,
+  type GraphSeries,
+} from '../../../../shared/timeline/graphs.ts';
+import type { ColumnAnalysis, Side } from '../../../../shared/timeline/tcp-analysis.ts';
 import { Chart, type ChartHandle, type ChartSeries } from '../../components/Chart.tsx';
 import type { Columns } from '../../components/decimate.ts';
 import { translate, type MessageKey } from '../../i18n/i18n.ts';
@@ -13,15 +22,18 @@ const darkColors = { data: '#60a5fa', resent: '#f87171', ack: '#4ade80', rwnd: '
 
 /** A graph's rows as the chart's columns, and how each is drawn. */
 function chartOf(s: GraphSeries, label: (k: string) => string, colors: typeof light): { data: Columns; series: ChartSeries[] } {
-  const x = s.points.map((p) => p[0]!);
-  const col = (i: number) => s.points.map((p) => p[i + 1] ?? null);
+  // The series' own columns (typed arrays, NaN for no value, which the chart reads as a gap).
+  const x = s.t;
+  const col = (i: number) => s.values[i]!;
   switch (s.kind) {
     case 'tcptrace': {
       // seq, seqEnd, retransmission, ack, edge, sackLeft, sackRight → bars split by whether they were sent again
-      const resent = s.points.map((p) => p[3] === 1);
+      const resent = col(2);
       const end = col(1);
+      const sent = end.map((v, i) => (resent[i] === 1 ? NaN : v));
+      const again = end.map((v, i) => (resent[i] === 1 ? v : NaN));
       return {
-        data: [x, col(0), end.map((v, i) => (resent[i] ? null : v)), end.map((v, i) => (resent[i] ? v : null)), col(3), col(4), col(5), col(6)],
+        data: [x, col(0), sent, again, col(3), col(4), col(5), col(6)],
         series: [
           { label: label('seq'), color: colors.data, style: 'hidden' },
           { label: label('data'), color: colors.data, style: 'bar', from: 1, width: 2 },
@@ -63,7 +75,7 @@ function chartOf(s: GraphSeries, label: (k: string) => string, colors: typeof li
  * shows, zoom and pan, export the picture (PNG, SVG) or the numbers (CSV). `tcpInfo` adds the
  * kernel's cwnd where an experiment sampled it.
  */
-export function GraphView({ analysis, tcpInfo, fileName }: { analysis: StreamAnalysis; tcpInfo?: readonly CwndSample[]; fileName: string }) {
+export function GraphView({ analysis, tcpInfo, fileName }: { analysis: ColumnAnalysis; tcpInfo?: readonly CwndSample[]; fileName: string }) {
   const t = useT();
   const dark = useResolvedTheme() === 'dark';
   const [kind, setKind] = useState<GraphKind>('tcptrace');
@@ -80,7 +92,8 @@ export function GraphView({ analysis, tcpInfo, fileName }: { analysis: StreamAna
     () => chartOf(series, (k) => translate(locale, `tl.graph.s.${k}` as MessageKey), dark ? darkColors : light),
     [series, locale, dark],
   );
-  const marked = kind === 'tcptrace' ? series.points.filter((p) => p[3] === 1).length : 0;
+  const marked = kind === 'tcptrace' ? series.values[2]!.reduce((n, v) => n + (v === 1 ? 1 : 0), 0) : 0;
+  const points = seriesLength(series);
   const name = `${fileName}-${kind}-${direction}`;
   const xs = data[0];
   const full = xs.length ? `${xs[0]} ${xs[xs.length - 1]}` : '';
@@ -128,7 +141,7 @@ export function GraphView({ analysis, tcpInfo, fileName }: { analysis: StreamAna
         </button>
       </div>
       <p className="tl-look">{t(`tl.graph.about.${kind}` as MessageKey, { ms: Math.round((series.windowSec ?? 0) * 1000) })}</p>
-      {series.points.length === 0 ? (
+      {points === 0 ? (
         <p className="muted">{t('tl.graph.empty')}</p>
       ) : (
         <Chart
@@ -144,7 +157,7 @@ export function GraphView({ analysis, tcpInfo, fileName }: { analysis: StreamAna
         />
       )}
       <p className="muted small" data-testid="graph-status">
-        {t('tl.graph.points', { n: series.points.length }, series.points.length)}
+        {t('tl.graph.points', { n: points }, points)}
         {kind === 'tcptrace' && (
           <>
             {' · '}

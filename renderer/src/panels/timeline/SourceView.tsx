@@ -13,7 +13,7 @@ import { GraphView } from './GraphView.tsx';
 import { markerText } from './marker-text.ts';
 import { SegmentDetails } from './SegmentDetails.tsx';
 import { palette, SequenceDiagram } from './SequenceDiagram.tsx';
-import { analyzeStream, buildRows, streamsOf } from './timeline-rows.ts';
+import { analyzeStreamColumns, buildRows, streamsOf, withSegments } from './timeline-rows.ts';
 import { useNow } from './use-now.ts';
 
 /** One timeline: its status, the connection chosen, the diagram and the selected segment. */
@@ -37,7 +37,9 @@ export function SourceView({ source }: { source: TimelineSource }) {
   // A watched port follows its newest connection until the user picks one.
   const streamIndex = source.stream < 0 ? streams.length - 1 : Math.min(source.stream, streams.length - 1);
   const stream = streams[streamIndex];
-  const analysis = useMemo(() => (stream ? analyzeStream(stream) : null), [stream]);
+  // Analysed once as columns (what the graphs read); the diagram's segments are made from them.
+  const columns = useMemo(() => (stream ? analyzeStreamColumns(stream) : null), [stream]);
+  const analysis = useMemo(() => (columns ? withSegments(columns) : null), [columns]);
   const markers = useMemo(() => source.markers.map((m) => ({ ...m, detail: markerText(locale, m) })), [source.markers, locale]);
   const rows = useMemo(() => (analysis ? buildRows(analysis, markers, source.kernel) : []), [analysis, markers, source.kernel]);
   const live = source.kind !== 'file';
@@ -148,7 +150,7 @@ export function SourceView({ source }: { source: TimelineSource }) {
         </div>
       )}
       {analysis && view === 'graphs' ? (
-        <GraphView analysis={analysis} tcpInfo={source.tcpInfo} fileName={fileName} />
+        <GraphView analysis={columns!} tcpInfo={source.tcpInfo} fileName={fileName} />
       ) : analysis ? (
         <div className="tl-body">
           <div className="tl-diagram">

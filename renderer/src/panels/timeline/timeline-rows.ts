@@ -1,5 +1,5 @@
 import type { KernelState, TimelineMarker, TimelinePacket } from '../../../../shared/contract/index.ts';
-import { analyzeStream, type Phase, type Segment, type StreamAnalysis } from '../../../../shared/timeline/tcp-analysis.ts';
+import { analyzeStream, analyzeStreamColumns, withSegments, type Phase, type Segment, type StreamAnalysis } from '../../../../shared/timeline/tcp-analysis.ts';
 import { packetFromWire } from '../../../../shared/timeline/packet-wire.ts';
 import { groupStreams, type TcpStream } from '../../../../shared/timeline/tcp-streams.ts';
 
@@ -57,4 +57,4 @@ export function buildRows(a: StreamAnalysis, markers: TimelineMarker[], kernel: 
   return rows;
 }
 
-export { analyzeStream };
+export { analyzeStream, analyzeStreamColumns, withSegments };
