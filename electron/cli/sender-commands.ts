@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort, parseBind } from '../../shared/sender/endpoint.ts';
@@ -11,6 +12,7 @@ import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
 import { EventHub } from '../core/event-hub.ts';
 import { runGenerator } from '../services/sender/generator.ts';
+import type { FileSent } from '../services/sender/responders/responder.ts';
 import { SenderService } from '../services/sender/sender-service.ts';
 import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
@@ -22,7 +24,9 @@ export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
-chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR.
+chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR;
+with --file over TCP also "file": {"name", "sent", "size", "complete", "reason"}, sent being the
+bytes the socket took: a peer that closes or resets mid-file is error SENDER_FILE_CUT, exit 1.
 
 Framing names: raw, line, len32le, len32be, len16be, header-json. --frame sets both directions;
 --frame-in / --frame-out set one (the notes' remote-command server reads raw and answers
@@ -221,6 +225,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   let connectMs: number | null = null;
   let error: { code: string; message: string } | null = null;
   let sent = 0;
+  let file: FileSent | null = null;
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
   let answered: () => void = () => undefined;
@@ -265,8 +270,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     }
     // no challenge came to answer: nothing is sent
     if (error === null && streamFile) {
-      const file = values.file!;
-      sent = (await service.sendFile(info.id, file, { header, onProgress: progressPrinter(io, file.split(/[\\/]/).at(-1) ?? file) })).bytes;
+      const path = values.file!;
+      file = await service.sendFile(info.id, path, { header, onProgress: progressPrinter(io, path.split(/[\\/]/).at(-1) ?? path) });
+      sent = file.bytes;
     } else if (error === null) {
       // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
       const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none', ...(header ? { header } : {}) } as const;
@@ -287,8 +293,12 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const chunks = entries.filter((e) => e.type === 'chunk' && e.dir === 'in');
   const messages = framingIn.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
   const saved = entries.filter((e) => e.type === 'notice' && e.code === 'SENDER_SAVED').map((e) => e.params ?? {});
+  // A file the peer cut short (or that shrank) is the failure to report, before the socket error that ended it.
+  const cut = entries.find((e) => e.type === 'notice' && (e.code === 'SENDER_FILE_CUT' || e.code === 'SENDER_FILE_SHRANK'));
+  if (cut?.code) error = { code: cut.code, message: cut.message ?? cut.code };
   const doc = {
     sent,
+    ...(file ? { file: { name: basename(values.file!), ...file } } : {}),
     chunks: chunks.map((c) => view(c.bytes, encoding)),
     messages: messages.map((m) => messageView(m, encoding)),
     saved,
@@ -299,6 +309,10 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   else {
     if (connectMs !== null) io.out(`connected in ${connectMs.toFixed(3)} ms`);
     io.out(`sent ${sent} bytes`);
+    if (file)
+      io.out(
+        `file ${basename(values.file!)}: ${file.sent.toLocaleString('en-US')} of ${file.size.toLocaleString('en-US')} bytes written${file.complete ? '' : `, cut short (${file.reason ?? 'closed'})`}`,
+      );
     for (const [i, c] of doc.chunks.entries()) io.out(`chunk ${i + 1} (${c.hex.length / 2} bytes): ${JSON.stringify(c.text)}`);
     if (framingIn.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
     for (const f of saved) io.out(`saved ${String(f['name'])} (${Number(f['bytes']).toLocaleString('en-US')} bytes, sha256 ${String(f['sha256'])})`);
