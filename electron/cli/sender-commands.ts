@@ -25,8 +25,9 @@ export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
 chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR;
-with --file over TCP also "file": {"name", "sent", "size", "complete", "reason"}, sent being the
-bytes the socket took: a peer that closes or resets mid-file is error SENDER_FILE_CUT, exit 1.
+with --file over TCP also "file": {"name", "bytes", "sent", "size", "complete", "reason"}: sent is
+what of the file's size the socket took (bytes adds the framing); a peer that closes or resets
+mid-file is error SENDER_FILE_CUT, exit 1.
 
 ${sessionOptionsHelp}
 --header adds fields to the JSON header beside the computed size, e.g.

@@ -59,8 +59,9 @@ describe('a file send the peer cuts short', () => {
       // at least what the peer read; far less than the file (the rest never left this host)
       expect(sent).toBeGreaterThanOrEqual(MiB);
       expect(sent).toBeLessThan(64 * MiB);
-      // the socket error that ended it (a RST whichever way the peer quit: it left data unread)
-      expect(['ECONNRESET', 'EPIPE']).toContain(cut?.params?.reason);
+      // the socket error that ended it: a RST whichever way the peer quit, as it left data unread
+      // (a close that came when its buffer happened to be empty is a FIN: then no error, 'closed')
+      expect(reset ? ['ECONNRESET', 'EPIPE'] : ['ECONNRESET', 'EPIPE', 'closed']).toContain(cut?.params?.reason);
       expect(result).toMatchObject({ complete: false, size: 64 * MiB, sent, reason: cut?.params?.reason });
       // the session's counters agree with the log: what was written, not what was read from disk
       expect(info.sentBytes).toBe(sent);
