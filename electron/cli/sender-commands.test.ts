@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { open } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startPeer, stopPeer } from '../../test/support/python-peer.ts';
 import { runWirelab, startNode, stop, wirelabBin } from '../../test/support/spawn-cli.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 
 interface SendDoc {
   sent: number;
@@ -81,6 +85,30 @@ describe('wirelab send', () => {
     server.close();
     expect(doc.error).toMatchObject({ code: 'FRAME_TOO_LARGE' });
   });
+
+  it('--file: a peer that reads 1 MiB of 64 MiB and quits is reported as SENDER_FILE_CUT with the bytes written, exit 1', async () => {
+    const path = join(await tempDir(), 'big.bin');
+    const fh = await open(path, 'w');
+    await fh.truncate(64 * 1024 * 1024);
+    await fh.close();
+    const peer = await startPeer('quitting_server.py', [String(1024 * 1024)]);
+    try {
+      const r = await runWirelab(['send', 'tcp', '127.0.0.1', String(peer.port), '--file', path, '--wait', '300', '--json'], 60_000);
+      const doc = JSON.parse(r.stdout) as SendDoc & { file: { name: string; sent: number; size: number; complete: boolean; reason?: string } };
+      expect(r.code).toBe(1);
+      expect(doc.file).toMatchObject({ name: 'big.bin', size: 64 * 1024 * 1024, complete: false });
+      expect(doc.file.sent).toBeGreaterThanOrEqual(1024 * 1024);
+      expect(doc.file.sent).toBeLessThan(64 * 1024 * 1024);
+      expect(doc.sent).toBe(doc.file.sent);
+      expect(doc.error).toMatchObject({
+        code: 'SENDER_FILE_CUT',
+        message: expect.stringContaining(`${doc.file.sent.toLocaleString('en-US')} of 67,108,864 bytes`),
+      });
+      expect(r.stderr).toMatch(/cut short/);
+    } finally {
+      await stopPeer(peer.child);
+    }
+  }, 90_000);
 
   it.each([
     [['tcp', '127.0.0.1', '70000', 'x'], /port: 70000 is out of range/],

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import { checkHost, checkPort, parseBind } from '../../shared/sender/endpoint.ts';
@@ -6,32 +7,32 @@ import type { OpenSession, SenderEvent } from '../../shared/contract/sender.ts';
 import { exportPython } from '../../shared/export/python.ts';
 import { parseChallengeSpec } from '../../shared/sender/challenge.ts';
 import { parseHeaderFields } from '../../shared/sender/header-fields.ts';
-import { framingByName, type Framing } from '../../shared/sender/framing.ts';
 import { parseHex, toHex } from '../../shared/sender/payload.ts';
 import { splitEndpoint } from '../../shared/timeline/tcp-streams.ts';
 import { EventHub } from '../core/event-hub.ts';
 import { runGenerator } from '../services/sender/generator.ts';
+import type { FileSent } from '../services/sender/responders/responder.ts';
 import { SenderService } from '../services/sender/sender-service.ts';
-import { checkEncoding, decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
+import { decodeText, encodeText, type Encoding } from '../services/sender/text-codec.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import { sessionOptions, sessionOptionsHelp, sessionSettings, sessionUsage } from './session-options.ts';
 
-export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--encoding utf8|gbk]
-             [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY] [--header JSON]
-             [--save-dir DIR [--overwrite]] [--bind [HOST:]PORT] [--broadcast] [--wait MS] [--json]
-             [--answer md5:KEY | hmac-sha256:KEY] [--python]
+export const sendHelp = `wirelab send <tcp|udp> <host> <port> [data] [--hex | --file F] [--header JSON]
+             ${sessionUsage('encoding', 'frame', 'frame-in', 'frame-out', 'size-key')}
+             ${sessionUsage('save-dir')} [--bind [HOST:]PORT] [--broadcast] [--wait MS] ${sessionUsage('json')}
+             [--answer md5:KEY | hmac-sha256:KEY] ${sessionUsage('python')}
 
 Sends data (framed as --frame says), waits up to MS ms (default 1000) for replies, stopping early
 when the peer closes. With --json: {"sent", "chunks", "messages", "saved", "connectMs", "error"} —
-chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR.
+chunks are the raw receives, messages what the framing decoded, saved the bodies written to DIR;
+with --file over TCP also "file": {"name", "bytes", "sent", "size", "complete", "reason"}: sent is
+what of the file's size the socket took (bytes adds the framing); a peer that closes or resets
+mid-file is error SENDER_FILE_CUT, exit 1.
 
-Framing names: raw, line, len32le, len32be, len16be, header-json. --frame sets both directions;
---frame-in / --frame-out set one (the notes' remote-command server reads raw and answers
-header-json: --frame-out raw --frame-in header-json). --size-key names header-json's size field
-(default data_size; the FTP homework's is filesize) in either direction. --header adds fields
-to the JSON header beside the computed size, e.g. '{"operate":"upload","filename":"a.bin"}'.
+${sessionOptionsHelp}
+--header adds fields to the JSON header beside the computed size, e.g.
+'{"operate":"upload","filename":"a.bin"}'.
 --file over TCP is streamed from disk in constant memory, any size, with progress on stderr.
---save-dir streams each decoded body to DIR (a header's "filename", sanitised; else numbered),
-via NAME.part renamed when complete; --overwrite replaces a file of the same name.
 --bind connects from a local address (TCP) or binds the UDP socket there; --broadcast sets
 SO_BROADCAST so a UDP send to a broadcast address is allowed.
 --answer (TCP) answers the server's 32-byte challenge first, as the course's authenticated client
@@ -41,15 +42,18 @@ after the answer. The chunks show the challenge as it arrived; a framing decodes
 write them) instead of running it.`;
 
 export const listenHelp = `wirelab listen <tcp|udp> <port> [--host 127.0.0.1] [--echo | --reply DATA] [--greet TEXT]
-               [--frame NAME] [--frame-in NAME] [--frame-out NAME] [--size-key KEY]
-               [--save-dir DIR [--overwrite]] [--count N] [--timeout MS] [--json] [--python]
+               ${sessionUsage('encoding', 'frame', 'frame-in', 'frame-out', 'size-key')}
+               ${sessionUsage('save-dir')} [--count N] [--timeout MS] ${sessionUsage('json', 'python')}
 wirelab listen tcp <port> [--serve-dir DIR | --relay | --http-dir DIR] [--challenge md5:KEY | hmac-sha256:KEY]
 
 Listens and prints one event per line with --json: listening, connection, message, close, notice.
 Ends after N messages or MS milliseconds. --echo replies with each message, framed the same way.
 --reply and --greet (sent raw to each TCP client on connect) take escapes: \\r\\n \\t \\0 \\xHH \\\\.
-Framing and --save-dir as for wirelab send: each decoded body is streamed to DIR and logged as a
-notice {"event": "notice", "code": "SENDER_SAVED", "params": {"name", "bytes", "sha256"}}.
+
+${sessionOptionsHelp}
+Each body saved is printed as a notice {"event": "notice", "code": "SENDER_SAVED",
+"params": {"name", "bytes", "sha256"}}.
+
 The course's servers (TCP):
   --serve-dir DIR   the FTP homework: {"operate":"download","filename":F} is answered with
                     {"filesize":N} and the file; {"operate":"upload","filename":F,"filesize":N}
@@ -82,31 +86,6 @@ function whole(flag: string, value: string | undefined, fallback: number, min = 
   return Number(value);
 }
 
-/** --frame, --frame-in, --frame-out and --size-key as the session's three framings. */
-function framingsOf(values: {
-  frame?: string | undefined;
-  'frame-in'?: string | undefined;
-  'frame-out'?: string | undefined;
-  'size-key'?: string | undefined;
-}): {
-  framing: Framing;
-  framingIn: Framing;
-  framingOut: Framing;
-} {
-  const framing = framingByName(values.frame ?? 'raw');
-  let framingIn = values['frame-in'] ? framingByName(values['frame-in']) : framing;
-  let framingOut = values['frame-out'] ? framingByName(values['frame-out']) : framing;
-  const key = values['size-key'];
-  if (key === undefined) return { framing, framingIn, framingOut };
-  if (!key.trim() || key.length > 64) throw new UsageError('--size-key: name the header field that holds the body size (1–64 characters)');
-  const keyed = (f: Framing): Framing => (f.kind === 'header-json' ? { kind: 'header-json', sizeKey: key.trim() } : f);
-  if (framingIn.kind !== 'header-json' && framingOut.kind !== 'header-json')
-    throw new UsageError('--size-key applies to header-json framing; add --frame header-json (or --frame-in / --frame-out header-json)');
-  framingIn = keyed(framingIn);
-  framingOut = keyed(framingOut);
-  return { framing: keyed(framing), framingIn, framingOut };
-}
-
 /** Human-sized progress on stderr, at most once a second and once at the end. */
 function progressPrinter(io: CliIo, name: string): (bytes: number, size: number) => void {
   let last = 0;
@@ -128,21 +107,13 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     args,
     allowPositionals: true,
     options: {
+      ...sessionOptions,
       hex: { type: 'boolean' },
       file: { type: 'string' },
-      encoding: { type: 'string' },
-      frame: { type: 'string' },
-      'frame-in': { type: 'string' },
-      'frame-out': { type: 'string' },
-      'size-key': { type: 'string' },
       header: { type: 'string' },
-      'save-dir': { type: 'string' },
-      overwrite: { type: 'boolean' },
       bind: { type: 'string' },
       broadcast: { type: 'boolean' },
       wait: { type: 'string' },
-      json: { type: 'boolean' },
-      python: { type: 'boolean' },
       answer: { type: 'string' },
     },
   });
@@ -152,8 +123,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   if (hostArg === undefined || portArg === undefined) throw new UsageError('send needs a host and a port (try wirelab send --help)');
   const host = checkHost(hostArg);
   const port = checkPort(portArg);
-  const encoding = checkEncoding(values.encoding ?? 'utf8');
-  const { framing, framingIn, framingOut } = framingsOf(values);
+  const { encoding, framing, framingIn, framingOut, save, json, python } = sessionSettings(values);
   const header = values.header === undefined ? undefined : parseHeaderFields(values.header, '--header');
   const bind = values.bind === undefined ? undefined : parseBind(values.bind, 'bind');
   if (values.broadcast && kind !== 'udp') throw new UsageError('--broadcast is for UDP (SO_BROADCAST)');
@@ -173,7 +143,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     }
   } else if (!values.file) payload = values.hex ? parseHex(data ?? '', 'data') : encodeText(data ?? '', encoding);
 
-  if (values.python) {
+  if (python) {
     // --python: the same session as a Python program (shared/export/python.ts), printed instead of run
     if (streamFile) throw new UsageError('--python: give the data inline or with --hex; a --file streamed over TCP is not written into the program');
     const spec: OpenSession =
@@ -221,6 +191,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   let connectMs: number | null = null;
   let error: { code: string; message: string } | null = null;
   let sent = 0;
+  let file: FileSent | null = null;
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
   let answered: () => void = () => undefined;
@@ -233,7 +204,6 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     if (e.type === 'notice' && e.code?.startsWith('SAVE_') && e.code !== 'SAVE_NAME_CHANGED') error ??= { code: e.code, message: e.message ?? e.code };
     if ((e.type === 'error' && !e.code?.startsWith('FRAME_')) || (e.type === 'close' && e.dir === null)) finish();
   });
-  const save = values['save-dir'] !== undefined ? { saveDir: values['save-dir'], overwrite: values.overwrite === true } : { overwrite: false };
   try {
     const common = { framing, framingIn, framingOut, encoding, reply: 'none' as const, replyText: '', rules: [], greet: '', ...save };
     const info =
@@ -265,8 +235,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     }
     // no challenge came to answer: nothing is sent
     if (error === null && streamFile) {
-      const file = values.file!;
-      sent = (await service.sendFile(info.id, file, { header, onProgress: progressPrinter(io, file.split(/[\\/]/).at(-1) ?? file) })).bytes;
+      const path = values.file!;
+      file = await service.sendFile(info.id, path, { header, onProgress: progressPrinter(io, path.split(/[\\/]/).at(-1) ?? path) });
+      sent = file.bytes;
     } else if (error === null) {
       // Bytes the CLI already built (text, --hex or --file) travel as hex: taken literally, no macros.
       const body = { mode: 'hex', text: toHex(payload), encoding, lineEnding: 'none', ...(header ? { header } : {}) } as const;
@@ -287,18 +258,26 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const chunks = entries.filter((e) => e.type === 'chunk' && e.dir === 'in');
   const messages = framingIn.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');
   const saved = entries.filter((e) => e.type === 'notice' && e.code === 'SENDER_SAVED').map((e) => e.params ?? {});
+  // A file the peer cut short (or that shrank) is the failure to report, before the socket error that ended it.
+  const cut = entries.find((e) => e.type === 'notice' && (e.code === 'SENDER_FILE_CUT' || e.code === 'SENDER_FILE_SHRANK'));
+  if (cut?.code) error = { code: cut.code, message: cut.message ?? cut.code };
   const doc = {
     sent,
+    ...(file ? { file: { name: basename(values.file!), ...file } } : {}),
     chunks: chunks.map((c) => view(c.bytes, encoding)),
     messages: messages.map((m) => messageView(m, encoding)),
     saved,
     connectMs,
     error: error as { code: string; message: string } | null,
   };
-  if (values.json) io.out(JSON.stringify(doc));
+  if (json) io.out(JSON.stringify(doc));
   else {
     if (connectMs !== null) io.out(`connected in ${connectMs.toFixed(3)} ms`);
     io.out(`sent ${sent} bytes`);
+    if (file)
+      io.out(
+        `file ${basename(values.file!)}: ${file.sent.toLocaleString('en-US')} of ${file.size.toLocaleString('en-US')} bytes written${file.complete ? '' : `, cut short (${file.reason ?? 'closed'})`}`,
+      );
     for (const [i, c] of doc.chunks.entries()) io.out(`chunk ${i + 1} (${c.hex.length / 2} bytes): ${JSON.stringify(c.text)}`);
     if (framingIn.kind !== 'raw') for (const [i, m] of doc.messages.entries()) io.out(`message ${i + 1}: ${JSON.stringify(m.text)}`);
     for (const f of saved) io.out(`saved ${String(f['name'])} (${Number(f['bytes']).toLocaleString('en-US')} bytes, sha256 ${String(f['sha256'])})`);
@@ -315,21 +294,13 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     args,
     allowPositionals: true,
     options: {
+      ...sessionOptions,
       host: { type: 'string' },
       echo: { type: 'boolean' },
       reply: { type: 'string' },
       greet: { type: 'string' },
-      frame: { type: 'string' },
-      'frame-in': { type: 'string' },
-      'frame-out': { type: 'string' },
-      'size-key': { type: 'string' },
-      'save-dir': { type: 'string' },
-      overwrite: { type: 'boolean' },
       count: { type: 'string' },
       timeout: { type: 'string' },
-      encoding: { type: 'string' },
-      json: { type: 'boolean' },
-      python: { type: 'boolean' },
       'serve-dir': { type: 'string' },
       relay: { type: 'boolean' },
       'http-dir': { type: 'string' },
@@ -345,15 +316,13 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
   const modes = (['echo', 'reply', 'serve-dir', 'relay', 'http-dir'] as const).filter((m) => values[m] !== undefined && values[m] !== false);
   if (modes.length > 1) throw new UsageError(`give one of --${modes.join(', --')}, not several`);
   const challenge = values.challenge === undefined ? undefined : parseChallengeSpec(values.challenge, 'challenge');
-  const encoding = checkEncoding(values.encoding ?? 'utf8');
   // The FTP homework's header names its size "filesize" (seed 001): serve-dir's default framing
-  const { framing, framingIn, framingOut } =
-    values.frame === undefined && values['frame-in'] === undefined && values['frame-out'] === undefined && values['serve-dir'] !== undefined
-      ? framingsOf({ frame: 'header-json', 'size-key': values['size-key'] ?? 'filesize' })
-      : framingsOf(values);
+  const { encoding, framing, framingIn, framingOut, save, json, python } = sessionSettings(
+    values,
+    values['serve-dir'] !== undefined ? { frame: 'header-json', sizeKey: 'filesize' } : undefined,
+  );
   const count = whole('--count', values.count, 0);
   const timeout = whole('--timeout', values.timeout, 0);
-  const json = values.json === true;
   const emit = (event: Record<string, unknown>, human: string) => io.out(json ? JSON.stringify(event) : human);
 
   // The app's own server (SenderService): its framing, replies, frame budget and codes.
@@ -406,10 +375,9 @@ export async function listenCommand(args: string[], io: CliIo): Promise<number> 
     ...(challenge ? { challenge } : {}),
     rules: [],
     greet: values.greet ?? '',
-    ...(values['save-dir'] !== undefined ? { saveDir: values['save-dir'] } : {}),
-    overwrite: values.overwrite === true,
+    ...save,
   };
-  if (values.python) {
+  if (python) {
     // --python: this server as a Python program (shared/export/python.ts), printed instead of run
     io.out(exportPython(spec, { encode: (t) => encodeText(t, encoding) }));
     return 0;

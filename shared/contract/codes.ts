@@ -260,6 +260,8 @@ export const responderCodes = spec({
   /** A file being sent (sender.sendFile): how far it is. */
   SENDER_FILE_PROGRESS: { params: ['name', 'bytes', 'size'] },
   SENDER_FILE_SHRANK: { params: ['name', 'bytes', 'size'] },
+  /** A file send the peer ended mid-file: `sent` bytes of `size` the socket took, `reason` the socket error's code (or `closed`). */
+  SENDER_FILE_CUT: { params: ['name', 'sent', 'size', 'reason'] },
   FILE_NOT_FOUND: { params: ['field', 'path'] },
   FILE_NOT_READABLE: { params: ['field', 'path'] },
   FILE_READ_FAILED: { params: ['field', 'path', 'errno'] },

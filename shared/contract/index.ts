@@ -15,6 +15,7 @@ import {
   senderEventSchema,
   sendInputSchema,
   sendFileInputSchema,
+  sendFileOutputSchema,
   sessionInfoSchema,
   udpOptionsSchema,
   udpStateSchema,
@@ -89,7 +90,7 @@ export const commands = {
   'sender.open': { input: openSessionSchema, output: sessionInfoSchema },
   'sender.send': { input: sendInputSchema, output: z.object({ bytes: z.number().int() }) },
   /** Streams a file from the host's disk as one framed message (constant memory, with progress notices). */
-  'sender.sendFile': { input: sendFileInputSchema, output: z.object({ bytes: z.number() }) },
+  'sender.sendFile': { input: sendFileInputSchema, output: sendFileOutputSchema },
   /** Send the same payload every intervalMs (drift-corrected), count times or until stopped; macros expand each time. */
   'sender.repeat': { input: repeatInputSchema, output: z.object({ started: z.boolean() }) },
   'sender.stopRepeat': { input: z.object({ sessionId: z.string() }).strict(), output: z.object({ sent: z.number().int() }) },

@@ -246,7 +246,8 @@ export const sendInputSchema = z.object({
 /**
  * A file on the host's disk sent as one message of the session's outgoing framing (header-json:
  * `header`'s fields beside the computed size key, then the file), streamed in constant memory;
- * progress is logged as SENDER_FILE_PROGRESS notices, the end as SENDER_FILE_SENT.
+ * progress is logged as SENDER_FILE_PROGRESS notices, the end as SENDER_FILE_SENT (or
+ * SENDER_FILE_CUT with the bytes actually written when the peer closed or reset mid-file).
  */
 export const sendFileInputSchema = z
   .object({
@@ -257,6 +258,18 @@ export const sendFileInputSchema = z
     clientPeer: z.string().max(64).optional(),
   })
   .strict();
+
+/**
+ * What a file send did: `bytes` on the wire (framing included), the body's `sent` of `size`,
+ * and whether all of it went; `reason` (a socket error's code, or `closed`) when the peer ended it.
+ */
+export const sendFileOutputSchema = z.object({
+  bytes: z.number(),
+  size: z.number(),
+  sent: z.number(),
+  complete: z.boolean(),
+  reason: z.string().optional(),
+});
 
 export const repeatInputSchema = sendInputSchema.extend({
   intervalMs: z.number().int().min(1, 'intervalMs: at least 1 ms').max(3_600_000, 'intervalMs: at most one hour'),

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseStat } from '../../../shared/processes/proc-parse.ts';
+import { nodeChild } from './node-child.ts';
 
 /**
  * Nothing Wirelab starts outlives it, however it ends. A host's own cleanup (dispose on SIGTERM,
@@ -59,7 +60,8 @@ export class ChildGuard {
     if (process.platform === 'win32' || process.versions.electron) return null;
     // detached: its own session, so Ctrl+C in the host's terminal (SIGINT to the foreground
     // group) does not end the guard before it has cleaned up. No shell; stdout/stderr unused.
-    const child = spawn(process.execPath, [program, String(process.pid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    const node = nodeChild(program, [String(process.pid)]);
+    const child = spawn(node.command, node.args, { env: node.env, detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     if (child.pid === undefined) return null;
     return new ChildGuard(child);
   }

@@ -10,6 +10,7 @@ import { limitMessage, limitParams, limits } from '../../../shared/contract/limi
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { childGuard } from '../app/child-guard.ts';
+import { nodeChild } from '../app/node-child.ts';
 import { pythonAvailable, pythonCommand } from '../processes/labs.ts';
 import { windowsJob } from '../processes/win32-job.ts';
 import { oneRunWorker, startWorker } from '../worker-start.ts';
@@ -92,20 +93,16 @@ export class ConcurrencyService {
     if (!Number.isInteger(workMs) || workMs < 0 || workMs > limits.loadWorkMs)
       throw new WirelabError(ErrorCode.limitExceeded, limitMessage('loadWorkMs', 'workMs', 'ms of CPU work per request'), 'workMs', limitParams('loadWorkMs'));
     const path = serverPath(model);
-    const args = [path, String(port), ...(workMs > 0 ? ['--work-ms', String(workMs)] : [])];
+    const args = [String(port), ...(workMs > 0 ? ['--work-ms', String(workMs)] : [])];
     // The host's own limit first: children inherit it (Python servers raise theirs to the hard limit too).
     raiseFdLimit();
     // No shell; detached: a process group of its own, so stopping ends a forking server's children too.
-    // Inside Electron, process.execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
-    const child =
-      runtime === 'python'
-        ? // python3, or python / py on Windows: the labs' one lookup.
-          spawn(pythonCommand() ?? 'python3', ['-u', ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, args, {
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
-          });
+    // Node servers through node-child.ts (inside Electron the app's binary needs ELECTRON_RUN_AS_NODE).
+    const node = runtime === 'python' ? null : nodeChild(path, args);
+    const child = node
+      ? spawn(node.command, node.args, { env: node.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      : // python3, or python / py on Windows: the labs' one lookup.
+        spawn(pythonCommand() ?? 'python3', ['-u', path, ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.on('error', () => {});
     if (child.pid === undefined) throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
     const pid = child.pid;

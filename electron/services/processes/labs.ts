@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LabInfo, LabKind } from '../../../shared/contract/processes.ts';
 import { childGuard, processStartTime } from '../app/child-guard.ts';
+import { nodeChild } from '../app/node-child.ts';
 import { windowsJob } from './win32-job.ts';
 import { holdProcess, signalWin32 } from './win32-route.ts';
 
@@ -158,9 +159,11 @@ export interface Launched {
 export type NodeLauncher = (script: string, args: string[]) => Promise<Launched>;
 
 export const spawnNode: NodeLauncher = async (file, args) => {
+  // Inside a development Electron this is the app's binary: node-child.ts adds ELECTRON_RUN_AS_NODE.
+  const node = nodeChild(file, args);
   // windowsHide: on Windows a detached child gets a console window of its own otherwise.
-  const child = spawn(process.execPath, [file, ...args], { detached: true, stdio: 'ignore', windowsHide: true });
-  if (child.pid === undefined) throw new WirelabError('LAB_FAILED', `could not start ${process.execPath}`);
+  const child = spawn(node.command, node.args, { env: node.env, detached: true, stdio: 'ignore', windowsHide: true });
+  if (child.pid === undefined) throw new WirelabError('LAB_FAILED', `could not start ${node.command}`);
   child.on('error', () => {});
   const pid = child.pid;
   return { pid, kill: () => child.kill('SIGKILL'), detached: true };

@@ -21,6 +21,7 @@ import { TcpServer } from './tcp-server.ts';
 import { decodeText, encodeText, type Encoding } from './text-codec.ts';
 import { kernelDropCounter } from './udp-kernel.ts';
 import { Connection, socketIo, type ConnectionHooks, type ConnectionIo } from './responders/connection.ts';
+import type { FileSent } from './responders/responder.ts';
 import { escapedBytes, responderFactory, type ResponderPlan } from './responders/registry.ts';
 import { UdpSocket } from './udp-socket.ts';
 import { BodyIntake } from './body-intake.ts';
@@ -577,13 +578,15 @@ export class SenderService {
    * Streams a file from disk as one message of the session's outgoing framing (TCP): read into
    * at most four reused 1 MiB buffers at the socket's pace (responders/connection.ts), so a 1 GiB
    * file costs no more memory than those.
-   * Progress goes to the log at most once a second (SENDER_FILE_PROGRESS) and to `onProgress`.
+   * Progress goes to the log at most once a second (SENDER_FILE_PROGRESS) and to `onProgress`;
+   * the end as SENDER_FILE_SENT, or SENDER_FILE_CUT with the bytes the socket took when the peer
+   * closed or reset mid-file (the call still resolves: what was sent is an answer, not an error).
    */
   async sendFile(
     id: string,
     path: string,
     o: { header?: Record<string, unknown> | undefined; clientPeer?: string | undefined; onProgress?: (bytes: number, size: number) => void } = {},
-  ): Promise<{ bytes: number }> {
+  ): Promise<FileSent> {
     const s = this.get(id);
     if (s.info.state === 'closed') throw new WirelabError('SESSION_CLOSED', 'this session is closed; reconnect it (or open a new one) to send', 'sessionId');
     if (s.info.state === 'half-closed')

@@ -9,6 +9,7 @@ import type { TimelineMarker } from '../../../shared/contract/timeline.ts';
 import { linkTools, missingToolProblem, namespaceProblem, netemAdvice, unsupportedOsProblem, type LinkProblem } from '../../../shared/timeline/link-advice.ts';
 import { decodeTcpInfo } from '../../../shared/timeline/tcp-info.ts';
 import { childGuard } from '../app/child-guard.ts';
+import { nodeChild } from '../app/node-child.ts';
 import { linkDelayProgram, linkProgram } from './link-program.ts';
 import { linkProbeScript, linkScript } from './link-script.ts';
 
@@ -134,12 +135,12 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
   const delayProgram = join(dir, 'link-delay.py');
   if (st.delayBy === 'tun') writeFileSync(delayProgram, linkDelayProgram);
   const boundMs = linkBoundMs(settings);
-  const script = linkScript({ settings, dir, node: process.execPath, program, boundMs, delayBy: st.delayBy, delayProgram });
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: toolPath() };
+  // The link program runs as Node in this host (node-child.ts: ELECTRON_RUN_AS_NODE inside Electron), its env the script's.
+  const node = nodeChild(program);
+  const script = linkScript({ settings, dir, node: [node.command, ...node.args], boundMs, delayBy: st.delayBy, delayProgram });
+  const env: NodeJS.ProcessEnv = { ...node.env, PATH: toolPath() };
   const koffi = koffiEntry();
   if (koffi) env.WIRELAB_KOFFI = koffi;
-  // Inside Electron, process.execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   const out: LinkRun = { pcap: new Uint8Array(), tcpInfo: [], markers: [] };
   let failedStep: string | null = null;
   let clientStatus: number | null = null;

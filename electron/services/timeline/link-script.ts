@@ -22,8 +22,8 @@ import type { LinkSettings } from '../../../shared/contract/link.ts';
 export interface LinkScriptInput {
   settings: LinkSettings;
   dir: string;
-  node: string;
-  program: string;
+  /** The command line that runs the link program as Node in this host (app/node-child.ts), before its own arguments. */
+  node: readonly string[];
   /** The experiment's bound: every program exits by then. */
   boundMs: number;
   /** How delay is made, when asked for: the kernel's netem, or the user-space delay line (link-program.ts). */
@@ -38,7 +38,7 @@ export const LINK_PORT = 5000;
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function linkScript({ settings: s, dir, node, program, boundMs, delayBy, delayProgram }: LinkScriptInput): string {
+export function linkScript({ settings: s, dir, node, boundMs, delayBy, delayProgram }: LinkScriptInput): string {
   const netem = s.delayMs > 0 && delayBy === 'netem';
   const tbf = (dev: string) => {
     if (s.rateKbit === 0 && !netem) return '';
@@ -98,7 +98,7 @@ for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done
 ip rule add iif ra lookup 100 && ip route add 10.77.2.0/24 dev dl0 table 100 || fail delay-line
 ip rule add iif rb lookup 101 && ip route add 10.77.1.0/24 dev dl2 table 101 || fail delay-line`
       : '';
-  const args = (mode: string, host: string) => [q(node), q(program), mode, s.experiment, host, LINK_PORT, s.transferBytes, boundMs].join(' ');
+  const args = (mode: string, host: string) => [...node.map(q), mode, s.experiment, host, LINK_PORT, s.transferBytes, boundMs].join(' ');
   // A slow reader needs a small receive buffer, or Linux's autotuning grows the window past what the transfer fills.
   const rmem = s.experiment === 'slow-reader' ? `sysctl -qw net.ipv4.tcp_rmem='4096 16384 32768' || fail sysctl` : ':';
   return `set -u

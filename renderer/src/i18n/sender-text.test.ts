@@ -99,5 +99,13 @@ describe('sender codes in the catalogs', () => {
     expect(senderCodeText('zh-CN', 'REPEAT_FAILED', cases[15]!.params)).toBe(
       '发送 2 次后停止：连接：ECONNRESET — 对方重置了连接（RST）：程序崩溃，或在还有未读数据时关闭',
     );
+    // a file the peer cut short: the bytes with digit groups, the socket error explained
+    const cut = { name: 'big.bin', sent: 3145728, size: 67108864, reason: 'ECONNRESET' };
+    expect(senderCodeText('en', 'SENDER_FILE_CUT', cut)).toBe(
+      'sending big.bin was cut short: 3,145,728 of 67,108,864 bytes written before the connection ended (ECONNRESET — the peer reset the connection (RST): it crashed, or closed with data still unread)',
+    );
+    expect(senderCodeText('zh-CN', 'SENDER_FILE_CUT', { ...cut, reason: 'closed' })).toBe(
+      '发送 big.bin 被中途切断：连接断开前只写出了 67,108,864 字节中的 3,145,728 字节（连接已关闭）',
+    );
   });
 });

@@ -49,7 +49,16 @@ export function senderCodeText(locale: Locale, code: string | null, params: Para
   if (code === 'REPEAT_FAILED') p.error = senderCodeText(locale, String(p.error), params) ?? english.replace(/^stopped after \d+: /, '');
   // sizes of files sent and saved read with digit groups ("100,024 bytes"); ports and counts of other codes stay as they are
   const shown: Record<string, string> = {};
-  if (Object.hasOwn(responderCodes, code)) for (const k of ['bytes', 'size']) if (typeof p[k] === 'number') shown[k] = formatCount(p[k], locale);
+  if (Object.hasOwn(responderCodes, code)) for (const k of ['bytes', 'size', 'sent']) if (typeof p[k] === 'number') shown[k] = formatCount(p[k], locale);
+  if (code === 'SENDER_FILE_CUT') {
+    // why the peer stopped taking the file: a socket error explained as everywhere else ("ECONNRESET — the peer reset…")
+    const why = String(p.reason);
+    shown.reason = Object.hasOwn(socketErrnoCodes, why)
+      ? `${why} — ${translate(locale, `code.${why}` as MessageKey, p)}`
+      : why === 'closed'
+        ? translate(locale, 'sender.fileCut.closed')
+        : why;
+  }
   const text = wordCode(locale, code, spec, p, undefined, shown);
   if (text === null) return null;
   return params?.closing === true ? translate(locale, 'sender.frame.closing', { text }) : text;

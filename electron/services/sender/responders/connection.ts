@@ -5,16 +5,17 @@ import { WirelabError } from '../../../../shared/contract/errors.ts';
 import { limits } from '../../../../shared/contract/limits.ts';
 import { encodeFrame, frameParts, type Framing } from '../../../../shared/sender/framing.ts';
 import type { Encoding } from '../text-codec.ts';
-import type { IncomingMessage, NoteParams, Responder, ResponderContext } from './responder.ts';
+import type { FileSent, IncomingMessage, NoteParams, Responder, ResponderContext } from './responder.ts';
 
 /** How a connection's bytes leave: a TCP socket, or datagrams to one UDP peer. */
 export interface ConnectionIo {
   /**
    * Hands bytes to the socket; false when its buffer is full (wait for `drain` before more).
-   * `done` is called once the socket no longer holds `bytes` (written to the kernel, or failed),
-   * so the caller may fill that buffer again.
+   * `done` is called once the socket no longer holds `bytes`, so the caller may fill that buffer
+   * again: with no argument when they were written to the kernel, with the socket error's code
+   * (ECONNRESET, EPIPE; `closed` when it closed without one) when they never will be.
    */
-  write(bytes: Uint8Array, done?: () => void): boolean;
+  write(bytes: Uint8Array, done?: (failed?: string) => void): boolean;
   /** Resolves when the socket takes more (or has closed). */
   drain(): Promise<void>;
   /** Ends the connection after what was written is flushed (TCP: FIN). */
@@ -29,20 +30,26 @@ export interface ConnectionIo {
 export function socketIo(socket: Socket, onWrite?: (n: number) => void): ConnectionIo {
   // Writes whose `done` has not run yet: a socket that closes settles them all, so a file's
   // sender waiting for its buffer back never waits on a callback a torn-down socket might skip.
-  const pending = new Set<() => void>();
+  const pending = new Set<(err?: Error | null) => void>();
+  // The first error the socket met (the peer's RST, a broken pipe): why the writes after it
+  // failed, which themselves only hear ERR_STREAM_DESTROYED.
+  let failure: string | undefined;
+  socket.on('error', (e: NodeJS.ErrnoException) => (failure ??= e.code ?? 'EIO'));
   socket.once('close', () => {
-    for (const d of [...pending]) d();
+    for (const d of [...pending]) d(new Error('closed'));
   });
   return {
     write: (b, done) => {
       onWrite?.(b.length);
       if (!done) return socket.write(b);
       let called = false;
-      const once = () => {
+      const once = (err?: Error | null) => {
         if (called) return;
         called = true;
         pending.delete(once);
-        done();
+        if (!err) return done();
+        const code = (err as NodeJS.ErrnoException).code;
+        done(failure ?? (code && code !== 'ERR_STREAM_DESTROYED' ? code : 'closed'));
       };
       pending.add(once);
       // The callback runs on success and on error (a destroyed socket calls it on the next tick).
@@ -75,6 +82,13 @@ export interface ConnectionHooks {
   note(peer: string, code: string, message: string, params?: NoteParams): void;
   /** The other connections of the same server. */
   others(self: Connection): Connection[];
+}
+
+/** How much of a file's body was read from disk and how much the socket took; `failed`: why the rest was not. */
+interface BodySent {
+  read: number;
+  written: number;
+  failed?: string;
 }
 
 /** A file goes out in `fileBuffers` reused buffers of `fileChunk` bytes (see Connection.streamFile). */
@@ -125,7 +139,7 @@ export class Connection implements ResponderContext {
   }
 
   /** As ResponderContext.sendFile; `onProgress` hears the body's bytes handed to the socket so far. */
-  async sendFile(path: string, header: Record<string, unknown> = {}, onProgress?: (bytes: number, size: number) => void): Promise<{ bytes: number }> {
+  async sendFile(path: string, header: Record<string, unknown> = {}, onProgress?: (bytes: number, size: number) => void): Promise<FileSent> {
     let st;
     try {
       st = await stat(path);
@@ -134,28 +148,41 @@ export class Connection implements ResponderContext {
     }
     if (!st.isFile()) throw new WirelabError('FILE_NOT_FOUND', `file: ${path} is not a file`, 'file', { field: 'file', path });
     const size = st.size;
+    const name = basename(path);
     const { head, tail } = frameParts(this.framingOut, size, header);
     this.sendRaw(head);
-    let sent = 0;
+    let body: BodySent = { read: 0, written: 0 };
     if (size > 0) {
       try {
-        sent = await this.streamFile(path, size, onProgress);
+        body = await this.streamFile(path, size, onProgress);
       } catch (e) {
         throw fileError(e as NodeJS.ErrnoException, path);
       }
     }
-    if (sent < size && !this.io.closed) {
+    const { read, written } = body;
+    if (body.failed !== undefined || (read < size && this.io.closed)) {
+      // The peer closed or reset mid-file: say how much the socket actually took, not the file's size.
+      const reason = body.failed ?? 'closed';
+      this.note(
+        'SENDER_FILE_CUT',
+        `sending ${name} was cut short: ${written.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes written (${reason})`,
+        {
+          name,
+          sent: written,
+          size,
+          reason,
+        },
+      );
+      return { bytes: head.length + written, size, sent: written, complete: false, reason };
+    }
+    if (read < size) {
       // The file shrank under us: the peer was promised `size` bytes, so this stream is out of step.
-      this.close('SENDER_FILE_SHRANK', `${basename(path)} shrank while it was sent (${sent} of ${size} bytes); closing this connection`, {
-        name: basename(path),
-        bytes: sent,
-        size,
-      });
-      return { bytes: sent };
+      this.close('SENDER_FILE_SHRANK', `${name} shrank while it was sent (${read} of ${size} bytes); closing this connection`, { name, bytes: read, size });
+      return { bytes: head.length + written, size, sent: written, complete: false, reason: 'shrank' };
     }
     this.sendRaw(tail);
-    this.note('SENDER_FILE_SENT', `sent ${basename(path)} (${size.toLocaleString('en-US')} bytes)`, { name: basename(path), bytes: size });
-    return { bytes: head.length + sent + tail.length };
+    this.note('SENDER_FILE_SENT', `sent ${name} (${size.toLocaleString('en-US')} bytes)`, { name, bytes: size });
+    return { bytes: head.length + written + tail.length, size, sent: written, complete: true };
   }
 
   /**
@@ -164,30 +191,44 @@ export class Connection implements ResponderContext {
    * 256 KiB buffer per read cost garbage collection and page faults for every chunk: reused, the
    * course's HTTP server went from 0.71–0.74× to 0.82–0.89× python3 -m http.server (README).
    * A bounded read: a file that grows while it is sent cannot send more than its header said.
+   * `written` counts only what the socket took: a buffer whose write failed (the peer reset) is
+   * read from the disk but never reached the peer, and is neither counted as sent nor logged so.
    */
-  private async streamFile(path: string, size: number, onProgress?: (bytes: number, size: number) => void): Promise<number> {
+  private async streamFile(path: string, size: number, onProgress?: (bytes: number, size: number) => void): Promise<BodySent> {
     const fh = await open(path, 'r');
-    let sent = 0;
+    const body: BodySent = { read: 0, written: 0 };
+    const wrote = (n: number) => (failed?: string) => {
+      if (failed !== undefined) body.failed ??= failed;
+      else {
+        body.written += n;
+        this.hooks.sent(this.peer, n, false);
+      }
+    };
     try {
       const pool: { buf: Buffer; free: Promise<void> }[] = [];
-      for (let i = 0; sent < size && !this.io.closed; i = (i + 1) % fileBuffers) {
+      for (let i = 0; body.read < size && !this.io.closed && body.failed === undefined; i = (i + 1) % fileBuffers) {
         // a small file needs one small buffer; a big one up to fileBuffers of fileChunk
-        const slot = (pool[i] ??= { buf: Buffer.allocUnsafeSlow(Math.min(fileChunk, size - sent)), free: Promise.resolve() });
+        const slot = (pool[i] ??= { buf: Buffer.allocUnsafeSlow(Math.min(fileChunk, size - body.read)), free: Promise.resolve() });
         await slot.free;
-        if (this.io.closed) break;
-        const { bytesRead } = await fh.read(slot.buf, 0, Math.min(slot.buf.length, size - sent), sent);
+        if (this.io.closed || body.failed !== undefined) break;
+        const { bytesRead } = await fh.read(slot.buf, 0, Math.min(slot.buf.length, size - body.read), body.read);
         if (bytesRead === 0) break; // the file shrank
-        sent += bytesRead;
-        this.hooks.sent(this.peer, bytesRead, false);
-        slot.free = new Promise<void>((resolve) => this.io.write(slot.buf.subarray(0, bytesRead), resolve));
-        onProgress?.(sent, size);
+        body.read += bytesRead;
+        const done = wrote(bytesRead);
+        slot.free = new Promise<void>((resolve) =>
+          this.io.write(slot.buf.subarray(0, bytesRead), (failed) => {
+            done(failed);
+            resolve();
+          }),
+        );
+        onProgress?.(body.read, size);
       }
       // Every write handed over (or failed) before the tail goes after it and the file is closed.
       await Promise.all(pool.map((p) => p.free));
     } finally {
       await fh.close();
     }
-    return sent;
+    return body;
   }
 
   others(): ResponderContext[] {

@@ -37,9 +37,10 @@ export interface ResponderContext {
   /**
    * Streams a file from disk as one framed message (header-json: header + `sizeKey` = file size,
    * then the file; length framings: prefix then file), in constant memory, honouring the
-   * socket's backpressure. Resolves when the last byte is handed to the socket.
+   * socket's backpressure. Resolves when the last byte is handed to the socket, or when the
+   * peer closed or reset mid-file (then `complete` is false and the log says SENDER_FILE_CUT).
    */
-  sendFile(path: string, header?: Record<string, unknown>): Promise<{ bytes: number }>;
+  sendFile(path: string, header?: Record<string, unknown>): Promise<FileSent>;
   /**
    * The other open connections of this server, for a relay; on a UDP server, the other peers it
    * has heard from (the most recent limits.udpResponderPeers). Empty on a client.
@@ -69,3 +70,15 @@ export interface Responder {
 
 /** Makes the responder of one new connection. */
 export type ResponderFactory = () => Responder;
+
+/**
+ * What a file send did: `bytes` on the wire (framing included) that the socket took, the body's
+ * `sent` of its `size`, and whether all of it went (`reason`, a socket error's code, when not).
+ */
+export interface FileSent {
+  bytes: number;
+  size: number;
+  sent: number;
+  complete: boolean;
+  reason?: string;
+}
