@@ -790,6 +790,7 @@ export const en = {
   'code.SCRIPT_SAVE_DIR': '{field}: that folder does not exist on the host',
   'code.SCRIPT_IO': '{field}: the file could not be written',
   'code.SCRIPT_BUSY': 'a script is already running; stop it or wait for it to end',
+  'code.SCRIPT_NO_RUN': 'that run is no longer held (only the last run is kept); run the script again',
   'code.HTTP_NOT_HTTP': 'the answer is not HTTP: it starts "{start}"',
   'code.HTTP_BAD_HEADER': 'a response header is not "Name: value": "{line}"',
   'code.HTTP_BAD_CHUNK': 'a chunk of the chunked body is malformed: "{line}"',

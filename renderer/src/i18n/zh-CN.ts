@@ -761,6 +761,7 @@ export const zhCN: Messages = {
   'code.SCRIPT_SAVE_DIR': '{field}：主机上不存在这个文件夹',
   'code.SCRIPT_IO': '{field}：文件无法写入',
   'code.SCRIPT_BUSY': '已有脚本在运行；请先停止它或等它结束',
+  'code.SCRIPT_NO_RUN': '这次运行的记录已不在（只保留最后一次运行）；请再运行一次脚本',
   'code.HTTP_NOT_HTTP': '对方的回答不是 HTTP：开头是“{start}”',
   'code.HTTP_BAD_HEADER': '响应头的一行不是“名称: 值”：“{line}”',
   'code.HTTP_BAD_CHUNK': '分块传输的某一块格式不对：“{line}”',
