@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { limitedString } from './limits.ts';
-import { actionKeys, scriptRunSchema, scriptTextSchema, stepResultSchema } from '../scripts/script.ts';
+import { limitedString, limits } from './limits.ts';
+import { actionKeys, scriptRepeatMax, scriptRunSchema, scriptTextSchema, stepResultSchema } from '../scripts/script.ts';
 import { logExportSchema } from './sender.ts';
 import { presetIds } from '../presets/presets.ts';
 
@@ -114,7 +114,22 @@ export const clientCommands = {
   'scripts.stop': { input: z.object({}).strict(), output: z.object({ stopped: z.boolean() }) },
   /** What one step of the current or last run sent and received (a page of at most `limits.senderLogPage` chunks and `senderLogPageBytes` of previews). */
   'scripts.transcript': {
-    input: z.object({ runId: z.number().int(), step: z.number().int().min(-1), round: z.number().int().min(1) }).strict(),
+    input: z
+      .object({
+        runId: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1),
+        /** -1: what went while connecting. */
+        step: z
+          .number()
+          .int()
+          .min(-1)
+          .max(limits.scriptSteps - 1),
+        round: z.number().int().min(1).max(scriptRepeatMax),
+      })
+      .strict(),
     output: z.object({ chunks: z.array(scriptChunkSchema), more: z.boolean(), transcript: transcriptStatsSchema }),
   },
   /** The current or last run's transcript as a pcap file, through the sender log's pcap writer. */

@@ -951,6 +951,7 @@ export const zhCN: Messages = {
   'limit.responderQueueBytes': '每个连接上等待忙碌应答器的消息最多 {max}。',
   'limit.scriptChars': '脚本最多 {max} 个字符。',
   'limit.scriptSteps': '脚本最多 {max} 步。',
+  'limit.scriptTranscriptBytes': '一次脚本运行最多保留 {max} 收发的字节；超出时先丢弃最早的数据块，并计数。',
   'limit.httpResponseBytes': 'HTTP 请求工具读取的响应正文最多 {max}。',
   'limit.udpResponderPeers': 'UDP 服务端最多为 {max} 个对端保留应答器。',
   'limit.senderSaveBytes': '保存到磁盘的单个正文最多 {max}。',

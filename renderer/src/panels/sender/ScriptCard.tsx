@@ -20,7 +20,20 @@ const example = `{
 
 /** A transcript chunk as the sender log's entry component takes it. */
 function asLogEvent(c: ScriptChunk): SenderEvent {
-  return { sessionId: '', seq: 0, type: 'chunk', dir: c.dir, at: c.at, peer: c.peer, length: c.length, hex: c.hex, text: c.text, truncated: c.truncated, code: null, message: null };
+  return {
+    sessionId: '',
+    seq: 0,
+    type: 'chunk',
+    dir: c.dir,
+    at: c.at,
+    peer: c.peer,
+    length: c.length,
+    hex: c.hex,
+    text: c.text,
+    truncated: c.truncated,
+    code: null,
+    message: null,
+  };
 }
 
 /** What one step sent and received, read from the run's transcript in the backend when the step is opened. */
@@ -222,7 +235,9 @@ export const ScriptCard = memo(function ScriptCard() {
       {view && (
         <div data-testid="script-results" aria-live="polite">
           {view.ok !== null && (
-            <p className={view.ok ? 'ok' : 'field-error'}>{view.ok ? t('script.passed', { n: view.steps.length, ms: Math.round(view.ms) }) : t('script.failed')}</p>
+            <p className={view.ok ? 'ok' : 'field-error'}>
+              {view.ok ? t('script.passed', { n: view.steps.length, ms: Math.round(view.ms) }) : t('script.failed')}
+            </p>
           )}
           <ol className="script-steps">
             {view.steps.map((s) => (
@@ -240,7 +255,10 @@ export const ScriptCard = memo(function ScriptCard() {
               <span className="muted small" data-testid="script-transcript">
                 {t('script.transcript', { n: view.transcript.chunks, bytes: view.transcript.bytes }, view.transcript.chunks)}
                 {view.transcript.dropped > 0 && (
-                  <span className="warn"> {t('script.transcript.dropped', { n: view.transcript.dropped, bytes: view.transcript.droppedBytes }, view.transcript.dropped)}</span>
+                  <span className="warn">
+                    {' '}
+                    {t('script.transcript.dropped', { n: view.transcript.dropped, bytes: view.transcript.droppedBytes }, view.transcript.dropped)}
+                  </span>
                 )}
               </span>
             )}
