@@ -21,6 +21,9 @@ describe('a page folds scripts.event into the run it shows (store/script-events.
     const b = reduceScriptEvents(a.view, run.slice(2));
     expect(b).toMatchObject({ resync: false, view: { running: false, ok: true, current: null, transcript: stats } });
     expect(b.view!.steps.map((s) => s.step)).toEqual([0, 1]);
+    // the view React holds is never changed in place
+    expect(a.view!.steps).toEqual([]);
+    expect(a.view!.running).toBe(true);
   });
 
   it('a page opened mid-run starts from scripts.status and applies only the events after its seq (none twice)', () => {

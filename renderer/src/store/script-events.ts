@@ -46,10 +46,13 @@ export function viewOfStatus(s: Status): ScriptView | null {
 export function reduceScriptEvents(view: ScriptView | null, events: readonly ScriptEvent[], dropped = 0): { view: ScriptView | null; resync: boolean } {
   let v = view;
   let resync = dropped > 0;
+  /** Whether `v` is this call's own copy (its steps too): a batch of thousands of steps copies the list once, not once per step. */
+  let own = false;
   for (const e of events) {
     if (v && e.runId < v.runId) continue;
     if (e.kind === 'run-started' && (!v || e.runId > v.runId)) {
       v = { runId: e.runId, seq: e.seq, running: true, steps: [], current: null, ok: null, ms: 0, transcript: null };
+      own = true;
       continue;
     }
     if (!v || e.runId > v.runId || e.seq > v.seq + 1) {
@@ -57,10 +60,14 @@ export function reduceScriptEvents(view: ScriptView | null, events: readonly Scr
       continue;
     }
     if (e.seq <= v.seq) continue;
-    v = { ...v, seq: e.seq };
+    if (!own) {
+      v = { ...v, steps: [...v.steps] };
+      own = true;
+    }
+    v.seq = e.seq;
     if (e.kind === 'step-started') v.current = e.current;
     else if (e.kind === 'step') {
-      v.steps = [...v.steps, e.result];
+      v.steps.push(e.result);
       v.current = null;
     } else if (e.kind === 'run-ended') {
       v.running = false;

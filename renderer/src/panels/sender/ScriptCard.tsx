@@ -262,6 +262,7 @@ export const ScriptCard = memo(function ScriptCard() {
                 )}
               </span>
             )}
+            <span className="muted small">{t('sender.export')}</span>
             <button className="button small" data-testid="script-export-pcap" title={t('script.pcapHint')} onClick={() => void exportPcap()}>
               pcap
             </button>
