@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { parseScript } from '../../shared/scripts/script.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { runWirelab, startNode, stop, wirelabBin } from '../../test/support/spawn-cli.ts';
 import { startPythonPeer, stopPeer } from '../../test/support/python-peer.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
@@ -158,6 +158,42 @@ describe('wirelab run (send→expect scripts)', () => {
     expect(code).toBe(2);
     expect(doc).toBeNull();
     expect(stderr).toMatch(message);
+  });
+
+  it("--pcap FILE leaves the run's bytes behind, as tshark reads them, also when a step failed", async () => {
+    const port = await peer('echo');
+    const dir = await tempDir();
+    const file = join(dir, 'script.json');
+    const pcap = join(dir, 'run.pcap');
+    await writeFile(
+      file,
+      JSON.stringify({
+        connect: { kind: 'tcp', host: '127.0.0.1', port },
+        steps: [{ send: 'hello wire' }, { expect: 'hello wire' }, { expect: 'never', timeoutMs: 300 }],
+      }),
+    );
+    const r = await runWirelab(['run', file, '--pcap', pcap, '--json'], 30_000);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, pcap: { file: pcap, packets: 2, dropped: 0 } });
+    const fields = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.payload'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const hex = Buffer.from('hello wire').toString('hex');
+    expect(
+      fields
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')),
+    ).toEqual([
+      [expect.any(String), String(port), hex],
+      [String(port), expect.any(String), hex],
+    ]);
+
+    // without --json it says where the capture went; a path it cannot write is a usage error naming the flag
+    const text = await runWirelab(['run', file, '--pcap', join(dir, 'no-such-dir', 'x.pcap')], 30_000);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/--pcap: cannot write ".*x\.pcap" \(ENOENT\)/);
   });
 });
 

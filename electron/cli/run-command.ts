@@ -1,16 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseScript, type StepResult } from '../../shared/scripts/script.ts';
+import { ScriptTranscript } from '../../shared/scripts/transcript.ts';
 import { runScript } from '../services/scripts/script-runner.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
-export const runHelp = `wirelab run SCRIPT.json [--json]
+export const runHelp = `wirelab run SCRIPT.json [--pcap FILE.pcap] [--json]
 
 Runs a send→expect script on one connection (the format is in the README, "Scripts"): connect,
 then each step — send, expect, expectRegex, expectHex, wait, answer, save — in order, "repeat"
 times. The first failing step ends the run. With --json: {"ok", "ms", "steps": [{"step", "ok",
 "ms", "error", …}]}, "step" counting from 0 as steps[0] does. Exit 1 when a step fails, 2 when
-the script itself is wrong (the message names the field: steps[3].expect: …).`;
+the script itself is wrong (the message names the field: steps[3].expect: …).
+--pcap FILE saves every chunk the run sent and received as a capture for Wireshark (the packet
+sender's pcap export; written whether the run passed or failed). With --json the document then
+also has "pcap": {"file", "packets", "dropped"}.`;
 
 function line(r: StepResult): string {
   const where = r.step < 0 ? 'connect' : `steps[${r.step}]${r.round > 1 ? ` (round ${r.round})` : ''} ${r.action}`;
@@ -23,7 +27,7 @@ function line(r: StepResult): string {
 }
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, pcap: { type: 'string' } } });
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError('run needs a script file (try wirelab run --help)');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -36,8 +40,25 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const script = parseScript(text);
   const stop = new AbortController();
   void io.stopSignal.then(() => stop.abort());
-  const run = await runScript(script, { signal: stop.signal, ...(values.json ? {} : { onStep: (r) => io.out(line(r)) }) });
-  if (values.json) io.out(JSON.stringify(run));
+  const transcript = values.pcap !== undefined ? new ScriptTranscript() : undefined;
+  const run = await runScript(script, {
+    signal: stop.signal,
+    ...(transcript ? { transcript } : {}),
+    ...(values.json ? {} : { onStep: (r) => io.out(line(r)) }),
+  });
+  let pcap: { file: string; packets: number; dropped: number } | undefined;
+  if (transcript && values.pcap !== undefined) {
+    try {
+      writeFileSync(values.pcap, transcript.toPcap());
+    } catch (e) {
+      throw new UsageError(`--pcap: cannot write "${values.pcap}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const stats = transcript.stats();
+    pcap = { file: values.pcap, packets: stats.chunks, dropped: stats.dropped };
+    if (!values.json)
+      io.out(`wrote ${stats.chunks} packets to ${values.pcap}${stats.dropped ? ` (${stats.dropped} older chunks dropped past the transcript's bound)` : ''}`);
+  }
+  if (values.json) io.out(JSON.stringify(pcap ? { ...run, pcap } : run));
   else io.out(run.ok ? `all ${run.steps.length} steps passed in ${run.ms.toFixed(1)} ms` : `failed: ${run.steps.at(-1)?.error ?? ''}`);
   return run.ok ? 0 : 1;
 }

@@ -92,7 +92,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const timeline = new TimelineService(hub);
   const processes = new ProcessService(hub, options.launchNode, 'auto', options.host);
   const concurrency = new ConcurrencyService(hub);
-  const scripts = new ScriptService();
+  const scripts = new ScriptService(hub);
   const sessionExport = new SessionExport(hub);
   const presets = new PresetService(sender, options.dataDir, (id, spec) => sessionExport.remember(id, spec));
   // The child guard ends what the services spawned if this host dies without disposing (SIGKILL,
@@ -185,6 +185,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'scripts.run': ({ script }) => scripts.run(script),
     'scripts.status': () => scripts.status(),
     'scripts.stop': () => ({ stopped: scripts.stop() }),
+    'scripts.transcript': ({ runId, step, round }) => scripts.transcript(runId, step, round),
+    'scripts.export': () => scripts.exportPcap(),
     'scripts.list': () => packets.listScripts(),
     'scripts.save': (s) => packets.saveScript(s),
     'scripts.delete': async ({ id }) => ({ deleted: await packets.deleteScript(id) }),

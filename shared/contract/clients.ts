@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { limitedString } from './limits.ts';
-import { scriptRunSchema, scriptTextSchema } from '../scripts/script.ts';
+import { limitedString, limits } from './limits.ts';
+import { actionKeys, scriptRepeatMax, scriptRunSchema, scriptTextSchema, stepResultSchema } from '../scripts/script.ts';
+import { logExportSchema } from './sender.ts';
 import { presetIds } from '../presets/presets.ts';
 
 /**
  * The course's client tools (issue 13, items 5 and 6): send→expect scripts, the HTTP request
  * composer and export to Python. A script runs on its own connection in the backend
  * (electron/services/scripts/); its state (running or not, the steps so far, the last result)
- * is the backend's, read with `scripts.status`, so a reloaded page finds the run it started.
+ * is the backend's, read with `scripts.status`, so a reloaded page finds the run it started,
+ * and each step goes out on `scripts.event` as it starts and ends, so every page follows it live.
  */
 
 /** A script in the packet library, kept as the JSON text the editor shows (comments of layout preserved). */
@@ -19,13 +21,65 @@ export const savedScriptSchema = z.object({
 });
 export type SavedScript = z.infer<typeof savedScriptSchema>;
 
+/** How much of a run's transcript is held (shared/scripts/transcript.ts), and what the bound dropped. */
+export const transcriptStatsSchema = z.object({
+  chunks: z.number().int(),
+  bytes: z.number().int(),
+  dropped: z.number().int(),
+  droppedBytes: z.number().int(),
+});
+
+/** The step a run is in, from its `step-started` mark until its result. */
+export const runningStepSchema = z.object({ step: z.number().int(), round: z.number().int(), action: z.enum(actionKeys), at: z.number() });
+
 export const scriptStatusSchema = z.object({
   running: z.boolean(),
   /** The script of the current or last run, as text. */
   script: z.string().nullable(),
   /** The steps so far (running) or the whole result (done); null before the first run. */
   run: scriptRunSchema.nullable(),
+  /** Which run this is (rises by one per run; null before the first). */
+  runId: z.number().int().nullable(),
+  /** The seq of the run's last event so far: a page applies only the `scripts.event`s after it. */
+  seq: z.number().int(),
+  /** The step running now (null between steps, and once the run ended). */
+  current: runningStepSchema.nullable(),
+  transcript: transcriptStatsSchema.nullable(),
 });
+
+/**
+ * A run as it happens, on `scripts.event`: `seq` rises by one per event within a run (from 1),
+ * so a page that read `scripts.status` applies exactly the events after the status's `seq`.
+ * Verdicts travel as codes and params (the step result's `code`), never as prose to show.
+ */
+export const scriptEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('run-started'), runId: z.number().int(), seq: z.number().int(), at: z.number() }),
+  z.object({ kind: z.literal('step-started'), runId: z.number().int(), seq: z.number().int(), current: runningStepSchema }),
+  z.object({ kind: z.literal('step'), runId: z.number().int(), seq: z.number().int(), result: stepResultSchema }),
+  z.object({
+    kind: z.literal('run-ended'),
+    runId: z.number().int(),
+    seq: z.number().int(),
+    ok: z.boolean(),
+    ms: z.number(),
+    transcript: transcriptStatsSchema,
+  }),
+]);
+export type ScriptEvent = z.infer<typeof scriptEventSchema>;
+
+/** One chunk of a run's transcript as a page shows it: at most 4 KiB of it as hex and text, as the sender log's events. */
+export const scriptChunkSchema = z.object({
+  step: z.number().int(),
+  round: z.number().int(),
+  dir: z.enum(['in', 'out']),
+  at: z.number(),
+  peer: z.string().nullable(),
+  length: z.number().int(),
+  hex: z.string(),
+  text: z.string(),
+  truncated: z.boolean(),
+});
+export type ScriptChunk = z.infer<typeof scriptChunkSchema>;
 
 export const httpRequestInputSchema = z
   .object({
@@ -58,6 +112,28 @@ export const clientCommands = {
   'scripts.run': { input: z.object({ script: scriptTextSchema }).strict(), output: scriptRunSchema },
   'scripts.status': { input: z.object({}).strict(), output: scriptStatusSchema },
   'scripts.stop': { input: z.object({}).strict(), output: z.object({ stopped: z.boolean() }) },
+  /** What one step of the current or last run sent and received (a page of at most `limits.senderLogPage` chunks and `senderLogPageBytes` of previews). */
+  'scripts.transcript': {
+    input: z
+      .object({
+        runId: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1),
+        /** -1: what went while connecting. */
+        step: z
+          .number()
+          .int()
+          .min(-1)
+          .max(limits.scriptSteps - 1),
+        round: z.number().int().min(1).max(scriptRepeatMax),
+      })
+      .strict(),
+    output: z.object({ chunks: z.array(scriptChunkSchema), more: z.boolean(), transcript: transcriptStatsSchema }),
+  },
+  /** The current or last run's transcript as a pcap file, through the sender log's pcap writer. */
+  'scripts.export': { input: z.object({ format: z.enum(['pcap']) }).strict(), output: logExportSchema },
   'scripts.list': { input: z.object({}).strict(), output: z.array(savedScriptSchema) },
   'scripts.save': {
     input: savedScriptSchema

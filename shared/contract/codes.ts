@@ -234,6 +234,8 @@ export const scriptCodes = spec({
   SCRIPT_IO: { params: ['field'] },
   /** scripts.run while a run is going (one at a time per host). */
   SCRIPT_BUSY: { params: [] },
+  /** scripts.transcript / scripts.export for a run the host no longer holds (only the last is kept), or before any. */
+  SCRIPT_NO_RUN: { params: [] },
 });
 
 /** What the HTTP composer found wrong with a response (shared/http/response-parser.ts, electron/services/http/). */

@@ -7,7 +7,7 @@ import { timelineCommands, timelineEventSchema } from './timeline.ts';
 import { linkCommands } from './link.ts';
 import { processCommands, processSampleSchema } from './processes.ts';
 import { concurrencyCommands, concurrencyEventSchema } from './concurrency.ts';
-import { clientCommands } from './clients.ts';
+import { clientCommands, scriptEventSchema } from './clients.ts';
 import {
   openSessionSchema,
   payloadSpecSchema,
@@ -145,6 +145,8 @@ export const streams = {
   'processes.sample': processSampleSchema,
   /** The concurrency lab: its servers' state and its load runs' progress. */
   'concurrency.event': concurrencyEventSchema,
+  /** A script run's steps as they start and end (electron/services/scripts/script-service.ts). */
+  'scripts.event': scriptEventSchema,
 } as const;
 
 export type Commands = typeof commands;

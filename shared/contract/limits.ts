@@ -74,6 +74,13 @@ export const limits = {
   /** Steps in one script (each runs `repeat` times). */
   scriptSteps: 1000,
   /**
+   * What a script run's transcript keeps (shared/scripts/transcript.ts): every chunk sent and
+   * received with its full bytes, plus the sender log's fixed cost per entry. Past it the
+   * oldest chunks go first and are counted, as the sender's log does; 16 MiB keeps the run's
+   * pcap export well under the WebSocket's 129 MiB.
+   */
+  scriptTranscriptBytes: 16 * MiB,
+  /**
    * What one emulated-link experiment's client sends. 64 MiB over a 1 Mbit/s link would take
    * nine minutes; the experiment's own bound (shared/timeline/link-experiments.ts) ends it sooner.
    */

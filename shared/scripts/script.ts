@@ -103,11 +103,14 @@ export const scriptStepSchema = z
   });
 export type ScriptStep = z.infer<typeof scriptStepSchema>;
 
+/** The most rounds a script may ask for (`repeat`). */
+export const scriptRepeatMax = 10_000;
+
 export const scriptSchema = z
   .object({
     connect: scriptConnectSchema,
     /** The steps run this many times, on the same connection. */
-    repeat: z.number().int().min(1, 'at least 1').max(10_000, 'at most 10000').default(1),
+    repeat: z.number().int().min(1, 'at least 1').max(scriptRepeatMax, 'at most 10000').default(1),
     steps: limitedArray(scriptStepSchema, 'scriptSteps', 'steps', 'steps in a script').refine((s) => s.length > 0, 'a script needs at least one step'),
   })
   .strict();

@@ -59,9 +59,10 @@ function ipv4Checksum(h: Uint8Array): number {
  * so Wireshark can open it. The capture is synthesised from the log: IP/TCP/UDP headers are
  * built around each chunk, TCP sequence numbers continue per direction, and checksums are left 0
  * (Wireshark does not check them by default). It takes the log's entries with their full bytes
- * (session-log.ts), not the contract's events, whose hex is a preview and twice the size.
+ * (session-log.ts), not the contract's events, whose hex is a preview and twice the size. A
+ * script run's transcript is written by this same function (shared/scripts/transcript.ts).
  */
-export function logToPcap(info: SessionInfo, entries: readonly Pick<LogEntry, 'type' | 'dir' | 'at' | 'peer' | 'bytes'>[]): Uint8Array {
+export function logToPcap(info: Pick<SessionInfo, 'kind' | 'local'>, entries: readonly Pick<LogEntry, 'type' | 'dir' | 'at' | 'peer' | 'bytes'>[]): Uint8Array {
   const local = parseEndpoint(info.local);
   const tcp = info.kind !== 'udp';
   const records: Uint8Array[] = [];

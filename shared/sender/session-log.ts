@@ -41,7 +41,7 @@ export function entryCost(e: Pick<LogEntry, 'bytes' | 'peer' | 'message'>): numb
 }
 
 /** A queue with O(1) push and shift (an array and a head index, compacted now and then). */
-class Fifo<T> {
+export class Fifo<T> {
   private items: T[] = [];
   private head = 0;
   get length(): number {

@@ -1,6 +1,8 @@
 import { answerFor } from '../sender/challenge.ts';
 import { challengeBytes } from '../../../shared/sender/challenge.ts';
+import { lookup } from 'node:dns/promises';
 import { stat } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import { encodeFrame, FrameDecoder, type DecodedMessage, type Framing } from '../../../shared/sender/framing.ts';
@@ -16,6 +18,8 @@ import {
   type StepResult,
 } from '../../../shared/scripts/script.ts';
 import { safeFileName } from '../../../shared/sender/save-name.ts';
+import { endpointText } from '../../../shared/timeline/tcp-streams.ts';
+import type { ScriptTranscript, TranscriptEnds } from '../../../shared/scripts/transcript.ts';
 import { SaveWriter, type SavedBody } from '../sender/save-file.ts';
 import { TcpClient } from '../sender/tcp-client.ts';
 import { UdpSocket } from '../sender/udp-socket.ts';
@@ -152,22 +156,60 @@ class Inbox {
 interface Link {
   send(bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
+  ends: TranscriptEnds;
 }
 
-async function connect(script: Script, inbox: Inbox): Promise<Link> {
+/** What went and came on the link, as it happened (the transcript's recorder). */
+type Tap = (dir: 'in' | 'out', bytes: Uint8Array, peer: string) => void;
+
+/**
+ * A wildcard-bound UDP socket's source address as the kernel picks it for a loopback peer
+ * (the route to 127.0.0.0/8 says src 127.0.0.1), so the pcap shows a real conversation.
+ */
+function udpLocal(address: string, port: number, remote: string): string {
+  const wildcard = address === '0.0.0.0' || address === '::';
+  const loop = remote.startsWith('127.') ? '127.0.0.1' : remote === '::1' ? '::1' : null;
+  return endpointText(wildcard && loop ? loop : address, port);
+}
+
+async function connect(script: Script, inbox: Inbox, tap: Tap): Promise<Link> {
   const c = script.connect;
   if (c.kind === 'tcp') {
     const client = await TcpClient.connect({ host: c.host, port: c.port, timeoutMs: c.timeoutMs });
-    client.socket.on('data', (chunk: Buffer) => inbox.push(chunk));
+    const remote = endpointText(client.remote.address, client.remote.port);
+    client.socket.on('data', (chunk: Buffer) => {
+      tap('in', chunk, remote);
+      inbox.push(chunk);
+    });
     client.socket.on('end', () => inbox.end(null));
     client.socket.on('error', (err: NodeJS.ErrnoException) =>
       inbox.end(new WirelabError(err.code ?? 'SOCKET_ERROR', `${err.code ?? 'error'} on the connection`)),
     );
     client.socket.on('close', () => inbox.end(null));
-    return { send: (bytes) => client.write(bytes), close: async () => client.close() };
+    return {
+      send: async (bytes) => {
+        tap('out', bytes, remote);
+        await client.write(bytes);
+      },
+      close: async () => client.close(),
+      ends: { kind: 'tcp', local: endpointText(client.local.address, client.local.port), remote },
+    };
   }
-  const udp = await UdpSocket.bind({ host: c.host.includes(':') ? '::' : '0.0.0.0', port: 0 }, (bytes) => inbox.push(bytes));
-  return { send: (bytes) => udp.send(bytes, c.host, c.port), close: () => udp.close() };
+  // one name lookup, so every datagram goes to the same address and the transcript can name it
+  const address = isIP(c.host) ? c.host : (await lookup(c.host)).address;
+  const remote = endpointText(address, c.port);
+  const udp = await UdpSocket.bind({ host: address.includes(':') ? '::' : '0.0.0.0', port: 0 }, (bytes, from) => {
+    tap('in', bytes, endpointText(from.address, from.port));
+    inbox.push(bytes);
+  });
+  return {
+    send: async (bytes) => {
+      tap('out', bytes, remote);
+      await udp.send(bytes, address, c.port);
+    },
+    close: () => udp.close(),
+    ends: { kind: 'udp', local: udpLocal(udp.address, udp.port, address), remote },
+  };
 }
 
 /** A name in `dir` that does not exist yet: `a.bin`, then `a (1).bin`, … */
@@ -188,6 +230,10 @@ async function saveBody(dir: string, wanted: string, body: Uint8Array): Promise<
 export interface RunOptions {
   /** Each step's result as soon as it is known (the CLI prints them, the service publishes them). */
   onStep?: (r: StepResult) => void;
+  /** A step begins (the view marks it as running). */
+  onStepStart?: (s: { step: number; round: number; action: StepResult['action'] }) => void;
+  /** Where every chunk sent and received goes, with the step it belongs to (the service's run, the CLI's --pcap). */
+  transcript?: ScriptTranscript;
   /** Ends the run early (the service's stop, the CLI's Ctrl+C). */
   signal?: AbortSignal;
 }
@@ -211,8 +257,16 @@ export async function runScript(script: Script, options: RunOptions = {}): Promi
   let link: Link | null = null;
   const onAbort = () => inbox.end(new WirelabError('SCRIPT_STOPPED', 'the run was stopped'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // bytes belong to the step running when they went or came (a reply that arrives during a
+  // `wait` is that wait's; the expect after it finds it in the inbox)
+  const at = { step: -1, round: 1 };
+  const transcript = options.transcript;
+  const tap: Tap = transcript
+    ? (dir, bytes, peer) => transcript.add({ step: at.step, round: at.round, dir, at: Date.now(), peer, bytes: new Uint8Array(bytes) })
+    : () => undefined;
   try {
-    link = await connect(script, inbox);
+    link = await connect(script, inbox, tap);
+    if (transcript) transcript.ends = link.ends;
   } catch (e) {
     const err = e instanceof WirelabError ? e : new WirelabError('SOCKET_ERROR', (e as Error).message);
     report({ step: -1, round: 1, action: 'send', ok: false, ms: performance.now() - started, error: `connect: ${err.message}`, code: err.code });
@@ -225,6 +279,9 @@ export async function runScript(script: Script, options: RunOptions = {}): Promi
         const key = actionKeys.find((k) => step[k] !== undefined)!;
         const deadline = t0 + (step.timeoutMs ?? defaultStepTimeoutMs);
         let got: string | undefined;
+        at.step = i;
+        at.round = round;
+        options.onStepStart?.({ step: i, round, action: key });
         try {
           if (options.signal?.aborted) throw new StepFailure('SCRIPT_STOPPED', 'the run was stopped');
           got = await runStep(stepAction(step, encode), { link, inbox, framingOut, encoding, deadline, round, index: i });

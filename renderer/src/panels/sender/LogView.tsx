@@ -11,7 +11,8 @@ import { senderCodeText } from '../../i18n/sender-text.ts';
 
 const rowHeight = 58;
 
-function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: ReturnType<typeof useT>; locale: string }) {
+/** One log entry as the sender log shows it: time, direction, peer, length, then text and hex (the script view's bytes reuse it). */
+export function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: ReturnType<typeof useT>; locale: string }) {
   const when = `+${((e.at - start) / 1000).toFixed(3)}s`;
   const wall = new Date(e.at).toLocaleTimeString(undefined, { hour12: false }) + '.' + String(e.at % 1000).padStart(3, '0');
   if (e.type === 'notice' && e.code === 'HTTP_REQUEST' && typeof e.params?.requestLine === 'string')

@@ -1,8 +1,12 @@
-import { memo, useEffect, useMemo, useState } from 'react';
-import type { SavedScript } from '../../../../shared/contract/clients.ts';
-import { scriptProblems, type ScriptRun } from '../../../../shared/scripts/script.ts';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SavedScript, ScriptChunk, ScriptEvent } from '../../../../shared/contract/clients.ts';
+import type { SenderEvent } from '../../../../shared/contract/sender.ts';
+import { scriptProblems, type StepResult } from '../../../../shared/scripts/script.ts';
 import { senderErrorText } from '../../i18n/sender-text.ts';
-import { useClient, useLocale, useT } from '../../store/store-context.tsx';
+import { saveFile } from '../../shell/save-file.ts';
+import { reduceScriptEvents, viewOfStatus, type ScriptView } from '../../store/script-events.ts';
+import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
+import { Entry } from './LogView.tsx';
 
 const example = `{
   "connect": { "kind": "tcp", "host": "127.0.0.1", "port": 9000, "frame": "line" },
@@ -14,11 +18,94 @@ const example = `{
   ]
 }`;
 
+/** A transcript chunk as the sender log's entry component takes it. */
+function asLogEvent(c: ScriptChunk): SenderEvent {
+  return {
+    sessionId: '',
+    seq: 0,
+    type: 'chunk',
+    dir: c.dir,
+    at: c.at,
+    peer: c.peer,
+    length: c.length,
+    hex: c.hex,
+    text: c.text,
+    truncated: c.truncated,
+    code: null,
+    message: null,
+  };
+}
+
+/** What one step sent and received, read from the run's transcript in the backend when the step is opened. */
+function StepBytes({ runId, step, round }: { runId: number; step: number; round: number }) {
+  const t = useT();
+  const locale = useLocale();
+  const client = useClient();
+  const [page, setPage] = useState<{ chunks: ScriptChunk[]; more: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void client.invoke('scripts.transcript', { runId, step, round }).then((r) => {
+      if (!live) return;
+      if (r.ok) setPage(r.value);
+      else setError(senderErrorText(locale, r.error));
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, locale, runId, step, round]);
+  if (error)
+    return (
+      <p className="field-error" role="alert">
+        {error}
+      </p>
+    );
+  if (!page) return null;
+  if (!page.chunks.length) return <p className="muted small">{t('script.bytes.none')}</p>;
+  const start = page.chunks[0]!.at;
+  return (
+    <div className="script-bytes" data-testid="script-step-bytes">
+      {page.chunks.map((c, i) => (
+        <Entry key={i} e={asLogEvent(c)} start={start} t={t} locale={locale} />
+      ))}
+      {page.more && <p className="muted small">{t('script.bytes.more', { n: page.chunks.length })}</p>}
+    </div>
+  );
+}
+
+function StepRow({ s, runId }: { s: StepResult; runId: number }) {
+  const t = useT();
+  const locale = useLocale();
+  const [open, setOpen] = useState(false);
+  const field = s.step < 0 ? 'connect' : `steps[${s.step}].${s.action}`;
+  const why = s.ok ? null : senderErrorText(locale, { code: s.code, message: s.error ?? '', params: { field } });
+  return (
+    <li className={s.ok ? 'step ok' : 'step fail'} data-testid="script-step">
+      <span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> <span className="mono">{field}</span>
+      {s.round > 1 ? ` · ${t('script.round', { n: s.round })}` : ''} · {s.ms.toFixed(1)} ms{' '}
+      <button className="button small" aria-expanded={open} data-testid="script-step-toggle" onClick={() => setOpen((o) => !o)}>
+        {open ? t('script.bytes.hide') : t('script.bytes.show')}
+      </button>
+      {why && <div className="field-error">{why}</div>}
+      {s.got !== undefined && (
+        <div className="muted small mono">
+          {t('script.got')} {JSON.stringify(s.got.slice(0, 200))}
+        </div>
+      )}
+      {open && <StepBytes runId={runId} step={s.step} round={s.round} />}
+    </li>
+  );
+}
+
 /**
  * Send→expect scripts on the sender's side column: the script as JSON with its problems named
  * by step and field as you type (the same check the backend runs, shared/scripts/script.ts),
- * Run, and each step's result. The run and its result live in the backend (`scripts.status`),
- * so a reload shows the last run again; scripts are saved in the packet library.
+ * Run, and each step as it happens. The run lives in the backend: this card reads
+ * `scripts.status` (on load, on reconnect, after the stream skipped) and follows
+ * `scripts.event` from its seq (store/script-events.ts), so a reload mid-run shows the steps
+ * so far and then the rest live, and any window can stop it. A step opens to show the bytes it
+ * sent and received, from the run's transcript; the whole run exports as pcap. Scripts are
+ * saved in the packet library.
  */
 export const ScriptCard = memo(function ScriptCard() {
   const t = useT();
@@ -27,29 +114,71 @@ export const ScriptCard = memo(function ScriptCard() {
   const [text, setText] = useState(example);
   const [name, setName] = useState('');
   const [saved, setSaved] = useState<SavedScript[]>([]);
-  const [run, setRun] = useState<ScriptRun | null>(null);
-  const [running, setRunning] = useState(false);
+  const [view, setView] = useState<ScriptView | null>(null);
+  const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const problems = useMemo(() => scriptProblems(text), [text]);
+  const connection = useApp((s) => s.connection);
+  const viewRef = useRef<ScriptView | null>(null);
+  /** Events that arrive while a status read is on its way: applied on top of it. */
+  const held = useRef<ScriptEvent[] | null>(null);
+  const firstSync = useRef(true);
 
+  const show = (v: ScriptView | null) => {
+    viewRef.current = v;
+    setView(v);
+  };
+  const resync = useCallback(async () => {
+    if (held.current) return;
+    held.current = [];
+    const r = await client.invoke('scripts.status', {});
+    const later = held.current;
+    held.current = null;
+    if (!r.ok) return;
+    // the editor shows the backend's script on load only: a run another window starts later must not overwrite what is typed here
+    if (firstSync.current && r.value.script) setText(r.value.script);
+    firstSync.current = false;
+    const next = reduceScriptEvents(viewOfStatus(r.value), later);
+    show(next.view);
+    if (next.resync) void resync();
+  }, [client]);
+
+  useEffect(
+    () =>
+      // subscribed before the status is read, so nothing between the two is lost
+      client.subscribe('scripts.event', (batch) => {
+        if (held.current) return void held.current.push(...batch.events);
+        const next = reduceScriptEvents(viewRef.current, batch.events, batch.dropped);
+        show(next.view);
+        if (next.resync) void resync();
+      }),
+    [client, resync],
+  );
   useEffect(() => {
-    void client.invoke('scripts.status', {}).then((r) => {
-      if (!r.ok || !r.value.script) return;
-      setText(r.value.script);
-      setRun(r.value.run);
-      setRunning(r.value.running);
-    });
+    if (connection === 'connected') void resync();
+  }, [connection, resync]);
+  useEffect(() => {
     void client.invoke('scripts.list', {}).then((r) => r.ok && setSaved(r.value));
   }, [client]);
 
+  const running = starting || (view?.running ?? false);
   const start = async () => {
-    setRunning(true);
+    setStarting(true);
     setError(null);
-    setRun(null);
     const r = await client.invoke('scripts.run', { script: text });
-    setRunning(false);
-    if (r.ok) setRun(r.value);
-    else setError(senderErrorText(locale, r.error));
+    setStarting(false);
+    if (!r.ok) setError(senderErrorText(locale, r.error));
+    // the events have shown the run; one read makes sure the end is shown even if the stream dropped it
+    void resync();
+  };
+  const exportPcap = async () => {
+    const r = await client.invoke('scripts.export', { format: 'pcap' });
+    if (!r.ok) return setError(senderErrorText(locale, r.error));
+    saveFile(
+      r.value.name,
+      r.value.mime,
+      Uint8Array.from(atob(r.value.data), (c) => c.charCodeAt(0)),
+    );
   };
   const save = async () => {
     const existing = saved.find((s) => s.name === name.trim());
@@ -92,8 +221,8 @@ export const ScriptCard = memo(function ScriptCard() {
         <button className="button primary" data-testid="script-run" disabled={running || problems.length > 0} onClick={() => void start()}>
           {running ? t('script.running') : t('script.run')}
         </button>
-        {running && (
-          <button className="button" onClick={() => void client.invoke('scripts.stop', {})}>
+        {view?.running && (
+          <button className="button" data-testid="script-stop" onClick={() => void client.invoke('scripts.stop', {})}>
             {t('script.stop')}
           </button>
         )}
@@ -103,27 +232,41 @@ export const ScriptCard = memo(function ScriptCard() {
           {error}
         </p>
       )}
-      {run && (
-        <div data-testid="script-results">
-          <p className={run.ok ? 'ok' : 'field-error'}>{run.ok ? t('script.passed', { n: run.steps.length, ms: Math.round(run.ms) }) : t('script.failed')}</p>
+      {view && (
+        <div data-testid="script-results" aria-live="polite">
+          {view.ok !== null && (
+            <p className={view.ok ? 'ok' : 'field-error'}>
+              {view.ok ? t('script.passed', { n: view.steps.length, ms: Math.round(view.ms) }) : t('script.failed')}
+            </p>
+          )}
           <ol className="script-steps">
-            {run.steps.map((s) => {
-              const field = s.step < 0 ? 'connect' : `steps[${s.step}].${s.action}`;
-              const why = s.ok ? null : senderErrorText(locale, { code: s.code, message: s.error ?? '', params: { field } });
-              return (
-                <li key={`${s.round}:${s.step}`} className={s.ok ? 'step ok' : 'step fail'} data-testid="script-step">
-                  <span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> <span className="mono">{field}</span>
-                  {s.round > 1 ? ` · ${t('script.round', { n: s.round })}` : ''} · {s.ms.toFixed(1)} ms
-                  {why && <div className="field-error">{why}</div>}
-                  {s.got !== undefined && (
-                    <div className="muted small mono">
-                      {t('script.got')} {JSON.stringify(s.got.slice(0, 200))}
-                    </div>
-                  )}
-                </li>
-              );
-            })}
+            {view.steps.map((s) => (
+              <StepRow key={`${s.round}:${s.step}`} s={s} runId={view.runId} />
+            ))}
+            {view.current && (
+              <li className="step running" data-testid="script-step-running" aria-current="step">
+                <span aria-hidden="true">●</span> <span className="mono">{`steps[${view.current.step}].${view.current.action}`}</span>
+                {view.current.round > 1 ? ` · ${t('script.round', { n: view.current.round })}` : ''} · {t('script.step.running')}
+              </li>
+            )}
           </ol>
+          <div className="field-row compact script-transcript">
+            {view.transcript && (
+              <span className="muted small" data-testid="script-transcript">
+                {t('script.transcript', { n: view.transcript.chunks, bytes: view.transcript.bytes }, view.transcript.chunks)}
+                {view.transcript.dropped > 0 && (
+                  <span className="warn">
+                    {' '}
+                    {t('script.transcript.dropped', { n: view.transcript.dropped, bytes: view.transcript.droppedBytes }, view.transcript.dropped)}
+                  </span>
+                )}
+              </span>
+            )}
+            <span className="muted small">{t('sender.export')}</span>
+            <button className="button small" data-testid="script-export-pcap" title={t('script.pcapHint')} onClick={() => void exportPcap()}>
+              pcap
+            </button>
+          </div>
         </div>
       )}
       <div className="field-row compact">

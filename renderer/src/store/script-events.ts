@@ -1,0 +1,81 @@
+import type { ScriptEvent } from '../../../shared/contract/clients.ts';
+import type { CommandOutput } from '../../../shared/contract/index.ts';
+import type { StepResult } from '../../../shared/scripts/script.ts';
+
+/**
+ * What a page shows of the backend's script run, and the pure step that folds `scripts.event`
+ * into it. The run is the backend's (ScriptService); a page reads `scripts.status` once (on
+ * load, on reconnect, after a gap) and then applies only the events whose `seq` follows the
+ * one it holds, so a page opened mid-run shows the steps so far and then the rest live, with
+ * no step twice and none missing.
+ */
+type Status = CommandOutput<'scripts.status'>;
+
+export interface ScriptView {
+  runId: number;
+  /** The seq of the last event applied (the status's, at first). */
+  seq: number;
+  running: boolean;
+  steps: StepResult[];
+  /** The step running now, marked in the list until its result arrives. */
+  current: Status['current'];
+  /** Set once the run ended. */
+  ok: boolean | null;
+  ms: number;
+  transcript: Status['transcript'];
+}
+
+export function viewOfStatus(s: Status): ScriptView | null {
+  if (s.runId === null || !s.run) return null;
+  return {
+    runId: s.runId,
+    seq: s.seq,
+    running: s.running,
+    steps: s.run.steps,
+    current: s.current,
+    ok: s.running ? null : s.run.ok,
+    ms: s.run.ms,
+    transcript: s.transcript,
+  };
+}
+
+/**
+ * Applies a batch of events in order. `resync` asks the caller to read `scripts.status` again:
+ * the stream dropped events, skipped a seq, or speaks of a run whose start this page missed.
+ */
+export function reduceScriptEvents(view: ScriptView | null, events: readonly ScriptEvent[], dropped = 0): { view: ScriptView | null; resync: boolean } {
+  let v = view;
+  let resync = dropped > 0;
+  /** Whether `v` is this call's own copy (its steps too): a batch of thousands of steps copies the list once, not once per step. */
+  let own = false;
+  for (const e of events) {
+    if (v && e.runId < v.runId) continue;
+    if (e.kind === 'run-started' && (!v || e.runId > v.runId)) {
+      v = { runId: e.runId, seq: e.seq, running: true, steps: [], current: null, ok: null, ms: 0, transcript: null };
+      own = true;
+      continue;
+    }
+    if (!v || e.runId > v.runId || e.seq > v.seq + 1) {
+      resync = true;
+      continue;
+    }
+    if (e.seq <= v.seq) continue;
+    if (!own) {
+      v = { ...v, steps: [...v.steps] };
+      own = true;
+    }
+    v.seq = e.seq;
+    if (e.kind === 'step-started') v.current = e.current;
+    else if (e.kind === 'step') {
+      v.steps.push(e.result);
+      v.current = null;
+    } else if (e.kind === 'run-ended') {
+      v.running = false;
+      v.current = null;
+      v.ok = e.ok;
+      v.ms = e.ms;
+      v.transcript = e.transcript;
+    }
+  }
+  return { view: v, resync };
+}
