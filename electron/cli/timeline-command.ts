@@ -16,7 +16,7 @@ import { linkCommand } from './timeline-link-command.ts';
 export const timelineHelp = `wirelab timeline <file.pcap|file.pcapng> [--json]
 wirelab timeline <file> --graph stevens|tcptrace|throughput|rtt|window [--stream N] [--direction client|server] [--json]
 wirelab timeline --connect <host> <port> [--send DATA] [--wait MS] [--json]
-wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--write FILE.pcap] [--json]
+wirelab timeline --link "rate=2mbit,loss=5%" [--transfer 4MiB] [--write FILE.pcap] [--write-server FILE.pcap] [--json]
 
 Draws every TCP connection in a capture file (tcpdump, Wireshark) as a sequence diagram:
 flags, relative seq/ack, length, window, badges, and each end's TCP states.
@@ -30,10 +30,13 @@ dup-ack with "dupAckNum", out-of-order, zero-window, window-update, ...).
 Wirelab's client sends --transfer bytes to its server through a router that limits the rate,
 queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthresh", "rttMs",
 "retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
+The link is captured at both ends and the captures joined: each segment adds "arrived" (false:
+lost on the link) and "oneWayMs", and "linkLoss" counts {"sent", "lost", "lostPercent",
+"reverseSent", "reverseLost", "reverseLostPercent"}.
   experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
   rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
   delay=50ms jitter=10ms        sch_netem, or Wirelab's TUN delay line (python3)
---write FILE saves the capture (pcap) for Wireshark.
+--write FILE saves the client's capture (pcap) for Wireshark, --write-server FILE the server's.
 ${graphHelp}`;
 
 function print(packets: TcpPacket[], json: boolean, io: CliIo): void {
@@ -53,6 +56,7 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
       link: { type: 'string' },
       transfer: { type: 'string' },
       write: { type: 'string' },
+      'write-server': { type: 'string' },
       graph: { type: 'string' },
       stream: { type: 'string' },
       direction: { type: 'string' },
@@ -63,9 +67,10 @@ export async function timelineCommand(args: string[], io: CliIo): Promise<number
   if (graph && (values.link !== undefined || values.connect)) throw new UsageError('--graph draws a capture file: give the file, not --link or --connect');
   if (values.link !== undefined) {
     if (positionals.length || values.connect) throw new UsageError('--link runs its own experiment: give no file and no --connect');
-    return linkCommand(values.link, values.transfer, json, io, values.write);
+    return linkCommand(values.link, values.transfer, json, io, values.write, values['write-server']);
   }
-  if (values.transfer !== undefined || values.write !== undefined) throw new UsageError('--transfer and --write go with --link');
+  if (values.transfer !== undefined || values.write !== undefined || values['write-server'] !== undefined)
+    throw new UsageError('--transfer, --write and --write-server go with --link');
   if (!values.connect) {
     if (positionals.length !== 1) throw new UsageError('timeline needs one capture file (or --connect HOST PORT); try wirelab timeline --help');
     const path = positionals[0]!;

@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import type { TcpInfoSample } from '../../shared/contract/link.ts';
+import { frameArrivals, joinLinkCaptures, type LinkJoin } from '../../shared/timeline/link-join.ts';
+import { readPacketTable } from '../../shared/timeline/packet-table.ts';
 import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
 import { readTcpPackets } from '../../shared/timeline/tcp-packet.ts';
 import { groupStreams } from '../../shared/timeline/tcp-streams.ts';
 import { linkSpecText, parseLinkSpec } from '../../shared/timeline/link-spec.ts';
 import { timelineDocument, timelineText } from '../../shared/timeline/timeline-document.ts';
 import { runLink } from '../services/timeline/link-lab.ts';
+import { LINK_CLIENT } from '../services/timeline/link-script.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 
 /** The document's TCP_INFO series: `t` on the segments' clock (seconds since the stream's first packet). */
@@ -32,13 +35,35 @@ export function tcpInfoSeries(samples: TcpInfoSample[], startSec: number, startN
   }));
 }
 
+/** The document's `linkLoss`: what each end sent and what never reached the other (link-join.ts). */
+export function linkLoss(j: LinkJoin) {
+  const pct = (lost: number, sent: number) => (sent === 0 ? 0 : Math.round((lost / sent) * 1000) / 10);
+  return {
+    sent: j.sent,
+    lost: j.lost,
+    lostPercent: pct(j.lost, j.sent),
+    reverseSent: j.reverseSent,
+    reverseLost: j.reverseLost,
+    reverseLostPercent: pct(j.reverseLost, j.reverseSent),
+  };
+}
+
+function save(flag: string, file: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(file, bytes);
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot write "${file}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 /**
- * `wirelab timeline --link SPEC [--transfer SIZE] [--write FILE] [--json]`: one emulated-link experiment, printed
- * as `wirelab timeline FILE` prints a capture, plus `link` (the settings used) and `tcpInfo`.
+ * `wirelab timeline --link SPEC [--transfer SIZE] [--write FILE] [--write-server FILE] [--json]`: one emulated-link
+ * experiment, printed as `wirelab timeline FILE` prints a capture, plus `link` (the settings used), `tcpInfo`,
+ * `linkLoss` and each segment's `arrived` / `oneWayMs` (the client's capture joined with the server's).
  * When the link cannot be made here the coded reason goes to stderr (and, with --json, to
  * stdout as {"error": {code, message, params}}), exit 3.
  */
-export async function linkCommand(spec: string, transfer: string | undefined, json: boolean, io: CliIo, write?: string): Promise<number> {
+export async function linkCommand(spec: string, transfer: string | undefined, json: boolean, io: CliIo, write?: string, writeServer?: string): Promise<number> {
   let settings;
   try {
     settings = parseLinkSpec(spec, transfer);
@@ -55,23 +80,26 @@ export async function linkCommand(spec: string, transfer: string | undefined, js
     io.err(`wirelab timeline: ${e.code}: ${e.message}`);
     return 3;
   }
-  // The capture as tcpdump wrote it, for Wireshark (or `wirelab timeline FILE`).
-  if (write !== undefined) {
-    try {
-      writeFileSync(write, run.pcap);
-    } catch (e) {
-      throw new UsageError(`--write: cannot write "${write}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
+  // The captures as tcpdump wrote them, for Wireshark (or `wirelab timeline FILE`): the client's end, and the server's.
+  if (write !== undefined) save('--write', write, run.pcap);
+  if (writeServer !== undefined) save('--write-server', writeServer, run.serverPcap);
   const { packets } = readTcpPackets(run.pcap);
   const streams = groupStreams(packets).map(analyzeStream);
+  const near = readPacketTable(run.pcap).table;
+  const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
+  const arrivals = frameArrivals(near, join);
+  const loss = linkLoss(join);
   // Samples are on the capture's clock: put them on the stream's time axis (0 = its first packet), as its segments are.
   const start = packets[0] ?? { tsSec: run.tcpInfo[0]?.tsSec ?? 0, tsNs: run.tcpInfo[0]?.tsNs ?? 0 };
   const tcpInfo = tcpInfoSeries(run.tcpInfo, start.tsSec, start.tsNs);
-  if (json) io.out(JSON.stringify({ ...timelineDocument(streams), link: { ...settings, spec: linkSpecText(settings) }, tcpInfo }));
+  if (json) io.out(JSON.stringify({ ...timelineDocument(streams, arrivals), link: { ...settings, spec: linkSpecText(settings) }, linkLoss: loss, tcpInfo }));
   else {
     io.out(`emulated link: ${linkSpecText(settings)}, ${settings.transferBytes} bytes`);
-    io.out(timelineText(streams));
+    io.out(timelineText(streams, arrivals));
+    io.out(
+      `client sent ${loss.sent} segments, lost on the link ${loss.lost} (${loss.lostPercent} %; loss=${settings.lossPercent}%); ` +
+        `server sent ${loss.reverseSent}, lost ${loss.reverseLost} (${loss.reverseLostPercent} %; reverse-loss=${settings.reverseLossPercent}%)`,
+    );
     const last = run.tcpInfo.at(-1);
     const maxCwnd = Math.max(0, ...run.tcpInfo.map((s) => s.cwnd));
     const maxRtt = Math.max(0, ...run.tcpInfo.map((s) => s.rttMs));

@@ -1,5 +1,5 @@
 import { CaptureReader, type CaptureFormat, type FrameSink, type RawFrame, type ReadProblem } from './pcap-reader.ts';
-import { addressText, decodeTcpFields, parseTcpOptions, sackBlocksInto, type TcpFields, type TcpOptions, type TcpPacket } from './tcp-packet.ts';
+import { addressText, decodeTcpFields, parseTcpOptions, sackBlocksInto, tsvalOf, type TcpFields, type TcpOptions, type TcpPacket } from './tcp-packet.ts';
 
 /**
  * TCP packets as columns, one typed array per field, rather than one object each. A
@@ -30,6 +30,8 @@ export class PacketTable {
   /** Where the packet's option bytes are in the pool, and how many were captured (snaplen may cut them). */
   optAt: Uint32Array;
   optLen: Uint8Array;
+  /** IPv4's identification field; -1 for IPv6 and for packets added as objects (TcpPacket does not carry it). */
+  ipId: Int32Array;
   readonly addrs: string[] = [];
 
   private pool = new Uint8Array(1 << 16);
@@ -43,6 +45,7 @@ export class PacketTable {
     family: 4,
     srcAt: 0,
     dstAt: 0,
+    ipId: -1,
     srcPort: 0,
     dstPort: 0,
     seq: 0,
@@ -71,6 +74,7 @@ export class PacketTable {
     this.hlen = new Uint8Array(n);
     this.optAt = new Uint32Array(n);
     this.optLen = new Uint8Array(n);
+    this.ipId = new Int32Array(n);
   }
 
   /** The same packets as a table (the object readers' way into the columnar analysis). */
@@ -98,6 +102,7 @@ export class PacketTable {
     const i = this.row();
     this.src[i] = this.addressId(o.family, d, o.srcAt);
     this.dst[i] = this.addressId(o.family, d, o.dstAt);
+    this.ipId[i] = o.ipId;
     this.put(i, frame, tsSec, tsNs, o, d, o.tcpOffset, end);
     return true;
   }
@@ -107,6 +112,7 @@ export class PacketTable {
     const i = this.row();
     this.src[i] = this.textId(p.src);
     this.dst[i] = this.textId(p.dst);
+    this.ipId[i] = -1;
     this.put(i, p.frame, p.tsSec, p.tsNs, p, p.data, p.tcpOffset, p.data.length);
   }
 
@@ -115,6 +121,13 @@ export class PacketTable {
     if (this.hlen[i]! <= 20) return null;
     const at = this.optAt[i]!;
     return parseTcpOptions(this.pool, at, at + this.optLen[i]!);
+  }
+
+  /** Row i's TSval (RFC 7323), or -1 when it carries no timestamps option. */
+  tsval(i: number): number {
+    if (this.hlen[i]! <= 20) return -1;
+    const at = this.optAt[i]!;
+    return tsvalOf(this.pool, at, at + this.optLen[i]!);
   }
 
   /** Row i's SACK blocks as left/right pairs into `out`; false when it carries no SACK option. */
@@ -186,6 +199,7 @@ export class PacketTable {
     this.hlen = more(this.hlen);
     this.optAt = more(this.optAt);
     this.optLen = more(this.optLen);
+    this.ipId = more(this.ipId);
   }
 
   private addressId(family: 4 | 6, d: Uint8Array, at: number): number {
@@ -220,7 +234,7 @@ export class PacketTable {
   }
 }
 
-type Column = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
 /** A copy of a column with room for n rows (a table's columns double as rows arrive). */
 export function grown<T extends Column>(a: T, n: number): T {

@@ -139,9 +139,11 @@ function ipOffset(linkType: number, d: Uint8Array, o: number, end: number): numb
 export interface TcpFields extends TcpHeaderFields {
   srcAt: number;
   dstAt: number;
+  /** The IPv4 header's identification field; -1 for IPv6 (which has none outside a fragment header). */
+  ipId: number;
 }
 
-const scratch: TcpFields = { family: 4, srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, win: 0, len: 0, tcpOffset: 0, tcpHeaderLen: 0 };
+const scratch: TcpFields = { family: 4, srcAt: 0, dstAt: 0, ipId: -1, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, win: 0, len: 0, tcpOffset: 0, tcpHeaderLen: 0 };
 
 /**
  * The one decoder: the frame d[o, end), link layer → IPv4/IPv6 → TCP, into `out` (offsets in d);
@@ -160,6 +162,7 @@ export function decodeTcpFields(linkType: number, d: Uint8Array, o: number, end:
     if ((((d[ip + 6]! & 0x1f) << 8) | d[ip + 7]!) !== 0) return false;
     const total = (d[ip + 2]! << 8) | d[ip + 3]!;
     out.family = 4;
+    out.ipId = (d[ip + 4]! << 8) | d[ip + 5]!;
     out.srcAt = ip + 12;
     out.dstAt = ip + 16;
     tcp = ip + ihl;
@@ -188,6 +191,7 @@ export function decodeTcpFields(linkType: number, d: Uint8Array, o: number, end:
       } else return false;
     }
     out.family = 6;
+    out.ipId = -1;
     out.srcAt = ip + 8;
     out.dstAt = ip + 24;
     tcp = p;
@@ -314,6 +318,17 @@ export function parseTcpOptions(d: Uint8Array, i: number, end: number): TcpOptio
     }
   }
   return out;
+}
+
+/** The TSval of the options in d[i, end) (RFC 7323 §3), or -1 without a timestamps option: the option walk of parseTcpOptions, with no object. */
+export function tsvalOf(d: Uint8Array, i: number, end: number): number {
+  if (isNopNopTs(d, i, end)) return u32(d, i + 4);
+  for (let len = 0; i < end; i += len) {
+    len = optionLength(d, i, end);
+    if (len === 0) break;
+    if (d[i] === 8 && len === 10) return u32(d, i + 2);
+  }
+  return -1;
 }
 
 /**

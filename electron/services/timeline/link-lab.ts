@@ -96,6 +96,8 @@ export interface LinkHooks {
 export interface LinkRun {
   /** The capture made in the client's namespace (pcap, Ethernet). */
   pcap: Uint8Array;
+  /** The capture made in the server's namespace at the same time: what got through the router. */
+  serverPcap: Uint8Array;
   tcpInfo: TcpInfoSample[];
   markers: TimelineMarker[];
 }
@@ -141,7 +143,7 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
   const env: NodeJS.ProcessEnv = { ...node.env, PATH: toolPath() };
   const koffi = koffiEntry();
   if (koffi) env.WIRELAB_KOFFI = koffi;
-  const out: LinkRun = { pcap: new Uint8Array(), tcpInfo: [], markers: [] };
+  const out: LinkRun = { pcap: new Uint8Array(), serverPcap: new Uint8Array(), tcpInfo: [], markers: [] };
   let failedStep: string | null = null;
   let clientStatus: number | null = null;
   try {
@@ -207,6 +209,7 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
     if (clientStatus !== 0)
       throw new WirelabError('EXPERIMENT_FAILED', `the experiment's client ended with status ${clientStatus}`, undefined, { reason: `exit ${clientStatus}` });
     out.pcap = new Uint8Array(readFileSync(join(dir, 'capture.pcap')));
+    out.serverPcap = new Uint8Array(readFileSync(join(dir, 'server.pcap')));
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,11 +13,14 @@ import type { LinkSettings } from '../../../shared/contract/link.ts';
  *   setgroups, which an unprivileged user namespace denies (measured; `-Z root` fails the same way).
  * - Rate and queue are tc tbf on R's two egress ports, loss is nftables on R's forward hook
  *   (numgen random, per direction by input port), so the capture in A sees every segment the
- *   client sent, the lost ones too, beside their retransmissions.
+ *   client sent, the lost ones too, beside their retransmissions, and the capture in B only
+ *   what got through.
  * - GSO is off on every veth (gso_max_segs 1): TCP then sends MSS-sized segments, as on a real
  *   link, instead of 64 KiB super-packets the capture would show as one.
  * - tcpdump gets snaplen 640 and a 16 MiB ring: with the default 256 KiB snaplen, immediate mode's
  *   ring holds a handful of frames and the kernel drops most of a fast transfer (measured: 182 of 326).
+ * - A second tcpdump runs in B on b0, the same way: the server's end of the path. A segment in A's
+ *   capture and not in B's was dropped by the router (shared/timeline/link-join.ts joins the two).
  */
 export interface LinkScriptInput {
   settings: LinkSettings;
@@ -128,16 +131,18 @@ nsenter -t $B -n sh -c ${q(rmem)}
 nsenter -t $B -n ${args('server', LINK_SERVER)} & S=$!
 PIDS="$PIDS $S"
 nsenter -t $A -n tcpdump -i a0 -n -s 640 -B 16384 -U --immediate-mode -w - tcp port ${LINK_PORT} > "$D/capture.pcap" 2> "$D/tcpdump.err" & T=$!
-PIDS="$PIDS $T"
+nsenter -t $B -n tcpdump -i b0 -n -s 640 -B 16384 -U --immediate-mode -w - tcp port ${LINK_PORT} > "$D/server.pcap" 2> "$D/tcpdump-server.err" & U=$!
+PIDS="$PIDS $T $U"
 n=0; until grep -q listening "$D/tcpdump.err"; do n=$((n+1)); [ $n -gt 200 ] && fail tcpdump; kill -0 $T 2>/dev/null || fail tcpdump; sleep 0.025; done
+n=0; until grep -q listening "$D/tcpdump-server.err"; do n=$((n+1)); [ $n -gt 200 ] && fail tcpdump-server; kill -0 $U 2>/dev/null || fail tcpdump-server; sleep 0.025; done
 n=0; until nsenter -t $B -n ss -Hltn "sport = :${LINK_PORT}" | grep -q LISTEN; do n=$((n+1)); [ $n -gt 200 ] && fail server; sleep 0.025; done
 echo '{"type":"ready"}'
 nsenter -t $A -n ${args('client', LINK_SERVER)}
 echo "{\\"type\\":\\"clientExit\\",\\"status\\":$?}"
 n=0; while kill -0 $S 2>/dev/null && [ $n -lt 40 ]; do n=$((n+1)); sleep 0.05; done
-# The last ACKs and FINs reach the capture; then tcpdump flushes what it holds and ends.
+# The last ACKs and FINs reach both captures; then each tcpdump flushes what it holds and ends.
 sleep 0.2
-kill $T; wait $T
+kill $T $U; wait $T; wait $U
 echo '{"type":"done"}'
 `;
 }

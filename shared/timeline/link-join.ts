@@ -1,0 +1,178 @@
+import type { PacketTable } from './packet-table.ts';
+
+/**
+ * The emulated link captured at both ends (electron/services/timeline/link-script.ts: tcpdump in
+ * the client's namespace A and in the server's B), joined segment by segment: a segment the near
+ * end sent and the far end never saw was dropped on the link (by the router's loss rule, or its
+ * queue), which one capture alone cannot tell from one that arrived.
+ *
+ * The key is the 4-tuple (which also gives the direction), seq, ack, payload length, flags, the
+ * IPv4 identification and the TSval. Why that is unique enough: the router forwards a packet
+ * without changing any of them (it lowers the TTL and fixes the checksum); Linux numbers a
+ * connected socket's packets with a per-socket IP ID counter (`ip_select_ident_segs`, one step per
+ * segment), so two copies of one seq — an original and its retransmission, or two duplicate ACKs
+ * — differ in the IP ID until 65,536 more segments have gone the same way; and the TSval (RFC 7323
+ * §5.4, a clock of at least 1 tick per ms on Linux) tells copies apart across such a wrap. Where
+ * both fields are absent (IPv6 without timestamps) equal keys are matched in order, first copy
+ * with first copy: a link that neither duplicates nor reorders keeps that order. A tcpdump that
+ * dropped frames would make segments look lost; the 16 MiB ring keeps it from that (link-script.ts).
+ *
+ * Columns, not objects: one value per row of the near end's table.
+ */
+export interface LinkJoin {
+  /** The row of the same segment in the far end's table; -1 where the far end has no copy. */
+  peer: Int32Array;
+  /** 1: it reached the other end (what the near end received always did); 0: lost on the link. */
+  arrived: Uint8Array;
+  /** Sending to arriving, ms (far − near for what the near end sent, near − far for what it received); NaN without both copies. */
+  oneWayMs: Float64Array;
+  /** Near → far: segments the near end sent, and how many of them the far end never saw. */
+  sent: number;
+  lost: number;
+  /** Far → near: segments the far end sent, and how many of them the near end never saw. */
+  reverseSent: number;
+  reverseLost: number;
+}
+
+/** A row's key fields hashed to 32 bits (the addresses are compared, not hashed: the two tables number them differently). */
+function keyHash(t: PacketTable, r: number): number {
+  let h = Math.imul(t.seq[r]! ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ t.ack[r]!, 0xc2b2ae35);
+  h = Math.imul(h ^ ((t.srcPort[r]! << 16) | t.dstPort[r]!), 0x85ebca6b);
+  h = Math.imul(h ^ t.len[r]!, 0xc2b2ae35);
+  h = Math.imul(h ^ ((t.flags[r]! << 16) | (t.ipId[r]! & 0xffff)), 0x85ebca6b);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+/**
+ * Joins the near end's capture with the far end's. `nearHost` is the near end's address (the
+ * client's, 10.77.1.1 in the lab): what it sent is judged arrived or lost, what it received
+ * arrived by definition (and gets its one-way delay from the far end's copy).
+ */
+export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: string): LinkJoin {
+  const n = near.length;
+  const m = far.length;
+  const nearHostId = near.idOf(nearHost);
+  // The far table's address ids in the near table's numbering (-1: an address the near end never saw).
+  const farAddr = Int32Array.from(far.addrs, (a) => near.idOf(a));
+  const farTsval = new Float64Array(m);
+  for (let r = 0; r < m; r++) farTsval[r] = far.tsval(r);
+  // Far rows by key hash, each chain in capture order: `head` is a chain's first unmatched row.
+  const head = new Map<number, number>();
+  const next = new Int32Array(m).fill(-1);
+  for (let r = m - 1; r >= 0; r--) {
+    const h = keyHash(far, r);
+    next[r] = head.get(h) ?? -1;
+    head.set(h, r);
+  }
+  const used = new Uint8Array(m);
+  const out: LinkJoin = {
+    peer: new Int32Array(n).fill(-1),
+    arrived: new Uint8Array(n),
+    oneWayMs: new Float64Array(n).fill(NaN),
+    sent: 0,
+    lost: 0,
+    reverseSent: 0,
+    reverseLost: 0,
+  };
+  for (let i = 0; i < n; i++) {
+    const h = keyHash(near, i);
+    const tsval = near.tsval(i);
+    let prev = -1;
+    let r = head.get(h) ?? -1;
+    while (r >= 0) {
+      if (
+        farAddr[far.src[r]!] === near.src[i] &&
+        farAddr[far.dst[r]!] === near.dst[i] &&
+        far.srcPort[r] === near.srcPort[i] &&
+        far.dstPort[r] === near.dstPort[i] &&
+        far.seq[r] === near.seq[i] &&
+        far.ack[r] === near.ack[i] &&
+        far.len[r] === near.len[i] &&
+        far.flags[r] === near.flags[i] &&
+        far.ipId[r] === near.ipId[i] &&
+        farTsval[r] === tsval
+      )
+        break;
+      prev = r;
+      r = next[r]!;
+    }
+    const sentHere = near.src[i] === nearHostId;
+    if (r >= 0) {
+      // Matched: take it out of its chain, so a second copy with the same key finds the next one.
+      if (prev < 0) {
+        if (next[r]! < 0) head.delete(h);
+        else head.set(h, next[r]!);
+      } else next[prev] = next[r]!;
+      used[r] = 1;
+      out.peer[i] = r;
+      const ms = (far.tsSec[r]! - near.tsSec[i]!) * 1000 + (far.tsNs[r]! - near.tsNs[i]!) / 1e6;
+      out.oneWayMs[i] = sentHere ? ms : -ms;
+    }
+    out.arrived[i] = !sentHere || r >= 0 ? 1 : 0;
+    if (sentHere) {
+      out.sent++;
+      if (r < 0) out.lost++;
+    }
+  }
+  const nearHostInFar = far.idOf(nearHost);
+  for (let r = 0; r < m; r++) {
+    if (far.src[r] === nearHostInFar) continue;
+    out.reverseSent++;
+    if (!used[r]) out.reverseLost++;
+  }
+  return out;
+}
+
+/** Where segments arrived, keyed by the near capture's frame numbers (ascending): what `timeline.event` carries and the diagram reads. */
+export interface FrameArrivals {
+  frame: ArrayLike<number>;
+  arrived: ArrayLike<boolean>;
+  oneWayMs: ArrayLike<number | null>;
+}
+
+/** A join as frame-keyed columns for the contract (JSON has no NaN: null). */
+export function frameArrivals(
+  near: PacketTable,
+  join: LinkJoin,
+  from = 0,
+  to = near.length,
+): { frame: number[]; arrived: boolean[]; oneWayMs: (number | null)[] } {
+  const frame: number[] = [];
+  const arrived: boolean[] = [];
+  const oneWayMs: (number | null)[] = [];
+  for (let i = from; i < to; i++) {
+    frame.push(near.frame[i]!);
+    arrived.push(join.arrived[i] === 1);
+    const ms = join.oneWayMs[i]!;
+    oneWayMs.push(Number.isNaN(ms) ? null : Math.round(ms * 1e6) / 1e6);
+  }
+  return { frame, arrived, oneWayMs };
+}
+
+/**
+ * The arrivals of a stream's segments, as two columns beside its SegmentColumns: `arrived` 1 / 0,
+ * or -1 where the frame has no entry (a capture made at one end only); `oneWayMs` NaN where unknown.
+ */
+export function segmentArrivals(segmentFrames: ArrayLike<number>, a: FrameArrivals): { arrived: Int8Array; oneWayMs: Float64Array } {
+  const n = segmentFrames.length;
+  const arrived = new Int8Array(n).fill(-1);
+  const oneWayMs = new Float64Array(n).fill(NaN);
+  for (let k = 0; k < n; k++) {
+    const f = segmentFrames[k]!;
+    let lo = 0;
+    let hi = a.frame.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const g = a.frame[mid]!;
+      if (g === f) {
+        arrived[k] = a.arrived[mid] ? 1 : 0;
+        oneWayMs[k] = a.oneWayMs[mid] ?? NaN;
+        break;
+      }
+      if (g < f) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return { arrived, oneWayMs };
+}
