@@ -19,6 +19,16 @@ test('the lost-SYN experiment draws the SYN sent twice, a second apart, with its
   await expect(segments.nth(1)).toHaveAttribute('data-flags', 'SYN');
   await expect(segments.nth(1)).toHaveAttribute('data-from', 'client');
   await expect(segments.nth(2)).toHaveAttribute('data-flags', 'SYN+ACK');
+  // Captured at both ends: the first SYN never reached the server, and the diagram says so (and only of it).
+  await expect(segments.nth(0)).toHaveAttribute('data-lost', 'true');
+  await expect(segments.nth(0).getByTestId('lost-on-link')).toHaveText(/lost on the link/);
+  await expect(segments.nth(0).getByTestId('lost-cross')).toHaveCount(1);
+  await expect(app.locator('[data-testid=segment][data-lost]')).toHaveCount(1);
+  await expect(app.getByTestId('link-loss')).toHaveText(/^Client sent \d+ segments, lost on the link 1 \([\d.]+ %\); loss set to 0 %\.$/);
+  await segments.nth(0).click();
+  await expect(app.getByTestId('segment-details')).toContainText('lost on the link');
+  await segments.nth(1).click();
+  await expect(app.getByTestId('segment-details')).toContainText(/arrived after \d+\.\d{3} ms/);
   await expect(app.getByTestId('timeline-source').first()).toContainText('Lost SYN');
   await expect(app.getByTestId('look-for')).toContainText(/runs out\. \(\d+ TCP_INFO samples of the sender\)/);
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import type { TcpInfoSample } from '../../shared/contract/link.ts';
-import { frameArrivals, joinLinkCaptures, type LinkJoin } from '../../shared/timeline/link-join.ts';
+import { frameArrivals, joinLinkCaptures, linkLossOf } from '../../shared/timeline/link-join.ts';
 import { readPacketTable } from '../../shared/timeline/packet-table.ts';
 import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
 import { readTcpPackets } from '../../shared/timeline/tcp-packet.ts';
@@ -33,19 +33,6 @@ export function tcpInfoSeries(samples: TcpInfoSample[], startSec: number, startN
     retrans: s.retrans,
     deliveryRate: s.deliveryRate,
   }));
-}
-
-/** The document's `linkLoss`: what each end sent and what never reached the other (link-join.ts). */
-export function linkLoss(j: LinkJoin) {
-  const pct = (lost: number, sent: number) => (sent === 0 ? 0 : Math.round((lost / sent) * 1000) / 10);
-  return {
-    sent: j.sent,
-    lost: j.lost,
-    lostPercent: pct(j.lost, j.sent),
-    reverseSent: j.reverseSent,
-    reverseLost: j.reverseLost,
-    reverseLostPercent: pct(j.reverseLost, j.reverseSent),
-  };
 }
 
 function save(flag: string, file: string, bytes: Uint8Array): void {
@@ -88,7 +75,7 @@ export async function linkCommand(spec: string, transfer: string | undefined, js
   const near = readPacketTable(run.pcap).table;
   const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
   const arrivals = frameArrivals(near, join);
-  const loss = linkLoss(join);
+  const loss = linkLossOf(join);
   // Samples are on the capture's clock: put them on the stream's time axis (0 = its first packet), as its segments are.
   const start = packets[0] ?? { tsSec: run.tcpInfo[0]?.tsSec ?? 0, tsNs: run.tcpInfo[0]?.tsNs ?? 0 };
   const tcpInfo = tcpInfoSeries(run.tcpInfo, start.tsSec, start.tsNs);

@@ -85,6 +85,29 @@ export const tcpInfoSampleSchema = z.object({
 });
 export type TcpInfoSample = z.infer<typeof tcpInfoSampleSchema>;
 
+/**
+ * An emulated link captured at both ends, joined (shared/timeline/link-join.ts): for each packet
+ * of the client's capture that an event carries, by frame number, whether it reached the other
+ * end and how long that took (null: lost, or no copy at the other end to time it by).
+ */
+export const linkArrivalsSchema = z.object({
+  frame: z.array(z.number().int()),
+  arrived: z.array(z.boolean()),
+  oneWayMs: z.array(z.number().nullable()),
+});
+export type LinkArrivals = z.infer<typeof linkArrivalsSchema>;
+
+/** What each end sent and how much of it the link lost: the client's (`sent`, `lost`) and the server's (`reverse…`). */
+export const linkLossSchema = z.object({
+  sent: z.number().int(),
+  lost: z.number().int(),
+  lostPercent: z.number(),
+  reverseSent: z.number().int(),
+  reverseLost: z.number().int(),
+  reverseLostPercent: z.number(),
+});
+export type LinkLoss = z.infer<typeof linkLossSchema>;
+
 /** Whether emulated links work here; when not, the code says what forbids them and how to change it. */
 export const linkStatusSchema = z.object({
   available: z.boolean(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { wirelabErrorSchema } from './errors.ts';
 import { base64Length, limitedString, limits } from './limits.ts';
-import { tcpInfoSampleSchema } from './link.ts';
+import { linkArrivalsSchema, linkLossSchema, tcpInfoSampleSchema } from './link.ts';
 
 /**
  * The handshake timeline's part of the contract. Packets travel decoded down to the TCP header
@@ -92,6 +92,10 @@ export const timelineEventSchema = z.object({
   status: timelineStatusSchema.nullable(),
   /** The sender socket's TCP_INFO samples, on an emulated-link experiment (shared/contract/link.ts). */
   tcpInfo: z.array(tcpInfoSampleSchema).optional(),
+  /** On an emulated-link experiment: where this event's packets arrived, one entry each, in order (the two ends' captures joined). */
+  arrivals: linkArrivalsSchema.optional(),
+  /** On an emulated-link experiment's last event: how much each end sent and the link lost. */
+  linkLoss: linkLossSchema.optional(),
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 

@@ -1,3 +1,4 @@
+import type { LinkLoss } from '../contract/link.ts';
 import type { PacketTable } from './packet-table.ts';
 
 /**
@@ -175,4 +176,17 @@ export function segmentArrivals(segmentFrames: ArrayLike<number>, a: FrameArriva
     }
   }
   return { arrived, oneWayMs };
+}
+
+/** A join's counts as the contract's LinkLoss (percentages to one decimal). */
+export function linkLossOf(j: LinkJoin): LinkLoss {
+  const pct = (lost: number, sent: number) => (sent === 0 ? 0 : Math.round((lost / sent) * 1000) / 10);
+  return {
+    sent: j.sent,
+    lost: j.lost,
+    lostPercent: pct(j.lost, j.sent),
+    reverseSent: j.reverseSent,
+    reverseLost: j.reverseLost,
+    reverseLostPercent: pct(j.reverseLost, j.reverseSent),
+  };
 }

@@ -1,9 +1,12 @@
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
 import type { CaptureStatus, TimelineEvent } from '../../../shared/contract/timeline.ts';
+import { frameArrivals, joinLinkCaptures, linkLossOf } from '../../../shared/timeline/link-join.ts';
+import { readPacketTable } from '../../../shared/timeline/packet-table.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import { readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { runLink } from './link-lab.ts';
+import { LINK_CLIENT } from './link-script.ts';
 
 type Emit = (part: Partial<Omit<TimelineEvent, 'timelineId'>>) => void;
 
@@ -42,8 +45,15 @@ export async function linkTimeline(settings: LinkSettings, status: LinkStatus, e
     flush();
     const read = readTcpPackets(run.pcap);
     const packets = read.packets.map((p) => packetToWire(p));
-    for (let i = 0; i < packets.length; i += PACKETS_PER_EVENT) emit({ packets: packets.slice(i, i + PACKETS_PER_EVENT) });
-    emit({ status: { phase: 'done', message: null, capture } });
+    // The client's capture joined with the server's: each event's packets carry where they arrived
+    // (the table's rows are the same TCP frames, in the same order, as the packets read above).
+    const near = readPacketTable(run.pcap).table;
+    const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
+    for (let i = 0; i < packets.length; i += PACKETS_PER_EVENT) {
+      const end = Math.min(packets.length, i + PACKETS_PER_EVENT);
+      emit({ packets: packets.slice(i, end), arrivals: frameArrivals(near, join, i, end) });
+    }
+    emit({ linkLoss: linkLossOf(join), status: { phase: 'done', message: null, capture } });
   } catch (e) {
     flush();
     const err = e instanceof WirelabError ? e : new WirelabError('EXPERIMENT_FAILED', String(e), undefined, { reason: String(e) });

@@ -961,7 +961,7 @@ export const en = {
   'tl.fileProblemAt.other': '{message} (byte {offset}, after {n} packets)',
   'tl.link.title': 'Emulated link',
   'tl.link.hint':
-    'Wirelab’s client sends to its server through a private router that limits the rate, queues and drops packets. Captured at the client: a segment the router drops is still drawn, and its retransmission after it.',
+    'Wirelab’s client sends to its server through a private router that limits the rate, queues and drops packets. Captured at both ends: a segment the router drops is drawn stopping at the router, marked “lost on the link”, and its retransmission after it.',
   'tl.link.experiment': 'Experiment',
   'tl.link.exp.lossy': 'Lossy link',
   'tl.link.exp.slow': 'Slow link, deep queue',
@@ -974,7 +974,7 @@ export const en = {
     'cwnd doubles every RTT in slow start, then grows by about one segment per RTT; the queue fills and the RTT grows with it (bufferbloat).',
   'tl.link.lesson.lost-syn': 'Nothing answers a lost SYN: the client sends the same SYN again when its initial RTO (1 s) runs out.',
   'tl.link.lesson.lost-ack':
-    'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake. (Captured at the client: the first ACK drawn is the one the router dropped, so the server’s lane turns ESTABLISHED too early.)',
+    'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake. (The first ACK is marked lost on the link; the lanes are drawn from the client’s capture, so the server’s turns ESTABLISHED too early.)',
   'tl.link.lesson.slow-reader':
     'The reader’s buffer fills, the window it advertises falls to zero, and the sender waits and probes until a read opens it again.',
   'tl.link.rate': 'Rate',
@@ -993,6 +993,13 @@ export const en = {
     'Delay needs the kernel’s sch_netem, or python3 and /dev/net/tun for Wirelab’s delay line; neither is here, so the RTT here is the queue’s.',
   'tl.link.samples.one': '{n} TCP_INFO sample of the sender',
   'tl.link.samples.other': '{n} TCP_INFO samples of the sender',
+  'tl.link.lost': 'lost on the link',
+  'tl.link.lostTitle': 'Captured where it was sent, never captured at the other end: the router dropped it.',
+  'tl.link.sentLost': 'Client sent {sent} segments, lost on the link {lost} ({pct} %); loss set to {set} %.',
+  'tl.link.reverseSentLost': 'Server sent {sent}, lost on the link {lost} ({pct} %); loss set to {set} %.',
+  'tl.f.arrival': 'Link',
+  'tl.f.arrived': 'arrived after {ms} ms',
+  'tl.f.arrivedUntimed': 'arrived',
   'panel.concurrency': 'Concurrency',
   'limit.loadConnections': 'A load run opens at most {max} connections.',
   'limit.loadRequestBytes': 'A load request is at most {max}.',

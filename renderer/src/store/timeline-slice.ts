@@ -14,7 +14,7 @@ import type {
 import { splitEndpoint, type StreamSummary } from '../../../shared/timeline/tcp-streams.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { toBase64 } from '../../../shared/sender/payload.ts';
-import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
+import type { LinkArrivals, LinkLoss, LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
 
 /** Where a timeline's evidence came from. */
 export type SourceKind = 'experiment' | 'watch' | 'file';
@@ -33,6 +33,9 @@ export interface TimelineSource {
   tcpInfo: TcpInfoSample[];
   /** The emulated link's settings, for a link experiment. */
   link: LinkSettings | null;
+  /** A link experiment's packets joined with the server's capture: where each arrived (by frame), and the counts. */
+  arrivals: LinkArrivals | null;
+  linkLoss: LinkLoss | null;
   /** Live sources drop their oldest packets beyond this many (the diagram is for one connection). */
   droppedPackets: number;
   /** Imported files: their conversations; packets hold the one opened. */
@@ -89,6 +92,17 @@ export interface TimelineSlice {
 }
 
 const LIVE_PACKET_CAP = 20_000;
+
+/** A link source's arrival columns with the events' appended, the newest LIVE_PACKET_CAP kept as its packets are. */
+function joinArrivals(held: LinkArrivals | null, events: EventBatch<'timeline.event'>['events']): LinkArrivals {
+  const all = [held, ...events.map((e) => e.arrivals)].filter((a) => a !== null && a !== undefined);
+  const from = Math.max(0, all.reduce((n, a) => n + a.frame.length, 0) - LIVE_PACKET_CAP);
+  return {
+    frame: all.flatMap((a) => a.frame).slice(from),
+    arrived: all.flatMap((a) => a.arrived).slice(from),
+    oneWayMs: all.flatMap((a) => a.oneWayMs).slice(from),
+  };
+}
 const KEEP_SOURCES = 12;
 
 /** Needs the shell's setPanel: "show timeline" in the packet sender switches panels. */
@@ -113,6 +127,8 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
       kernel: [],
       tcpInfo: [],
       link: null,
+      arrivals: null,
+      linkLoss: null,
       droppedPackets: 0,
       file: null,
       stream: kind === 'watch' ? -1 : 0,
@@ -269,6 +285,8 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
               markers: s.markers.concat(events.flatMap((e) => e.markers)),
               kernel: s.kernel.concat(events.flatMap((e) => e.kernel)),
               tcpInfo: events.some((e) => e.tcpInfo) ? s.tcpInfo.concat(events.flatMap((e) => e.tcpInfo ?? [])) : s.tcpInfo,
+              arrivals: events.some((e) => e.arrivals) ? joinArrivals(s.arrivals, events) : s.arrivals,
+              linkLoss: events.findLast((e) => e.linkLoss)?.linkLoss ?? s.linkLoss,
               status: status ? { ...status, capture: status.capture ?? s.status.capture } : s.status,
             };
           }),

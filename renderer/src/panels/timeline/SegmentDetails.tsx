@@ -10,12 +10,15 @@ export function SegmentDetails({
   prev = null,
   packet,
   wscale,
+  arrival = null,
 }: {
   seg: Segment | null;
   /** The segment before it in the connection (what it may answer). */
   prev?: Segment | null;
   packet: TimelinePacket | null;
   wscale: number | null;
+  /** An emulated link captured at both ends: 1 arrived, 0 lost, -1 unknown, and the one-way delay (NaN unknown). */
+  arrival?: { arrived: number; oneWayMs: number } | null;
 }) {
   const t = useT();
   if (!seg || !packet)
@@ -52,6 +55,15 @@ export function SegmentDetails({
     ['tl.f.options', options],
     ['tl.f.badges', seg.badges.length ? badgeTexts(t, seg).join(', ') : '—'],
   ];
+  if (arrival && arrival.arrived >= 0)
+    rows.push([
+      'tl.f.arrival',
+      arrival.arrived === 0
+        ? t('tl.link.lost')
+        : Number.isNaN(arrival.oneWayMs)
+          ? t('tl.f.arrivedUntimed')
+          : t('tl.f.arrived', { ms: arrival.oneWayMs.toFixed(3) }),
+    ]);
   // The answers to a keep-alive probe are badged as tshark badges them: the first is a "window
   // update" (its window differs from that side's previous segment, the unscaled SYN+ACK, and tshark
   // tests for a window update before a keep-alive ACK), the later ones "keep-alive ACK". Said

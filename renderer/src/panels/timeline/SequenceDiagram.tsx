@@ -21,6 +21,8 @@ export interface Palette {
   band: Record<'handshake' | 'data' | 'teardown', string>;
   badge: string;
   badgeText: string;
+  /** "Lost on the link": ours, not one of Wireshark's badges, so not their red. */
+  lost: string;
   ok: string;
   /** A state's hue: its lane's tint and edge. */
   state: (s: TcpState) => string;
@@ -59,6 +61,8 @@ export function palette(theme: 'light' | 'dark'): Palette {
     band: dark ? { handshake: '#1a2535', data: '#181d25', teardown: '#2a2118' } : { handshake: '#f1f6ff', data: '#ffffff', teardown: '#fff7ed' },
     badge: dark ? '#7f1d1d' : '#fee2e2',
     badgeText: dark ? '#fecaca' : '#991b1b',
+    // Purple-700 / purple-300: ≥ 5.7:1 (WCAG 2) on every band and the selected row, apart from the client's blue and the server's orange.
+    lost: dark ? '#d8b4fe' : '#7e22ce',
     ok: dark ? '#4ade80' : '#15803d',
     state: (s) => stateHue[s][dark ? 1 : 0],
     stateText: (s) => stateHue[s][dark ? 3 : 2],
@@ -77,6 +81,8 @@ export interface DiagramProps {
   timeWaitLeft: { client: number | null; server: number | null };
   /** States the kernel confirmed, per side, to tick in the lane. */
   confirmed: { client: Set<string>; server: Set<string> };
+  /** An emulated link captured at both ends: per segment (its index), 1 arrived, 0 lost on the link, -1 unknown. */
+  arrived?: Int8Array | null;
 }
 
 /** The diagram's width follows its card (from 720 px, the 1024 px window, up to 1200 px); the rest is laid out from it. */
@@ -436,15 +442,20 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
             : '');
         const selected = p.selectedFrame === g.frame;
         const dir = fromClient ? 1 : -1;
+        // Lost on the link: the arrow stops at the router, past the middle, with a cross where it was dropped.
+        const lost = p.arrived?.[r.k] === 0;
+        const xLost = x1 + (x2 - x1) * 0.6;
+        const yLost = mid + (yEnd - mid) * 0.6;
         return (
           <g
             key={i}
             data-testid="segment"
             data-flags={g.flags.join('+')}
             data-from={g.from}
+            data-lost={lost ? 'true' : undefined}
             role="button"
             tabIndex={0}
-            aria-label={`#${g.frame} ${g.from} ${g.flags.join(', ')} seq=${seq}${ack === null ? '' : ` ack=${ack}`} len=${g.len}`}
+            aria-label={`#${g.frame} ${g.from} ${g.flags.join(', ')} seq=${seq}${ack === null ? '' : ` ack=${ack}`} len=${g.len}${lost ? `, ${t('tl.link.lost')}` : ''}`}
             onClick={() => p.onSelect(g.frame)}
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), p.onSelect(g.frame))}
             style={{ cursor: 'pointer' }}
@@ -454,8 +465,24 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
               {ms(g.t)}
             </text>
             <text x={8} y={y0 + 30} fontSize={10} fill={c.muted} fontFamily={mono}>{`+${ms(g.dt)}`}</text>
-            <line x1={x1} y1={mid} x2={x2 - dir * 6} y2={yEnd} stroke={color} strokeWidth={selected ? 2.5 : 1.6} />
-            <polygon points={`${x2},${yEnd} ${x2 - dir * 10},${yEnd - 5} ${x2 - dir * 10},${yEnd + 5}`} fill={color} />
+            {lost ? (
+              <>
+                <line x1={x1} y1={mid} x2={xLost} y2={yLost} stroke={color} strokeWidth={selected ? 2.5 : 1.6} />
+                <path
+                  d={`M${xLost - 5},${yLost - 5} L${xLost + 5},${yLost + 5} M${xLost - 5},${yLost + 5} L${xLost + 5},${yLost - 5}`}
+                  stroke={c.lost}
+                  strokeWidth={2.4}
+                  data-testid="lost-cross"
+                >
+                  <title>{t('tl.link.lostTitle')}</title>
+                </path>
+              </>
+            ) : (
+              <>
+                <line x1={x1} y1={mid} x2={x2 - dir * 6} y2={yEnd} stroke={color} strokeWidth={selected ? 2.5 : 1.6} />
+                <polygon points={`${x2},${yEnd} ${x2 - dir * 10},${yEnd - 5} ${x2 - dir * 10},${yEnd + 5}`} fill={color} />
+              </>
+            )}
             <text x={(x1 + x2) / 2} y={mid - 6} textAnchor="middle" fontSize={12} fill={c.text} fontFamily={mono}>
               <tspan fontWeight={700} fill={color}>
                 {g.flags.join(', ')}
@@ -464,6 +491,7 @@ export const SequenceDiagram = forwardRef<SVGSVGElement, DiagramProps>(function 
               {badgeTexts(t, g, ['rst']).map((b) => (
                 <tspan key={b} fill={c.badgeText} fontWeight={700}>{`  [${b}]`}</tspan>
               ))}
+              {lost && <tspan fill={c.lost} fontWeight={700} data-testid="lost-on-link">{`  ✕ ${t('tl.link.lost')}`}</tspan>}
             </text>
             <text x={(x1 + x2) / 2} y={yEnd + 13} textAnchor="middle" fontSize={10.5} fill={c.muted} fontFamily={mono}>
               {`len=${g.len} win=${win}${opts ? ` · ${opts}` : ''}`}

@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
+import { segmentArrivals } from '../../../../shared/timeline/link-join.ts';
 import { inTimeWait, timeWaitLeft } from '../../../../shared/timeline/time-wait.ts';
 import { codeText } from '../../i18n/error-text.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
@@ -10,6 +11,7 @@ import { exportPng, exportSvg } from './diagram-export.ts';
 import { Evidence } from './Evidence.tsx';
 import { FileSummary } from './FileSummary.tsx';
 import { GraphView } from './GraphView.tsx';
+import { LinkSummary } from './LinkSummary.tsx';
 import { markerText } from './marker-text.ts';
 import { SegmentDetails } from './SegmentDetails.tsx';
 import { palette, SequenceDiagram } from './SequenceDiagram.tsx';
@@ -40,6 +42,8 @@ export function SourceView({ source }: { source: TimelineSource }) {
   // Analysed once as columns (what the graphs read); the diagram's segments are made from them.
   const columns = useMemo(() => (stream ? analyzeStreamColumns(stream) : null), [stream]);
   const analysis = useMemo(() => (columns ? withSegments(columns) : null), [columns]);
+  // A link experiment's join with the server's capture, as two columns beside the segments'.
+  const arrivals = useMemo(() => (columns && source.arrivals ? segmentArrivals(columns.columns.frame, source.arrivals) : null), [columns, source.arrivals]);
   const markers = useMemo(() => source.markers.map((m) => ({ ...m, detail: markerText(locale, m) })), [source.markers, locale]);
   const rows = useMemo(() => (analysis ? buildRows(analysis, markers, source.kernel) : []), [analysis, markers, source.kernel]);
   const live = source.kind !== 'file';
@@ -63,7 +67,8 @@ export function SourceView({ source }: { source: TimelineSource }) {
 
   const packetOf = (f: number | null) =>
     f === null || !stream ? null : (source.packets.find((p) => p.frame === f && stream.packets.some((q) => q.frame === f)) ?? null);
-  const seg = analysis?.segments.find((g) => g.frame === frame) ?? null;
+  const segIndex = analysis ? analysis.segments.findIndex((g) => g.frame === frame) : -1;
+  const seg = segIndex >= 0 ? analysis!.segments[segIndex]! : null;
   const wscale = seg ? ((seg.from === 'client' ? analysis!.synOptions.client?.wscale : analysis!.synOptions.server?.wscale) ?? null) : null;
   const fileName = `wirelab-${(analysis?.client ?? 'timeline').replace(/[^\w.-]+/g, '_')}`;
 
@@ -113,6 +118,7 @@ export function SourceView({ source }: { source: TimelineSource }) {
           {t(`tl.link.lesson.${source.link.experiment}` as MessageKey)} {source.tcpInfo.length > 0 && `(${t('tl.link.samples', { n: source.tcpInfo.length })})`}
         </p>
       )}
+      {source.link && source.linkLoss && <LinkSummary link={source.link} loss={source.linkLoss} />}
       {source.file && <FileSummary source={source} file={source.file} />}
       {live && streams.length > 1 && (
         <label className="field-inline">
@@ -165,13 +171,15 @@ export function SourceView({ source }: { source: TimelineSource }) {
               colors={palette(theme)}
               timeWaitLeft={left}
               confirmed={confirmed}
+              arrived={arrivals?.arrived}
             />
           </div>
           <SegmentDetails
             seg={seg}
-            prev={seg ? (analysis.segments[analysis.segments.indexOf(seg) - 1] ?? null) : null}
+            prev={seg ? (analysis.segments[segIndex - 1] ?? null) : null}
             packet={packetOf(frame)}
             wscale={wscale}
+            arrival={arrivals && segIndex >= 0 ? { arrived: arrivals.arrived[segIndex]!, oneWayMs: arrivals.oneWayMs[segIndex]! } : null}
           />
         </div>
       ) : status.phase === 'done' || status.phase === 'error' || (cap && !cap.available) ? (

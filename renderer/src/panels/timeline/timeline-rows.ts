@@ -9,7 +9,8 @@ import { groupStreams, type TcpStream } from '../../../../shared/timeline/tcp-st
  */
 export type Row =
   | { kind: 'phase'; t: number; phase: Phase; reset: boolean }
-  | { kind: 'segment'; t: number; seg: Segment }
+  /** `k`: the segment's index in its analysis (and in any column beside it, such as the link's arrivals). */
+  | { kind: 'segment'; t: number; seg: Segment; k: number }
   | { kind: 'marker'; t: number; marker: TimelineMarker }
   | { kind: 'kernel'; t: number; kernel: KernelState };
 
@@ -44,14 +45,14 @@ export function buildRows(a: StreamAnalysis, markers: TimelineMarker[], kernel: 
   const rows: Row[] = [];
   let phase: Phase | null = null;
   let j = 0;
-  for (const seg of a.segments) {
+  for (const [k, seg] of a.segments.entries()) {
     while (j < others.length && others[j]!.t < seg.t) rows.push(others[j++]!);
     if (seg.phase !== phase) {
       phase = seg.phase;
       // A teardown that starts with a RST is an abort, not the four-way wave.
       rows.push({ kind: 'phase', t: seg.t, phase, reset: phase === 'teardown' && seg.flags.includes('RST') });
     }
-    rows.push({ kind: 'segment', t: seg.t, seg });
+    rows.push({ kind: 'segment', t: seg.t, seg, k });
   }
   while (j < others.length) rows.push(others[j++]!);
   return rows;

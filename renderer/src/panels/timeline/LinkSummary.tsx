@@ -1,0 +1,21 @@
+import type { LinkLoss, LinkSettings } from '../../../../shared/contract/link.ts';
+import { useT } from '../../store/store-context.tsx';
+
+/**
+ * What the link lost, measured (the client's capture joined with the server's): each end's
+ * segments and how many never reached the other, beside the loss the link was set to — a 5 %
+ * rule drops about 5 % of what passes it, not exactly 5 %.
+ */
+export function LinkSummary({ link, loss }: { link: LinkSettings; loss: LinkLoss }) {
+  const t = useT();
+  // The way back only when it was set to lose or lost something (a bulk transfer's ACKs, usually none).
+  const back = loss.reverseSent > 0 && (link.reverseLossPercent > 0 || loss.reverseLost > 0);
+  return (
+    <p className="tl-look" data-testid="link-loss" data-lost={loss.lost} data-sent={loss.sent}>
+      {t('tl.link.sentLost', { sent: loss.sent, lost: loss.lost, pct: loss.lostPercent, set: link.lossPercent })}
+      {back && (
+        <> {t('tl.link.reverseSentLost', { sent: loss.reverseSent, lost: loss.reverseLost, pct: loss.reverseLostPercent, set: link.reverseLossPercent })}</>
+      )}
+    </p>
+  );
+}
