@@ -24,7 +24,9 @@ test('the lost-SYN experiment draws the SYN sent twice, a second apart, with its
   await expect(segments.nth(0).getByTestId('lost-on-link')).toHaveText(/lost on the link/);
   await expect(segments.nth(0).getByTestId('lost-cross')).toHaveCount(1);
   await expect(app.locator('[data-testid=segment][data-lost]')).toHaveCount(1);
-  await expect(app.getByTestId('link-loss')).toHaveText(/^Client sent \d+ segments, lost on the link 1 \([\d.]+ %\); loss set to 0 %\.$/);
+  await expect(app.getByTestId('link-lost')).toHaveText(
+    /^Client sent \d+ segments, lost on the link 1 \([\d.]+ %\); loss set to 0 %\. The lesson itself drops the first SYN\.$/,
+  );
   await segments.nth(0).click();
   await expect(app.getByTestId('segment-details')).toContainText('lost on the link');
   await segments.nth(1).click();
