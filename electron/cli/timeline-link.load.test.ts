@@ -19,12 +19,17 @@ describe('wirelab timeline --link', () => {
     const dir = await tempDir();
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const pcap = join(dir, 'link.pcap');
-    const r = await runWirelab(['timeline', '--link', 'rate=2mbit,loss=5%', '--transfer', '256KiB', '--write', pcap, '--json'], 90_000);
+    const serverPcap = join(dir, 'link-server.pcap');
+    const r = await runWirelab(
+      ['timeline', '--link', 'rate=2mbit,loss=5%', '--transfer', '256KiB', '--write', pcap, '--write-server', serverPcap, '--json'],
+      90_000,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {
-      streams: { client: string; server: string; segments: { from: string; len: number; t: number }[] }[];
+      streams: { client: string; server: string; segments: { from: string; len: number; t: number; arrived?: boolean | null; oneWayMs?: number | null }[] }[];
       link: Record<string, unknown>;
+      linkLoss: Record<string, number>;
       tcpInfo: Record<string, number | null>[];
     };
     expect(doc.streams).toHaveLength(1);
@@ -51,8 +56,27 @@ describe('wirelab timeline --link', () => {
       .split('\n')
       .filter(Boolean);
     expect(frames.length).toBeGreaterThan(0);
+    // Captured at both ends: each segment says whether it arrived; what the client sent and the server never saw is counted.
+    const segments = doc.streams[0]!.segments;
+    expect(segments.every((g) => typeof g.arrived === 'boolean')).toBe(true);
+    const lost = segments.filter((g) => g.arrived === false);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((g) => g.from === 'client' && g.oneWayMs === null)).toBe(true);
+    expect(segments.filter((g) => g.arrived).every((g) => g.oneWayMs! >= 0)).toBe(true);
+    expect(doc.linkLoss).toMatchObject({ sent: segments.filter((g) => g.from === 'client').length, lost: lost.length, reverseLost: 0 });
+    // --write-server kept the server's capture: tshark reads fewer client segments there, by exactly the lost ones.
+    const fromClient = (file: string) =>
+      execFileSync('tshark', ['-r', file, '-Y', 'ip.src == 10.77.1.1', '-T', 'fields', '-e', 'frame.number'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .split('\n')
+        .filter(Boolean).length;
+    expect(fromClient(pcap) - fromClient(serverPcap)).toBe(lost.length);
+    // The client's file read on its own draws the same diagram, without the join's two fields.
     const file = await runWirelab(['timeline', pcap, '--json']);
-    expect((JSON.parse(file.stdout) as { streams: unknown[] }).streams).toEqual(doc.streams);
+    const bare = doc.streams.map((st) => ({ ...st, segments: st.segments.map(({ arrived: _a, oneWayMs: _o, ...g }) => g) }));
+    expect((JSON.parse(file.stdout) as { streams: unknown[] }).streams).toEqual(bare);
   }, 120_000);
 
   it('names the field and the rule of a bad link spec (exit 2)', async () => {

@@ -3,7 +3,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkStatus } from '../../../shared/contract/link.ts';
+import { joinLinkCaptures } from '../../../shared/timeline/link-join.ts';
 import { parseLinkSpec } from '../../../shared/timeline/link-spec.ts';
+import { readPacketTable } from '../../../shared/timeline/packet-table.ts';
 import { analyzeStream } from '../../../shared/timeline/tcp-analysis.ts';
 import { ACK, FIN, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
@@ -13,7 +15,7 @@ import { LINK_CLIENT } from './link-script.ts';
 
 /**
  * The emulated link for real: three network namespaces made without root, Wirelab's own client
- * and server, tcpdump in the client's namespace, tshark reading what it captured. Heavy (each run
+ * and server, tcpdump in the client's namespace and the server's, tshark reading what they captured. Heavy (each run
  * builds a network and moves up to half a MiB through a rate limit): run this file alone.
  */
 let dir: string;
@@ -35,6 +37,24 @@ function tshark(pcap: Uint8Array, name: string, filter: string): number {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   return out.split('\n').filter(Boolean).length;
+}
+
+/** tshark's reading of each frame as a key: source, IP ID, raw seq and ack, length, flags. */
+function tsharkKeys(pcap: Uint8Array, name: string): { frame: number; src: string; key: string }[] {
+  const file = join(dir, `${name}.pcap`);
+  writeFileSync(file, pcap);
+  const fields = ['frame.number', 'ip.src', 'ip.id', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.len', 'tcp.flags'];
+  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [frame, src, ...rest] = l.split('\t');
+      return { frame: Number(frame), src: src!, key: [src, ...rest].join(' ') };
+    });
 }
 
 describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
@@ -59,6 +79,27 @@ describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
     // as long as the first RTO, with the 200 ms it allows for a delayed ACK).
     expect(gaps.at(-2)!).toBeGreaterThan(0.15);
     expect(gaps.at(-1)!).toBeGreaterThan(1.5 * gaps.at(-2)!);
+  }, 90_000);
+
+  it('captured at both ends: the segments marked lost on the link are exactly those tshark finds in the client’s capture and not the server’s', async () => {
+    const r = await run('rate=10mbit,loss=10%', '96KiB');
+    const near = readPacketTable(r.pcap).table;
+    const j = joinLinkCaptures(near, readPacketTable(r.serverPcap).table, LINK_CLIENT);
+    const lost = [...j.arrived.keys()].filter((i) => j.arrived[i] === 0).map((i) => near.frame[i]);
+    // The oracle: tshark's fields of both files, each server-side copy used once.
+    const atServer = new Map<string, number>();
+    for (const k of tsharkKeys(r.serverPcap, 'both-server')) atServer.set(k.key, (atServer.get(k.key) ?? 0) + 1);
+    const missing: number[] = [];
+    for (const k of tsharkKeys(r.pcap, 'both-client')) {
+      const left = atServer.get(k.key) ?? 0;
+      if (left > 0) atServer.set(k.key, left - 1);
+      else if (k.src === LINK_CLIENT) missing.push(k.frame);
+    }
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost).toEqual(missing);
+    expect(j.lost).toBe(lost.length);
+    // Every byte still arrived: TCP sent each lost segment again.
+    expect(r.markers.find((m) => m.side === 'server' && m.code === 'MARK_BYTES')?.params).toEqual({ bytes: 96 * 1024 });
   }, 90_000);
 
   it('a 2 Mbit/s link carries about 2 Mbit/s, and its deep queue makes the RTT grow', async () => {
