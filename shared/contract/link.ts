@@ -4,7 +4,7 @@ import { limitMessage, limits } from './limits.ts';
 /**
  * The emulated link's part of the contract (issue 16): Wirelab's own client and server in two
  * private network namespaces joined through a third that plays the router (rate, queue, loss),
- * captured in the client's. One schema checks the settings for the GUI, the CLI (after
+ * captured in both ends' namespaces. One schema checks the settings for the GUI, the CLI (after
  * shared/timeline/link-spec.ts has read `--link "rate=2mbit,loss=5%"`) and the host.
  */
 
