@@ -143,7 +143,21 @@ export interface TcpFields extends TcpHeaderFields {
   ipId: number;
 }
 
-const scratch: TcpFields = { family: 4, srcAt: 0, dstAt: 0, ipId: -1, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, win: 0, len: 0, tcpOffset: 0, tcpHeaderLen: 0 };
+const scratch: TcpFields = {
+  family: 4,
+  srcAt: 0,
+  dstAt: 0,
+  ipId: -1,
+  srcPort: 0,
+  dstPort: 0,
+  seq: 0,
+  ack: 0,
+  flags: 0,
+  win: 0,
+  len: 0,
+  tcpOffset: 0,
+  tcpHeaderLen: 0,
+};
 
 /**
  * The one decoder: the frame d[o, end), link layer → IPv4/IPv6 → TCP, into `out` (offsets in d);

@@ -918,7 +918,8 @@ export const zhCN: Messages = {
   'code.DATA_FILE_UNWRITABLE': '无法保存到 {path}（{reason}）。请修复或移除它后重试。',
   'tl.fileProblemAt.other': '{message}（第 {offset} 字节处，已读 {n} 个报文）',
   'tl.link.title': '模拟链路',
-  'tl.link.hint': 'Wirelab 的客户端经过一台私有路由器向服务器发送数据，路由器限速、排队、丢包。在两端同时抓包：被路由器丢弃的报文段画到路由器处为止，标为“链路上丢失”，其后是它的重传。',
+  'tl.link.hint':
+    'Wirelab 的客户端经过一台私有路由器向服务器发送数据，路由器限速、排队、丢包。在两端同时抓包：被路由器丢弃的报文段画到路由器处为止，标为“链路上丢失”，其后是它的重传。',
   'tl.link.experiment': '实验',
   'tl.link.exp.lossy': '丢包链路',
   'tl.link.exp.slow': '慢速链路，长队列',
