@@ -58,13 +58,27 @@ export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: 
   const farAddr = Int32Array.from(far.addrs, (a) => near.idOf(a));
   const farTsval = new Float64Array(m);
   for (let r = 0; r < m; r++) farTsval[r] = far.tsval(r);
-  // Far rows by key hash, each chain in capture order: `head` is a chain's first unmatched row.
-  const head = new Map<number, number>();
+  // Far rows by key hash, each chain in capture order: `head[slot]` is a chain's first unmatched
+  // row (-1 once all are matched). Open addressing over typed arrays, not a Map: a million-row
+  // Map costs more than the rest of the join (measured 0.4–0.6 s against 0.1 s).
+  const size = 1 << Math.max(4, Math.ceil(Math.log2(2 * m + 1)));
+  const mask = size - 1;
+  const slotHash = new Int32Array(size);
+  const taken = new Uint8Array(size);
+  const head = new Int32Array(size).fill(-1);
+  const slotOf = (h: number): number => {
+    let at = h & mask;
+    while (taken[at] && slotHash[at] !== h) at = (at + 1) & mask;
+    return at;
+  };
   const next = new Int32Array(m).fill(-1);
   for (let r = m - 1; r >= 0; r--) {
     const h = keyHash(far, r);
-    next[r] = head.get(h) ?? -1;
-    head.set(h, r);
+    const at = slotOf(h);
+    taken[at] = 1;
+    slotHash[at] = h;
+    next[r] = head[at]!;
+    head[at] = r;
   }
   const used = new Uint8Array(m);
   const out: LinkJoin = {
@@ -77,10 +91,10 @@ export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: 
     reverseLost: 0,
   };
   for (let i = 0; i < n; i++) {
-    const h = keyHash(near, i);
+    const at = slotOf(keyHash(near, i));
     const tsval = near.tsval(i);
     let prev = -1;
-    let r = head.get(h) ?? -1;
+    let r = taken[at] ? head[at]! : -1;
     while (r >= 0) {
       if (
         farAddr[far.src[r]!] === near.src[i] &&
@@ -101,10 +115,8 @@ export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: 
     const sentHere = near.src[i] === nearHostId;
     if (r >= 0) {
       // Matched: take it out of its chain, so a second copy with the same key finds the next one.
-      if (prev < 0) {
-        if (next[r]! < 0) head.delete(h);
-        else head.set(h, next[r]!);
-      } else next[prev] = next[r]!;
+      if (prev < 0) head[at] = next[r]!;
+      else next[prev] = next[r]!;
       used[r] = 1;
       out.peer[i] = r;
       const ms = (far.tsSec[r]! - near.tsSec[i]!) * 1000 + (far.tsNs[r]! - near.tsNs[i]!) / 1e6;
