@@ -1,5 +1,15 @@
 import { CaptureReader, type CaptureFormat, type FrameSink, type RawFrame, type ReadProblem } from './pcap-reader.ts';
-import { addressText, decodeTcpFields, parseTcpOptions, sackBlocksInto, tsvalOf, type TcpFields, type TcpOptions, type TcpPacket } from './tcp-packet.ts';
+import {
+  addressText,
+  blankTcpFields,
+  decodeTcpFields,
+  parseTcpOptions,
+  sackBlocksInto,
+  tsvalOf,
+  type TcpFields,
+  type TcpOptions,
+  type TcpPacket,
+} from './tcp-packet.ts';
 
 /**
  * TCP packets as columns, one typed array per field, rather than one object each. A
@@ -41,21 +51,7 @@ export class PacketTable {
   private readonly v4Ids = new Map<number, number>();
   private readonly lastKeys = new Float64Array([-1, -1]);
   private readonly lastIds = new Uint32Array(2);
-  private readonly fields: TcpFields = {
-    family: 4,
-    srcAt: 0,
-    dstAt: 0,
-    ipId: -1,
-    srcPort: 0,
-    dstPort: 0,
-    seq: 0,
-    ack: 0,
-    flags: 0,
-    win: 0,
-    len: 0,
-    tcpOffset: 0,
-    tcpHeaderLen: 0,
-  };
+  private readonly fields: TcpFields = blankTcpFields();
 
   constructor(capacity = 1024) {
     const n = Math.max(16, capacity);

@@ -143,7 +143,8 @@ export interface TcpFields extends TcpHeaderFields {
   ipId: number;
 }
 
-const scratch: TcpFields = {
+/** A TcpFields for decodeTcpFields to fill (each reader keeps one and reuses it for every frame). */
+export const blankTcpFields = (): TcpFields => ({
   family: 4,
   srcAt: 0,
   dstAt: 0,
@@ -157,7 +158,9 @@ const scratch: TcpFields = {
   len: 0,
   tcpOffset: 0,
   tcpHeaderLen: 0,
-};
+});
+
+const scratch = blankTcpFields();
 
 /**
  * The one decoder: the frame d[o, end), link layer → IPv4/IPv6 → TCP, into `out` (offsets in d);
