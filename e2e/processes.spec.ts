@@ -172,9 +172,17 @@ test('a signal the OS refuses (EPERM: another user owns the process) is explaine
     await expect(app.locator('.app[data-ready="true"]')).toBeVisible();
     await app.getByTestId('language-select').selectOption('zh-CN');
     await app.keyboard.press('Control+4');
+    // Select a row and see it selected before signalling: a sample (1/s) can re-arrange the table
+    // under the pointer, and a click that lands on the row before it would signal that one instead.
+    const select = async (pid: number) => {
+      const r = app.locator(`[data-testid=ps-row][data-pid="${pid}"]`);
+      await expect(async () => {
+        await r.click();
+        await expect(r).toHaveAttribute('aria-selected', 'true', { timeout: 1000 });
+      }).toPass({ timeout: 15_000 });
+    };
     await app.getByTestId('ps-filter').fill(String(sleeper.pid));
-    const row = app.locator(`[data-testid=ps-row][data-pid="${sleeper.pid}"]`);
-    await row.click();
+    await select(sleeper.pid!);
     await app.getByTestId('signal-SIGTERM').click();
     await app.getByTestId('signal-yes').click();
     const message = app.getByTestId('ps-message');
@@ -184,7 +192,7 @@ test('a signal the OS refuses (EPERM: another user owns the process) is explaine
     expect(sleeper.exitCode, 'the process was not signalled').toBeNull();
     // Wirelab's own refusal (init) is worded from its code too.
     await app.getByTestId('ps-filter').fill('1');
-    await app.locator('[data-testid=ps-row][data-pid="1"]').click();
+    await select(1);
     await app.getByTestId('signal-SIGTERM').click();
     await app.getByTestId('signal-yes').click();
     await expect(message).toHaveAttribute('data-code', 'SIGNAL_REFUSED_INIT');
