@@ -245,10 +245,11 @@ describe('wirelab run (send→expect scripts)', () => {
       [String(port), expect.any(String), hex],
     ]);
 
-    // without --json it says where the capture went; a path it cannot write is a usage error naming the flag
+    // a path it cannot write is a usage error naming the flag, found before the run: no step ran
     const text = await runWirelab(['run', file, '--pcap', join(dir, 'no-such-dir', 'x.pcap')], 30_000);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/--pcap: cannot write ".*x\.pcap" \(ENOENT\)/);
+    expect(text.stdout).toBe('');
   });
 });
 

@@ -137,7 +137,7 @@ export class ScriptService {
     return {
       name: `wirelab-script-run-${c.id}.pcap`,
       mime: 'application/vnd.tcpdump.pcap',
-      data: Buffer.from(c.transcript.toPcap()).toString('base64'),
+      data: Buffer.from(c.transcript.toPcap().pcap).toString('base64'),
       base64: true,
     };
   }
