@@ -204,9 +204,10 @@ async function connect(script: Script, inbox: Inbox, tap: Tap): Promise<Link> {
     );
     client.socket.on('close', () => inbox.end(null));
     return {
+      // recorded once the kernel has the bytes: a write the peer's RST refused was never sent
       send: async (bytes) => {
-        tap('out', bytes, remote);
         await client.write(bytes);
+        tap('out', bytes, remote);
       },
       close: async () => client.close(),
       ends: { kind: 'tcp', local: endpointText(client.local.address, client.local.port), remote },
@@ -220,8 +221,8 @@ async function connect(script: Script, inbox: Inbox, tap: Tap): Promise<Link> {
   });
   return {
     send: async (bytes) => {
-      tap('out', bytes, remote);
       await udp.send(bytes, address, c.port);
+      tap('out', bytes, remote);
     },
     close: () => udp.close(),
     ends: { kind: 'udp', local: udpLocal(udp.address, udp.port, address), remote },
