@@ -218,6 +218,8 @@ export const en = {
   'script.bytes.hide': 'Hide bytes',
   'script.bytes.none': 'Nothing was sent or received during this step',
   'script.bytes.more': 'The first {n} chunks of this step; export pcap for all of them',
+  'script.bytes.more.one': 'The first {n} chunk of this step; export pcap for all of them',
+  'script.bytes.more.other': 'The first {n} chunks of this step; export pcap for all of them',
   'script.transcript': 'This run sent and received {n} chunks, {bytes} bytes',
   'script.transcript.one': 'This run sent and received {n} chunk, {bytes} bytes',
   'script.transcript.other': 'This run sent and received {n} chunks, {bytes} bytes',

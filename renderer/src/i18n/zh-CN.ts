@@ -214,6 +214,7 @@ export const zhCN: Messages = {
   'script.bytes.hide': '收起字节',
   'script.bytes.none': '这一步没有收发任何字节',
   'script.bytes.more': '只显示这一步的前 {n} 个数据块；导出 pcap 可看全部',
+  'script.bytes.more.other': '只显示这一步的前 {n} 个数据块；导出 pcap 可看全部',
   'script.transcript': '本次运行共收发 {n} 个数据块，{bytes} 字节',
   'script.transcript.one': '本次运行共收发 {n} 个数据块，{bytes} 字节',
   'script.transcript.other': '本次运行共收发 {n} 个数据块，{bytes} 字节',

@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SavedScript, ScriptChunk, ScriptEvent } from '../../../../shared/contract/clients.ts';
 import type { SenderEvent } from '../../../../shared/contract/sender.ts';
+import { formatCount } from '../../../../shared/format/number.ts';
 import { scriptProblems, type StepResult } from '../../../../shared/scripts/script.ts';
 import { senderErrorText } from '../../i18n/sender-text.ts';
 import { saveFile } from '../../shell/save-file.ts';
@@ -68,7 +69,7 @@ function StepBytes({ runId, step, round }: { runId: number; step: number; round:
       {page.chunks.map((c, i) => (
         <Entry key={i} e={asLogEvent(c)} start={start} t={t} locale={locale} />
       ))}
-      {page.more && <p className="muted small">{t('script.bytes.more', { n: page.chunks.length })}</p>}
+      {page.more && <p className="muted small">{t('script.bytes.more', { n: formatCount(page.chunks.length, locale) }, page.chunks.length)}</p>}
     </div>
   );
 }
@@ -253,11 +254,19 @@ export const ScriptCard = memo(function ScriptCard() {
           <div className="field-row compact script-transcript">
             {view.transcript && (
               <span className="muted small" data-testid="script-transcript">
-                {t('script.transcript', { n: view.transcript.chunks, bytes: view.transcript.bytes }, view.transcript.chunks)}
+                {t(
+                  'script.transcript',
+                  { n: formatCount(view.transcript.chunks, locale), bytes: formatCount(view.transcript.bytes, locale) },
+                  view.transcript.chunks,
+                )}
                 {view.transcript.dropped > 0 && (
                   <span className="warn">
                     {' '}
-                    {t('script.transcript.dropped', { n: view.transcript.dropped, bytes: view.transcript.droppedBytes }, view.transcript.dropped)}
+                    {t(
+                      'script.transcript.dropped',
+                      { n: formatCount(view.transcript.dropped, locale), bytes: formatCount(view.transcript.droppedBytes, locale) },
+                      view.transcript.dropped,
+                    )}
                   </span>
                 )}
               </span>
