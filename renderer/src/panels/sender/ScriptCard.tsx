@@ -251,7 +251,13 @@ export const ScriptCard = memo(function ScriptCard() {
               {t('script.steps.earlier', { n: formatCount(view.earlierPassed, locale), max: formatCount(shownSteps, locale) }, view.earlierPassed)}
             </p>
           )}
-          <ol className="script-steps">
+          {/* numbered as in the whole run: the first shown is result earlierPassed + 1 (a run ends at its first failure, so no kept failure comes before it) */}
+          <ol
+            className="script-steps"
+            start={view.earlierPassed + 1}
+            // room for the widest number ("100000."), so three digits and more stay inside the card
+            style={{ paddingLeft: `${String(view.earlierPassed + view.steps.length + 1).length + 1.5}ch` }}
+          >
             {view.steps.map((s) => (
               <StepRow key={`${s.round}:${s.step}`} s={s} runId={view.runId} />
             ))}
