@@ -1,8 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { parseScript } from '../../shared/scripts/script.ts';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { runWirelab, startNode, stop, wirelabBin } from '../../test/support/spawn-cli.ts';
 import { startPythonPeer, stopPeer } from '../../test/support/python-peer.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
@@ -11,6 +12,11 @@ interface RunDoc {
   ok: boolean;
   steps: { step: number; ok: boolean; ms: number; error: string | null; code: string | null; got?: string }[];
 }
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** Whether this machine lets a test make a user + network + mount namespace (see /work/shared/notes/network-namespaces.md). */
+const canUnshareMount = spawnSync('unshare', ['-rnm', 'true'], { stdio: 'ignore' }).status === 0;
+if (!canUnshareMount) console.warn('run-command: the localhost-lists-::1-first test is skipped, `unshare -rnm` is not allowed here');
 
 const children: ChildProcess[] = [];
 afterEach(async () => {
@@ -128,6 +134,55 @@ describe('wirelab run (send→expect scripts)', () => {
     expect(doc!.steps[0]).toMatchObject({ step: -1, ok: false, code: 'ECONNREFUSED' });
   });
 
+  it('a UDP host name that does not resolve is the worded ENOTFOUND, as a send to it would be (not a raw SOCKET_ERROR)', async () => {
+    const { code, doc } = await run({ connect: { kind: 'udp', host: 'no-such-host.invalid', port: 9 }, steps: [{ send: 'x' }] });
+    expect(code).toBe(1);
+    expect(doc!.steps[0]).toMatchObject({
+      step: -1,
+      ok: false,
+      code: 'ENOTFOUND',
+      error: expect.stringMatching(/^connect: send to no-such-host\.invalid:9: ENOTFOUND — /),
+    });
+  });
+
+  it.runIf(canUnshareMount)(
+    'a UDP script to localhost reaches a peer on 127.0.0.1 where localhost lists ::1 first (as on Windows and macOS)',
+    async () => {
+      // A user + network + mount namespace whose /etc/hosts says "::1 localhost" before "127.0.0.1 localhost".
+      const dir = await tempDir();
+      await writeFile(join(dir, 'hosts'), '::1 localhost\n127.0.0.1 localhost\n');
+      await writeFile(
+        join(dir, 'script.json'),
+        JSON.stringify({ connect: { kind: 'udp', host: 'localhost', port: 1 }, steps: [{ send: 'ping' }, { expect: 'ping', timeoutMs: 3000 }] }),
+      );
+      // the course notes' UDP server: bind, recvfrom, sendto back
+      const echo = [
+        'import socket',
+        'sk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+        "sk.bind(('127.0.0.1', 0))",
+        'sk.settimeout(20)',
+        'print(sk.getsockname()[1], flush=True)',
+        'data, addr = sk.recvfrom(1024)',
+        'sk.sendto(data, addr)',
+      ].join('\n');
+      const sh = [
+        'set -eu',
+        'mount --bind "$1/hosts" /etc/hosts',
+        'ip link set lo up',
+        'python3 -c "$2" > "$1/port" &',
+        'peer=$!',
+        'trap \'kill "$peer" 2>/dev/null || true\' EXIT',
+        'i=0; until [ -s "$1/port" ]; do i=$((i + 1)); [ "$i" -lt 300 ] || exit 3; sleep 0.05; done',
+        'sed "s/\\"port\\":1}/\\"port\\":$(cat "$1/port")}/" "$1/script.json" > "$1/run.json"',
+        'node bin/wirelab.mjs run "$1/run.json" --json',
+      ].join('\n');
+      const r = spawnSync('unshare', ['-rnm', 'sh', '-c', sh, 'sh', dir, echo], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, steps: [{ ok: true }, { ok: true, got: 'ping' }] });
+    },
+    70_000,
+  );
+
   it.each([
     [
       { connect: { kind: 'tcp', host: '127.0.0.1', port: 9 }, steps: [{ send: 'a' }, { sned: 'b' }] },
@@ -190,10 +245,11 @@ describe('wirelab run (send→expect scripts)', () => {
       [String(port), expect.any(String), hex],
     ]);
 
-    // without --json it says where the capture went; a path it cannot write is a usage error naming the flag
+    // a path it cannot write is a usage error naming the flag, found before the run: no step ran
     const text = await runWirelab(['run', file, '--pcap', join(dir, 'no-such-dir', 'x.pcap')], 30_000);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/--pcap: cannot write ".*x\.pcap" \(ENOENT\)/);
+    expect(text.stdout).toBe('');
   });
 });
 

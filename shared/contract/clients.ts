@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { limitedString, limits } from './limits.ts';
 import { actionKeys, scriptRepeatMax, scriptRunSchema, scriptTextSchema, stepResultSchema } from '../scripts/script.ts';
-import { logExportSchema } from './sender.ts';
+import { logExportSchema, senderEventSchema } from './sender.ts';
 import { presetIds } from '../presets/presets.ts';
 
 /**
@@ -67,17 +67,11 @@ export const scriptEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type ScriptEvent = z.infer<typeof scriptEventSchema>;
 
-/** One chunk of a run's transcript as a page shows it: at most 4 KiB of it as hex and text, as the sender log's events. */
-export const scriptChunkSchema = z.object({
+/** One chunk of a run's transcript as a page shows it: the sender log event's preview fields (at most 4 KiB as hex and text, chunk-preview.ts), with its step. */
+export const scriptChunkSchema = senderEventSchema.pick({ at: true, peer: true, length: true, hex: true, text: true, truncated: true }).extend({
   step: z.number().int(),
   round: z.number().int(),
   dir: z.enum(['in', 'out']),
-  at: z.number(),
-  peer: z.string().nullable(),
-  length: z.number().int(),
-  hex: z.string(),
-  text: z.string(),
-  truncated: z.boolean(),
 });
 export type ScriptChunk = z.infer<typeof scriptChunkSchema>;
 

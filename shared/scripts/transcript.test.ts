@@ -48,11 +48,22 @@ describe('a script run transcript (shared/scripts/transcript.ts)', () => {
     t.add({ ...chunk(0, 0, 0, 'out'), bytes: new TextEncoder().encode('hello') });
     t.add({ ...chunk(1, 0, 0), bytes: new TextEncoder().encode('hello back') });
     t.add({ ...chunk(2, 0, 0, 'out'), bytes: new TextEncoder().encode('bye') });
-    const { packets } = readTcpPackets(t.toPcap());
+    const { packets } = readTcpPackets(t.toPcap().pcap);
     expect(packets.map((p) => [p.srcPort, p.dstPort, p.len, p.seq])).toEqual([
       [40000, 9000, 5, 1],
       [9000, 40000, 10, 1],
       [40000, 9000, 3, 6],
     ]);
+  });
+
+  it('says how many packets the pcap holds: a long chunk is several segments, one from the other IP version none', () => {
+    const t = new ScriptTranscript();
+    t.ends = { kind: 'tcp', local: '127.0.0.1:40000', remote: '127.0.0.1:9000' };
+    t.add({ ...chunk(0, 0, 0, 'out'), bytes: new Uint8Array(200_000) });
+    t.add({ ...chunk(1, 0, 0), peer: '[::1]:9000', bytes: new Uint8Array(5) });
+    const { pcap, packets } = t.toPcap();
+    expect(t.stats().chunks).toBe(2);
+    expect(packets).toBe(4);
+    expect(readTcpPackets(pcap).packets.map((p) => p.len)).toEqual([65_495, 65_495, 65_495, 200_000 - 3 * 65_495]);
   });
 });

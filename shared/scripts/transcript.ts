@@ -1,5 +1,5 @@
 import { limits } from '../contract/limits.ts';
-import { logToPcap } from '../sender/log-export.ts';
+import { logToPcapCounted } from '../sender/log-export.ts';
 import { entryCost, Fifo } from '../sender/session-log.ts';
 
 /**
@@ -91,10 +91,14 @@ export class ScriptTranscript {
     return this.all().filter((c) => c.step === step && c.round === round);
   }
 
-  /** The run as a pcap file, through the sender log's writer (LINKTYPE_RAW, headers synthesised). */
-  toPcap(): Uint8Array {
+  /**
+   * The run as a pcap file, through the sender log's writer (LINKTYPE_RAW, headers synthesised),
+   * and how many packets it holds: a long chunk is several segments, and a chunk from a peer of
+   * the other IP version has none, so the count is the file's, not the transcript's.
+   */
+  toPcap(): { pcap: Uint8Array; packets: number } {
     const ends = this.ends ?? { kind: 'tcp', local: '', remote: '' };
-    return logToPcap(
+    return logToPcapCounted(
       { kind: ends.kind === 'tcp' ? 'tcp-client' : 'udp', local: ends.local },
       this.all().map((c) => ({ type: 'chunk' as const, dir: c.dir, at: c.at, peer: c.peer, bytes: c.bytes })),
     );

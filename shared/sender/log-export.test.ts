@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zeroCounters, type SenderEvent, type SessionInfo } from '../contract/sender.ts';
-import { logToJson, logToPcap, logToText } from './log-export.ts';
+import { readTcpPackets } from '../timeline/tcp-packet.ts';
+import { logToJson, logToPcap, logToPcapCounted, logToText } from './log-export.ts';
 import { parseHex } from './payload.ts';
 
 /** The log's entries as the backend holds them: full bytes (the events' hex here is the whole chunk). */
@@ -75,5 +76,41 @@ describe('log export', () => {
       return;
     }
     expect(r.stdout).toMatch(/IP6 ::1\.6000 > ::1\.5000: UDP, length 3/);
+  });
+
+  it.each([
+    ['IPv4', '127.0.0.1:50000', '127.0.0.1:8080', 65_495],
+    ['IPv6', '[::1]:50000', '[::1]:8080', 65_515],
+  ])('pcap over %s: a chunk longer than one IP packet goes out as segments whose payload adds up to it, seq continuing', (_, local, peer, max) => {
+    // one 200,000-byte write and a 70,000-byte read: more than IP's 16-bit length can say in one packet
+    const out = new Uint8Array(200_000).map((_, i) => i % 251);
+    const back = new Uint8Array(70_000).fill(7);
+    const entries = [
+      { type: 'chunk' as const, dir: 'out' as const, at: 1_700_000_000_000, peer, bytes: out },
+      { type: 'chunk' as const, dir: 'in' as const, at: 1_700_000_000_010, peer, bytes: back },
+    ];
+    const { pcap, packets } = logToPcapCounted({ kind: 'tcp-client', local }, entries);
+    const read = readTcpPackets(pcap);
+    expect(read.problem).toBeNull();
+    expect(packets).toBe(read.packets.length);
+    const sent = read.packets.filter((p) => p.dstPort === 8080);
+    const got = read.packets.filter((p) => p.srcPort === 8080);
+    expect(sent.map((p) => p.len)).toEqual([max, max, max, 200_000 - 3 * max]);
+    expect(sent.map((p) => p.seq)).toEqual([1, 1 + max, 1 + 2 * max, 1 + 3 * max]);
+    expect(got.map((p) => p.len)).toEqual([max, 70_000 - max]);
+    const file = join(mkdtempSync(join(tmpdir(), 'wirelab-pcap-')), 'big.pcap');
+    writeFileSync(file, pcap);
+    const r = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.len'], { encoding: 'utf8', timeout: 30_000 });
+    if (r.error) {
+      console.log('pcap oracle skipped: tshark is not installed');
+      return;
+    }
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').map(Number));
+    const sum = (port: number) => rows.filter(([p]) => p === port).reduce((a, [, n]) => a + n!, 0);
+    expect(sum(50000)).toBe(200_000);
+    expect(sum(8080)).toBe(70_000);
   });
 });

@@ -54,15 +54,35 @@ function ipv4Checksum(h: Uint8Array): number {
   return ~sum & 0xffff;
 }
 
+/** The pcap's snapshot length: every record below is whole within it (at most 40 + 65,535 bytes). */
+const snaplen = 262144;
+
+/**
+ * The most L4 payload one synthesised packet can carry. IPv4's total length (RFC 791) and
+ * IPv6's payload length (RFC 8200) are 16-bit: TCP over IPv4 carries at most 65,535 − 20 − 20 =
+ * 65,495 bytes, over IPv6 65,535 − 20; a UDP datagram at most 65,507 / 65,527 (one datagram is
+ * never split). A longer chunk (one 1 MiB write to a socket) goes out as several segments, as
+ * the kernel would send it, the sequence number continuing.
+ */
+function maxPayload(version: 4 | 6, tcp: boolean): number {
+  return 65_535 - (version === 4 ? 20 : 0) - (tcp ? 20 : 8);
+}
+
 /**
  * The session's raw chunks as a pcap file (LINKTYPE_RAW: each record starts at the IP header),
- * so Wireshark can open it. The capture is synthesised from the log: IP/TCP/UDP headers are
- * built around each chunk, TCP sequence numbers continue per direction, and checksums are left 0
- * (Wireshark does not check them by default). It takes the log's entries with their full bytes
- * (session-log.ts), not the contract's events, whose hex is a preview and twice the size. A
- * script run's transcript is written by this same function (shared/scripts/transcript.ts).
+ * so Wireshark can open it, and how many packets it holds. The capture is synthesised from the
+ * log: IP/TCP/UDP headers are built around each chunk (a TCP chunk over maxPayload in segments),
+ * TCP sequence numbers continue per direction, and checksums are left 0 (Wireshark does not
+ * check them by default). A chunk whose peer is a label or of the other IP version, and a UDP
+ * datagram too large for its IP version, has no packet and is not counted. It takes the log's
+ * entries with their full bytes (session-log.ts), not the contract's events, whose hex is a
+ * preview and twice the size. A script run's transcript is written by this same function
+ * (shared/scripts/transcript.ts).
  */
-export function logToPcap(info: Pick<SessionInfo, 'kind' | 'local'>, entries: readonly Pick<LogEntry, 'type' | 'dir' | 'at' | 'peer' | 'bytes'>[]): Uint8Array {
+export function logToPcapCounted(
+  info: Pick<SessionInfo, 'kind' | 'local'>,
+  entries: readonly Pick<LogEntry, 'type' | 'dir' | 'at' | 'peer' | 'bytes'>[],
+): { pcap: Uint8Array; packets: number } {
   const local = parseEndpoint(info.local);
   const tcp = info.kind !== 'udp';
   const records: Uint8Array[] = [];
@@ -71,18 +91,14 @@ export function logToPcap(info: Pick<SessionInfo, 'kind' | 'local'>, entries: re
   hv.setUint32(0, 0xa1b2c3d4, true);
   hv.setUint16(4, 2, true);
   hv.setUint16(6, 4, true);
-  hv.setUint32(16, 262144, true);
+  hv.setUint32(16, snaplen, true);
   hv.setUint32(20, 101, true); // LINKTYPE_RAW
   records.push(header);
   const seq = new Map<string, number>();
   const nextSeq = (from: string) => seq.get(from) ?? 1;
+  let packets = 0;
 
-  for (const e of entries) {
-    if (e.type !== 'chunk' || !local) continue;
-    const peer = parseEndpoint(e.peer);
-    if (!peer || peer.version !== local.version) continue;
-    const [src, dst] = e.dir === 'in' ? [peer, local] : [local, peer];
-    const data = e.bytes;
+  const packet = (e: (typeof entries)[number], src: Addr, dst: Addr, data: Uint8Array) => {
     const l4 = tcp ? 20 : 8;
     const l3 = src.version === 4 ? 20 : 40;
     const pkt = new Uint8Array(l3 + l4 + data.length);
@@ -125,8 +141,25 @@ export function logToPcap(info: Pick<SessionInfo, 'kind' | 'local'>, entries: re
     rv.setUint32(0, Math.floor(e.at / 1000), true);
     rv.setUint32(4, Math.round((e.at % 1000) * 1000), true);
     rv.setUint32(8, pkt.length, true);
-    rv.setUint32(12, l3 + l4Len, true);
+    rv.setUint32(12, pkt.length, true);
     records.push(rec, pkt);
+    packets++;
+  };
+
+  for (const e of entries) {
+    if (e.type !== 'chunk' || !local) continue;
+    const peer = parseEndpoint(e.peer);
+    if (!peer || peer.version !== local.version) continue;
+    const [src, dst] = e.dir === 'in' ? [peer, local] : [local, peer];
+    const max = maxPayload(src.version, tcp);
+    if (!tcp && e.bytes.length > max) continue;
+    // an empty chunk is still one packet (as before); a long TCP one is several segments
+    for (let at = 0; at === 0 || at < e.bytes.length; at += max) packet(e, src, dst, e.bytes.subarray(at, at + max));
   }
-  return concat(records);
+  return { pcap: concat(records), packets };
+}
+
+/** As logToPcapCounted, the file alone (the sender log's export). */
+export function logToPcap(info: Pick<SessionInfo, 'kind' | 'local'>, entries: readonly Pick<LogEntry, 'type' | 'dir' | 'at' | 'peer' | 'bytes'>[]): Uint8Array {
+  return logToPcapCounted(info, entries).pcap;
 }

@@ -21,7 +21,7 @@ import { safeFileName } from '../../../shared/sender/save-name.ts';
 import { endpointText } from '../../../shared/timeline/tcp-streams.ts';
 import type { ScriptTranscript, TranscriptEnds } from '../../../shared/scripts/transcript.ts';
 import { SaveWriter, type SavedBody } from '../sender/save-file.ts';
-import { TcpClient } from '../sender/tcp-client.ts';
+import { peerName, socketError, TcpClient } from '../sender/tcp-client.ts';
 import { UdpSocket } from '../sender/udp-socket.ts';
 import { decodeText, encodeText, type Encoding } from '../sender/text-codec.ts';
 
@@ -172,6 +172,23 @@ function udpLocal(address: string, port: number, remote: string): string {
   return endpointText(wildcard && loop ? loop : address, port);
 }
 
+/**
+ * One name lookup, so every datagram goes to the same address and the transcript can name it.
+ * IPv4 unless the host is an IPv6 literal, as the sender's UDP session resolves (a udp4 socket's
+ * dgram lookup): where `localhost` lists ::1 first (Windows, macOS), an unqualified lookup would
+ * bind :: and send to ::1, past a peer listening on 127.0.0.1. A name that does not resolve is
+ * the same worded socket error (ENOTFOUND, EAI_AGAIN) the send itself would have given.
+ */
+async function udpAddress(host: string, port: number): Promise<string> {
+  if (isIP(host)) return host;
+  try {
+    return (await lookup(host, { family: 4 })).address;
+  } catch (e) {
+    const to = peerName(host, port);
+    throw socketError(e as NodeJS.ErrnoException, `send to ${to}`, 'send', to);
+  }
+}
+
 async function connect(script: Script, inbox: Inbox, tap: Tap): Promise<Link> {
   const c = script.connect;
   if (c.kind === 'tcp') {
@@ -187,16 +204,16 @@ async function connect(script: Script, inbox: Inbox, tap: Tap): Promise<Link> {
     );
     client.socket.on('close', () => inbox.end(null));
     return {
+      // recorded once the kernel has the bytes: a write the peer's RST refused was never sent
       send: async (bytes) => {
-        tap('out', bytes, remote);
         await client.write(bytes);
+        tap('out', bytes, remote);
       },
       close: async () => client.close(),
       ends: { kind: 'tcp', local: endpointText(client.local.address, client.local.port), remote },
     };
   }
-  // one name lookup, so every datagram goes to the same address and the transcript can name it
-  const address = isIP(c.host) ? c.host : (await lookup(c.host)).address;
+  const address = await udpAddress(c.host, c.port);
   const remote = endpointText(address, c.port);
   const udp = await UdpSocket.bind({ host: address.includes(':') ? '::' : '0.0.0.0', port: 0 }, (bytes, from) => {
     tap('in', bytes, endpointText(from.address, from.port));
@@ -204,8 +221,8 @@ async function connect(script: Script, inbox: Inbox, tap: Tap): Promise<Link> {
   });
   return {
     send: async (bytes) => {
-      tap('out', bytes, remote);
       await udp.send(bytes, address, c.port);
+      tap('out', bytes, remote);
     },
     close: () => udp.close(),
     ends: { kind: 'udp', local: udpLocal(udp.address, udp.port, address), remote },

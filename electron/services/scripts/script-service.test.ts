@@ -105,4 +105,15 @@ describe('a script run as it happens (scripts.event, scripts.status, scripts.tra
     expect(Date.now() - t0).toBeLessThan(7000);
     s.sub.close();
   }, 30_000);
+
+  it('a send the socket refused is not in the transcript: a 75,000-byte datagram fails with EMSGSIZE and nothing went', async () => {
+    const b = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    backends.push(b);
+    // UDP over IPv4 carries at most 65,507 bytes (RFC 768 / ip(7)): sendto refuses more
+    const script = JSON.stringify({ connect: { kind: 'udp', host: '127.0.0.1', port: 9 }, steps: [{ send: '文'.repeat(25_000) }] });
+    const r = await b.dispatcher.call('scripts.run', { script });
+    expect(r).toMatchObject({ ok: true, value: { ok: false, steps: [{ step: 0, ok: false, code: 'EMSGSIZE' }] } });
+    expect(await b.dispatcher.call('scripts.status', {})).toMatchObject({ ok: true, value: { transcript: { chunks: 0, bytes: 0 } } });
+    expect(await b.dispatcher.call('scripts.transcript', { runId: 1, step: 0, round: 1 })).toMatchObject({ ok: true, value: { chunks: [] } });
+  }, 30_000);
 });

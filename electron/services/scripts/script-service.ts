@@ -4,11 +4,9 @@ import type { ScriptChunk, ScriptEvent } from '../../../shared/contract/clients.
 import { parseScript, type ScriptRun, type StepResult } from '../../../shared/scripts/script.ts';
 import { ScriptTranscript, type TranscriptChunk } from '../../../shared/scripts/transcript.ts';
 import type { EventHub } from '../../core/event-hub.ts';
-import { decodeText, type Encoding } from '../sender/text-codec.ts';
+import { chunkPreview, chunkPreviewBytes } from '../sender/chunk-preview.ts';
+import type { Encoding } from '../sender/text-codec.ts';
 import { runScript } from './script-runner.ts';
-
-/** What a page is shown of one chunk, as the sender log's events show theirs. */
-const previewBytes = 4096;
 
 type RunningStep = { step: number; round: number; action: StepResult['action']; at: number };
 
@@ -109,26 +107,16 @@ export class ScriptService {
     let previews = 0;
     for (const k of all) {
       if (chunks.length >= limits.senderLogPage) break;
-      previews += Math.min(k.bytes.length, previewBytes);
+      previews += Math.min(k.bytes.length, chunkPreviewBytes);
       if (previews > limits.senderLogPageBytes && chunks.length) break;
       chunks.push(this.shown(k, c.encoding));
     }
     return { chunks, more: chunks.length < all.length, transcript: c.transcript.stats() };
   }
 
+  /** A chunk as a page shows it: the sender log's preview (chunk-preview.ts). */
   private shown(k: TranscriptChunk, encoding: Encoding): ScriptChunk {
-    const shown = k.bytes.length > previewBytes ? k.bytes.subarray(0, previewBytes) : k.bytes;
-    return {
-      step: k.step,
-      round: k.round,
-      dir: k.dir,
-      at: k.at,
-      peer: k.peer,
-      length: k.bytes.length,
-      hex: Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex'),
-      text: shown.length ? decodeText(shown, encoding) : '',
-      truncated: k.bytes.length > shown.length,
-    };
+    return { step: k.step, round: k.round, dir: k.dir, at: k.at, peer: k.peer, ...chunkPreview(k.bytes, encoding) };
   }
 
   /** The current or last run as pcap (the sender log's writer), from the full bytes. */
@@ -137,7 +125,7 @@ export class ScriptService {
     return {
       name: `wirelab-script-run-${c.id}.pcap`,
       mime: 'application/vnd.tcpdump.pcap',
-      data: Buffer.from(c.transcript.toPcap()).toString('base64'),
+      data: Buffer.from(c.transcript.toPcap().pcap).toString('base64'),
       base64: true,
     };
   }

@@ -1,9 +1,11 @@
 import { open } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startPeer, stopPeer } from '../../../test/support/python-peer.ts';
+import { runPeer, startPeer, stopPeer } from '../../../test/support/python-peer.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { createBackend } from '../backend.ts';
+import { Connection, socketIo, type ConnectionHooks } from './responders/connection.ts';
 
 const MiB = 1024 * 1024;
 
@@ -35,12 +37,17 @@ async function sendToQuitter(reset: boolean) {
       timeoutMs: 10_000,
     });
     if (!c.ok) throw new Error(c.error.message);
-    const r = await call('sender.sendFile', { sessionId: c.value.id, path });
+    // the CLI's progress line hears what the service's onProgress hears
+    let progress = 0;
+    const r = await backend.sender.sendFile(c.value.id, path, { onProgress: (bytes) => (progress = Math.max(progress, bytes)) }).then(
+      (value) => ({ ok: true as const, value }),
+      (e: Error) => ({ ok: false as const, error: e }),
+    );
     const log = await call('sender.log', { sessionId: c.value.id, limit: 1000 });
     const list = await call('sender.list', {});
     if (!r.ok || !log.ok || !list.ok) throw new Error('a call failed');
     const notices = log.value.entries.filter((e) => e.type === 'notice' && e.code?.startsWith('SENDER_FILE_'));
-    return { result: r.value, notices, info: list.value.find((s) => s.id === c.value.id)!, peerOutput: peer.output() };
+    return { result: r.value, notices, progress, info: list.value.find((s) => s.id === c.value.id)!, peerOutput: peer.output() };
   } finally {
     await backend.dispose();
     await stopPeer(peer.child);
@@ -50,7 +57,7 @@ async function sendToQuitter(reset: boolean) {
 describe('a file send the peer cuts short', () => {
   for (const reset of [false, true]) {
     it(`logs SENDER_FILE_CUT with the bytes the socket took, not the file's size, when the peer ${reset ? 'resets' : 'closes'} after 1 MiB`, async () => {
-      const { result, notices, info, peerOutput } = await sendToQuitter(reset);
+      const { result, notices, progress, info, peerOutput } = await sendToQuitter(reset);
       expect(peerOutput).toContain('{"read": 1048576}');
       const cut = notices.find((n) => n.code === 'SENDER_FILE_CUT');
       expect(notices.map((n) => n.code)).not.toContain('SENDER_FILE_SENT');
@@ -65,6 +72,48 @@ describe('a file send the peer cuts short', () => {
       expect(result).toMatchObject({ complete: false, size: 64 * MiB, sent, reason: cut?.params?.reason });
       // the session's counters agree with the log: what was written, not what was read from disk
       expect(info.sentBytes).toBe(sent);
+      // progress said what the socket took, never the disk's read-ahead past it
+      expect(progress).toBeGreaterThan(0);
+      expect(progress).toBeLessThanOrEqual(sent);
+      for (const n of notices.filter((x) => x.code === 'SENDER_FILE_PROGRESS')) expect(Number(n.params?.bytes)).toBeLessThanOrEqual(sent);
     }, 60_000);
   }
+
+  it("a server client's bytesOut counts what the socket took, as the session and SENDER_FILE_CUT do", async () => {
+    const path = await bigFile();
+    let clientOut = 0;
+    let sessionOut = 0;
+    const server = createServer();
+    try {
+      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      // the notes' client: connect, recv 1 MiB of the download, close with the rest unread (a RST)
+      const client = runPeer('greeted_client.py', ['127.0.0.1', String((server.address() as AddressInfo).port), String(MiB)]);
+      const socket = await accepted;
+      socket.on('error', () => undefined);
+      const hooks: ConnectionHooks = {
+        sent: (_, bytes) => (sessionOut += typeof bytes === 'number' ? bytes : bytes.length),
+        note: () => undefined,
+        others: () => [],
+      };
+      // how the sender's TCP server counts a client's bytes (sender-service.ts, socketConnection)
+      const conn = new Connection(
+        'peer',
+        'utf8',
+        { kind: 'raw' },
+        socketIo(socket, (n) => (clientOut += n)),
+        hooks,
+        null,
+      );
+      const result = await conn.sendFile(path);
+      expect((await client).code).toBe(0);
+      expect(result.complete).toBe(false);
+      expect(result.sent).toBeLessThan(64 * MiB);
+      expect(sessionOut).toBe(result.sent);
+      expect(clientOut).toBe(result.sent);
+      socket.destroy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
 });

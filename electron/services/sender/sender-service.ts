@@ -18,17 +18,16 @@ import { classify } from '../../../shared/subnet/special-addresses.ts';
 import type { EventHub } from '../../core/event-hub.ts';
 import { peerName, TcpClient } from './tcp-client.ts';
 import { TcpServer } from './tcp-server.ts';
-import { decodeText, encodeText, type Encoding } from './text-codec.ts';
+import { encodeText, type Encoding } from './text-codec.ts';
 import { kernelDropCounter } from './udp-kernel.ts';
 import { Connection, socketIo, type ConnectionHooks, type ConnectionIo } from './responders/connection.ts';
 import type { FileSent } from './responders/responder.ts';
 import { escapedBytes, responderFactory, type ResponderPlan } from './responders/registry.ts';
 import { UdpSocket } from './udp-socket.ts';
+import { chunkPreview, chunkPreviewBytes } from './chunk-preview.ts';
 import { BodyIntake } from './body-intake.ts';
 import { checkSaveDir } from './save-file.ts';
 
-/** How much of one chunk travels to the UI: enough to read, bounded so a 64 KiB read cannot clog it. */
-const previewBytes = 4096;
 const empty = new Uint8Array(0);
 
 interface Session {
@@ -85,10 +84,10 @@ export class SenderService {
   private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array, header?: Record<string, unknown>): void {
     // A socket's last events can come after its session closed (and its log went): nobody shows them.
     if (!this.logs.has(s.info.id)) return;
-    let preview = previewBytes;
+    let preview = chunkPreviewBytes;
     if (e.type === 'chunk' || e.type === 'message') {
       // Under a flood the log takes what its budget allows; the counters stay exact.
-      const verdict = s.logBudget.take(Math.min(bytes?.length ?? 0, previewBytes));
+      const verdict = s.logBudget.take(Math.min(bytes?.length ?? 0, chunkPreviewBytes));
       if (verdict === 'skip') {
         s.info.notLogged++;
         return;
@@ -118,7 +117,6 @@ export class SenderService {
 
   /** A log entry as the contract carries it: hex and text of its first `preview` bytes. */
   private eventOf(s: Session, e: LogEntry, preview: number): SenderEvent {
-    const shown = e.bytes.length > preview ? e.bytes.subarray(0, preview) : e.bytes;
     return {
       sessionId: s.info.id,
       seq: e.seq,
@@ -128,11 +126,7 @@ export class SenderService {
       peer: e.peer,
       code: e.code,
       message: e.message,
-      length: e.bytes.length,
-      // Buffer's hex is native; toHex's loop is for code that cannot use node:buffer
-      hex: Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString('hex'),
-      text: shown.length ? decodeText(shown, s.encoding) : '',
-      truncated: e.bytes.length > shown.length,
+      ...chunkPreview(e.bytes, s.encoding, preview),
       ...(e.header ? { header: e.header } : {}),
       ...(e.params ? { params: e.params } : {}),
     };
@@ -792,7 +786,7 @@ export class SenderService {
     // entries, a catch-up page (after) its oldest, so reading on from either end leaves no gap.
     let entries = p.entries;
     let bytes = 0;
-    const fits = (e: LogEntry) => (bytes += Math.min(e.bytes.length, previewBytes)) <= limits.senderLogPageBytes;
+    const fits = (e: LogEntry) => (bytes += Math.min(e.bytes.length, chunkPreviewBytes)) <= limits.senderLogPageBytes;
     if (q.after !== undefined) {
       const n = entries.findIndex((e) => !fits(e));
       if (n >= 0) entries = entries.slice(0, Math.max(1, n));
@@ -803,7 +797,7 @@ export class SenderService {
     }
     return {
       session: this.summaryOf(s),
-      entries: entries.map((e) => this.eventOf(s, e, previewBytes)),
+      entries: entries.map((e) => this.eventOf(s, e, chunkPreviewBytes)),
       firstSeq: p.firstSeq,
       lastSeq: p.lastSeq,
       dropped: p.dropped,

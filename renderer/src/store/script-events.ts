@@ -11,12 +11,22 @@ import type { StepResult } from '../../../shared/scripts/script.ts';
  */
 type Status = CommandOutput<'scripts.status'>;
 
+/**
+ * Steps a page keeps and draws: the newest this many, plus every failed one. A long run (1,000
+ * steps × 100 rounds) is followed live without copying or rendering 100,000 rows per batch; the
+ * passed steps before them are counted (`earlierPassed`) and the backend's status still has all.
+ */
+export const shownSteps = 500;
+
 export interface ScriptView {
   runId: number;
   /** The seq of the last event applied (the status's, at first). */
   seq: number;
   running: boolean;
+  /** The newest `shownSteps` steps and every failed one before them, in order. */
   steps: StepResult[];
+  /** Passed steps before `steps`, no longer kept. */
+  earlierPassed: number;
   /** The step running now, marked in the list until its result arrives. */
   current: Status['current'];
   /** Set once the run ended. */
@@ -25,18 +35,57 @@ export interface ScriptView {
   transcript: Status['transcript'];
 }
 
+/**
+ * Keeps `v.steps` within shownSteps (plus failures), counting the passed ones it lets go. In
+ * place: `v` and its steps are the caller's own copy.
+ */
+function bound(v: ScriptView): void {
+  const excess = v.steps.length - shownSteps;
+  if (excess <= 0) return;
+  const kept: StepResult[] = [];
+  for (let i = 0; i < v.steps.length; i++) {
+    const s = v.steps[i]!;
+    if (i >= excess || !s.ok) kept.push(s);
+    else v.earlierPassed++;
+  }
+  v.steps = kept;
+}
+
 export function viewOfStatus(s: Status): ScriptView | null {
   if (s.runId === null || !s.run) return null;
-  return {
+  const v: ScriptView = {
     runId: s.runId,
     seq: s.seq,
     running: s.running,
     steps: s.run.steps,
+    earlierPassed: 0,
     current: s.current,
     ok: s.running ? null : s.run.ok,
     ms: s.run.ms,
     transcript: s.transcript,
   };
+  bound(v);
+  return v;
+}
+
+/** Batches that arrived while a status read was on its way: their events in order, and how many the stream dropped among them. */
+export interface HeldBatches {
+  events: ScriptEvent[];
+  dropped: number;
+}
+
+export function holdBatch(held: HeldBatches, batch: { events: readonly ScriptEvent[]; dropped: number }): void {
+  for (const e of batch.events) held.events.push(e);
+  held.dropped += batch.dropped;
+}
+
+/**
+ * The status just read with the batches held meanwhile on top. A drop among them asks for
+ * another read: the status may predate what was dropped (the run's end), and the events after
+ * it cannot say so.
+ */
+export function viewAfterStatus(status: Status, held: HeldBatches): { view: ScriptView | null; resync: boolean } {
+  return reduceScriptEvents(viewOfStatus(status), held.events, held.dropped);
 }
 
 /**
@@ -51,7 +100,7 @@ export function reduceScriptEvents(view: ScriptView | null, events: readonly Scr
   for (const e of events) {
     if (v && e.runId < v.runId) continue;
     if (e.kind === 'run-started' && (!v || e.runId > v.runId)) {
-      v = { runId: e.runId, seq: e.seq, running: true, steps: [], current: null, ok: null, ms: 0, transcript: null };
+      v = { runId: e.runId, seq: e.seq, running: true, steps: [], earlierPassed: 0, current: null, ok: null, ms: 0, transcript: null };
       own = true;
       continue;
     }
@@ -77,5 +126,6 @@ export function reduceScriptEvents(view: ScriptView | null, events: readonly Scr
       v.transcript = e.transcript;
     }
   }
+  if (v && own) bound(v);
   return { view: v, resync };
 }

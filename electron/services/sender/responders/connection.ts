@@ -40,14 +40,18 @@ export function socketIo(socket: Socket, onWrite?: (n: number) => void): Connect
   });
   return {
     write: (b, done) => {
-      onWrite?.(b.length);
-      if (!done) return socket.write(b);
+      // counted once the kernel has the bytes, as the session counts a file's body: a write the
+      // peer's RST cut off never reached it, so a client's bytesOut agrees with SENDER_FILE_CUT
+      if (!done) return socket.write(b, onWrite ? (err) => void (err || onWrite(b.length)) : undefined);
       let called = false;
       const once = (err?: Error | null) => {
         if (called) return;
         called = true;
         pending.delete(once);
-        if (!err) return done();
+        if (!err) {
+          onWrite?.(b.length);
+          return done();
+        }
         const code = (err as NodeJS.ErrnoException).code;
         done(failure ?? (code && code !== 'ERR_STREAM_DESTROYED' ? code : 'closed'));
       };
@@ -138,7 +142,7 @@ export class Connection implements ResponderContext {
     this.hooks.sent(this.peer, bytes, true);
   }
 
-  /** As ResponderContext.sendFile; `onProgress` hears the body's bytes handed to the socket so far. */
+  /** As ResponderContext.sendFile; `onProgress` hears the body's bytes the socket has taken so far. */
   async sendFile(path: string, header: Record<string, unknown> = {}, onProgress?: (bytes: number, size: number) => void): Promise<FileSent> {
     let st;
     try {
@@ -197,11 +201,14 @@ export class Connection implements ResponderContext {
   private async streamFile(path: string, size: number, onProgress?: (bytes: number, size: number) => void): Promise<BodySent> {
     const fh = await open(path, 'r');
     const body: BodySent = { read: 0, written: 0 };
+    // progress is what the socket took, not what was read ahead from the disk (up to
+    // fileBuffers × fileChunk more): the bar and the CLI line never pass what SENDER_FILE_CUT says
     const wrote = (n: number) => (failed?: string) => {
       if (failed !== undefined) body.failed ??= failed;
       else {
         body.written += n;
         this.hooks.sent(this.peer, n, false);
+        onProgress?.(body.written, size);
       }
     };
     try {
@@ -221,7 +228,6 @@ export class Connection implements ResponderContext {
             resolve();
           }),
         );
-        onProgress?.(body.read, size);
       }
       // Every write handed over (or failed) before the tail goes after it and the file is closed.
       await Promise.all(pool.map((p) => p.free));

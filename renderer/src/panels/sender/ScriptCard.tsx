@@ -1,10 +1,11 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SavedScript, ScriptChunk, ScriptEvent } from '../../../../shared/contract/clients.ts';
+import type { SavedScript, ScriptChunk } from '../../../../shared/contract/clients.ts';
 import type { SenderEvent } from '../../../../shared/contract/sender.ts';
+import { formatCount } from '../../../../shared/format/number.ts';
 import { scriptProblems, type StepResult } from '../../../../shared/scripts/script.ts';
 import { senderErrorText } from '../../i18n/sender-text.ts';
 import { saveFile } from '../../shell/save-file.ts';
-import { reduceScriptEvents, viewOfStatus, type ScriptView } from '../../store/script-events.ts';
+import { holdBatch, reduceScriptEvents, shownSteps, viewAfterStatus, type HeldBatches, type ScriptView } from '../../store/script-events.ts';
 import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
 import { Entry } from './LogView.tsx';
 
@@ -68,7 +69,7 @@ function StepBytes({ runId, step, round }: { runId: number; step: number; round:
       {page.chunks.map((c, i) => (
         <Entry key={i} e={asLogEvent(c)} start={start} t={t} locale={locale} />
       ))}
-      {page.more && <p className="muted small">{t('script.bytes.more', { n: page.chunks.length })}</p>}
+      {page.more && <p className="muted small">{t('script.bytes.more', { n: formatCount(page.chunks.length, locale) }, page.chunks.length)}</p>}
     </div>
   );
 }
@@ -120,8 +121,8 @@ export const ScriptCard = memo(function ScriptCard() {
   const problems = useMemo(() => scriptProblems(text), [text]);
   const connection = useApp((s) => s.connection);
   const viewRef = useRef<ScriptView | null>(null);
-  /** Events that arrive while a status read is on its way: applied on top of it. */
-  const held = useRef<ScriptEvent[] | null>(null);
+  /** Batches that arrive while a status read is on its way: applied on top of it, their drops too. */
+  const held = useRef<HeldBatches | null>(null);
   const firstSync = useRef(true);
 
   const show = (v: ScriptView | null) => {
@@ -130,7 +131,7 @@ export const ScriptCard = memo(function ScriptCard() {
   };
   const resync = useCallback(async () => {
     if (held.current) return;
-    held.current = [];
+    held.current = { events: [], dropped: 0 };
     const r = await client.invoke('scripts.status', {});
     const later = held.current;
     held.current = null;
@@ -138,7 +139,7 @@ export const ScriptCard = memo(function ScriptCard() {
     // the editor shows the backend's script on load only: a run another window starts later must not overwrite what is typed here
     if (firstSync.current && r.value.script) setText(r.value.script);
     firstSync.current = false;
-    const next = reduceScriptEvents(viewOfStatus(r.value), later);
+    const next = viewAfterStatus(r.value, later);
     show(next.view);
     if (next.resync) void resync();
   }, [client]);
@@ -147,7 +148,7 @@ export const ScriptCard = memo(function ScriptCard() {
     () =>
       // subscribed before the status is read, so nothing between the two is lost
       client.subscribe('scripts.event', (batch) => {
-        if (held.current) return void held.current.push(...batch.events);
+        if (held.current) return holdBatch(held.current, batch);
         const next = reduceScriptEvents(viewRef.current, batch.events, batch.dropped);
         show(next.view);
         if (next.resync) void resync();
@@ -236,10 +237,27 @@ export const ScriptCard = memo(function ScriptCard() {
         <div data-testid="script-results" aria-live="polite">
           {view.ok !== null && (
             <p className={view.ok ? 'ok' : 'field-error'}>
-              {view.ok ? t('script.passed', { n: view.steps.length, ms: Math.round(view.ms) }) : t('script.failed')}
+              {view.ok
+                ? t(
+                    'script.passed',
+                    { n: formatCount(view.earlierPassed + view.steps.length, locale), ms: Math.round(view.ms) },
+                    view.earlierPassed + view.steps.length,
+                  )
+                : t('script.failed')}
             </p>
           )}
-          <ol className="script-steps">
+          {view.earlierPassed > 0 && (
+            <p className="muted small" data-testid="script-steps-earlier">
+              {t('script.steps.earlier', { n: formatCount(view.earlierPassed, locale), max: formatCount(shownSteps, locale) }, view.earlierPassed)}
+            </p>
+          )}
+          {/* numbered as in the whole run: the first shown is result earlierPassed + 1 (a run ends at its first failure, so no kept failure comes before it) */}
+          <ol
+            className="script-steps"
+            start={view.earlierPassed + 1}
+            // room for the widest number ("100000."), so three digits and more stay inside the card
+            style={{ paddingLeft: `${String(view.earlierPassed + view.steps.length + 1).length + 1.5}ch` }}
+          >
             {view.steps.map((s) => (
               <StepRow key={`${s.round}:${s.step}`} s={s} runId={view.runId} />
             ))}
@@ -253,11 +271,19 @@ export const ScriptCard = memo(function ScriptCard() {
           <div className="field-row compact script-transcript">
             {view.transcript && (
               <span className="muted small" data-testid="script-transcript">
-                {t('script.transcript', { n: view.transcript.chunks, bytes: view.transcript.bytes }, view.transcript.chunks)}
+                {t(
+                  'script.transcript',
+                  { n: formatCount(view.transcript.chunks, locale), bytes: formatCount(view.transcript.bytes, locale) },
+                  view.transcript.chunks,
+                )}
                 {view.transcript.dropped > 0 && (
                   <span className="warn">
                     {' '}
-                    {t('script.transcript.dropped', { n: view.transcript.dropped, bytes: view.transcript.droppedBytes }, view.transcript.dropped)}
+                    {t(
+                      'script.transcript.dropped',
+                      { n: formatCount(view.transcript.dropped, locale), bytes: formatCount(view.transcript.droppedBytes, locale) },
+                      view.transcript.dropped,
+                    )}
                   </span>
                 )}
               </span>
