@@ -102,6 +102,17 @@ describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
     expect(r.markers.find((m) => m.side === 'server' && m.code === 'MARK_BYTES')?.params).toEqual({ bytes: 96 * 1024 });
   }, 90_000);
 
+  it('a 400 ms delay and no loss: the client’s last ACK, still on the link when the programs end, is in the server’s capture (nothing lost)', async () => {
+    const r = await run('rate=10mbit,delay=400ms', '16KiB');
+    const near = readPacketTable(r.pcap).table;
+    const j = joinLinkCaptures(near, readPacketTable(r.serverPcap).table, LINK_CLIENT);
+    // The handshake, the data and both FINs: the join had something to judge.
+    expect(j.sent).toBeGreaterThan(5);
+    expect({ lost: j.lost, reverseLost: j.reverseLost }).toEqual({ lost: 0, reverseLost: 0 });
+    // The last frame of the client's capture is the ACK of the server's FIN, and it arrived.
+    expect(j.arrived.at(-1)).toBe(1);
+  }, 90_000);
+
   it('a 2 Mbit/s link carries about 2 Mbit/s, and its deep queue makes the RTT grow', async () => {
     const r = await run('experiment=slow,rate=2mbit,queue=150kb', '512KiB');
     const packets = readTcpPackets(r.pcap).packets;

@@ -102,6 +102,11 @@ ip rule add iif ra lookup 100 && ip route add 10.77.2.0/24 dev dl0 table 100 || 
 ip rule add iif rb lookup 101 && ip route add 10.77.1.0/24 dev dl2 table 101 || fail delay-line`
       : '';
   const args = (mode: string, host: string) => [...node.map(q), mode, s.experiment, host, LINK_PORT, s.transferBytes, boundMs].join(' ');
+  // After the client ends: 0.2 s for the last segments on an undelayed link, plus the link's one-way
+  // delay and jitter (netem's and the delay line's at most); then up to 1 s more, polled every 0.1 s,
+  // while B's capture still grows (a loaded machine's delay line runs late).
+  const settleSec = (0.2 + (s.delayMs + s.jitterMs) / 1000).toFixed(3);
+  const settlePolls = 10;
   // A slow reader needs a small receive buffer, or Linux's autotuning grows the window past what the transfer fills.
   const rmem = s.experiment === 'slow-reader' ? `sysctl -qw net.ipv4.tcp_rmem='4096 16384 32768' || fail sysctl` : ':';
   return `set -u
@@ -140,8 +145,11 @@ echo '{"type":"ready"}'
 nsenter -t $A -n ${args('client', LINK_SERVER)}
 echo "{\\"type\\":\\"clientExit\\",\\"status\\":$?}"
 n=0; while kill -0 $S 2>/dev/null && [ $n -lt 40 ]; do n=$((n+1)); sleep 0.05; done
-# The last ACKs and FINs reach both captures; then each tcpdump flushes what it holds and ends.
-sleep 0.2
+# The client's last ACK left A as it ended and is still on the link: it reaches B's capture one
+# delay (plus jitter) later. Wait that long, then until B's file has stopped growing (bounded), so
+# that a late ACK is not taken for one the link lost; then each tcpdump flushes what it holds and ends.
+sleep ${settleSec}
+n=0; last=-1; size=$(wc -c < "$D/server.pcap"); while [ "$size" != "$last" ] && [ $n -lt ${settlePolls} ]; do n=$((n+1)); last=$size; sleep 0.1; size=$(wc -c < "$D/server.pcap"); done
 kill $T $U; wait $T; wait $U
 echo '{"type":"done"}'
 `;
