@@ -31,8 +31,10 @@ Wirelab's client sends --transfer bytes to its server through a router that limi
 queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthresh", "rttMs",
 "retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
 The link is captured at both ends and the captures joined: each segment adds "arrived" (false:
-lost on the link) and "oneWayMs", and "linkLoss" counts {"sent", "lost", "lostPercent",
-"reverseSent", "reverseLost", "reverseLostPercent"}.
+lost on the link, null: unknown) and "oneWayMs" (null: lost or untimed), and "linkLoss" counts
+{"sent", "lost", "lostPercent", "reverseSent", "reverseLost", "reverseLostPercent"}. When a
+tcpdump itself dropped packets, nothing is called lost: "linkLoss" is null and "notice" has
+LINK_CAPTURE_DROPPED (also on stderr).
   experiment=lossy|slow|lost-syn|lost-ack|slow-reader   the lesson (default: lossy with loss=, else slow)
   rate=2mbit (none: unlimited)  queue=64kb  loss=5% (client→server)  reverse-loss=1%
   delay=50ms jitter=10ms        sch_netem, or Wirelab's TUN delay line (python3)

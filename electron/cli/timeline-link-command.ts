@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import type { TcpInfoSample } from '../../shared/contract/link.ts';
-import { frameArrivals, joinLinkCaptures, linkLossOf } from '../../shared/timeline/link-join.ts';
+import { captureDroppedNotice, frameArrivals, joinLinkCaptures, linkLossOf } from '../../shared/timeline/link-join.ts';
 import { readPacketTable } from '../../shared/timeline/packet-table.ts';
 import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
 import { readTcpPackets } from '../../shared/timeline/tcp-packet.ts';
@@ -74,19 +74,32 @@ export async function linkCommand(spec: string, transfer: string | undefined, js
   const streams = groupStreams(packets).map(analyzeStream);
   const near = readPacketTable(run.pcap).table;
   const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
-  const arrivals = frameArrivals(near, join);
-  const loss = linkLossOf(join);
+  // A tcpdump that dropped packets: no segment is called lost (arrived null where the server has no copy), linkLoss null, and stderr says why.
+  const dropped = captureDroppedNotice(run.captureDropped);
+  const arrivals = frameArrivals(near, join, 0, near.length, dropped === null);
+  const loss = dropped ? null : linkLossOf(join);
+  if (dropped) io.err(`wirelab timeline: ${dropped.code}: ${dropped.message}`);
   // Samples are on the capture's clock: put them on the stream's time axis (0 = its first packet), as its segments are.
   const start = packets[0] ?? { tsSec: run.tcpInfo[0]?.tsSec ?? 0, tsNs: run.tcpInfo[0]?.tsNs ?? 0 };
   const tcpInfo = tcpInfoSeries(run.tcpInfo, start.tsSec, start.tsNs);
-  if (json) io.out(JSON.stringify({ ...timelineDocument(streams, arrivals), link: { ...settings, spec: linkSpecText(settings) }, linkLoss: loss, tcpInfo }));
+  if (json)
+    io.out(
+      JSON.stringify({
+        ...timelineDocument(streams, arrivals),
+        link: { ...settings, spec: linkSpecText(settings) },
+        linkLoss: loss,
+        tcpInfo,
+        ...(dropped ? { notice: { code: dropped.code, message: dropped.message, params: dropped.params } } : {}),
+      }),
+    );
   else {
     io.out(`emulated link: ${linkSpecText(settings)}, ${settings.transferBytes} bytes`);
     io.out(timelineText(streams, arrivals));
-    io.out(
-      `client sent ${loss.sent} segments, lost on the link ${loss.lost} (${loss.lostPercent} %; loss=${settings.lossPercent}%); ` +
-        `server sent ${loss.reverseSent}, lost ${loss.reverseLost} (${loss.reverseLostPercent} %; reverse-loss=${settings.reverseLossPercent}%)`,
-    );
+    if (loss)
+      io.out(
+        `client sent ${loss.sent} segments, lost on the link ${loss.lost} (${loss.lostPercent} %; loss=${settings.lossPercent}%); ` +
+          `server sent ${loss.reverseSent}, lost ${loss.reverseLost} (${loss.reverseLostPercent} %; reverse-loss=${settings.reverseLossPercent}%)`,
+      );
     const last = run.tcpInfo.at(-1);
     const maxCwnd = Math.max(0, ...run.tcpInfo.map((s) => s.cwnd));
     const maxRtt = Math.max(0, ...run.tcpInfo.map((s) => s.rttMs));

@@ -76,6 +76,8 @@ export const linkCodes = spec({
   LINK_SETUP_FAILED: { params: ['step', 'error'] },
   LINK_DELAY_UNAVAILABLE: { params: [] },
   LINK_TCP_INFO_UNAVAILABLE: { params: ['reason'] },
+  /** A tcpdump of the run dropped packets (at the client's end, the server's): no segment is called lost (link-join.ts). */
+  LINK_CAPTURE_DROPPED: { params: ['dropped', 'client', 'server'], count: 'dropped' },
 });
 
 /** The process monitor's refusals. */

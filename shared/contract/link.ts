@@ -88,13 +88,21 @@ export type TcpInfoSample = z.infer<typeof tcpInfoSampleSchema>;
 /**
  * An emulated link captured at both ends, joined (shared/timeline/link-join.ts): for each packet
  * of the client's capture that an event carries, by frame number, whether it reached the other
- * end and how long that took (null: lost, or no copy at the other end to time it by).
+ * end (null: unknown — a tcpdump dropped packets, so a segment missing at the far end may never
+ * have been captured there) and how long that took (null: lost, unknown, or no copy to time it by).
+ * Three columns of one row each: a reader indexes them together, so their lengths must agree.
  */
-export const linkArrivalsSchema = z.object({
-  frame: z.array(z.number().int()),
-  arrived: z.array(z.boolean()),
-  oneWayMs: z.array(z.number().nullable()),
-});
+export const linkArrivalsSchema = z
+  .object({
+    frame: z.array(z.number().int()),
+    arrived: z.array(z.boolean().nullable()),
+    oneWayMs: z.array(z.number().nullable()),
+  })
+  .superRefine((a, ctx) => {
+    for (const field of ['arrived', 'oneWayMs'] as const)
+      if (a[field].length !== a.frame.length)
+        ctx.addIssue({ code: 'custom', path: [field], message: `${field}: one entry per frame (${a.frame.length}), not ${a[field].length}` });
+  });
 export type LinkArrivals = z.infer<typeof linkArrivalsSchema>;
 
 /** What each end sent and how much of it the link lost: the client's (`sent`, `lost`) and the server's (`reverse…`). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { frameArrivals, joinLinkCaptures, segmentArrivals } from './link-join.ts';
+import { captureDroppedNotice, frameArrivals, joinLinkCaptures, keyFieldsHash, linkLossOf, segmentArrivals } from './link-join.ts';
 import { PacketTable, readPacketTable } from './packet-table.ts';
 import { ACK, FIN, PSH, SYN } from './tcp-packet.ts';
 
@@ -145,6 +145,43 @@ describe('joining the two ends of an emulated link', () => {
     const seg = segmentArrivals([2, 1, 9], wire);
     expect([...seg.arrived]).toEqual([1, 0, -1]);
     expect([...seg.oneWayMs]).toEqual([2, NaN, NaN]);
+  });
+
+  it('two different keys on one hash: the chain’s field comparison picks the right copy, and a key with only a look-alike is lost', () => {
+    // A real 32-bit collision of two (seq, ack) pairs, found by the birthday search (about 2^16 tries).
+    const seen = new Map<number, number>();
+    let a = -1;
+    let b = -1;
+    for (let i = 0; i < 1_000_000 && a < 0; i++) {
+      const h = keyFieldsHash(i, (i * 2654435761) >>> 0, 40000, 5000, 0, ACK, 9);
+      const j = seen.get(h);
+      if (j === undefined) seen.set(h, i);
+      else [a, b] = [j, i];
+    }
+    expect(a).toBeGreaterThanOrEqual(0);
+    const seg = (i: number, at: number): Seg => ({ from: 'c', seq: i, ack: (i * 2654435761) >>> 0, ipId: 9, at });
+    // Both sit in one chain at the far end, the look-alike first.
+    const j = joinLinkCaptures(table([seg(a, 0)]), table([seg(b, 0.5), seg(a, 0.7)]), CLIENT);
+    expect([...j.peer]).toEqual([1]);
+    expect(j.oneWayMs[0]).toBeCloseTo(0.7, 6);
+    const alone = joinLinkCaptures(table([seg(a, 0)]), table([seg(b, 0.5)]), CLIENT);
+    expect([...alone.arrived]).toEqual([0]);
+    expect(alone.lost).toBe(1);
+  });
+
+  it('when a tcpdump dropped packets, a segment without a far copy is unknown, not lost, and a notice says how many were dropped', () => {
+    const client = table([
+      { from: 'c', seq: 1, ipId: 1, at: 0 },
+      { from: 'c', seq: 2, ipId: 2, at: 1 },
+    ]);
+    const j = joinLinkCaptures(client, table([{ from: 'c', seq: 2, ipId: 2, at: 3 }]), CLIENT);
+    const wire = frameArrivals(client, j, 0, client.length, false);
+    expect(wire).toEqual({ frame: [1, 2], arrived: [null, true], oneWayMs: [null, 2] });
+    expect([...segmentArrivals([1, 2], wire).arrived]).toEqual([-1, 1]);
+    expect(captureDroppedNotice({ client: 0, server: 0 })).toBeNull();
+    expect(captureDroppedNotice({ client: 1, server: 2 })).toMatchObject({ code: 'LINK_CAPTURE_DROPPED', params: { dropped: 3, client: 1, server: 2 } });
+    expect(captureDroppedNotice({ client: 0, server: 1 })!.message).toMatch(/^the capture itself dropped 1 packet \(/);
+    expect(linkLossOf(j)).toMatchObject({ sent: 2, lost: 1, lostPercent: 50 });
   });
 
   it('the lab’s own pair (10 % loss from the client, 5 % back): the segments tshark finds only in the client’s capture', () => {

@@ -16,7 +16,10 @@ import type { PacketTable } from './packet-table.ts';
  * §5.4, a clock of at least 1 tick per ms on Linux) tells copies apart across such a wrap. Where
  * both fields are absent (IPv6 without timestamps) equal keys are matched in order, first copy
  * with first copy: a link that neither duplicates nor reorders keeps that order. A tcpdump that
- * dropped frames would make segments look lost; the 16 MiB ring keeps it from that (link-script.ts).
+ * dropped frames would make segments look lost: the 16 MiB ring keeps it from that (link-script.ts),
+ * and each tcpdump's own count of what it dropped ("N packets dropped by kernel", read by
+ * link-lab.ts) is checked after the run — above 0 at either end, nothing is called lost
+ * (frameArrivals' `lossKnown`, captureDroppedNotice).
  *
  * Columns, not objects: one value per row of the near end's table.
  */
@@ -35,15 +38,20 @@ export interface LinkJoin {
   reverseLost: number;
 }
 
-/** A row's key fields hashed to 32 bits (the addresses are compared, not hashed: the two tables number them differently). */
-function keyHash(t: PacketTable, r: number): number {
-  let h = Math.imul(t.seq[r]! ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ t.ack[r]!, 0xc2b2ae35);
-  h = Math.imul(h ^ ((t.srcPort[r]! << 16) | t.dstPort[r]!), 0x85ebca6b);
-  h = Math.imul(h ^ t.len[r]!, 0xc2b2ae35);
-  h = Math.imul(h ^ ((t.flags[r]! << 16) | (t.ipId[r]! & 0xffff)), 0x85ebca6b);
+/**
+ * Key fields hashed to 32 bits (the addresses are compared, not hashed: the two tables number them
+ * differently). Different keys can share a hash: the join compares every field after it.
+ */
+export function keyFieldsHash(seq: number, ack: number, srcPort: number, dstPort: number, len: number, flags: number, ipId: number): number {
+  let h = Math.imul(seq ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ ack, 0xc2b2ae35);
+  h = Math.imul(h ^ ((srcPort << 16) | dstPort), 0x85ebca6b);
+  h = Math.imul(h ^ len, 0xc2b2ae35);
+  h = Math.imul(h ^ ((flags << 16) | (ipId & 0xffff)), 0x85ebca6b);
   return (h ^ (h >>> 15)) | 0;
 }
+
+const keyHash = (t: PacketTable, r: number): number => keyFieldsHash(t.seq[r]!, t.ack[r]!, t.srcPort[r]!, t.dstPort[r]!, t.len[r]!, t.flags[r]!, t.ipId[r]!);
 
 /**
  * Joins the near end's capture with the far end's. `nearHost` is the near end's address (the
@@ -140,23 +148,28 @@ export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: 
 /** Where segments arrived, keyed by the near capture's frame numbers (ascending): what `timeline.event` carries and the diagram reads. */
 export interface FrameArrivals {
   frame: ArrayLike<number>;
-  arrived: ArrayLike<boolean>;
+  /** null: unknown (the capture itself dropped packets, so "not at the far end" proves nothing). */
+  arrived: ArrayLike<boolean | null>;
   oneWayMs: ArrayLike<number | null>;
 }
 
-/** A join as frame-keyed columns for the contract (JSON has no NaN: null). */
+/**
+ * A join as frame-keyed columns for the contract (JSON has no NaN: null). Without `lossKnown` (a
+ * tcpdump dropped packets) a segment with no far copy is unknown, not lost: arrived null.
+ */
 export function frameArrivals(
   near: PacketTable,
   join: LinkJoin,
   from = 0,
   to = near.length,
-): { frame: number[]; arrived: boolean[]; oneWayMs: (number | null)[] } {
+  lossKnown = true,
+): { frame: number[]; arrived: (boolean | null)[]; oneWayMs: (number | null)[] } {
   const frame: number[] = [];
-  const arrived: boolean[] = [];
+  const arrived: (boolean | null)[] = [];
   const oneWayMs: (number | null)[] = [];
   for (let i = from; i < to; i++) {
     frame.push(near.frame[i]!);
-    arrived.push(join.arrived[i] === 1);
+    arrived.push(join.arrived[i] === 1 ? true : lossKnown ? false : null);
     const ms = join.oneWayMs[i]!;
     oneWayMs.push(Number.isNaN(ms) ? null : Math.round(ms * 1e6) / 1e6);
   }
@@ -165,7 +178,8 @@ export function frameArrivals(
 
 /**
  * The arrivals of a stream's segments, as two columns beside its SegmentColumns: `arrived` 1 / 0,
- * or -1 where the frame has no entry (a capture made at one end only); `oneWayMs` NaN where unknown.
+ * or -1 where unknown (the frame has no entry — a capture made at one end only — or its entry is
+ * null); `oneWayMs` NaN where unknown.
  */
 export function segmentArrivals(segmentFrames: ArrayLike<number>, a: FrameArrivals): { arrived: Int8Array; oneWayMs: Float64Array } {
   const n = segmentFrames.length;
@@ -179,7 +193,8 @@ export function segmentArrivals(segmentFrames: ArrayLike<number>, a: FrameArriva
       const mid = (lo + hi) >> 1;
       const g = a.frame[mid]!;
       if (g === f) {
-        arrived[k] = a.arrived[mid] ? 1 : 0;
+        const got = a.arrived[mid];
+        arrived[k] = got === null ? -1 : got ? 1 : 0;
         oneWayMs[k] = a.oneWayMs[mid] ?? NaN;
         break;
       }
@@ -200,5 +215,22 @@ export function linkLossOf(j: LinkJoin): LinkLoss {
     reverseSent: j.reverseSent,
     reverseLost: j.reverseLost,
     reverseLostPercent: pct(j.reverseLost, j.reverseSent),
+  };
+}
+
+/**
+ * When a tcpdump dropped packets (LinkRun.captureDropped), the notice that says so: the run's
+ * arrivals are then sent without loss claims and no LinkLoss; null when neither dropped any.
+ */
+export function captureDroppedNotice(d: {
+  client: number;
+  server: number;
+}): { code: 'LINK_CAPTURE_DROPPED'; message: string; params: { dropped: number; client: number; server: number } } | null {
+  const dropped = d.client + d.server;
+  if (dropped === 0) return null;
+  return {
+    code: 'LINK_CAPTURE_DROPPED',
+    message: `the capture itself dropped ${dropped} packet${dropped === 1 ? '' : 's'} (${d.client} at the client, ${d.server} at the server): what the link lost is not known for this run`,
+    params: { dropped, client: d.client, server: d.server },
   };
 }

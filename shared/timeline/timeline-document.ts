@@ -35,23 +35,7 @@ export function timelineDocument(streams: StreamAnalysis[], arrivals?: FrameArri
       server: s.server,
       guessed: s.guessed,
       handshakeRttMs: s.handshakeRttMs === null ? null : Math.round(s.handshakeRttMs * 1e6) / 1e6,
-      segments: withArrivals(
-        s.segments.map((g) => ({
-          frame: g.frame,
-          t: ns(g.t),
-          from: g.from,
-          flags: g.flags,
-          seq: g.seq,
-          ack: g.ack,
-          relSeq: g.relSeq,
-          relAck: g.relAck,
-          len: g.len,
-          win: g.win,
-          badges: g.badges,
-          dupAckNum: g.dupAckNum,
-        })),
-        arrivalsOf(s, arrivals),
-      ),
+      segments: documentSegments(s, arrivalsOf(s, arrivals)),
       states: {
         client: s.states.client.map((c) => ({ t: ns(c.t), state: c.state })),
         server: s.states.server.map((c) => ({ t: ns(c.t), state: c.state })),
@@ -60,11 +44,29 @@ export function timelineDocument(streams: StreamAnalysis[], arrivals?: FrameArri
   };
 }
 
-function withArrivals(segments: DocumentSegment[], a: ReturnType<typeof arrivalsOf>): DocumentSegment[] {
-  if (!a) return segments;
-  return segments.map((g, k) => {
-    const ms = a.oneWayMs[k]!;
-    return { ...g, arrived: a.arrived[k]! < 0 ? null : a.arrived[k] === 1, oneWayMs: Number.isNaN(ms) ? null : ms };
+/** One pass over a stream's segments; with a join's columns each also gets `arrived` (null: unknown) and `oneWayMs` (null: lost or untimed). */
+function documentSegments(s: StreamAnalysis, a: ReturnType<typeof arrivalsOf>): DocumentSegment[] {
+  return s.segments.map((g, k) => {
+    const d: DocumentSegment = {
+      frame: g.frame,
+      t: ns(g.t),
+      from: g.from,
+      flags: g.flags,
+      seq: g.seq,
+      ack: g.ack,
+      relSeq: g.relSeq,
+      relAck: g.relAck,
+      len: g.len,
+      win: g.win,
+      badges: g.badges,
+      dupAckNum: g.dupAckNum,
+    };
+    if (a) {
+      const ms = a.oneWayMs[k]!;
+      d.arrived = a.arrived[k]! < 0 ? null : a.arrived[k] === 1;
+      d.oneWayMs = Number.isNaN(ms) ? null : ms;
+    }
+    return d;
   });
 }
 

@@ -8,6 +8,7 @@ import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/co
 import type { TimelineMarker } from '../../../shared/contract/timeline.ts';
 import { linkTools, missingToolProblem, namespaceProblem, netemAdvice, unsupportedOsProblem, type LinkProblem } from '../../../shared/timeline/link-advice.ts';
 import { decodeTcpInfo } from '../../../shared/timeline/tcp-info.ts';
+import { tcpdumpKernelDrops } from '../../../shared/timeline/tcpdump-stats.ts';
 import { childGuard } from '../app/child-guard.ts';
 import { nodeChild } from '../app/node-child.ts';
 import { linkDelayProgram, linkProgram } from './link-program.ts';
@@ -100,6 +101,12 @@ export interface LinkRun {
   serverPcap: Uint8Array;
   tcpInfo: TcpInfoSample[];
   markers: TimelineMarker[];
+  /**
+   * Packets each tcpdump itself dropped ("N packets dropped by kernel" as it ended; 0 where it
+   * printed no count): more than 0 at either end, and a segment missing from the server's capture
+   * may have crossed the link uncaptured, so the join cannot say it was lost.
+   */
+  captureDropped: { client: number; server: number };
 }
 
 /** Throws the availability's code when links cannot be made here, LINK_DELAY_UNAVAILABLE when delay needs a netem the kernel lacks. */
@@ -112,6 +119,15 @@ export function checkRunnable(settings: LinkSettings, st: LinkStatus): void {
 export function linkBoundMs(s: LinkSettings): number {
   const transferMs = s.rateKbit === 0 ? 0 : (s.transferBytes * 8) / s.rateKbit;
   return Math.min(600_000, Math.round(20_000 + 3 * transferMs + s.delayMs * 50));
+}
+
+/** What a tcpdump of the script (its stderr file) says it dropped; 0 when the file or the count is missing. */
+function droppedBy(errFile: string): number {
+  try {
+    return tcpdumpKernelDrops(readFileSync(errFile, 'utf8')) ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** koffi's entry file, for the program's require() (it runs from a temp folder with no node_modules). */
@@ -143,7 +159,7 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
   const env: NodeJS.ProcessEnv = { ...node.env, PATH: toolPath() };
   const koffi = koffiEntry();
   if (koffi) env.WIRELAB_KOFFI = koffi;
-  const out: LinkRun = { pcap: new Uint8Array(), serverPcap: new Uint8Array(), tcpInfo: [], markers: [] };
+  const out: LinkRun = { pcap: new Uint8Array(), serverPcap: new Uint8Array(), tcpInfo: [], markers: [], captureDropped: { client: 0, server: 0 } };
   let failedStep: string | null = null;
   let clientStatus: number | null = null;
   try {
@@ -210,6 +226,7 @@ export async function runLink(settings: LinkSettings, hooks: LinkHooks, status?:
       throw new WirelabError('EXPERIMENT_FAILED', `the experiment's client ended with status ${clientStatus}`, undefined, { reason: `exit ${clientStatus}` });
     out.pcap = new Uint8Array(readFileSync(join(dir, 'capture.pcap')));
     out.serverPcap = new Uint8Array(readFileSync(join(dir, 'server.pcap')));
+    out.captureDropped = { client: droppedBy(join(dir, 'tcpdump.err')), server: droppedBy(join(dir, 'tcpdump-server.err')) };
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

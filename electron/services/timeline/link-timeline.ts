@@ -1,7 +1,7 @@
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
 import type { CaptureStatus, TimelineEvent } from '../../../shared/contract/timeline.ts';
-import { frameArrivals, joinLinkCaptures, linkLossOf } from '../../../shared/timeline/link-join.ts';
+import { captureDroppedNotice, frameArrivals, joinLinkCaptures, linkLossOf } from '../../../shared/timeline/link-join.ts';
 import { readPacketTable } from '../../../shared/timeline/packet-table.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import { readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
@@ -49,11 +49,14 @@ export async function linkTimeline(settings: LinkSettings, status: LinkStatus, e
     // (the table's rows are the same TCP frames, in the same order, as the packets read above).
     const near = readPacketTable(run.pcap).table;
     const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
+    // A tcpdump that dropped packets leaves gaps the join would read as loss: then nothing is called lost, and the status says why.
+    const dropped = captureDroppedNotice(run.captureDropped);
     for (let i = 0; i < packets.length; i += PACKETS_PER_EVENT) {
       const end = Math.min(packets.length, i + PACKETS_PER_EVENT);
-      emit({ packets: packets.slice(i, end), arrivals: frameArrivals(near, join, i, end) });
+      emit({ packets: packets.slice(i, end), arrivals: frameArrivals(near, join, i, end, dropped === null) });
     }
-    emit({ linkLoss: linkLossOf(join), status: { phase: 'done', message: null, capture } });
+    if (dropped) emit({ status: { phase: 'done', message: dropped.message, code: dropped.code, params: dropped.params, capture } });
+    else emit({ linkLoss: linkLossOf(join), status: { phase: 'done', message: null, capture } });
   } catch (e) {
     flush();
     const err = e instanceof WirelabError ? e : new WirelabError('EXPERIMENT_FAILED', String(e), undefined, { reason: String(e) });

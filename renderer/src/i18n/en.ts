@@ -945,6 +945,10 @@ export const en = {
   'code.LINK_DELAY_UNAVAILABLE':
     'Delay and jitter are unavailable: this kernel has no sch_netem, and Wirelab’s delay line (python3 and /dev/net/tun) cannot run here. Install the kernel’s modules (Debian/Ubuntu: linux-modules-extra-$(uname -r); Fedora: kernel-modules-extra) and run sudo modprobe sch_netem, or install python3.',
   'code.LINK_TCP_INFO_UNAVAILABLE': 'No TCP_INFO samples: {reason}',
+  'code.LINK_CAPTURE_DROPPED.one':
+    'tcpdump itself dropped {dropped} packet ({client} at the client’s end, {server} at the server’s): a segment missing at the server may have crossed the link uncaptured, so this run calls nothing lost on the link.',
+  'code.LINK_CAPTURE_DROPPED.other':
+    'tcpdump itself dropped {dropped} packets ({client} at the client’s end, {server} at the server’s): a segment missing at the server may have crossed the link uncaptured, so this run calls nothing lost on the link.',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab will not signal process {pid} (init): the whole system depends on it.',
   'code.SIGNAL_REFUSED_SELF.electron': 'Process {pid} is Wirelab itself; quit it from its window instead.',
   'code.SIGNAL_REFUSED_SELF.browser': 'Process {pid} is Wirelab itself (the browser host); stop it with Ctrl+C in the terminal that runs `wirelab serve`.',
@@ -1002,7 +1006,8 @@ export const en = {
   'tl.link.samples.other': '{n} TCP_INFO samples of the sender',
   'tl.link.lost': 'lost on the link',
   'tl.link.lostTitle': 'Captured where it was sent, never captured at the other end: the router dropped it.',
-  'tl.link.sentLost': 'Client sent {sent} segments, lost on the link {lost} ({pct} %); loss set to {set} %.',
+  'tl.link.sentLost.one': 'Client sent {n} segment, lost on the link {lost} ({pct} %); loss set to {set} %.',
+  'tl.link.sentLost.other': 'Client sent {n} segments, lost on the link {lost} ({pct} %); loss set to {set} %.',
   'tl.link.reverseSentLost': 'Server sent {sent}, lost on the link {lost} ({pct} %); loss set to {set} %.',
   'tl.link.rule.lossy': 'The lesson also drops the segment with the FIN three times.',
   'tl.link.rule.lost-syn': 'The lesson itself drops the first SYN.',

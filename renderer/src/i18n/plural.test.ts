@@ -9,6 +9,12 @@ describe('plural keys by count', () => {
     expect(translate('en', 'sender.bytes', { n: '0' }, 0)).toBe('0 bytes');
     expect(translate('zh-CN', 'sender.bytes', { n: '1' }, 1)).toBe('1 字节');
   });
+  it('words the link’s count of segments in the singular for one ("1 segment", not "1 segments")', () => {
+    const p = { lost: 0, pct: 0, set: 0 };
+    expect(translate('en', 'tl.link.sentLost', { n: 1, ...p })).toBe('Client sent 1 segment, lost on the link 0 (0 %); loss set to 0 %.');
+    expect(translate('en', 'tl.link.sentLost', { n: 2, ...p })).toBe('Client sent 2 segments, lost on the link 0 (0 %); loss set to 0 %.');
+    expect(translate('zh-CN', 'tl.link.sentLost', { n: 1, ...p })).toBe('客户端发送 1 个报文段，链路上丢失 0 个（0%）；设定丢包率 0%。');
+  });
   it('takes counts past 2^53 (subnets, hosts) as "other"', () => {
     expect(translate('en', 'subnet.split.count', { count: '1' }, Number('1'))).toBe('1 subnet');
     expect(translate('en', 'subnet.split.count', { count: '18,446,744,073,709,551,616' }, Number(18446744073709551616n))).toBe(

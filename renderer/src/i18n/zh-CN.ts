@@ -903,6 +903,8 @@ export const zhCN: Messages = {
   'code.LINK_DELAY_UNAVAILABLE':
     '无法设置时延和抖动：此内核没有 sch_netem，Wirelab 的延迟线（python3 和 /dev/net/tun）也无法在此运行。请安装内核模块（Debian/Ubuntu：linux-modules-extra-$(uname -r)；Fedora：kernel-modules-extra）并执行 sudo modprobe sch_netem，或安装 python3。',
   'code.LINK_TCP_INFO_UNAVAILABLE': '没有 TCP_INFO 采样：{reason}',
+  'code.LINK_CAPTURE_DROPPED.other':
+    'tcpdump 自己丢弃了 {dropped} 个包（客户端一侧 {client} 个，服务器一侧 {server} 个）：服务器端缺少的报文段可能已经过链路只是没被抓到，所以本次运行不判定任何报文段在链路上丢失。',
   'code.SIGNAL_REFUSED_INIT': 'Wirelab 不会向进程 {pid}（init）发送信号：整个系统都依赖它。',
   'code.SIGNAL_REFUSED_SELF.electron': '进程 {pid} 就是 Wirelab 自己；请从它的窗口退出。',
   'code.SIGNAL_REFUSED_SELF.browser': '进程 {pid} 就是 Wirelab 自己（浏览器宿主）；请在运行 `wirelab serve` 的终端里按 Ctrl+C 结束它。',
@@ -951,7 +953,7 @@ export const zhCN: Messages = {
   'tl.link.samples.other': '发送方的 TCP_INFO 采样 {n} 个',
   'tl.link.lost': '链路上丢失',
   'tl.link.lostTitle': '在发送端抓到，在另一端没有抓到：被路由器丢弃了。',
-  'tl.link.sentLost': '客户端发送 {sent} 个报文段，链路上丢失 {lost} 个（{pct}%）；设定丢包率 {set}%。',
+  'tl.link.sentLost.other': '客户端发送 {n} 个报文段，链路上丢失 {lost} 个（{pct}%）；设定丢包率 {set}%。',
   'tl.link.reverseSentLost': '服务器发送 {sent} 个，链路上丢失 {lost} 个（{pct}%）；设定丢包率 {set}%。',
   'tl.link.rule.lossy': '本实验另外把带 FIN 的报文段丢弃三次。',
   'tl.link.rule.lost-syn': '本实验专门丢弃第一个 SYN。',

@@ -16,7 +16,7 @@ export function LinkSummary({ link, loss }: { link: LinkSettings; loss: LinkLoss
   const back = loss.reverseSent > 0 && (link.reverseLossPercent > 0 || loss.reverseLost > 0);
   return (
     <p className="tl-look" data-testid="link-lost" data-lost={loss.lost} data-sent={loss.sent}>
-      {t('tl.link.sentLost', { sent: loss.sent, lost: loss.lost, pct: loss.lostPercent, set: link.lossPercent })}
+      {t('tl.link.sentLost', { n: loss.sent, lost: loss.lost, pct: loss.lostPercent, set: link.lossPercent })}
       {back && (
         <> {t('tl.link.reverseSentLost', { sent: loss.reverseSent, lost: loss.reverseLost, pct: loss.reverseLostPercent, set: link.reverseLossPercent })}</>
       )}

@@ -119,6 +119,11 @@ export function SourceView({ source }: { source: TimelineSource }) {
         </p>
       )}
       {source.link && source.linkLoss && <LinkSummary link={source.link} loss={source.linkLoss} />}
+      {source.link && status.phase === 'done' && status.code && (
+        <p className="notice warning" data-testid="link-notice" data-code={status.code}>
+          {codeText(locale, status.code, status.params) ?? status.message}
+        </p>
+      )}
       {source.file && <FileSummary source={source} file={source.file} />}
       {live && streams.length > 1 && (
         <label className="field-inline">
