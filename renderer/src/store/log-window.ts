@@ -20,6 +20,8 @@ export interface SessionLog {
   messages: EventDeque<SenderEvent>;
   /** Bumped once per change of the deques, so components re-render without them being copied. */
   version: number;
+  /** Bumped each time the window is replaced by the log's tail (a jump to the newest): the view then follows from the bottom. */
+  tailEpoch: number;
   /** Entries kept per column (the "Keep" setting when this log was started or cleared). */
   keep: number;
   /** Raw framing: every incoming chunk is also a message. */
@@ -58,6 +60,7 @@ export const emptyLog = (keep: number, startedAt = 0, raw = false): SessionLog =
   chunks: new EventDeque(),
   messages: new EventDeque(),
   version: 0,
+  tailEpoch: 0,
   keep,
   raw,
   firstSeq: 1,
@@ -157,7 +160,15 @@ export function logFromPage(page: LogPage, keep: number): SessionLog {
 
 /** `log`'s window replaced by `page` (the log's tail), following the tail again. */
 function tailInto(log: SessionLog, page: LogPage): SessionLog {
-  const next: SessionLog = { ...log, chunks: new EventDeque(), messages: new EventDeque(), version: log.version + 1, follow: true, loading: null };
+  const next: SessionLog = {
+    ...log,
+    chunks: new EventDeque(),
+    messages: new EventDeque(),
+    version: log.version + 1,
+    tailEpoch: log.tailEpoch + 1,
+    follow: true,
+    loading: null,
+  };
   for (const e of page.entries) pushEntry(next, e);
   next.lastSeq = page.lastSeq;
   next.firstSeq = page.entries[0]?.seq ?? page.lastSeq + 1;

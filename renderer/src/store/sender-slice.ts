@@ -122,6 +122,8 @@ export interface SenderSlice {
   loadOlderEntries(id: string): Promise<void>;
   /** Scrolling forward past the window: reads the entries after it (`sender.log {after}`); at the tail the view follows it again. */
   loadNewerEntries(id: string): Promise<void>;
+  /** The user scrolled up from the tail: live entries are counted but no longer put into the window (so what they read stays). */
+  pauseFollow(id: string): void;
   /** Back to the newest entries and following them (the window becomes the log's tail). */
   jumpToNewest(id: string): Promise<void>;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
@@ -200,7 +202,10 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
             if (!r.ok) return;
             continue;
           }
-          setLog(id, 'after' in q ? applyNewer(now, r.value, id) : applyTail(now, r.value));
+          const next = 'after' in q ? applyNewer(now, r.value, id) : applyTail(now, r.value);
+          // the user scrolled up meanwhile: the window stays where they read
+          setLog(id, now.follow ? next : { ...next, follow: false });
+          if (!now.follow) return;
         }
       } finally {
         catching.delete(id);
@@ -542,6 +547,8 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         // A Clear or a jump meanwhile made another window: this page belongs to none.
         if (!r.ok || now.firstSeq !== log.firstSeq || now.clearedUpTo !== log.clearedUpTo) return setLog(id, { ...now, loading: null });
         setLog(id, applyOlder(now, r.value));
+        // a gap that came while this page was read is read now
+        void catchUp(id);
       },
       async loadNewerEntries(id) {
         const log = get().sender.logs[id];
@@ -553,6 +560,10 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         if (!r.ok || now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo) return setLog(id, { ...now, loading: null });
         setLog(id, applyNewer(now, r.value, id));
         void catchUp(id);
+      },
+      pauseFollow(id) {
+        const log = get().sender.logs[id];
+        if (log?.follow) setLog(id, { ...log, follow: false, version: log.version + 1 });
       },
       async jumpToNewest(id) {
         const log = get().sender.logs[id];

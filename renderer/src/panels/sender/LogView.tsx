@@ -6,7 +6,7 @@ import { saveFile } from '../../shell/save-file.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventDeque } from '../../../../shared/sender/event-deque.ts';
 import { lowerBound } from '../../../../shared/sender/event-deque.ts';
-import { atStart, atTail, goneBeforeStart } from '../../store/log-window.ts';
+import { atStart, goneBeforeStart } from '../../store/log-window.ts';
 import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
 import type { Locale } from '../../i18n/i18n.ts';
 import { senderCodeText } from '../../i18n/sender-text.ts';
@@ -93,11 +93,13 @@ function HttpEntry({ e, when, wall, t, locale }: { e: SenderEvent; when: string;
 
 /** Where a column's window stands in the session's log: what its first and last rows say. */
 interface Edges {
+  /** Changes when the window jumps to the tail: the column follows from the bottom again. */
+  tailEpoch: number;
   loading: 'older' | 'newer' | null;
   atStart: boolean;
   /** Entries before the start that the backend's log budget let go. */
   goneBefore: number;
-  /** The window ends at the log's newest entry and follows it. */
+  /** The window tracks the log's newest entry (reading a gap again counts: it ends at the tail once read). */
   atTail: boolean;
 }
 
@@ -112,6 +114,7 @@ function Column({
   edges,
   onOlder,
   onNewer,
+  onLeaveTail,
 }: {
   title: string;
   entries: EventDeque<SenderEvent>;
@@ -123,6 +126,8 @@ function Column({
   edges: Edges;
   onOlder: () => void;
   onNewer: () => void;
+  /** The user scrolled up from the tail: the window stops taking live entries (they are counted, and read when they scroll back down). */
+  onLeaveTail: () => void;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -155,6 +160,7 @@ function Column({
   // Follow the newest entry while the user is at the bottom of a window at the tail; stay put
   // if they scrolled up to read (or the window holds older entries).
   const following = useRef(true);
+  const lastTop = useRef(0);
   /** The entry at the top of the viewport and how far into it, by seq: kept there when entries come or go above it. */
   const anchor = useRef<{ seq: number; offset: number } | null>(null);
   const count = shown;
@@ -198,6 +204,11 @@ function Column({
     const i = Math.min(n - 1, Math.max(0, Math.floor((el.scrollTop - edgeHeight) / rowHeight)));
     anchor.current = { seq: entryAtRef.current(i).seq, offset: el.scrollTop - (edgeHeight + i * rowHeight) };
   };
+  // A jump to the newest entries: follow them from the bottom, whatever was being read before.
+  useLayoutEffect(() => {
+    following.current = true;
+    anchor.current = null;
+  }, [edges.tailEpoch]);
   // Entries paged in above (or cut above) move every row: put the one the user was reading back where it was.
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -208,9 +219,13 @@ function Column({
     if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is what says the deque changed
   }, [version, count, matches]);
-  // A page that arrived (or was refused because the window moved) may leave the user at an edge still.
+  // A page that arrived (or was refused because the window moved) may leave the user at an edge
+  // still; a window back at the tail with the user at its bottom follows it again.
   useEffect(() => {
-    if (scroller.current && !following.current) reachEdges(scroller.current);
+    const el = scroller.current;
+    if (!el || following.current) return;
+    if (edges.atTail && el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight) following.current = true;
+    else reachEdges(el);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, edges.loading, edges.atTail]);
   const head =
@@ -243,7 +258,15 @@ function Column({
         onScroll={(e) => {
           const el = e.currentTarget;
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;
-          following.current = atBottom && edgesRef.current.atTail;
+          // Only the user scrolls up (entries arriving or being cut never move scrollTop back):
+          // that pauses the window, so what they read is not pushed out by the stream.
+          const up = el.scrollTop < lastTop.current - 1;
+          lastTop.current = el.scrollTop;
+          if (atBottom) following.current = edgesRef.current.atTail;
+          else if (up) {
+            following.current = false;
+            if (edgesRef.current.atTail) onLeaveTail();
+          }
           remember(el);
           reachEdges(el);
         }}
@@ -253,9 +276,9 @@ function Column({
           {count > 0 && (
             <div
               className="log-edge muted"
-              data-testid="log-start"
+              data-testid="log-edge-start"
               data-state={edges.loading === 'older' ? 'loading' : edges.atStart ? 'start' : 'more'}
-              style={{ height: edgeHeight }}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: edgeHeight }}
             >
               {head}
             </div>
@@ -335,7 +358,8 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
   const loadOlder = useApp((s) => s.loadOlderEntries);
   const loadNewer = useApp((s) => s.loadNewerEntries);
   const jumpToNewest = useApp((s) => s.jumpToNewest);
-  const edges: Edges = { loading: log.loading, atStart: atStart(log), goneBefore: goneBeforeStart(log), atTail: atTail(log) };
+  const pauseFollow = useApp((s) => s.pauseFollow);
+  const edges: Edges = { tailEpoch: log.tailEpoch, loading: log.loading, atStart: atStart(log), goneBefore: goneBeforeStart(log), atTail: log.follow };
   const id = session.info.id;
   const updateSettings = useApp((s) => s.updateSettings);
   const [query, setQuery] = useState('');
@@ -417,6 +441,7 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
           edges={edges}
           onOlder={() => void loadOlder(id)}
           onNewer={() => void loadNewer(id)}
+          onLeaveTail={() => pauseFollow(id)}
         />
         <Column
           title={`${t('sender.log.messages')} · ${session.framing === 'custom' ? session.framingLabel : t(`sender.framing.${session.framing}`)}`}
@@ -426,6 +451,7 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
           edges={edges}
           onOlder={() => void loadOlder(id)}
           onNewer={() => void loadNewer(id)}
+          onLeaveTail={() => pauseFollow(id)}
           start={log.startedAt}
           testId="log-messages"
           query={query}
