@@ -7,11 +7,16 @@
  */
 export class EventDeque<T> {
   private items: (T | undefined)[];
+  /** items.length - 1: the capacity is a power of two, so an index wraps with a mask. */
+  private mask: number;
   private start = 0;
   private size = 0;
 
   constructor(initialCapacity = 64) {
-    this.items = new Array<T | undefined>(Math.max(4, initialCapacity));
+    let cap = 4;
+    while (cap < initialCapacity) cap *= 2;
+    this.items = new Array<T | undefined>(cap);
+    this.mask = cap - 1;
   }
 
   get length(): number {
@@ -20,22 +25,23 @@ export class EventDeque<T> {
 
   private grow(): void {
     const next = new Array<T | undefined>(this.items.length * 2);
-    for (let i = 0; i < this.size; i++) next[i] = this.items[(this.start + i) % this.items.length];
+    for (let i = 0; i < this.size; i++) next[i] = this.items[(this.start + i) & this.mask];
     this.items = next;
+    this.mask = next.length - 1;
     this.start = 0;
   }
 
   /** Adds at the newest end. */
   push(item: T): void {
     if (this.size === this.items.length) this.grow();
-    this.items[(this.start + this.size) % this.items.length] = item;
+    this.items[(this.start + this.size) & this.mask] = item;
     this.size++;
   }
 
   /** Adds at the oldest end. */
   unshift(item: T): void {
     if (this.size === this.items.length) this.grow();
-    this.start = (this.start - 1 + this.items.length) % this.items.length;
+    this.start = (this.start - 1) & this.mask;
     this.items[this.start] = item;
     this.size++;
   }
@@ -45,7 +51,7 @@ export class EventDeque<T> {
     if (!this.size) return undefined;
     const x = this.items[this.start];
     this.items[this.start] = undefined;
-    this.start = (this.start + 1) % this.items.length;
+    this.start = (this.start + 1) & this.mask;
     this.size--;
     return x;
   }
@@ -53,7 +59,7 @@ export class EventDeque<T> {
   /** Removes the newest entry. */
   pop(): T | undefined {
     if (!this.size) return undefined;
-    const i = (this.start + this.size - 1) % this.items.length;
+    const i = (this.start + this.size - 1) & this.mask;
     const x = this.items[i];
     this.items[i] = undefined;
     this.size--;
@@ -63,7 +69,7 @@ export class EventDeque<T> {
   /** Entry i, oldest first. */
   at(i: number): T | undefined {
     if (i < 0 || i >= this.size) return undefined;
-    return this.items[(this.start + i) % this.items.length];
+    return this.items[(this.start + i) & this.mask];
   }
 
   first(): T | undefined {

@@ -87,16 +87,17 @@ function isMessage(e: SenderEvent, raw: boolean): boolean {
   return e.type === 'notice' && e.code === 'HTTP_REQUEST';
 }
 
-function pushEntry(log: SessionLog, e: SenderEvent, front = false): void {
-  const add = (d: EventDeque<SenderEvent>) => (front ? d.unshift(e) : d.push(e));
-  if (e.code === 'SENDER_LOG_GONE') {
-    // a hole both columns have
-    add(log.chunks);
-    add(log.messages);
-    return;
-  }
-  if (e.type !== 'message') add(log.chunks);
-  if (isMessage(e, log.raw)) add(log.messages);
+function pushEntry(log: SessionLog, e: SenderEvent): void {
+  // a hole both columns have
+  const both = e.code === 'SENDER_LOG_GONE';
+  if (both || e.type !== 'message') log.chunks.push(e);
+  if (both || isMessage(e, log.raw)) log.messages.push(e);
+}
+
+function unshiftEntry(log: SessionLog, e: SenderEvent): void {
+  const both = e.code === 'SENDER_LOG_GONE';
+  if (both || e.type !== 'message') log.chunks.unshift(e);
+  if (both || isMessage(e, log.raw)) log.messages.unshift(e);
 }
 
 /** The marker that stands where entries are missing: `n` seqs after `after` the backend no longer holds. */
@@ -120,20 +121,24 @@ function goneMarker(sessionId: string, after: number, n: number, at: number): Se
 
 /** Cuts the oldest entries until both columns fit `keep` (the live stream while following). */
 function trimOld(log: SessionLog): void {
-  while (log.chunks.length > log.keep || log.messages.length > log.keep) {
-    const col = log.chunks.length > log.keep ? log.chunks : log.messages;
-    log.firstSeq = col.shift()!.seq + 1;
-    for (const d of [log.chunks, log.messages]) while (d.length && d.first()!.seq < log.firstSeq) d.shift();
+  const { chunks, messages, keep } = log;
+  while (chunks.length > keep || messages.length > keep) {
+    const cut = (chunks.length > keep ? chunks : messages).shift()!.seq + 1;
+    while (chunks.length && chunks.first()!.seq < cut) chunks.shift();
+    while (messages.length && messages.first()!.seq < cut) messages.shift();
+    log.firstSeq = cut;
   }
 }
 
 /** Cuts the newest entries until both columns fit (scrolling back); true when anything was cut, so the window left the tail. */
 function trimNew(log: SessionLog): boolean {
+  const { chunks, messages, keep } = log;
   let cut = false;
-  while (log.chunks.length > log.keep || log.messages.length > log.keep) {
-    const col = log.chunks.length > log.keep ? log.chunks : log.messages;
-    log.lastSeq = col.pop()!.seq - 1;
-    for (const d of [log.chunks, log.messages]) while (d.length && d.last()!.seq > log.lastSeq) d.pop();
+  while (chunks.length > keep || messages.length > keep) {
+    const end = (chunks.length > keep ? chunks : messages).pop()!.seq - 1;
+    while (chunks.length && chunks.last()!.seq > end) chunks.pop();
+    while (messages.length && messages.last()!.seq > end) messages.pop();
+    log.lastSeq = end;
     cut = true;
   }
   return cut;
@@ -184,7 +189,7 @@ export const applyTail = (log: SessionLog, page: LogPage): SessionLog => tailInt
 export function applyOlder(log: SessionLog, page: LogPage): SessionLog {
   const next: SessionLog = { ...log, loading: null, heldFrom: page.firstSeq, version: log.version + 1 };
   const older = page.entries.filter((e) => e.seq < log.firstSeq);
-  for (let i = older.length - 1; i >= 0; i--) pushEntry(next, older[i]!, true);
+  for (let i = older.length - 1; i >= 0; i--) unshiftEntry(next, older[i]!);
   if (older.length) next.firstSeq = older[0]!.seq;
   if (trimNew(next)) next.follow = false;
   return next;
@@ -241,13 +246,17 @@ export function catchUpQuery(log: SessionLog): { after: number; limit: number } 
 
 /** The live stream's entries for one session (seq above what was counted), appended while the window follows without a gap. */
 export function appendLive(log: SessionLog, fresh: SenderEvent[]): void {
+  let last = log.lastSeq;
+  let counted = log.countedSeq;
   for (const e of fresh) {
-    if (log.follow && log.lastSeq === log.countedSeq && e.seq === log.lastSeq + 1) {
+    if (log.follow && last === counted && e.seq === last + 1) {
       pushEntry(log, e);
-      log.lastSeq = e.seq;
+      last = e.seq;
     }
     // else: past a gap, or while the user reads older entries: counted, read again with `after` later
-    log.countedSeq = Math.max(log.countedSeq, e.seq);
+    if (e.seq > counted) counted = e.seq;
   }
+  log.lastSeq = last;
+  log.countedSeq = counted;
   trimOld(log);
 }
