@@ -161,6 +161,7 @@ function Column({
   // if they scrolled up to read (or the window holds older entries).
   const following = useRef(true);
   const lastTop = useRef(0);
+  const lastHeight = useRef(0);
   /** The entry at the top of the viewport and how far into it, by seq: kept there when entries come or go above it. */
   const anchor = useRef<{ seq: number; offset: number } | null>(null);
   const count = shown;
@@ -194,7 +195,8 @@ function Column({
   /** Reads what lies past the edge the user reached: older entries at the top, newer ones at the bottom of a window that is not at the tail. */
   const reachEdges = (el: HTMLDivElement) => {
     const e = edgesRef.current;
-    if (e.loading) return;
+    // a column that follows the tail never pages (a short log's first rows are near its top too)
+    if (e.loading || following.current) return;
     if (el.scrollTop < edgeHeight + 2 * rowHeight && !e.atStart) onOlder();
     else if (!e.atTail && el.scrollHeight - el.scrollTop - el.clientHeight < edgeHeight + rowHeight) onNewer();
   };
@@ -258,10 +260,12 @@ function Column({
         onScroll={(e) => {
           const el = e.currentTarget;
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;
-          // Only the user scrolls up (entries arriving or being cut never move scrollTop back):
-          // that pauses the window, so what they read is not pushed out by the stream.
-          const up = el.scrollTop < lastTop.current - 1;
+          // Only the user scrolls up: entries arriving never move scrollTop back, and content that
+          // shrank (a jump, the end row going) clamps it without growing the height. Scrolling up
+          // pauses the window, so what they read is not pushed out by the stream.
+          const up = el.scrollTop < lastTop.current - 1 && el.scrollHeight >= lastHeight.current;
           lastTop.current = el.scrollTop;
+          lastHeight.current = el.scrollHeight;
           if (atBottom) following.current = edgesRef.current.atTail;
           else if (up) {
             following.current = false;
