@@ -72,7 +72,7 @@ export const en = {
   'sender.log.older': '↑ Scroll up for older entries',
   'sender.log.loadingOlder': 'Loading older entries…',
   'sender.log.start': 'Start of the log',
-  'sender.log.startGone': 'Start of what the log holds: {n} older entries were let go to stay within its {budget} budget',
+  'sender.log.startGone': 'Start of what the log holds: {n} older entries were let go (its {budget} budget, or a Clear in another window)',
   'sender.log.newer': '↓ Scroll down for newer entries',
   'sender.log.loadingNewer': 'Loading newer entries…',
   'sender.log.jump': 'Jump to newest',

@@ -73,7 +73,7 @@ export const zhCN: Messages = {
   'sender.log.older': '↑ 向上滚动查看更早的记录',
   'sender.log.loadingOlder': '正在加载更早的记录…',
   'sender.log.start': '日志开头',
-  'sender.log.startGone': '已保存日志的开头：为不超过 {budget} 的日志预算，更早的 {n} 条记录已被舍弃',
+  'sender.log.startGone': '已保存日志的开头：更早的 {n} 条记录已被舍弃（超出 {budget} 的日志预算，或在另一个窗口中清空了日志）',
   'sender.log.newer': '↓ 向下滚动查看更新的记录',
   'sender.log.loadingNewer': '正在加载更新的记录…',
   'sender.log.jump': '跳到最新',
