@@ -22,6 +22,16 @@ describe('EventDeque', () => {
     expect(d.at(0)).toBe(999_000);
   });
 
+  it('drops many entries from either end at once', () => {
+    const d = new EventDeque<number>(4);
+    for (let i = 1; i <= 10; i++) d.push(i);
+    d.dropFirst(3);
+    d.dropLast(2);
+    expect(d.toArray()).toEqual([4, 5, 6, 7, 8]);
+    d.dropFirst(99);
+    expect(d.length).toBe(0);
+  });
+
   it('finds an entry by its key', () => {
     const d = new EventDeque<number>();
     for (const x of [2, 4, 6, 8]) d.push(x);

@@ -66,6 +66,21 @@ export class EventDeque<T> {
     return x;
   }
 
+  /** Removes the `n` oldest entries at once (the window's far end under a flood: one call per batch, not per entry). */
+  dropFirst(n: number): void {
+    n = Math.min(n, this.size);
+    for (let i = 0; i < n; i++) this.items[(this.start + i) & this.mask] = undefined;
+    this.start = (this.start + n) & this.mask;
+    this.size -= n;
+  }
+
+  /** Removes the `n` newest entries at once. */
+  dropLast(n: number): void {
+    n = Math.min(n, this.size);
+    for (let i = 1; i <= n; i++) this.items[(this.start + this.size - i) & this.mask] = undefined;
+    this.size -= n;
+  }
+
   /** Entry i, oldest first. */
   at(i: number): T | undefined {
     if (i < 0 || i >= this.size) return undefined;

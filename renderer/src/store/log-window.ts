@@ -1,6 +1,8 @@
 import type { LogPage, SenderEvent } from '../../../shared/contract/index.ts';
 import { limits } from '../../../shared/contract/limits.ts';
-import { EventDeque } from '../../../shared/sender/event-deque.ts';
+import { EventDeque, lowerBound } from '../../../shared/sender/event-deque.ts';
+
+const seqOf = (e: SenderEvent) => e.seq;
 
 /**
  * What a page shows of one session's log: a window of the backend's log (SenderService,
@@ -123,9 +125,11 @@ function goneMarker(sessionId: string, after: number, n: number, at: number): Se
 function trimOld(log: SessionLog): void {
   const { chunks, messages, keep } = log;
   while (chunks.length > keep || messages.length > keep) {
-    const cut = (chunks.length > keep ? chunks : messages).shift()!.seq + 1;
-    while (chunks.length && chunks.first()!.seq < cut) chunks.shift();
-    while (messages.length && messages.first()!.seq < cut) messages.shift();
+    const col = chunks.length > keep ? chunks : messages;
+    // both columns are sorted by seq: everything before the cut goes from each, in one call
+    const cut = col.at(col.length - keep - 1)!.seq + 1;
+    chunks.dropFirst(lowerBound(chunks, cut, seqOf));
+    messages.dropFirst(lowerBound(messages, cut, seqOf));
     log.firstSeq = cut;
   }
 }
@@ -135,9 +139,10 @@ function trimNew(log: SessionLog): boolean {
   const { chunks, messages, keep } = log;
   let cut = false;
   while (chunks.length > keep || messages.length > keep) {
-    const end = (chunks.length > keep ? chunks : messages).pop()!.seq - 1;
-    while (chunks.length && chunks.last()!.seq > end) chunks.pop();
-    while (messages.length && messages.last()!.seq > end) messages.pop();
+    const col = chunks.length > keep ? chunks : messages;
+    const end = col.at(keep)!.seq - 1;
+    chunks.dropLast(chunks.length - lowerBound(chunks, end + 1, seqOf));
+    messages.dropLast(messages.length - lowerBound(messages, end + 1, seqOf));
     log.lastSeq = end;
     cut = true;
   }
