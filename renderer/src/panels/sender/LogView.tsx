@@ -192,13 +192,25 @@ function Column({
   edgesRef.current = edges;
   const entryAtRef = useRef(entryAt);
   entryAtRef.current = entryAt;
-  /** Reads what lies past the edge the user reached: older entries at the top, newer ones at the bottom of a window that is not at the tail. */
-  const reachEdges = (el: HTMLDivElement) => {
+  /**
+   * The edge this column's user scrolled to: only a scroll toward an edge asks for what lies
+   * past it. Two columns share one window, and a short column sits at both of its edges at once;
+   * if being there were enough, one column reading older entries and the other newer ones would
+   * cut each other's end in turn. A page that was refused (the window moved) is asked again while
+   * the user stays there.
+   */
+  const wanted = useRef<'older' | 'newer' | null>(null);
+  const reachEdges = (el: HTMLDivElement, dir: 'up' | 'down' | null) => {
     const e = edgesRef.current;
-    // a column that follows the tail never pages (a short log's first rows are near its top too)
+    const nearTop = el.scrollTop < edgeHeight + 2 * rowHeight;
+    const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < edgeHeight + rowHeight;
+    if (dir === 'up') wanted.current = nearTop ? 'older' : null;
+    else if (dir === 'down') wanted.current = nearBottom ? 'newer' : null;
+    else if ((wanted.current === 'older' && !nearTop) || (wanted.current === 'newer' && !nearBottom)) wanted.current = null;
+    // a column that follows the tail never pages
     if (e.loading || following.current) return;
-    if (el.scrollTop < edgeHeight + 2 * rowHeight && !e.atStart) onOlder();
-    else if (!e.atTail && el.scrollHeight - el.scrollTop - el.clientHeight < edgeHeight + rowHeight) onNewer();
+    if (wanted.current === 'older' && !e.atStart) onOlder();
+    else if (wanted.current === 'newer' && !e.atTail) onNewer();
   };
   const remember = (el: HTMLDivElement) => {
     const n = shownRef.current;
@@ -210,6 +222,7 @@ function Column({
   useLayoutEffect(() => {
     following.current = true;
     anchor.current = null;
+    wanted.current = null;
   }, [edges.tailEpoch]);
   // Entries paged in above (or cut above) move every row: put the one the user was reading back where it was.
   useLayoutEffect(() => {
@@ -227,7 +240,7 @@ function Column({
     const el = scroller.current;
     if (!el || following.current) return;
     if (edges.atTail && el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight) following.current = true;
-    else reachEdges(el);
+    else reachEdges(el, null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, edges.loading, edges.atTail]);
   const head =
@@ -264,15 +277,18 @@ function Column({
           // shrank (a jump, the end row going) clamps it without growing the height. Scrolling up
           // pauses the window, so what they read is not pushed out by the stream.
           const up = el.scrollTop < lastTop.current - 1 && el.scrollHeight >= lastHeight.current;
+          const down = el.scrollTop > lastTop.current + 1;
           lastTop.current = el.scrollTop;
           lastHeight.current = el.scrollHeight;
-          if (atBottom) following.current = edgesRef.current.atTail;
+          // At the bottom: following the tail, or (the other column paused the shared window) still
+          // sticking to the bottom of what is shown; only this column's user scrolling up stops it.
+          if (atBottom) following.current ||= edgesRef.current.atTail;
           else if (up) {
             following.current = false;
             if (edgesRef.current.atTail) onLeaveTail();
           }
           remember(el);
-          reachEdges(el);
+          reachEdges(el, up ? 'up' : down ? 'down' : null);
         }}
       >
         {count === 0 && <p className="muted log-empty">{t('sender.log.empty')}</p>}
