@@ -204,6 +204,8 @@ export const senderMarkerCodes = spec({
   /** A repeat ended by a failing send; `error` is that send's code (worded with the same params). */
   REPEAT_FAILED: { params: ['count', 'error'], count: 'count' },
   RULE_TIMEOUT: { params: ['rule', 'ms', 'limit'] },
+  /** Where the page's view of a log has a hole: `n` entries the stream dropped that the backend no longer held when the page asked again. */
+  SENDER_LOG_GONE: { params: ['n'], count: 'n' },
 });
 
 /** The sender service's refusals and the traffic generator's failure. */

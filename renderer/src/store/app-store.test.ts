@@ -5,15 +5,21 @@ import { createBackend, type Backend } from '../../../electron/services/backend.
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { createAppStore } from './app-store.ts';
+import { atStart, atTail, goneBeforeStart } from './log-window.ts';
 
-/** A real backend reached without a socket: the store's logic is what is under test here. */
-function inProcessClient(backend: Backend): ContractClient {
+/**
+ * A real backend reached without a socket: the store's logic is what is under test here.
+ * `drop` stands for an event batcher that had to drop events because the page was slow.
+ */
+function inProcessClient(backend: Backend, drop: (e: { seq: number }) => boolean = () => false): ContractClient {
   return {
     host: 'browser',
     connection: 'connected',
     invoke: (command, input) => backend.dispatcher.call(command, input),
     subscribe<S extends StreamName>(stream: S, listener: (b: EventBatch<S>) => void) {
-      const sub = new Subscription(backend.hub, (b) => listener(b as EventBatch<S>), { flushMs: 1 });
+      const sub = new Subscription(backend.hub, (b) => listener({ ...b, events: (b.events as { seq: number }[]).filter((e) => !drop(e)) } as EventBatch<S>), {
+        flushMs: 1,
+      });
       sub.subscribe(stream);
       return () => sub.close();
     },
@@ -72,10 +78,9 @@ describe('sender log', () => {
     if (!opened.ok) throw new Error(opened.error.message);
     await store.getState().syncSessions();
     const id = opened.value.id;
-    // seq 1..1507 with seven the stream dropped
     const ev = (i: number) => ({
       sessionId: id,
-      seq: i + 1 + (i >= 700 ? 7 : 0),
+      seq: i + 1,
       type: 'chunk' as const,
       dir: 'in' as const,
       at: 1000 + i,
@@ -87,13 +92,113 @@ describe('sender log', () => {
       code: null,
       message: null,
     });
-    store.getState().applySenderEvents({ stream: 'sender.event', events: Array.from({ length: 1500 }, (_, i) => ev(i)), dropped: 7 });
+    store.getState().applySenderEvents({ stream: 'sender.event', events: Array.from({ length: 1500 }, (_, i) => ev(i)), dropped: 0 });
     const log = store.getState().sender.logs[id]!;
     expect(log.chunks.length).toBe(1000);
     expect(log.chunks.at(0)!.text).toBe('500');
     expect(log.chunks.at(999)!.text).toBe('1499');
     expect(log.bytesIn).toBe(1500);
-    expect(log.dropped).toBe(7);
+    expect(log.dropped).toBe(0);
+    await backend.dispose();
+  });
+
+  /** A UDP session of the backend and a socket of this test that sends it `n` datagrams `#1`, `#2`, …, waiting until the backend logged each batch. */
+  async function udpSession(backend: Backend) {
+    const opened = await backend.dispatcher.call('sender.open', { kind: 'udp', host: '127.0.0.1', port: 0, framing: { kind: 'raw' }, encoding: 'utf8' });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const id = opened.value.id;
+    const port = Number(opened.value.local.split(':').at(-1));
+    const { createSocket } = await import('node:dgram');
+    const peer = createSocket('udp4');
+    let sent = 0;
+    const logged = async () => {
+      const r = await backend.dispatcher.call('sender.log', { sessionId: id, limit: 1 });
+      return r.ok ? r.value.lastSeq : 0;
+    };
+    return {
+      id,
+      async send(n: number) {
+        const target = (await logged()) + n;
+        for (let i = 0; i < n; i++) {
+          sent++;
+          await new Promise<void>((r) => peer.send(`#${sent}`, port, '127.0.0.1', () => r()));
+        }
+        for (let i = 0; i < 400 && (await logged()) < target; i++) await new Promise((r) => setTimeout(r, 10));
+        if ((await logged()) < target) throw new Error('the backend never logged the datagrams');
+      },
+      close: () => new Promise<void>((r) => peer.close(() => r())),
+    };
+  }
+
+  const seqsOf = (log: { chunks: { toArray(): { seq: number }[] } }) => log.chunks.toArray().map((e) => e.seq);
+
+  it('a gap the live stream dropped (a slow page) is read again from the backend: the view ends up without a hole', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    // the stream "drops" seq 21..60, as a batcher does for a page that stalls
+    const store = createAppStore(inProcessClient(backend, (e) => e.seq > 20 && e.seq <= 60));
+    await settle(() => store.getState().settingsLoaded);
+    const udp = await udpSession(backend);
+    await store.getState().syncSessions();
+    await udp.send(100);
+    await settle(() => store.getState().sender.logs[udp.id]?.lastSeq === 100);
+    const log = store.getState().sender.logs[udp.id]!;
+    expect(seqsOf(log)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(log.chunks.at(30)!.text).toBe('#31');
+    expect([log.dropped, log.bytesIn, log.messagesIn]).toEqual([0, 292, 100]);
+    await udp.close();
+    await backend.dispose();
+  });
+
+  it('says how many entries are gone when the backend no longer held the gap, and shows the rest', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const store = createAppStore(inProcessClient(backend, (e) => e.seq > 20 && e.seq <= 50));
+    await settle(() => store.getState().settingsLoaded);
+    const udp = await udpSession(backend);
+    await store.getState().syncSessions();
+    await udp.send(50);
+    // the backend lets 1..50 go (another window's Clear: for this page, as if its budget had)
+    const cleared = await backend.dispatcher.call('sender.clearLog', { sessionId: udp.id });
+    expect(cleared.ok).toBe(true);
+    await udp.send(10);
+    await settle(() => store.getState().sender.logs[udp.id]?.lastSeq === 60);
+    const log = store.getState().sender.logs[udp.id]!;
+    const all = log.chunks.toArray();
+    expect(all.slice(0, 20).map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(all[20]).toMatchObject({ seq: 21, code: 'SENDER_LOG_GONE', params: { n: 30 } });
+    expect(all.slice(21).map((e) => e.text)).toEqual(Array.from({ length: 10 }, (_, i) => `#${i + 51}`));
+    expect(log.dropped).toBe(30);
+    await udp.close();
+    await backend.dispose();
+  });
+
+  it('scrolling back reads older entries down to the start of the log within Keep, and scrolling forward follows the tail again', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    await backend.settings.update({ senderLogCapacity: 1000 });
+    const store = createAppStore(inProcessClient(backend));
+    await settle(() => store.getState().settingsLoaded);
+    const udp = await udpSession(backend);
+    for (let i = 0; i < 6; i++) await udp.send(500);
+    await store.getState().syncSessions();
+    const get = () => store.getState().sender.logs[udp.id]!;
+    await settle(() => get()?.lastSeq === 3000);
+    expect([get().firstSeq, get().lastSeq, atStart(get())]).toEqual([2001, 3000, false]);
+    for (let i = 0; i < 50 && !atStart(get()); i++) {
+      await store.getState().loadOlderEntries(udp.id);
+      expect(get().chunks.length).toBeLessThanOrEqual(1000);
+    }
+    expect(seqsOf(get())).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect([atStart(get()), atTail(get()), goneBeforeStart(get())]).toEqual([true, false, 0]);
+    // what arrives meanwhile is counted, and read when the user scrolls forward to it
+    await udp.send(5);
+    await settle(() => get().countedSeq === 3005);
+    expect(get().lastSeq).toBe(1000);
+    for (let i = 0; i < 50 && !atTail(get()); i++) await store.getState().loadNewerEntries(udp.id);
+    expect([get().firstSeq, get().lastSeq, atTail(get())]).toEqual([2006, 3005, true]);
+    // following again: live entries are appended
+    await udp.send(1);
+    await settle(() => get().lastSeq === 3006);
+    expect(get().chunks.at(999)!.text).toBe('#3006');
+    await udp.close();
     await backend.dispose();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogPage, SenderEvent, SessionSummary } from '../../../shared/contract/index.ts';
 import { zeroCounters } from '../../../shared/contract/index.ts';
 import { logFromPage, reduceSenderEvents, viewOf, type SenderView } from './sender-events.ts';
+import { catchUpQuery } from './log-window.ts';
 
 const summary = (p: Partial<SessionSummary> = {}): SessionSummary => ({
   id: 's',
@@ -79,9 +80,12 @@ describe('sender view reducer', () => {
     expect(reduceSenderEvents(view, [ev(3)], 5000).view.logs.s).toBe(view.logs.s);
   });
 
-  it('counts a gap in seq (events the stream dropped) as entries not shown', () => {
-    const { view } = reduceSenderEvents(viewWith([ev(1)]), [ev(5)], 5000);
-    expect(view.logs.s!.dropped).toBe(3);
+  it('stops the window at a gap in seq (events the stream dropped) and asks the backend for them instead of counting them lost', () => {
+    const { view } = reduceSenderEvents(viewWith([ev(1)]), [ev(5), ev(6)], 5000);
+    const log = view.logs.s!;
+    expect(log.chunks.toArray().map((e) => e.seq)).toEqual([1]);
+    expect(log).toMatchObject({ lastSeq: 1, countedSeq: 6, dropped: 0, bytesIn: 6 });
+    expect(catchUpQuery(log)).toEqual({ after: 1, limit: 100 });
   });
 
   it('hands back events of sessions it does not know, and drops the tab of a closed one', () => {

@@ -1,32 +1,16 @@
-import type { LogPage, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/index.ts';
-import { EventRing } from '../../../shared/sender/event-ring.ts';
+import type { SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/index.ts';
 import { describeFraming, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
 import { framingNameOf } from '../../../shared/sender/framing-form.ts';
+import { appendLive, type SessionLog } from './log-window.ts';
 
 /**
  * What a page shows of the sessions the backend holds, and the pure step that folds the event
  * stream into it. The backend owns the sessions and their logs (SenderService, session-log.ts);
- * this is view state: a window of each log (a ring the size of the "Keep" setting) read from
- * `sender.log` and continued from `sender.event`, stitched by seq.
+ * this is view state: a window of each log (log-window.ts) read from `sender.log` and continued
+ * from `sender.event`, stitched by seq.
  */
-export interface SessionLog {
-  /** Bytes and messages received in the last full second, for the live rate. */
-  rate: { second: number; bytes: number; messages: number; lastBytes: number; lastMessages: number };
-  /** Raw reads/writes and lifecycle markers, in arrival order (mutated in place; see `version`). */
-  chunks: EventRing<SenderEvent>;
-  /** Messages the framing decoded from the incoming stream (with raw framing: every incoming chunk). */
-  messages: EventRing<SenderEvent>;
-  /** Bumped once per applied batch, so components re-render without the rings being copied. */
-  version: number;
-  /** The newest seq applied: a later event with this seq or less is one already shown. */
-  lastSeq: number;
-  bytesIn: number;
-  bytesOut: number;
-  messagesIn: number;
-  /** Entries this view missed: the stream's drops, gaps in seq, and what the backend's budget let go. */
-  dropped: number;
-  startedAt: number;
-}
+export type { SessionLog } from './log-window.ts';
+export { emptyLog, logFromPage } from './log-window.ts';
 
 export interface ClientView {
   peer: string;
@@ -95,55 +79,13 @@ export function viewOf(s: SessionSummary): SessionView {
   };
 }
 
-export const emptyLog = (capacity: number, startedAt = 0): SessionLog => ({
-  rate: { second: 0, bytes: 0, messages: 0, lastBytes: 0, lastMessages: 0 },
-  chunks: new EventRing(capacity),
-  messages: new EventRing(capacity),
-  version: 0,
-  lastSeq: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  messagesIn: 0,
-  dropped: 0,
-  startedAt,
-});
-
-function pushEntry(log: SessionLog, e: SenderEvent, raw: boolean): void {
-  if (e.type === 'message') log.messages.push(e);
-  else {
-    log.chunks.push(e);
-    // Without framing every incoming chunk is a message of its own.
-    if (raw && e.type === 'chunk' && e.dir === 'in') log.messages.push(e);
-    // an HTTP server's request, parsed (http-dir): what the raw chunks decoded to
-    if (e.type === 'notice' && e.code === 'HTTP_REQUEST') log.messages.push(e);
-  }
-}
-
-/**
- * A session's view from a page of its log: the entries (the tail the ring holds) and the
- * counters as the backend had them at that same instant, so events after `lastSeq` add to
- * them exactly once.
- */
-export function logFromPage(page: LogPage, capacity: number): SessionLog {
-  const log = emptyLog(capacity, page.session.openedAt);
-  const raw = page.session.framing.kind === 'raw';
-  for (const e of page.entries) pushEntry(log, e, raw);
-  log.lastSeq = page.lastSeq;
-  log.bytesIn = page.session.receivedBytes;
-  log.bytesOut = page.session.sentBytes;
-  log.messagesIn = page.session.messagesIn;
-  log.dropped = page.dropped;
-  log.version = 1;
-  return log;
-}
-
 /**
  * Folds one batch of `sender.event` into the view: each session's new entries (seq above what
  * it shows, so a page read and the stream never double an entry), counters, the live rate,
  * server clients, client state and running repeats. Events the stream had to drop show as
- * gaps in seq and are counted per session (`dropped`). Sessions this view does not know yet are
+ * gaps in seq: the window stops there until the store has read them again. Sessions this view does not know yet are
  * handed back in `unknown` (the caller reads their log and adds their tab); `session-closed`
- * removes a tab, whichever window closed it. Returns new objects; the rings are appended in
+ * removes a tab, whichever window closed it. Returns new objects; the deques are appended in
  * place (their `version` tells React).
  */
 export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowMs: number): { view: SenderView; unknown: SenderEvent[]; closed: string[] } {
@@ -174,20 +116,16 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
       unknown.push(...list);
       continue;
     }
-    const fresh = list.filter((e) => e.seq > old.lastSeq);
+    // Seq above what was counted: a page read and the stream never double an entry.
+    const fresh = list.filter((e) => e.seq > old.countedSeq);
     if (!fresh.length) continue;
     const viewOfId = sessions.find((v) => v.info.id === id);
-    const raw = viewOfId?.framing === 'raw';
+    const raw = old.raw;
     const log: SessionLog = { ...old };
     let inBytes = 0;
     let outBytes = 0;
     let messages = 0;
-    let gaps = 0;
-    let seq = old.lastSeq;
     for (const e of fresh) {
-      if (seq && e.seq > seq + 1) gaps += e.seq - seq - 1;
-      seq = Math.max(seq, e.seq);
-      pushEntry(log, e, raw);
       if (e.type === 'message') messages++;
       else if (e.type === 'chunk') {
         if (e.dir === 'in') {
@@ -196,6 +134,9 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
         } else outBytes += e.length;
       }
     }
+    // Into the window while it follows the tail; past a gap (the stream dropped events under a
+    // stalled page) it stops, and the store reads the rest with `sender.log {after}` (catchUpQuery).
+    appendLive(log, fresh);
     // The live rate: counts roll over once per wall-clock second.
     const second = Math.floor(nowMs / 1000);
     const r =
@@ -210,16 +151,13 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
           };
     r.bytes += inBytes;
     r.messages += messages;
-    // Events the stream dropped (a stalled page) show as gaps in this session's seq.
     Object.assign(log, {
       rate: r,
       version: old.version + 1,
-      lastSeq: seq,
       startedAt: old.startedAt || fresh[0]!.at,
       bytesIn: old.bytesIn + inBytes,
       bytesOut: old.bytesOut + outBytes,
       messagesIn: old.messagesIn + messages,
-      dropped: old.dropped + gaps,
     });
     logs[id] = log;
     if (fresh.some((e) => e.type === 'repeat-end') && repeating[id]) {

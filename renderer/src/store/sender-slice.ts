@@ -9,6 +9,7 @@ import { parseHeaderFields, type HeaderFields } from '../../../shared/sender/hea
 import { framingOf, type CustomFraming } from '../../../shared/sender/framing-form.ts';
 import type { ContractClient } from '../client/contract-client.ts';
 import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
+import { applyNewer, applyOlder, applyTail, atStart, catchUpQuery, pageSize } from './log-window.ts';
 
 export type { ClientView, SessionLog, SessionView } from './sender-events.ts';
 export type { CustomFraming } from '../../../shared/sender/framing-form.ts';
@@ -117,6 +118,14 @@ export interface SenderSlice {
   /** The session's whole log as a file, built by the backend from its full bytes. */
   exportLog(id: string, format: 'text' | 'json' | 'pcap'): Promise<{ name: string; mime: string; data: string | Uint8Array } | null>;
   clearLog(id: string): Promise<void>;
+  /** Scrolling back: reads the entries before the window (`sender.log {before}`); the newest go when over Keep. */
+  loadOlderEntries(id: string): Promise<void>;
+  /** Scrolling forward past the window: reads the entries after it (`sender.log {after}`); at the tail the view follows it again. */
+  loadNewerEntries(id: string): Promise<void>;
+  /** The user scrolled up from the tail: live entries are counted but no longer put into the window (so what they read stays). */
+  pauseFollow(id: string): void;
+  /** Back to the newest entries and following them (the window becomes the log's tail). */
+  jumpToNewest(id: string): Promise<void>;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
 }
 
@@ -162,6 +171,45 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       const gone = s.sessions.filter((v) => !ids.has(v.info.id)).map((v) => v.info.id);
       if (gone.length) dropTabs(gone);
       for (const id of early.keys()) if (!ids.has(id)) early.delete(id);
+    }
+
+    function setLog(id: string, log: SessionLog): void {
+      const s = get().sender;
+      if (s.logs[id]) patch({ logs: { ...s.logs, [id]: log } });
+    }
+
+    /** Sessions whose window is reading what the stream dropped (one loop each). */
+    const catching = new Set<string>();
+
+    /**
+     * Reads what a following window misses after a gap in the stream, page by page, until it
+     * reaches the tail (bounded: a flood that outruns the reads leaves it to the next batch).
+     */
+    async function catchUp(id: string): Promise<void> {
+      if (catching.has(id)) return;
+      catching.add(id);
+      try {
+        for (let i = 0; i < 20; i++) {
+          const log = get().sender.logs[id];
+          const q = log && catchUpQuery(log);
+          if (!log || !q) return;
+          setLog(id, { ...log, loading: 'newer' });
+          const r = await client.invoke('sender.log', { sessionId: id, ...q });
+          const now = get().sender.logs[id];
+          if (!now) return;
+          if (!r.ok || now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo) {
+            setLog(id, { ...now, loading: null });
+            if (!r.ok) return;
+            continue;
+          }
+          const next = 'after' in q ? applyNewer(now, r.value, id) : applyTail(now, r.value);
+          // the user scrolled up meanwhile: the window stays where they read
+          setLog(id, now.follow ? next : { ...next, follow: false });
+          if (!now.follow) return;
+        }
+      } finally {
+        catching.delete(id);
+      }
     }
 
     function dropTabs(ids: string[]): void {
@@ -474,13 +522,57 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const r = await client.invoke('sender.clearLog', { sessionId: id });
         const log = get().sender.logs[id];
         if (!log) return;
-        // Entries up to the cleared seq never come back, even from a late batch.
-        patch({
-          logs: {
-            ...get().sender.logs,
-            [id]: { ...emptyLog(capacity(), log.startedAt), lastSeq: Math.max(log.lastSeq, r.ok ? r.value.cleared : 0), version: log.version + 1 },
-          },
+        // Entries up to the cleared seq never come back, even from a late batch or a page.
+        const cleared = Math.max(log.lastSeq, log.countedSeq, r.ok ? r.value.cleared : 0);
+        const base = { bytesIn: log.base.bytesIn + log.bytesIn, bytesOut: log.base.bytesOut + log.bytesOut, messagesIn: log.base.messagesIn + log.messagesIn };
+        const fresh = emptyLog(capacity(), log.startedAt, log.raw);
+        setLog(id, {
+          ...fresh,
+          base,
+          firstSeq: cleared + 1,
+          lastSeq: cleared,
+          countedSeq: cleared,
+          heldFrom: cleared + 1,
+          clearedUpTo: cleared,
+          version: log.version + 1,
         });
+      },
+      async loadOlderEntries(id) {
+        const log = get().sender.logs[id];
+        if (!log || log.loading || atStart(log)) return;
+        setLog(id, { ...log, loading: 'older' });
+        const r = await client.invoke('sender.log', { sessionId: id, before: log.firstSeq, limit: pageSize(log.keep) });
+        const now = get().sender.logs[id];
+        if (!now) return;
+        // A Clear or a jump meanwhile made another window: this page belongs to none.
+        if (!r.ok || now.firstSeq !== log.firstSeq || now.clearedUpTo !== log.clearedUpTo) return setLog(id, { ...now, loading: null });
+        setLog(id, applyOlder(now, r.value));
+        // a gap that came while this page was read is read now
+        void catchUp(id);
+      },
+      async loadNewerEntries(id) {
+        const log = get().sender.logs[id];
+        if (!log || log.loading || log.follow) return;
+        setLog(id, { ...log, loading: 'newer' });
+        const r = await client.invoke('sender.log', { sessionId: id, after: log.lastSeq, limit: pageSize(log.keep) });
+        const now = get().sender.logs[id];
+        if (!now) return;
+        if (!r.ok || now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo) return setLog(id, { ...now, loading: null });
+        setLog(id, applyNewer(now, r.value, id));
+        void catchUp(id);
+      },
+      pauseFollow(id) {
+        const log = get().sender.logs[id];
+        if (log?.follow) setLog(id, { ...log, follow: false, version: log.version + 1 });
+      },
+      async jumpToNewest(id) {
+        const log = get().sender.logs[id];
+        if (!log) return;
+        const r = await client.invoke('sender.log', { sessionId: id, limit: Math.min(log.keep, limits.senderLogPage) });
+        const now = get().sender.logs[id];
+        if (!r.ok || !now || now.clearedUpTo !== log.clearedUpTo) return;
+        setLog(id, applyTail(now, r.value));
+        void catchUp(id);
       },
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.
@@ -488,6 +580,8 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const { view, unknown } = reduceSenderEvents({ sessions: s.sessions, logs: s.logs, repeating: s.repeating }, batch.events, Date.now());
         const active = s.active && !view.sessions.some((v) => v.info.id === s.active) ? (view.sessions.at(-1)?.info.id ?? null) : s.active;
         patch({ ...view, active });
+        // A gap the stream dropped (a stalled page) is read again rather than left as a hole.
+        for (const id of Object.keys(view.logs)) if (catchUpQuery(view.logs[id]!)) void catchUp(id);
         if (unknown.length) {
           // A session opened by another window (or by this one, before its open returned).
           for (const e of unknown) {

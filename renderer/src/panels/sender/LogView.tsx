@@ -1,15 +1,21 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SenderEvent, SessionInfo } from '../../../../shared/contract/sender.ts';
 import { spacedHex, visibleText } from '../../../../shared/sender/payload.ts';
 import { saveFile } from '../../shell/save-file.ts';
 import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
-import type { EventRing } from '../../../../shared/sender/event-ring.ts';
+import type { EventDeque } from '../../../../shared/sender/event-deque.ts';
+import { lowerBound } from '../../../../shared/sender/event-deque.ts';
+import { atStart, goneBeforeStart } from '../../store/log-window.ts';
 import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
 import type { Locale } from '../../i18n/i18n.ts';
 import { senderCodeText } from '../../i18n/sender-text.ts';
+import { formatBytes } from '../../../../shared/format/bytes.ts';
+import { limits } from '../../../../shared/contract/limits.ts';
 
 const rowHeight = 58;
+/** The row above the entries (and below them when the window is not at the tail) that says what scrolling further does. */
+const edgeHeight = 30;
 
 /** One log entry as the sender log shows it: time, direction, peer, length, then text and hex (the script view's bytes reuse it). */
 export function Entry({ e, start, t, locale }: { e: SenderEvent; start: number; t: ReturnType<typeof useT>; locale: string }) {
@@ -85,6 +91,18 @@ function HttpEntry({ e, when, wall, t, locale }: { e: SenderEvent; when: string;
   );
 }
 
+/** Where a column's window stands in the session's log: what its first and last rows say. */
+interface Edges {
+  /** Changes when the window jumps to the tail: the column follows from the bottom again. */
+  tailEpoch: number;
+  loading: 'older' | 'newer' | null;
+  atStart: boolean;
+  /** Entries before the start that the backend's log budget let go. */
+  goneBefore: number;
+  /** The window tracks the log's newest entry (reading a gap again counts: it ends at the tail once read). */
+  atTail: boolean;
+}
+
 function Column({
   title,
   entries,
@@ -93,14 +111,23 @@ function Column({
   testId,
   note,
   query,
+  edges,
+  onOlder,
+  onNewer,
+  onLeaveTail,
 }: {
   title: string;
-  entries: EventRing<SenderEvent>;
+  entries: EventDeque<SenderEvent>;
   version: number;
   start: number;
   testId: string;
   note?: string;
   query: string;
+  edges: Edges;
+  onOlder: () => void;
+  onNewer: () => void;
+  /** The user scrolled up from the tail: the window stops taking live entries (they are counted, and read when they scroll back down). */
+  onLeaveTail: () => void;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -116,15 +143,27 @@ function Column({
       if (e.text.toLowerCase().includes(q) || (qHex && e.hex.includes(qHex)) || (e.message ?? '').toLowerCase().includes(q)) out.push(i);
     }
     return out;
-    // The ring is mutated in place and `version` bumps per batch: it is what tells the memo that
+    // The deque is mutated in place and `version` bumps per batch: it is what tells the memo that
     // `entries` has new contents although it is the same object.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [entries, version, query]);
   const shown = matches ? matches.length : entries.length;
   const entryAt = (i: number) => entries.at(matches ? matches[i]! : i)!;
-  const virtual = useVirtualizer({ count: shown, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8 });
-  // Follow the newest entry while the user is at the bottom; stay put if they scrolled up to read.
-  const atBottom = useRef(true);
+  const virtual = useVirtualizer({
+    count: shown,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    paddingStart: edgeHeight,
+    paddingEnd: edges.atTail ? 0 : edgeHeight,
+  });
+  // Follow the newest entry while the user is at the bottom of a window at the tail; stay put
+  // if they scrolled up to read (or the window holds older entries).
+  const following = useRef(true);
+  const lastTop = useRef(0);
+  const lastHeight = useRef(0);
+  /** The entry at the top of the viewport and how far into it, by seq: kept there when entries come or go above it. */
+  const anchor = useRef<{ seq: number; offset: number } | null>(null);
   const count = shown;
   // Follow the newest entry at most 10 times a second: scrolling forces layout, and under a
   // flood a batch arrives every frame.
@@ -133,11 +172,11 @@ function Column({
   const shownRef = useRef(count);
   shownRef.current = count;
   useEffect(() => {
-    if (!atBottom.current || !count) return;
+    if (!following.current || !count) return;
     const follow = () => {
       followTimer.current = null;
       lastFollow.current = performance.now();
-      if (shownRef.current) virtual.scrollToIndex(shownRef.current - 1, { align: 'end' });
+      if (following.current && shownRef.current) virtual.scrollToIndex(shownRef.current - 1, { align: 'end' });
     };
     const wait = 100 - (performance.now() - lastFollow.current);
     if (wait <= 0) follow();
@@ -149,6 +188,69 @@ function Column({
     },
     [],
   );
+  const edgesRef = useRef(edges);
+  edgesRef.current = edges;
+  const entryAtRef = useRef(entryAt);
+  entryAtRef.current = entryAt;
+  /**
+   * The edge this column's user scrolled to: only a scroll toward an edge asks for what lies
+   * past it. Two columns share one window, and a short column sits at both of its edges at once;
+   * if being there were enough, one column reading older entries and the other newer ones would
+   * cut each other's end in turn. A page that was refused (the window moved) is asked again while
+   * the user stays there.
+   */
+  const wanted = useRef<'older' | 'newer' | null>(null);
+  const reachEdges = (el: HTMLDivElement, dir: 'up' | 'down' | null) => {
+    const e = edgesRef.current;
+    const nearTop = el.scrollTop < edgeHeight + 2 * rowHeight;
+    const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < edgeHeight + rowHeight;
+    if (dir === 'up') wanted.current = nearTop ? 'older' : null;
+    else if (dir === 'down') wanted.current = nearBottom ? 'newer' : null;
+    else if ((wanted.current === 'older' && !nearTop) || (wanted.current === 'newer' && !nearBottom)) wanted.current = null;
+    // a column that follows the tail never pages
+    if (e.loading || following.current) return;
+    if (wanted.current === 'older' && !e.atStart) onOlder();
+    else if (wanted.current === 'newer' && !e.atTail) onNewer();
+  };
+  const remember = (el: HTMLDivElement) => {
+    const n = shownRef.current;
+    if (!n) return (anchor.current = null);
+    const i = Math.min(n - 1, Math.max(0, Math.floor((el.scrollTop - edgeHeight) / rowHeight)));
+    anchor.current = { seq: entryAtRef.current(i).seq, offset: el.scrollTop - (edgeHeight + i * rowHeight) };
+  };
+  // A jump to the newest entries: follow them from the bottom, whatever was being read before.
+  useLayoutEffect(() => {
+    following.current = true;
+    anchor.current = null;
+    wanted.current = null;
+  }, [edges.tailEpoch]);
+  // Entries paged in above (or cut above) move every row: put the one the user was reading back where it was.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const a = anchor.current;
+    if (!el || !a || following.current || !count) return;
+    const i = lowerBound({ length: count, at: (k: number) => entryAt(k) }, a.seq, (x) => x.seq);
+    const top = edgeHeight + Math.min(i, count - 1) * rowHeight + a.offset;
+    if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is what says the deque changed
+  }, [version, count, matches]);
+  // A page that arrived (or was refused because the window moved) may leave the user at an edge
+  // still; a window back at the tail with the user at its bottom follows it again.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || following.current) return;
+    if (edges.atTail && el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight) following.current = true;
+    else reachEdges(el, null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version, edges.loading, edges.atTail]);
+  const head =
+    edges.loading === 'older'
+      ? t('sender.log.loadingOlder')
+      : !edges.atStart
+        ? t('sender.log.older')
+        : edges.goneBefore > 0
+          ? t('sender.log.startGone', { n: edges.goneBefore.toLocaleString('en'), budget: formatBytes(limits.senderLogBytes) })
+          : t('sender.log.start');
   return (
     <div className="log-col" data-testid={testId}>
       <h3>
@@ -170,16 +272,47 @@ function Column({
         aria-label={title}
         onScroll={(e) => {
           const el = e.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;
+          const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight;
+          // Only the user scrolls up: entries arriving never move scrollTop back, and content that
+          // shrank (a jump, the end row going) clamps it without growing the height. Scrolling up
+          // pauses the window, so what they read is not pushed out by the stream.
+          const up = el.scrollTop < lastTop.current - 1 && el.scrollHeight >= lastHeight.current;
+          const down = el.scrollTop > lastTop.current + 1;
+          lastTop.current = el.scrollTop;
+          lastHeight.current = el.scrollHeight;
+          // At the bottom: following the tail, or (the other column paused the shared window) still
+          // sticking to the bottom of what is shown; only this column's user scrolling up stops it.
+          if (atBottom) following.current ||= edgesRef.current.atTail;
+          else if (up) {
+            following.current = false;
+            if (edgesRef.current.atTail) onLeaveTail();
+          }
+          remember(el);
+          reachEdges(el, up ? 'up' : down ? 'down' : null);
         }}
       >
         {count === 0 && <p className="muted log-empty">{t('sender.log.empty')}</p>}
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {count > 0 && (
+            <div
+              className="log-edge muted"
+              data-testid="log-edge-start"
+              data-state={edges.loading === 'older' ? 'loading' : edges.atStart ? 'start' : 'more'}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: edgeHeight }}
+            >
+              {head}
+            </div>
+          )}
           {virtual.getVirtualItems().map((item) => (
             <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}>
               <Entry e={entryAt(item.index)} start={start} t={t} locale={locale} />
             </div>
           ))}
+          {count > 0 && !edges.atTail && (
+            <div className="log-edge muted" data-testid="log-edge-end" style={{ position: 'absolute', left: 0, right: 0, bottom: 0, height: edgeHeight }}>
+              {edges.loading === 'newer' ? t('sender.log.loadingNewer') : t('sender.log.newer')}
+            </div>
+          )}
         </div>
       </div>
     </div>
@@ -242,6 +375,12 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
     if (file) saveFile(file.name, file.mime, file.data);
   };
   const capacity = useApp((s) => s.settings.senderLogCapacity);
+  const loadOlder = useApp((s) => s.loadOlderEntries);
+  const loadNewer = useApp((s) => s.loadNewerEntries);
+  const jumpToNewest = useApp((s) => s.jumpToNewest);
+  const pauseFollow = useApp((s) => s.pauseFollow);
+  const edges: Edges = { tailEpoch: log.tailEpoch, loading: log.loading, atStart: atStart(log), goneBefore: goneBeforeStart(log), atTail: log.follow };
+  const id = session.info.id;
   const updateSettings = useApp((s) => s.updateSettings);
   const [query, setQuery] = useState('');
   // Re-render once a second so the rate falls to zero when traffic stops.
@@ -266,6 +405,11 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         </span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
         <HostCounters id={session.info.id} />
+        {!edges.atTail && (
+          <button className="button small" data-testid="jump-newest" title={t('sender.log.jumpHint')} onClick={() => void jumpToNewest(id)}>
+            {t('sender.log.jump')}
+          </button>
+        )}
         <input
           className="input search"
           type="search"
@@ -306,11 +450,28 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         </button>
       </div>
       <div className="log-cols">
-        <Column title={t('sender.log.chunks')} entries={log.chunks} version={log.version} start={log.startedAt} testId="log-chunks" query={query} />
+        <Column
+          key={`${id}-chunks`}
+          title={t('sender.log.chunks')}
+          entries={log.chunks}
+          version={log.version}
+          start={log.startedAt}
+          testId="log-chunks"
+          query={query}
+          edges={edges}
+          onOlder={() => void loadOlder(id)}
+          onNewer={() => void loadNewer(id)}
+          onLeaveTail={() => pauseFollow(id)}
+        />
         <Column
           title={`${t('sender.log.messages')} · ${session.framing === 'custom' ? session.framingLabel : t(`sender.framing.${session.framing}`)}`}
+          key={`${id}-messages`}
           entries={log.messages}
           version={log.version}
+          edges={edges}
+          onOlder={() => void loadOlder(id)}
+          onNewer={() => void loadNewer(id)}
+          onLeaveTail={() => pauseFollow(id)}
           start={log.startedAt}
           testId="log-messages"
           query={query}
