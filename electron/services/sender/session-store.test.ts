@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { LogPage, SenderEvent, SessionSummary } from '../../../shared/contract/sender.ts';
+import { readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { createBackend } from '../backend.ts';
 
@@ -126,8 +127,12 @@ describe('sessions live in the backend', () => {
       expect(doc.events.filter((e) => e.type === 'chunk').reduce((n, e) => n + e.hex.length / 2, 0)).toBe(100_024);
       const pcap = await value<{ data: string; base64: boolean }>(call('sender.export', { sessionId: client.id, format: 'pcap' }));
       expect(pcap.base64).toBe(true);
-      // 24-byte file header, one 16-byte record header, IPv4 20 + TCP 20, and every byte sent
-      expect(Buffer.from(pcap.data, 'base64').length).toBe(24 + 16 + 40 + 100_024);
+      // Every byte sent, as the segments a reader sees: 100,024 bytes do not fit one IPv4 packet
+      // (its 16-bit total length), so they are two segments with seq continuing.
+      const read = readTcpPackets(new Uint8Array(Buffer.from(pcap.data, 'base64')));
+      expect(read.problem).toBeNull();
+      expect(read.packets.map((p) => p.len)).toEqual([65_495, 100_024 - 65_495]);
+      expect(read.packets[1]!.seq - read.packets[0]!.seq).toBe(65_495);
       const txt = await value<{ data: string }>(call('sender.export', { sessionId: client.id, format: 'text' }));
       expect(txt.data).toContain('ab'.repeat(100_020));
     } finally {
