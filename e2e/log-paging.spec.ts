@@ -139,7 +139,8 @@ test('a window that left the tail jumps back to the newest entries, and a zh-CN 
     await app.getByTestId('language-select').selectOption('zh-CN');
     const edge = column.getByTestId('log-edge-start');
     await expect(edge).toHaveText('↑ 向上滚动查看更早的记录');
-    // enough pages back that the window no longer reaches the tail
+    // scrolling to the top pauses the window (it stops following the tail) and pages older entries
+    // in: the jump button shows as soon as it no longer follows
     for (let i = 0; i < 20 && (await app.getByTestId('jump-newest').count()) === 0; i++) {
       await scroller.evaluate((el) => (el.scrollTop = 0));
       await expect(edge).not.toHaveAttribute('data-state', 'loading', { timeout: 15_000 });

@@ -116,7 +116,8 @@ function goneMarker(sessionId: string, after: number, n: number, at: number): Se
     text: '',
     truncated: false,
     code: 'SENDER_LOG_GONE',
-    message: `${n} entries are gone: the page fell behind and the log no longer held them`,
+    // the page may have fallen behind, or been scrolled back, when the backend let them go: its budget or a Clear
+    message: `${n} entries are missing here: the log let them go before this page read them`,
     params: { n },
   };
 }
