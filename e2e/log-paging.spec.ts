@@ -139,7 +139,8 @@ test('a window that left the tail jumps back to the newest entries, and a zh-CN 
     await app.getByTestId('language-select').selectOption('zh-CN');
     const edge = column.getByTestId('log-edge-start');
     await expect(edge).toHaveText('↑ 向上滚动查看更早的记录');
-    // enough pages back that the window no longer reaches the tail
+    // scrolling to the top pauses the window (it stops following the tail) and pages older entries
+    // in: the jump button shows as soon as it no longer follows
     for (let i = 0; i < 20 && (await app.getByTestId('jump-newest').count()) === 0; i++) {
       await scroller.evaluate((el) => (el.scrollTop = 0));
       await expect(edge).not.toHaveAttribute('data-state', 'loading', { timeout: 15_000 });
@@ -148,6 +149,32 @@ test('a window that left the tail jumps back to the newest entries, and a zh-CN 
     await app.getByTestId('jump-newest').click();
     await expect(app.getByTestId('jump-newest')).toHaveCount(0);
     await expect(column.getByTestId('log-text').filter({ hasText: line(total) })).toBeInViewport();
+  } finally {
+    s.destroy();
+  }
+});
+
+test('a search that matches nothing older does not page back through the whole log by itself, so the matches being read stay', async ({ app }) => {
+  test.setTimeout(60_000);
+  const port = await openLineServer(app);
+  const s = await peer(port);
+  try {
+    await sendLines(s);
+    const column = app.getByTestId('log-messages');
+    const scroller = column.locator('.log-scroll');
+    await expect(column.getByTestId('log-text').filter({ hasText: line(total) })).toBeVisible({ timeout: 30_000 });
+    // the window holds about msg 10001 .. msg 20000: msg 10100 .. msg 10199 match, at its old end
+    // (a page back cuts the newest 1,000 lines, not these), and nothing older does
+    await app.getByTestId('log-search').fill('msg 101');
+    const found = column.getByTestId('match-count');
+    await expect(found).toHaveText('· 100 found');
+    const edge = column.getByTestId('log-edge-start');
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    // the column may read a page back (nothing in it matches), but does not go on by itself: before
+    // it did, page after page, until the window held msg 1 .. msg 10000 and no match was left
+    await app.waitForTimeout(3000);
+    await expect(edge).toHaveAttribute('data-state', 'more');
+    await expect(found).toHaveText('· 100 found');
   } finally {
     s.destroy();
   }

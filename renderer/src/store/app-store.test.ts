@@ -17,9 +17,15 @@ function inProcessClient(backend: Backend, drop: (e: { seq: number }) => boolean
     connection: 'connected',
     invoke: (command, input) => backend.dispatcher.call(command, input),
     subscribe<S extends StreamName>(stream: S, listener: (b: EventBatch<S>) => void) {
-      const sub = new Subscription(backend.hub, (b) => listener({ ...b, events: (b.events as { seq: number }[]).filter((e) => !drop(e)) } as EventBatch<S>), {
-        flushMs: 1,
-      });
+      const sub = new Subscription(
+        backend.hub,
+        (b) => {
+          const events = (b.events as { seq: number }[]).filter((e) => !drop(e));
+          // a batcher delivers no empty batch
+          if (events.length || b.dropped) listener({ ...b, events } as EventBatch<S>);
+        },
+        { flushMs: 1 },
+      );
       sub.subscribe(stream);
       return () => sub.close();
     },
@@ -167,6 +173,104 @@ describe('sender log', () => {
     expect(all[20]).toMatchObject({ seq: 21, code: 'SENDER_LOG_GONE', params: { n: 30 } });
     expect(all.slice(21).map((e) => e.text)).toEqual(Array.from({ length: 10 }, (_, i) => `#${i + 51}`));
     expect(log.dropped).toBe(30);
+    await udp.close();
+    await backend.dispose();
+  });
+
+  /** `client` with its `sender.log` reads recorded (when, what) and, while `hold` is set, kept waiting until it is released. */
+  function watched(client: ContractClient) {
+    const reads: { at: number; input: Record<string, unknown> }[] = [];
+    let gate: { promise: Promise<void>; open: () => void } | null = null;
+    const invoke = client.invoke;
+    client.invoke = (async (command: string, input: Record<string, unknown>) => {
+      if (command === 'sender.log') {
+        reads.push({ at: Date.now(), input });
+        if (gate) await gate.promise;
+      }
+      return (invoke as (c: string, i: unknown) => Promise<unknown>)(command, input);
+    }) as ContractClient['invoke'];
+    return {
+      reads,
+      hold() {
+        let open!: () => void;
+        gate = { promise: new Promise<void>((r) => (open = r)), open: () => open() };
+      },
+      release() {
+        gate?.open();
+        gate = null;
+      },
+    };
+  }
+
+  it('a catch-up read that comes back after the user scrolled up is dropped: the window stays where they read', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    const client = inProcessClient(backend, (e) => e.seq > 20 && e.seq <= 60);
+    const reads = watched(client);
+    const store = createAppStore(client);
+    await settle(() => store.getState().settingsLoaded);
+    const udp = await udpSession(backend);
+    await store.getState().syncSessions();
+    const get = () => store.getState().sender.logs[udp.id]!;
+    await udp.send(20);
+    await settle(() => get()?.lastSeq === 20);
+    // 21..60 are dropped by the stream; #61 shows the gap and starts a read of it, held here
+    reads.hold();
+    await udp.send(41);
+    await settle(() => get().loading === 'newer');
+    const epoch = get().tailEpoch;
+    // the user scrolls up to read #5 while the read is on its way
+    store.getState().pauseFollow(udp.id);
+    reads.release();
+    await settle(() => get().loading === null);
+    await new Promise((r) => setTimeout(r, 50));
+    expect([get().follow, get().firstSeq, get().lastSeq, get().tailEpoch]).toEqual([false, 1, 20, epoch]);
+    expect(get().countedSeq).toBe(61);
+    // scrolling down reads it then
+    for (let i = 0; i < 10 && get().lastSeq < 61; i++) await store.getState().loadNewerEntries(udp.id);
+    expect(seqsOf(get())).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+    await udp.close();
+    await backend.dispose();
+  });
+
+  it('under a flood the gap is read once the stream is clean, and the tail at most once a second', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    await backend.settings.update({ senderLogCapacity: 1000 });
+    // the live stream carries nothing of this session: this test hands the store its batches
+    const client = inProcessClient(backend, () => true);
+    const { reads } = watched(client);
+    const store = createAppStore(client);
+    await settle(() => store.getState().settingsLoaded);
+    const udp = await udpSession(backend);
+    await udp.send(10);
+    await store.getState().syncSessions();
+    const get = () => store.getState().sender.logs[udp.id]!;
+    await settle(() => get()?.lastSeq === 10);
+    const entry = async (seq: number) => {
+      const r = await backend.dispatcher.call('sender.log', { sessionId: udp.id, after: seq - 1, limit: 1 });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.entries[0]!;
+    };
+    const tailReads = () => reads.filter((r) => r.input.sessionId === udp.id && r.input.after === undefined && r.input.before === undefined);
+    const before = tailReads().length;
+    await udp.send(1500);
+    // batches that say the batcher dropped events: no read is started while they come
+    for (const seq of [500, 1000, 1500]) {
+      store.getState().applySenderEvents({ stream: 'sender.event', events: [await entry(seq)], dropped: 400 });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(tailReads().length).toBe(before);
+    expect(get().lastSeq).toBe(10);
+    // the stream is clean again: one tail read, and the window follows the tail
+    store.getState().applySenderEvents({ stream: 'sender.event', events: [await entry(1510)], dropped: 0 });
+    await settle(() => get().lastSeq === 1510);
+    expect(tailReads().length).toBe(before + 1);
+    // a second gap of more than a window right after: its tail read waits out the second
+    await udp.send(1100);
+    store.getState().applySenderEvents({ stream: 'sender.event', events: [await entry(2610)], dropped: 0 });
+    for (let i = 0; i < 100 && get().lastSeq < 2610; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(get().lastSeq).toBe(2610);
+    const [first, second] = tailReads().slice(before);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
     await udp.close();
     await backend.dispose();
   });

@@ -130,6 +130,8 @@ describe('the log window', () => {
     expect(log.messages.toArray().map((e) => e.code)).toContain('SENDER_LOG_GONE');
     expect(seqs(log).slice(11)).toEqual(Array.from({ length: 10 }, (_, i) => i + 51));
     expect([log.dropped, atTail(log)]).toEqual([40, true]);
+    // the window still starts at #1: nothing above it was let go (the marker says what was)
+    expect([atStart(log), goneBeforeStart(log)]).toEqual([true, 0]);
   });
 
   it('jumps to the tail when more than a window is missing (what lies between is scrolled back to)', () => {

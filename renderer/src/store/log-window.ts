@@ -116,7 +116,8 @@ function goneMarker(sessionId: string, after: number, n: number, at: number): Se
     text: '',
     truncated: false,
     code: 'SENDER_LOG_GONE',
-    message: `${n} entries are gone: the page fell behind and the log no longer held them`,
+    // the page may have fallen behind, or been scrolled back, when the backend let them go: its budget or a Clear
+    message: `${n} entries are missing here: the log let them go before this page read them`,
     params: { n },
   };
 }
@@ -232,8 +233,13 @@ export function applyNewer(log: SessionLog, page: LogPage, sessionId: string): S
 /** Whether the window holds the oldest entry the backend had at the last read (scrolling back has nothing more to read). */
 export const atStart = (log: SessionLog): boolean => log.firstSeq <= log.heldFrom;
 
-/** Entries before the window's start that the backend let go (its log budget), a Clear's not counted. */
-export const goneBeforeStart = (log: SessionLog): number => Math.max(0, log.heldFrom - 1 - log.clearedUpTo);
+/**
+ * Entries before the window's start that the backend let go (its log budget), a Clear's not
+ * counted. Only what lies before the oldest entry the window still shows: a window that holds
+ * 1..20, a gap marker and 51..60 after the backend let 11..50 go has lost nothing above #1 (the
+ * marker in the middle says what went there).
+ */
+export const goneBeforeStart = (log: SessionLog): number => Math.max(0, Math.min(log.heldFrom, log.firstSeq) - 1 - log.clearedUpTo);
 
 /** Whether the window shows the log's newest entry (the view then follows it). */
 export const atTail = (log: SessionLog): boolean => log.follow && log.lastSeq >= log.countedSeq;

@@ -76,6 +76,13 @@ export interface Composer {
   hostPath: string;
 }
 
+/**
+ * What became of a page the view asked for: applied; refused (the window moved meanwhile, so it
+ * belonged to none: asking again is right); failed (the backend said no: asking again at once
+ * would loop); skipped (another page was being read, or there is nothing to read).
+ */
+export type PageOutcome = 'applied' | 'refused' | 'failed' | 'skipped';
+
 export interface SenderSlice {
   sender: {
     /** The backend's sessions as this page shows them (view state: the backend owns them). */
@@ -119,9 +126,9 @@ export interface SenderSlice {
   exportLog(id: string, format: 'text' | 'json' | 'pcap'): Promise<{ name: string; mime: string; data: string | Uint8Array } | null>;
   clearLog(id: string): Promise<void>;
   /** Scrolling back: reads the entries before the window (`sender.log {before}`); the newest go when over Keep. */
-  loadOlderEntries(id: string): Promise<void>;
+  loadOlderEntries(id: string): Promise<PageOutcome>;
   /** Scrolling forward past the window: reads the entries after it (`sender.log {after}`); at the tail the view follows it again. */
-  loadNewerEntries(id: string): Promise<void>;
+  loadNewerEntries(id: string): Promise<PageOutcome>;
   /** The user scrolled up from the tail: live entries are counted but no longer put into the window (so what they read stays). */
   pauseFollow(id: string): void;
   /** Back to the newest entries and following them (the window becomes the log's tail). */
@@ -180,32 +187,82 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
 
     /** Sessions whose window is reading what the stream dropped (one loop each). */
     const catching = new Set<string>();
+    /**
+     * Who set a session's `loading` last: a reply clears the flag only while it is still its own,
+     * so a stale one (its window was cleared or replaced meanwhile) leaves another request's alone.
+     */
+    const loadingOwner = new Map<string, number>();
+    let requests = 0;
+    function startLoading(id: string, log: SessionLog, kind: 'older' | 'newer'): number {
+      const n = ++requests;
+      loadingOwner.set(id, n);
+      setLog(id, { ...log, loading: kind });
+      return n;
+    }
+    /** `next` with the loading flag request `n` set cleared, or (another request owns it now) as `now` has it. */
+    function endLoading(id: string, n: number, now: SessionLog, next: SessionLog): SessionLog {
+      if (loadingOwner.get(id) !== n) return { ...next, loading: now.loading };
+      loadingOwner.delete(id);
+      return { ...next, loading: null };
+    }
+
+    /**
+     * Back-off under a flood: a catch-up read's reply shares the socket's delivery window with the
+     * stream, so reading while the stream still drops makes it drop more. While the latest batch
+     * reports drops no catch-up starts; a clean batch (or a second without any) starts them.
+     */
+    let streamDropping = false;
+    let quietTimer: ReturnType<typeof setTimeout> | null = null;
+    /** When each session's last catch-up tail read started: at most one a second (each one also moves the view to the bottom). */
+    const lastTailRead = new Map<string, number>();
+    const tailTimers = new Map<string, ReturnType<typeof setTimeout>>();
+    const tailReadGapMs = 1000;
+    /** How long a stream that reported drops must stay quiet before the gap is read anyway (no clean batch may follow the flood's last). */
+    const quietMs = 1000;
+    function catchUpAll(): void {
+      const logs = get().sender.logs;
+      for (const id of Object.keys(logs)) if (catchUpQuery(logs[id]!)) void catchUp(id);
+    }
 
     /**
      * Reads what a following window misses after a gap in the stream, page by page, until it
      * reaches the tail (bounded: a flood that outruns the reads leaves it to the next batch).
      */
     async function catchUp(id: string): Promise<void> {
-      if (catching.has(id)) return;
+      if (catching.has(id) || streamDropping) return;
       catching.add(id);
       try {
         for (let i = 0; i < 20; i++) {
           const log = get().sender.logs[id];
           const q = log && catchUpQuery(log);
-          if (!log || !q) return;
-          setLog(id, { ...log, loading: 'newer' });
+          if (!log || !q || streamDropping) return;
+          if (!('after' in q)) {
+            const wait = (lastTailRead.get(id) ?? -Infinity) + tailReadGapMs - Date.now();
+            if (wait > 0) {
+              if (!tailTimers.has(id))
+                tailTimers.set(
+                  id,
+                  setTimeout(() => {
+                    tailTimers.delete(id);
+                    void catchUp(id);
+                  }, wait),
+                );
+              return;
+            }
+            lastTailRead.set(id, Date.now());
+          }
+          const mine = startLoading(id, log, 'newer');
           const r = await client.invoke('sender.log', { sessionId: id, ...q });
           const now = get().sender.logs[id];
           if (!now) return;
-          if (!r.ok || now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo) {
-            setLog(id, { ...now, loading: null });
-            if (!r.ok) return;
+          // The user scrolled up meanwhile: a tail page would replace what they read (and pull the
+          // view down), an `after` page could cut the row they read; scrolling down reads it later.
+          if (!r.ok || !now.follow) return setLog(id, endLoading(id, mine, now, now));
+          if (now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo) {
+            setLog(id, endLoading(id, mine, now, now));
             continue;
           }
-          const next = 'after' in q ? applyNewer(now, r.value, id) : applyTail(now, r.value);
-          // the user scrolled up meanwhile: the window stays where they read
-          setLog(id, now.follow ? next : { ...next, follow: false });
-          if (!now.follow) return;
+          setLog(id, endLoading(id, mine, now, 'after' in q ? applyNewer(now, r.value, id) : applyTail(now, r.value)));
         }
       } finally {
         catching.delete(id);
@@ -539,27 +596,38 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
       },
       async loadOlderEntries(id) {
         const log = get().sender.logs[id];
-        if (!log || log.loading || atStart(log)) return;
-        setLog(id, { ...log, loading: 'older' });
+        if (!log || log.loading || atStart(log)) return 'skipped';
+        const mine = startLoading(id, log, 'older');
         const r = await client.invoke('sender.log', { sessionId: id, before: log.firstSeq, limit: pageSize(log.keep) });
         const now = get().sender.logs[id];
-        if (!now) return;
-        // A Clear or a jump meanwhile made another window: this page belongs to none.
-        if (!r.ok || now.firstSeq !== log.firstSeq || now.clearedUpTo !== log.clearedUpTo) return setLog(id, { ...now, loading: null });
-        setLog(id, applyOlder(now, r.value));
+        if (!now) return 'failed';
+        // Failed (e.g. NO_SUCH_SESSION before session-closed arrives): the view does not ask again by itself.
+        // A Clear or a jump meanwhile made another window: this page belongs to none (the view may ask again).
+        const outcome = !r.ok ? 'failed' : now.firstSeq !== log.firstSeq || now.clearedUpTo !== log.clearedUpTo ? 'refused' : 'applied';
+        if (!r.ok || outcome !== 'applied') {
+          setLog(id, endLoading(id, mine, now, now));
+          return outcome;
+        }
+        setLog(id, endLoading(id, mine, now, applyOlder(now, r.value)));
         // a gap that came while this page was read is read now
         void catchUp(id);
+        return 'applied';
       },
       async loadNewerEntries(id) {
         const log = get().sender.logs[id];
-        if (!log || log.loading || log.follow) return;
-        setLog(id, { ...log, loading: 'newer' });
+        if (!log || log.loading || log.follow) return 'skipped';
+        const mine = startLoading(id, log, 'newer');
         const r = await client.invoke('sender.log', { sessionId: id, after: log.lastSeq, limit: pageSize(log.keep) });
         const now = get().sender.logs[id];
-        if (!now) return;
-        if (!r.ok || now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo) return setLog(id, { ...now, loading: null });
-        setLog(id, applyNewer(now, r.value, id));
+        if (!now) return 'failed';
+        const outcome = !r.ok ? 'failed' : now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo ? 'refused' : 'applied';
+        if (!r.ok || outcome !== 'applied') {
+          setLog(id, endLoading(id, mine, now, now));
+          return outcome;
+        }
+        setLog(id, endLoading(id, mine, now, applyNewer(now, r.value, id)));
         void catchUp(id);
+        return 'applied';
       },
       pauseFollow(id) {
         const log = get().sender.logs[id];
@@ -571,7 +639,8 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const r = await client.invoke('sender.log', { sessionId: id, limit: Math.min(log.keep, limits.senderLogPage) });
         const now = get().sender.logs[id];
         if (!r.ok || !now || now.clearedUpTo !== log.clearedUpTo) return;
-        setLog(id, applyTail(now, r.value));
+        // a page still being read keeps its flag: its reply (refused, the window moved) clears it
+        setLog(id, { ...applyTail(now, r.value), loading: now.loading });
         void catchUp(id);
       },
       applySenderEvents(batch) {
@@ -580,8 +649,18 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const { view, unknown } = reduceSenderEvents({ sessions: s.sessions, logs: s.logs, repeating: s.repeating }, batch.events, Date.now());
         const active = s.active && !view.sessions.some((v) => v.info.id === s.active) ? (view.sessions.at(-1)?.info.id ?? null) : s.active;
         patch({ ...view, active });
-        // A gap the stream dropped (a stalled page) is read again rather than left as a hole.
-        for (const id of Object.keys(view.logs)) if (catchUpQuery(view.logs[id]!)) void catchUp(id);
+        // A gap the stream dropped (a stalled page) is read again rather than left as a hole, once
+        // the stream is clean again (or quiet for a second): see catchUp's back-off.
+        streamDropping = batch.dropped > 0;
+        if (quietTimer) clearTimeout(quietTimer);
+        quietTimer = null;
+        if (!streamDropping) catchUpAll();
+        else
+          quietTimer = setTimeout(() => {
+            quietTimer = null;
+            streamDropping = false;
+            catchUpAll();
+          }, quietMs);
         if (unknown.length) {
           // A session opened by another window (or by this one, before its open returned).
           for (const e of unknown) {

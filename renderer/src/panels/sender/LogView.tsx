@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SenderEvent, SessionInfo } from '../../../../shared/contract/sender.ts';
 import { spacedHex, visibleText } from '../../../../shared/sender/payload.ts';
 import { saveFile } from '../../shell/save-file.ts';
-import type { SessionLog, SessionView } from '../../store/sender-slice.ts';
+import type { PageOutcome, SessionLog, SessionView } from '../../store/sender-slice.ts';
 import type { EventDeque } from '../../../../shared/sender/event-deque.ts';
 import { lowerBound } from '../../../../shared/sender/event-deque.ts';
 import { atStart, goneBeforeStart } from '../../store/log-window.ts';
@@ -124,8 +124,8 @@ function Column({
   note?: string;
   query: string;
   edges: Edges;
-  onOlder: () => void;
-  onNewer: () => void;
+  onOlder: () => Promise<PageOutcome>;
+  onNewer: () => Promise<PageOutcome>;
   /** The user scrolled up from the tail: the window stops taking live entries (they are counted, and read when they scroll back down). */
   onLeaveTail: () => void;
 }) {
@@ -164,6 +164,8 @@ function Column({
   const lastHeight = useRef(0);
   /** The entry at the top of the viewport and how far into it, by seq: kept there when entries come or go above it. */
   const anchor = useRef<{ seq: number; offset: number } | null>(null);
+  /** The scrollTop this column wrote itself (an anchor correction), until its scroll event comes: that event is no user scrolling up. */
+  const programmatic = useRef<number | null>(null);
   const count = shown;
   // Follow the newest entry at most 10 times a second: scrolling forces layout, and under a
   // flood a batch arrives every frame.
@@ -196,10 +198,15 @@ function Column({
    * The edge this column's user scrolled to: only a scroll toward an edge asks for what lies
    * past it. Two columns share one window, and a short column sits at both of its edges at once;
    * if being there were enough, one column reading older entries and the other newer ones would
-   * cut each other's end in turn. A page that was refused (the window moved) is asked again while
-   * the user stays there.
+   * cut each other's end in turn. A page that was refused (the window moved) or could not be
+   * asked (another was being read) is asked again while the user stays there; after one that
+   * arrived or failed the user scrolls again to go on — asking again at once would page through
+   * the whole log when a search matches nothing older (cutting the matches they were reading),
+   * and retry a failing read forever.
    */
   const wanted = useRef<'older' | 'newer' | null>(null);
+  /** Ask for `wanted` again when the page being read ends (it was refused or not asked). */
+  const retry = useRef(false);
   const reachEdges = (el: HTMLDivElement, dir: 'up' | 'down' | null) => {
     const e = edgesRef.current;
     const nearTop = el.scrollTop < edgeHeight + 2 * rowHeight;
@@ -208,9 +215,20 @@ function Column({
     else if (dir === 'down') wanted.current = nearBottom ? 'newer' : null;
     else if ((wanted.current === 'older' && !nearTop) || (wanted.current === 'newer' && !nearBottom)) wanted.current = null;
     // a column that follows the tail never pages
-    if (e.loading || following.current) return;
-    if (wanted.current === 'older' && !e.atStart) onOlder();
-    else if (wanted.current === 'newer' && !e.atTail) onNewer();
+    if (following.current || !wanted.current) return;
+    if (e.loading) return void (retry.current = true);
+    const dirWanted = wanted.current;
+    if (dirWanted === 'older' ? e.atStart : e.atTail) return;
+    retry.current = false;
+    void (dirWanted === 'older' ? onOlder() : onNewer()).then((outcome) => {
+      if (outcome === 'applied' || outcome === 'failed') {
+        if (wanted.current === dirWanted) wanted.current = null;
+        return;
+      }
+      // asked again when the page being read ends (the effect below), or now if none is
+      retry.current = true;
+      if (outcome === 'refused' && scroller.current) reachEdges(scroller.current, null);
+    });
   };
   const remember = (el: HTMLDivElement) => {
     const n = shownRef.current;
@@ -231,16 +249,23 @@ function Column({
     if (!el || !a || following.current || !count) return;
     const i = lowerBound({ length: count, at: (k: number) => entryAt(k) }, a.seq, (x) => x.seq);
     const top = edgeHeight + Math.min(i, count - 1) * rowHeight + a.offset;
-    if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
+    if (Math.abs(el.scrollTop - top) >= 1) {
+      el.scrollTop = top;
+      // the scroll event this write raises is not the user's: it must not pause the window
+      programmatic.current = el.scrollTop;
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is what says the deque changed
   }, [version, count, matches]);
-  // A page that arrived (or was refused because the window moved) may leave the user at an edge
-  // still; a window back at the tail with the user at its bottom follows it again.
+  // A page that could not be asked while another was read is asked when that one ends; a window
+  // back at the tail with the user at its bottom follows it again.
   useEffect(() => {
     const el = scroller.current;
     if (!el || following.current) return;
     if (edges.atTail && el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight) following.current = true;
-    else reachEdges(el, null);
+    else if (retry.current && !edges.loading) {
+      retry.current = false;
+      reachEdges(el, null);
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, edges.loading, edges.atTail]);
   const head =
@@ -249,7 +274,7 @@ function Column({
       : !edges.atStart
         ? t('sender.log.older')
         : edges.goneBefore > 0
-          ? t('sender.log.startGone', { n: edges.goneBefore.toLocaleString('en'), budget: formatBytes(limits.senderLogBytes) })
+          ? t('sender.log.startGone', { n: edges.goneBefore.toLocaleString('en'), budget: formatBytes(limits.senderLogBytes) }, edges.goneBefore)
           : t('sender.log.start');
   return (
     <div className="log-col" data-testid={testId}>
@@ -276,8 +301,10 @@ function Column({
           // Only the user scrolls up: entries arriving never move scrollTop back, and content that
           // shrank (a jump, the end row going) clamps it without growing the height. Scrolling up
           // pauses the window, so what they read is not pushed out by the stream.
-          const up = el.scrollTop < lastTop.current - 1 && el.scrollHeight >= lastHeight.current;
-          const down = el.scrollTop > lastTop.current + 1;
+          const mine = programmatic.current !== null && Math.abs(el.scrollTop - programmatic.current) < 1;
+          programmatic.current = null;
+          const up = !mine && el.scrollTop < lastTop.current - 1 && el.scrollHeight >= lastHeight.current;
+          const down = !mine && el.scrollTop > lastTop.current + 1;
           lastTop.current = el.scrollTop;
           lastHeight.current = el.scrollHeight;
           // At the bottom: following the tail, or (the other column paused the shared window) still
@@ -403,7 +430,7 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
         <span className="muted" data-testid="rate">
           {t('sender.rate', { msgs: rate.m, bytes: rate.b })}
         </span>
-        {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped })}</span>}
+        {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped.toLocaleString('en') }, log.dropped)}</span>}
         <HostCounters id={session.info.id} />
         {!edges.atTail && (
           <button className="button small" data-testid="jump-newest" title={t('sender.log.jumpHint')} onClick={() => void jumpToNewest(id)}>
@@ -459,8 +486,8 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
           testId="log-chunks"
           query={query}
           edges={edges}
-          onOlder={() => void loadOlder(id)}
-          onNewer={() => void loadNewer(id)}
+          onOlder={() => loadOlder(id)}
+          onNewer={() => loadNewer(id)}
           onLeaveTail={() => pauseFollow(id)}
         />
         <Column
@@ -469,8 +496,8 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
           entries={log.messages}
           version={log.version}
           edges={edges}
-          onOlder={() => void loadOlder(id)}
-          onNewer={() => void loadNewer(id)}
+          onOlder={() => loadOlder(id)}
+          onNewer={() => loadNewer(id)}
           onLeaveTail={() => pauseFollow(id)}
           start={log.startedAt}
           testId="log-messages"
