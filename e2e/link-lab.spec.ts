@@ -55,11 +55,11 @@ test('the lost handshake ACK: the server lane, from the server’s own capture, 
 });
 
 test('what the server sent and the link lost is drawn from the server’s side and counted', async ({ app }) => {
-  await app.getByTestId('link-exp-lossy').click();
-  await app.getByTestId('link-loss').fill('0');
-  // Half of what the server sends is dropped: of its ~25 segments, none lost has odds below one in a million.
-  await app.getByTestId('link-reverseLoss').fill('50');
-  await app.getByTestId('link-transfer').fill('32KiB');
+  await app.getByTestId('link-exp-slow').click();
+  await app.getByTestId('link-rate').fill('10mbit');
+  // 30 % of what the server sends is dropped: of its ~40 segments, none lost has odds of about one in a million.
+  await app.getByTestId('link-reverseLoss').fill('30');
+  await app.getByTestId('link-transfer').fill('64KiB');
   await app.getByTestId('link-run').click();
   await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 60_000 });
   const text = (await app.getByTestId('link-lost').textContent()) ?? '';
