@@ -86,6 +86,19 @@ describe('endLane / withServerLane', () => {
     expect(at(lanes.server, 'ESTABLISHED')).toBeCloseTo(0.031, 6);
   });
 
+  it('with the link’s arrivals, a lost ACK completes nothing: the handshake phase lasts until a segment that arrived acknowledges the SYN', () => {
+    // Rows 0–6 of clientSaw; row 2 (the first ACK) lost on the link.
+    const arrived = Int8Array.from([1, 1, 0, 1, 1, 1, 1]);
+    const one = analyzeRows(clientSaw, stream);
+    const both = analyzeRows(clientSaw, stream, arrived);
+    expect(one.columns.phase[3]).toBe(1);
+    expect(both.columns.phase[3]).toBe(0);
+    expect(both.columns.phase[4]).toBe(1);
+    // The client's lane and every badge are the client capture's either way.
+    expect(both.states.client).toEqual(one.states.client);
+    expect([...both.columns.badges]).toEqual([...one.columns.badges]);
+  });
+
   it('reads only its own 4-tuple, and a table without the end leaves the lane at its start', () => {
     expect(endLane(serverSaw, '10.77.2.1:5001', CLIENT, 'LISTEN', 1000, 0)).toEqual([{ t: 0, state: 'LISTEN' }]);
     expect(endLane(new PacketTable(), SERVER, CLIENT, 'LISTEN', 1000, 0)).toEqual([{ t: 0, state: 'LISTEN' }]);

@@ -470,7 +470,8 @@ export const sideOf = (from: number): Side => (from === 0 ? 'client' : 'server')
  * has (link-join.ts withFarLost: a server segment the client's capture holds arrived by
  * definition). Those are drawn but were never at the client: they get no badges and leave the
  * judged flows as they were, so every other segment is badged as tshark badges the client's
- * capture, and the client's lane does not receive them.
+ * capture. No lost segment (either way) is received by the other end's lane, so the phases follow
+ * what arrived: a lost handshake ACK leaves the handshake open until a later one gets through.
  */
 export function analyzeRows(
   table: PacketTable,
@@ -611,7 +612,8 @@ export function analyzeRows(
     view.ack = ack;
     view.len = len;
     for (const st of ends[side].step(view, true)) lanes[side]!.push({ t, state: st });
-    if (!unseen) for (const st of ends[to].step(view, false)) lanes[to]!.push({ t, state: st });
+    // A segment the link lost was never received: the other end's state does not move on it.
+    if (arrived?.[k] !== 0) for (const st of ends[to].step(view, false)) lanes[to]!.push({ t, state: st });
 
     const peerIsn = isn[to];
     c.frame[k] = frameOf[i]!;
