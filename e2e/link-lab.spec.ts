@@ -35,6 +35,46 @@ test('the lost-SYN experiment draws the SYN sent twice, a second apart, with its
   await expect(app.getByTestId('look-for')).toContainText(/runs out\. \(\d+ TCP_INFO samples of the sender\)/);
 });
 
+test('the lost handshake ACK: the server lane, from the server’s own capture, stays SYN_RCVD until the second ACK arrives', async ({ app }) => {
+  await app.getByTestId('link-exp-lost-ack').click();
+  await app.getByTestId('link-run').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 30_000 });
+  const segments = app.getByTestId('segment');
+  await expect(segments.nth(2)).toHaveAttribute('data-lost', 'true');
+  await expect(segments.nth(3)).toHaveAttribute('data-flags', 'SYN+ACK');
+  await expect(segments.nth(3)).toHaveAttribute('data-from', 'server');
+  const top = async (side: 'client' | 'server', state: string) =>
+    Number(await app.locator(`[data-testid=lane-${side}][data-state=${state}] rect`).first().getAttribute('y'));
+  const resent = (await segments.nth(3).boundingBox())!;
+  const svg = (await app.getByTestId('sequence-diagram').boundingBox())!;
+  // The client's lane turns ESTABLISHED at the first SYN+ACK; the server's only below the resent one (inferred, it was one row under the client's).
+  expect(await top('client', 'ESTABLISHED')).toBeLessThan(resent.y - svg.y);
+  expect(await top('server', 'ESTABLISHED')).toBeGreaterThan(resent.y - svg.y);
+  await expect(app.locator('[data-testid=lane-server][data-state=SYN_RCVD]')).toHaveCount(1);
+  await expect(app.getByTestId('look-for')).toContainText('Each lane is drawn from its own end’s capture');
+});
+
+test('what the server sent and the link lost is drawn from the server’s side and counted', async ({ app }) => {
+  await app.getByTestId('link-exp-slow').click();
+  await app.getByTestId('link-rate').fill('10mbit');
+  // 30 % of what the server sends is dropped: of its ~40 segments, none lost has odds of about one in a million.
+  await app.getByTestId('link-reverseLoss').fill('30');
+  await app.getByTestId('link-transfer').fill('64KiB');
+  await app.getByTestId('link-run').click();
+  await expect(app.locator('[data-testid=timeline-view][data-phase=done]')).toBeVisible({ timeout: 60_000 });
+  const text = (await app.getByTestId('link-lost').textContent()) ?? '';
+  const m = /Server sent (\d+), lost on the link (\d+) /.exec(text);
+  expect(m, text).not.toBeNull();
+  const lost = Number(m![2]);
+  expect(lost).toBeGreaterThan(0);
+  const drawn = app.locator('[data-testid=segment][data-from=server][data-lost=true]');
+  await expect(drawn).toHaveCount(lost);
+  await expect(drawn.first().getByTestId('lost-cross')).toHaveCount(1);
+  await expect(drawn.first().getByTestId('lost-on-link')).toHaveText(/lost on the link/);
+  await drawn.first().click();
+  await expect(app.getByTestId('segment-details')).toContainText('lost on the link');
+});
+
 test('a bad rate names the field and the rule; the lessons and settings read in Chinese', async ({ app }) => {
   await app.getByTestId('link-rate').fill('fast');
   await app.getByTestId('link-run').click();

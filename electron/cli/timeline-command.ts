@@ -31,7 +31,9 @@ Wirelab's client sends --transfer bytes to its server through a router that limi
 queues and drops; the document adds "link" and "tcpInfo": [{"t", "cwnd", "ssthresh", "rttMs",
 "retrans", "deliveryRate"}] (the sender's TCP_INFO every 10 ms, t on the segments' clock).
 The link is captured at both ends and the captures joined: each segment adds "arrived" (false:
-lost on the link, null: unknown) and "oneWayMs" (null: lost or untimed), and "linkLoss" counts
+lost on the link, null: unknown) and "oneWayMs" (null: lost or untimed); the server's segments
+the link lost are listed too ("from": "server", "arrived": false, numbered after the client
+capture's frames); "states.server" is read from the server's own capture; "linkLoss" counts
 {"sent", "lost", "lostPercent", "reverseSent", "reverseLost", "reverseLostPercent"}. When a
 tcpdump itself dropped packets, nothing is called lost: "linkLoss" is null and "notice" has
 LINK_CAPTURE_DROPPED (also on stderr).

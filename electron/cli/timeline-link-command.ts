@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { WirelabError } from '../../shared/contract/errors.ts';
 import type { TcpInfoSample } from '../../shared/contract/link.ts';
-import { captureDroppedNotice, frameArrivals, joinLinkCaptures, linkLossOf } from '../../shared/timeline/link-join.ts';
+import { withServerLane } from '../../shared/timeline/end-lanes.ts';
+import { captureDroppedNotice, joinLinkCaptures, linkLossOf, segmentArrivals, withFarLost } from '../../shared/timeline/link-join.ts';
 import { readPacketTable } from '../../shared/timeline/packet-table.ts';
-import { analyzeStream } from '../../shared/timeline/tcp-analysis.ts';
+import { analyzeStreamColumns, withSegments } from '../../shared/timeline/tcp-analysis.ts';
 import { readTcpPackets } from '../../shared/timeline/tcp-packet.ts';
 import { groupStreams } from '../../shared/timeline/tcp-streams.ts';
 import { linkSpecText, parseLinkSpec } from '../../shared/timeline/link-spec.ts';
@@ -70,13 +71,36 @@ export async function linkCommand(spec: string, transfer: string | undefined, js
   // The captures as tcpdump wrote them, for Wireshark (or `wirelab timeline FILE`): the client's end, and the server's.
   if (write !== undefined) save('--write', write, run.pcap);
   if (writeServer !== undefined) save('--write-server', writeServer, run.serverPcap);
-  const { packets } = readTcpPackets(run.pcap);
-  const streams = groupStreams(packets).map(analyzeStream);
   const near = readPacketTable(run.pcap).table;
-  const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
+  const far = readPacketTable(run.serverPcap).table;
+  const join = joinLinkCaptures(near, far, LINK_CLIENT);
   // A tcpdump that dropped packets: no segment is called lost (arrived null where the server has no copy), linkLoss null, and stderr says why.
   const dropped = captureDroppedNotice(run.captureDropped);
-  const arrivals = frameArrivals(near, join, 0, near.length, dropped === null);
+  // The client's segments, and the server's that the link lost (only B has them: arrived false);
+  // each connection's server lane from the server's own capture.
+  const { packets, arrivals } = withFarLost(
+    readTcpPackets(run.pcap).packets,
+    readTcpPackets(run.serverPcap).packets,
+    near,
+    far,
+    join,
+    LINK_CLIENT,
+    dropped === null,
+  );
+  const streams = groupStreams(packets).map((s) =>
+    withServerLane(
+      withSegments(
+        analyzeStreamColumns(
+          s,
+          segmentArrivals(
+            s.packets.map((p) => p.frame),
+            arrivals,
+          ).arrived,
+        ),
+      ),
+      far,
+    ),
+  );
   const loss = dropped ? null : linkLossOf(join);
   if (dropped) io.err(`wirelab timeline: ${dropped.code}: ${dropped.message}`);
   // Samples are on the capture's clock: put them on the stream's time axis (0 = its first packet), as its segments are.

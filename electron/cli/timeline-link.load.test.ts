@@ -73,10 +73,35 @@ describe('wirelab timeline --link', () => {
         .split('\n')
         .filter(Boolean).length;
     expect(fromClient(pcap) - fromClient(serverPcap)).toBe(lost.length);
-    // The client's file read on its own draws the same diagram, without the join's two fields.
+    // The client's file read on its own draws the same diagram, without the join's two fields, and
+    // with the server's lane inferred (the link's is the server capture's: end-lanes.ts).
     const file = await runWirelab(['timeline', pcap, '--json']);
-    const bare = doc.streams.map((st) => ({ ...st, segments: st.segments.map(({ arrived: _a, oneWayMs: _o, ...g }) => g) }));
-    expect((JSON.parse(file.stdout) as { streams: unknown[] }).streams).toEqual(bare);
+    const withoutServerLane = (st: object) => ({ ...st, states: { ...(st as { states?: object }).states, server: null } });
+    const bare = doc.streams.map((st) => withoutServerLane({ ...st, segments: st.segments.map(({ arrived: _a, oneWayMs: _o, ...g }) => g) }));
+    expect((JSON.parse(file.stdout) as { streams: { states: object }[] }).streams.map(withoutServerLane)).toEqual(bare);
+  }, 120_000);
+
+  it('the server’s segments the link lost are in the document too (arrived false, unbadged), and its lane is its own capture’s', async () => {
+    // 30 % of what the server sends is dropped: of its ~40 segments, none lost has odds of about one in a million.
+    const r = await runWirelab(['timeline', '--link', 'experiment=slow,rate=10mbit,reverse-loss=30%', '--transfer', '64KiB', '--json'], 90_000);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      streams: {
+        segments: { frame: number; from: string; t: number; arrived: boolean | null; badges: string[] }[];
+        states: { server: { t: number; state: string }[] };
+      }[];
+      linkLoss: { reverseSent: number; reverseLost: number };
+    };
+    const segments = doc.streams[0]!.segments;
+    const fromServerLost = segments.filter((g) => g.from === 'server' && g.arrived === false);
+    expect(doc.linkLoss.reverseLost).toBeGreaterThan(0);
+    expect(fromServerLost).toHaveLength(doc.linkLoss.reverseLost);
+    expect(fromServerLost.every((g) => g.badges.length === 0)).toBe(true);
+    // Numbered after the client's capture (they have no frame there), placed by time among its segments.
+    const clientFrames = segments.filter((g) => !fromServerLost.includes(g)).map((g) => g.frame);
+    expect(Math.min(...fromServerLost.map((g) => g.frame))).toBe(Math.max(...clientFrames) + 1);
+    expect(segments.every((g, k) => k === 0 || g.t >= segments[k - 1]!.t)).toBe(true);
+    expect(doc.streams[0]!.states.server.map((c) => c.state)).toEqual(['LISTEN', 'SYN_RCVD', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
   }, 120_000);
 
   it('names the field and the rule of a bad link spec (exit 2)', async () => {

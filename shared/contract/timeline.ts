@@ -84,6 +84,29 @@ export const timelineStatusSchema = z.object({
 });
 export type TimelineStatus = z.infer<typeof timelineStatusSchema>;
 
+/** RFC 9293's state names, as shared/timeline/tcp-state-machine.ts's TcpState. */
+const tcpStates = [
+  'CLOSED',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RCVD',
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+] as const;
+
+/** One end's state changes, `t` in seconds since the connection's first segment in the client's capture. */
+export const serverLaneSchema = z.object({
+  client: z.string(),
+  server: z.string(),
+  states: z.array(z.object({ t: z.number(), state: z.enum(tcpStates) })),
+});
+export type ServerLane = z.infer<typeof serverLaneSchema>;
+
 export const timelineEventSchema = z.object({
   timelineId: z.string(),
   packets: z.array(timelinePacketSchema),
@@ -96,6 +119,11 @@ export const timelineEventSchema = z.object({
   arrivals: linkArrivalsSchema.optional(),
   /** On an emulated-link experiment's last event: how much each end sent and the link lost. */
   linkLoss: linkLossSchema.optional(),
+  /**
+   * On an emulated-link experiment: each connection's server lane from the server's own capture
+   * (shared/timeline/end-lanes.ts), which the diagram draws instead of inferring it from the client's.
+   */
+  serverLanes: z.array(serverLaneSchema).optional(),
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 

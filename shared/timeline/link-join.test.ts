@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { captureDroppedNotice, frameArrivals, joinLinkCaptures, keyFieldsHash, linkLossOf, segmentArrivals } from './link-join.ts';
+import { captureDroppedNotice, frameArrivals, joinLinkCaptures, keyFieldsHash, linkLossOf, segmentArrivals, withFarLost } from './link-join.ts';
+import { analyzeStream, analyzeStreamColumns, withSegments } from './tcp-analysis.ts';
+import { readTcpPackets } from './tcp-packet.ts';
+import { groupStreams } from './tcp-streams.ts';
 import { PacketTable, readPacketTable } from './packet-table.ts';
 import { ACK, FIN, PSH, SYN } from './tcp-packet.ts';
 
@@ -201,5 +204,50 @@ describe('joining the two ends of an emulated link', () => {
     expect(ms.length).toBe(client.length - 7);
     expect(Math.min(...ms)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...ms)).toBeLessThan(50);
+  });
+
+  it('the server’s lost segments go in among the client’s by time, numbered after its last frame, arrived false — and badged as before', () => {
+    const bytes = (end: string) => new Uint8Array(readFileSync(new URL(`../../test/fixtures/link/both-ends-10pct.${end}.pcap`, import.meta.url)));
+    const [c, sv] = [bytes('client'), bytes('server')];
+    const near = readPacketTable(c).table;
+    const far = readPacketTable(sv).table;
+    const j = joinLinkCaptures(near, far, CLIENT);
+    const nearPackets = readTcpPackets(c).packets;
+    const m = withFarLost(nearPackets, readTcpPackets(sv).packets, near, far, j, CLIENT);
+    expect(m.packets).toHaveLength(near.length + 3);
+    expect(m.arrivals.frame).toHaveLength(m.packets.length);
+    const added = m.packets.filter((p) => p.frame > near.length);
+    // The three ACKs B sent that never reached A (reverseLost 3), from the server, in time order.
+    expect(added.map((p) => p.frame)).toEqual([near.length + 1, near.length + 2, near.length + 3]);
+    expect(added.every((p) => p.src === '10.77.2.1' && p.len === 0)).toBe(true);
+    for (let k = 1; k < m.packets.length; k++) {
+      const [a, b] = [m.packets[k - 1]!, m.packets[k]!];
+      expect(b.tsSec + b.tsNs / 1e9).toBeGreaterThanOrEqual(a.tsSec + a.tsNs / 1e9);
+    }
+    // The client's packets keep their order and their arrivals.
+    expect(m.packets.filter((p) => p.frame <= near.length)).toEqual(nearPackets);
+    const [stream] = groupStreams(m.packets);
+    const arr = segmentArrivals(
+      stream!.packets.map((p) => p.frame),
+      m.arrivals,
+    );
+    expect([...stream!.packets.keys()].filter((k) => arr.arrived[k] === 0 && stream!.packets[k]!.src === '10.77.2.1')).toHaveLength(3);
+    // In the stream's (time) order: the client's seven lost, with the server's three ACKs (96–98) lost between frames 14 and 79.
+    expect(stream!.packets.filter((_, k) => arr.arrived[k] === 0).map((p) => p.frame)).toEqual([1, 13, 14, 96, 97, 98, 79, 90, 91, 92]);
+    // Drawn, but never at the client: no badges on them, and every segment the client captured keeps the badges (and lane) the client's capture alone gives.
+    const merged = withSegments(analyzeStreamColumns(stream!, arr.arrived));
+    const alone = analyzeStream(groupStreams(nearPackets)[0]!);
+    expect(merged.segments.filter((g) => g.frame > near.length).every((g) => g.badges.length === 0 && g.from === 'server')).toBe(true);
+    expect(merged.segments.filter((g) => g.frame <= near.length).map((g) => [g.frame, g.badges])).toEqual(alone.segments.map((g) => [g.frame, g.badges]));
+    expect(merged.states.client).toEqual(alone.states.client);
+    // A capture that dropped packets: nothing is put in (missing may mean uncaptured).
+    expect(withFarLost(nearPackets, readTcpPackets(sv).packets, near, far, j, CLIENT, false).packets).toHaveLength(near.length);
+  });
+
+  it('segmentArrivals finds frames that do not ascend (the far end’s lost ones sit among the near ones)', () => {
+    const a = { frame: [1, 2, 9, 3, 10, 4], arrived: [true, true, false, true, false, null], oneWayMs: [0.1, 0.2, null, 0.3, null, null] };
+    const got = segmentArrivals([1, 9, 3, 10, 4, 5], a);
+    expect([...got.arrived]).toEqual([1, 0, 1, 0, -1, -1]);
+    expect(got.oneWayMs[2]).toBe(0.3);
   });
 });

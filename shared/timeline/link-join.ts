@@ -1,5 +1,6 @@
 import type { LinkLoss } from '../contract/link.ts';
 import type { PacketTable } from './packet-table.ts';
+import type { TcpPacket } from './tcp-packet.ts';
 
 /**
  * The emulated link captured at both ends (electron/services/timeline/link-script.ts: tcpdump in
@@ -36,6 +37,8 @@ export interface LinkJoin {
   /** Far → near: segments the far end sent, and how many of them the near end never saw. */
   reverseSent: number;
   reverseLost: number;
+  /** Per row of the far end's table: 1 where a near row matched it. A far row the far end sent with 0 here never reached the near end. */
+  farMatched: Uint8Array;
 }
 
 /**
@@ -97,6 +100,7 @@ export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: 
     lost: 0,
     reverseSent: 0,
     reverseLost: 0,
+    farMatched: new Uint8Array(0),
   };
   for (let i = 0; i < n; i++) {
     const at = slotOf(keyHash(near, i));
@@ -142,7 +146,56 @@ export function joinLinkCaptures(near: PacketTable, far: PacketTable, nearHost: 
     out.reverseSent++;
     if (!used[r]) out.reverseLost++;
   }
+  out.farMatched = used;
   return out;
+}
+
+/**
+ * The near end's packets with the far end's lost ones put in: segments the far end sent that the
+ * link dropped are in no near capture, so a diagram of the near capture alone cannot draw them. They
+ * go in by capture time (both namespaces read one kernel clock), numbered after the near capture's
+ * last frame (they have no frame there), with arrived false; the near packets keep their order,
+ * frames and arrivals. Without `lossKnown` (a tcpdump dropped packets) none go in: a segment missing
+ * at the near end may have arrived uncaptured. `nearPackets`/`farPackets` are the tables' rows as
+ * objects (readTcpPackets of the same files: the same TCP frames in the same order).
+ */
+export function withFarLost(
+  nearPackets: readonly TcpPacket[],
+  farPackets: readonly TcpPacket[],
+  near: PacketTable,
+  far: PacketTable,
+  join: LinkJoin,
+  nearHost: string,
+  lossKnown = true,
+): { packets: TcpPacket[]; arrivals: { frame: number[]; arrived: (boolean | null)[]; oneWayMs: (number | null)[] } } {
+  const own = frameArrivals(near, join, 0, near.length, lossKnown);
+  if (!lossKnown) return { packets: nearPackets.slice(), arrivals: own };
+  const nearHostInFar = far.idOf(nearHost);
+  let nextFrame = 0;
+  for (let i = 0; i < near.length; i++) nextFrame = Math.max(nextFrame, near.frame[i]!);
+  const packets: TcpPacket[] = [];
+  const arrivals = { frame: [] as number[], arrived: [] as (boolean | null)[], oneWayMs: [] as (number | null)[] };
+  const at = (t: PacketTable, r: number) => t.tsSec[r]! + t.tsNs[r]! / 1e9;
+  let i = 0;
+  for (let r = 0; r <= far.length; r++) {
+    const lostHere = r < far.length && far.src[r] !== nearHostInFar && !join.farMatched[r];
+    if (r < far.length && !lostHere) continue;
+    // Every near packet captured no later than this lost one goes first (all that remain after the last).
+    const until = r < far.length ? at(far, r) : Infinity;
+    for (; i < near.length && at(near, i) <= until; i++) {
+      packets.push(nearPackets[i]!);
+      arrivals.frame.push(own.frame[i]!);
+      arrivals.arrived.push(own.arrived[i]!);
+      arrivals.oneWayMs.push(own.oneWayMs[i]!);
+    }
+    if (r === far.length) break;
+    nextFrame++;
+    packets.push({ ...farPackets[r]!, frame: nextFrame });
+    arrivals.frame.push(nextFrame);
+    arrivals.arrived.push(false);
+    arrivals.oneWayMs.push(null);
+  }
+  return { packets, arrivals };
 }
 
 /** Where segments arrived, keyed by the near capture's frame numbers (ascending): what `timeline.event` carries and the diagram reads. */
@@ -185,17 +238,25 @@ export function segmentArrivals(segmentFrames: ArrayLike<number>, a: FrameArriva
   const n = segmentFrames.length;
   const arrived = new Int8Array(n).fill(-1);
   const oneWayMs = new Float64Array(n).fill(NaN);
+  // The entries by frame: the far end's lost segments (withFarLost) sit among the near ones by
+  // time, numbered after them, so the frames need not ascend; sorted indices then, not a Map.
+  const m = a.frame.length;
+  let ascending = true;
+  for (let j = 1; j < m && ascending; j++) ascending = a.frame[j - 1]! < a.frame[j]!;
+  const order = Uint32Array.from({ length: m }, (_, j) => j);
+  if (!ascending) order.sort((x, y) => a.frame[x]! - a.frame[y]!);
   for (let k = 0; k < n; k++) {
     const f = segmentFrames[k]!;
     let lo = 0;
-    let hi = a.frame.length - 1;
+    let hi = m - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const g = a.frame[mid]!;
+      const j = order[mid]!;
+      const g = a.frame[j]!;
       if (g === f) {
-        const got = a.arrived[mid];
+        const got = a.arrived[j];
         arrived[k] = got === null ? -1 : got ? 1 : 0;
-        oneWayMs[k] = a.oneWayMs[mid] ?? NaN;
+        oneWayMs[k] = a.oneWayMs[j] ?? NaN;
         break;
       }
       if (g < f) lo = mid + 1;

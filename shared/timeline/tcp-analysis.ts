@@ -235,6 +235,8 @@ const LE = (a: number, b: number) => diff(a, b) <= 0;
 
 /** What judge found, read at once by the caller (one object for every segment: a million fewer allocations). */
 const judged = { badges: 0, dupAckNum: 0, bytesInFlight: NaN, ackRtt: NaN, ackedFrame: NaN, ackRttAmbiguous: false };
+/** What a segment the near capture never had is judged: nothing (analyzeRows' `arrived`). */
+const UNJUDGED: typeof judged = Object.freeze({ ...judged });
 
 /**
  * One segment through Wireshark's sequence analysis (tcp_analyze_sequence_number in
@@ -412,6 +414,14 @@ function judge(
   return judged;
 }
 
+/**
+ * The state the server's lane starts in: ESTABLISHED when no SYN was captured (the connection was
+ * open before), CLOSED when it answered the SYN with a RST and never a SYN-ACK (no listener), else LISTEN.
+ */
+export function serverStartState(hasSyn: boolean, hasSynAck: boolean, serverRst: boolean): TcpState {
+  return !hasSyn ? 'ESTABLISHED' : hasSynAck || !serverRst ? 'LISTEN' : 'CLOSED';
+}
+
 const phaseCodes: readonly Phase[] = ['handshake', 'data', 'teardown'];
 
 /**
@@ -454,8 +464,20 @@ export const sideOf = (from: number): Side => (from === 0 ? 'client' : 'server')
 /**
  * Builds the diagram of one stream: relative numbers, scaled windows, badges, phases and both
  * state lanes, as columns (`stream.rows` of `table`).
+ *
+ * `arrived` (an emulated link's join, one entry per row of the stream, as segmentArrivals gives:
+ * 1, 0 lost on the link, -1 unknown) marks the server's segments that only the server's capture
+ * has (link-join.ts withFarLost: a server segment the client's capture holds arrived by
+ * definition). Those are drawn but were never at the client: they get no badges and leave the
+ * judged flows as they were, so every other segment is badged as tshark badges the client's
+ * capture. No lost segment (either way) is received by the other end's lane, so the phases follow
+ * what arrived: a lost handshake ACK leaves the handshake open until a later one gets through.
  */
-export function analyzeRows(table: PacketTable, stream: Pick<StreamRows, 'client' | 'server' | 'guessed' | 'rows'>): ColumnAnalysis {
+export function analyzeRows(
+  table: PacketTable,
+  stream: Pick<StreamRows, 'client' | 'server' | 'guessed' | 'rows'>,
+  arrived?: ArrayLike<number> | null,
+): ColumnAnalysis {
   const rows = stream.rows;
   const n = rows.length;
   const { seq: seqOf, ack: ackOf, flags: flagsOf, win: winOf, len: lenOf, frame: frameOf, tsSec, tsNs } = table;
@@ -503,9 +525,7 @@ export function analyzeRows(table: PacketTable, stream: Pick<StreamRows, 'client
   const scaling = wscale[0] !== null && wscale[1] !== null;
   const sawBothSyns = syn[0] !== null && syn[1] !== null;
 
-  // A server that answers the SYN with a RST and never a SYN-ACK had no listener: it was CLOSED.
-  const serverListened = !hasSyn || hasSynAck || !serverRst;
-  const serverStart: TcpState = !hasSyn ? 'ESTABLISHED' : serverListened ? 'LISTEN' : 'CLOSED';
+  const serverStart = serverStartState(hasSyn, hasSynAck, serverRst);
   const ends: [TcpEndpoint, TcpEndpoint] = [new TcpEndpoint(hasSyn ? 'CLOSED' : 'ESTABLISHED'), new TcpEndpoint(serverStart)];
   const states: StreamAnalysis['states'] = {
     client: hasSyn ? [] : [{ t: 0, state: 'ESTABLISHED' }],
@@ -566,18 +586,22 @@ export function analyzeRows(table: PacketTable, stream: Pick<StreamRows, 'client
     const isFin = (flags & FIN) !== 0;
     const isRst = (flags & RST) !== 0;
 
-    if (isSyn && !hasAck && synT === null) synT = t;
-    // Karn's rule (RFC 6298 §3): once the SYN was sent again, the SYN-ACK may answer either
-    // copy, so the handshake gives no RTT sample.
-    else if (isSyn && !hasAck && synAckT === null) synAmbiguous = true;
-    if (isSyn && hasAck && synAckT === null && synT !== null) synAckT = t;
-    // Wireshark's iRTT: the latest SYN to the first ACK without SYN after it.
-    if (isSyn && !hasAck) mruSynT = t;
-    else if (hasAck && !isSyn && mruSynT !== null && firstRtt === null) firstRtt = t - mruSynT;
+    // Sent by the server, never at the client (see above): not judged, not received, not timed.
+    const unseen = side === 1 && arrived?.[k] === 0;
+    if (!unseen) {
+      if (isSyn && !hasAck && synT === null) synT = t;
+      // Karn's rule (RFC 6298 §3): once the SYN was sent again, the SYN-ACK may answer either
+      // copy, so the handshake gives no RTT sample.
+      else if (isSyn && !hasAck && synAckT === null) synAmbiguous = true;
+      if (isSyn && hasAck && synAckT === null && synT !== null) synAckT = t;
+      // Wireshark's iRTT: the latest SYN to the first ACK without SYN after it.
+      if (isSyn && !hasAck) mruSynT = t;
+      else if (hasAck && !isSyn && mruSynT !== null && firstRtt === null) firstRtt = t - mruSynT;
+    }
     flows[side].firstRtt = flows[to].firstRtt = firstRtt;
 
     const hasSack = table.sack(i, sack);
-    const j = judge(frameOf[i]!, seq, ack, win, flags, len, t, flows[side], flows[to], windowShift[to], sack, hasSack);
+    const j = unseen ? UNJUDGED : judge(frameOf[i]!, seq, ack, win, flags, len, t, flows[side], flows[to], windowShift[to], sack, hasSack);
 
     const handshakeDone = ends[0].state !== 'CLOSED' && ends[0].state !== 'SYN_SENT' && ends[1].state !== 'LISTEN' && ends[1].state !== 'SYN_RCVD';
     if (isFin || isRst) tearing = true;
@@ -588,7 +612,8 @@ export function analyzeRows(table: PacketTable, stream: Pick<StreamRows, 'client
     view.ack = ack;
     view.len = len;
     for (const st of ends[side].step(view, true)) lanes[side]!.push({ t, state: st });
-    for (const st of ends[to].step(view, false)) lanes[to]!.push({ t, state: st });
+    // A segment the link lost was never received: the other end's state does not move on it.
+    if (arrived?.[k] !== 0) for (const st of ends[to].step(view, false)) lanes[to]!.push({ t, state: st });
 
     const peerIsn = isn[to];
     c.frame[k] = frameOf[i]!;
@@ -673,8 +698,8 @@ export function segmentsOf(a: ColumnAnalysis): Segment[] {
 }
 
 /** A stream of packet objects analysed as columns (its packets become a table first). */
-export function analyzeStreamColumns(stream: TcpStream): ColumnAnalysis {
-  return analyzeRows(PacketTable.of(stream.packets), { ...stream, rows: Uint32Array.from(stream.packets.keys()) });
+export function analyzeStreamColumns(stream: TcpStream, arrived?: ArrayLike<number> | null): ColumnAnalysis {
+  return analyzeRows(PacketTable.of(stream.packets), { ...stream, rows: Uint32Array.from(stream.packets.keys()) }, arrived);
 }
 
 /** A column analysis with its segments as objects (what the sequence diagram and `timeline --json` read). */

@@ -10,7 +10,10 @@ import { analyzeStream } from '../../../shared/timeline/tcp-analysis.ts';
 import { ACK, FIN, SYN, readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
 import { groupStreams } from '../../../shared/timeline/tcp-streams.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
+import type { TimelineEvent } from '../../../shared/contract/timeline.ts';
+import { packetFromWire } from '../../../shared/timeline/packet-wire.ts';
 import { checkRunnable, linkAvailability, runLink, type LinkRun } from './link-lab.ts';
+import { linkTimeline } from './link-timeline.ts';
 import { LINK_CLIENT } from './link-script.ts';
 
 /**
@@ -151,6 +154,21 @@ describe('emulated link (namespaces, tbf, nftables, tcpdump)', () => {
     const accept = r.markers.find((m) => m.code === 'MARK_ACCEPTED')!;
     // The client thinks it is connected at once; the server's accept() waits for the second ACK.
     expect(accept.tsSec - connect.tsSec + (accept.tsNs - connect.tsNs) / 1e9).toBeGreaterThan(0.8);
+  }, 60_000);
+
+  it('the lost handshake ACK as the diagram gets it: the server’s lane (from its own capture) turns ESTABLISHED a second after the client’s', async () => {
+    const events: Partial<Omit<TimelineEvent, 'timelineId'>>[] = [];
+    await linkTimeline(parseLinkSpec('experiment=lost-ack'), status, (e) => events.push(e));
+    expect(events.at(-1)?.status?.phase).toBe('done');
+    const packets = events.flatMap((e) => e.packets ?? []).map(packetFromWire);
+    const [stream] = groupStreams(packets);
+    const lane = events.findLast((e) => e.serverLanes)?.serverLanes?.find((l) => l.client === stream!.client);
+    const established = (l: { t: number; state: string }[]) => l.find((c) => c.state === 'ESTABLISHED')?.t ?? NaN;
+    const clientAt = established(analyzeStream(stream!).states.client);
+    expect(clientAt).toBeLessThan(0.5);
+    // Still SYN_RCVD while the lost ACK is "on its way": ESTABLISHED only when the second ACK arrives, about 1 s later (the SYN+ACK's RTO).
+    expect(lane?.states.map((c) => c.state).slice(0, 3)).toEqual(['LISTEN', 'SYN_RCVD', 'ESTABLISHED']);
+    expect(established(lane!.states)).toBeGreaterThan(clientAt + 0.8);
   }, 60_000);
 
   it('a slow reader closes the window to zero and opens it again', async () => {

@@ -1,7 +1,8 @@
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LinkSettings, LinkStatus, TcpInfoSample } from '../../../shared/contract/link.ts';
 import type { CaptureStatus, TimelineEvent } from '../../../shared/contract/timeline.ts';
-import { captureDroppedNotice, frameArrivals, joinLinkCaptures, linkLossOf } from '../../../shared/timeline/link-join.ts';
+import { serverLanesOf } from '../../../shared/timeline/end-lanes.ts';
+import { captureDroppedNotice, joinLinkCaptures, linkLossOf, withFarLost } from '../../../shared/timeline/link-join.ts';
 import { readPacketTable } from '../../../shared/timeline/packet-table.ts';
 import { packetToWire } from '../../../shared/timeline/packet-wire.ts';
 import { readTcpPackets } from '../../../shared/timeline/tcp-packet.ts';
@@ -43,20 +44,27 @@ export async function linkTimeline(settings: LinkSettings, status: LinkStatus, e
       signal,
     );
     flush();
-    const read = readTcpPackets(run.pcap);
-    const packets = read.packets.map((p) => packetToWire(p));
     // The client's capture joined with the server's: each event's packets carry where they arrived
-    // (the table's rows are the same TCP frames, in the same order, as the packets read above).
+    // (the tables' rows are the same TCP frames, in the same order, as the packets read from the files).
     const near = readPacketTable(run.pcap).table;
-    const join = joinLinkCaptures(near, readPacketTable(run.serverPcap).table, LINK_CLIENT);
+    const far = readPacketTable(run.serverPcap).table;
+    const join = joinLinkCaptures(near, far, LINK_CLIENT);
     // A tcpdump that dropped packets leaves gaps the join would read as loss: then nothing is called lost, and the status says why.
     const dropped = captureDroppedNotice(run.captureDropped);
+    // The server's segments the link lost go in among the client's (arrived false), so the diagram draws them.
+    const merged = withFarLost(readTcpPackets(run.pcap).packets, readTcpPackets(run.serverPcap).packets, near, far, join, LINK_CLIENT, dropped === null);
+    const packets = merged.packets.map((p) => packetToWire(p));
+    const a = merged.arrivals;
     for (let i = 0; i < packets.length; i += PACKETS_PER_EVENT) {
       const end = Math.min(packets.length, i + PACKETS_PER_EVENT);
-      emit({ packets: packets.slice(i, end), arrivals: frameArrivals(near, join, i, end, dropped === null) });
+      emit({
+        packets: packets.slice(i, end),
+        arrivals: { frame: a.frame.slice(i, end), arrived: a.arrived.slice(i, end), oneWayMs: a.oneWayMs.slice(i, end) },
+      });
     }
-    if (dropped) emit({ status: { phase: 'done', message: dropped.message, code: dropped.code, params: dropped.params, capture } });
-    else emit({ linkLoss: linkLossOf(join), status: { phase: 'done', message: null, capture } });
+    const serverLanes = serverLanesOf(merged.packets, far);
+    if (dropped) emit({ serverLanes, status: { phase: 'done', message: dropped.message, code: dropped.code, params: dropped.params, capture } });
+    else emit({ serverLanes, linkLoss: linkLossOf(join), status: { phase: 'done', message: null, capture } });
   } catch (e) {
     flush();
     const err = e instanceof WirelabError ? e : new WirelabError('EXPERIMENT_FAILED', String(e), undefined, { reason: String(e) });

@@ -997,7 +997,7 @@ export const en = {
     'cwnd doubles every RTT in slow start, then grows by about one segment per RTT; the queue fills and the RTT grows with it (bufferbloat).',
   'tl.link.lesson.lost-syn': 'Nothing answers a lost SYN: the client sends the same SYN again when its initial RTO (1 s) runs out.',
   'tl.link.lesson.lost-ack':
-    'The server, still in SYN_RECV, sends its SYN+ACK again after 1 s; the client’s new ACK completes the handshake. (The first ACK is marked lost on the link; the lanes are drawn from the client’s capture, so the server’s turns ESTABLISHED too early.)',
+    'The client is ESTABLISHED as soon as it sends its ACK, but that ACK is lost on the link: the server, still in SYN_RCVD, sends its SYN+ACK again after 1 s, and only the client’s new ACK completes the handshake. Each lane is drawn from its own end’s capture, so the server’s turns ESTABLISHED when that ACK arrives, a second after the client’s.',
   'tl.link.lesson.slow-reader':
     'The reader’s buffer fills, the window it advertises falls to zero, and the sender waits and probes until a read opens it again.',
   'tl.link.rate': 'Rate',

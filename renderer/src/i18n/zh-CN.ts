@@ -948,7 +948,7 @@ export const zhCN: Messages = {
   'tl.link.lesson.slow': '慢启动阶段 cwnd 每个 RTT 翻倍，之后每个 RTT 约增加一个报文段；队列被填满，RTT 随之增大（缓冲区膨胀）。',
   'tl.link.lesson.lost-syn': 'SYN 丢失后没有任何应答：客户端等初始 RTO（1 秒）到期，再发送同一个 SYN。',
   'tl.link.lesson.lost-ack':
-    '服务器仍处于 SYN_RECV，1 秒后重发 SYN+ACK；客户端再次发出的 ACK 完成握手。（第一个 ACK 标为链路上丢失；状态泳道依据客户端的抓包画出，所以服务器泳道会过早显示 ESTABLISHED。）',
+    '客户端一发出 ACK 就进入 ESTABLISHED，但这个 ACK 在链路上丢失了：服务器仍处于 SYN_RCVD，1 秒后重发 SYN+ACK，直到客户端再次发出的 ACK 到达才完成握手。每条状态泳道都依据该端自己的抓包画出，所以服务器泳道在那个 ACK 到达时才变为 ESTABLISHED，比客户端晚约一秒。',
   'tl.link.lesson.slow-reader': '接收方的缓冲区被填满，通告窗口降为零，发送方等待并发送零窗口探测，直到一次读取让窗口重新打开。',
   'tl.link.rate': '速率',
   'tl.link.rateHint': '如 2mbit、500kbit；none 表示不限速',

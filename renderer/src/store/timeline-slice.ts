@@ -5,6 +5,7 @@ import type {
   EventBatch,
   PanelId,
   ExperimentKind,
+  ServerLane,
   KernelState,
   TimelineMarker,
   TimelinePacket,
@@ -36,6 +37,8 @@ export interface TimelineSource {
   /** A link experiment's packets joined with the server's capture: where each arrived (by frame), and the counts. */
   arrivals: LinkArrivals | null;
   linkLoss: LinkLoss | null;
+  /** A link experiment's server lanes, each from the server's own capture (drawn instead of inferred from the client's). */
+  serverLanes: ServerLane[] | null;
   /** Live sources drop their oldest packets beyond this many (the diagram is for one connection). */
   droppedPackets: number;
   /** Imported files: their conversations; packets hold the one opened. */
@@ -129,6 +132,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
       link: null,
       arrivals: null,
       linkLoss: null,
+      serverLanes: null,
       droppedPackets: 0,
       file: null,
       stream: kind === 'watch' ? -1 : 0,
@@ -287,6 +291,7 @@ export function createTimelineSlice<T extends TimelineSlice & { setPanel(panel: 
               tcpInfo: events.some((e) => e.tcpInfo) ? s.tcpInfo.concat(events.flatMap((e) => e.tcpInfo ?? [])) : s.tcpInfo,
               arrivals: events.some((e) => e.arrivals) ? joinArrivals(s.arrivals, events) : s.arrivals,
               linkLoss: events.findLast((e) => e.linkLoss)?.linkLoss ?? s.linkLoss,
+              serverLanes: events.findLast((e) => e.serverLanes)?.serverLanes ?? s.serverLanes,
               status: status ? { ...status, capture: status.capture ?? s.status.capture } : s.status,
             };
           }),

@@ -201,8 +201,16 @@ export function placeLabels<T extends LaneLabel>(labels: T[], gap = 3): T[] {
  * segment's arrow; the lane's first state starts at the top.
  */
 function laneSpans(changes: StateChange[], rows: Row[], ys: number[], top: number, end: number): { state: TcpState; y0: number; y1: number }[] {
+  // A change at a segment's own time is drawn at that segment (what one capture infers, and an end's
+  // own sending). A change between segments — an end that saw a segment arrive later than the client
+  // captured it (an emulated link's server lane, from the server's capture) — is drawn at the last
+  // segment before it: the arrow that arrived, not the next one.
   const yOf = (t: number) => {
-    const i = rows.findIndex((r) => r.kind === 'segment' && r.t >= t - 1e-9);
+    let i = rows.findIndex((r) => r.kind === 'segment' && r.t >= t - 1e-9);
+    if (i >= 0 && rows[i]!.t > t + 1e-9) {
+      const before = rows.findLastIndex((r, j) => j < i && r.kind === 'segment');
+      if (before >= 0) i = before;
+    } else if (i < 0) i = rows.findLastIndex((r) => r.kind === 'segment' && r.t <= t + 1e-9);
     return i < 0 ? end - 24 : ys[i]! + heights.segment - 6;
   };
   return changes.map((ch, k) => ({

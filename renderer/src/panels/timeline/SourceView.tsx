@@ -39,11 +39,28 @@ export function SourceView({ source }: { source: TimelineSource }) {
   // A watched port follows its newest connection until the user picks one.
   const streamIndex = source.stream < 0 ? streams.length - 1 : Math.min(source.stream, streams.length - 1);
   const stream = streams[streamIndex];
+  // A link experiment's join with the server's capture, as two columns beside the segments' (a
+  // stream's packets are its segments, in order): the analysis reads it too, for the server's
+  // segments that only the server's capture has.
+  const arrivals = useMemo(
+    () =>
+      stream && source.arrivals
+        ? segmentArrivals(
+            Uint32Array.from(stream.packets, (p) => p.frame),
+            source.arrivals,
+          )
+        : null,
+    [stream, source.arrivals],
+  );
   // Analysed once as columns (what the graphs read); the diagram's segments are made from them.
-  const columns = useMemo(() => (stream ? analyzeStreamColumns(stream) : null), [stream]);
-  const analysis = useMemo(() => (columns ? withSegments(columns) : null), [columns]);
-  // A link experiment's join with the server's capture, as two columns beside the segments'.
-  const arrivals = useMemo(() => (columns && source.arrivals ? segmentArrivals(columns.columns.frame, source.arrivals) : null), [columns, source.arrivals]);
+  const columns = useMemo(() => (stream ? analyzeStreamColumns(stream, arrivals?.arrived) : null), [stream, arrivals]);
+  // Captured at both ends, the server's lane is the server capture's (end-lanes.ts), not inferred from the client's.
+  const serverLane = stream ? source.serverLanes?.find((l) => l.client === stream.client && l.server === stream.server) : undefined;
+  const analysis = useMemo(() => {
+    if (!columns) return null;
+    const a = withSegments(columns);
+    return serverLane ? { ...a, states: { client: a.states.client, server: serverLane.states } } : a;
+  }, [columns, serverLane]);
   const markers = useMemo(() => source.markers.map((m) => ({ ...m, detail: markerText(locale, m) })), [source.markers, locale]);
   const rows = useMemo(() => (analysis ? buildRows(analysis, markers, source.kernel) : []), [analysis, markers, source.kernel]);
   const live = source.kind !== 'file';
