@@ -207,6 +207,32 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
     }
 
     /**
+     * One page of the log either side of the window: older (`{before}` its first entry) or newer
+     * (`{after}` its last). Refused when a Clear or a jump made another window meanwhile (the view
+     * may ask again); failed (e.g. NO_SUCH_SESSION before session-closed arrives) and the view does
+     * not ask again by itself.
+     */
+    async function loadPage(id: string, kind: 'older' | 'newer'): Promise<PageOutcome> {
+      const log = get().sender.logs[id];
+      if (!log || log.loading || (kind === 'older' ? atStart(log) : log.follow)) return 'skipped';
+      const mine = startLoading(id, log, kind);
+      const where = kind === 'older' ? { before: log.firstSeq } : { after: log.lastSeq };
+      const r = await client.invoke('sender.log', { sessionId: id, ...where, limit: pageSize(log.keep) });
+      const now = get().sender.logs[id];
+      if (!now) return 'failed';
+      const moved = kind === 'older' ? now.firstSeq !== log.firstSeq : now.lastSeq !== log.lastSeq;
+      const outcome = !r.ok ? 'failed' : moved || now.clearedUpTo !== log.clearedUpTo ? 'refused' : 'applied';
+      if (!r.ok || outcome !== 'applied') {
+        setLog(id, endLoading(id, mine, now, now));
+        return outcome;
+      }
+      setLog(id, endLoading(id, mine, now, kind === 'older' ? applyOlder(now, r.value) : applyNewer(now, r.value, id)));
+      // a gap that came while this page was read is read now
+      void catchUp(id);
+      return 'applied';
+    }
+
+    /**
      * Back-off under a flood: a catch-up read's reply shares the socket's delivery window with the
      * stream, so reading while the stream still drops makes it drop more. While the latest batch
      * reports drops no catch-up starts; a clean batch (or a second without any) starts them.
@@ -594,41 +620,8 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
           version: log.version + 1,
         });
       },
-      async loadOlderEntries(id) {
-        const log = get().sender.logs[id];
-        if (!log || log.loading || atStart(log)) return 'skipped';
-        const mine = startLoading(id, log, 'older');
-        const r = await client.invoke('sender.log', { sessionId: id, before: log.firstSeq, limit: pageSize(log.keep) });
-        const now = get().sender.logs[id];
-        if (!now) return 'failed';
-        // Failed (e.g. NO_SUCH_SESSION before session-closed arrives): the view does not ask again by itself.
-        // A Clear or a jump meanwhile made another window: this page belongs to none (the view may ask again).
-        const outcome = !r.ok ? 'failed' : now.firstSeq !== log.firstSeq || now.clearedUpTo !== log.clearedUpTo ? 'refused' : 'applied';
-        if (!r.ok || outcome !== 'applied') {
-          setLog(id, endLoading(id, mine, now, now));
-          return outcome;
-        }
-        setLog(id, endLoading(id, mine, now, applyOlder(now, r.value)));
-        // a gap that came while this page was read is read now
-        void catchUp(id);
-        return 'applied';
-      },
-      async loadNewerEntries(id) {
-        const log = get().sender.logs[id];
-        if (!log || log.loading || log.follow) return 'skipped';
-        const mine = startLoading(id, log, 'newer');
-        const r = await client.invoke('sender.log', { sessionId: id, after: log.lastSeq, limit: pageSize(log.keep) });
-        const now = get().sender.logs[id];
-        if (!now) return 'failed';
-        const outcome = !r.ok ? 'failed' : now.lastSeq !== log.lastSeq || now.clearedUpTo !== log.clearedUpTo ? 'refused' : 'applied';
-        if (!r.ok || outcome !== 'applied') {
-          setLog(id, endLoading(id, mine, now, now));
-          return outcome;
-        }
-        setLog(id, endLoading(id, mine, now, applyNewer(now, r.value, id)));
-        void catchUp(id);
-        return 'applied';
-      },
+      loadOlderEntries: (id) => loadPage(id, 'older'),
+      loadNewerEntries: (id) => loadPage(id, 'newer'),
       pauseFollow(id) {
         const log = get().sender.logs[id];
         if (log?.follow) setLog(id, { ...log, follow: false, version: log.version + 1 });
