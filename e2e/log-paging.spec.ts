@@ -49,6 +49,24 @@ async function sendLines(s: Socket): Promise<void> {
 }
 
 /**
+ * A line server that received all `total` lines from a peer, its messages column following the
+ * tail (the newest line shown); `body` runs with that column, its scroller and the peer's socket, and the peer ends after.
+ */
+async function withTailedLog(app: Page, body: (column: Locator, scroller: Locator, s: Socket) => Promise<void>): Promise<void> {
+  const port = await openLineServer(app);
+  const s = await peer(port);
+  try {
+    await sendLines(s);
+    const column = app.getByTestId('log-messages');
+    // following the tail: the newest line is shown
+    await expect(column.getByTestId('log-text').filter({ hasText: line(total) })).toBeVisible({ timeout: 30_000 });
+    await body(column, column.locator('.log-scroll'), s);
+  } finally {
+    s.destroy();
+  }
+}
+
+/**
  * The first row whose top is inside the scroller's viewport after moving the scroller to
  * `scrollTop`, read in the same task (before the page reacts to the scroll). It first scrolls to
  * just below the edge that pages older entries in, so the rows there are rendered.
@@ -70,14 +88,7 @@ async function scrollAndRead(scroller: Locator, scrollTop: number): Promise<{ te
 
 test('scrolling to the top pages older entries in, keeps the row being read in place, and stops at the start of the log', async ({ app }) => {
   test.setTimeout(120_000);
-  const port = await openLineServer(app);
-  const s = await peer(port);
-  try {
-    await sendLines(s);
-    const column = app.getByTestId('log-messages');
-    const scroller = column.locator('.log-scroll');
-    // following the tail: the newest line is shown
-    await expect(column.getByTestId('log-text').filter({ hasText: line(total) })).toBeVisible({ timeout: 30_000 });
+  await withTailedLog(app, async (column, scroller, s) => {
     const edge = column.getByTestId('log-edge-start');
     await expect(edge).toHaveAttribute('data-state', 'more');
 
@@ -122,20 +133,12 @@ test('scrolling to the top pages older entries in, keeps the row being read in p
     await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
     s.write('after the scroll\n');
     await expect(column.getByTestId('log-text').filter({ hasText: 'after the scroll' })).toBeInViewport({ timeout: 15_000 });
-  } finally {
-    s.destroy();
-  }
+  });
 });
 
 test('a window that left the tail jumps back to the newest entries, and a zh-CN page words its edges', async ({ app }) => {
   test.setTimeout(60_000);
-  const port = await openLineServer(app);
-  const s = await peer(port);
-  try {
-    await sendLines(s);
-    const column = app.getByTestId('log-messages');
-    const scroller = column.locator('.log-scroll');
-    await expect(column.getByTestId('log-text').filter({ hasText: line(total) })).toBeVisible({ timeout: 30_000 });
+  await withTailedLog(app, async (column, scroller) => {
     await app.getByTestId('language-select').selectOption('zh-CN');
     const edge = column.getByTestId('log-edge-start');
     await expect(edge).toHaveText('↑ 向上滚动查看更早的记录');
@@ -164,20 +167,12 @@ test('a window that left the tail jumps back to the newest entries, and a zh-CN 
         }, line(total)),
       )
       .toBe('in view');
-  } finally {
-    s.destroy();
-  }
+  });
 });
 
 test('a search that matches nothing older does not page back through the whole log by itself, so the matches being read stay', async ({ app }) => {
   test.setTimeout(60_000);
-  const port = await openLineServer(app);
-  const s = await peer(port);
-  try {
-    await sendLines(s);
-    const column = app.getByTestId('log-messages');
-    const scroller = column.locator('.log-scroll');
-    await expect(column.getByTestId('log-text').filter({ hasText: line(total) })).toBeVisible({ timeout: 30_000 });
+  await withTailedLog(app, async (column, scroller) => {
     // the window holds about msg 10001 .. msg 20000: msg 10100 .. msg 10199 match, at its old end
     // (a page back cuts the newest 1,000 lines, not these), and nothing older does
     await app.getByTestId('log-search').fill('msg 101');
@@ -190,7 +185,5 @@ test('a search that matches nothing older does not page back through the whole l
     await app.waitForTimeout(3000);
     await expect(edge).toHaveAttribute('data-state', 'more');
     await expect(found).toHaveText('· 100 found');
-  } finally {
-    s.destroy();
-  }
+  });
 });
