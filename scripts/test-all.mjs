@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { projectRoot } from './electron-binary.mjs';
 
 const results = join(projectRoot, '.test-results');
@@ -13,6 +14,14 @@ const bin = (name) => join(projectRoot, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 const skipNotes = [];
+// Each failed test by name with the first line of its error, printed in the summary: CI shows only
+// the tail of the output, and a failure there must say which test failed and why.
+const failNotes = [];
+const firstLine = (text) =>
+  stripVTControlCharacters(String(text ?? ''))
+    .trim()
+    .split('\n')[0]
+    .slice(0, 300);
 
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label}: ${[cmd.replace(projectRoot + '/', ''), ...args].join(' ')}`);
@@ -49,6 +58,11 @@ function vitest(label, out, args) {
     // A file that failed to load reports no tests; count it so it cannot pass unnoticed.
     const broken = j.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
     totals.failed += broken;
+    for (const f of j.testResults) {
+      const file = f.name.replace(projectRoot + '/', '');
+      if (f.status === 'failed' && f.assertionResults.length === 0) failNotes.push(`FAILED: ${file} — ${firstLine(f.message)}`);
+      for (const a of f.assertionResults) if (a.status === 'failed') failNotes.push(`FAILED: ${file} › ${a.fullName} — ${firstLine(a.failureMessages?.[0])}`);
+    }
     lines.push(`${label}: ${j.numPassedTests} passed, ${j.numFailedTests + broken} failed, ${j.numPendingTests} skipped (${r.seconds}s)`);
   } else {
     totals.failed++;
@@ -71,6 +85,8 @@ vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest
       for (const spec of suite.specs ?? [])
         for (const t of spec.tests)
           for (const res of t.results) {
+            if (res.status === 'failed' || res.status === 'timedOut')
+              failNotes.push(`FAILED: ${spec.file}:${spec.line} › ${spec.title} — ${firstLine(res.error?.message)}`);
             if (res.status === 'skipped')
               skipNotes.push(`skipped: ${spec.title} — ${t.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given'}`);
           }
@@ -78,6 +94,7 @@ vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest
     };
     for (const suite of j.suites) walk(suite);
     const errors = (j.errors ?? []).length;
+    for (const e of j.errors ?? []) failNotes.push(`FAILED: playwright — ${firstLine(e.message)}`);
     totals.failed += errors;
     lines.push(`playwright: ${s.expected + s.flaky} passed, ${s.unexpected + errors} failed, ${s.skipped} skipped (${r.seconds}s)`);
   } else {
@@ -89,5 +106,6 @@ vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest
 console.log('\n=== summary');
 for (const l of lines) console.log(l);
 for (const n of skipNotes) console.log(n);
+for (const n of failNotes) console.log(n);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);
