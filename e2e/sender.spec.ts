@@ -281,6 +281,8 @@ test('the traffic generator reports received and lost when it targets a Wirelab 
   const received = await num('gen-received');
   expect(received).toBeGreaterThan(0);
   expect(received + (await num('gen-lost'))).toBe(2000);
+  // The log bar's host counters are pushed by the backend (sender.counters) and agree with the generator.
+  await expect(app.getByTestId('host-counters')).toHaveText(`host: ${received} received (${received * 8} B) · 0 sent (0 B)`);
   await app.locator('#gen-count').fill('lots');
   await app.getByTestId('gen-start').click();
   await expect(app.locator('#gen-count-error')).toContainText('whole number');

@@ -13,6 +13,7 @@ import {
   payloadSpecSchema,
   repeatInputSchema,
   senderEventSchema,
+  senderCountersSchema,
   sendInputSchema,
   sendFileInputSchema,
   sendFileOutputSchema,
@@ -138,6 +139,8 @@ export const streams = {
   /** Things the user should be told about that were not a reply to a request (a corrupt file…). */
   'app.notice': noticeSchema,
   'sender.event': senderEventSchema,
+  /** Each session's exact counters, about once a second while they move (SenderService's counters tick). */
+  'sender.counters': senderCountersSchema,
   'generator.progress': generatorProgressSchema,
   /** Packets, socket markers, kernel states and status of a live timeline (experiment or watch). */
   'timeline.event': timelineEventSchema,

@@ -140,6 +140,28 @@ export const sessionInfoSchema = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/**
+ * The host's exact counters of the sessions whose counts moved in the last tick (about once a
+ * second, `sender.counters`). Events can be dropped for a page that falls behind and a flood is
+ * logged only up to its budget, so these, not a sum of events, are the counts a view shows.
+ */
+export const senderCountersSchema = z.object({
+  at: z.number(),
+  sessions: z.array(
+    sessionInfoSchema.pick({
+      id: true,
+      received: true,
+      receivedBytes: true,
+      sent: true,
+      sentBytes: true,
+      kernelDropped: true,
+      notLogged: true,
+      timedOutRules: true,
+    }),
+  ),
+});
+export type SenderCounters = z.infer<typeof senderCountersSchema>;
+
 /** The counters of a session that has not moved a byte yet. */
 export const zeroCounters = { received: 0, receivedBytes: 0, sent: 0, sentBytes: 0, kernelDropped: 0, notLogged: 0, timedOutRules: [] as number[] };
 

@@ -27,6 +27,7 @@ import { UdpSocket } from './udp-socket.ts';
 import { chunkPreview, chunkPreviewBytes } from './chunk-preview.ts';
 import { BodyIntake } from './body-intake.ts';
 import { checkSaveDir } from './save-file.ts';
+import { CountersTicker } from './counters-ticker.ts';
 
 const empty = new Uint8Array(0);
 
@@ -78,8 +79,12 @@ export class SenderService {
   /** Partial frames of every connection of every session share this (see partialFramesBudget). */
   readonly frameBudget = new FrameBudget(partialFramesBudget);
   readonly logs = new SessionLogs();
+  /** `sender.counters`: the exact counts, about once a second while they move. */
+  readonly counters: CountersTicker;
 
-  constructor(private readonly hub: EventHub) {}
+  constructor(private readonly hub: EventHub) {
+    this.counters = new CountersTicker(hub, () => [...this.sessions.values()].map((s) => this.infoOf(s)));
+  }
 
   private emit(s: Session, e: Partial<SenderEvent> & Pick<SenderEvent, 'type'>, bytes?: Uint8Array, header?: Record<string, unknown>): void {
     // A socket's last events can come after its session closed (and its log went): nobody shows them.
@@ -316,6 +321,7 @@ export class SenderService {
       throw e;
     }
     this.sessions.set(id, s);
+    this.counters.start();
     return this.infoOf(s);
   }
 
@@ -746,6 +752,7 @@ export class SenderService {
     if (!s) return false;
     this.stopRepeat(id);
     this.sessions.delete(id);
+    this.counters.forget(id, this.sessions.size);
     s.client?.close();
     await s.server?.close();
     await s.udp?.close();

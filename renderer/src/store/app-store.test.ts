@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import type { EventBatch, StreamName } from '../../../shared/contract/index.ts';
 import { Subscription } from '../../../electron/core/event-hub.ts';
@@ -409,6 +410,32 @@ describe('sender sessions', () => {
       expect(backend.sender.list()).toEqual([]);
       await settle(() => first.getState().sender.sessions.length === 0);
       expect(first.getState().sender.logs).toEqual({});
+    } finally {
+      await backend.dispose();
+    }
+  });
+});
+
+describe('host counters', () => {
+  it('a page whose event stream dropped every entry still shows the exact counts, from sender.counters', async () => {
+    const backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
+    try {
+      // Every sender.event (they carry a seq) is lost on the way, as for a page far behind a flood.
+      const store = createAppStore(inProcessClient(backend, (e) => typeof e.seq === 'number'));
+      await settle(() => store.getState().settingsLoaded);
+      store.getState().setSenderForm({ kind: 'udp', host: '127.0.0.1', port: '0', framing: 'raw' });
+      await store.getState().openSession();
+      const id = store.getState().sender.sessions[0]!.info.id;
+      const port = Number(store.getState().sender.sessions[0]!.info.local.split(':').at(-1));
+      const sock = createSocket('udp4');
+      for (let i = 0; i < 50; i++) await new Promise<void>((r) => sock.send(Buffer.from('0123456789'), port, '127.0.0.1', () => r()));
+      sock.close();
+      const info = () => store.getState().sender.sessions.find((v) => v.info.id === id)!.info;
+      const end = Date.now() + 5000;
+      while (info().received < 50 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(info()).toMatchObject({ received: 50, receivedBytes: 500, kernelDropped: 0 });
+      // The log itself saw none of it: the counts did not come from events.
+      expect(store.getState().sender.logs[id]!.messagesIn).toBe(0);
     } finally {
       await backend.dispose();
     }

@@ -129,6 +129,7 @@ export function createAppStore(client: ContractClient): AppStore {
     // Idle: apply at once, so a reply shows without delay. Busy: at most every 50 ms.
     flushTimer ??= setTimeout(flushSender, performance.now() - lastApplied < 50 ? 50 : 0);
   });
+  client.subscribe('sender.counters', (batch) => store.getState().applySenderCounters(batch));
   client.subscribe('timeline.event', (batch) => store.getState().applyTimelineEvents(batch));
   client.subscribe('processes.sample', (batch) => store.getState().applyProcessSample(batch));
   client.subscribe('generator.progress', (batch) => store.getState().applyGeneratorProgress(batch));

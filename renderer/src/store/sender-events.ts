@@ -1,4 +1,4 @@
-import type { SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/index.ts';
+import type { SenderCounters, SenderEvent, SessionInfo, SessionSummary } from '../../../shared/contract/index.ts';
 import { describeFraming, type Framing, type FramingName } from '../../../shared/sender/framing.ts';
 import { framingNameOf } from '../../../shared/sender/framing-form.ts';
 import { appendLive, type SessionLog } from './log-window.ts';
@@ -187,4 +187,20 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
     }
   }
   return { view: { sessions, logs, repeating }, unknown, closed };
+}
+
+/**
+ * Folds a `sender.counters` event into the sessions' infos: the host's exact counts replace the
+ * ones the view had (from `sender.list` or the last event), and nothing else of a session changes.
+ * Counters of a session this page does not show are left for its sync to read.
+ */
+export function applyCounters(sessions: SessionView[], counters: SenderCounters): SessionView[] {
+  const byId = new Map(counters.sessions.map((c) => [c.id, c]));
+  if (!sessions.some((v) => byId.has(v.info.id))) return sessions;
+  return sessions.map((v) => {
+    const c = byId.get(v.info.id);
+    if (!c) return v;
+    const { received, receivedBytes, sent, sentBytes, kernelDropped, notLogged, timedOutRules } = c;
+    return { ...v, info: { ...v.info, received, receivedBytes, sent, sentBytes, kernelDropped, notLogged, timedOutRules } };
+  });
 }

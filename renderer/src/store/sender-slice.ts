@@ -8,7 +8,7 @@ import { framingByName, type Framing, type FramingName } from '../../../shared/s
 import { parseHeaderFields, type HeaderFields } from '../../../shared/sender/header-fields.ts';
 import { framingOf, type CustomFraming } from '../../../shared/sender/framing-form.ts';
 import type { ContractClient } from '../client/contract-client.ts';
-import { emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
+import { applyCounters, emptyLog, logFromPage, reduceSenderEvents, viewOf, type SessionLog, type SessionView } from './sender-events.ts';
 import { applyNewer, applyOlder, applyTail, atStart, catchUpQuery, pageSize } from './log-window.ts';
 
 export type { ClientView, SessionLog, SessionView } from './sender-events.ts';
@@ -134,6 +134,8 @@ export interface SenderSlice {
   /** Back to the newest entries and following them (the window becomes the log's tail). */
   jumpToNewest(id: string): Promise<void>;
   applySenderEvents(batch: EventBatch<'sender.event'>): void;
+  /** The host's exact counters (`sender.counters`), about once a second while they move. */
+  applySenderCounters(batch: EventBatch<'sender.counters'>): void;
 }
 
 export function createSenderSlice<T extends SenderSlice & { settings: { senderLogCapacity: number } }>(
@@ -173,6 +175,10 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         const folded = held.length ? reduceSenderEvents(next, held, Date.now()).view : next;
         patch({ ...folded, active: s.active ?? summary.id });
       }
+      // The counters of the sessions already shown, as the host has them now: the counters stream
+      // sends only what moves, so what moved while this page was away is read here.
+      const counted = applyCounters(get().sender.sessions, { at: Date.now(), sessions: r.value });
+      if (counted !== get().sender.sessions) patch({ sessions: counted });
       // Sessions closed while this page was away (or by another window) lose their tab.
       const s = get().sender;
       const gone = s.sessions.filter((v) => !ids.has(v.info.id)).map((v) => v.info.id);
@@ -635,6 +641,11 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         // a page still being read keeps its flag: its reply (refused, the window moved) clears it
         setLog(id, { ...applyTail(now, r.value), loading: now.loading });
         void catchUp(id);
+      },
+      applySenderCounters(batch) {
+        let sessions = get().sender.sessions;
+        for (const c of batch.events) sessions = applyCounters(sessions, c);
+        if (sessions !== get().sender.sessions) patch({ sessions });
       },
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.

@@ -7,7 +7,7 @@ import type { PageOutcome, SessionLog, SessionView } from '../../store/sender-sl
 import type { EventDeque } from '../../../../shared/sender/event-deque.ts';
 import { lowerBound } from '../../../../shared/sender/event-deque.ts';
 import { atStart, goneBeforeStart } from '../../store/log-window.ts';
-import { useApp, useClient, useLocale, useT } from '../../store/store-context.tsx';
+import { useApp, useLocale, useT } from '../../store/store-context.tsx';
 import type { Locale } from '../../i18n/i18n.ts';
 import { senderCodeText } from '../../i18n/sender-text.ts';
 import { formatBytes } from '../../../../shared/format/bytes.ts';
@@ -347,27 +347,12 @@ function Column({
 }
 
 /**
- * The host's own counters for a session, read once a second: exact even when a flood is larger
- * than the log's budget, and the only place the kernel's drops and timed-out rules show.
+ * The host's own counters for a session (`sender.counters`, about once a second while they move):
+ * exact even when a flood is larger than the log's budget, and the only place the kernel's drops
+ * and timed-out rules show.
  */
-function HostCounters({ id }: { id: string }) {
+function HostCounters({ info }: { info: SessionInfo }) {
   const t = useT();
-  const client = useClient();
-  const [info, setInfo] = useState<SessionInfo | null>(null);
-  useEffect(() => {
-    let live = true;
-    const read = () =>
-      void client.invoke('sender.list', {}).then((r) => {
-        if (live && r.ok) setInfo(r.value.find((x) => x.id === id) ?? null);
-      });
-    read();
-    const timer = setInterval(read, 1000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [client, id]);
-  if (!info) return null;
   return (
     <>
       <span className="muted" data-testid="host-counters">
@@ -431,7 +416,7 @@ export function LogView({ session, log }: { session: SessionView; log: SessionLo
           {t('sender.rate', { msgs: rate.m, bytes: rate.b })}
         </span>
         {log.dropped > 0 && <span className="warn">{t('sender.dropped', { n: log.dropped.toLocaleString('en') }, log.dropped)}</span>}
-        <HostCounters id={session.info.id} />
+        <HostCounters info={session.info} />
         {!edges.atTail && (
           <button className="button small" data-testid="jump-newest" title={t('sender.log.jumpHint')} onClick={() => void jumpToNewest(id)}>
             {t('sender.log.jump')}
