@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startPeer, stopPeer } from '../../test/support/python-peer.ts';
 import { runWirelab, startNode, stop, wirelabBin } from '../../test/support/spawn-cli.ts';
+import { kernelDropCounter } from '../services/sender/udp-kernel.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
 interface SendDoc {
@@ -169,19 +170,24 @@ describe('wirelab listen', () => {
 });
 
 describe('wirelab blast', () => {
-  it('UDP: every datagram sent reaches a sink on loopback, and the report adds up', async () => {
+  it('UDP: every datagram sent reaches a sink on loopback or is a drop the kernel counted, and the report adds up', async () => {
     const sink = createSocket('udp4');
     let received = 0;
     sink.on('message', () => received++);
     await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+    // The sink's default buffer holds ~135 ms at this rate: a pause of this test process longer
+    // than that (a busy CI machine) makes the kernel drop some, which it counts (/proc/net/udp).
+    const drops = kernelDropCounter(sink);
     const r = await runWirelab(['blast', 'udp', '127.0.0.1', String(sink.address().port), '--count', '1000', '--rate', '2000', '--json']);
-    await new Promise((res) => setTimeout(res, 200));
+    const accounted = () => received + (drops?.() ?? 0);
+    for (let i = 0; i < 150 && accounted() < 1000; i++) await new Promise((res) => setTimeout(res, 20));
+    const dropped = drops?.() ?? 0;
     sink.close();
     const doc = JSON.parse(r.stdout) as { proto: string; sent: number; bytes: number; seconds: number; pps: number };
     expect(doc).toMatchObject({ proto: 'udp', sent: 1000, bytes: 8000 });
-    // The sink's buffer holds ~135 ms at this rate; allow 1% for a machine busy with other tests.
-    expect(received).toBeGreaterThanOrEqual(990);
-    expect(received).toBeLessThanOrEqual(1000);
+    expect(received + dropped, `received ${received}, kernel dropped ${dropped}`).toBe(1000);
+    // Paced at 2,000/s, most arrive even on a loaded machine (an unpaced burst would overrun the buffer).
+    expect(received).toBeGreaterThanOrEqual(500);
     expect(doc.pps).toBe(Math.round(1000 / doc.seconds));
   });
 

@@ -90,7 +90,8 @@ describe('process sampler on a worker thread', () => {
   });
 
   it('marks new processes as added and gone ones as removed', async () => {
-    const short = child('sleep', ['0.6']);
+    // Long enough to be seen in several samples (every 250 ms) even when a loaded machine delays one.
+    const short = child('sleep', ['1.5']);
     await until((s) => s.added.includes(short.pid!));
     const gone = await until((s) => s.removed.find((r) => r.pid === short.pid));
     expect(gone.name).toBe('sleep');

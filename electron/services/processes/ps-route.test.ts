@@ -20,7 +20,7 @@ describe('ps route', () => {
       ['-c', "import threading,time\nfor i in range(3): threading.Thread(target=time.sleep, args=(30,)).start()\nprint('ready', flush=True)\ntime.sleep(30)"],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const busy = spawn(process.execPath, ['-e', 'const e=Date.now()+4000;while(Date.now()<e);'], { stdio: 'ignore' });
+    const busy = spawn(process.execPath, ['-e', 'const e=Date.now()+8000;while(Date.now()<e);'], { stdio: 'ignore' });
     children.push(py, busy);
     await new Promise((r) => py.stdout!.once('data', r));
     const ps = new PsSampler();

@@ -20,8 +20,9 @@ async function closeFromClient(route: TcpTableRoute): Promise<{ client: string; 
   const client = endpointText('127.0.0.1', sock.localPort!);
   watcher.track(client, `127.0.0.1:${port}`);
   watcher.start();
-  // stay connected long enough for the slower route to look at least once
-  await new Promise((r) => setTimeout(r, 600));
+  // Stay connected until the route has looked at least once (netstat is a child process each
+  // poll, slow to start on a loaded machine), then close.
+  for (let i = 0; i < 250 && !seen.some((k) => k.client === client); i++) await new Promise((r) => setTimeout(r, 20));
   sock.end();
   await new Promise((r) => sock.once('close', r));
   await new Promise((r) => setTimeout(r, 600));

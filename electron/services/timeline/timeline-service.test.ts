@@ -167,7 +167,9 @@ describe('capture plumbing', () => {
     expect(r.streams[0]!.segments.length).toBeGreaterThanOrEqual(8);
     const lat = [...service!.latencies].sort((a, b) => a - b);
     const p50 = lat[Math.floor(lat.length / 2)]!;
-    expect(p50).toBeLessThan(50);
+    // Without --immediate-mode libpcap hands packets over when its buffer times out, about a
+    // second later; 200 ms tells the two apart with room for a loaded machine.
+    expect(p50).toBeLessThan(200);
   });
 
   it('refuses a capture filter built from anything but a port number and an IP address', () => {
