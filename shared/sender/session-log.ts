@@ -105,7 +105,11 @@ export class SessionLogs {
   /** Items of `order` whose session closed or was cleared: compacted once they are half of it, so they do not pin memory. */
   private stale = 0;
 
-  constructor(readonly budget: number = limits.senderLogBytes) {}
+  constructor(
+    readonly budget: number = limits.senderLogBytes,
+    /** Told of every entry the log lets go (dropped for the budget, cleared, or its session closed), e.g. to reuse its bytes' memory (byte-slab.ts). */
+    private readonly released: (e: LogEntry) => void = () => {},
+  ) {}
 
   open(id: string): void {
     if (!this.rings.has(id)) this.rings.set(id, { entries: new Fifo(), nextSeq: 1, dropped: 0, bytes: 0, closed: false });
@@ -118,6 +122,7 @@ export class SessionLogs {
     this.used -= r.bytes;
     r.closed = true;
     this.rings.delete(id);
+    for (let i = 0; i < r.entries.length; i++) this.released(r.entries.at(i)!);
     this.forget(r.entries.length);
   }
 
@@ -168,6 +173,7 @@ export class SessionLogs {
         continue;
       }
       r.entries.shift();
+      this.released(entry);
       const cost = entryCost(entry);
       r.bytes -= cost;
       this.used -= cost;
@@ -184,6 +190,7 @@ export class SessionLogs {
     r.dropped += n;
     this.used -= r.bytes;
     r.bytes = 0;
+    for (let i = 0; i < n; i++) this.released(r.entries.at(i)!);
     r.entries = new Fifo();
     this.forget(n);
   }

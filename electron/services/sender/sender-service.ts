@@ -28,6 +28,7 @@ import { chunkPreview, chunkPreviewBytes } from './chunk-preview.ts';
 import { BodyIntake } from './body-intake.ts';
 import { checkSaveDir } from './save-file.ts';
 import { CountersTicker } from './counters-ticker.ts';
+import { ByteSlab } from '../../../shared/sender/byte-slab.ts';
 
 const empty = new Uint8Array(0);
 
@@ -78,7 +79,9 @@ export class SenderService {
   private readonly sessions = new Map<string, Session>();
   /** Partial frames of every connection of every session share this (see partialFramesBudget). */
   readonly frameBudget = new FrameBudget(partialFramesBudget);
-  readonly logs = new SessionLogs();
+  /** Where the log's copies of small views go: one allocation per 1 MiB, reused, not one per datagram. */
+  private readonly slab = new ByteSlab();
+  readonly logs = new SessionLogs(undefined, (e) => this.slab.release(e.bytes));
   /** `sender.counters`: the exact counts, about once a second while they move. */
   readonly counters: CountersTicker;
 
@@ -102,7 +105,7 @@ export class SenderService {
       if (e.dir === 'in' && (e.type === 'message' || s.framingIn.kind === 'raw')) s.messagesIn++;
     }
     // The log owns a copy when the bytes are a view: it would pin a socket's (or a recvmmsg
-    // batch's) whole buffer. A chunk that is its whole buffer (a full 64 KiB read) is kept as it
+    // batch's) whole buffer. Small copies are packed into shared slabs (byte-slab.ts). A chunk that is its whole buffer (a full 64 KiB read) is kept as it
     // is: copying it again doubles the garbage of a bulk transfer (1 GiB to disk: +~60 MB RSS).
     const entry = this.logs.append(s.info.id, {
       type: e.type,
@@ -111,7 +114,7 @@ export class SenderService {
       peer: e.peer ?? null,
       code: e.code ?? null,
       message: e.message ?? null,
-      bytes: !bytes ? empty : bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes),
+      bytes: !bytes ? empty : bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : this.slab.copy(bytes),
       ...(header ? { header } : {}),
       ...(e.params ? { params: e.params } : {}),
     });
