@@ -3,7 +3,7 @@
 // earlier one failed; the last line sums them all as `N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { projectRoot } from './electron-binary.mjs';
 
@@ -55,14 +55,23 @@ function vitest(label, out, args) {
     totals.passed += j.numPassedTests;
     totals.failed += j.numFailedTests;
     totals.skipped += j.numPendingTests + (j.numTodoTests ?? 0);
-    // A file that failed to load reports no tests; count it so it cannot pass unnoticed.
-    const broken = j.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
-    totals.failed += broken;
+    // A file that failed without a failed test (it did not load, or a hook failed) is counted
+    // too, so it cannot pass unnoticed; so is vitest's own failure when no test says why.
+    let broken = 0;
     for (const f of j.testResults) {
       const file = f.name.replace(projectRoot + '/', '');
-      if (f.status === 'failed' && f.assertionResults.length === 0) failNotes.push(`FAILED: ${file} — ${firstLine(f.message)}`);
-      for (const a of f.assertionResults) if (a.status === 'failed') failNotes.push(`FAILED: ${file} › ${a.fullName} — ${firstLine(a.failureMessages?.[0])}`);
+      const failedTests = f.assertionResults.filter((a) => a.status === 'failed');
+      if (f.status === 'failed' && failedTests.length === 0) {
+        broken++;
+        failNotes.push(`FAILED: ${file} — ${firstLine(f.message) || 'the file failed outside its tests'}`);
+      }
+      for (const a of failedTests) failNotes.push(`FAILED: ${file} › ${a.fullName} — ${firstLine(a.failureMessages?.[0])}`);
     }
+    if (!r.ok && j.numFailedTests + broken === 0) {
+      broken++;
+      failNotes.push(`FAILED: ${label} exited with an error though no test failed (an unhandled error; see its output)`);
+    }
+    totals.failed += broken;
     lines.push(`${label}: ${j.numPassedTests} passed, ${j.numFailedTests + broken} failed, ${j.numPendingTests} skipped (${r.seconds}s)`);
   } else {
     totals.failed++;
@@ -78,6 +87,8 @@ vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest
   if (existsSync(out)) {
     const j = JSON.parse(readFileSync(out, 'utf8'));
     const s = j.stats;
+    // spec.file is relative to the project's testDir (e2e/)
+    const testDir = j.config?.rootDir ? relative(projectRoot, j.config.rootDir) + '/' : '';
     totals.passed += s.expected + s.flaky;
     totals.failed += s.unexpected;
     totals.skipped += s.skipped;
@@ -85,8 +96,10 @@ vitest('vitest (load and Wine tests, one file at a time)', join(results, 'vitest
       for (const spec of suite.specs ?? [])
         for (const t of spec.tests)
           for (const res of t.results) {
-            if (res.status === 'failed' || res.status === 'timedOut')
-              failNotes.push(`FAILED: ${spec.file}:${spec.line} › ${spec.title} — ${firstLine(res.error?.message)}`);
+            if (res.status === 'failed' || res.status === 'timedOut' || res.status === 'interrupted')
+              failNotes.push(
+                `FAILED (${res.status}): ${testDir}${spec.file}:${spec.line} › [${t.projectName}] ${spec.title} — ${firstLine(res.error?.message)}`,
+              );
             if (res.status === 'skipped')
               skipNotes.push(`skipped: ${spec.title} — ${t.annotations.find((a) => a.type === 'skip')?.description ?? 'no reason given'}`);
           }

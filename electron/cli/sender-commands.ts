@@ -252,8 +252,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     if (!(e instanceof WirelabError)) throw e;
     error ??= e.toData();
   }
-  // Every byte from the session's log (the stream's events carry 4 KiB previews).
-  const entries = sessionId ? service.logs.all(sessionId) : [];
+  // Every byte from the session's log (the stream's events carry 4 KiB previews), copied out:
+  // disposing closes the log, which gives its memory back for reuse (byte-slab.ts).
+  const entries = (sessionId ? service.logs.all(sessionId) : []).map((e) => ({ ...e, bytes: e.bytes.slice() }));
   await service.dispose();
   const chunks = entries.filter((e) => e.type === 'chunk' && e.dir === 'in');
   const messages = framingIn.kind === 'raw' ? chunks : entries.filter((e) => e.type === 'message' && e.dir === 'in');

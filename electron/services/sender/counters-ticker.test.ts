@@ -2,7 +2,21 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SenderCounters } from '../../../shared/contract/sender.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
+import { EventHub } from '../../core/event-hub.ts';
 import { createBackend, type Backend } from '../backend.ts';
+import { CountersTicker } from './counters-ticker.ts';
+import { zeroCounters, type SessionInfo } from '../../../shared/contract/sender.ts';
+
+const info = (id: string): SessionInfo => ({
+  id,
+  kind: 'udp',
+  local: '127.0.0.1:9',
+  remote: null,
+  connectMs: null,
+  state: 'open',
+  ...zeroCounters,
+  timedOutRules: [],
+});
 
 let backend: Backend | null = null;
 afterEach(async () => {
@@ -29,7 +43,7 @@ async function until(check: () => boolean, what: string, ms = 4000): Promise<voi
 }
 
 describe('sender.counters: the host’s exact counts, pushed while they move', () => {
-  it('a UDP session’s counts arrive on the stream about once a second, only when they moved, and stop with the session', async () => {
+  it('a UDP session’s counts arrive on the stream about once a second, and the tick stops with the last session', async () => {
     backend = await createBackend({ host: 'browser', dataDir: await tempDir() });
     const got: SenderCounters[] = [];
     backend.hub.on('sender.counters', (e) => got.push(e));
@@ -48,22 +62,39 @@ describe('sender.counters: the host’s exact counts, pushed while they move', (
     // Linux tells the kernel's drops of the socket (none here).
     expect(last.kernelDropped).toBe(0);
 
-    // Nothing moved: a tick publishes nothing.
-    const before = got.length;
-    backend.sender.counters.tick();
-    expect(got.length).toBe(before);
-
-    // Moved again: the next tick carries the new count.
-    await sendDatagrams(port, 2, 5);
-    await until(() => (backend!.sender.list().find((s) => s.id === id)?.received ?? 0) === 5, 'the host to read the two datagrams');
-    backend.sender.counters.tick();
-    expect(got.at(-1)!.sessions).toEqual([expect.objectContaining({ id, received: 5, receivedBytes: 40 })]);
-
-    // Closed: no more counters of it, and no tick runs for a host without sessions.
+    // Closed: the tick stops with the host's last session, and nothing more of it is said.
+    expect(backend.sender.counters.running).toBe(true);
     await backend.dispatcher.call('sender.close', { sessionId: id });
+    expect(backend.sender.counters.running).toBe(false);
     const afterClose = got.length;
     await new Promise((r) => setTimeout(r, 1300));
     expect(got.length).toBe(afterClose);
+  });
+
+  it('a tick sends only the sessions that moved, and every fifth tick all of them (a page that missed one heals)', () => {
+    const hub = new EventHub();
+    const got: SenderCounters[] = [];
+    hub.on('sender.counters', (e) => got.push(e));
+    const a = { ...info('a'), received: 1 };
+    const b = { ...info('b'), received: 7 };
+    const ticker = new CountersTicker(hub, () => [a, b]);
+    ticker.tick(); // 1: both are new
+    expect(got.at(-1)!.sessions.map((c) => c.id)).toEqual(['a', 'b']);
+    a.received = 2;
+    ticker.tick(); // 2: only a moved
+    expect(got.at(-1)!.sessions).toEqual([expect.objectContaining({ id: 'a', received: 2 })]);
+    ticker.tick(); // 3, 4: nothing moved, nothing sent
+    ticker.tick();
+    expect(got).toHaveLength(2);
+    ticker.tick(); // 5: everything again
+    expect(got).toHaveLength(3);
+    expect(got.at(-1)!.sessions.map((c) => [c.id, c.received])).toEqual([
+      ['a', 2],
+      ['b', 7],
+    ]);
+    // the counts are copies: a later change in the service does not rewrite what was sent
+    a.timedOutRules.push(1);
+    expect(got.at(-1)!.sessions[0]!.timedOutRules).toEqual([]);
   });
 
   it('with nobody following the stream, a tick reads nothing and publishes nothing', async () => {

@@ -5,6 +5,12 @@ type Counters = SenderCounters['sessions'][number];
 
 /** How often the counters go out while they move: the log bar's once-a-second figures. */
 export const countersIntervalMs = 1000;
+/**
+ * Every this many ticks every session's counters go out, moved or not. A page can miss one
+ * event (a stalled page's batcher drops what its budget cannot hold; a tick can come before the
+ * page shows a new session), and only a repeat heals it once the counts stop moving.
+ */
+export const countersResendTicks = 5;
 
 function countersOf(info: SessionInfo): Counters {
   const { id, received, receivedBytes, sent, sentBytes, kernelDropped, notLogged, timedOutRules } = info;
@@ -25,12 +31,14 @@ function same(a: Counters, b: Counters): boolean {
 
 /**
  * Publishes `sender.counters`: once a tick, the sessions whose counters moved since the last
- * event. It ticks only while sessions are open and someone follows the stream, so an idle host
- * reads no /proc table; a view that subscribes later reads `sender.list` once and then follows.
+ * event, and every `countersResendTicks` ticks all of them. It ticks only while sessions are open
+ * and reads them only while someone follows the stream, so an idle host reads no /proc table; a
+ * view that subscribes later reads `sender.list` once and then follows.
  */
 export class CountersTicker {
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly last = new Map<string, Counters>();
+  private ticks = 0;
 
   constructor(
     private readonly hub: EventHub,
@@ -57,14 +65,20 @@ export class CountersTicker {
     this.timer = null;
   }
 
+  /** Whether the tick is running (while sessions are open). */
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
   /** One tick (public for the tests, which drive it without waiting for the clock). */
   tick(): void {
     if (this.hub.listenerCount('sender.counters') === 0) return;
+    const all = ++this.ticks % countersResendTicks === 0;
     const moved: Counters[] = [];
     for (const info of this.infos()) {
       const now = countersOf(info);
       const before = this.last.get(now.id);
-      if (before && same(before, now)) continue;
+      if (!all && before && same(before, now)) continue;
       this.last.set(now.id, now);
       moved.push(now);
     }

@@ -39,7 +39,7 @@ export function kernelDropCounter(socket: Socket): (() => number | null) | null 
   let last = 0;
   let readAt = -Infinity;
   return () => {
-    // Every session listing asks (a page polls once a second per open log); the kernel's figure
+    // Every session listing and counters tick asks (sender.counters, once a second); the kernel's figure
     // moves slowly enough that one read of the file per half second serves them all.
     const now = performance.now();
     if (now - readAt < 500) return last;

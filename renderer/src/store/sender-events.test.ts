@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogPage, SenderEvent, SessionSummary } from '../../../shared/contract/index.ts';
 import { zeroCounters } from '../../../shared/contract/index.ts';
-import { logFromPage, reduceSenderEvents, viewOf, type SenderView } from './sender-events.ts';
+import { applyCounters, logFromPage, reduceSenderEvents, viewOf, type SenderView } from './sender-events.ts';
 import { catchUpQuery } from './log-window.ts';
 
 const summary = (p: Partial<SessionSummary> = {}): SessionSummary => ({
@@ -113,5 +113,23 @@ describe('sender view reducer', () => {
     expect(view.repeating).toEqual({});
     const cli = reduceSenderEvents(viewWith([ev(1)]), [ev(2, { type: 'close', dir: null, code: 'SENDER_CLOSED', message: 'connection closed' })], 5000);
     expect(cli.view.sessions[0]!.info.state).toBe('closed');
+  });
+});
+
+describe('host counters in the view', () => {
+  const counters = (p: Partial<SessionSummary>) => ({ ...zeroCounters, id: 's', ...p });
+  it('a counters event sets the counts of its session only, and leaves every other field alone', () => {
+    const views = [viewOf(summary()), viewOf(summary({ id: 't', received: 4 }))];
+    const next = applyCounters(views, { at: 1, sessions: [counters({ received: 9, receivedBytes: 90, kernelDropped: 2, timedOutRules: [1] })] });
+    expect(next[0]!.info).toEqual({ ...views[0]!.info, received: 9, receivedBytes: 90, kernelDropped: 2, timedOutRules: [1] });
+    expect(next[1]).toBe(views[1]);
+    // a session the page does not show changes nothing
+    expect(applyCounters(views, { at: 1, sessions: [counters({ id: 'x', received: 1 })] })).toBe(views);
+  });
+
+  it('an older figure arriving late (a list read before the last event) does not set the counts back', () => {
+    const views = applyCounters([viewOf(summary())], { at: 2, sessions: [counters({ received: 10, sent: 3, timedOutRules: [2] })] });
+    const late = applyCounters(views, { at: 1, sessions: [counters({ received: 8, sent: 5, kernelDropped: null })] });
+    expect(late[0]!.info).toMatchObject({ received: 10, sent: 5, timedOutRules: [2], kernelDropped: 0 });
   });
 });

@@ -190,9 +190,10 @@ export function reduceSenderEvents(view: SenderView, events: SenderEvent[], nowM
 }
 
 /**
- * Folds a `sender.counters` event into the sessions' infos: the host's exact counts replace the
- * ones the view had (from `sender.list` or the last event), and nothing else of a session changes.
- * Counters of a session this page does not show are left for its sync to read.
+ * Folds a `sender.counters` event (or a `sender.list` reply) into the sessions' infos. A session's
+ * counters only ever grow, so each keeps the larger of the two figures: a list reply that was
+ * read before a counters event but applied after it cannot set the view back. Nothing else of a
+ * session changes; counters of a session this page does not show are left for its sync to read.
  */
 export function applyCounters(sessions: SessionView[], counters: SenderCounters): SessionView[] {
   const byId = new Map(counters.sessions.map((c) => [c.id, c]));
@@ -200,7 +201,20 @@ export function applyCounters(sessions: SessionView[], counters: SenderCounters)
   return sessions.map((v) => {
     const c = byId.get(v.info.id);
     if (!c) return v;
-    const { received, receivedBytes, sent, sentBytes, kernelDropped, notLogged, timedOutRules } = c;
-    return { ...v, info: { ...v.info, received, receivedBytes, sent, sentBytes, kernelDropped, notLogged, timedOutRules } };
+    const i = v.info;
+    const most = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+    return {
+      ...v,
+      info: {
+        ...i,
+        received: Math.max(i.received, c.received),
+        receivedBytes: Math.max(i.receivedBytes, c.receivedBytes),
+        sent: Math.max(i.sent, c.sent),
+        sentBytes: Math.max(i.sentBytes, c.sentBytes),
+        kernelDropped: most(i.kernelDropped, c.kernelDropped),
+        notLogged: Math.max(i.notLogged, c.notLogged),
+        timedOutRules: c.timedOutRules.length > i.timedOutRules.length ? c.timedOutRules : i.timedOutRules,
+      },
+    };
   });
 }

@@ -646,6 +646,8 @@ export function createSenderSlice<T extends SenderSlice & { settings: { senderLo
         let sessions = get().sender.sessions;
         for (const c of batch.events) sessions = applyCounters(sessions, c);
         if (sessions !== get().sender.sessions) patch({ sessions });
+        // Counters the stream dropped are read again (the backend also repeats them every 5 s).
+        if (batch.dropped > 0) void get().syncSessions();
       },
       applySenderEvents(batch) {
         // One store update per batch, however many events it carries.
