@@ -59,7 +59,7 @@ function vitest(label, out, args) {
     // too, so it cannot pass unnoticed; so is vitest's own failure when no test says why.
     let broken = 0;
     for (const f of j.testResults) {
-      const file = f.name.replace(projectRoot + '/', '');
+      const file = relative(projectRoot, f.name);
       const failedTests = f.assertionResults.filter((a) => a.status === 'failed');
       if (f.status === 'failed' && failedTests.length === 0) {
         broken++;

@@ -11,6 +11,12 @@
 //   p <pid> <starttime>    a single process that left its group (orphan, daemon)
 //   - <pid>                forget that group or pid (it ended normally)
 //   d <path>               a folder to remove when the host is gone
+//   s <uptime> <comm>      a detached child named <comm> is about to be spawned (uptime: the
+//                          host's /proc/uptime, seconds)
+//   x                      the oldest announced spawn is registered (or never started)
+// A host killed after the kernel started such a child but before the host ran again to register
+// it (a loaded machine can take a while) leaves an "s" unsettled: the guard then also ends the
+// process group leaders named <comm> that started since <uptime>, which only that child can be.
 // starttime is field 22 of /proc/<pid>/stat (clock ticks since boot), so a pid the kernel has
 // reused for someone else's process is never signalled; 0 where there is no /proc.
 //
@@ -23,13 +29,19 @@ const hostPid = Number(process.argv[2]);
 const groups = new Map();
 const pids = new Map();
 const folders = new Set();
+/** Spawns announced with "s" and not yet settled by the registration that follows them. */
+const pending = [];
+/** Linux's USER_HZ: /proc/<pid>/stat's starttime counts these since boot (proc(5)). */
+const ticksPerSecond = 100;
 let buffered = '';
 let ending = false;
 
 function apply(line) {
   const [op, a, b] = line.trim().split(' ');
   const pid = Number(a);
-  if (op === 'd' && line.length > 2) folders.add(line.slice(2).trim());
+  if (op === 's') pending.push({ since: Number(a) || 0, comm: (b ?? '').slice(0, 15) });
+  else if (op === 'x') pending.shift();
+  else if (op === 'd' && line.length > 2) folders.add(line.slice(2).trim());
   else if (!Number.isInteger(pid) || pid <= 1) return;
   else if (op === 'g') groups.set(pid, Number(b) || 0);
   else if (op === 'p') pids.set(pid, Number(b) || 0);
@@ -54,7 +66,8 @@ function snapshot() {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      list.push({ pid: Number(name), state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), start: Number(f[19]) });
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      list.push({ pid: Number(name), comm, state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), start: Number(f[19]) });
     } catch {
       /* exited while we looked */
     }
@@ -73,6 +86,9 @@ function targets(procs) {
     if (groupStart !== undefined && (!groupStart || p.start >= groupStart)) chosen.add(p.pid);
     const start = pids.get(p.pid);
     if (start !== undefined && (!start || p.start === start)) chosen.add(p.pid);
+    // An announced spawn the host died before registering: a group leader of that name that
+    // started since the announcement (a tick of slack for the two clocks' rounding).
+    if (p.pgrp === p.pid && pending.some((s) => s.since > 0 && s.comm === p.comm && p.start / ticksPerSecond >= s.since - 0.02)) chosen.add(p.pid);
   }
   // Descendants, by ppid, to any depth (a child that setsid()'d itself away is still a child).
   let grew = true;

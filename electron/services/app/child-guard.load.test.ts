@@ -194,7 +194,12 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
 
   it('after SIGKILL of `wirelab timeline --connect`, its tcpdump is gone too', { timeout: 60_000 }, async () => {
     // The CLI captures without a backend: the capture itself holds a guard.
-    const server = createServer((s) => s.on('error', () => {}));
+    let connected: () => void = () => {};
+    const connection = new Promise<void>((r) => (connected = r));
+    const server = createServer((s) => {
+      s.on('error', () => {});
+      connected();
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     const cli = spawn(process.execPath, [wirelabBin, 'timeline', '--connect', '127.0.0.1', String(port), '--wait', '60000'], {
@@ -202,6 +207,9 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
       stdio: 'ignore',
     });
     try {
+      // The CLI connects once its capture runs, so tcpdump has been registered with the guard by
+      // then. (A host killed between tcpdump's start and that registration is child-guard.test.ts's.)
+      await connection;
       const started = await waitFor(
         () => descendants(cli.pid!, []),
         (l) => l.some((p) => p.comm === 'tcpdump') && l.some((p) => p.comm === 'node'),
@@ -210,6 +218,7 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
       leftovers.push(...started);
       expect(started.map((p) => p.comm)).toContain('tcpdump');
       const gone = exited(cli);
+      const killedAt = Date.now();
       cli.kill('SIGKILL');
       await gone;
       const left = await waitFor(
@@ -217,6 +226,7 @@ describe.runIf(process.platform === 'linux')('nothing Wirelab starts outlives it
         (l) => l.length === 0,
         2000,
       );
+      console.log(`timeline --connect: its tcpdump ended ${Date.now() - killedAt} ms after the CLI's SIGKILL`);
       expect(left.map((p) => `${p.pid} ${p.comm} ${p.state}`)).toEqual([]);
     } finally {
       cli.kill('SIGKILL');

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseStat } from '../../../shared/processes/proc-parse.ts';
 import { nodeChild } from './node-child.ts';
@@ -38,8 +39,20 @@ export function processStartTime(pid: number): number {
   }
 }
 
+/** Seconds since boot (/proc/uptime), the clock /proc/<pid>/stat's starttime counts in; null without /proc. */
+function uptimeSeconds(): number | null {
+  try {
+    const up = Number.parseFloat(readFileSync('/proc/uptime', 'utf8'));
+    return Number.isFinite(up) ? up : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ChildGuard {
   private closed = false;
+  /** Spawns announced and not yet settled by a registration (see `spawning`). */
+  private announced = 0;
   private readonly exited: Promise<void>;
 
   private constructor(private readonly child: ChildProcess) {
@@ -75,14 +88,38 @@ export class ChildGuard {
     this.child.stdin!.write(`${line}\n`);
   }
 
+  /**
+   * Says a detached child running `command` is about to be spawned; its `watchGroup` or
+   * `watchPid` follows. The host writes that registration in the same synchronous step as the
+   * spawn, but the kernel may run the child for a while before it runs the host again: a host
+   * killed then would leave the child unregistered, and the guard finds it by this announcement
+   * (a group leader of that name started since).
+   */
+  spawning(command: string): void {
+    const up = uptimeSeconds();
+    const comm = basename(command).replace(/\s/g, '');
+    if (up === null || !comm) return;
+    this.announced++;
+    this.write(`s ${up} ${comm}`);
+  }
+
   /** A child spawned with `detached: true` leads its own process group: end the whole group. */
   watchGroup(pid: number | undefined): void {
     if (pid) this.write(`g ${pid} ${processStartTime(pid)}`);
+    this.settle();
   }
 
   /** A process outside any watched group (an orphan or a daemon a lab made). */
   watchPid(pid: number | undefined): void {
     if (pid) this.write(`p ${pid} ${processStartTime(pid)}`);
+    this.settle();
+  }
+
+  /** The oldest announced spawn is registered now (or never started): the guard stops looking for it. */
+  private settle(): void {
+    if (this.announced === 0) return;
+    this.announced--;
+    this.write('x');
   }
 
   /** The group or pid ended on its own: forget it, so a reuse of the number is never signalled. */

@@ -171,15 +171,17 @@ export class PacketCapture {
     const job = windows ? windowsJob() : null;
     const detached = !windows || job !== null;
     const release = windows ? null : acquireChildGuard();
+    const guard = windows ? null : childGuard();
+    guard?.spawning(tool.path);
     let child: ChildProcess;
     try {
       child = spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (e) {
+      guard?.watchGroup(undefined);
       void release?.();
       throw e;
     }
     cap.child = child;
-    const guard = windows ? null : childGuard();
     guard?.watchGroup(child.pid);
     if (job && child.pid !== undefined) job.add(child.pid);
     child.stdout!.on('data', (chunk: Buffer) => {
