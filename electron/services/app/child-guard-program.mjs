@@ -11,12 +11,13 @@
 //   p <pid> <starttime>    a single process that left its group (orphan, daemon)
 //   - <pid>                forget that group or pid (it ended normally)
 //   d <path>               a folder to remove when the host is gone
-//   s <uptime> <comm>      a detached child named <comm> is about to be spawned (uptime: the
+//   s <id> <uptime> <comm> a detached child named <comm> is about to be spawned (uptime: the
 //                          host's /proc/uptime, seconds)
-//   x                      the oldest announced spawn is registered (or never started)
+//   x <id>                 that spawn is over: registered, or it never started
 // A host killed after the kernel started such a child but before the host ran again to register
-// it (a loaded machine can take a while) leaves an "s" unsettled: the guard then also ends the
-// process group leaders named <comm> that started since <uptime>, which only that child can be.
+// it (a loaded machine can take a while) leaves an "s" open: the guard then also ends the process
+// group leaders named <comm> that started since <uptime>. That is the child, or (rarely) someone
+// else's process of the same name that became a group leader in those few milliseconds.
 // starttime is field 22 of /proc/<pid>/stat (clock ticks since boot), so a pid the kernel has
 // reused for someone else's process is never signalled; 0 where there is no /proc.
 //
@@ -29,18 +30,18 @@ const hostPid = Number(process.argv[2]);
 const groups = new Map();
 const pids = new Map();
 const folders = new Set();
-/** Spawns announced with "s" and not yet settled by the registration that follows them. */
-const pending = [];
+/** Spawns announced with "s" and not yet settled by their "x", by id. */
+const pending = new Map();
 /** Linux's USER_HZ: /proc/<pid>/stat's starttime counts these since boot (proc(5)). */
 const ticksPerSecond = 100;
 let buffered = '';
 let ending = false;
 
 function apply(line) {
-  const [op, a, b] = line.trim().split(' ');
+  const [op, a, b, c] = line.trim().split(' ');
   const pid = Number(a);
-  if (op === 's') pending.push({ since: Number(a) || 0, comm: (b ?? '').slice(0, 15) });
-  else if (op === 'x') pending.shift();
+  if (op === 's') pending.set(a, { since: Number(b) || 0, comm: (c ?? '').slice(0, 15) });
+  else if (op === 'x') pending.delete(a);
   else if (op === 'd' && line.length > 2) folders.add(line.slice(2).trim());
   else if (!Number.isInteger(pid) || pid <= 1) return;
   else if (op === 'g') groups.set(pid, Number(b) || 0);
@@ -88,7 +89,7 @@ function targets(procs) {
     if (start !== undefined && (!start || p.start === start)) chosen.add(p.pid);
     // An announced spawn the host died before registering: a group leader of that name that
     // started since the announcement (a tick of slack for the two clocks' rounding).
-    if (p.pgrp === p.pid && pending.some((s) => s.since > 0 && s.comm === p.comm && p.start / ticksPerSecond >= s.since - 0.02)) chosen.add(p.pid);
+    for (const s of pending.values()) if (p.pgrp === p.pid && s.since > 0 && s.comm === p.comm && p.start / ticksPerSecond >= s.since - 0.02) chosen.add(p.pid);
   }
   // Descendants, by ppid, to any depth (a child that setsid()'d itself away is still a child).
   let grew = true;

@@ -51,8 +51,8 @@ function uptimeSeconds(): number | null {
 
 export class ChildGuard {
   private closed = false;
-  /** Spawns announced and not yet settled by a registration (see `spawning`). */
-  private announced = 0;
+  /** Announcements made so far (their ids; see `announced`). */
+  private announcements = 0;
   private readonly exited: Promise<void>;
 
   private constructor(private readonly child: ChildProcess) {
@@ -89,37 +89,40 @@ export class ChildGuard {
   }
 
   /**
-   * Says a detached child running `command` is about to be spawned; its `watchGroup` or
-   * `watchPid` follows. The host writes that registration in the same synchronous step as the
-   * spawn, but the kernel may run the child for a while before it runs the host again: a host
-   * killed then would leave the child unregistered, and the guard finds it by this announcement
-   * (a group leader of that name started since).
+   * Runs `spawn` (which starts one detached child running `command` and registers it) between an
+   * announcement and its settling. The kernel may run a new child for a while before it runs the
+   * host again; a host killed then would leave the child unregistered, and the guard finds it by
+   * the announcement: a process-group leader of that name started since. The announcement is
+   * settled however `spawn` ends (a promise: once it settles), so none stays open to match a
+   * stranger later.
    */
-  spawning(command: string): void {
+  announced<T>(command: string, spawn: () => T): T {
     const up = uptimeSeconds();
     const comm = basename(command).replace(/\s/g, '');
-    if (up === null || !comm) return;
-    this.announced++;
-    this.write(`s ${up} ${comm}`);
+    if (up === null || !comm) return spawn();
+    const id = ++this.announcements;
+    this.write(`s ${id} ${up} ${comm}`);
+    const settle = () => this.write(`x ${id}`);
+    let result: T;
+    try {
+      result = spawn();
+    } catch (e) {
+      settle();
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(settle) as T;
+    settle();
+    return result;
   }
 
   /** A child spawned with `detached: true` leads its own process group: end the whole group. */
   watchGroup(pid: number | undefined): void {
     if (pid) this.write(`g ${pid} ${processStartTime(pid)}`);
-    this.settle();
   }
 
   /** A process outside any watched group (an orphan or a daemon a lab made). */
   watchPid(pid: number | undefined): void {
     if (pid) this.write(`p ${pid} ${processStartTime(pid)}`);
-    this.settle();
-  }
-
-  /** The oldest announced spawn is registered now (or never started): the guard stops looking for it. */
-  private settle(): void {
-    if (this.announced === 0) return;
-    this.announced--;
-    this.write('x');
   }
 
   /** The group or pid ended on its own: forget it, so a reuse of the number is never signalled. */

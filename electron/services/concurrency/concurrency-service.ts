@@ -99,21 +99,23 @@ export class ConcurrencyService {
     // No shell; detached: a process group of its own, so stopping ends a forking server's children too.
     // Node servers through node-child.ts (inside Electron the app's binary needs ELECTRON_RUN_AS_NODE).
     const node = runtime === 'python' ? null : nodeChild(path, args);
-    const python = pythonCommand() ?? 'python3';
-    childGuard()?.spawning(node ? node.command : python);
-    const child = node
-      ? spawn(node.command, node.args, { env: node.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-      : // python3, or python / py on Windows: the labs' one lookup.
-        spawn(python, ['-u', path, ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // python3, or python / py on Windows: the labs' one lookup.
+    const command = node ? node.command : (pythonCommand() ?? 'python3');
+    // Ended with the host however it ends: the guard's process group on Linux/macOS (announced
+    // before the spawn, registered right after), the Job Object on Windows (which has no process
+    // groups), as the labs' children are.
+    const guard = childGuard();
+    const start = () => {
+      const c = node
+        ? spawn(node.command, node.args, { env: node.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(command, ['-u', path, ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      guard?.watchGroup(c.pid);
+      return c;
+    };
+    const child = guard ? guard.announced(command, start) : start();
     child.on('error', () => {});
-    if (child.pid === undefined) {
-      childGuard()?.watchGroup(undefined);
-      throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
-    }
+    if (child.pid === undefined) throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
     const pid = child.pid;
-    // Ended with the host however it ends: the guard's process group on Linux/macOS, the Job
-    // Object on Windows (which has no process groups), as the labs' children are.
-    childGuard()?.watchGroup(pid);
     windowsJob()?.add(pid);
     const id = `server-${randomUUID().slice(0, 8)}`;
     let stderr = '';

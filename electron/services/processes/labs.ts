@@ -309,8 +309,16 @@ export class LabRunner {
     const pids: number[] = [];
     const handles: Launched[] = [];
     const guard = childGuard();
+    /** Starts one detached child announced to the guard, and registers its group (child-guard.ts's `announced`). */
+    const launch = (command: string, start: () => ChildProcess): ChildProcess => {
+      const run = () => {
+        const c = start();
+        guard?.watchGroup(c.pid);
+        return c;
+      };
+      return guard ? guard.announced(command, run) : run();
+    };
     const track = (c: ChildProcess) => {
-      guard?.watchGroup(c.pid);
       if (c.pid === undefined) throw new WirelabError('LAB_FAILED', `${kind}: the process could not start`);
       groups.push(c.pid);
       // Windows: no groups or guard there; the job ends the child and what it starts with Wirelab.
@@ -323,21 +331,16 @@ export class LabRunner {
       guard?.watchPid(pid);
       return pid;
     };
-    /** Each spawn is announced to the guard first (ChildGuard.spawning): see the guard's "s" line. */
-    const announce = (command: string) => guard?.spawning(command);
     const node = async (file: string, args: string[] = []) => {
-      announce(nodeChild(script(file), args).command);
-      let launched: Launched;
-      try {
-        launched = await this.launchNode(script(file), args);
-      } catch (e) {
-        guard?.watchGroup(undefined);
-        throw e;
-      }
+      const run = async () => {
+        const l = await this.launchNode(script(file), args);
+        if (l.detached) guard?.watchGroup(l.pid);
+        else guard?.watchPid(l.pid);
+        return l;
+      };
+      const launched = guard ? await guard.announced(nodeChild(script(file), args).command, run) : await run();
       handles.push(launched);
       groups.push(launched.pid);
-      if (launched.detached) guard?.watchGroup(launched.pid);
-      else guard?.watchPid(launched.pid);
       windowsJob()?.add(launched.pid);
       return launched.pid;
     };
@@ -359,8 +362,7 @@ export class LabRunner {
           case 'zombie': {
             // The shell starts a short child, then *becomes* `sleep 3600` (exec), which never calls
             // wait(): the child exits and stays a zombie (Z) under it.
-            announce('/bin/sh');
-            const c = shell('sleep 0.2 & echo $!; exec sleep 3600', true);
+            const c = launch('/bin/sh', () => shell('sleep 0.2 & echo $!; exec sleep 3600', true));
             const parent = track(c);
             const child = Number(await firstLine(c));
             pids.push(parent, child);
@@ -368,23 +370,20 @@ export class LabRunner {
           }
           case 'orphan': {
             // The shell starts `sleep` and exits at once: the child is re-parented to init (or a subreaper).
-            announce('/bin/sh');
-            const c = shell('sleep 3600 & echo $!', true);
+            const c = launch('/bin/sh', () => shell('sleep 3600 & echo $!', true));
             track(c);
             pids.push(loner(Number(await firstLine(c))));
             break;
           }
           case 'daemon': {
             // setsid: a new session with no controlling terminal, and its parent gone — a daemon.
-            announce('/bin/sh');
-            const c = shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true);
+            const c = launch('/bin/sh', () => shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true));
             track(c);
             pids.push(loner(Number(await firstLine(c))));
             break;
           }
           case 'stopped': {
-            announce('sleep');
-            const pid = track(spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' }));
+            const pid = track(launch('sleep', () => spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' })));
             process.kill(pid, 'SIGSTOP');
             pids.push(pid);
             break;
@@ -392,8 +391,9 @@ export class LabRunner {
           case 'gil':
             if (!pythonAvailable())
               throw new WirelabError('NO_PYTHON', 'The GIL lab needs Python (python3; on Windows python or py), which is not installed here.');
-            announce(pythonCommand()!);
-            pids.push(track(spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true })));
+            pids.push(
+              track(launch(pythonCommand()!, () => spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true }))),
+            );
             break;
         }
     } catch (e) {

@@ -172,17 +172,19 @@ export class PacketCapture {
     const detached = !windows || job !== null;
     const release = windows ? null : acquireChildGuard();
     const guard = windows ? null : childGuard();
-    guard?.spawning(tool.path);
+    const start = () => {
+      const c = spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      guard?.watchGroup(c.pid);
+      return c;
+    };
     let child: ChildProcess;
     try {
-      child = spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      child = guard ? guard.announced(tool.path, start) : start();
     } catch (e) {
-      guard?.watchGroup(undefined);
       void release?.();
       throw e;
     }
     cap.child = child;
-    guard?.watchGroup(child.pid);
     if (job && child.pid !== undefined) job.add(child.pid);
     child.stdout!.on('data', (chunk: Buffer) => {
       cap.reader.push(chunk, (frame) => {
