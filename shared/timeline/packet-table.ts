@@ -178,7 +178,19 @@ export class PacketTable {
   }
 
   private grow(): void {
-    const n = this.frame.length * 2;
+    this.resize(this.frame.length * 2);
+  }
+
+  /**
+   * Gives back the rows reserved beyond `length`. A read reserves by the file's size (about 90
+   * bytes a packet); a capture of full-size frames holds a sixteenth of that, and 54 bytes a
+   * reserved row would stay held for as long as the table.
+   */
+  compact(): void {
+    if (this.frame.length > Math.max(16, this.length) * 1.25) this.resize(Math.max(16, this.length));
+  }
+
+  private resize(n: number): void {
     const more = <T extends Column>(a: T) => grown(a, n);
     this.frame = more(this.frame);
     this.tsSec = more(this.tsSec);
@@ -232,10 +244,10 @@ export class PacketTable {
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
-/** A copy of a column with room for n rows (a table's columns double as rows arrive). */
+/** A copy of a column with room for n rows: a table's columns double as rows arrive, and `compact` cuts them to the rows held. */
 export function grown<T extends Column>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
+  b.set(a.length > n ? (a.subarray(0, n) as T) : a);
   return b;
 }
 
@@ -247,5 +259,6 @@ export function readPacketTable(bytes: Uint8Array): { frames: number; format: Ca
   const table = new PacketTable(Math.min(1 << 21, Math.ceil(bytes.length / 90)));
   reader.pushTo(bytes, table.sink);
   const problem = reader.end();
+  table.compact();
   return { frames: reader.framesRead, format: reader.format, problem, table };
 }
