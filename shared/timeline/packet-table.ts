@@ -183,7 +183,7 @@ export class PacketTable {
 
   /**
    * Gives back the rows reserved beyond `length`. A read reserves by the file's size (about 90
-   * bytes a packet); a capture of full-size frames holds a sixteenth of that, and 54 bytes a
+   * bytes a packet); a capture of full-size frames holds a seventeenth of that, and 54 bytes a
    * reserved row would stay held for as long as the table.
    */
   compact(): void {
