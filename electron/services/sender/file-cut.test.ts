@@ -47,6 +47,8 @@ async function sendToQuitter(reset: boolean) {
     const list = await call('sender.list', {});
     if (!r.ok || !log.ok || !list.ok) throw new Error('a call failed');
     const notices = log.value.entries.filter((e) => e.type === 'notice' && e.code?.startsWith('SENDER_FILE_'));
+    // The peer prints what it read once it has closed, so its line can come after the cut is seen here.
+    for (let i = 0; i < 250 && !peer.output().includes('"read"'); i++) await new Promise((res) => setTimeout(res, 20));
     return { result: r.value, notices, progress, info: list.value.find((s) => s.id === c.value.id)!, peerOutput: peer.output() };
   } finally {
     await backend.dispose();
