@@ -175,3 +175,18 @@ export function acquireChildGuard(): () => Promise<void> {
 export function childGuard(): ChildGuard | null {
   return shared;
 }
+
+/**
+ * Starts one detached child with `start` and registers its process group with the running guard,
+ * inside an announcement (`ChildGuard.announced`), so it ends with the host however the host ends.
+ * Without a guard (Windows, Electron) it only starts it.
+ */
+export function startGuarded(command: string, start: () => ChildProcess): ChildProcess {
+  const guard = shared;
+  if (!guard) return start();
+  return guard.announced(command, () => {
+    const child = start();
+    guard.watchGroup(child.pid);
+    return child;
+  });
+}

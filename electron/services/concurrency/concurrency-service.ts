@@ -9,7 +9,7 @@ import { ErrorCode, WirelabError } from '../../../shared/contract/errors.ts';
 import { limitMessage, limitParams, limits } from '../../../shared/contract/limits.ts';
 import { checkHost } from '../../../shared/sender/endpoint.ts';
 import type { EventHub } from '../../core/event-hub.ts';
-import { childGuard } from '../app/child-guard.ts';
+import { childGuard, startGuarded } from '../app/child-guard.ts';
 import { nodeChild } from '../app/node-child.ts';
 import { pythonAvailable, pythonCommand } from '../processes/labs.ts';
 import { windowsJob } from '../processes/win32-job.ts';
@@ -104,15 +104,11 @@ export class ConcurrencyService {
     // Ended with the host however it ends: the guard's process group on Linux/macOS (announced
     // before the spawn, registered right after), the Job Object on Windows (which has no process
     // groups), as the labs' children are.
-    const guard = childGuard();
-    const start = () => {
-      const c = node
+    const child = startGuarded(command, () =>
+      node
         ? spawn(node.command, node.args, { env: node.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(command, ['-u', path, ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      guard?.watchGroup(c.pid);
-      return c;
-    };
-    const child = guard ? guard.announced(command, start) : start();
+        : spawn(command, ['-u', path, ...args], { detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     child.on('error', () => {});
     if (child.pid === undefined) throw new WirelabError('SERVER_FAILED', `model: ${file} could not be started`, 'model');
     const pid = child.pid;

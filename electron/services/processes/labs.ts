@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WirelabError } from '../../../shared/contract/errors.ts';
 import type { LabInfo, LabKind } from '../../../shared/contract/processes.ts';
-import { childGuard, processStartTime } from '../app/child-guard.ts';
+import { childGuard, processStartTime, startGuarded } from '../app/child-guard.ts';
 import { nodeChild } from '../app/node-child.ts';
 import { windowsJob } from './win32-job.ts';
 import { holdProcess, signalWin32 } from './win32-route.ts';
@@ -309,15 +309,6 @@ export class LabRunner {
     const pids: number[] = [];
     const handles: Launched[] = [];
     const guard = childGuard();
-    /** Starts one detached child announced to the guard, and registers its group (child-guard.ts's `announced`). */
-    const launch = (command: string, start: () => ChildProcess): ChildProcess => {
-      const run = () => {
-        const c = start();
-        guard?.watchGroup(c.pid);
-        return c;
-      };
-      return guard ? guard.announced(command, run) : run();
-    };
     const track = (c: ChildProcess) => {
       if (c.pid === undefined) throw new WirelabError('LAB_FAILED', `${kind}: the process could not start`);
       groups.push(c.pid);
@@ -362,7 +353,7 @@ export class LabRunner {
           case 'zombie': {
             // The shell starts a short child, then *becomes* `sleep 3600` (exec), which never calls
             // wait(): the child exits and stays a zombie (Z) under it.
-            const c = launch('/bin/sh', () => shell('sleep 0.2 & echo $!; exec sleep 3600', true));
+            const c = startGuarded('/bin/sh', () => shell('sleep 0.2 & echo $!; exec sleep 3600', true));
             const parent = track(c);
             const child = Number(await firstLine(c));
             pids.push(parent, child);
@@ -370,20 +361,20 @@ export class LabRunner {
           }
           case 'orphan': {
             // The shell starts `sleep` and exits at once: the child is re-parented to init (or a subreaper).
-            const c = launch('/bin/sh', () => shell('sleep 3600 & echo $!', true));
+            const c = startGuarded('/bin/sh', () => shell('sleep 3600 & echo $!', true));
             track(c);
             pids.push(loner(Number(await firstLine(c))));
             break;
           }
           case 'daemon': {
             // setsid: a new session with no controlling terminal, and its parent gone — a daemon.
-            const c = launch('/bin/sh', () => shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true));
+            const c = startGuarded('/bin/sh', () => shell('setsid sleep 3600 </dev/null >/dev/null 2>&1 & echo $!', true));
             track(c);
             pids.push(loner(Number(await firstLine(c))));
             break;
           }
           case 'stopped': {
-            const pid = track(launch('sleep', () => spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' })));
+            const pid = track(startGuarded('sleep', () => spawn('sleep', ['3600'], { detached: true, stdio: 'ignore' })));
             process.kill(pid, 'SIGSTOP');
             pids.push(pid);
             break;
@@ -392,7 +383,7 @@ export class LabRunner {
             if (!pythonAvailable())
               throw new WirelabError('NO_PYTHON', 'The GIL lab needs Python (python3; on Windows python or py), which is not installed here.');
             pids.push(
-              track(launch(pythonCommand()!, () => spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true }))),
+              track(startGuarded(pythonCommand()!, () => spawn(pythonCommand()!, [script('gil.py')], { detached: true, stdio: 'ignore', windowsHide: true }))),
             );
             break;
         }

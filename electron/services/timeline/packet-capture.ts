@@ -6,7 +6,7 @@ import { CaptureReader, type RawFrame } from '../../../shared/timeline/pcap-read
 import { decodeTcp, type TcpPacket } from '../../../shared/timeline/tcp-packet.ts';
 import { captureAdvice, grantAdvice, installAdvice, type CaptureProblem } from '../../../shared/timeline/capture-advice.ts';
 import { findExecutable } from '../find-executable.ts';
-import { acquireChildGuard, childGuard } from '../app/child-guard.ts';
+import { acquireChildGuard, childGuard, startGuarded } from '../app/child-guard.ts';
 import { windowsJob } from '../processes/win32-job.ts';
 
 /**
@@ -172,14 +172,9 @@ export class PacketCapture {
     const detached = !windows || job !== null;
     const release = windows ? null : acquireChildGuard();
     const guard = windows ? null : childGuard();
-    const start = () => {
-      const c = spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-      guard?.watchGroup(c.pid);
-      return c;
-    };
     let child: ChildProcess;
     try {
-      child = guard ? guard.announced(tool.path, start) : start();
+      child = startGuarded(tool.path, () => spawn(tool.path, args, { shell: false, detached, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }));
     } catch (e) {
       void release?.();
       throw e;
